@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_COMMON_H
+#define MMFRAG_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define MF_MAX_ORDERS	16	/* NR_PAGE_ORDERS upper bound the model supports */
+#define MF_MAX_MT	6	/* Unmovable Movable Reclaimable HighAtomic CMA Isolate */
+#define MF_MAX_ZONES	32	/* across all nodes */
+
+enum mf_mt {
+	MF_MT_UNMOVABLE = 0,
+	MF_MT_MOVABLE,
+	MF_MT_RECLAIMABLE,
+	MF_MT_HIGHATOMIC,	/* == MIGRATE_PCPTYPES */
+	MF_MT_CMA,
+	MF_MT_ISOLATE,
+};
+#define MF_MT_PCPTYPES	3
+
+extern const char *const mf_mt_names[MF_MAX_MT];	/* as /proc/pagetypeinfo prints them */
+
+/* exit statuses, chosen only by cmd_*() */
+#define MF_EXIT_OK	0
+#define MF_EXIT_RUNTIME	1
+#define MF_EXIT_USAGE	2
+#define MF_EXIT_THRESHOLD 3
+
+/* diagnostics: "mmfrag: <msg>\n" on stderr */
+void mf_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void mf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

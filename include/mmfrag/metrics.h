@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_METRICS_H
+#define MMFRAG_METRICS_H
+
+#include <stdint.h>
+#include "common.h"
+
+/*
+ * Fragmentation metrics, integer arithmetic exactly as mm/vmstat.c and mm/compaction.c
+ * do it, computed from nr_free[] (free *blocks* per order, buddy lists only; pages on
+ * per-CPU lists are not in there, as in the kernel).
+ */
+struct mf_contig_info {
+	uint64_t free_pages;
+	uint64_t free_blocks_total;
+	uint64_t free_blocks_suitable;
+};
+
+/* fill_contig_page_info() */
+void mf_fill_contig_info(const uint64_t *nr_free, int nr_orders, int suitable_order,
+			 struct mf_contig_info *info);
+
+/* __fragmentation_index(): thousandths, -1000 when an allocation would succeed */
+int mf_fragmentation_index(const uint64_t *nr_free, int nr_orders, int order);
+
+/* unusable_free_index(): thousandths */
+int mf_unusable_index(const uint64_t *nr_free, int nr_orders, int order);
+
+/* extfrag_for_order(): percent */
+unsigned int mf_extfrag_for_order(const uint64_t *nr_free, int nr_orders, int order);
+
+/*
+ * fragmentation_score_zone_weighted(): present * extfrag_for_order(hpage order) /
+ * (node_present + 1).  The node score is the sum over the node's populated zones.
+ */
+unsigned int mf_fragmentation_score_zone(const uint64_t *nr_free, int nr_orders, int hpage_order);
+uint64_t mf_fragmentation_score_weighted(unsigned int zone_score, uint64_t zone_present,
+					 uint64_t node_present);
+
+/* Per-zone metric bundle, as reports carry it. */
+struct mf_zone_metrics {
+	int		nr_orders;
+	uint64_t	nr_free[MF_MAX_ORDERS];
+	uint64_t	free_pages;
+	int		unusable_index[MF_MAX_ORDERS];	/* thousandths */
+	int		extfrag_index[MF_MAX_ORDERS];	/* thousandths, -1000 included */
+	unsigned int	fragmentation_score;		/* zone's own score, percent */
+	uint64_t	fragmentation_score_weighted;	/* contribution to the node score */
+};
+
+void mf_zone_metrics_compute(struct mf_zone_metrics *zm, const uint64_t *nr_free, int nr_orders,
+			     int hpage_order, uint64_t present, uint64_t node_present);
+
+/* Kernel debugfs line formats (extfrag/unusable_index, extfrag_index) for one zone. */
+int mf_format_unusable_line(char *buf, size_t len, int node, const char *zone,
+			    const int *idx, int nr_orders);
+int mf_format_extfrag_line(char *buf, size_t len, int node, const char *zone,
+			   const int *idx, int nr_orders);
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_MODEL_H
+#define MMFRAG_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "common.h"
+#include "event.h"
+
+/*
+ * The buddy-allocator model (observe mode): plain C, no I/O, never exits.
+ *
+ * State is sized by page frames, never by events: one byte per pfn (the head byte of a
+ * free or per-CPU block: order + 1, list migratetype, per-CPU flag), one bit per pfn
+ * ("handed out by mm_page_alloc and not freed since"), one byte per pfn for the owning
+ * CPU of per-CPU blocks, and one byte per pageblock (migratetype).  Counters of free
+ * blocks per zone, order and migratetype are kept incrementally, so reading buddyinfo
+ * out of the model costs nothing.
+ *
+ * Everything the events contradict is repaired and counted in struct mf_fidelity,
+ * never fatal.
+ */
+
+struct mf_zone_desc {
+	int		node;
+	char		name[16];
+	uint64_t	start_pfn;
+	uint64_t	end_pfn;		/* exclusive: start_pfn + spanned */
+	uint64_t	present;
+	uint64_t	managed;
+};
+
+struct mf_model_params {
+	int	max_order;		/* MAX_PAGE_ORDER, inclusive (10) */
+	int	pageblock_order;	/* 9 on x86-64 with 4K pages */
+	int	pcp_high_order;		/* HPAGE_PMD_ORDER, also kept on per-CPU lists; -1 for none */
+	int	nr_cpus;		/* per-CPU lists; events from higher CPUs are folded in */
+	bool	learn_zones;		/* grow the last zone to cover pfns seen in the trace */
+};
+
+void mf_model_params_default(struct mf_model_params *p);
+
+/* Repairs: every place where the trace contradicted the model, and what was done. */
+struct mf_fidelity {
+	uint64_t free_of_free;		/* mm_page_free of pages the model held free in buddy (taken back) */
+	uint64_t free_of_free_pages;	/* ... in pages */
+	uint64_t free_of_pcp;		/* mm_page_free of pages the model had on a per-CPU list */
+	uint64_t alloc_not_free;	/* zone_locked / extfrag of a page the model did not hold free */
+	uint64_t alloc_of_pcp_elsewhere;/* zone_locked of a page the model had on a per-CPU list */
+	uint64_t alloc_of_allocated;	/* mm_page_alloc of pages already handed out and not freed */
+	uint64_t alloc_from_buddy;	/* mm_page_alloc of a page the model still held free in buddy */
+	uint64_t drain_not_pcp;		/* mm_page_pcpu_drain of a page the model knew was allocated */
+	uint64_t drain_unknown;		/* ... of a page the model had never seen (per-CPU at start, trylock path) */
+	uint64_t pageblock_retyped;	/* zone_locked/drain revealed a pageblock type the model had wrong */
+	uint64_t extfrag_claims;	/* pageblock ownership changes applied from mm_page_alloc_extfrag */
+	uint64_t cp_isolated_pages;	/* free pages compaction's free scanner took off the lists */
+	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
+	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
+	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */
+	uint64_t lost_unknown;		/* buffers that lost an unknown number of events */
+	uint64_t events_applied;
+};
+
+struct mf_model;
+
+struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_zone_desc *zones,
+			      int nr_zones);
+void mf_model_free(struct mf_model *m);
+
+const struct mf_model_params *mf_model_params(const struct mf_model *m);
+int mf_model_nr_zones(const struct mf_model *m);
+const struct mf_zone_desc *mf_model_zone(const struct mf_model *m, int zone);
+int mf_model_zone_of_pfn(const struct mf_model *m, uint64_t pfn);	/* -1 if none */
+
+/* Apply one event (observe mode). */
+void mf_model_apply(struct mf_model *m, const struct mf_event *ev);
+
+/*
+ * Seeding from a capture: pageblock types, then free blocks.  seed_free puts a block on the
+ * free list of its pageblock's type without merging (the capture's blocks are maximal).
+ */
+void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt);
+int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn);
+int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order);
+/* Forget every free and per-CPU block (before seeding). */
+void mf_model_clear(struct mf_model *m);
+
+/* Free blocks per order (nr_free[], as buddyinfo) and per order and type (pagetypeinfo). */
+void mf_model_zone_nr_free(const struct mf_model *m, int zone, uint64_t *nr_free);
+void mf_model_zone_nr_free_mt(const struct mf_model *m, int zone,
+			      uint64_t nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT]);
+void mf_model_zone_pageblocks_mt(const struct mf_model *m, int zone, uint64_t blocks[MF_MAX_MT]);
+uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone);
+uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
+
+const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
+struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m);
+
+/* Self-check of every invariant (tests): 0, or -1 with a description in buf. */
+int mf_model_check(const struct mf_model *m, char *buf, size_t len);
+
+#endif

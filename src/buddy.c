@@ -1,0 +1,871 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The buddy-allocator model, observe mode: events from a trace say which pages moved
+ * where; the model keeps the free lists, per-CPU lists and pageblock types that those
+ * moves imply, and repairs (and counts) every contradiction.
+ *
+ * Layout, sized by page frames and never by events:
+ *
+ *   blk[pfn]	head byte of a free or per-CPU block: bits 0-3 order + 1 (0: not a head),
+ *		bits 4-6 the migratetype of the list it is on, bit 7 per-CPU.
+ *   cpu[pfn]	owning CPU of a per-CPU block (head only).
+ *   held	one bit per pfn: handed out by mm_page_alloc and not freed since.
+ *   pb[]	one byte per pageblock: its migratetype.
+ *
+ * Rules mirror mm/page_alloc.c of v6.10+ (the freelist-type series): a free block always
+ * sits on the list of its pageblock's type, so an event's migratetype (zone_locked's list
+ * type, pcpu_drain's re-read type) also tells the pageblock's type, and the model learns
+ * pageblock types from the stream instead of guessing them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/model.h"
+
+#define BLK_ORDER_MASK	0x0f
+#define BLK_MT_SHIFT	4
+#define BLK_MT_MASK	0x70
+#define BLK_PCP		0x80
+
+/* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
+#define MF_LEARN_MAX_PFNS	(1ULL << 32)
+
+struct mf_model {
+	struct mf_model_params	p;
+	int			nr_zones;
+	struct mf_zone_desc	zones[MF_MAX_ZONES];
+	int			last_zone;
+
+	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
+	uint8_t			*blk;
+	uint8_t			*cpu;
+	uint64_t		*held;
+	uint8_t			*pb;
+
+	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
+	uint64_t		pcp_pages[MF_MAX_ZONES];
+	uint64_t		*cpu_pcp_pages;
+
+	struct mf_fidelity	fid;
+};
+
+static inline int blk_order(uint8_t b)
+{
+	return (b & BLK_ORDER_MASK) - 1;
+}
+
+static inline int blk_mt(uint8_t b)
+{
+	return (b & BLK_MT_MASK) >> BLK_MT_SHIFT;
+}
+
+static inline uint8_t blk_make(int order, int mt, bool pcp)
+{
+	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
+}
+
+void mf_model_params_default(struct mf_model_params *p)
+{
+	p->max_order = 10;
+	p->pageblock_order = 9;
+	p->pcp_high_order = 9;
+	p->nr_cpus = 256;
+	p->learn_zones = false;
+}
+
+/* ---- allocation of the per-pfn arrays ---------------------------------------------- */
+
+static int model_resize(struct mf_model *m, uint64_t nr_pfns)
+{
+	uint64_t old = m->nr_pfns, pbs_old, pbs_new;
+	uint8_t *blk, *cpu, *pb;
+	uint64_t *held;
+
+	/* whole max-order blocks, so that buddy lookups never index past the end */
+	nr_pfns = (nr_pfns + (1ULL << m->p.max_order) - 1) & ~((1ULL << m->p.max_order) - 1);
+	if (nr_pfns <= old)
+		return 0;
+	pbs_old = old >> m->p.pageblock_order;
+	pbs_new = nr_pfns >> m->p.pageblock_order;
+
+	blk = realloc(m->blk, nr_pfns);
+	if (!blk)
+		return -ENOMEM;
+	m->blk = blk;
+	cpu = realloc(m->cpu, nr_pfns);
+	if (!cpu)
+		return -ENOMEM;
+	m->cpu = cpu;
+	held = realloc(m->held, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->held = held;
+	pb = realloc(m->pb, pbs_new + 1);
+	if (!pb)
+		return -ENOMEM;
+	m->pb = pb;
+
+	memset(blk + old, 0, nr_pfns - old);
+	memset(cpu + old, 0, nr_pfns - old);
+	memset(held + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	/* memmap_init_range() starts every pageblock MOVABLE */
+	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
+	       (pbs_new + 1) - (old ? pbs_old + 1 : 0));
+	m->nr_pfns = nr_pfns;
+	return 0;
+}
+
+struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_zone_desc *zones,
+			      int nr_zones)
+{
+	struct mf_model *m;
+	uint64_t end = 0;
+	int i;
+
+	if (nr_zones < 0 || nr_zones > MF_MAX_ZONES || p->max_order >= MF_MAX_ORDERS - 1 ||
+	    p->max_order < 0 || p->pageblock_order > p->max_order || p->nr_cpus <= 0)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->p = *p;
+	m->nr_zones = nr_zones;
+	for (i = 0; i < nr_zones; i++) {
+		m->zones[i] = zones[i];
+		if (zones[i].end_pfn > end)
+			end = zones[i].end_pfn;
+	}
+	m->cpu_pcp_pages = calloc((size_t)p->nr_cpus, sizeof(uint64_t));
+	if (!m->cpu_pcp_pages || model_resize(m, end ? end : 1)) {
+		mf_model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void mf_model_free(struct mf_model *m)
+{
+	if (!m)
+		return;
+	free(m->blk);
+	free(m->cpu);
+	free(m->held);
+	free(m->pb);
+	free(m->cpu_pcp_pages);
+	free(m);
+}
+
+const struct mf_model_params *mf_model_params(const struct mf_model *m)
+{
+	return &m->p;
+}
+
+int mf_model_nr_zones(const struct mf_model *m)
+{
+	return m->nr_zones;
+}
+
+const struct mf_zone_desc *mf_model_zone(const struct mf_model *m, int zone)
+{
+	return zone >= 0 && zone < m->nr_zones ? &m->zones[zone] : NULL;
+}
+
+const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m)
+{
+	return &m->fid;
+}
+
+struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m)
+{
+	return &m->fid;
+}
+
+int mf_model_zone_of_pfn(const struct mf_model *m, uint64_t pfn)
+{
+	int i;
+
+	for (i = 0; i < m->nr_zones; i++)
+		if (pfn >= m->zones[i].start_pfn && pfn < m->zones[i].end_pfn)
+			return i;
+	return -1;
+}
+
+/*
+ * Hot path: nearly every event hits the zone of the previous one.  In learn mode the last
+ * zone grows to cover pfns beyond it (the trace is all we know of the layout).
+ */
+static int zone_of(struct mf_model *m, uint64_t pfn)
+{
+	const struct mf_zone_desc *z = &m->zones[m->last_zone];
+	int i;
+
+	if (m->nr_zones && pfn >= z->start_pfn && pfn < z->end_pfn)
+		return m->last_zone;
+	i = mf_model_zone_of_pfn(m, pfn);
+	if (i < 0 && m->p.learn_zones && m->nr_zones &&
+	    pfn >= m->zones[m->nr_zones - 1].start_pfn && pfn < MF_LEARN_MAX_PFNS) {
+		struct mf_zone_desc *last = &m->zones[m->nr_zones - 1];
+		uint64_t end = (pfn | ((1ULL << m->p.max_order) - 1)) + 1;
+
+		if (end > m->nr_pfns && model_resize(m, end > 2 * m->nr_pfns ? end : 2 * m->nr_pfns))
+			return -1;
+		last->end_pfn = end;
+		last->present = last->end_pfn - last->start_pfn;
+		i = m->nr_zones - 1;
+	}
+	if (i >= 0)
+		m->last_zone = i;
+	return i;
+}
+
+/* ---- pageblocks ------------------------------------------------------------------ */
+
+static inline int pb_mt(const struct mf_model *m, uint64_t pfn)
+{
+	return m->pb[pfn >> m->p.pageblock_order];
+}
+
+int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn)
+{
+	return pfn < m->nr_pfns ? pb_mt(m, pfn) : -1;
+}
+
+void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
+{
+	if (pfn < m->nr_pfns && mt >= 0 && mt < MF_MAX_MT)
+		m->pb[pfn >> m->p.pageblock_order] = (uint8_t)mt;
+}
+
+/* ---- free and per-CPU lists ------------------------------------------------------ */
+
+static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	m->blk[pfn] = blk_make(order, mt, false);
+	m->nr_free[z][order][mt]++;
+}
+
+static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu)
+{
+	if (cpu < 0 || cpu >= m->p.nr_cpus)
+		cpu = m->p.nr_cpus - 1;
+	m->blk[pfn] = blk_make(order, mt, true);
+	m->cpu[pfn] = (uint8_t)(cpu > 255 ? 255 : cpu);
+	m->pcp_pages[z] += 1ULL << order;
+	m->cpu_pcp_pages[cpu] += 1ULL << order;
+}
+
+/* Take the block headed at pfn off whichever list it is on. */
+static void del_block(struct mf_model *m, int z, uint64_t pfn)
+{
+	uint8_t b = m->blk[pfn];
+	int order = blk_order(b);
+
+	if (b & BLK_PCP) {
+		int cpu = m->cpu[pfn] < m->p.nr_cpus ? m->cpu[pfn] : m->p.nr_cpus - 1;
+
+		m->pcp_pages[z] -= 1ULL << order;
+		m->cpu_pcp_pages[cpu] -= 1ULL << order;
+	} else {
+		m->nr_free[z][order][blk_mt(b)]--;
+	}
+	m->blk[pfn] = 0;
+}
+
+/*
+ * The head of the free or per-CPU block that contains pfn, or MF_PFN_NONE.  Blocks are
+ * naturally aligned, so the candidates are pfn rounded down to each order.
+ */
+static uint64_t find_block(const struct mf_model *m, uint64_t pfn)
+{
+	uint64_t prev = MF_PFN_NONE;
+	int o;
+
+	for (o = 0; o <= m->p.max_order; o++) {
+		uint64_t h = pfn & ~((1ULL << o) - 1);
+		uint8_t b;
+
+		if (h == prev)
+			continue;
+		prev = h;
+		b = m->blk[h];
+		if (b && blk_order(b) >= o)
+			return h;
+	}
+	return MF_PFN_NONE;
+}
+
+/*
+ * Remove the block (head, order of blk[head]) and give back every part of it outside
+ * [pfn, pfn + 2^order) to the same kind of list, as expand() does after
+ * __rmqueue_smallest(): the halves not holding pfn go back one order lower each time.
+ * remain_mt is the type the remainders are listed under.
+ */
+static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order, int remain_mt)
+{
+	uint8_t b = m->blk[head];
+	int high = blk_order(b);
+	bool pcp = b & BLK_PCP;
+	int cpu = m->cpu[head];
+
+	del_block(m, z, head);
+	while (high > order) {
+		uint64_t half;
+
+		high--;
+		half = 1ULL << high;
+		if (pfn >= head + half) {
+			if (pcp)
+				add_pcp(m, z, head, high, remain_mt, cpu);
+			else
+				add_free(m, z, head, high, remain_mt);
+			head += half;
+		} else {
+			if (pcp)
+				add_pcp(m, z, head + half, high, remain_mt, cpu);
+			else
+				add_free(m, z, head + half, high, remain_mt);
+		}
+	}
+}
+
+/*
+ * Set the type of the pageblocks covering [pfn, pfn + 2^order) and move the free blocks
+ * inside to the new type's lists, as move_freepages_block() / change_pageblock_range() do.
+ */
+static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	int pbo = m->p.pageblock_order;
+	uint64_t start, end, p;
+
+	if (order < pbo)
+		order = pbo;
+	start = pfn & ~((1ULL << order) - 1);
+	end = start + (1ULL << order);
+	if (end > m->nr_pfns)
+		end = m->nr_pfns;
+	for (p = start; p < end; p += 1ULL << pbo)
+		m->pb[p >> pbo] = (uint8_t)mt;
+	for (p = start; p < end; p++) {
+		uint8_t b = m->blk[p];
+
+		if (!b)
+			continue;
+		if (!(b & BLK_PCP) && blk_mt(b) != mt) {
+			m->nr_free[z][blk_order(b)][blk_mt(b)]--;
+			m->nr_free[z][blk_order(b)][mt]++;
+			m->blk[p] = blk_make(blk_order(b), mt, false);
+		}
+		p += (1ULL << blk_order(b)) - 1;
+	}
+}
+
+static inline bool mt_mergeable(int mt)
+{
+	return mt < MF_MT_PCPTYPES;	/* migratetype_is_mergeable() */
+}
+
+static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int order)
+{
+	uint8_t b = m->blk[pfn];
+
+	return b && !(b & BLK_PCP) && blk_order(b) == order;
+}
+
+/*
+ * __free_one_page(): merge with the buddy while it is a free block of the same order in
+ * the same zone.  From pageblock_order up, blocks of different types merge only when both
+ * types are mergeable, and the buddy's pageblocks then take our type (v6.10+), so that the
+ * merged block is homogeneous.
+ */
+static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	const struct mf_zone_desc *zd = &m->zones[z];
+	int pbo = m->p.pageblock_order;
+
+	while (order < m->p.max_order) {
+		uint64_t buddy = pfn ^ (1ULL << order);
+		int buddy_mt;
+
+		if (buddy < zd->start_pfn || buddy >= zd->end_pfn || !is_free_head(m, buddy, order))
+			break;
+		buddy_mt = blk_mt(m->blk[buddy]);
+		if (order >= pbo) {
+			buddy_mt = pb_mt(m, buddy);
+			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_block(m, z, buddy);
+		if (order >= pbo && buddy_mt != mt)
+			retype_range(m, z, buddy, order, mt);
+		pfn &= ~(1ULL << order);
+		order++;
+	}
+	add_free(m, z, pfn, order, mt);
+}
+
+/*
+ * free_one_page() -> split_large_buddy() (v6.10+): a block above pageblock_order goes in
+ * as pageblock-sized chunks, each with its own pageblock's type, which then re-merge.
+ */
+static void free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
+{
+	int pbo = m->p.pageblock_order;
+	uint64_t end = pfn + (1ULL << order), p;
+
+	if (order <= pbo) {
+		free_one_page(m, z, pfn, order, pb_mt(m, pfn));
+		return;
+	}
+	for (p = pfn; p < end; p += 1ULL << pbo)
+		free_one_page(m, z, p, pbo, pb_mt(m, p));
+}
+
+/* ---- held bitmap ------------------------------------------------------------------ */
+
+/* Set (or clear) the held bits of [pfn, pfn + n); returns how many were already set. */
+static uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
+{
+	uint64_t was = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		was += (uint64_t)__builtin_popcountll(m->held[w] & mask);
+		if (set)
+			m->held[w] |= mask;
+		else
+			m->held[w] &= ~mask;
+		pfn += cnt;
+	}
+	return was;
+}
+
+/* ---- event handlers ---------------------------------------------------------------- */
+
+static inline bool pcp_allowed(const struct mf_model *m, int order)
+{
+	/* pcp_allowed_order(): the cheap orders, and the THP order */
+	return order <= 3 || order == m->p.pcp_high_order;
+}
+
+static inline bool valid_mt(int mt)
+{
+	return mt >= 0 && mt < MF_MAX_MT;
+}
+
+/*
+ * In v6.10+ a block on free_list[mt] lies in a pageblock of type mt; when an event shows
+ * another type, the model's guess for that pageblock was wrong (or a claim changed it
+ * silently): follow the kernel.
+ */
+static void learn_pageblock(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	if (!valid_mt(mt) || pb_mt(m, pfn) == mt)
+		return;
+	m->fid.pageblock_retyped++;
+	retype_range(m, z, pfn, order, mt);
+}
+
+/*
+ * Free pages the model still holds in [pfn, pfn + 2^order): the kernel just handed these
+ * out or freed them, so they were not free after all (compaction's free scanner takes pages
+ * without per-page events).  Take them off the lists; return how many pages that was.
+ */
+static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order, uint64_t *pcp)
+{
+	uint64_t end = pfn + (1ULL << order), head, taken = 0, p;
+
+	*pcp = 0;
+	head = find_block(m, pfn);
+	if (head != MF_PFN_NONE) {
+		uint8_t b = m->blk[head];
+		int bo = blk_order(b);
+
+		if (bo >= order) {
+			if (b & BLK_PCP)
+				*pcp += 1ULL << order;
+			else
+				taken += 1ULL << order;
+			carve(m, z, head, pfn, order, blk_mt(b));
+			return taken;
+		}
+	}
+	/* smaller blocks inside the range */
+	for (p = pfn; p < end; ) {
+		uint8_t b = m->blk[p];
+		uint64_t size;
+
+		if (!b) {
+			p++;
+			continue;
+		}
+		size = 1ULL << blk_order(b);
+		if (b & BLK_PCP)
+			*pcp += size;
+		else
+			taken += size;
+		del_block(m, z, p);
+		p += size;
+	}
+	return taken;
+}
+
+static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	uint64_t pfn = ev->pfn, head;
+
+	head = find_block(m, pfn);
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+		if (m->blk[head] & BLK_PCP)
+			m->fid.alloc_of_pcp_elsewhere++;
+		learn_pageblock(m, z, head, blk_order(m->blk[head]), ev->mt);
+		carve(m, z, head, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+	} else {
+		uint64_t pcp;
+
+		if (take_overlap(m, z, pfn, ev->order, &pcp) == 0 && !pcp)
+			m->fid.alloc_not_free++;
+		learn_pageblock(m, z, pfn, ev->order, ev->mt);
+	}
+	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
+	if (ev->a[0] == 1 && pcp_allowed(m, ev->order))
+		add_pcp(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn), ev->cpu);
+}
+
+static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	uint64_t pfn = ev->pfn, head, n = 1ULL << ev->order;
+
+	head = find_block(m, pfn);
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+		/*
+		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
+		 * removal event was lost (or never emitted).
+		 */
+		if (!(m->blk[head] & BLK_PCP))
+			m->fid.alloc_from_buddy++;
+		carve(m, z, head, pfn, ev->order, blk_mt(m->blk[head]));
+	} else if (ev->order > 0) {
+		uint64_t pcp;
+
+		if (take_overlap(m, z, pfn, ev->order, &pcp))
+			m->fid.alloc_from_buddy++;
+	}
+	if (held_update(m, pfn, n, true))
+		m->fid.alloc_of_allocated++;
+}
+
+static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	uint64_t pfn = ev->pfn, taken, pcp;
+	int mt = pb_mt(m, pfn);
+
+	held_update(m, pfn, 1ULL << ev->order, false);
+	taken = take_overlap(m, z, pfn, ev->order, &pcp);
+	if (taken) {
+		m->fid.free_of_free++;
+		m->fid.free_of_free_pages += taken;
+	}
+	if (pcp)
+		m->fid.free_of_pcp++;
+
+	/*
+	 * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
+	 * pageblock is isolated; HIGHATOMIC and CMA pages ride on the MOVABLE list.
+	 */
+	if (pcp_allowed(m, ev->order) && mt != MF_MT_ISOLATE)
+		add_pcp(m, z, pfn, ev->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
+	else
+		free_to_buddy(m, z, pfn, ev->order);
+}
+
+static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	uint64_t pfn = ev->pfn, head;
+
+	head = find_block(m, pfn);
+	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == ev->order) {
+		del_block(m, z, head);
+	} else {
+		uint64_t taken, pcp;
+
+		taken = take_overlap(m, z, pfn, ev->order, &pcp);
+		if (!pcp && !taken) {
+			if (held_update(m, pfn, 1ULL << ev->order, false))
+				m->fid.drain_not_pcp++;
+			else
+				m->fid.drain_unknown++;
+		} else if (taken) {
+			m->fid.drain_not_pcp++;
+		}
+	}
+	/* free_pcppages_bulk() re-reads the pageblock type: the event carries it */
+	learn_pageblock(m, z, pfn, ev->order, ev->mt);
+	free_one_page(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+}
+
+/*
+ * mm_page_alloc_extfrag.  In v6.15+ a claim of a whole block (fallback_order >=
+ * pageblock_order) and a single-block steal take the page off the lists without a
+ * zone_locked event; a partial claim re-types the pageblock and then allocates through
+ * __rmqueue_smallest (zone_locked came first, with the new type).
+ */
+static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	uint64_t pfn = ev->pfn, head;
+	int alloc_mt = ev->mt, fb_order = (int)ev->a[0], fb_mt = (int)ev->a[1];
+	bool claim = ev->a[2] != 0;
+	int pbo = m->p.pageblock_order;
+
+	head = find_block(m, pfn);
+	if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP) &&
+	    blk_order(m->blk[head]) >= ev->order) {
+		int remain = claim ? alloc_mt : (valid_mt(fb_mt) ? fb_mt : blk_mt(m->blk[head]));
+
+		if (claim && valid_mt(alloc_mt)) {
+			/* try_to_claim_block(): the whole fallback block changes owner */
+			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
+			m->fid.extfrag_claims++;
+		}
+		carve(m, z, head, pfn, ev->order, remain);
+		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
+		if (pcp_allowed(m, ev->order) && alloc_mt < MF_MT_PCPTYPES)
+			add_pcp(m, z, pfn, ev->order, alloc_mt, ev->cpu);
+		return;
+	}
+	if (claim && valid_mt(alloc_mt)) {
+		if (pb_mt(m, pfn) != alloc_mt)
+			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
+		m->fid.extfrag_claims++;
+		return;
+	}
+	/* a steal of a page the model does not hold free */
+	m->fid.alloc_not_free++;
+}
+
+/*
+ * isolate_freepages_block(): the free scanner takes whole buddy blocks in ascending pfn
+ * order from start_pfn, with no per-page event, until it has nr_taken pages.
+ */
+static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
+			    uint64_t nr_taken)
+{
+	const struct mf_zone_desc *zd = &m->zones[z];
+	uint64_t taken = 0, p;
+
+	if (end > zd->end_pfn)
+		end = zd->end_pfn;
+	for (p = start; p < end && taken < nr_taken; p++) {
+		uint8_t b = m->blk[p];
+
+		if (!b)
+			continue;
+		if (!(b & BLK_PCP)) {
+			taken += 1ULL << blk_order(b);
+			del_block(m, z, p);
+		}
+		p += (1ULL << blk_order(b)) - 1;
+	}
+	m->fid.cp_isolated_pages += taken;
+	if (taken < nr_taken)
+		m->fid.cp_isolate_short += nr_taken - taken;
+}
+
+void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
+{
+	int z;
+
+	if (ev->missed) {
+		if (ev->missed == UINT32_MAX)
+			m->fid.lost_unknown++;
+		else
+			m->fid.lost_events += ev->missed;
+	}
+
+	switch (ev->type) {
+	case MF_EV_PAGE_ALLOC:
+	case MF_EV_PAGE_FREE:
+	case MF_EV_ZONE_LOCKED:
+	case MF_EV_PCPU_DRAIN:
+	case MF_EV_EXTFRAG:
+		break;
+	case MF_EV_CP_ISOLATE_FREE:
+	case MF_EV_CP_FAST_ISOLATE_FREE:
+		if (!ev->a[3])
+			return;
+		z = zone_of(m, ev->a[0]);
+		if (z < 0) {
+			m->fid.pfn_out_of_range++;
+			return;
+		}
+		m->fid.events_applied++;
+		on_isolate_free(m, z, ev->a[0], ev->a[1], ev->a[3]);
+		return;
+	default:
+		return;
+	}
+
+	if (ev->type == MF_EV_PAGE_ALLOC && ev->pfn == MF_PFN_NONE)
+		return;		/* a failed allocation moves nothing */
+	if (ev->order < 0 || ev->order > m->p.max_order) {
+		m->fid.pfn_out_of_range++;
+		return;
+	}
+	z = zone_of(m, ev->pfn);
+	if (z < 0 || ev->pfn + (1ULL << ev->order) > m->zones[z].end_pfn ||
+	    (ev->pfn & ((1ULL << ev->order) - 1))) {
+		m->fid.pfn_out_of_range++;
+		return;
+	}
+	m->fid.events_applied++;
+
+	switch (ev->type) {
+	case MF_EV_PAGE_ALLOC:
+		on_page_alloc(m, z, ev);
+		break;
+	case MF_EV_PAGE_FREE:
+		on_page_free(m, z, ev);
+		break;
+	case MF_EV_ZONE_LOCKED:
+		on_zone_locked(m, z, ev);
+		break;
+	case MF_EV_PCPU_DRAIN:
+		on_pcpu_drain(m, z, ev);
+		break;
+	case MF_EV_EXTFRAG:
+		on_extfrag(m, z, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- seeding and queries ------------------------------------------------------------ */
+
+void mf_model_clear(struct mf_model *m)
+{
+	memset(m->blk, 0, m->nr_pfns);
+	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->nr_free, 0, sizeof(m->nr_free));
+	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
+	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
+}
+
+int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order)
+{
+	int z = zone_of(m, pfn);
+	uint64_t pcp;
+
+	if (z < 0 || order < 0 || order > m->p.max_order ||
+	    pfn + (1ULL << order) > m->zones[z].end_pfn || (pfn & ((1ULL << order) - 1)))
+		return -EINVAL;
+	take_overlap(m, z, pfn, order, &pcp);
+	add_free(m, z, pfn, order, pb_mt(m, pfn));
+	return 0;
+}
+
+void mf_model_zone_nr_free(const struct mf_model *m, int zone, uint64_t *nr_free)
+{
+	int o, t;
+
+	for (o = 0; o <= m->p.max_order; o++) {
+		nr_free[o] = 0;
+		for (t = 0; t < MF_MAX_MT; t++)
+			nr_free[o] += m->nr_free[zone][o][t];
+	}
+}
+
+void mf_model_zone_nr_free_mt(const struct mf_model *m, int zone,
+			      uint64_t nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT])
+{
+	memcpy(nr_free_mt, m->nr_free[zone], sizeof(m->nr_free[zone]));
+}
+
+/* pagetypeinfo's "Number of blocks type": pageblocks stepping from zone_start_pfn */
+void mf_model_zone_pageblocks_mt(const struct mf_model *m, int zone, uint64_t blocks[MF_MAX_MT])
+{
+	const struct mf_zone_desc *zd = &m->zones[zone];
+	uint64_t pfn;
+
+	memset(blocks, 0, MF_MAX_MT * sizeof(uint64_t));
+	for (pfn = zd->start_pfn; pfn < zd->end_pfn && pfn < m->nr_pfns;
+	     pfn += 1ULL << m->p.pageblock_order)
+		blocks[pb_mt(m, pfn)]++;
+}
+
+uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone)
+{
+	return m->pcp_pages[zone];
+}
+
+uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu)
+{
+	return cpu >= 0 && cpu < m->p.nr_cpus ? m->cpu_pcp_pages[cpu] : 0;
+}
+
+/*
+ * Invariants: counters equal a recount of the head bytes; no two blocks overlap; blocks
+ * are aligned and inside their zone; no two free buddies of the same order that the
+ * kernel would have merged.
+ */
+int mf_model_check(const struct mf_model *m, char *buf, size_t len)
+{
+	static uint64_t cnt[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
+	uint64_t pcp[MF_MAX_ZONES] = { 0 };
+	uint64_t p, covered_to = 0;
+	int z;
+
+	memset(cnt, 0, sizeof(cnt));
+	for (p = 0; p < m->nr_pfns; p++) {
+		uint8_t b = m->blk[p];
+		int o;
+
+		if (!b)
+			continue;
+		o = blk_order(b);
+		z = mf_model_zone_of_pfn(m, p);
+		if (p < covered_to) {
+			snprintf(buf, len, "block at pfn 0x%llx overlaps the previous one",
+				 (unsigned long long)p);
+			return -1;
+		}
+		if (o < 0 || o > m->p.max_order || (p & ((1ULL << o) - 1)) || z < 0 ||
+		    p + (1ULL << o) > m->zones[z].end_pfn) {
+			snprintf(buf, len, "bad block at pfn 0x%llx order %d",
+				 (unsigned long long)p, o);
+			return -1;
+		}
+		covered_to = p + (1ULL << o);
+		if (b & BLK_PCP) {
+			pcp[z] += 1ULL << o;
+			continue;
+		}
+		cnt[z][o][blk_mt(b)]++;
+		if (o < m->p.pageblock_order && o < m->p.max_order) {
+			uint64_t buddy = p ^ (1ULL << o);
+
+			if (buddy >= m->zones[z].start_pfn && buddy < m->zones[z].end_pfn &&
+			    is_free_head(m, buddy, o)) {
+				snprintf(buf, len, "unmerged buddies at pfn 0x%llx and 0x%llx order %d",
+					 (unsigned long long)p, (unsigned long long)buddy, o);
+				return -1;
+			}
+		}
+	}
+	for (z = 0; z < m->nr_zones; z++) {
+		if (memcmp(cnt[z], m->nr_free[z], sizeof(cnt[z]))) {
+			snprintf(buf, len, "zone %d: free counters differ from the lists", z);
+			return -1;
+		}
+		if (pcp[z] != m->pcp_pages[z]) {
+			snprintf(buf, len, "zone %d: per-CPU page count differs from the lists", z);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmfrag: global options, the command table, exit status.  Global argp parsing stops at
+ * the subcommand (ARGP_IN_ORDER); each cmd_*() parses its own options.
+ */
+#include <argp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/cmds.h"
+#include "mmfrag/common.h"
+
+const char *argp_program_version = "mmfrag 0.1";
+const char *argp_program_bug_address = NULL;
+
+const struct mf_cmd mf_cmds[] = {
+	{ "status",	cmd_status,	"fragmentation state of the live machine or of a capture" },
+	{ "replay",	cmd_replay,	"replay a trace.dat through the buddy-allocator model" },
+	{ "report",	cmd_report,	"present a saved replay result" },
+	{ NULL, NULL, NULL },
+};
+
+static char *help_filter(int key, const char *text, void *input)
+{
+	const struct mf_cmd *c;
+	size_t len = 0, n;
+	char *s;
+
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	for (c = mf_cmds; c->name; c++)
+		len += strlen(c->name) + strlen(c->summary) + 16;
+	s = malloc(len + 64);
+	if (!s)
+		return (char *)text;
+	n = (size_t)sprintf(s, "Commands:\n");
+	for (c = mf_cmds; c->name; c++)
+		n += (size_t)sprintf(s + n, "  %-10s %s\n", c->name, c->summary);
+	sprintf(s + n, "\nRun 'mmfrag COMMAND --help' for a command's options.");
+	return s;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	int *cmd_idx = state->input;
+
+	switch (key) {
+	case ARGP_KEY_ARG:
+		*cmd_idx = state->next - 1;
+		state->next = state->argc;	/* the rest belongs to the subcommand */
+		return 0;
+	case ARGP_KEY_NO_ARGS:
+		argp_error(state, "a command is required");
+		return EINVAL;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp argp = {
+	.parser = parse_opt,
+	.args_doc = "COMMAND [OPTION...]",
+	.doc = "Trace replayer and fragmentation analyzer for Linux physical memory."
+	       "\vExit status: 0 ok, 1 runtime error, 2 usage error, 3 a compare threshold "
+	       "was crossed.",
+	.help_filter = help_filter,
+};
+
+int main(int argc, char **argv)
+{
+	const struct mf_cmd *c;
+	int cmd_idx = -1;
+
+	argp_err_exit_status = MF_EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &cmd_idx))
+		return MF_EXIT_USAGE;
+	for (c = mf_cmds; c->name; c++) {
+		if (!strcmp(c->name, argv[cmd_idx]))
+			return c->fn(argc - cmd_idx, argv + cmd_idx);
+	}
+	mf_err("unknown command '%s'; see 'mmfrag --help'", argv[cmd_idx]);
+	return MF_EXIT_USAGE;
+}

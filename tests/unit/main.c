@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit-test runner: every suite registers itself; the binary exits non-zero when any
+ * test fails (unlike trace-utest, which exits 0 regardless).
+ */
+#include <stdio.h>
+#include <CUnit/Basic.h>
+
+#include "unit.h"
+
+int main(void)
+{
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	test_model_register();
+	test_metrics_register();
+	test_state_register();
+	test_reader_register();
+	CU_basic_set_mode(CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_tests_failed();
+	printf("\nunit: %u passed, %u failed\n", CU_get_number_of_tests_run() - failed, failed);
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

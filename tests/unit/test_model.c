@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model on hand-worked cases.  Each case builds a small zone, states the expected free
+ * lists in a comment, applies events and checks the lists and the model's invariants.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "mmfrag/model.h"
+#include "unit.h"
+
+static struct mf_model *zone16(int max_order, int pageblock_order)
+{
+	struct mf_model_params p;
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 16,
+				  .present = 16, .managed = 16 };
+
+	mf_model_params_default(&p);
+	p.max_order = max_order;
+	p.pageblock_order = pageblock_order;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	return mf_model_new(&p, &z, 1);
+}
+
+static void ev_set(struct mf_event *ev, int type, uint64_t pfn, int order, int mt)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint16_t)type;
+	ev->pfn = pfn;
+	ev->order = order;
+	ev->mt = mt;
+	ev->cpu = 0;
+}
+
+static void apply(struct mf_model *m, int type, uint64_t pfn, int order, int mt, uint64_t a0)
+{
+	struct mf_event ev;
+
+	ev_set(&ev, type, pfn, order, mt);
+	ev.a[0] = a0;
+	mf_model_apply(m, &ev);
+}
+
+static void expect_free(struct mf_model *m, const uint64_t *want, int nr)
+{
+	uint64_t got[MF_MAX_ORDERS];
+	char buf[256];
+	int o;
+
+	mf_model_zone_nr_free(m, 0, got);
+	for (o = 0; o < nr; o++)
+		CU_ASSERT_EQUAL(got[o], want[o]);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+}
+
+/*
+ * 16 pages, one free order-4 block at pfn 0.  Allocating pfn 0 at order 0 splits it as
+ * expand() does: the upper halves 8-15 (order 3), 4-7 (2), 2-3 (1) and 1 (0) stay free.
+ *   buddyinfo after the split:  1 1 1 1 0
+ * Freeing pfn 0 puts it on the per-CPU list (order 0 is a pcp order): buddy unchanged.
+ * The drain then merges 0+1, 0-1+2-3, 0-3+4-7, 0-7+8-15 back into one order-4 block.
+ */
+static void test_split_merge_16(void)
+{
+	const uint64_t split[] = { 1, 1, 1, 1, 0 }, whole[] = { 0, 0, 0, 0, 1 };
+	int pbo;
+
+	for (pbo = 2; pbo <= 4; pbo++) {
+		struct mf_model *m = zone16(4, pbo);
+		int t;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		for (t = 0; t < 16; t += 1 << pbo)
+			mf_model_set_pageblock_mt(m, (uint64_t)t, MF_MT_MOVABLE);
+		CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 4), 0);
+		expect_free(m, whole, 5);
+
+		apply(m, MF_EV_ZONE_LOCKED, 0, 0, MF_MT_MOVABLE, 0);
+		expect_free(m, split, 5);
+		apply(m, MF_EV_PAGE_ALLOC, 0, 0, MF_MT_MOVABLE, 0);
+		expect_free(m, split, 5);
+
+		apply(m, MF_EV_PAGE_FREE, 0, 0, 0, 0);
+		expect_free(m, split, 5);
+		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+		CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+
+		apply(m, MF_EV_PCPU_DRAIN, 0, 0, MF_MT_MOVABLE, 0);
+		expect_free(m, whole, 5);
+		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_not_pcp, 0);
+		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_unknown, 0);
+		mf_model_free(m);
+	}
+}
+
+/*
+ * Allocation of a page in the middle of a free block (the model missed the split the kernel
+ * did): pfn 5 of the order-4 block at 0.  The remainders are 8-15 (3), 0-3 (2), 6-7 (1),
+ * 4 (0):  buddyinfo 1 1 1 1 0, with pfn 5 allocated.
+ */
+static void test_carve_middle(void)
+{
+	const uint64_t want[] = { 1, 1, 1, 1, 0 };
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 4), 0);
+	apply(m, MF_EV_ZONE_LOCKED, 5, 0, MF_MT_MOVABLE, 0);
+	expect_free(m, want, 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->alloc_not_free, 0);
+	mf_model_free(m);
+}
+
+/*
+ * Cross-pageblock rule of __free_one_page(): pageblocks of 4 pages (order 2), max order 3.
+ * Pageblock 0 (pfns 0-3) is MOVABLE, pageblock 1 (4-7) HIGHATOMIC.  Two free order-2 blocks
+ * at 0 and 4 must stay apart (HIGHATOMIC is not mergeable):  buddyinfo 0 0 2 0.
+ * With pageblock 1 UNMOVABLE instead, both types are mergeable: they merge to order 3 and
+ * the buddy's pageblock takes the freeing block's type:  buddyinfo 0 0 0 1, both MOVABLE.
+ */
+static void test_cross_pageblock(void)
+{
+	const uint64_t apart[] = { 0, 0, 2, 0 }, merged[] = { 0, 0, 0, 1 };
+	struct mf_model *m;
+
+	m = zone16(3, 2);
+	mf_model_set_pageblock_mt(m, 0, MF_MT_MOVABLE);
+	mf_model_set_pageblock_mt(m, 4, MF_MT_HIGHATOMIC);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 2), 0);
+	/* order 2 is a per-CPU order: the free parks it, the drain merges it into buddy */
+	apply(m, MF_EV_PAGE_FREE, 0, 2, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 0, 2, MF_MT_MOVABLE, 0);
+	expect_free(m, apart, 4);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 4), MF_MT_HIGHATOMIC);
+	mf_model_free(m);
+
+	m = zone16(3, 2);
+	mf_model_set_pageblock_mt(m, 0, MF_MT_MOVABLE);
+	mf_model_set_pageblock_mt(m, 4, MF_MT_UNMOVABLE);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 2), 0);
+	apply(m, MF_EV_PAGE_FREE, 0, 2, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 0, 2, MF_MT_MOVABLE, 0);
+	expect_free(m, merged, 4);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 4), MF_MT_MOVABLE);
+	mf_model_free(m);
+}
+
+/*
+ * Per-CPU refill then allocation: zone_locked with percpu_refill=1 takes pfn 0 (order 0)
+ * off buddy onto CPU 0's list; mm_page_alloc takes it from there.  Nothing is repaired.
+ */
+static void test_pcp_refill(void)
+{
+	const uint64_t split[] = { 1, 1, 1, 1, 0 };
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 4), 0);
+	apply(m, MF_EV_ZONE_LOCKED, 0, 0, MF_MT_MOVABLE, 1);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	apply(m, MF_EV_PAGE_ALLOC, 0, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+	expect_free(m, split, 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->alloc_from_buddy, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->alloc_of_allocated, 0);
+	mf_model_free(m);
+}
+
+/*
+ * Fallback claim of a whole block (v6.15 try_to_claim_block with current_order >=
+ * pageblock_order): 16 pages, pageblocks of 4 (order 2), one free MOVABLE order-3 block at
+ * 8.  An UNMOVABLE order-0 request claims it: pageblocks 8-11 and 12-15 become UNMOVABLE,
+ * pfn 8 is allocated and 9 (0), 10-11 (1), 12-15 (2) stay free on the UNMOVABLE lists.
+ */
+static void test_claim_retypes(void)
+{
+	const uint64_t want[] = { 1, 1, 1, 0 };
+	uint64_t mt[MF_MAX_ORDERS][MF_MAX_MT];
+	struct mf_model *m = zone16(3, 2);
+	struct mf_event ev;
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 3), 0);
+	ev_set(&ev, MF_EV_EXTFRAG, 8, 0, MF_MT_UNMOVABLE);
+	ev.a[0] = 3;			/* fallback_order */
+	ev.a[1] = MF_MT_MOVABLE;	/* fallback_migratetype */
+	ev.a[2] = 1;			/* change_ownership */
+	mf_model_apply(m, &ev);
+	/* order 0 from an UNMOVABLE request is a per-CPU refill: pfn 8 sits on CPU 0's list */
+	apply(m, MF_EV_PAGE_ALLOC, 8, 0, MF_MT_UNMOVABLE, 0);
+	expect_free(m, want, 4);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 8), MF_MT_UNMOVABLE);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 12), MF_MT_UNMOVABLE);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 0), MF_MT_MOVABLE);
+	mf_model_zone_nr_free_mt(m, 0, mt);
+	CU_ASSERT_EQUAL(mt[2][MF_MT_UNMOVABLE], 1);
+	CU_ASSERT_EQUAL(mt[2][MF_MT_MOVABLE], 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->extfrag_claims, 1);
+	mf_model_free(m);
+}
+
+/*
+ * A steal (change_ownership=0) leaves the pageblock's type alone and lists the remainders
+ * under the fallback type.
+ */
+static void test_steal_keeps_type(void)
+{
+	uint64_t mt[MF_MAX_ORDERS][MF_MAX_MT];
+	struct mf_model *m = zone16(3, 2);
+	struct mf_event ev;
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 2), 0);
+	ev_set(&ev, MF_EV_EXTFRAG, 8, 0, MF_MT_UNMOVABLE);
+	ev.a[0] = 2;
+	ev.a[1] = MF_MT_MOVABLE;
+	ev.a[2] = 0;
+	mf_model_apply(m, &ev);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 8), MF_MT_MOVABLE);
+	mf_model_zone_nr_free_mt(m, 0, mt);
+	CU_ASSERT_EQUAL(mt[1][MF_MT_MOVABLE], 1);	/* 10-11 */
+	CU_ASSERT_EQUAL(mt[0][MF_MT_MOVABLE], 1);	/* 9 */
+	mf_model_free(m);
+}
+
+/*
+ * A drain reveals the pageblock type (free_pcppages_bulk re-reads it): the model thought
+ * pageblock 0 MOVABLE; a drain with RECLAIMABLE re-types it and its free blocks.
+ */
+static void test_drain_learns_type(void)
+{
+	uint64_t mt[MF_MAX_ORDERS][MF_MAX_MT];
+	struct mf_model *m = zone16(3, 2);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 1), 0);
+	apply(m, MF_EV_PAGE_FREE, 0, 0, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 0, 0, MF_MT_RECLAIMABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 0), MF_MT_RECLAIMABLE);
+	mf_model_zone_nr_free_mt(m, 0, mt);
+	/* 0 and 2-3 are free, 1 is not: no merge */
+	CU_ASSERT_EQUAL(mt[0][MF_MT_RECLAIMABLE], 1);
+	CU_ASSERT_EQUAL(mt[1][MF_MT_RECLAIMABLE], 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pageblock_retyped, 1);
+	mf_model_free(m);
+}
+
+/*
+ * Repairs, each counted once: a free of a page the model held free (compaction took it
+ * silently), an allocation of a page already handed out, a drain of a page that was
+ * allocated, a pfn outside every zone.
+ */
+static void test_repairs(void)
+{
+	struct mf_model *m = zone16(4, 4);
+	const struct mf_fidelity *f = mf_model_fidelity(m);
+	char buf[256];
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 4), 0);
+	apply(m, MF_EV_PAGE_FREE, 3, 0, 0, 0);
+	CU_ASSERT_EQUAL(f->free_of_free, 1);
+	CU_ASSERT_EQUAL(f->free_of_free_pages, 1);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+
+	apply(m, MF_EV_PAGE_ALLOC, 3, 0, 1, 0);		/* from the per-CPU list: fine */
+	apply(m, MF_EV_PAGE_ALLOC, 3, 0, 1, 0);		/* again: already handed out */
+	CU_ASSERT_EQUAL(f->alloc_of_allocated, 1);
+
+	apply(m, MF_EV_PCPU_DRAIN, 3, 0, 1, 0);		/* allocated, not on a list */
+	CU_ASSERT_EQUAL(f->drain_not_pcp, 1);
+	apply(m, MF_EV_PCPU_DRAIN, 3, 0, 1, 0);		/* now free in buddy */
+	CU_ASSERT_EQUAL(f->drain_not_pcp, 2);
+
+	apply(m, MF_EV_PAGE_FREE, 100, 0, 0, 0);
+	CU_ASSERT_EQUAL(f->pfn_out_of_range, 1);
+	apply(m, MF_EV_PAGE_FREE, 1, 1, 0, 0);		/* misaligned for its order */
+	CU_ASSERT_EQUAL(f->pfn_out_of_range, 2);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
+ * Compaction's free scanner: isolate_freepages over pfns 0-15 taking 3 pages takes whole
+ * blocks in ascending order until it has them: with 0-1 (1) and 4 (0) free, both go.
+ */
+static void test_isolate_free(void)
+{
+	const uint64_t none[] = { 0, 0, 0, 0, 0 };
+	struct mf_model *m = zone16(4, 4);
+	struct mf_event ev;
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 1), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 0), 0);
+	ev_set(&ev, MF_EV_CP_ISOLATE_FREE, 0, 0, 0);
+	ev.a[0] = 0;
+	ev.a[1] = 16;
+	ev.a[2] = 16;
+	ev.a[3] = 3;
+	mf_model_apply(m, &ev);
+	expect_free(m, none, 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolated_pages, 3);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 0);
+	mf_model_free(m);
+}
+
+/*
+ * A deterministic storm of legal and illegal events: whatever the trace says, the
+ * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
+ */
+static void test_invariants_storm(void)
+{
+	struct mf_model_params p;
+	struct mf_zone_desc z[2] = {
+		{ .node = 0, .name = "DMA32", .start_pfn = 0, .end_pfn = 4096 },
+		{ .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192 },
+	};
+	uint64_t x = 88172645463325252ULL;
+	struct mf_model *m;
+	char buf[256];
+	int i, bad = 0;
+
+	mf_model_params_default(&p);
+	p.nr_cpus = 2;
+	m = mf_model_new(&p, z, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	for (i = 0; i < 8192; i += 1024)
+		mf_model_seed_free(m, (uint64_t)i, 10);
+	for (i = 0; i < 200000; i++) {
+		static const int types[] = { MF_EV_PAGE_ALLOC, MF_EV_PAGE_FREE, MF_EV_ZONE_LOCKED,
+					     MF_EV_PCPU_DRAIN, MF_EV_EXTFRAG, MF_EV_CP_ISOLATE_FREE };
+		struct mf_event ev;
+		int order;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		order = (int)(x % 11);
+		if (order > 3 && order != 9 && (x >> 8) % 4)
+			order = (int)((x >> 12) % 4);
+		ev_set(&ev, types[(x >> 20) % 6], ((x >> 24) % 8300) & ~((1ULL << order) - 1),
+		       order, (int)((x >> 40) % 4));
+		ev.cpu = (int)((x >> 44) % 3);
+		ev.a[0] = (x >> 48) % 2 ? (uint64_t)order : 1;
+		ev.a[1] = (x >> 50) % 3;
+		ev.a[2] = (x >> 52) % 2;
+		if (ev.type == MF_EV_CP_ISOLATE_FREE) {
+			ev.a[0] = ev.pfn;
+			ev.a[1] = ev.pfn + 512;
+			ev.a[3] = (x >> 54) % 64;
+		}
+		mf_model_apply(m, &ev);
+		if (i % 5000 == 0 && mf_model_check(m, buf, sizeof(buf))) {
+			fprintf(stderr, "after event %d: %s\n", i, buf);
+			bad = 1;
+			break;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+void test_model_register(void)
+{
+	CU_pSuite s = CU_add_suite("model", NULL, NULL);
+
+	CU_add_test(s, "16-page split and merge (pageblock orders 2-4)", test_split_merge_16);
+	CU_add_test(s, "allocation inside a free block", test_carve_middle);
+	CU_add_test(s, "cross-pageblock merge rule", test_cross_pageblock);
+	CU_add_test(s, "per-CPU refill then allocation", test_pcp_refill);
+	CU_add_test(s, "fallback claim re-types pageblocks", test_claim_retypes);
+	CU_add_test(s, "fallback steal keeps the type", test_steal_keeps_type);
+	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
+	CU_add_test(s, "repairs are counted", test_repairs);
+	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
+	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
+}

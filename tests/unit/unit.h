@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_UNIT_H
+#define MMFRAG_UNIT_H
+
+void test_model_register(void);
+void test_metrics_register(void);
+void test_state_register(void);
+void test_reader_register(void);
+
+#endif

@@ -20,7 +20,8 @@ struct mf_zone_report {
 	uint64_t		node_score;	/* fragmentation_score_node() of the zone's node */
 
 	bool			has_mt;		/* per-migratetype data present */
-	int			nr_mt;
+	int			nr_mt;		/* slots, indexed by enum mf_mt */
+	unsigned int		mt_absent;	/* bit t: the kernel has no type t (no CMA...) */
 	uint64_t		free_pages_mt[MF_MAX_MT];	/* free pages per type */
 	uint64_t		nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT];	/* free blocks per order/type */
 	uint64_t		pageblocks_mt[MF_MAX_MT];	/* pageblocks per type */
@@ -29,7 +30,8 @@ struct mf_zone_report {
 	uint64_t		pcp_pages;
 
 	bool			has_check;	/* replay with a kernel capture to compare with */
-	uint64_t		check_nr_free[MF_MAX_ORDERS];
+	uint64_t		check_nr_free[MF_MAX_ORDERS];	/* the kernel's buddyinfo */
+	uint64_t		check_model_nr_free[MF_MAX_ORDERS];	/* the model then */
 	double			free_blocks_error;	/* sum |model - kernel| / kernel total blocks */
 	int			check_unusable_diff[MF_MAX_ORDERS];	/* model - kernel, thousandths */
 	int			check_extfrag_diff[MF_MAX_ORDERS];

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_OUTPUT_H
+#define MMFRAG_OUTPUT_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "report.h"
+
+/*
+ * Renderers of zone reports.  They read filled struct mf_zone_report values and compute
+ * nothing: JSON carries raw integers (pages, blocks, indices in the kernel's thousandths),
+ * units and rounding exist only in the tables.
+ */
+
+#define MF_STATUS_SCHEMA	"mmfrag-status/1"
+
+/*
+ * One "zones" object, the same shape for status and replay:
+ * {"node", "zone", "start_pfn", "spanned", "present", "managed", "free_pages",
+ *  "free_blocks": [per order], "unusable_index": [...], "extfrag_index": [...],
+ *  "fragmentation_score", "fragmentation_score_node"} plus, when the report has them,
+ * "free_pages_by_type", "free_blocks_by_type", "pageblocks_by_type" (types the kernel
+ * has), "pcp_pages", and "check": {"kernel_free_blocks", "model_free_blocks",
+ * "free_blocks_error", "unusable_index_diff", "extfrag_index_diff"}.
+ */
+json_t *mf_json_zone(const struct mf_zone_report *z);
+
+/* {"schema": "mmfrag-status/1", "source", "pageblock_order" (null if unknown), "zones"} */
+json_t *mf_json_status(const struct mf_zone_report *z, int n, const char *source,
+		       int pageblock_order);
+
+/* doc with sorted keys, 2-space indent, 6 significant digits for reals, then a newline. */
+int mf_json_dump(json_t *doc, FILE *f);
+
+/* Human tables, one per zone, orders as columns. */
+#define MF_TABLE_TYPES	0x1	/* per-migratetype rows when the report has them */
+
+void mf_table_zones(FILE *f, const struct mf_zone_report *z, int n, unsigned int flags);
+
+/*
+ * The kernel's debugfs files for these zones, byte for byte:
+ * /sys/kernel/debug/extfrag/extfrag_index and .../unusable_index.
+ */
+void mf_text_extfrag_index(FILE *f, const struct mf_zone_report *z, int n);
+void mf_text_unusable_index(FILE *f, const struct mf_zone_report *z, int n);
+
+#endif

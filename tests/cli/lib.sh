@@ -1,0 +1,40 @@
+# Helpers for CLI tests: source it, call the checks, end with 'finish'.
+# MMFRAG (the binary) and TOP (the repo) come from tests/run.sh; defaults for direct runs.
+: "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${MMFRAG:=$TOP/mmfrag}"
+TMP=$(mktemp -d /tmp/mmfrag-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+_failures=0
+
+ok()   { echo "ok - $*"; }
+nok()  { echo "not ok - $*"; _failures=$((_failures + 1)); }
+skip() { echo "skip - $*"; }
+
+# expect_exit STATUS NAME -- CMD...: run CMD, stdout to $TMP/out, stderr to $TMP/err.
+expect_exit() {
+	local want=$1 name=$2; shift 3
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else
+		nok "$name (exit $rc, wanted $want)"; sed 's/^/#   /' "$TMP/err" | head -5; fi
+}
+
+# An error: the wanted status, exactly one line on stderr naming $what, nothing on stdout.
+expect_error() {
+	local want=$1 name=$2 what=$3; shift 4
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$? lines
+	lines=$(wc -l <"$TMP/err")
+	if [ "$rc" -ne "$want" ]; then nok "$name (exit $rc, wanted $want)"; sed 's/^/#   /' "$TMP/err" | head -3
+	elif [ -s "$TMP/out" ]; then nok "$name (stdout not empty)"
+	elif [ "$lines" -ne 1 ] && [ "$want" -ne 2 ]; then nok "$name ($lines lines on stderr)"; sed 's/^/#   /' "$TMP/err" | head -3
+	elif ! grep -qF -- "$what" "$TMP/err"; then nok "$name (stderr does not name '$what')"; sed 's/^/#   /' "$TMP/err" | head -3
+	else ok "$name"; fi
+}
+
+json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; }
+
+# json_get FILE EXPR: evaluate a python expression on the document 'd'
+json_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+finish() { [ "$_failures" -eq 0 ]; }

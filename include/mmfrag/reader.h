@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_READER_H
+#define MMFRAG_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+/*
+ * Trace reader: the only code that touches libtracecmd / libtraceevent.
+ *
+ * mf_reader_open() opens a trace.dat (v6 or v7, compressed or not), resolves every event
+ * id and field the model needs once, by name, from the trace's own formats, and prepares
+ * a merge of the per-CPU streams in timestamp order.  mf_reader_next() then hands out one
+ * decoded struct mf_event at a time, allocation-free.
+ *
+ * Errors: functions return a negative errno-style value and leave a one-line message
+ * (naming the file and the problem) in r->err / the err buffer given to open.
+ */
+struct mf_reader;
+
+struct mf_reader_info {
+	int		file_version;	/* 6 or 7 */
+	const char	*compression;	/* "none", "zstd", "zlib", ... (static: valid after close) */
+	int		nr_cpus;
+	uint64_t	first_ts;	/* ns, first record in the file (0 if empty) */
+	const char	*uname;		/* kernel uname stored in the file, or NULL (always NULL:
+					 * libtracecmd's public API does not expose it) */
+	int		page_size;
+};
+
+int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t errlen);
+
+/* 1: *ev filled; 0: end of trace; < 0: error (message in mf_reader_error()). */
+int mf_reader_next(struct mf_reader *r, struct mf_event *ev);
+
+const char *mf_reader_error(const struct mf_reader *r);
+const struct mf_reader_info *mf_reader_info(const struct mf_reader *r);
+
+/* Event-name table: every event that occurs in the trace gets a name_idx. */
+int mf_reader_nr_event_names(const struct mf_reader *r);
+const char *mf_reader_event_name(const struct mf_reader *r, int name_idx);	/* e.g. "mm_page_alloc" */
+const char *mf_reader_event_system(const struct mf_reader *r, int name_idx);	/* e.g. "kmem" */
+
+/* Counts per name_idx of events returned so far. */
+uint64_t mf_reader_event_count(const struct mf_reader *r, int name_idx);
+
+/* Lost events: sum of records' missed_events; unknown amounts (-1) counted in lost_unknown. */
+uint64_t mf_reader_lost(const struct mf_reader *r, int cpu);
+uint64_t mf_reader_lost_unknown(const struct mf_reader *r, int cpu);
+
+/* ev->missed when the kernel flagged lost events without a count. */
+#define MF_MISSED_UNKNOWN	UINT32_MAX
+
+/*
+ * Memory bound.  libtracecmd 1.3.1 keeps every page it has read (v7: decompressed chunks,
+ * v6: mmap()ed windows) until the handle is closed, so the reader closes and reopens the
+ * file after this many bytes of trace pages and puts each CPU back at its next record
+ * (default 64 MiB; 0 = never; MMFRAG_READER_SEGMENT_MB overrides the default at open).
+ * The event stream is the same either way.
+ */
+void mf_reader_set_segment(struct mf_reader *r, uint64_t bytes);
+unsigned int mf_reader_nr_reopens(const struct mf_reader *r);
+
+/* Problems found in the formats (absent events/fields), one line each; NULL-terminated. */
+const char *const *mf_reader_warnings(const struct mf_reader *r);
+
+void mf_reader_close(struct mf_reader *r);
+
+#endif

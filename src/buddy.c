@@ -49,6 +49,7 @@ struct mf_model {
 	uint64_t		*cpu_pcp_pages;
 
 	struct mf_fidelity	fid;
+	bool			seeded;		/* started from a capture: every page is known */
 };
 
 static inline int blk_order(uint8_t b)
@@ -515,6 +516,24 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 	return taken;
 }
 
+/*
+ * The kernel took pages off its free lists that the model did not hold free.  Without a
+ * start state, pages the trace never showed are simply unknown; a page the model knows to
+ * be handed out, or any page once a capture said what was free, is a contradiction.
+ */
+static void not_free(struct mf_model *m, uint64_t pfn, int order)
+{
+	uint64_t i, n = 1ULL << order;
+	bool held = false;
+
+	for (i = 0; i < n && !held; i++)
+		held = m->held[(pfn + i) / 64] & (1ULL << ((pfn + i) % 64));
+	if (m->seeded || held)
+		m->fid.alloc_not_free++;
+	else
+		m->fid.alloc_unknown++;
+}
+
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	uint64_t pfn = ev->pfn, head;
@@ -529,7 +548,7 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 		uint64_t pcp;
 
 		if (take_overlap(m, z, pfn, ev->order, &pcp) == 0 && !pcp)
-			m->fid.alloc_not_free++;
+			not_free(m, pfn, ev->order);
 		learn_pageblock(m, z, pfn, ev->order, ev->mt);
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
@@ -645,35 +664,176 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		return;
 	}
 	/* a steal of a page the model does not hold free */
-	m->fid.alloc_not_free++;
+	not_free(m, pfn, ev->order);
 }
 
 /*
- * isolate_freepages_block(): the free scanner takes whole buddy blocks in ascending pfn
- * order from start_pfn, with no per-page event, until it has nr_taken pages.
+ * The walk isolate_freepages_block() makes over the model's blocks with one stride: from
+ * start to end (where the kernel stopped: the block end, or just past the block that gave
+ * it enough), a buddy head is taken whole and the walk resumes stride pfns after its end;
+ * any other pfn is stepped over by stride.  Returns pages taken; heads go to out[].
+ */
+static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t end,
+			     uint64_t stride, uint64_t *out, int *nr_out, uint64_t *scanned)
+{
+	uint64_t pos = start, taken = 0;
+	int n = 0;
+
+	*scanned = 0;
+	while (pos < end && n < 1024) {
+		uint8_t b = m->blk[pos];
+
+		(*scanned)++;
+		if (b && !(b & BLK_PCP)) {
+			uint64_t size = 1ULL << blk_order(b);
+
+			out[n++] = pos;
+			taken += size;
+			*scanned += size - 1;
+			pos += size - 1 + stride;
+			continue;
+		}
+		pos += stride;
+	}
+	*nr_out = n;
+	return taken;
+}
+
+/*
+ * mm_compaction_isolate_freepages: the free scanner took nr_taken pages in whole buddy
+ * blocks from [start, end) with no per-page event.  Async compaction walks with a stride
+ * of 32 that isolate_freepages() halves or doubles from block to block, so the stride is
+ * not in the event: take the walk that reproduces both nr_taken and nr_scanned, else one
+ * that reproduces nr_taken (compound pages the model cannot see change nr_scanned), else
+ * the stride-1 walk cut at nr_taken.
  */
 static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
-			    uint64_t nr_taken)
+			    uint64_t nr_scanned, uint64_t nr_taken)
 {
+	static const uint64_t strides[] = { 1, 32, 16, 8, 4, 2 };
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t taken = 0, p;
+	uint64_t heads[1024], best_heads[1024], taken, scanned, best_taken = 0;
+	int n, best_n = 0, best_score = -1;
+	size_t i;
 
 	if (end > zd->end_pfn)
 		end = zd->end_pfn;
-	for (p = start; p < end && taken < nr_taken; p++) {
-		uint8_t b = m->blk[p];
+	if (end > start + 4096)
+		end = start + 4096;	/* one pageblock per event; never trust more */
+	for (i = 0; i < sizeof(strides) / sizeof(strides[0]); i++) {
+		int score;
 
-		if (!b)
-			continue;
-		if (!(b & BLK_PCP)) {
-			taken += 1ULL << blk_order(b);
-			del_block(m, z, p);
+		taken = isolate_walk(m, start, end, strides[i], heads, &n, &scanned);
+		score = (taken == nr_taken ? 2 : 0) + (scanned == nr_scanned ? 1 : 0);
+		if (score > best_score) {
+			best_score = score;
+			best_taken = taken;
+			best_n = n;
+			memcpy(best_heads, heads, (size_t)n * sizeof(heads[0]));
 		}
-		p += (1ULL << blk_order(b)) - 1;
+		if (score == 3)
+			break;
 	}
-	m->fid.cp_isolated_pages += taken;
-	if (taken < nr_taken)
-		m->fid.cp_isolate_short += nr_taken - taken;
+	if (best_score < 2) {
+		/* nothing reproduces the event: the first blocks up to nr_taken */
+		best_taken = isolate_walk(m, start, end, 1, best_heads, &best_n, &scanned);
+		for (n = 0, taken = 0; n < best_n; n++) {
+			uint64_t size = 1ULL << blk_order(m->blk[best_heads[n]]);
+
+			if (taken + size > nr_taken)
+				break;
+			taken += size;
+		}
+		best_n = n;
+		best_taken = taken;
+		m->fid.cp_isolate_mismatch++;
+	}
+	for (n = 0; n < best_n; n++)
+		del_block(m, z, best_heads[n]);
+	m->fid.cp_isolated_pages += best_taken;
+	if (best_taken < nr_taken)
+		m->fid.cp_isolate_short += nr_taken - best_taken;
+}
+
+/* The next pfn in [from, to) holding a block head; to when none.  Skips zeros a word at a time. */
+static uint64_t next_head(const struct mf_model *m, uint64_t from, uint64_t to)
+{
+	while (from < to && (from & 7)) {
+		if (m->blk[from])
+			return from;
+		from++;
+	}
+	while (from + 8 <= to) {
+		uint64_t w;
+
+		memcpy(&w, m->blk + from, sizeof(w));
+		if (w)
+			break;
+		from += 8;
+	}
+	while (from < to && !m->blk[from])
+		from++;
+	return from;
+}
+
+static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int order)
+{
+	uint8_t b = m->blk[pfn];
+
+	return b && !(b & BLK_PCP) && blk_order(b) == order && blk_mt(b) == MF_MT_MOVABLE;
+}
+
+/*
+ * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
+ * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
+ * with 2^o = nr_taken: the first one it met at or above low_pfn =
+ * pageblock_start(free_pfn - distance / 4) (no upper bound), else the highest one at or
+ * above min_pfn = pageblock_start(free_pfn - distance / 2).  The list order is not in the
+ * model, so "first met" becomes the lowest pfn at or above low_pfn.  The pages the
+ * around-scan takes come in their own isolate_freepages event.
+ */
+static void on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
+			    uint64_t nr_taken)
+{
+	const struct mf_zone_desc *zd = &m->zones[z];
+	uint64_t low_pfn, p, best = MF_PFN_NONE;
+	int order;
+
+	if (nr_taken & (nr_taken - 1)) {
+		m->fid.cp_isolate_short += nr_taken;
+		return;
+	}
+	order = __builtin_ctzll(nr_taken);
+	if (order > m->p.max_order)
+		return;
+	if (free_pfn > zd->end_pfn)
+		free_pfn = zd->end_pfn;
+	if (min_pfn < zd->start_pfn)
+		min_pfn = zd->start_pfn;
+	low_pfn = free_pfn > min_pfn ? free_pfn - (free_pfn - min_pfn) / 2 : min_pfn;
+	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
+	if (low_pfn < min_pfn)
+		low_pfn = min_pfn;
+
+	for (p = next_head(m, low_pfn, zd->end_pfn); p < zd->end_pfn;
+	     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), zd->end_pfn)) {
+		if (is_movable_head(m, p, order)) {
+			best = p;
+			break;
+		}
+	}
+	if (best == MF_PFN_NONE) {
+		for (p = next_head(m, min_pfn, low_pfn); p < low_pfn;
+		     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), low_pfn))
+			if (is_movable_head(m, p, order))
+				best = p;
+	}
+	if (best == MF_PFN_NONE) {
+		m->fid.cp_isolate_short += nr_taken;
+		return;
+	}
+	del_block(m, z, best);
+	m->fid.cp_isolated_pages += nr_taken;
 }
 
 void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
@@ -698,13 +858,16 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_CP_FAST_ISOLATE_FREE:
 		if (!ev->a[3])
 			return;
-		z = zone_of(m, ev->a[0]);
+		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? ev->a[0] : ev->a[1] - 1);
 		if (z < 0) {
 			m->fid.pfn_out_of_range++;
 			return;
 		}
 		m->fid.events_applied++;
-		on_isolate_free(m, z, ev->a[0], ev->a[1], ev->a[3]);
+		if (ev->type == MF_EV_CP_ISOLATE_FREE)
+			on_isolate_free(m, z, ev->a[0], ev->a[1], ev->a[2], ev->a[3]);
+		else
+			on_fast_isolate(m, z, ev->a[0], ev->a[1], ev->a[3]);
 		return;
 	default:
 		return;
@@ -747,6 +910,14 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 
 /* ---- seeding and queries ------------------------------------------------------------ */
 
+void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt)
+{
+	int z = zone_of(m, pfn);
+
+	if (z >= 0 && valid_mt(mt))
+		retype_range(m, z, pfn, m->p.pageblock_order, mt);
+}
+
 void mf_model_clear(struct mf_model *m)
 {
 	memset(m->blk, 0, m->nr_pfns);
@@ -754,6 +925,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
+	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 
 int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order)
@@ -766,6 +938,7 @@ int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order)
 		return -EINVAL;
 	take_overlap(m, z, pfn, order, &pcp);
 	add_free(m, z, pfn, order, pb_mt(m, pfn));
+	m->seeded = true;
 	return 0;
 }
 
@@ -806,6 +979,16 @@ uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone)
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu)
 {
 	return cpu >= 0 && cpu < m->p.nr_cpus ? m->cpu_pcp_pages[cpu] : 0;
+}
+
+void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_fn fn, void *priv)
+{
+	const struct mf_zone_desc *zd = &m->zones[zone];
+	uint64_t p, end = zd->end_pfn < m->nr_pfns ? zd->end_pfn : m->nr_pfns;
+
+	for (p = next_head(m, zd->start_pfn, end); p < end;
+	     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), end))
+		fn(priv, p, blk_order(m->blk[p]), blk_mt(m->blk[p]), m->blk[p] & BLK_PCP);
 }
 
 /*

@@ -46,6 +46,7 @@ struct mf_fidelity {
 	uint64_t free_of_free_pages;	/* ... in pages */
 	uint64_t free_of_pcp;		/* mm_page_free of pages the model had on a per-CPU list */
 	uint64_t alloc_not_free;	/* zone_locked / extfrag of a page the model did not hold free */
+	uint64_t alloc_unknown;		/* ... of a page it never saw (no start state: expected) */
 	uint64_t alloc_of_pcp_elsewhere;/* zone_locked of a page the model had on a per-CPU list */
 	uint64_t alloc_of_allocated;	/* mm_page_alloc of pages already handed out and not freed */
 	uint64_t alloc_from_buddy;	/* mm_page_alloc of a page the model still held free in buddy */
@@ -55,6 +56,7 @@ struct mf_fidelity {
 	uint64_t extfrag_claims;	/* pageblock ownership changes applied from mm_page_alloc_extfrag */
 	uint64_t cp_isolated_pages;	/* free pages compaction's free scanner took off the lists */
 	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
+	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */
 	uint64_t lost_unknown;		/* buffers that lost an unknown number of events */
@@ -81,6 +83,8 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev);
  */
 void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn);
+/* Re-type the pageblock holding pfn and move its free blocks to the new type's lists. */
+void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order);
 /* Forget every free and per-CPU block (before seeding). */
 void mf_model_clear(struct mf_model *m);
@@ -95,6 +99,10 @@ uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
 
 const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
 struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m);
+
+/* Every free (pcp false) and per-CPU (pcp true) block of a zone, in pfn order. */
+typedef void (*mf_model_block_fn)(void *priv, uint64_t pfn, int order, int mt, bool pcp);
+void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_fn fn, void *priv);
 
 /* Self-check of every invariant (tests): 0, or -1 with a description in buf. */
 int mf_model_check(const struct mf_model *m, char *buf, size_t len);

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_OUTPUT_RESULT_H
+#define MMFRAG_OUTPUT_RESULT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+#include "result.h"
+
+/*
+ * The result document.  Write it to path (atomically: a temporary file renamed into
+ * place, so a failure never leaves half a document) and/or to stream.  Returns 0 or -1
+ * after one line on stderr.
+ */
+int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream);
+json_t *mf_result_json(const struct mf_result *r);
+
+/* Sections of the human view. */
+#define MF_SEC_SUMMARY		0x01
+#define MF_SEC_ZONES		0x02
+#define MF_SEC_EVENTS		0x04
+#define MF_SEC_FALLBACKS	0x08
+#define MF_SEC_COMPACTION	0x10
+#define MF_SEC_FIDELITY		0x20
+#define MF_SEC_SERIES		0x40
+#define MF_SEC_TYPES		0x80	/* per-migratetype rows inside zones */
+#define MF_SEC_ALL		0xff
+
+struct mf_table_opts {
+	unsigned int	sections;
+	const char	*zone;		/* only this zone (case-insensitive), NULL for all */
+	int		order_lo, order_hi;
+};
+
+/* Tables of a result document (as saved by replay). */
+int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t);
+
+/* The short human summary replay prints after saving. */
+void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to);
+
+#endif

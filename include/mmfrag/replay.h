@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_REPLAY_H
+#define MMFRAG_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "result.h"
+
+/* What a replay needs to know; shared by replay, report (given a trace) and compare. */
+struct mf_replay_opts {
+	const char	*trace;
+	const char	*output;
+	bool		json, quiet;
+	bool		trace_optional;		/* report: the file may be a saved result */
+	const char	*from_state;
+	bool		has_from_ts;
+	uint64_t	from_ts;
+	const char	*check_state;
+	bool		has_check_ts;
+	uint64_t	check_ts;
+	uint64_t	interval_ns;
+	int		max_order;		/* 0: default */
+	int		pageblock_order;	/* 0: from the capture, else 9 */
+};
+
+/*
+ * Run the replay: reader -> model + observer -> metrics -> *out.  Returns 0, or -1 after
+ * printing one line on stderr naming the file and the problem.
+ */
+int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out);
+void mf_result_free(struct mf_result *r);
+
+#endif

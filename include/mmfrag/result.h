@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_RESULT_H
+#define MMFRAG_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "model.h"
+#include "observe.h"
+#include "report.h"
+
+/*
+ * Everything one replay produces, filled by cmd-replay.c from the reader, the model, the
+ * observer and the metrics, and turned into the result document by out-json-result.c.
+ * Schema: "mmfrag-replay/1" (man mmfrag-replay, RESULT DOCUMENT).
+ */
+#define MF_RESULT_SCHEMA "mmfrag-replay/1"
+
+struct mf_event_count {
+	char		name[64];
+	char		system[32];
+	uint64_t	count;
+};
+
+/* One point of the --interval time series (and of periodic checks). */
+struct mf_series_zone {
+	int		node;
+	char		name[16];
+	uint64_t	nr_free[MF_MAX_ORDERS];
+	int		unusable_index[MF_MAX_ORDERS];
+	int		extfrag_index[MF_MAX_ORDERS];
+	unsigned int	fragmentation_score;
+	bool		has_check;
+	double		free_blocks_error;
+};
+
+struct mf_series_point {
+	uint64_t		ts;		/* ns, trace time */
+	uint64_t		events;		/* events read so far */
+	uint64_t		lost;
+	struct mf_cp_outcome	direct;		/* cumulative direct compaction outcome */
+	uint64_t		fallbacks;
+	int			nr_zones;
+	struct mf_series_zone	zones[MF_MAX_ZONES];
+};
+
+struct mf_vmstat_delta {
+	char		name[48];
+	int64_t		delta;
+};
+
+struct mf_result {
+	/* the trace */
+	const char		*trace_path;
+	int			file_version;
+	const char		*compression;
+	const char		*uname;
+	int			nr_cpus;
+	uint64_t		first_ts, last_ts;
+	uint64_t		nr_events;
+	int			nr_event_counts;
+	struct mf_event_count	*event_counts;
+	uint64_t		lost_events, lost_unknown;
+	uint64_t		*lost_per_cpu;		/* nr_cpus entries */
+
+	/* the model */
+	struct mf_model_params	params;
+	const char		*zones_from;		/* "capture" or "learned" */
+	int			nr_zones;
+	struct mf_zone_report	zones[MF_MAX_ZONES];
+	struct mf_fidelity	fidelity;
+	uint64_t		events_before_start;	/* not applied: before the start state */
+
+	/* start and check captures */
+	const char		*start_dir;
+	uint64_t		start_ts;
+	const char		*start_aligned_by;	/* "marker", "option", "trace-start" */
+	uint64_t		seeded_blocks, seeded_pages;
+	const char		*check_dir;
+	uint64_t		check_ts;
+	const char		*check_aligned_by;	/* "marker", "option", "trace-end" */
+
+	struct mf_observed	observed;
+	int			nr_vmstat;
+	struct mf_vmstat_delta	vmstat[16];		/* compact_* deltas between the captures */
+
+	int			nr_series;
+	struct mf_series_point	*series;
+
+	int			nr_warnings;
+	char			**warnings;
+};
+
+#endif

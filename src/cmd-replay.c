@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmfrag replay: glue between the reader, the model, the observer, the metrics and the
+ * result document.  One pass over the trace: start and check captures are applied when
+ * the stream reaches their time (an option, or the capture's own trace marker).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mmfrag/cmds.h"
+#include "mmfrag/common.h"
+#include "mmfrag/metrics.h"
+#include "mmfrag/model.h"
+#include "mmfrag/observe.h"
+#include "mmfrag/output-result.h"
+#include "mmfrag/reader.h"
+#include "mmfrag/replay.h"
+#include "mmfrag/result.h"
+#include "mmfrag/state.h"
+
+enum {
+	OPT_FROM_STATE = 0x100,
+	OPT_FROM_TIME,
+	OPT_CHECK_STATE,
+	OPT_CHECK_TIME,
+	OPT_INTERVAL,
+	OPT_MAX_ORDER,
+	OPT_PAGEBLOCK_ORDER,
+};
+
+static const struct argp_option replay_options[] = {
+	{ "output", 'o', "FILE", 0, "save the result document to FILE (default ./mmfrag.json)", 0 },
+	{ "json", 'j', NULL, 0, "print the result document on stdout instead of a summary", 0 },
+	{ "quiet", 'q', NULL, 0, "print nothing on success (the result is still saved)", 0 },
+	{ "from-state", OPT_FROM_STATE, "DIR", 0,
+	  "start from the capture in DIR (buddyinfo, zoneinfo, pagetypeinfo, kpageflags[.zst])", 1 },
+	{ "from-time", OPT_FROM_TIME, "TS", 0,
+	  "trace time (seconds, as trace-cmd report prints it) of the start capture", 1 },
+	{ "check-state", OPT_CHECK_STATE, "DIR", 0, "compare the model with the capture in DIR", 1 },
+	{ "check-time", OPT_CHECK_TIME, "TS", 0, "trace time of the check capture", 1 },
+	{ "interval", OPT_INTERVAL, "SECONDS", 0, "add a time series point every SECONDS", 2 },
+	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default 10)", 3 },
+	{ "pageblock-order", OPT_PAGEBLOCK_ORDER, "N", 0,
+	  "pageblock_order of the traced kernel (default: the capture's, else 9)", 3 },
+	{ 0 }
+};
+
+static int parse_seconds(const char *s, uint64_t *ns)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 1e10)
+		return -1;
+	*ns = (uint64_t)(v * 1e9 + 0.5);
+	return 0;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static error_t replay_parse(int key, char *arg, struct argp_state *state)
+{
+	struct mf_replay_opts *o = state->input;
+
+	switch (key) {
+	case 'o':
+		o->output = arg;
+		break;
+	case 'j':
+		o->json = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case OPT_FROM_STATE:
+		o->from_state = arg;
+		break;
+	case OPT_FROM_TIME:
+		if (parse_seconds(arg, &o->from_ts))
+			argp_error(state, "--from-time: '%s' is not a trace time in seconds", arg);
+		o->has_from_ts = true;
+		break;
+	case OPT_CHECK_STATE:
+		o->check_state = arg;
+		break;
+	case OPT_CHECK_TIME:
+		if (parse_seconds(arg, &o->check_ts))
+			argp_error(state, "--check-time: '%s' is not a trace time in seconds", arg);
+		o->has_check_ts = true;
+		break;
+	case OPT_INTERVAL:
+		if (parse_seconds(arg, &o->interval_ns) || o->interval_ns < 1000000)
+			argp_error(state, "--interval: '%s' is not a number of seconds >= 0.001", arg);
+		break;
+	case OPT_MAX_ORDER:
+		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->max_order))
+			argp_error(state, "--max-order: '%s' is not an order from 1 to %d", arg,
+				   MF_MAX_ORDERS - 2);
+		break;
+	case OPT_PAGEBLOCK_ORDER:
+		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->pageblock_order))
+			argp_error(state, "--pageblock-order: '%s' is not an order", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (o->trace)
+			argp_error(state, "one trace file at a time ('%s' and '%s')", o->trace, arg);
+		o->trace = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!o->trace && !o->trace_optional)
+			argp_error(state, "a trace file is required");
+		if (o->has_from_ts && !o->from_state)
+			argp_error(state, "--from-time goes with --from-state");
+		if (o->has_check_ts && !o->check_state)
+			argp_error(state, "--check-time goes with --check-state");
+		if (o->max_order && o->pageblock_order > o->max_order)
+			argp_error(state, "--pageblock-order is above --max-order");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp replay_argp = {
+	.options = replay_options,
+	.parser = replay_parse,
+	.args_doc = "FILE",
+	.doc = "Replay a trace.dat (trace-cmd v6 or v7, compressed or not) through the "
+	       "buddy-allocator model and save the result document."
+	       "\vWithout --from-state the model knows only what the trace frees and "
+	       "allocates. Exit status: 0 ok, 1 runtime error (unreadable trace, bad capture), "
+	       "2 usage error. See mmfrag-replay(1).",
+};
+
+int cmd_replay(int argc, char **argv)
+{
+	struct mf_replay_opts o = { 0 };
+	struct mf_result *r;
+	int ret;
+
+	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &o))
+		return MF_EXIT_USAGE;
+	if (!o.output)
+		o.output = "mmfrag.json";
+
+	ret = mf_replay_run(&o, &r);
+	if (ret)
+		return MF_EXIT_RUNTIME;
+	ret = mf_result_emit(r, o.json ? NULL : o.output, o.json ? stdout : NULL);
+	if (!ret && !o.json && !o.quiet)
+		mf_result_print_summary(r, stdout, o.output);
+	mf_result_free(r);
+	return ret ? MF_EXIT_RUNTIME : MF_EXIT_OK;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmfrag report: present a saved result (like perf report after perf record).  Given a
+ * trace.dat instead, replay it first, without saving anything.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "mmfrag/cmds.h"
+#include "mmfrag/common.h"
+#include "mmfrag/output.h"
+#include "mmfrag/output-result.h"
+#include "mmfrag/replay.h"
+#include "mmfrag/result.h"
+
+struct report_opts {
+	const char		*file;
+	bool			json;
+	struct mf_table_opts	t;
+	bool			sections_given;
+};
+
+static const struct argp_option report_options[] = {
+	{ "json", 'j', NULL, 0, "print the result document instead of tables", 0 },
+	{ "section", 's', "LIST", 0, "sections to show, comma-separated: summary, zones, types, "
+	  "events, fallbacks, compaction, series, fidelity, all (default: all but types)", 0 },
+	{ "zone", 'z', "NAME", 0, "only this zone (DMA, DMA32, Normal, ...)", 0 },
+	{ "orders", 'r', "LO[-HI]", 0, "only these orders in per-order rows", 0 },
+	{ 0 }
+};
+
+static int parse_sections(const char *arg, unsigned int *out)
+{
+	static const struct { const char *name; unsigned int bit; } names[] = {
+		{ "summary", MF_SEC_SUMMARY }, { "zones", MF_SEC_ZONES },
+		{ "types", MF_SEC_TYPES | MF_SEC_ZONES }, { "events", MF_SEC_EVENTS },
+		{ "fallbacks", MF_SEC_FALLBACKS }, { "compaction", MF_SEC_COMPACTION },
+		{ "series", MF_SEC_SERIES }, { "fidelity", MF_SEC_FIDELITY },
+		{ "all", MF_SEC_ALL },
+	};
+	char *copy = strdup(arg), *tok, *save = NULL;
+	unsigned int bits = 0;
+	size_t i;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (!strcmp(tok, names[i].name))
+				break;
+		if (i == ARRAY_SIZE(names)) {
+			free(copy);
+			return -1;
+		}
+		bits |= names[i].bit;
+	}
+	free(copy);
+	*out = bits;
+	return bits ? 0 : -1;
+}
+
+static error_t report_parse(int key, char *arg, struct argp_state *state)
+{
+	struct report_opts *o = state->input;
+	int lo, hi, n;
+
+	switch (key) {
+	case 'j':
+		o->json = true;
+		break;
+	case 's':
+		if (parse_sections(arg, &o->t.sections))
+			argp_error(state, "--section: '%s' is not a list of sections", arg);
+		o->sections_given = true;
+		break;
+	case 'z':
+		o->t.zone = arg;
+		break;
+	case 'r':
+		n = sscanf(arg, "%d-%d", &lo, &hi);
+		if (n == 1)
+			hi = lo;
+		if (n < 1 || lo < 0 || hi < lo || hi >= MF_MAX_ORDERS)
+			argp_error(state, "--orders: '%s' is not an order or a range LO-HI", arg);
+		o->t.order_lo = lo;
+		o->t.order_hi = hi;
+		break;
+	case ARGP_KEY_ARG:
+		if (o->file)
+			argp_error(state, "one file at a time");
+		o->file = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp report_argp = {
+	.options = report_options,
+	.parser = report_parse,
+	.args_doc = "[FILE]",
+	.doc = "Present a result saved by 'mmfrag replay' (default ./mmfrag.json), or replay a "
+	       "trace.dat first."
+	       "\vExit status: 0 ok, 1 runtime error, 2 usage error. See mmfrag-report(1).",
+};
+
+/* trace.dat files start with "\027\010\104tracing" (trace-cmd.dat(5)) */
+static bool is_trace_file(const char *path)
+{
+	static const char magic[] = "\027\010\104tracing";
+	char buf[sizeof(magic) - 1];
+	FILE *f = fopen(path, "rb");
+	bool ret;
+
+	if (!f)
+		return false;
+	ret = fread(buf, 1, sizeof(buf), f) == sizeof(buf) && !memcmp(buf, magic, sizeof(buf));
+	fclose(f);
+	return ret;
+}
+
+static json_t *load_result(const char *path)
+{
+	json_error_t jerr;
+	const char *schema;
+	json_t *doc;
+
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc) {
+		if (jerr.position == 0 && jerr.line == -1)
+			mf_err("%s: cannot read: %s", path, jerr.text);
+		else
+			mf_err("%s: not a result document (line %d: %s)", path, jerr.line, jerr.text);
+		return NULL;
+	}
+	schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strncmp(schema, "mmfrag-replay/", 14)) {
+		mf_err("%s: not a replay result (schema %s)", path, schema ? schema : "missing");
+		json_decref(doc);
+		return NULL;
+	}
+	if (strcmp(schema, MF_RESULT_SCHEMA)) {
+		mf_err("%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o = { .t = { .order_lo = 0, .order_hi = MF_MAX_ORDERS - 1 } };
+	json_t *doc;
+	int ret;
+
+	if (argp_parse(&report_argp, argc, argv, 0, NULL, &o))
+		return MF_EXIT_USAGE;
+	if (!o.file)
+		o.file = "mmfrag.json";
+	if (!o.sections_given)
+		o.t.sections = MF_SEC_ALL & ~MF_SEC_TYPES;
+
+	if (is_trace_file(o.file)) {
+		struct mf_replay_opts ro = { .trace = o.file };
+		struct mf_result *r;
+
+		if (mf_replay_run(&ro, &r))
+			return MF_EXIT_RUNTIME;
+		doc = mf_result_json(r);
+		mf_result_free(r);
+		if (!doc) {
+			mf_err("%s: cannot build the result document", o.file);
+			return MF_EXIT_RUNTIME;
+		}
+	} else {
+		doc = load_result(o.file);
+		if (!doc)
+			return MF_EXIT_RUNTIME;
+	}
+	if (o.json)
+		ret = mf_json_dump(doc, stdout);
+	else
+		ret = mf_table_result(stdout, doc, &o.t);
+	json_decref(doc);
+	if (ret) {
+		mf_err("stdout: %s", strerror(errno ? errno : EIO));
+		return MF_EXIT_RUNTIME;
+	}
+	return MF_EXIT_OK;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Human tables of a result document.  They read the saved JSON, so `replay`'s summary and
+ * `report` are the same renderer; units and rounding live only here.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "mmfrag/output-result.h"
+
+static json_int_t ival(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static bool zone_wanted(const struct mf_table_opts *t, json_t *z)
+{
+	const char *name = json_string_value(json_object_get(z, "zone"));
+
+	return !t->zone || (name && !strcasecmp(t->zone, name));
+}
+
+static bool order_wanted(const struct mf_table_opts *t, int o)
+{
+	return o >= t->order_lo && o <= t->order_hi;
+}
+
+static void print_thousandths(FILE *f, json_int_t v)
+{
+	if (v < 0)
+		fprintf(f, " %6s", "-1.000");
+	else
+		fprintf(f, " %2lld.%03lld", (long long)(v / 1000), (long long)(v % 1000));
+}
+
+static void print_order_row(FILE *f, const struct mf_table_opts *t, const char *label,
+			    json_t *arr, bool thousandths)
+{
+	size_t i;
+	json_t *v;
+
+	fprintf(f, "  %-20s", label);
+	json_array_foreach(arr, i, v) {
+		if (!order_wanted(t, (int)i))
+			continue;
+		if (thousandths)
+			print_thousandths(f, json_integer_value(v));
+		else
+			fprintf(f, " %6lld", (long long)json_integer_value(v));
+	}
+	fputc('\n', f);
+}
+
+static void section_zones(FILE *f, json_t *doc, const struct mf_table_opts *t)
+{
+	json_t *zones = json_object_get(doc, "zones"), *z;
+	size_t i;
+
+	json_array_foreach(zones, i, z) {
+		json_t *fb = json_object_get(z, "free_blocks"), *check, *v;
+		size_t o;
+
+		if (!zone_wanted(t, z))
+			continue;
+		fprintf(f, "\nNode %lld, zone %s: %lld free pages, fragmentation score %lld "
+			   "(node %lld)", (long long)ival(z, "node"),
+			json_string_value(json_object_get(z, "zone")),
+			(long long)ival(z, "free_pages"), (long long)ival(z, "fragmentation_score"),
+			(long long)ival(z, "fragmentation_score_node"));
+		if (json_object_get(z, "pcp_pages"))
+			fprintf(f, ", %lld on per-CPU lists", (long long)ival(z, "pcp_pages"));
+		fprintf(f, "\n  %-20s", "order");
+		json_array_foreach(fb, o, v)
+			if (order_wanted(t, (int)o))
+				fprintf(f, " %6zu", o);
+		fputc('\n', f);
+		print_order_row(f, t, "free blocks", fb, false);
+		print_order_row(f, t, "unusable index", json_object_get(z, "unusable_index"), true);
+		print_order_row(f, t, "extfrag index", json_object_get(z, "extfrag_index"), true);
+		check = json_object_get(z, "check");
+		if (check) {
+			print_order_row(f, t, "kernel free blocks",
+					json_object_get(check, "kernel_free_blocks"), false);
+			print_order_row(f, t, "model then",
+					json_object_get(check, "model_free_blocks"), false);
+			fprintf(f, "  free_blocks_error    %.4f\n",
+				json_real_value(json_object_get(check, "free_blocks_error")));
+		}
+		if (t->sections & MF_SEC_TYPES) {
+			json_t *bt = json_object_get(z, "free_blocks_by_type"), *pb;
+			const char *name;
+
+			json_object_foreach(bt, name, v)
+				print_order_row(f, t, name, v, false);
+			pb = json_object_get(z, "pageblocks_by_type");
+			if (pb) {
+				fprintf(f, "  pageblocks:");
+				json_object_foreach(pb, name, v)
+					fprintf(f, " %s %lld", name, (long long)json_integer_value(v));
+				fputc('\n', f);
+			}
+		}
+	}
+}
+
+static void section_summary(FILE *f, json_t *doc)
+{
+	json_t *tr = json_object_get(doc, "trace"), *model = json_object_get(doc, "model");
+	json_t *start = json_object_get(model, "start");
+
+	fprintf(f, "trace %s: v%lld, %s, %lld CPUs, %lld events over %.3f s, %lld lost\n",
+		json_string_value(json_object_get(tr, "path")), (long long)ival(tr, "file_version"),
+		json_string_value(json_object_get(tr, "compression")) ?: "?",
+		(long long)ival(tr, "nr_cpus"), (long long)ival(tr, "events"),
+		(double)(ival(tr, "last_ns") - ival(tr, "first_ns")) / 1e9,
+		(long long)ival(doc, "lost_events"));
+	fprintf(f, "model: observe, max order %lld, pageblock order %lld, zones from %s",
+		(long long)ival(model, "max_order"), (long long)ival(model, "pageblock_order"),
+		json_string_value(json_object_get(model, "zones_from")));
+	if (start)
+		fprintf(f, ", start state %s (%lld free blocks)",
+			json_string_value(json_object_get(start, "state")),
+			(long long)ival(start, "seeded_blocks"));
+	else
+		fprintf(f, ", no start state (only memory the trace frees is known)");
+	fputc('\n', f);
+}
+
+static void section_events(FILE *f, json_t *doc)
+{
+	json_t *ev = json_object_get(doc, "events"), *v;
+	const char *name;
+
+	fprintf(f, "\nevents\n");
+	json_object_foreach(ev, name, v)
+		fprintf(f, "  %-40s %12lld\n", name, (long long)json_integer_value(v));
+}
+
+static void section_fallbacks(FILE *f, json_t *doc)
+{
+	json_t *fb = json_object_get(doc, "fallbacks"), *e;
+	size_t i;
+
+	fprintf(f, "\nfallbacks: %lld (%lld fragmenting)\n", (long long)ival(fb, "total"),
+		(long long)ival(fb, "fragmenting"));
+	json_array_foreach(json_object_get(fb, "by_type"), i, e)
+		fprintf(f, "  %-12s from %-12s %-8s %10lld\n",
+			json_string_value(json_object_get(e, "alloc_migratetype")),
+			json_string_value(json_object_get(e, "fallback_migratetype")),
+			ival(e, "change_ownership") ? "claim" : "steal", (long long)ival(e, "count"));
+}
+
+static void print_outcome(FILE *f, const char *label, json_t *o)
+{
+	json_t *eff = json_object_get(o, "efficiency");
+
+	fprintf(f, "  %-22s stall %8lld  success %8lld  fail %8lld", label,
+		(long long)ival(o, "stall"), (long long)ival(o, "success"),
+		(long long)ival(o, "fail"));
+	if (json_is_real(eff))
+		fprintf(f, "  efficiency %5.1f%%", json_real_value(eff));
+	fputc('\n', f);
+}
+
+static void section_compaction(FILE *f, json_t *doc)
+{
+	json_t *cp = json_object_get(doc, "compaction");
+	json_t *ob = json_object_get(cp, "observed"), *d = json_object_get(ob, "direct");
+	json_t *vm = json_object_get(cp, "vmstat"), *e, *v;
+	const char *name;
+	size_t i;
+
+	fprintf(f, "\ncompaction (observed)\n");
+	print_outcome(f, "direct", d);
+	json_array_foreach(json_object_get(d, "by_order"), i, e) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "  order %lld", (long long)ival(e, "order"));
+		print_outcome(f, label, e);
+	}
+	json_object_foreach(json_object_get(d, "by_priority"), name, e)
+		if (ival(e, "stall"))
+			print_outcome(f, name, e);
+	if (vm && json_object_get(vm, "compact_stall")) {
+		json_int_t st = ival(vm, "compact_stall"), su = ival(vm, "compact_success");
+
+		fprintf(f, "  %-22s stall %8lld  success %8lld  fail %8lld", "/proc/vmstat delta",
+			(long long)st, (long long)su, (long long)ival(vm, "compact_fail"));
+		if (st)
+			fprintf(f, "  efficiency %5.1f%%", 100.0 * (double)su / (double)st);
+		fputc('\n', f);
+	}
+	fprintf(f, "  runs: direct %lld, kcompactd %lld, proactive %lld, other %lld; "
+		   "kcompactd wakes %lld\n",
+		(long long)ival(json_object_get(ob, "runs"), "direct"),
+		(long long)ival(json_object_get(ob, "runs"), "kcompactd"),
+		(long long)ival(json_object_get(ob, "runs"), "proactive"),
+		(long long)ival(json_object_get(ob, "runs"), "other"),
+		(long long)ival(ob, "kcompactd_wake"));
+	fprintf(f, "  end status:");
+	json_object_foreach(json_object_get(ob, "end_status"), name, v)
+		fprintf(f, " %s %lld", name, (long long)json_integer_value(v));
+	fprintf(f, "\n  pages migrated %lld, failed %lld\n", (long long)ival(ob, "pages_migrated"),
+		(long long)ival(ob, "pages_migrate_failed"));
+}
+
+static void section_fidelity(FILE *f, json_t *doc)
+{
+	json_t *fi = json_object_get(doc, "fidelity"), *v, *w;
+	const char *name;
+	size_t i;
+
+	fprintf(f, "\nrepairs (where the trace contradicted the model)\n");
+	json_object_foreach(fi, name, v)
+		if (json_integer_value(v))
+			fprintf(f, "  %-32s %12lld\n", name, (long long)json_integer_value(v));
+	json_array_foreach(json_object_get(doc, "warnings"), i, w)
+		fprintf(f, "warning: %s\n", json_string_value(w));
+}
+
+static void section_series(FILE *f, json_t *doc, const struct mf_table_opts *t)
+{
+	json_t *series = json_object_get(doc, "series"), *p, *z;
+	int pbo = (int)ival(json_object_get(doc, "model"), "pageblock_order");
+	size_t i, j;
+
+	if (!series)
+		return;
+	fprintf(f, "\n%-14s %-8s %12s %10s %10s %8s\n", "time", "zone", "free pages",
+		"unusable@", "extfrag@", "score");
+	json_array_foreach(series, i, p) {
+		json_array_foreach(json_object_get(p, "zones"), j, z) {
+			json_t *fb = json_object_get(z, "free_blocks"), *v;
+			json_int_t pages = 0;
+			size_t o;
+
+			if (!zone_wanted(t, z))
+				continue;
+			json_array_foreach(fb, o, v)
+				pages += json_integer_value(v) << o;
+			fprintf(f, "%14.6f %-8s %12lld", (double)ival(p, "time_ns") / 1e9,
+				json_string_value(json_object_get(z, "zone")), (long long)pages);
+			print_thousandths(f, json_integer_value(json_array_get(
+				json_object_get(z, "unusable_index"), (size_t)pbo)));
+			fprintf(f, "   ");
+			print_thousandths(f, json_integer_value(json_array_get(
+				json_object_get(z, "extfrag_index"), (size_t)pbo)));
+			fprintf(f, " %8lld\n", (long long)ival(z, "fragmentation_score"));
+		}
+	}
+}
+
+int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t)
+{
+	if (t->sections & MF_SEC_SUMMARY)
+		section_summary(f, doc);
+	if (t->sections & MF_SEC_ZONES)
+		section_zones(f, doc, t);
+	if (t->sections & MF_SEC_EVENTS)
+		section_events(f, doc);
+	if (t->sections & MF_SEC_FALLBACKS)
+		section_fallbacks(f, doc);
+	if (t->sections & MF_SEC_COMPACTION)
+		section_compaction(f, doc);
+	if (t->sections & MF_SEC_SERIES)
+		section_series(f, doc, t);
+	if (t->sections & MF_SEC_FIDELITY)
+		section_fidelity(f, doc);
+	return ferror(f) ? -1 : 0;
+}
+
+void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to)
+{
+	struct mf_table_opts t = { .sections = MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION |
+				   MF_SEC_FIDELITY, .order_lo = 0, .order_hi = 99 };
+	json_t *doc = mf_result_json(r);
+
+	if (!doc)
+		return;
+	mf_table_result(f, doc, &t);
+	if (saved_to)
+		fprintf(f, "\nresult saved to %s (mmfrag report %s)\n", saved_to, saved_to);
+	json_decref(doc);
+}

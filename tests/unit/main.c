@@ -15,7 +15,6 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	test_model_register();
-	test_metrics_register();
 	test_state_register();
 	test_reader_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);

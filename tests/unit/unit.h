@@ -3,7 +3,6 @@
 #define MMFRAG_UNIT_H
 
 void test_model_register(void);
-void test_metrics_register(void);
 void test_state_register(void);
 void test_reader_register(void);
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# mmfrag replay / report end to end on the bundled real traces, and every bad input.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+traces=(traces/*.dat)
+[ -e "${traces[0]}" ] || { nok "no bundled traces in traces/"; finish; exit; }
+
+# Per-event counts equal trace-cmd report's, for every bundled trace.
+for t in "${traces[@]}"; do
+	expect_exit 0 "replay $t" -- "$MMFRAG" replay --json "$t"
+	cp "$TMP/out" "$TMP/result.json"
+	trace-cmd report "$t" 2>/dev/null | awk '
+		/^CPU [0-9]+ is empty/ || /^cpus=/ { next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
+		END { for (k in c) print k, c[k] }' | sort >"$TMP/want"
+	json_get "$TMP/result.json" '"\n".join("%s %d" % (k, v) for k, v in sorted(d["events"].items()))' |
+		sort >"$TMP/got"
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "event counts of $t equal trace-cmd report's"
+	else
+		nok "event counts of $t differ from trace-cmd report's"; head -20 "$TMP/diff" | sed 's/^/#   /'
+	fi
+done
+
+t=${traces[0]}
+# Saved result, then report of it: tables and the same document as JSON.
+expect_exit 0 "replay -o saves the result" -- "$MMFRAG" replay -q -o "$TMP/saved.json" "$t"
+if json_ok "$TMP/saved.json" && [ ! -s "$TMP/out" ]; then ok "saved result is JSON, -q prints nothing"
+else nok "saved result is JSON, -q prints nothing"; fi
+expect_exit 0 "report of a saved result" -- "$MMFRAG" report "$TMP/saved.json"
+grep -q "free blocks" "$TMP/out" && ok "report shows zone tables" || nok "report shows zone tables"
+expect_exit 0 "report --json" -- "$MMFRAG" report --json "$TMP/saved.json"
+if python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' \
+	"$TMP/out" "$TMP/saved.json"; then ok "report --json is the saved document"
+else nok "report --json is the saved document"; fi
+expect_exit 0 "report of a trace replays it" -- "$MMFRAG" report --section summary,zones "$t"
+grep -q "free blocks" "$TMP/out" && ok "report of a trace shows zones" || nok "report of a trace shows zones"
+(cd "$TMP" && "$MMFRAG" replay -q "$TOP/$t" && "$MMFRAG" report --section zones >/dev/null) &&
+	ok "default ./mmfrag.json round trip" || nok "default ./mmfrag.json round trip"
+
+# Required keys of the result document.
+json_get "$TMP/saved.json" '" ".join(k for k in ["schema","events","lost_events","zones","fallbacks","compaction","fidelity"] if k not in d)' >"$TMP/missing"
+[ ! -s "$TMP/missing" ] || [ "$(cat "$TMP/missing")" = "" ] && ok "result has the documented top-level keys" ||
+	nok "result lacks keys: $(cat "$TMP/missing")"
+json_get "$TMP/saved.json" 'all(all(k in z for k in ["node","zone","free_blocks","unusable_index","extfrag_index","fragmentation_score"]) for z in d["zones"])' |
+	grep -q True && ok "zones have the documented keys" || nok "zones have the documented keys"
+json_get "$TMP/saved.json" 'sorted(d["compaction"]["observed"]["direct"].keys())' | grep -q "'stall'" &&
+	ok "compaction.observed.direct has stall/success/fail" || nok "compaction.observed.direct has stall/success/fail"
+
+# --interval gives a time series.
+expect_exit 0 "replay --interval" -- "$MMFRAG" replay --json --interval 0.5 "$t"
+json_get "$TMP/out" 'len(d["series"]) >= 2' | grep -q True && ok "series has points" || nok "series has points"
+
+# Start and check captures around the compaction trace.
+if [ -d traces/compact-small.state/start ]; then
+	expect_exit 0 "replay --from-state/--check-state" -- "$MMFRAG" replay --json \
+		--from-state traces/compact-small.state/start --check-state traces/compact-small.state/end \
+		traces/compact-small.dat
+	cp "$TMP/out" "$TMP/checked.json"
+	err=$(json_get "$TMP/checked.json" '[z["check"]["free_blocks_error"] for z in d["zones"] if z["zone"] == "Normal"][0]')
+	echo "# Normal zone free_blocks_error at the end capture: $err"
+	python3 -c "import sys; sys.exit(not $err <= 0.01)" && ok "Normal zone end-state error $err <= 0.01" ||
+		nok "Normal zone end-state error $err > 0.01"
+	json_get "$TMP/checked.json" 'd["model"]["start"]["aligned_by"]' | grep -q marker &&
+		ok "start capture aligned by its trace marker" || nok "start capture aligned by its trace marker"
+else
+	nok "traces/compact-small.state/start missing"
+fi
+
+# Bad input: one line naming the file, exit 1, nothing on stdout; usage errors exit 2.
+expect_error 1 "missing file" "$TMP/nonexistent.dat" -- "$MMFRAG" replay --json "$TMP/nonexistent.dat"
+: >"$TMP/empty.dat"
+expect_error 1 "empty file" "$TMP/empty.dat" -- "$MMFRAG" replay --json "$TMP/empty.dat"
+head -c 200000 /dev/urandom >"$TMP/random.dat"
+expect_error 1 "random bytes" "$TMP/random.dat" -- "$MMFRAG" replay --json "$TMP/random.dat"
+printf 'hello\nworld\n' >"$TMP/text.dat"
+expect_error 1 "text file" "$TMP/text.dat" -- "$MMFRAG" replay --json "$TMP/text.dat"
+for cut in 16 4096 100000; do
+	head -c $cut "$t" >"$TMP/cut$cut.dat"
+	expect_error 1 "truncated after $cut bytes" "$TMP/cut$cut.dat" -- "$MMFRAG" replay --json "$TMP/cut$cut.dat"
+done
+size=$(stat -c %s "$t")
+head -c $((size * 3 / 4)) "$t" >"$TMP/cut-data.dat"
+"$MMFRAG" replay --json "$TMP/cut-data.dat" >"$TMP/out" 2>"$TMP/err"; rc=$?
+if { [ $rc -eq 1 ] && [ ! -s "$TMP/out" ] && [ "$(wc -l <"$TMP/err")" -eq 1 ]; } ||
+   { [ $rc -eq 0 ] && json_ok "$TMP/out"; }; then ok "truncated in the event data: clean error or intact events"
+else nok "truncated in the event data (exit $rc)"; fi
+if [ -f traces/no-page-events.dat ]; then
+	expect_error 1 "trace without page-allocator events" "no page-allocator events" -- \
+		"$MMFRAG" replay --json traces/no-page-events.dat
+fi
+expect_error 1 "bad --from-state dir" "$TMP/nostate" -- "$MMFRAG" replay --json --from-state "$TMP/nostate" "$t"
+expect_error 1 "unwritable -o" "$TMP/nodir/x.json" -- "$MMFRAG" replay -o "$TMP/nodir/x.json" "$t"
+[ ! -e "$TMP/nodir" ] && ok "nothing half-written" || nok "nothing half-written"
+expect_error 1 "report of a non-result" "$TMP/text.dat" -- "$MMFRAG" report "$TMP/text.dat"
+echo '{"schema": "other/1"}' >"$TMP/other.json"
+expect_error 1 "report of another schema" "$TMP/other.json" -- "$MMFRAG" report "$TMP/other.json"
+expect_error 2 "replay without a file" "trace file" -- "$MMFRAG" replay
+expect_error 2 "replay with a bad --interval" "--interval" -- "$MMFRAG" replay --interval x "$t"
+expect_error 2 "--from-time without --from-state" "--from-time" -- "$MMFRAG" replay --from-time 1 "$t"
+expect_error 2 "unknown option" "unrecognized" -- "$MMFRAG" replay --bogus "$t"
+expect_error 2 "unknown command" "unknown command" -- "$MMFRAG" bogus
+expect_error 2 "report with a bad --section" "--section" -- "$MMFRAG" report --section nope "$TMP/saved.json"
+finish

@@ -32,6 +32,10 @@
 /* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
 #define MF_LEARN_MAX_PFNS	(1ULL << 32)
 
+/* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
+#define SWAP_REACH	256
+
+
 struct mf_model {
 	struct mf_model_params	p;
 	int			nr_zones;
@@ -42,6 +46,7 @@ struct mf_model {
 	uint8_t			*blk;
 	uint8_t			*cpu;
 	uint64_t		*held;
+	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
 	uint8_t			*pb;
 
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
@@ -103,6 +108,10 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!held)
 		return -ENOMEM;
 	m->held = held;
+	held = realloc(m->ciso, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->ciso = held;
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
 		return -ENOMEM;
@@ -110,7 +119,9 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 
 	memset(blk + old, 0, nr_pfns - old);
 	memset(cpu + old, 0, nr_pfns - old);
-	memset(held + (old ? old / 64 + 1 : 0), 0,
+	memset(m->held + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	memset(m->ciso + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	/* memmap_init_range() starts every pageblock MOVABLE */
 	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
@@ -154,6 +165,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->blk);
 	free(m->cpu);
 	free(m->held);
+	free(m->ciso);
 	free(m->pb);
 	free(m->cpu_pcp_pages);
 	free(m);
@@ -424,10 +436,31 @@ static void free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
 		free_one_page(m, z, p, pbo, pb_mt(m, p));
 }
 
+/* The next pfn in [from, to) holding a block head; to when none.  Skips zeros a word at a time. */
+static uint64_t next_head(const struct mf_model *m, uint64_t from, uint64_t to)
+{
+	while (from < to && (from & 7)) {
+		if (m->blk[from])
+			return from;
+		from++;
+	}
+	while (from + 8 <= to) {
+		uint64_t w;
+
+		memcpy(&w, m->blk + from, sizeof(w));
+		if (w)
+			break;
+		from += 8;
+	}
+	while (from < to && !m->blk[from])
+		from++;
+	return from;
+}
+
 /* ---- held bitmap ------------------------------------------------------------------ */
 
-/* Set (or clear) the held bits of [pfn, pfn + n); returns how many were already set. */
-static uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
+/* Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap; returns how many were set. */
+static uint64_t bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
 {
 	uint64_t was = 0, end = pfn + n;
 
@@ -436,14 +469,35 @@ static uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool s
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		was += (uint64_t)__builtin_popcountll(m->held[w] & mask);
+		was += (uint64_t)__builtin_popcountll(map[w] & mask);
 		if (set)
-			m->held[w] |= mask;
+			map[w] |= mask;
 		else
-			m->held[w] &= ~mask;
+			map[w] &= ~mask;
 		pfn += cnt;
 	}
 	return was;
+}
+
+/* How many bits of [pfn, pfn + n) are set. */
+static uint64_t bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
+{
+	uint64_t c = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		c += (uint64_t)__builtin_popcountll(map[w] & mask);
+		pfn += cnt;
+	}
+	return c;
+}
+
+static inline uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
+{
+	return bits_update(m->held, pfn, n, set);
 }
 
 /* ---- event handlers ---------------------------------------------------------------- */
@@ -579,16 +633,76 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 		m->fid.alloc_of_allocated++;
 }
 
+/*
+ * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
+ * event freed or allocated since: the first one, or MF_PFN_NONE.  Whole empty words of the
+ * ledger are skipped.
+ */
+static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
+{
+	uint64_t n = 1ULL << order, q = (start + n - 1) & ~(n - 1);
+
+	while (q + n <= end) {
+		uint64_t w = q / 64;
+
+		if (!(m->ciso[w] & ~m->held[w]) && n <= 64) {
+			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
+			continue;
+		}
+		if (bits_count(m->ciso, q, n) == n && !bits_count(m->held, q, n) &&
+		    find_block(m, q) == MF_PFN_NONE && next_head(m, q, q + n) == q + n)
+			return q;
+		q += n;
+	}
+	return MF_PFN_NONE;
+}
+
+/*
+ * The kernel freed pages the model still held free: it had taken them silently, and every
+ * page compaction's free scanner takes comes back through mm_page_free.  So the model
+ * isolated some other block in their place, and that block is still in the model's ledger
+ * of isolated pages, never to be freed by any event.  Give back the nearest such block of
+ * the same order, searching pageblock by pageblock outwards from the freed one, at most
+ * SWAP_REACH pageblocks away (a farther block is as likely a target a live task still
+ * holds).  Without this a wrong pick never heals.
+ */
+static void swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
+{
+	const struct mf_zone_desc *zd = &m->zones[z];
+	uint64_t pb = 1ULL << (order > m->p.pageblock_order ? order : m->p.pageblock_order);
+	uint64_t base = pfn & ~(pb - 1), d, q = MF_PFN_NONE;
+
+	for (d = 0; q == MF_PFN_NONE; d += pb) {
+		bool below = base >= zd->start_pfn + d, above = base + d < zd->end_pfn;
+
+		if ((!below && !above) || d > SWAP_REACH * pb)
+			return;
+		if (below)
+			q = find_isolated(m, base - d, base - d + pb < zd->end_pfn ?
+					  base - d + pb : zd->end_pfn, order);
+		if (q == MF_PFN_NONE && above && d)
+			q = find_isolated(m, base + d, base + d + pb < zd->end_pfn ?
+					  base + d + pb : zd->end_pfn, order);
+		if (q == pfn)
+			q = MF_PFN_NONE;
+	}
+	bits_update(m->ciso, q, 1ULL << order, false);
+	m->fid.cp_isolation_swapped++;
+	free_to_buddy(m, z, q, order);
+}
+
 static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	uint64_t pfn = ev->pfn, taken, pcp;
 	int mt = pb_mt(m, pfn);
 
 	held_update(m, pfn, 1ULL << ev->order, false);
+	bits_update(m->ciso, pfn, 1ULL << ev->order, false);
 	taken = take_overlap(m, z, pfn, ev->order, &pcp);
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
+		swap_isolation(m, z, pfn, ev->order);
 	}
 	if (pcp)
 		m->fid.free_of_pcp++;
@@ -724,7 +838,7 @@ static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t 
 		int score;
 
 		taken = isolate_walk(m, start, end, strides[i], heads, &n, &scanned);
-		score = (taken == nr_taken ? 2 : 0) + (scanned == nr_scanned ? 1 : 0);
+		score = (scanned == nr_scanned ? 2 : 0) + (taken == nr_taken ? 1 : 0);
 		if (score > best_score) {
 			best_score = score;
 			best_taken = taken;
@@ -734,9 +848,11 @@ static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t 
 		if (score == 3)
 			break;
 	}
-	if (best_score < 2) {
-		/* nothing reproduces the event: the first blocks up to nr_taken */
+	if (best_score < 2)
+		/* no stride reproduces the scan: the stride-1 walk */
 		best_taken = isolate_walk(m, start, end, 1, best_heads, &best_n, &scanned);
+	if (best_score != 3) {
+		/* the model's blocks differ: the first ones of the walk, up to nr_taken */
 		for (n = 0, taken = 0; n < best_n; n++) {
 			uint64_t size = 1ULL << blk_order(m->blk[best_heads[n]]);
 
@@ -748,32 +864,13 @@ static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t 
 		best_taken = taken;
 		m->fid.cp_isolate_mismatch++;
 	}
-	for (n = 0; n < best_n; n++)
+	for (n = 0; n < best_n; n++) {
+		bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]), true);
 		del_block(m, z, best_heads[n]);
+	}
 	m->fid.cp_isolated_pages += best_taken;
 	if (best_taken < nr_taken)
 		m->fid.cp_isolate_short += nr_taken - best_taken;
-}
-
-/* The next pfn in [from, to) holding a block head; to when none.  Skips zeros a word at a time. */
-static uint64_t next_head(const struct mf_model *m, uint64_t from, uint64_t to)
-{
-	while (from < to && (from & 7)) {
-		if (m->blk[from])
-			return from;
-		from++;
-	}
-	while (from + 8 <= to) {
-		uint64_t w;
-
-		memcpy(&w, m->blk + from, sizeof(w));
-		if (w)
-			break;
-		from += 8;
-	}
-	while (from < to && !m->blk[from])
-		from++;
-	return from;
 }
 
 static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int order)
@@ -832,6 +929,7 @@ static void on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_
 		m->fid.cp_isolate_short += nr_taken;
 		return;
 	}
+	bits_update(m->ciso, best, nr_taken, true);
 	del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;
 }
@@ -922,6 +1020,7 @@ void mf_model_clear(struct mf_model *m)
 {
 	memset(m->blk, 0, m->nr_pfns);
 	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));

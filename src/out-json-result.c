@@ -177,7 +177,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 	const struct mf_fidelity *f = &r->fidelity;
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"events_applied", (json_int_t)f->events_applied,
 		"events_before_start", (json_int_t)r->events_before_start,
 		"free_of_free", (json_int_t)f->free_of_free,
@@ -195,6 +195,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"compaction_isolated_pages", (json_int_t)f->cp_isolated_pages,
 		"compaction_isolate_short", (json_int_t)f->cp_isolate_short,
 		"compaction_isolate_mismatch", (json_int_t)f->cp_isolate_mismatch,
+		"compaction_isolation_swapped", (json_int_t)f->cp_isolation_swapped,
 		"pfn_out_of_range", (json_int_t)f->pfn_out_of_range,
 		"lost_events", (json_int_t)f->lost_events,
 		"lost_unknown", (json_int_t)f->lost_unknown);

@@ -302,6 +302,36 @@ static void test_isolate_free(void)
 }
 
 /*
+ * A wrong pick heals: pfns 2 and 6 are free (order 0).  An isolate event over 0-15 taking
+ * one page makes the model take 2 (the first block of the walk); the kernel took 6.  When
+ * the kernel frees 6, which the model still held free, the model gives 2 back: it is in
+ * the ledger of isolated pages and no event will ever free it.
+ *   before the free: buddyinfo 1 0 0 0 0 (6)   after: 2 in buddy, 6 on the per-CPU list
+ */
+static void test_isolation_swap(void)
+{
+	const uint64_t one[] = { 1, 0, 0, 0, 0 };
+	struct mf_model *m = zone16(4, 4);
+	struct mf_event ev;
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
+	ev_set(&ev, MF_EV_CP_ISOLATE_FREE, 0, 0, 0);
+	ev.a[0] = 0;
+	ev.a[1] = 16;
+	ev.a[2] = 16;
+	ev.a[3] = 1;
+	mf_model_apply(m, &ev);
+	expect_free(m, one, 5);
+	apply(m, MF_EV_PAGE_FREE, 6, 0, 0, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	expect_free(m, one, 5);			/* 2 is back in buddy */
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);	/* 6 on CPU 0's list */
+	mf_model_free(m);
+}
+
+/*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
  */
@@ -371,5 +401,6 @@ void test_model_register(void)
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
+	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 }

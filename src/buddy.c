@@ -48,6 +48,7 @@ struct mf_model {
 	uint64_t		*held;
 	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
 	uint8_t			*pb;
+	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
 
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
@@ -116,6 +117,16 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!pb)
 		return -ENOMEM;
 	m->pb = pb;
+	{
+		size_t per = (size_t)m->p.max_order + 1;
+		uint16_t *po = realloc(m->pb_orders, (pbs_new + 1) * per * sizeof(*po));
+
+		if (!po)
+			return -ENOMEM;
+		m->pb_orders = po;
+		memset(po + (old ? pbs_old + 1 : 0) * per, 0,
+		       ((pbs_new + 1) - (old ? pbs_old + 1 : 0)) * per * sizeof(*po));
+	}
 
 	memset(blk + old, 0, nr_pfns - old);
 	memset(cpu + old, 0, nr_pfns - old);
@@ -167,6 +178,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->held);
 	free(m->ciso);
 	free(m->pb);
+	free(m->pb_orders);
 	free(m->cpu_pcp_pages);
 	free(m);
 }
@@ -254,10 +266,16 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
 
+static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
+{
+	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
+}
+
 static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
 	m->blk[pfn] = blk_make(order, mt, false);
 	m->nr_free[z][order][mt]++;
+	(*pb_order_count(m, pfn, order))++;
 }
 
 static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu)
@@ -283,6 +301,7 @@ static void del_block(struct mf_model *m, int z, uint64_t pfn)
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
+		(*pb_order_count(m, pfn, order))--;
 	}
 	m->blk[pfn] = 0;
 }
@@ -881,6 +900,43 @@ static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int o
 }
 
 /*
+ * The lowest (or highest) MOVABLE free block of exactly this order with its head in
+ * [from, to), or MF_PFN_NONE.  Only pageblocks whose index says they hold a free block of
+ * the order are scanned.
+ */
+static uint64_t find_movable(struct mf_model *m, uint64_t from, uint64_t to, int order,
+			     bool highest)
+{
+	uint64_t pbn = 1ULL << m->p.pageblock_order, pb, first, last, best = MF_PFN_NONE;
+
+	if (from >= to)
+		return MF_PFN_NONE;
+	first = from >> m->p.pageblock_order;
+	last = (to - 1) >> m->p.pageblock_order;
+	for (pb = highest ? last : first; highest ? pb + 1 > first : pb <= last;
+	     highest ? pb-- : pb++) {
+		uint64_t lo = pb * pbn > from ? pb * pbn : from;
+		uint64_t hi = (pb + 1) * pbn < to ? (pb + 1) * pbn : to, p;
+
+		if (!*pb_order_count(m, pb * pbn, order))
+			continue;
+		for (p = next_head(m, lo, hi); p < hi;
+		     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), hi)) {
+			if (is_movable_head(m, p, order)) {
+				best = p;
+				if (!highest)
+					return best;
+			}
+		}
+		if (best != MF_PFN_NONE)
+			return best;
+		if (highest && pb == 0)
+			break;
+	}
+	return best;
+}
+
+/*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
  * with 2^o = nr_taken: the first one it met at or above low_pfn =
@@ -893,7 +949,7 @@ static void on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_
 			    uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, p, best = MF_PFN_NONE;
+	uint64_t low_pfn, best;
 	int order;
 
 	if (nr_taken & (nr_taken - 1)) {
@@ -912,19 +968,9 @@ static void on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_
 	if (low_pfn < min_pfn)
 		low_pfn = min_pfn;
 
-	for (p = next_head(m, low_pfn, zd->end_pfn); p < zd->end_pfn;
-	     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), zd->end_pfn)) {
-		if (is_movable_head(m, p, order)) {
-			best = p;
-			break;
-		}
-	}
-	if (best == MF_PFN_NONE) {
-		for (p = next_head(m, min_pfn, low_pfn); p < low_pfn;
-		     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), low_pfn))
-			if (is_movable_head(m, p, order))
-				best = p;
-	}
+	best = find_movable(m, low_pfn, zd->end_pfn, order, false);
+	if (best == MF_PFN_NONE)
+		best = find_movable(m, min_pfn, low_pfn, order, true);
 	if (best == MF_PFN_NONE) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
@@ -1021,6 +1067,8 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->blk, 0, m->nr_pfns);
 	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
+	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
@@ -1138,6 +1186,24 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 				return -1;
 			}
 		}
+	}
+	for (p = 0; p < (m->nr_pfns >> m->p.pageblock_order); p++) {
+		uint64_t base = p << m->p.pageblock_order, q;
+		uint16_t per[MF_MAX_ORDERS] = { 0 };
+		int o;
+
+		for (q = next_head(m, base, base + (1ULL << m->p.pageblock_order));
+		     q < base + (1ULL << m->p.pageblock_order);
+		     q = next_head(m, q + (1ULL << blk_order(m->blk[q])),
+				   base + (1ULL << m->p.pageblock_order)))
+			if (!(m->blk[q] & BLK_PCP))
+				per[blk_order(m->blk[q])]++;
+		for (o = 0; o <= m->p.max_order; o++)
+			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o]) {
+				snprintf(buf, len, "pageblock at pfn 0x%llx: order-%d index is wrong",
+					 (unsigned long long)base, o);
+				return -1;
+			}
 	}
 	for (z = 0; z < m->nr_zones; z++) {
 		if (memcmp(cnt[z], m->nr_free[z], sizeof(cnt[z]))) {

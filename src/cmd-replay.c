@@ -81,6 +81,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	struct mf_replay_opts *o = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		mf_argp_quiet(state);
+		break;
 	case 'o':
 		o->output = arg;
 		break;
@@ -95,7 +98,7 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_FROM_TIME:
 		if (parse_seconds(arg, &o->from_ts))
-			argp_error(state, "--from-time: '%s' is not a trace time in seconds", arg);
+			return mf_usage_error("replay", "--from-time: '%s' is not a trace time in seconds", arg);
 		o->has_from_ts = true;
 		break;
 	case OPT_CHECK_STATE:
@@ -103,36 +106,36 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_CHECK_TIME:
 		if (parse_seconds(arg, &o->check_ts))
-			argp_error(state, "--check-time: '%s' is not a trace time in seconds", arg);
+			return mf_usage_error("replay", "--check-time: '%s' is not a trace time in seconds", arg);
 		o->has_check_ts = true;
 		break;
 	case OPT_INTERVAL:
 		if (parse_seconds(arg, &o->interval_ns) || o->interval_ns < 1000000)
-			argp_error(state, "--interval: '%s' is not a number of seconds >= 0.001", arg);
+			return mf_usage_error("replay", "--interval: '%s' is not a number of seconds >= 0.001", arg);
 		break;
 	case OPT_MAX_ORDER:
 		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->max_order))
-			argp_error(state, "--max-order: '%s' is not an order from 1 to %d", arg,
+			return mf_usage_error("replay", "--max-order: '%s' is not an order from 1 to %d", arg,
 				   MF_MAX_ORDERS - 2);
 		break;
 	case OPT_PAGEBLOCK_ORDER:
 		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->pageblock_order))
-			argp_error(state, "--pageblock-order: '%s' is not an order", arg);
+			return mf_usage_error("replay", "--pageblock-order: '%s' is not an order", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (o->trace)
-			argp_error(state, "one trace file at a time ('%s' and '%s')", o->trace, arg);
+			return mf_usage_error("replay", "one trace file at a time ('%s' and '%s')", o->trace, arg);
 		o->trace = arg;
 		break;
 	case ARGP_KEY_END:
 		if (!o->trace && !o->trace_optional)
-			argp_error(state, "a trace file is required");
+			return mf_usage_error("replay", "a trace file is required");
 		if (o->has_from_ts && !o->from_state)
-			argp_error(state, "--from-time goes with --from-state");
+			return mf_usage_error("replay", "--from-time goes with --from-state");
 		if (o->has_check_ts && !o->check_state)
-			argp_error(state, "--check-time goes with --check-state");
+			return mf_usage_error("replay", "--check-time goes with --check-state");
 		if (o->max_order && o->pageblock_order > o->max_order)
-			argp_error(state, "--pageblock-order is above --max-order");
+			return mf_usage_error("replay", "--pageblock-order is above --max-order");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

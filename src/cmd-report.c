@@ -69,12 +69,15 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	int lo, hi, n;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		mf_argp_quiet(state);
+		break;
 	case 'j':
 		o->json = true;
 		break;
 	case 's':
 		if (parse_sections(arg, &o->t.sections))
-			argp_error(state, "--section: '%s' is not a list of sections", arg);
+			return mf_usage_error("report", "--section: '%s' is not a list of sections", arg);
 		o->sections_given = true;
 		break;
 	case 'z':
@@ -85,13 +88,13 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		if (n == 1)
 			hi = lo;
 		if (n < 1 || lo < 0 || hi < lo || hi >= MF_MAX_ORDERS)
-			argp_error(state, "--orders: '%s' is not an order or a range LO-HI", arg);
+			return mf_usage_error("report", "--orders: '%s' is not an order or a range LO-HI", arg);
 		o->t.order_lo = lo;
 		o->t.order_hi = hi;
 		break;
 	case ARGP_KEY_ARG:
 		if (o->file)
-			argp_error(state, "one file at a time");
+			return mf_usage_error("report", "one file at a time");
 		o->file = arg;
 		break;
 	default:

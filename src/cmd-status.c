@@ -4,7 +4,7 @@
  * from buddyinfo (and zoneinfo, pagetypeinfo when readable).  Works without root:
  * /proc/pagetypeinfo is mode 0400 and is then simply left out.
  */
-#define _GNU_SOURCE		/* fopencookie() */
+
 #include <argp.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -35,7 +35,6 @@ struct status_opts {
 	const char		*zone;
 	int			node;		/* -1: all */
 	int			hpage_order;	/* -1: pageblock order if known, else 9 */
-	FILE			*err_sink;	/* argp's err_stream, see ARGP_KEY_INIT */
 };
 
 enum { OPT_HPAGE_ORDER = 0x100 };
@@ -53,21 +52,6 @@ static const struct argp_option status_options[] = {
 	{ 0 }
 };
 
-/* A usage error: one line on stderr, as getopt's own messages; argp_parse then fails. */
-static error_t usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static error_t usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mmfrag status: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("; see 'mmfrag status --help'\n", stderr);
-	return EINVAL;
-}
-
 static bool parse_int(const char *s, int lo, int hi, int *v)
 {
 	char *end;
@@ -79,11 +63,6 @@ static bool parse_int(const char *s, int lo, int hi, int *v)
 		return false;
 	*v = (int)x;
 	return true;
-}
-
-static ssize_t null_write(void *cookie, const char *buf, size_t size)
-{
-	return (ssize_t)size;
 }
 
 static error_t status_parse(int key, char *arg, struct argp_state *state)
@@ -98,10 +77,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		 * "Try ... --help" that follows goes to err_stream, which is dropped so
 		 * that every usage error is a single line.
 		 */
-		o->err_sink = fopencookie(NULL, "w", (cookie_io_functions_t){
-					  .write = null_write });
-		if (o->err_sink)
-			state->err_stream = o->err_sink;
+		mf_argp_quiet(state);
 		break;
 	case 'p':
 		o->dir = arg;
@@ -114,7 +90,7 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 			if (!strcmp(arg, format_names[i]))
 				break;
 		if (i == ARRAY_SIZE(format_names))
-			return usage_error("--format: '%s' is not table, json, extfrag_index or "
+			return mf_usage_error("status", "--format: '%s' is not table, json, extfrag_index or "
 					   "unusable_index", arg);
 		o->format = (enum status_format)i;
 		break;
@@ -123,15 +99,15 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'n':
 		if (!parse_int(arg, 0, 1 << 20, &o->node))
-			return usage_error("--node: '%s' is not a node number", arg);
+			return mf_usage_error("status", "--node: '%s' is not a node number", arg);
 		break;
 	case OPT_HPAGE_ORDER:
 		if (!parse_int(arg, 0, MF_MAX_ORDERS - 1, &o->hpage_order))
-			return usage_error("--hpage-order: '%s' is not an order (0-%d)", arg,
+			return mf_usage_error("status", "--hpage-order: '%s' is not an order (0-%d)", arg,
 					   MF_MAX_ORDERS - 1);
 		break;
 	case ARGP_KEY_ARG:
-		return usage_error("unexpected argument '%s'", arg);
+		return mf_usage_error("status", "unexpected argument '%s'", arg);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -206,8 +182,6 @@ int cmd_status(int argc, char **argv)
 	args[0] = "mmfrag status";
 	ret = argp_parse(&status_argp, argc, args, 0, NULL, &o);
 	free(args);
-	if (o.err_sink)
-		fclose(o.err_sink);
 	if (ret)
 		return MF_EXIT_USAGE;
 	ret = MF_EXIT_RUNTIME;

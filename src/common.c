@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE		/* fopencookie() */
+#include <argp.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -68,4 +71,31 @@ const char *mf_ev_type_name(enum mf_ev_type t)
 	};
 
 	return (unsigned int)t < MF_EV_NR && names[t] ? names[t] : "?";
+}
+
+static ssize_t null_write(void *cookie, const char *buf, size_t size)
+{
+	return (ssize_t)size;
+}
+
+void mf_argp_quiet(struct argp_state *state)
+{
+	static FILE *sink;
+
+	if (!sink)
+		sink = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = null_write });
+	if (sink)
+		state->err_stream = sink;
+}
+
+int mf_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mmfrag %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "; see 'mmfrag %s --help'\n", cmd);
+	return EINVAL;
 }

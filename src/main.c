@@ -76,8 +76,14 @@ int main(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &cmd_idx))
 		return MF_EXIT_USAGE;
 	for (c = mf_cmds; c->name; c++) {
-		if (!strcmp(c->name, argv[cmd_idx]))
+		if (!strcmp(c->name, argv[cmd_idx])) {
+			char name[64];
+
+			/* "mmfrag replay" in usage lines and getopt's messages */
+			snprintf(name, sizeof(name), "mmfrag %s", c->name);
+			argv[cmd_idx] = name;
 			return c->fn(argc - cmd_idx, argv + cmd_idx);
+		}
 	}
 	mf_err("unknown command '%s'; see 'mmfrag --help'", argv[cmd_idx]);
 	return MF_EXIT_USAGE;

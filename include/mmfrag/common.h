@@ -31,6 +31,16 @@ extern const char *const mf_mt_names[MF_MAX_MT];	/* as /proc/pagetypeinfo prints
 void mf_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Usage errors are one line: "mmfrag CMD: problem; see 'mmfrag CMD --help'".  A
+ * subcommand's argp parser calls mf_argp_quiet() at ARGP_KEY_INIT, so argp's own "Try
+ * ... --help" line (after getopt's one line for an unknown option) goes nowhere, and
+ * returns mf_usage_error() instead of calling argp_error().
+ */
+struct argp_state;
+void mf_argp_quiet(struct argp_state *state);
+int mf_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -836,9 +836,11 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
  * mm_compaction_isolate_freepages: the free scanner took nr_taken pages in whole buddy
  * blocks from [start, end) with no per-page event.  Async compaction walks with a stride
  * of 32 that isolate_freepages() halves or doubles from block to block, so the stride is
- * not in the event: take the walk that reproduces both nr_taken and nr_scanned, else one
- * that reproduces nr_taken (compound pages the model cannot see change nr_scanned), else
- * the stride-1 walk cut at nr_taken.
+ * not in the event.  nr_scanned identifies the stride (the walk visits end - start / stride
+ * pfns plus the extent of what it took): take the walk that reproduces both counts, else
+ * the one that reproduces nr_scanned, cut to nr_taken in walk order (the model holds
+ * blocks there the kernel did not), else the stride-1 walk cut likewise.  Compound pages
+ * the model cannot see make some scans irreproducible.
  */
 static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			    uint64_t nr_scanned, uint64_t nr_taken)

@@ -31,10 +31,12 @@ enum {
 	OPT_INTERVAL,
 	OPT_MAX_ORDER,
 	OPT_PAGEBLOCK_ORDER,
+	OPT_NO_STATE,
 };
 
 static const struct argp_option replay_options[] = {
-	{ "output", 'o', "FILE", 0, "save the result document to FILE (default ./mmfrag.json)", 0 },
+	{ "output", 'o', "FILE", 0, "save the result document to FILE (default ./mmfrag.json; "
+	  "with --json, only when given)", 0 },
 	{ "json", 'j', NULL, 0, "print the result document on stdout instead of a summary", 0 },
 	{ "quiet", 'q', NULL, 0, "print nothing on success (the result is still saved)", 0 },
 	{ "from-state", OPT_FROM_STATE, "DIR", 0,
@@ -43,6 +45,8 @@ static const struct argp_option replay_options[] = {
 	  "trace time (seconds, as trace-cmd report prints it) of the start capture", 1 },
 	{ "check-state", OPT_CHECK_STATE, "DIR", 0, "compare the model with the capture in DIR", 1 },
 	{ "check-time", OPT_CHECK_TIME, "TS", 0, "trace time of the check capture", 1 },
+	{ "no-state", OPT_NO_STATE, NULL, 0,
+	  "ignore the captures beside the trace (FILE.state/start, end, NNNN)", 1 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0, "add a time series point every SECONDS", 2 },
 	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default 10)", 3 },
 	{ "pageblock-order", OPT_PAGEBLOCK_ORDER, "N", 0,
@@ -109,6 +113,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 			return mf_usage_error("replay", "--check-time: '%s' is not a trace time in seconds", arg);
 		o->has_check_ts = true;
 		break;
+	case OPT_NO_STATE:
+		o->no_state = true;
+		break;
 	case OPT_INTERVAL:
 		if (parse_seconds(arg, &o->interval_ns) || o->interval_ns < 1000000)
 			return mf_usage_error("replay", "--interval: '%s' is not a number of seconds >= 0.001", arg);
@@ -149,7 +156,9 @@ static const struct argp replay_argp = {
 	.args_doc = "FILE",
 	.doc = "Replay a trace.dat (trace-cmd v6 or v7, compressed or not) through the "
 	       "buddy-allocator model and save the result document."
-	       "\vWithout --from-state the model knows only what the trace frees and "
+	       "\vCaptures beside the trace (FILE.state/ or FILE without .dat + .state/: "
+	       "start/, end/, NNNN/) are used unless given otherwise or --no-state. "
+	       "Without a start state the model knows only what the trace frees and "
 	       "allocates. Exit status: 0 ok, 1 runtime error (unreadable trace, bad capture), "
 	       "2 usage error. See mmfrag-replay(1).",
 };
@@ -162,13 +171,14 @@ int cmd_replay(int argc, char **argv)
 
 	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &o))
 		return MF_EXIT_USAGE;
-	if (!o.output)
+	/* --json prints the document; it saves it too only when -o asks for it */
+	if (!o.output && !o.json)
 		o.output = "mmfrag.json";
 
 	ret = mf_replay_run(&o, &r);
 	if (ret)
 		return MF_EXIT_RUNTIME;
-	ret = mf_result_emit(r, o.json ? NULL : o.output, o.json ? stdout : NULL);
+	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL);
 	if (!ret && !o.json && !o.quiet)
 		mf_result_print_summary(r, stdout, o.output);
 	mf_result_free(r);

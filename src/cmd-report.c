@@ -83,15 +83,22 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 	case 'z':
 		o->t.zone = arg;
 		break;
-	case 'r':
-		n = sscanf(arg, "%d-%d", &lo, &hi);
-		if (n == 1)
+	case 'r': {
+		char tail;
+
+		n = sscanf(arg, "%d%c", &lo, &tail);
+		if (n == 1) {
 			hi = lo;
+		} else {
+			n = sscanf(arg, "%d-%d%c", &lo, &hi, &tail);
+			n = n == 2 ? 2 : 0;
+		}
 		if (n < 1 || lo < 0 || hi < lo || hi >= MF_MAX_ORDERS)
 			return mf_usage_error("report", "--orders: '%s' is not an order or a range LO-HI", arg);
 		o->t.order_lo = lo;
 		o->t.order_hi = hi;
 		break;
+	}
 	case ARGP_KEY_ARG:
 		if (o->file)
 			return mf_usage_error("report", "one file at a time");
@@ -155,6 +162,20 @@ static json_t *load_result(const char *path)
 	return doc;
 }
 
+static bool has_zone(json_t *doc, const char *zone)
+{
+	json_t *z;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "zones"), i, z) {
+		const char *name = json_string_value(json_object_get(z, "zone"));
+
+		if (name && !strcasecmp(name, zone))
+			return true;
+	}
+	return false;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o = { .t = { .order_lo = 0, .order_hi = MF_MAX_ORDERS - 1 } };
@@ -184,6 +205,11 @@ int cmd_report(int argc, char **argv)
 		doc = load_result(o.file);
 		if (!doc)
 			return MF_EXIT_RUNTIME;
+	}
+	if (o.t.zone && !has_zone(doc, o.t.zone)) {
+		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
+		json_decref(doc);
+		return MF_EXIT_RUNTIME;
 	}
 	if (o.json)
 		ret = mf_json_dump(doc, stdout);

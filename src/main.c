@@ -62,8 +62,7 @@ static const struct argp argp = {
 	.parser = parse_opt,
 	.args_doc = "COMMAND [OPTION...]",
 	.doc = "Trace replayer and fragmentation analyzer for Linux physical memory."
-	       "\vExit status: 0 ok, 1 runtime error, 2 usage error, 3 a compare threshold "
-	       "was crossed.",
+	       "\vExit status: 0 ok, 1 runtime error, 2 usage error.",
 	.help_filter = help_filter,
 };
 

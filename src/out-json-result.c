@@ -212,17 +212,12 @@ static json_t *json_series(const struct mf_result *r)
 
 		for (z = 0; z < p->nr_zones; z++) {
 			const struct mf_series_zone *sz = &p->zones[z];
-			json_t *zo = json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
+			json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
 				"node", sz->node, "zone", sz->name,
 				"free_blocks", u64_array(sz->nr_free, nr),
 				"unusable_index", int_array(sz->unusable_index, nr),
 				"extfrag_index", int_array(sz->extfrag_index, nr),
-				"fragmentation_score", (int)sz->fragmentation_score);
-
-			if (sz->has_check)
-				json_object_set_new(zo, "free_blocks_error",
-						    json_real(sz->free_blocks_error));
-			json_array_append_new(zones, zo);
+				"fragmentation_score", (int)sz->fragmentation_score));
 		}
 		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
 			"time_ns", (json_int_t)p->ts, "events", (json_int_t)p->events,
@@ -278,6 +273,23 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "model", model);
 	if (r->nr_series)
 		json_object_set_new(doc, "series", json_series(r));
+	if (r->nr_checks) {
+		json_t *checks = json_array();
+		int c, z;
+
+		for (c = 0; c < r->nr_checks; c++) {
+			const struct mf_check_point *cp = &r->checks[c];
+			json_t *cz = json_array();
+
+			for (z = 0; z < cp->nr_zones; z++)
+				json_array_append_new(cz, json_pack("{s:i, s:s, s:f}",
+					"node", cp->zones[z].node, "zone", cp->zones[z].name,
+					"free_blocks_error", cp->zones[z].free_blocks_error));
+			json_array_append_new(checks, json_pack("{s:s, s:I, s:o}",
+				"capture", cp->name, "time_ns", (json_int_t)cp->ts, "zones", cz));
+		}
+		json_object_set_new(doc, "checks", checks);
+	}
 	for (i = 0; i < r->nr_warnings; i++)
 		json_array_append_new(warnings, json_string(r->warnings[i]));
 	json_object_set_new(doc, "warnings", warnings);

@@ -9,12 +9,14 @@
  * ("mmfrag-capture-begin NAME", written just before its buddyinfo was read).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "mmfrag/common.h"
 #include "mmfrag/metrics.h"
@@ -39,6 +41,12 @@
 
 enum align { ALIGN_NONE, ALIGN_TIME, ALIGN_MARKER, ALIGN_EDGE };
 
+/* The fragmentation score's order: COMPACTION_HPAGE_ORDER, or the top order if lower. */
+static inline int hpage_order(const struct mf_model_params *p)
+{
+	return COMPACTION_HPAGE_ORDER <= p->max_order ? COMPACTION_HPAGE_ORDER : p->max_order;
+}
+
 struct capture {
 	const char	*dir;
 	struct mf_state	*st;
@@ -55,6 +63,8 @@ struct replay {
 	struct mf_model			*m;
 	struct mf_observer		*obs;
 	struct capture			start, check;
+	int				nr_periodic;
+	struct capture			*periodic;	/* FILE.state/NNNN: drift checks */
 	uint64_t			type_count[MF_EV_NR];
 	uint64_t			next_point;
 	int				series_cap;
@@ -98,6 +108,9 @@ void mf_result_free(struct mf_result *r)
 	free(r->event_counts);
 	free(r->lost_per_cpu);
 	free(r->series);
+	free(r->checks);
+	for (i = 0; i < (int)ARRAY_SIZE(r->owned); i++)
+		free(r->owned[i]);
 	free(r);
 }
 
@@ -362,6 +375,40 @@ static double blocks_error(const uint64_t *model, const uint64_t *kernel, int nr
 	return total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
 }
 
+/* One point of the drift series: the model now against a capture's buddyinfo. */
+static void add_check_point(struct replay *rp, const struct capture *c, const char *name,
+			    uint64_t ts)
+{
+	struct mf_result *r = rp->r;
+	int nr_orders = mf_model_params(rp->m)->max_order + 1, z;
+	struct mf_check_point *cp;
+
+	cp = realloc(r->checks, (size_t)(r->nr_checks + 1) * sizeof(*cp));
+	if (!cp)
+		return;
+	r->checks = cp;
+	cp = &r->checks[r->nr_checks++];
+	memset(cp, 0, sizeof(*cp));
+	snprintf(cp->name, sizeof(cp->name), "%s", name);
+	cp->ts = ts;
+	for (z = 0; z < r->nr_zones; z++) {
+		const struct mf_state_zone *sz = state_zone(c->st, r->zones[z].node,
+							    r->zones[z].name);
+		uint64_t model[MF_MAX_ORDERS] = { 0 }, kernel[MF_MAX_ORDERS] = { 0 };
+		int o;
+
+		if (!sz)
+			continue;
+		mf_model_zone_nr_free(rp->m, z, model);
+		for (o = 0; o < nr_orders && o < sz->nr_orders; o++)
+			kernel[o] = sz->nr_free[o];
+		cp->zones[cp->nr_zones].node = r->zones[z].node;
+		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
+			 r->zones[z].name);
+		cp->zones[cp->nr_zones++].free_blocks_error = blocks_error(model, kernel, nr_orders);
+	}
+}
+
 /* The model at the check capture's time against the kernel's buddyinfo, zone by zone. */
 static void do_check(struct replay *rp, uint64_t ts)
 {
@@ -392,6 +439,7 @@ static void do_check(struct replay *rp, uint64_t ts)
 		}
 	}
 	rp->check.done = true;
+	add_check_point(rp, &rp->check, "end", ts);
 }
 
 static void add_point(struct replay *rp, uint64_t ts)
@@ -433,7 +481,7 @@ static void add_point(struct replay *rp, uint64_t ts)
 			sz->extfrag_index[o] = mf_fragmentation_index(sz->nr_free, nr_orders, o);
 		}
 		sz->fragmentation_score = mf_fragmentation_score_zone(sz->nr_free, nr_orders,
-								      COMPACTION_HPAGE_ORDER);
+								      hpage_order(&r->params));
 	}
 	{
 		uint64_t fb = 0;
@@ -558,7 +606,11 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 	rp->r->start_ts = ts;
 	rp->r->start_aligned_by = how;
 	rp->start.done = true;
-	return seed_from_capture(rp);
+	if (seed_from_capture(rp))
+		return -1;
+	/* how far the seeded model is from the capture's own buddyinfo */
+	add_check_point(rp, &rp->start, "start", ts);
+	return 0;
 }
 
 static int run_events(struct replay *rp)
@@ -594,6 +646,16 @@ static int run_events(struct replay *rp)
 			rp->next_point += o->interval_ns;
 		}
 
+		if (ev.type == MF_EV_PRINT && started && rp->nr_periodic) {
+			int i;
+
+			for (i = 0; i < rp->nr_periodic; i++)
+				if (is_marker(&ev, &rp->periodic[i])) {
+					rp->periodic[i].done = true;
+					add_check_point(rp, &rp->periodic[i],
+							rp->periodic[i].marker + 21, ev.ts);
+				}
+		}
 		mf_observer_apply(rp->obs, &ev);
 		if (started)
 			mf_model_apply(rp->m, &ev);
@@ -694,9 +756,7 @@ static int collect(struct replay *rp)
 		zr->has_pcp = true;
 		zr->pcp_pages = mf_model_zone_pcp_pages(rp->m, z);
 	}
-	mf_zone_reports_finish(r->zones, r->nr_zones,
-			       COMPACTION_HPAGE_ORDER <= r->params.max_order ?
-			       COMPACTION_HPAGE_ORDER : r->params.max_order);
+	mf_zone_reports_finish(r->zones, r->nr_zones, hpage_order(&r->params));
 	if (rp->start.st && rp->check.st)
 		vmstat_deltas(r, rp->start.dir, rp->check.dir);
 	return 0;
@@ -739,16 +799,118 @@ static int restart(struct replay *rp)
 	r->events_before_start = 0;
 	r->nr_series = 0;
 	rp->check.done = false;
+	for (z = 0; z < rp->nr_periodic; z++)
+		rp->periodic[z].done = false;
+	r->nr_checks = 0;
 	for (z = 0; z < r->nr_zones; z++)
 		r->zones[z].has_check = false;
 	return 0;
 }
 
-int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out)
+/*
+ * A recording's captures live beside it: FILE.state/ (or FILE without ".dat", then
+ * ".state/", as the bundled traces), with start/, end/ and periodic NNNN/ folders.
+ */
+static char *state_dir(const char *trace)
 {
+	size_t len = strlen(trace);
+	struct stat sb;
+	char *dir;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (i == 0) {
+			if (asprintf(&dir, "%s.state", trace) < 0)
+				return NULL;
+		} else {
+			if (len < 4 || strcmp(trace + len - 4, ".dat") ||
+			    asprintf(&dir, "%.*s.state", (int)(len - 4), trace) < 0)
+				return NULL;
+		}
+		if (!stat(dir, &sb) && S_ISDIR(sb.st_mode))
+			return dir;
+		free(dir);
+	}
+	return NULL;
+}
+
+static char *capture_dir(const char *sdir, const char *name)
+{
+	struct stat sb;
+	char *dir, *bi;
+	bool ok;
+
+	if (asprintf(&dir, "%s/%s", sdir, name) < 0)
+		return NULL;
+	if (asprintf(&bi, "%s/buddyinfo", dir) < 0) {
+		free(dir);
+		return NULL;
+	}
+	ok = !stat(bi, &sb);
+	free(bi);
+	if (!ok) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* FILE.state/NNNN captures (--capture-interval), by name, aligned by their begin marker. */
+static int load_periodic(struct replay *rp, const char *sdir, char ***names)
+{
+	struct dirent *de;
+	char **list = NULL;
+	int n = 0, i;
+	DIR *d;
+
+	d = opendir(sdir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char **l, *dir;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "start") ||
+		    !strcmp(de->d_name, "end"))
+			continue;
+		dir = capture_dir(sdir, de->d_name);
+		if (!dir)
+			continue;
+		l = realloc(list, (size_t)(n + 1) * sizeof(*l));
+		if (!l) {
+			free(dir);
+			break;
+		}
+		list = l;
+		list[n++] = dir;
+	}
+	closedir(d);
+	if (!n)
+		return 0;
+	qsort(list, (size_t)n, sizeof(*list), cmp_str);
+	rp->periodic = calloc((size_t)n, sizeof(*rp->periodic));
+	if (!rp->periodic)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (capture_load(&rp->periodic[i], list[i], false, 0, "begin"))
+			return -1;
+		rp->nr_periodic++;
+	}
+	*names = list;
+	return n;
+}
+
+int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
+{
+	struct mf_replay_opts opts = *o_in, *o = &opts;
+	char *sdir = NULL, *auto_start = NULL, *auto_end = NULL, **periodic = NULL;
 	struct replay rp = { .o = o };
 	char err[512];
-	int ret = -1;
+	int ret = -1, z;
 
 	*out = NULL;
 	rp.r = calloc(1, sizeof(*rp.r));
@@ -757,11 +919,27 @@ int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out)
 		return -1;
 	}
 	rp.r->trace_path = o->trace;
+	if (!o->no_state && (!o->from_state || !o->check_state))
+		sdir = state_dir(o->trace);
+	if (sdir && !o->from_state && !o->has_from_ts) {
+		auto_start = capture_dir(sdir, "start");
+		o->from_state = auto_start;
+	}
+	if (sdir && !o->check_state && !o->has_check_ts) {
+		auto_end = capture_dir(sdir, "end");
+		o->check_state = auto_end;
+	}
+	/* the result keeps pointing at these */
+	rp.r->owned[0] = auto_start;
+	rp.r->owned[1] = auto_end;
+	rp.r->owned[2] = sdir;
 	if (mf_reader_open(o->trace, &rp.rd, err, sizeof(err))) {
 		mf_err("%s", err);
 		goto out_err;
 	}
 	if (setup(&rp))
+		goto out_err;
+	if (sdir && rp.start.st && load_periodic(&rp, sdir, &periodic) < 0)
 		goto out_err;
 	rp.r->start_dir = o->from_state;
 	rp.r->check_dir = o->check_state;
@@ -795,6 +973,12 @@ out:
 	mf_observer_free(rp.obs);
 	free(rp.start.st);
 	free(rp.check.st);
+	for (z = 0; z < rp.nr_periodic; z++) {
+		free(rp.periodic[z].st);
+		free(periodic[z]);
+	}
+	free(rp.periodic);
+	free(periodic);
 	free(rp.pb_score);
 	if (ret) {
 		mf_result_free(rp.r);

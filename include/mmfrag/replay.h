@@ -19,6 +19,7 @@ struct mf_replay_opts {
 	bool		has_check_ts;
 	uint64_t	check_ts;
 	uint64_t	interval_ns;
+	bool		no_state;		/* don't look for FILE.state/ captures */
 	int		max_order;		/* 0: default */
 	int		pageblock_order;	/* 0: from the capture, else 9 */
 };

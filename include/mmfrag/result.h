@@ -29,8 +29,6 @@ struct mf_series_zone {
 	int		unusable_index[MF_MAX_ORDERS];
 	int		extfrag_index[MF_MAX_ORDERS];
 	unsigned int	fragmentation_score;
-	bool		has_check;
-	double		free_blocks_error;
 };
 
 struct mf_series_point {
@@ -41,6 +39,18 @@ struct mf_series_point {
 	uint64_t		fallbacks;
 	int			nr_zones;
 	struct mf_series_zone	zones[MF_MAX_ZONES];
+};
+
+/* The model against one capture: the drift series (start, periodic captures, end). */
+struct mf_check_point {
+	char		name[32];		/* the capture's name: start, 0001, ..., end */
+	uint64_t	ts;			/* ns */
+	int		nr_zones;
+	struct {
+		int	node;
+		char	name[16];
+		double	free_blocks_error;
+	} zones[MF_MAX_ZONES];
 };
 
 struct mf_vmstat_delta {
@@ -86,8 +96,12 @@ struct mf_result {
 	int			nr_series;
 	struct mf_series_point	*series;
 
+	int			nr_checks;
+	struct mf_check_point	*checks;
+
 	int			nr_warnings;
 	char			**warnings;
+	char			*owned[3];	/* strings the result points to (found capture dirs) */
 };
 
 #endif

@@ -68,6 +68,17 @@ else
 	nok "traces/compact-small.state/start missing"
 fi
 
+# A recording's captures beside it are found without options; --no-state ignores them.
+expect_exit 0 "replay finds FILE.state captures" -- "$MMFRAG" replay --json traces/compact-small.dat
+json_get "$TMP/out" 'd["model"]["start"]["state"].endswith("compact-small.state/start") and [c["capture"] for c in d["checks"]] == ["start", "end"]' |
+	grep -q True && ok "start and end captures used, drift series has both" ||
+	nok "start and end captures used, drift series has both"
+expect_exit 0 "replay --no-state" -- "$MMFRAG" replay --json --no-state traces/compact-small.dat
+json_get "$TMP/out" '"start" not in d["model"] and "checks" not in d and d["model"]["zones_from"] == "learned"' |
+	grep -q True && ok "--no-state ignores the captures" || nok "--no-state ignores the captures"
+expect_exit 0 "replay --json -o saves and prints" -- "$MMFRAG" replay --json -o "$TMP/both.json" "$t"
+json_ok "$TMP/both.json" && json_ok "$TMP/out" && ok "--json with -o: both" || nok "--json with -o: both"
+
 # Bad input: one line naming the file, exit 1, nothing on stdout; usage errors exit 2.
 expect_error 1 "missing file" "$TMP/nonexistent.dat" -- "$MMFRAG" replay --json "$TMP/nonexistent.dat"
 : >"$TMP/empty.dat"

@@ -37,7 +37,10 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev);
 const char *mf_reader_error(const struct mf_reader *r);
 const struct mf_reader_info *mf_reader_info(const struct mf_reader *r);
 
-/* Event-name table: every event that occurs in the trace gets a name_idx. */
+/*
+ * Event-name table: every event that occurs in the trace gets a name_idx when it is first
+ * returned.  Names are as trace-cmd report prints them; the strings live until close.
+ */
 int mf_reader_nr_event_names(const struct mf_reader *r);
 const char *mf_reader_event_name(const struct mf_reader *r, int name_idx);	/* e.g. "mm_page_alloc" */
 const char *mf_reader_event_system(const struct mf_reader *r, int name_idx);	/* e.g. "kmem" */
@@ -53,11 +56,12 @@ uint64_t mf_reader_lost_unknown(const struct mf_reader *r, int cpu);
 #define MF_MISSED_UNKNOWN	UINT32_MAX
 
 /*
- * Memory bound.  libtracecmd 1.3.1 keeps every page it has read (v7: decompressed chunks,
- * v6: mmap()ed windows) until the handle is closed, so the reader closes and reopens the
- * file after this many bytes of trace pages and puts each CPU back at its next record
- * (default 64 MiB; 0 = never; MMFRAG_READER_SEGMENT_MB overrides the default at open).
- * The event stream is the same either way.
+ * Memory bound for compressed (v7) traces.  libtracecmd 1.3.1 keeps every decompressed
+ * chunk until the handle is closed, so the reader closes and reopens the file after this
+ * many bytes of trace pages and puts each CPU back at its next record: the event stream
+ * is the same either way.  Default 64 MiB for compressed data (MMFRAG_READER_SEGMENT_MB
+ * overrides it at open), 0 (never) for uncompressed data, whose mmap()ed pages the reader
+ * drops as it goes instead.  0 = never.  mf_reader_nr_reopens() counts the reopens.
  */
 void mf_reader_set_segment(struct mf_reader *r, uint64_t bytes);
 unsigned int mf_reader_nr_reopens(const struct mf_reader *r);

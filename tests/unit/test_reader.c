@@ -153,7 +153,7 @@ static void read_all(struct mf_reader *r, struct run *out)
 }
 
 /* Per-name counts, timestamps, lost events: as trace-cmd report has them. */
-static void check_trace(const char *path)
+static void check_trace(const char *path, uint64_t *lost_out, uint64_t *unknown_out)
 {
 	static struct expect e;
 	const struct mf_reader_info *info;
@@ -201,6 +201,9 @@ static void check_trace(const char *path)
 		sum += mf_reader_event_count(r, i);
 	}
 	CU_ASSERT_EQUAL(sum, run.total);
+	for (j = 0; j < e.nr_names; j++)	/* every ftrace marker decoded as MF_EV_PRINT */
+		if (!strcmp(e.names[j].name, "print"))
+			CU_ASSERT_EQUAL(run.nr_prints, e.names[j].count);
 
 	for (cpu = 0; cpu < info->nr_cpus; cpu++) {
 		lost += mf_reader_lost(r, cpu);
@@ -210,17 +213,21 @@ static void check_trace(const char *path)
 	CU_ASSERT_EQUAL(lost_unknown, e.lost_unknown);
 	CU_ASSERT_EQUAL(lost, run.missed);
 	CU_ASSERT_EQUAL(lost_unknown, run.missed_unknown);
+	if (lost_out)
+		*lost_out = lost;
+	if (unknown_out)
+		*unknown_out = lost_unknown;
 	mf_reader_close(r);
 }
 
 static void test_compact_small(void)
 {
-	check_trace(traces[0]);
+	check_trace(traces[0], NULL, NULL);
 }
 
 static void test_pagecache_small(void)
 {
-	check_trace(traces[1]);
+	check_trace(traces[1], NULL, NULL);
 }
 
 /* Reading in small segments (close, reopen, reposition) gives the same stream. */
@@ -446,6 +453,131 @@ static void test_truncated(void)
 	}
 }
 
+/*
+ * Older formats, made by renaming fields in a copy of the v6 trace (v6 keeps the formats
+ * uncompressed; a same-length rename keeps the file valid):
+ *  - mm_page_alloc without 'pfn': counted by name, decoded as MF_EV_OTHER, one warning;
+ *  - mm_page_alloc_zone_locked without 'percpu_refill': decoded, a[0] = -1.
+ */
+static char *patch_in_block(char *data, long size, const char *block, const char *from,
+			    const char *to)
+{
+	char *b = memmem(data, size, block, strlen(block)), *end, *f;
+
+	if (!b)
+		return NULL;
+	end = memmem(b + 1, size - (b + 1 - data), "name: ", 6);
+	if (!end)
+		end = data + size;
+	f = memmem(b, end - b, from, strlen(from));
+	if (f)
+		memcpy(f, to, strlen(to));
+	return f;
+}
+
+static void test_old_formats(void)
+{
+	char path[256], *data, err[512];
+	struct mf_reader *r;
+	struct mf_event ev;
+	uint64_t allocs = 0, other_allocs = 0, locked = 0, refill_unknown = 0;
+	const char *const *w;
+	int nw = 0, alloc_warn = 0, ret;
+	long size;
+	FILE *f;
+
+	f = fopen(traces[1], "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	data = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	CU_ASSERT_EQUAL_FATAL(fread(data, 1, size, f), (size_t)size);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(patch_in_block(data, size, "name: mm_page_alloc\n",
+					      "unsigned long pfn;", "unsigned long pfX;"));
+	CU_ASSERT_PTR_NOT_NULL(patch_in_block(data, size, "name: mm_page_alloc_zone_locked\n",
+					      "int percpu_refill;", "int percpu_refilX;"));
+	snprintf(path, sizeof(path), "%s/old-formats.dat", tmpdir);
+	write_file(path, data, size);
+	free(data);
+
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(path, &r, err, sizeof(err)), 0);
+	for (w = mf_reader_warnings(r); *w; w++, nw++)
+		if (strstr(*w, "mm_page_alloc:") && strstr(*w, "'pfn'"))
+			alloc_warn++;
+	CU_ASSERT_EQUAL(nw, 1);
+	CU_ASSERT_EQUAL(alloc_warn, 1);
+	while ((ret = mf_reader_next(r, &ev)) > 0) {
+		const char *name = mf_reader_event_name(r, ev.name_idx);
+
+		if (!strcmp(name, "mm_page_alloc")) {
+			allocs++;
+			other_allocs += ev.type == MF_EV_OTHER;
+		} else if (!strcmp(name, "mm_page_alloc_zone_locked")) {
+			locked += ev.type == MF_EV_ZONE_LOCKED;
+			refill_unknown += ev.a[0] == (uint64_t)-1;
+		}
+	}
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT(allocs > 0);
+	CU_ASSERT_EQUAL(other_allocs, allocs);
+	CU_ASSERT(locked > 0);
+	CU_ASSERT_EQUAL(refill_unknown, locked);
+	mf_reader_close(r);
+}
+
+/*
+ * Lost events, made by flagging pages of a copy of the v6 trace the way the kernel does
+ * (page header commit word, bit 31: events were lost before this page; bit 30: their
+ * count is stored after the data): ev.missed, mf_reader_lost() and
+ * mf_reader_lost_unknown() must agree with trace-cmd report's "EVENTS DROPPED" lines.
+ */
+static void test_lost_events(void)
+{
+	const uint64_t missing = 1ULL << 31, stored = 1ULL << 30, mask = (1ULL << 27) - 1;
+	uint64_t commit, lost = 0, unknown = 0;
+	char path[256], *data;
+	long size, off;
+	FILE *f;
+
+	f = fopen(traces[1], "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	data = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	CU_ASSERT_EQUAL_FATAL(fread(data, 1, size, f), (size_t)size);
+	fclose(f);
+	/* the file ends with the last CPU's pages (4 KiB, 64-bit little-endian header) */
+	CU_ASSERT_EQUAL_FATAL(size % 4096, 0);
+
+	off = size - 4096;			/* 1234 events lost, count stored */
+	memcpy(&commit, data + off + 8, 8);
+	CU_ASSERT_FATAL((commit & mask) + 16 + 8 <= 4096);
+	{
+		uint64_t n = 1234;
+
+		memcpy(data + off + 16 + (commit & mask), &n, 8);
+	}
+	commit |= missing | stored;
+	memcpy(data + off + 8, &commit, 8);
+
+	off = size - 3 * 4096;			/* an unknown number lost */
+	memcpy(&commit, data + off + 8, 8);
+	commit |= missing;
+	memcpy(data + off + 8, &commit, 8);
+
+	snprintf(path, sizeof(path), "%s/lost.dat", tmpdir);
+	write_file(path, data, size);
+	free(data);
+	check_trace(path, &lost, &unknown);
+	CU_ASSERT_EQUAL(lost, 1234);
+	CU_ASSERT_EQUAL(unknown, 1);
+}
+
 void test_reader_register(void)
 {
 	CU_pSuite s = CU_add_suite("reader", NULL, NULL);
@@ -458,4 +590,6 @@ void test_reader_register(void)
 	CU_add_test(b, "missing, empty, text, random, header-only files", test_bad_files);
 	CU_add_test(b, "missing file message", test_missing_message);
 	CU_add_test(b, "truncated traces", test_truncated);
+	CU_add_test(b, "older formats: no pfn, no percpu_refill", test_old_formats);
+	CU_add_test(b, "lost events = trace-cmd report's", test_lost_events);
 }

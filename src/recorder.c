@@ -1,0 +1,1077 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live recording through a private tracefs instance: the only user of libtracefs.
+ *
+ * Why an instance: the top-level buffer belongs to whoever else traces on the machine, and
+ * on this kind of machine the function tracer's files (set_ftrace_filter, set_ftrace_pid)
+ * are locked with EPERM, which makes plain `trace-cmd record` fail.  An instance
+ * (instances/mmfrag-<pid>) has its own ring buffer, event switches, trace_marker and
+ * tracing_on, and we touch nothing else.
+ *
+ * Reading: one thread per CPU blocks in tracefs_cpu_read() on per_cpu/cpuN/trace_pipe_raw
+ * and appends whole sub-buffers to a per-CPU file.  The kernel wakes a reader of
+ * trace_pipe_raw only when the buffer is buffer_percent full (default 50); we set 1 on our
+ * instance so that almost the whole buffer stays free to absorb bursts (3M events/s at
+ * process exit on the development machine) while a reader is descheduled.  Each
+ * sub-buffer is walked once to count events per type (4-byte event headers, see
+ * kernel/trace/ring_buffer.c, rb_event_length()), which is cheap next to copying it.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "mmfrag/common.h"
+#include "mmfrag/recorder.h"
+#include "mmfrag/tracedat.h"
+
+/* ring-buffer event types (kernel/trace/ring_buffer.c, enum ring_buffer_type) */
+#define RB_TYPE_DATA_MAX	28
+#define RB_TYPE_PADDING		29
+#define RB_TYPE_TIME_EXTEND	30
+#define RB_TYPE_TIME_STAMP	31
+/* flags in a sub-buffer's commit field (RB_MISSED_EVENTS, RB_MISSED_STORED) */
+#define RB_MISSED_EVENTS	(1ULL << 31)
+#define RB_COMMIT_MASK		((1ULL << 27) - 1)
+
+#define MAX_SLOTS		(MF_RECORDER_MAX_EVENTS + 1)	/* + ftrace:print */
+#define IO_BUF			(1 << 20)
+
+/* What replay reads; those missing on the running kernel are skipped with one warning. */
+static const char *const default_events[] = {
+	"kmem:mm_page_alloc", "kmem:mm_page_free", "kmem:mm_page_free_batched",
+	"kmem:mm_page_alloc_zone_locked", "kmem:mm_page_pcpu_drain",
+	"kmem:mm_page_alloc_extfrag", "compaction:*",
+	"vmscan:mm_vmscan_kswapd_sleep", "vmscan:mm_vmscan_kswapd_wake",
+	"vmscan:mm_vmscan_wakeup_kswapd", "vmscan:mm_vmscan_direct_reclaim_begin",
+	"vmscan:mm_vmscan_direct_reclaim_end",
+};
+
+struct ev {
+	char	system[64];
+	char	name[64];
+	int	id;
+};
+
+struct cpu_reader {
+	struct mf_recorder	*r;
+	int			cpu;
+	struct tracefs_cpu	*tcpu;
+	pthread_t		thread;
+	bool			running;
+	char			*path;
+	FILE			*out;
+	char			*iobuf;
+	char			*page;
+	atomic_bool		stop;
+	atomic_uint_fast64_t	pages, bytes, events;
+	uint64_t		missed_pages;
+	uint64_t		counts[MAX_SLOTS];
+	uint64_t		*hist;		/* events per second of trace time, from hist_base */
+	uint64_t		hist_base;
+	size_t			hist_len;
+	int			err;		/* errno of a failed read or write */
+	uint64_t		lost;		/* per_cpu stats after stop */
+};
+
+struct mf_recorder {
+	struct tracefs_instance	*inst;
+	char			name[32];
+	int			marker_fd;
+	int			nr_cpus;
+	struct cpu_reader	*cpus;
+	struct ev		evs[MF_RECORDER_MAX_EVENTS];
+	unsigned int		nr_evs;
+	int			print_id;
+	uint8_t			*slot_of_id;	/* 65536 entries: event id -> count slot */
+	int			page_size;
+	int			commit_off, commit_size, data_off;
+	bool			started, stopped, events_on;
+	struct timespec		t0, t_last;
+	uint64_t		last_events, peak_rate;
+	char			*comms_start;	/* "PID COMM\n" of every process at start */
+	size_t			comms_start_len;
+	const char		*data_prefix;
+};
+
+static double ts_diff(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* ---- sub-buffers -------------------------------------------------------------------- */
+
+static uint64_t rd(const char *p, int size)
+{
+	uint64_t v = 0;
+
+	if (size == 8)
+		memcpy(&v, p, 8);
+	else if (size == 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		v = w;
+	}
+	return v;
+}
+
+/*
+ * Events per second of trace time, binned by each sub-buffer's timestamp (its first
+ * event's time; a full sub-buffer spans well under a millisecond at high rates): the
+ * peak rate the kernel produced, not the rate we happened to read at.
+ */
+static void hist_add(struct cpu_reader *c, uint64_t sec, uint64_t n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	if (!c->hist_len)
+		c->hist_base = sec;
+	if (sec < c->hist_base)
+		sec = c->hist_base;
+	i = (size_t)(sec - c->hist_base);
+	if (i >= c->hist_len) {
+		size_t len = c->hist_len ? c->hist_len : 256;
+		uint64_t *h;
+
+		while (len <= i)
+			len *= 2;
+		if (len > (1u << 22))	/* 48 days of trace: stop binning */
+			return;
+		h = realloc(c->hist, len * sizeof(*h));
+		if (!h)
+			return;
+		memset(h + c->hist_len, 0, (len - c->hist_len) * sizeof(*h));
+		c->hist = h;
+		c->hist_len = len;
+	}
+	c->hist[i] += n;
+}
+
+static uint64_t hist_peak(const struct mf_recorder *r)
+{
+	uint64_t base = UINT64_MAX, end = 0, peak = 0, sec;
+	int i;
+
+	for (i = 0; i < r->nr_cpus; i++) {
+		const struct cpu_reader *c = &r->cpus[i];
+
+		if (!c->hist_len)
+			continue;
+		if (c->hist_base < base)
+			base = c->hist_base;
+		if (c->hist_base + c->hist_len > end)
+			end = c->hist_base + c->hist_len;
+	}
+	for (sec = base; base != UINT64_MAX && sec < end; sec++) {
+		uint64_t sum = 0;
+
+		for (i = 0; i < r->nr_cpus; i++) {
+			const struct cpu_reader *c = &r->cpus[i];
+
+			if (c->hist_len && sec >= c->hist_base && sec < c->hist_base + c->hist_len)
+				sum += c->hist[sec - c->hist_base];
+		}
+		if (sum > peak)
+			peak = sum;
+	}
+	return peak;
+}
+
+/* Count the data events of one sub-buffer per type. */
+static void count_events(struct cpu_reader *c, const char *page)
+{
+	const struct mf_recorder *r = c->r;
+	uint64_t commit = rd(page + r->commit_off, r->commit_size);
+	size_t size = (size_t)(commit & RB_COMMIT_MASK), off = 0, avail;
+	const char *data = page + r->data_off;
+	uint64_t n = 0;
+
+	avail = (size_t)(r->page_size - r->data_off);
+	if (size > avail)
+		size = avail;
+	if (commit & RB_MISSED_EVENTS)
+		c->missed_pages++;
+	while (off + 4 <= size) {
+		uint32_t hdr, len;
+		unsigned int type;
+		const char *payload;
+
+		memcpy(&hdr, data + off, 4);
+		type = hdr & 0x1f;
+		if (type == RB_TYPE_PADDING) {
+			if (!(hdr >> 5))
+				break;			/* the rest of the sub-buffer is empty */
+			if (off + 8 > size)
+				break;
+			memcpy(&len, data + off + 4, 4);
+			off += 4 + (size_t)len;
+			continue;
+		}
+		if (type == RB_TYPE_TIME_EXTEND || type == RB_TYPE_TIME_STAMP) {
+			off += 8;
+			continue;
+		}
+		if (type == 0) {
+			if (off + 8 > size)
+				break;
+			memcpy(&len, data + off + 4, 4);	/* includes this length word */
+			payload = data + off + 8;
+			if (len < 4)
+				break;
+			off += 4 + (size_t)len;
+		} else {
+			payload = data + off + 4;
+			off += 4 + (size_t)type * 4;
+		}
+		if (off > size)
+			break;
+		{
+			uint16_t id;
+
+			memcpy(&id, payload, 2);	/* common_type, first field */
+			c->counts[r->slot_of_id[id]]++;
+			n++;
+		}
+	}
+	atomic_fetch_add_explicit(&c->events, n, memory_order_relaxed);
+	hist_add(c, rd(page, 8) / 1000000000ULL, n);
+}
+
+static void consume(struct cpu_reader *c, int n)
+{
+	int ps = c->r->page_size;
+
+	if (c->err)
+		return;
+	if (n < ps)
+		memset(c->page + n, 0, (size_t)(ps - n));	/* keep the file page aligned */
+	count_events(c, c->page);
+	if (fwrite(c->page, 1, (size_t)ps, c->out) != (size_t)ps) {
+		c->err = errno ? errno : EIO;
+		return;
+	}
+	atomic_fetch_add_explicit(&c->pages, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->bytes, (uint64_t)ps, memory_order_relaxed);
+}
+
+static void *reader_main(void *arg)
+{
+	struct cpu_reader *c = arg;
+	int n;
+
+	for (;;) {
+		n = tracefs_cpu_read(c->tcpu, c->page, false);
+		if (n > 0) {
+			consume(c, n);
+			if (c->err)
+				break;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			c->err = errno;
+			break;
+		}
+		if (atomic_load(&c->stop))
+			break;
+	}
+	/* tracing is off: take the rest, including the partly filled sub-buffer */
+	while (!c->err && (n = tracefs_cpu_flush(c->tcpu, c->page)) > 0)
+		consume(c, n);
+	if (!c->err && fflush(c->out))
+		c->err = errno;
+	return NULL;
+}
+
+/* ---- events --------------------------------------------------------------------------- */
+
+static int add_event(struct mf_recorder *r, const char *sys, const char *name, char *err,
+		     size_t errlen)
+{
+	unsigned int i;
+	char *s;
+
+	for (i = 0; i < r->nr_evs; i++)
+		if (!strcmp(r->evs[i].system, sys) && !strcmp(r->evs[i].name, name))
+			return 0;
+	if (r->nr_evs == MF_RECORDER_MAX_EVENTS) {
+		snprintf(err, errlen, "more than %d events; record fewer", MF_RECORDER_MAX_EVENTS);
+		return -E2BIG;
+	}
+	snprintf(r->evs[r->nr_evs].system, sizeof(r->evs[0].system), "%s", sys);
+	snprintf(r->evs[r->nr_evs].name, sizeof(r->evs[0].name), "%s", name);
+	s = tracefs_event_file_read(r->inst, sys, name, "id", NULL);
+	r->evs[r->nr_evs].id = s ? atoi(s) : -1;
+	free(s);
+	r->nr_evs++;
+	return 0;
+}
+
+/*
+ * Resolve one event spec.  Returns 0 (added), 1 (not on this kernel), or -errno.
+ */
+static int resolve(struct mf_recorder *r, const char *spec, char *err, size_t errlen)
+{
+	char sys[64], name[64];
+	const char *colon = strchr(spec, ':');
+	char **list;
+	int i, ret = 0;
+
+	if (!colon)
+		colon = strchr(spec, '/');
+	if (colon) {
+		snprintf(sys, sizeof(sys), "%.*s", (int)(colon - spec), spec);
+		snprintf(name, sizeof(name), "%s", colon + 1);
+	} else {
+		snprintf(sys, sizeof(sys), "%s", spec);
+		snprintf(name, sizeof(name), "*");
+	}
+	if (!*sys || !*name || !strcmp(sys, "ftrace"))
+		return 1;
+	if (strcmp(name, "*")) {
+		if (!tracefs_event_file_exists(r->inst, sys, name, "enable"))
+			return 1;
+		return add_event(r, sys, name, err, errlen);
+	}
+	list = tracefs_system_events(NULL, sys);
+	if (!list || !list[0]) {
+		tracefs_list_free(list);
+		return 1;
+	}
+	for (i = 0; list[i] && !ret; i++)
+		ret = add_event(r, sys, list[i], err, errlen);
+	tracefs_list_free(list);
+	return ret;
+}
+
+static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o, char *warn,
+			size_t warnlen, char *err, size_t errlen)
+{
+	size_t wlen = 0;
+	unsigned int i, j, slot;
+	int ret;
+
+	if (warn && warnlen)
+		*warn = 0;
+	for (i = 0; i < (o->nr_events ? o->nr_events : 1); i++) {
+		const char *spec = o->nr_events ? o->events[i] : "default";
+
+		if (!strcmp(spec, "default")) {
+			for (j = 0; j < ARRAY_SIZE(default_events); j++) {
+				ret = resolve(r, default_events[j], err, errlen);
+				if (ret < 0)
+					return ret;
+				if (ret > 0 && warn && wlen + 1 < warnlen)
+					wlen += (size_t)snprintf(warn + wlen, warnlen - wlen, "%s%s",
+								 wlen ? ", " : "",
+								 default_events[j]);
+			}
+			continue;
+		}
+		ret = resolve(r, spec, err, errlen);
+		if (ret < 0)
+			return ret;
+		if (ret > 0) {
+			snprintf(err, errlen, "unknown event '%s': not in %s/available_events "
+				 "(give SYSTEM:EVENT or SYSTEM)", spec, tracefs_tracing_dir());
+			return -ENOENT;
+		}
+	}
+	if (!r->nr_evs) {
+		snprintf(err, errlen, "none of the events to record exists on this kernel");
+		return -ENOENT;
+	}
+
+	r->slot_of_id = calloc(65536, 1);
+	if (!r->slot_of_id)
+		return -ENOMEM;
+	/* slot 0 counts ids we did not enable (should not happen), 1..n the events */
+	for (i = 0, slot = 1; i < r->nr_evs; i++, slot++)
+		if (r->evs[i].id >= 0 && r->evs[i].id < 65536)
+			r->slot_of_id[r->evs[i].id] = (uint8_t)slot;
+	{
+		char *s = tracefs_event_file_read(r->inst, "ftrace", "print", "id", NULL);
+
+		r->print_id = s ? atoi(s) : -1;
+		free(s);
+		if (r->print_id >= 0 && r->print_id < 65536)
+			r->slot_of_id[r->print_id] = (uint8_t)slot;
+	}
+
+	for (i = 0; i < r->nr_evs; i++) {
+		if (tracefs_event_enable(r->inst, r->evs[i].system, r->evs[i].name)) {
+			snprintf(err, errlen, "cannot enable %s:%s in instance %s: %s",
+				 r->evs[i].system, r->evs[i].name, r->name, strerror(errno));
+			return -errno;
+		}
+		r->events_on = true;
+	}
+	return 0;
+}
+
+/* ---- stale instances ------------------------------------------------------------------ */
+
+/* A recorder killed by SIGKILL leaves its instance: remove those whose pid is gone. */
+static void remove_stale(void)
+{
+	/* a basic regex (libtracefs 1.6.4 compiles it without REG_EXTENDED): no '+' */
+	char **list = tracefs_instances("^mmfrag-[0-9][0-9]*$");
+	int i;
+
+	for (i = 0; list && list[i]; i++) {
+		long pid = strtol(list[i] + 7, NULL, 10);
+		char path[64], comm[32] = "";
+		struct tracefs_instance *inst;
+		FILE *f;
+
+		if (pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		f = fopen(path, "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			fclose(f);
+			comm[strcspn(comm, "\n")] = 0;
+			if (!strcmp(comm, "mmfrag"))
+				continue;	/* a live recorder */
+		}
+		inst = tracefs_instance_alloc(NULL, list[i]);
+		if (!inst)
+			continue;
+		tracefs_event_disable(inst, NULL, NULL);
+		if (!tracefs_instance_destroy(inst))
+			mf_warn("removed stale tracefs instance %s (its recorder, pid %ld, is gone)",
+				list[i], pid);
+		tracefs_instance_free(inst);
+	}
+	tracefs_list_free(list);
+}
+
+/* ---- process names ------------------------------------------------------------------- */
+
+/* "PID COMM\n" for every process now: saved_cmdlines holds only recent ones. */
+static char *proc_comms(size_t *len)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+
+	*len = 0;
+	if (!d || !buf) {
+		if (d)
+			closedir(d);
+		free(buf);
+		return NULL;
+	}
+	while ((de = readdir(d))) {
+		char path[300], comm[64];
+		ssize_t k;
+		int fd;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		k = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (k <= 0)
+			continue;
+		comm[k] = 0;
+		comm[strcspn(comm, "\n")] = 0;
+		if (n + strlen(de->d_name) + strlen(comm) + 3 > cap) {
+			char *p = realloc(buf, cap * 2);
+
+			if (!p)
+				break;
+			buf = p;
+			cap *= 2;
+		}
+		n += (size_t)sprintf(buf + n, "%s %s\n", de->d_name, comm);
+	}
+	closedir(d);
+	*len = n;
+	return buf;
+}
+
+struct comm {
+	long		pid;
+	const char	*line;
+	int		len;
+	int		prio;
+};
+
+static int cmp_comm(const void *a, const void *b)
+{
+	const struct comm *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->prio - y->prio;
+}
+
+/* Merge "PID COMM" lists, the first list winning for a pid seen in several. */
+static int merge_comms(struct mf_td_blob *out, const char *const *texts, const size_t *lens,
+		       int nr)
+{
+	struct comm *v = NULL;
+	size_t nv = 0, cap = 0, k, total = 0, pos = 0;
+	int t;
+
+	for (t = 0; t < nr; t++) {
+		const char *p = texts[t], *end = p ? p + lens[t] : NULL;
+
+		while (p && p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			int len = (int)((nl ? nl : end) - p);
+
+			if (nv == cap) {
+				struct comm *q = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
+
+				if (!q) {
+					free(v);
+					return -ENOMEM;
+				}
+				v = q;
+			}
+			if (len > 0 && isdigit((unsigned char)*p)) {
+				v[nv++] = (struct comm){ strtol(p, NULL, 10), p, len, t };
+				total += (size_t)len + 1;
+			}
+			p = nl ? nl + 1 : end;
+		}
+	}
+	qsort(v, nv, sizeof(*v), cmp_comm);
+	out->data = malloc(total + 1);
+	if (!out->data) {
+		free(v);
+		return -ENOMEM;
+	}
+	for (k = 0; k < nv; k++) {
+		if (k && v[k].pid == v[k - 1].pid)
+			continue;
+		memcpy(out->data + pos, v[k].line, (size_t)v[k].len);
+		pos += (size_t)v[k].len;
+		out->data[pos++] = '\n';
+	}
+	out->len = pos;
+	free(v);
+	return 0;
+}
+
+/* ---- life cycle ------------------------------------------------------------------------- */
+
+/* header_page: where the commit word and the data start ("field: local_t commit; ...") */
+static int parse_header_page(struct mf_recorder *r)
+{
+	char *hp = tracefs_instance_file_read(NULL, "events/header_page", NULL), *p;
+
+	r->commit_off = 8;
+	r->commit_size = 8;
+	r->data_off = 16;
+	if (!hp)
+		return -errno;
+	p = strstr(hp, " commit;");
+	if (p)
+		sscanf(p, " commit;\toffset:%d;\tsize:%d;", &r->commit_off, &r->commit_size);
+	p = strstr(hp, " data;");
+	if (p)
+		sscanf(p, " data;\toffset:%d;", &r->data_off);
+	free(hp);
+	return 0;
+}
+
+int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
+		     char *warn, size_t warnlen, char *err, size_t errlen)
+{
+	struct mf_recorder *r;
+	sigset_t all, old;
+	int i, ret;
+
+	*rp = NULL;
+	if (warn && warnlen)
+		*warn = 0;
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "recording needs root (tracefs, /proc/pagetypeinfo and "
+			 "/proc/kpageflags are root only): run it as root");
+		return -EPERM;
+	}
+	/* libtracefs mounts tracefs on /sys/kernel/tracing when it is not mounted */
+	if (!tracefs_tracing_dir() || access(tracefs_tracing_dir(), W_OK)) {
+		snprintf(err, errlen, "tracefs is not available (%s): mount it with "
+			 "'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno ? errno : ENODEV));
+		return -ENODEV;
+	}
+	remove_stale();
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->marker_fd = -1;
+	r->print_id = -1;
+	r->data_prefix = o->data_prefix;
+	snprintf(r->name, sizeof(r->name), "mmfrag-%d", (int)getpid());
+	*rp = r;
+
+	if (tracefs_instance_exists(r->name)) {
+		/* our own pid's leftover (pid reuse after a SIGKILL) */
+		struct tracefs_instance *old_inst = tracefs_instance_alloc(NULL, r->name);
+
+		if (old_inst) {
+			tracefs_instance_destroy(old_inst);
+			tracefs_instance_free(old_inst);
+		}
+	}
+	r->inst = tracefs_instance_create(r->name);
+	if (!r->inst) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot create tracefs instance %s: %s", r->name,
+			 strerror(errno));
+		return ret;
+	}
+	/* a new instance traces at once: off until mf_recorder_start() */
+	tracefs_trace_off(r->inst);
+	if (tracefs_instance_set_buffer_size(r->inst, o->buffer_kib, -1)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot set a %zu KiB per-CPU buffer in instance %s: %s; "
+			 "give a smaller -b", o->buffer_kib, r->name, strerror(errno));
+		return ret;
+	}
+	tracefs_instance_file_write(r->inst, "buffer_percent", "1");
+
+	ret = parse_header_page(r);
+	if (ret) {
+		snprintf(err, errlen, "cannot read %s/events/header_page: %s", tracefs_tracing_dir(),
+			 strerror(-ret));
+		return ret;
+	}
+	ret = setup_events(r, o, warn, warnlen, err, errlen);
+	if (ret)
+		return ret;
+
+	r->marker_fd = tracefs_instance_file_open(r->inst, "trace_marker", O_WRONLY | O_CLOEXEC);
+
+	r->nr_cpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	if (r->nr_cpus < 1)
+		r->nr_cpus = 1;
+	r->cpus = calloc((size_t)r->nr_cpus, sizeof(*r->cpus));
+	if (!r->cpus)
+		return -ENOMEM;
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct cpu_reader *c = &r->cpus[i];
+
+		c->r = r;
+		c->cpu = i;
+		if (asprintf(&c->path, "%s.cpu%d", o->data_prefix, i) < 0) {
+			c->path = NULL;
+			return -ENOMEM;
+		}
+		c->out = fopen(c->path, "w");
+		if (!c->out) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+			return ret;
+		}
+		c->iobuf = malloc(IO_BUF);
+		if (c->iobuf)
+			setvbuf(c->out, c->iobuf, _IOFBF, IO_BUF);
+		c->tcpu = tracefs_cpu_open(r->inst, i, false);
+		if (!c->tcpu) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot open per_cpu/cpu%d/trace_pipe_raw of instance "
+				 "%s: %s", i, r->name, strerror(errno));
+			return ret;
+		}
+		if (!r->page_size)
+			r->page_size = tracefs_cpu_read_size(c->tcpu);
+		c->page = malloc((size_t)r->page_size);
+		if (!c->page)
+			return -ENOMEM;
+	}
+	if (r->page_size <= r->data_off) {
+		snprintf(err, errlen, "unexpected ring-buffer sub-buffer size %d", r->page_size);
+		return -EINVAL;
+	}
+
+	r->comms_start = proc_comms(&r->comms_start_len);
+
+	/* readers get no signals: the main thread handles SIGINT/SIGTERM */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < r->nr_cpus; i++) {
+		ret = pthread_create(&r->cpus[i].thread, NULL, reader_main, &r->cpus[i]);
+		if (ret) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			snprintf(err, errlen, "cannot start a reader thread: %s", strerror(ret));
+			return -ret;
+		}
+		r->cpus[i].running = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+int mf_recorder_start(struct mf_recorder *r, char *err, size_t errlen)
+{
+	if (tracefs_trace_on(r->inst)) {
+		snprintf(err, errlen, "cannot turn tracing on in instance %s: %s", r->name,
+			 strerror(errno));
+		return -errno;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->t_last = r->t0;
+	r->started = true;
+	return 0;
+}
+
+int mf_recorder_mark(struct mf_recorder *r, const char *text)
+{
+	size_t len = strlen(text);
+
+	if (r->marker_fd < 0)
+		return -EBADF;
+	if (write(r->marker_fd, text, len) != (ssize_t)len)
+		return -errno;
+	return 0;
+}
+
+/* overrun + commit overrun + dropped events of per_cpu/cpuN/stats */
+static uint64_t cpu_lost(struct mf_recorder *r, int cpu, char **text, size_t *len)
+{
+	char file[64], *s, *p;
+	uint64_t lost = 0;
+	int n;
+	static const char *const keys[] = { "\noverrun:", "\ncommit overrun:", "\ndropped events:" };
+	unsigned int k;
+
+	snprintf(file, sizeof(file), "per_cpu/cpu%d/stats", cpu);
+	s = tracefs_instance_file_read(r->inst, file, &n);
+	if (!s)
+		return 0;
+	for (k = 0; k < ARRAY_SIZE(keys); k++) {
+		p = strstr(s, keys[k]);
+		if (p)
+			lost += strtoull(p + strlen(keys[k]), NULL, 10);
+	}
+	if (text) {
+		*text = s;
+		*len = (size_t)n;
+	} else {
+		free(s);
+	}
+	return lost;
+}
+
+int mf_recorder_poll(struct mf_recorder *r, struct mf_recorder_stats *s, char *err, size_t errlen)
+{
+	struct timespec now;
+	double dt;
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct cpu_reader *c = &r->cpus[i];
+
+		s->events += atomic_load_explicit(&c->events, memory_order_relaxed);
+		s->bytes += atomic_load_explicit(&c->bytes, memory_order_relaxed);
+		s->lost += r->stopped ? c->lost : cpu_lost(r, i, NULL, NULL);
+	}
+	s->seconds = r->started ? ts_diff(&r->t0, &now) : 0;
+	dt = ts_diff(&r->t_last, &now);
+	if (dt >= 0.2 && !r->stopped) {
+		uint64_t rate = (uint64_t)((double)(s->events - r->last_events) / dt);
+
+		if (rate > r->peak_rate)
+			r->peak_rate = rate;
+		r->last_events = s->events;
+		r->t_last = now;
+	}
+	s->peak_rate = r->stopped ? hist_peak(r) : r->peak_rate;
+	/* a reader that failed has stopped reading: report it now, not at the end */
+	for (i = 0; i < r->nr_cpus; i++) {
+		int e = __atomic_load_n(&r->cpus[i].err, __ATOMIC_RELAXED);
+
+		if (e) {
+			snprintf(err, errlen, "%s: %s", r->cpus[i].path, strerror(e));
+			return -e;
+		}
+	}
+	return 0;
+}
+
+int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
+{
+	int i, ret = 0;
+
+	if (r->stopped)
+		return 0;
+	tracefs_trace_off(r->inst);
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct cpu_reader *c = &r->cpus[i];
+
+		if (!c->running)
+			continue;
+		atomic_store(&c->stop, true);
+		tracefs_cpu_stop(c->tcpu);
+	}
+	for (i = 0; i < r->nr_cpus; i++) {
+		struct cpu_reader *c = &r->cpus[i];
+
+		if (!c->running)
+			continue;
+		pthread_join(c->thread, NULL);
+		c->running = false;
+		c->lost = cpu_lost(r, i, NULL, NULL);
+		if (c->err && !ret) {
+			ret = -c->err;
+			snprintf(err, errlen, "%s: %s", c->path, strerror(c->err));
+		}
+		if (c->out) {
+			if (fclose(c->out) && !ret) {
+				ret = -errno;
+				snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+			}
+			c->out = NULL;
+		}
+	}
+	r->stopped = true;
+	return ret;
+}
+
+static int read_blob(struct tracefs_instance *inst, const char *file, struct mf_td_blob *b)
+{
+	int n = 0;
+
+	b->data = tracefs_instance_file_read(inst, file, &n);
+	b->len = b->data ? (size_t)n : 0;
+	return b->data ? 0 : -(errno ? errno : EIO);
+}
+
+/* every event format of @sys, for the trace.dat header */
+static int read_system(struct mf_recorder *r, const char *sys, struct mf_td_blob **formats,
+		       unsigned int *nr)
+{
+	char **list = tracefs_system_events(NULL, sys);
+	unsigned int i, n = 0;
+
+	*formats = NULL;
+	*nr = 0;
+	for (i = 0; list && list[i]; i++)
+		n++;
+	if (!n) {
+		tracefs_list_free(list);
+		return 0;
+	}
+	*formats = calloc(n, sizeof(**formats));
+	if (!*formats) {
+		tracefs_list_free(list);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct mf_td_blob *b = &(*formats)[*nr];
+		int len = 0;
+
+		b->data = tracefs_event_file_read(r->inst, sys, list[i], "format", &len);
+		if (!b->data)
+			continue;	/* an event that vanished (module unload) */
+		b->len = (size_t)len;
+		(*nr)++;
+	}
+	tracefs_list_free(list);
+	return 0;
+}
+
+int mf_recorder_header(struct mf_recorder *r, struct mf_tracedat *td, char *err, size_t errlen)
+{
+	const char *texts[3];
+	size_t lens[3], end_len = 0;
+	char *end_comms, *saved;
+	struct mf_td_blob saved_b = { 0 };
+	unsigned int i, j;
+	int ret;
+
+	memset(td, 0, sizeof(*td));
+	td->page_size = (unsigned int)r->page_size;
+	td->nr_cpus = (unsigned int)r->nr_cpus;
+	ret = read_blob(r->inst, "events/header_page", &td->header_page);
+	if (!ret)
+		ret = read_blob(r->inst, "events/header_event", &td->header_event);
+	if (ret) {
+		snprintf(err, errlen, "cannot read the ring-buffer headers of instance %s: %s",
+			 r->name, strerror(-ret));
+		return ret;
+	}
+	ret = read_system(r, "ftrace", &td->ftrace, &td->nr_ftrace);
+	if (ret)
+		goto nomem;
+
+	/* the systems of the recorded events, each with all of its formats */
+	td->systems = calloc(r->nr_evs, sizeof(*td->systems));
+	if (!td->systems)
+		goto nomem;
+	for (i = 0; i < r->nr_evs; i++) {
+		for (j = 0; j < td->nr_systems; j++)
+			if (!strcmp(td->systems[j].name, r->evs[i].system))
+				break;
+		if (j < td->nr_systems)
+			continue;
+		td->systems[j].name = strdup(r->evs[i].system);
+		if (!td->systems[j].name)
+			goto nomem;
+		td->nr_systems++;
+		ret = read_system(r, r->evs[i].system, &td->systems[j].formats,
+				  &td->systems[j].nr_formats);
+		if (ret)
+			goto nomem;
+	}
+
+	/* printk_formats is global (trace_printk() strings); read-only for us */
+	read_blob(NULL, "printk_formats", &td->printk);
+
+	/*
+	 * Process names: the kernel's saved_cmdlines (names at event time, a ring of
+	 * saved_cmdlines_size entries), then every process alive at the end and at the start.
+	 */
+	saved = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	saved_b.data = saved;
+	saved_b.len = saved ? strlen(saved) : 0;
+	end_comms = proc_comms(&end_len);
+	texts[0] = saved_b.data;
+	lens[0] = saved_b.len;
+	texts[1] = end_comms;
+	lens[1] = end_len;
+	texts[2] = r->comms_start;
+	lens[2] = r->comms_start_len;
+	ret = merge_comms(&td->cmdlines, texts, lens, 3);
+	free(saved);
+	free(end_comms);
+	if (ret)
+		goto nomem;
+
+	td->clock = tracefs_get_clock(r->inst);
+
+	td->cpustats = calloc((size_t)r->nr_cpus, sizeof(*td->cpustats));
+	td->cpu_files = calloc((size_t)r->nr_cpus, sizeof(*td->cpu_files));
+	if (!td->cpustats || !td->cpu_files)
+		goto nomem;
+	for (i = 0; i < (unsigned int)r->nr_cpus; i++) {
+		cpu_lost(r, (int)i, &td->cpustats[i].data, &td->cpustats[i].len);
+		td->cpu_files[i] = strdup(r->cpus[i].path);
+		if (!td->cpu_files[i])
+			goto nomem;
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "trace.dat header: %s", strerror(ENOMEM));
+	mf_tracedat_release(td);
+	return -ENOMEM;
+}
+
+unsigned int mf_recorder_nr_cpus(const struct mf_recorder *r)
+{
+	return (unsigned int)r->nr_cpus;
+}
+
+void mf_recorder_cpu(const struct mf_recorder *r, unsigned int cpu, struct mf_recorder_cpu_stats *s)
+{
+	const struct cpu_reader *c = &r->cpus[cpu];
+
+	s->pages = atomic_load(&c->pages);
+	s->bytes = atomic_load(&c->bytes);
+	s->events = atomic_load(&c->events);
+	s->lost = c->lost;
+	s->missed_pages = c->missed_pages;
+}
+
+unsigned int mf_recorder_counts(const struct mf_recorder *r, struct mf_recorder_count *out,
+				unsigned int max)
+{
+	uint64_t tot[MAX_SLOTS] = { 0 };
+	unsigned int i, n = 0, slot;
+	int cpu;
+
+	for (cpu = 0; cpu < r->nr_cpus; cpu++)
+		for (slot = 0; slot < MAX_SLOTS; slot++)
+			tot[slot] += r->cpus[cpu].counts[slot];
+	for (i = 0; i < r->nr_evs && n < max; i++) {
+		if (!tot[i + 1])
+			continue;
+		snprintf(out[n].name, sizeof(out[n].name), "%s", r->evs[i].name);
+		out[n++].count = tot[i + 1];
+	}
+	if (r->print_id >= 0 && tot[r->nr_evs + 1] && n < max) {
+		snprintf(out[n].name, sizeof(out[n].name), "print");
+		out[n++].count = tot[r->nr_evs + 1];
+	}
+	if (tot[0] && n < max) {
+		snprintf(out[n].name, sizeof(out[n].name), "other");
+		out[n++].count = tot[0];
+	}
+	return n;
+}
+
+const char *mf_recorder_instance(const struct mf_recorder *r)
+{
+	return r->name;
+}
+
+void mf_recorder_close(struct mf_recorder *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	if (r->inst && !r->stopped) {
+		char dummy[256];
+
+		mf_recorder_stop(r, dummy, sizeof(dummy));
+	}
+	for (i = 0; r->cpus && i < r->nr_cpus; i++) {
+		struct cpu_reader *c = &r->cpus[i];
+
+		if (c->out)
+			fclose(c->out);
+		if (c->tcpu)
+			tracefs_cpu_close(c->tcpu);
+		if (c->path)
+			unlink(c->path);
+		free(c->path);
+		free(c->iobuf);
+		free(c->page);
+		free(c->hist);
+	}
+	free(r->cpus);
+	if (r->marker_fd >= 0)
+		close(r->marker_fd);
+	if (r->inst) {
+		if (r->events_on)
+			tracefs_event_disable(r->inst, NULL, NULL);
+		if (tracefs_instance_destroy(r->inst))
+			mf_warn("could not remove tracefs instance %s: %s; remove it with "
+				"'rmdir %s/instances/%s'", r->name, strerror(errno),
+				tracefs_tracing_dir(), r->name);
+		tracefs_instance_free(r->inst);
+	}
+	free(r->slot_of_id);
+	free(r->comms_start);
+	free(r);
+}

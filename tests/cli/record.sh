@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# mmfrag record on the live kernel (root): a trace.dat that trace-cmd report and mmfrag
+# replay both read with the same per-event counts, start/end captures with markers in the
+# trace, the top-level tracefs state untouched, clean-up on SIGINT and on every error.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+
+TRACEFS=/sys/kernel/tracing
+if [ "$(id -u)" -ne 0 ]; then skip "record: needs root"; exit 77; fi
+if [ ! -w "$TRACEFS/instances" ] && ! mountpoint -q "$TRACEFS" && \
+	! mount -t tracefs nodev "$TRACEFS" 2>/dev/null; then
+	skip "record: tracefs is not available"; exit 77
+fi
+[ -w "$TRACEFS/instances" ] || { skip "record: tracefs is not available"; exit 77; }
+command -v trace-cmd >/dev/null || { skip "record: trace-cmd is not installed"; exit 77; }
+
+# top_state: what another tracing user would see; must be identical before and after
+top_state() {
+	local f
+	ls "$TRACEFS/instances"
+	for f in set_event tracing_on buffer_size_kb current_tracer trace_clock buffer_percent; do
+		printf '%s: %s\n' "$f" "$(cat "$TRACEFS/$f")"
+	done
+}
+top_state >"$TMP/top-before"
+
+# counts_report FILE: "event count" lines from trace-cmd report (as tests/cli/replay.sh)
+counts_report() {
+	trace-cmd report "$1" 2>/dev/null | awk '
+		/^CPU [0-9]+ is empty/ || /^cpus=/ { next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
+		END { for (k in c) print k, c[k] }' | sort
+}
+
+# check_trace NAME FILE: trace-cmd report reads it silently; replay counts the same
+check_trace() {
+	local name=$1 f=$2
+	if trace-cmd report "$f" >/dev/null 2>"$TMP/tc-err" && [ ! -s "$TMP/tc-err" ]; then
+		ok "$name: trace-cmd report reads it without a message"
+	else
+		nok "$name: trace-cmd report reads it without a message"; sed 's/^/#   /' "$TMP/tc-err" | head -5
+	fi
+	counts_report "$f" >"$TMP/want"
+	if "$MMFRAG" replay --json -o /dev/null "$f" >"$TMP/replay.json" 2>"$TMP/err"; then
+		ok "$name: mmfrag replay reads it"
+	else
+		nok "$name: mmfrag replay reads it"; sed 's/^/#   /' "$TMP/err" | head -5
+	fi
+	json_get "$TMP/replay.json" '"\n".join("%s %d" % (k, v) for k, v in sorted(d["events"].items()))' |
+		sort >"$TMP/got"
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "$name: replay's per-event counts equal trace-cmd report's"
+	else
+		nok "$name: replay's per-event counts equal trace-cmd report's"; head -20 "$TMP/diff" | sed 's/^/#   /'
+	fi
+}
+
+# ---- record `sleep 1` ----------------------------------------------------------------------
+expect_exit 0 "record -- sleep 1" -- "$MMFRAG" record -o "$TMP/s.dat" -- sleep 1
+cp "$TMP/err" "$TMP/s.summary"
+[ -s "$TMP/s.dat" ] && ok "s.dat written" || nok "s.dat written"
+ls "$TMP"/s.dat.tmp-* >/dev/null 2>&1 && nok "no temporary files left" || ok "no temporary files left"
+grep -q "sleep exited with status 0" "$TMP/s.summary" && ok "summary reports COMMAND's exit status" ||
+	nok "summary reports COMMAND's exit status"
+check_trace "sleep 1" "$TMP/s.dat"
+for c in start end; do
+	d=$TMP/s.dat.state/$c
+	missing=
+	for f in buddyinfo pagetypeinfo zoneinfo vmstat kpageflags.zst meta; do
+		[ -s "$d/$f" ] || missing+="$f "
+	done
+	[ -z "$missing" ] && ok "capture $c has every file" || nok "capture $c lacks $missing"
+	grep -qx "name=$c" "$d/meta" 2>/dev/null && ok "capture $c meta says name=$c" ||
+		nok "capture $c meta says name=$c"
+	if zstd -q -t "$d/kpageflags.zst" 2>/dev/null; then ok "capture $c kpageflags.zst is valid zstd"
+	else nok "capture $c kpageflags.zst is valid zstd"; fi
+	for m in begin end; do
+		trace-cmd report "$TMP/s.dat" 2>/dev/null | grep -q "mmfrag-capture-$m $c\$" &&
+			ok "trace holds marker mmfrag-capture-$m $c" || nok "trace holds marker mmfrag-capture-$m $c"
+	done
+done
+json_get "$TMP/replay.json" 'd["model"]["start"]["state"]' 2>/dev/null | grep -q 's.dat.state/start' &&
+	ok "replay finds the start capture by itself" || nok "replay finds the start capture by itself"
+
+# ---- a small fragmenting workload ------------------------------------------------------------
+if cc -O2 -o "$TMP/fragment" tests/tools/fragment.c 2>"$TMP/err"; then
+	expect_exit 0 "record -- fragment -m 200" -- "$MMFRAG" record -o "$TMP/f.dat" -- "$TMP/fragment" -q -m 200
+	check_trace "fragment -m 200" "$TMP/f.dat"
+	lost=$(json_get "$TMP/replay.json" 'd["lost_events"]' 2>/dev/null)
+	[ "$lost" = 0 ] && ok "fragment: no lost events" || nok "fragment: lost events: $lost"
+	err=$(json_get "$TMP/replay.json" '[z["check"]["free_blocks_error"] for z in d["zones"] if z["zone"] == "Normal"][0]' 2>/dev/null)
+	echo "# Normal zone free_blocks_error at the end capture: $err"
+	python3 -c "import sys; sys.exit(not float('$err') <= 0.01)" 2>/dev/null &&
+		ok "fragment: replay checks itself against the end capture (error $err <= 0.01)" ||
+		nok "fragment: end-state error '$err' > 0.01"
+else
+	nok "build tests/tools/fragment.c"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
+
+# ---- -d, --capture-interval, -e ---------------------------------------------------------------
+expect_exit 0 "record -d 1.5 --capture-interval 0.5" -- "$MMFRAG" record -q -o "$TMP/d.dat" -d 1.5 \
+	--capture-interval 0.5
+[ ! -s "$TMP/err" ] && ok "-q prints nothing" || nok "-q prints nothing"
+[ -f "$TMP/d.dat.state/0001/buddyinfo" ] && [ -f "$TMP/d.dat.state/0001/pagetypeinfo" ] &&
+	grep -qx name=0001 "$TMP/d.dat.state/0001/meta" && ok "periodic capture 0001" || nok "periodic capture 0001"
+trace-cmd report "$TMP/d.dat" 2>/dev/null | grep -q "mmfrag-capture-end 0001\$" &&
+	ok "periodic capture markers in the trace" || nok "periodic capture markers in the trace"
+expect_exit 0 "record -e kmem:mm_page_alloc" -- "$MMFRAG" record -q -o "$TMP/e.dat" -e kmem:mm_page_alloc -- true
+counts_report "$TMP/e.dat" | awk '{ print $1 }' | sort -u | tr '\n' ' ' >"$TMP/names"
+[ "$(cat "$TMP/names")" = "mm_page_alloc print " ] && ok "-e replaces the default events" ||
+	nok "-e replaces the default events (got: $(cat "$TMP/names"))"
+
+# ---- SIGINT in the middle ---------------------------------------------------------------------
+timeout --preserve-status -s INT 2 "$MMFRAG" record -o "$TMP/i.dat" -- sleep 10 >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 0 ] && ok "SIGINT: exit 0" || { nok "SIGINT: exit $rc"; sed 's/^/#   /' "$TMP/err" | head -3; }
+if trace-cmd report "$TMP/i.dat" >/dev/null 2>"$TMP/tc-err" && [ ! -s "$TMP/tc-err" ]; then
+	ok "SIGINT: trace-cmd report reads the file"
+else
+	nok "SIGINT: trace-cmd report reads the file"; sed 's/^/#   /' "$TMP/tc-err" | head -3
+fi
+pgrep -f "^sleep 10\$" -P $$ >/dev/null && nok "SIGINT: COMMAND left running" || ok "SIGINT: COMMAND not left running"
+
+# ---- errors: one line, exit 1 (usage: exit 2), nothing left behind -----------------------------
+expect_error 1 "not root" "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$MMFRAG" record -o /tmp/x.dat -- true
+expect_error 1 "unknown -e event" "kmem:no_such_event" -- "$MMFRAG" record -o "$TMP/u.dat" \
+	-e kmem:no_such_event -- true
+ls "$TMP"/u.dat* >/dev/null 2>&1 && nok "unknown event: nothing left behind" || ok "unknown event: nothing left behind"
+expect_error 1 "unwritable output" "$TMP/nodir/x.dat" -- "$MMFRAG" record -o "$TMP/nodir/x.dat" -- true
+expect_error 1 "COMMAND not found" "no-such-command" -- "$MMFRAG" record -o "$TMP/n.dat" -- "$TMP/no-such-command"
+[ -e "$TMP/n.dat" ] && nok "COMMAND not found: no output" || ok "COMMAND not found: no output"
+expect_error 2 "bad -d" "-d" -- "$MMFRAG" record -d soon
+expect_error 2 "bad -b" "-b" -- "$MMFRAG" record -b 0
+mkdir -p "$TMP/full"
+if mount -t tmpfs -o size=3m tmpfs "$TMP/full" 2>/dev/null; then
+	expect_error 1 "disk full" "No space left on device" -- "$MMFRAG" record -o "$TMP/full/x.dat" \
+		-- "$TMP/fragment" -q -m 300
+	[ -z "$(ls -A "$TMP/full")" ] && ok "disk full: partial files removed" ||
+		nok "disk full: partial files left: $(ls -A "$TMP/full" | tr '\n' ' ')"
+	umount "$TMP/full"
+else
+	skip "disk full: cannot mount a small tmpfs"
+fi
+
+# ---- stale instance after SIGKILL ----------------------------------------------------------------
+"$MMFRAG" record -q -o "$TMP/k.dat" -- sleep 30 &
+kpid=$!
+for _ in $(seq 50); do [ -d "$TRACEFS/instances/mmfrag-$kpid" ] && break; sleep 0.1; done
+kill -KILL "$kpid"; wait "$kpid" 2>/dev/null
+pkill -KILL -P "$kpid" 2>/dev/null
+[ -d "$TRACEFS/instances/mmfrag-$kpid" ] && ok "SIGKILL leaves instance mmfrag-$kpid" ||
+	skip "SIGKILL: instance already gone"
+expect_exit 0 "next record after SIGKILL" -- "$MMFRAG" record -o "$TMP/k2.dat" -- true
+[ -d "$TRACEFS/instances/mmfrag-$kpid" ] && nok "stale instance mmfrag-$kpid removed" ||
+	ok "stale instance mmfrag-$kpid removed"
+grep -q "stale tracefs instance mmfrag-$kpid" "$TMP/err" && ok "stale removal is reported" ||
+	nok "stale removal is reported"
+rm -f "$TMP"/k.dat.tmp-* 2>/dev/null; rm -rf "$TMP"/k.dat.state.tmp-*
+
+# ---- the top-level tracefs state is untouched ------------------------------------------------------
+top_state >"$TMP/top-after"
+if diff -u "$TMP/top-before" "$TMP/top-after" >"$TMP/diff"; then
+	ok "top-level tracefs state (instances, set_event, tracing_on, buffer_size_kb, current_tracer) unchanged"
+else
+	nok "top-level tracefs state changed"; sed 's/^/#   /' "$TMP/diff" | head -10
+fi
+
+finish

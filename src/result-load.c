@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A result document from a file: a saved one, or a trace.dat replayed in memory.  Shared
+ * by report and compare, so that both accept the same files with the same messages.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "mmfrag/common.h"
+#include "mmfrag/output-result.h"
+#include "mmfrag/replay.h"
+#include "mmfrag/result.h"
+
+/* trace.dat files start with "\027\010\104tracing" (trace-cmd.dat(5)) */
+bool mf_is_trace_file(const char *path)
+{
+	static const char magic[] = "\027\010\104tracing";
+	char buf[sizeof(magic) - 1];
+	FILE *f = fopen(path, "rb");
+	bool ret;
+
+	if (!f)
+		return false;
+	ret = fread(buf, 1, sizeof(buf), f) == sizeof(buf) && !memcmp(buf, magic, sizeof(buf));
+	fclose(f);
+	return ret;
+}
+
+static json_t *load_saved(const char *path)
+{
+	json_error_t jerr;
+	const char *schema;
+	json_t *doc;
+
+	doc = json_load_file(path, 0, &jerr);
+	if (!doc) {
+		if (jerr.position == 0 && jerr.line == -1)
+			mf_err("%s: cannot read: %s", path, jerr.text);
+		else
+			mf_err("%s: not a result document (line %d: %s)", path, jerr.line, jerr.text);
+		return NULL;
+	}
+	schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strncmp(schema, "mmfrag-replay/", 14)) {
+		mf_err("%s: not a replay result (schema %s)", path, schema ? schema : "missing");
+		json_decref(doc);
+		return NULL;
+	}
+	if (strcmp(schema, MF_RESULT_SCHEMA)) {
+		mf_err("%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+json_t *mf_result_load(const char *path)
+{
+	struct mf_replay_opts ro = { .trace = path };
+	struct mf_result *r;
+	json_t *doc;
+
+	if (!mf_is_trace_file(path))
+		return load_saved(path);
+	/* as 'mmfrag replay FILE' without options would, captures beside it included */
+	if (mf_replay_run(&ro, &r))
+		return NULL;
+	doc = mf_result_json(r);
+	mf_result_free(r);
+	if (!doc)
+		mf_err("%s: cannot build the result document", path);
+	return doc;
+}

@@ -4,6 +4,7 @@
 #   make            build ./mmfrag
 #   make run        install missing dependencies, build, replay a bundled trace
 #   make test       install missing dependencies, build, run every test
+#   make test_mem   the unit tests and a replay under valgrind
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check_doc  mandoc -Tlint the man pages
 #   V=1 for full commands, O=DIR for an out-of-tree build directory
@@ -16,7 +17,7 @@ CC	?= gcc
 
 # Debian packages that provide what we build and test with.
 DEB_PKGS := libtraceevent-dev libtracefs-dev libtracecmd-dev trace-cmd libjansson-dev \
-	    libzstd-dev libcunit1-dev mandoc pkg-config zstd
+	    libzstd-dev libcunit1-dev mandoc pkg-config zstd valgrind python3
 PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd cunit
 
 ifeq ($(V),1)
@@ -60,7 +61,7 @@ $(O)/unit-tests: $(UNIT_SRCS) $(LIBOBJS) $(wildcard tests/unit/*.h) | $(O)
 deps:
 	@missing=""; \
 	for m in $(PC_MODS); do pkg-config --exists $$m || missing=1; done; \
-	for c in trace-cmd mandoc zstd; do command -v $$c >/dev/null || missing=1; done; \
+	for c in trace-cmd mandoc zstd valgrind python3; do command -v $$c >/dev/null || missing=1; done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "  DEPS    apt-get install $(DEB_PKGS)"; \
@@ -81,6 +82,17 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory mmfrag $(O)/unit-tests
 	$(Q)tests/run.sh $(O)
 
+# The unit tests and a real replay under valgrind: no leak, no invalid access.
+test_mem: deps
+	$(Q)$(MAKE) --no-print-directory mmfrag $(O)/unit-tests
+	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+		$(O)/unit-tests >/dev/null
+	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+		./mmfrag replay -q -o $(O)/test_mem.json traces/compact-small.dat
+	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+		./mmfrag report $(O)/test_mem.json >/dev/null
+	@echo "test_mem: no errors"
+
 check_doc:
 	$(Q)for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
 
@@ -92,4 +104,4 @@ install: mmfrag
 clean:
 	rm -rf $(O) mmfrag
 
-.PHONY: all deps run test check_doc install clean
+.PHONY: all deps run test test_mem check_doc install clean

@@ -119,49 +119,6 @@ static const struct argp report_argp = {
 	       "\vExit status: 0 ok, 1 runtime error, 2 usage error. See mmfrag-report(1).",
 };
 
-/* trace.dat files start with "\027\010\104tracing" (trace-cmd.dat(5)) */
-static bool is_trace_file(const char *path)
-{
-	static const char magic[] = "\027\010\104tracing";
-	char buf[sizeof(magic) - 1];
-	FILE *f = fopen(path, "rb");
-	bool ret;
-
-	if (!f)
-		return false;
-	ret = fread(buf, 1, sizeof(buf), f) == sizeof(buf) && !memcmp(buf, magic, sizeof(buf));
-	fclose(f);
-	return ret;
-}
-
-static json_t *load_result(const char *path)
-{
-	json_error_t jerr;
-	const char *schema;
-	json_t *doc;
-
-	doc = json_load_file(path, 0, &jerr);
-	if (!doc) {
-		if (jerr.position == 0 && jerr.line == -1)
-			mf_err("%s: cannot read: %s", path, jerr.text);
-		else
-			mf_err("%s: not a result document (line %d: %s)", path, jerr.line, jerr.text);
-		return NULL;
-	}
-	schema = json_string_value(json_object_get(doc, "schema"));
-	if (!schema || strncmp(schema, "mmfrag-replay/", 14)) {
-		mf_err("%s: not a replay result (schema %s)", path, schema ? schema : "missing");
-		json_decref(doc);
-		return NULL;
-	}
-	if (strcmp(schema, MF_RESULT_SCHEMA)) {
-		mf_err("%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
-		json_decref(doc);
-		return NULL;
-	}
-	return doc;
-}
-
 static bool has_zone(json_t *doc, const char *zone)
 {
 	json_t *z;
@@ -189,23 +146,9 @@ int cmd_report(int argc, char **argv)
 	if (!o.sections_given)
 		o.t.sections = MF_SEC_ALL & ~MF_SEC_TYPES;
 
-	if (is_trace_file(o.file)) {
-		struct mf_replay_opts ro = { .trace = o.file };
-		struct mf_result *r;
-
-		if (mf_replay_run(&ro, &r))
-			return MF_EXIT_RUNTIME;
-		doc = mf_result_json(r);
-		mf_result_free(r);
-		if (!doc) {
-			mf_err("%s: cannot build the result document", o.file);
-			return MF_EXIT_RUNTIME;
-		}
-	} else {
-		doc = load_result(o.file);
-		if (!doc)
-			return MF_EXIT_RUNTIME;
-	}
+	doc = mf_result_load(o.file);
+	if (!doc)
+		return MF_EXIT_RUNTIME;
 	if (o.t.zone && !has_zone(doc, o.t.zone)) {
 		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
 		json_decref(doc);

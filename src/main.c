@@ -18,6 +18,8 @@ const struct mf_cmd mf_cmds[] = {
 	{ "status",	cmd_status,	"fragmentation state of the live machine or of a capture" },
 	{ "replay",	cmd_replay,	"replay a trace.dat through the buddy-allocator model" },
 	{ "report",	cmd_report,	"present a saved replay result" },
+	{ "compare",	cmd_compare,	"compare two results or traces; exit 3 when a threshold is crossed" },
+	{ "record",	cmd_record,	"capture page-allocator and compaction events with ground truth" },
 	{ NULL, NULL, NULL },
 };
 
@@ -62,7 +64,7 @@ static const struct argp argp = {
 	.parser = parse_opt,
 	.args_doc = "COMMAND [OPTION...]",
 	.doc = "Trace replayer and fragmentation analyzer for Linux physical memory."
-	       "\vExit status: 0 ok, 1 runtime error, 2 usage error.",
+	       "\vExit status: 0 ok, 1 runtime error, 2 usage error, 3 a compare threshold was crossed.",
 	.help_filter = help_filter,
 };
 

@@ -82,7 +82,7 @@ static void section_zones(FILE *f, json_t *doc, const struct mf_table_opts *t)
 		if (check) {
 			print_order_row(f, t, "kernel free blocks",
 					json_object_get(check, "kernel_free_blocks"), false);
-			print_order_row(f, t, "model then",
+			print_order_row(f, t, "model at check",
 					json_object_get(check, "model_free_blocks"), false);
 			fprintf(f, "  free_blocks_error    %.4f\n",
 				json_real_value(json_object_get(check, "free_blocks_error")));

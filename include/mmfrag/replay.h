@@ -31,4 +31,15 @@ struct mf_replay_opts {
 int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out);
 void mf_result_free(struct mf_result *r);
 
+/* Whether path starts with trace-cmd's magic bytes (a trace.dat, not a result document). */
+bool mf_is_trace_file(const char *path);
+
+/*
+ * The result document of path: a trace.dat is replayed first, in memory, as 'mmfrag
+ * replay FILE' would without options; anything else must be a saved result of schema
+ * MF_RESULT_SCHEMA.  NULL after one line on stderr naming the file.
+ */
+struct json_t;
+struct json_t *mf_result_load(const char *path);
+
 #endif

@@ -66,7 +66,7 @@ man_opts() {
 	render "$1" | section OPTIONS | sed -nE 's/^       (-[^ ,-], )?(--[a-z][a-z-]*).*/\2/p' | sort -u
 }
 
-for cmd in "" status replay report; do
+for cmd in "" status replay report compare; do
 	if [ -n "$cmd" ]; then page=man/mmfrag-$cmd.1; label="mmfrag $cmd"
 	else page=man/mmfrag.1; label="mmfrag"; fi
 	[ -f "$page" ] || { nok "$label: no $page"; continue; }
@@ -140,6 +140,13 @@ for t in compact-small pagecache-small; do
 	fi
 done
 [ ${#docs[@]} -gt 0 ] && keys_documented man/mmfrag-replay.1 "RESULT DOCUMENT" "${docs[@]}"
+if [ ${#docs[@]} -ge 2 ] &&
+   "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' "${docs[@]:0:2}" \
+	>"$TMP/compare.json" 2>"$TMP/err"; [ $? -eq 3 ]; then
+	keys_documented man/mmfrag-compare.1 DESCRIPTION "$TMP/compare.json"
+else
+	nok "compare --json for the key check"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
 if "$MMFRAG" status -j -p traces/compact-small.state/end >"$TMP/status.json" 2>"$TMP/err"; then
 	keys_documented man/mmfrag-status.1 DESCRIPTION "$TMP/status.json"
 else

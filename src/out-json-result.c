@@ -17,26 +17,6 @@
 #include "mmfrag/output-result.h"
 #include "mmfrag/result.h"
 
-static json_t *u64_array(const uint64_t *v, int n)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_integer((json_int_t)v[i]));
-	return a;
-}
-
-static json_t *int_array(const int *v, int n)
-{
-	json_t *a = json_array();
-	int i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_integer(v[i]));
-	return a;
-}
-
 static json_t *outcome(const struct mf_cp_outcome *c)
 {
 	json_t *o = json_pack("{s:I, s:I, s:I}", "stall", (json_int_t)c->stall,
@@ -146,7 +126,7 @@ static json_t *json_fallbacks(const struct mf_result *r)
 	json_object_set_new(o, "fragmenting", json_integer((json_int_t)ob->fallback_fragmenting));
 	json_object_set_new(o, "by_type", by_type);
 	json_object_set_new(o, "by_alloc_order",
-			    u64_array(ob->fallback_by_order, r->params.max_order + 1));
+			    mf_json_u64_array(ob->fallback_by_order, r->params.max_order + 1));
 	return o;
 }
 
@@ -165,11 +145,11 @@ static json_t *json_allocations(const struct mf_result *r)
 			sum += v[o];
 		}
 		if (sum)
-			json_object_set_new(by_type, mf_mt_names[t], u64_array(v, nr));
+			json_object_set_new(by_type, mf_mt_names[t], mf_json_u64_array(v, nr));
 	}
 	return json_pack("{s:o, s:o, s:o}", "by_type", by_type,
-			 "failures_by_order", u64_array(ob->alloc_fail, nr),
-			 "frees_by_order", u64_array(ob->free, nr));
+			 "failures_by_order", mf_json_u64_array(ob->alloc_fail, nr),
+			 "frees_by_order", mf_json_u64_array(ob->free, nr));
 }
 
 static json_t *json_fidelity(const struct mf_result *r)
@@ -214,9 +194,9 @@ static json_t *json_series(const struct mf_result *r)
 			const struct mf_series_zone *sz = &p->zones[z];
 			json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
 				"node", sz->node, "zone", sz->name,
-				"free_blocks", u64_array(sz->nr_free, nr),
-				"unusable_index", int_array(sz->unusable_index, nr),
-				"extfrag_index", int_array(sz->extfrag_index, nr),
+				"free_blocks", mf_json_u64_array(sz->nr_free, nr),
+				"unusable_index", mf_json_int_array(sz->unusable_index, nr),
+				"extfrag_index", mf_json_int_array(sz->extfrag_index, nr),
 				"fragmentation_score", (int)sz->fragmentation_score));
 		}
 		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
@@ -246,7 +226,7 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "events", events);
 	json_object_set_new(doc, "lost_events", json_integer((json_int_t)r->lost_events));
 	json_object_set_new(doc, "lost_events_unknown", json_integer((json_int_t)r->lost_unknown));
-	json_object_set_new(doc, "lost_events_per_cpu", u64_array(r->lost_per_cpu, r->nr_cpus));
+	json_object_set_new(doc, "lost_events_per_cpu", mf_json_u64_array(r->lost_per_cpu, r->nr_cpus));
 
 	for (i = 0; i < r->nr_zones; i++)
 		json_array_append_new(zones, mf_json_zone(&r->zones[i]));

@@ -14,7 +14,7 @@ static json_t *json_u64(uint64_t v)
 	return json_integer((json_int_t)v);
 }
 
-static json_t *u64_array(const uint64_t *v, int n)
+json_t *mf_json_u64_array(const uint64_t *v, int n)
 {
 	json_t *a = json_array();
 	int i;
@@ -24,7 +24,7 @@ static json_t *u64_array(const uint64_t *v, int n)
 	return a;
 }
 
-static json_t *int_array(const int *v, int n)
+json_t *mf_json_int_array(const int *v, int n)
 {
 	json_t *a = json_array();
 	int i;
@@ -52,7 +52,7 @@ static void add_types(json_t *o, const struct mf_zone_report *z)
 		for (o2 = 0; o2 < z->m.nr_orders; o2++)
 			v[o2] = z->nr_free_mt[o2][t];
 		json_object_set_new(pages, mf_mt_names[t], json_u64(z->free_pages_mt[t]));
-		json_object_set_new(blocks, mf_mt_names[t], u64_array(v, z->m.nr_orders));
+		json_object_set_new(blocks, mf_mt_names[t], mf_json_u64_array(v, z->m.nr_orders));
 		json_object_set_new(pbs, mf_mt_names[t], json_u64(z->pageblocks_mt[t]));
 	}
 	json_object_set_new(o, "free_pages_by_type", pages);
@@ -65,11 +65,11 @@ static json_t *json_check(const struct mf_zone_report *z)
 	int n = z->m.nr_orders;
 	json_t *c = json_object();
 
-	json_object_set_new(c, "kernel_free_blocks", u64_array(z->check_nr_free, n));
-	json_object_set_new(c, "model_free_blocks", u64_array(z->check_model_nr_free, n));
+	json_object_set_new(c, "kernel_free_blocks", mf_json_u64_array(z->check_nr_free, n));
+	json_object_set_new(c, "model_free_blocks", mf_json_u64_array(z->check_model_nr_free, n));
 	json_object_set_new(c, "free_blocks_error", json_real(z->free_blocks_error));
-	json_object_set_new(c, "unusable_index_diff", int_array(z->check_unusable_diff, n));
-	json_object_set_new(c, "extfrag_index_diff", int_array(z->check_extfrag_diff, n));
+	json_object_set_new(c, "unusable_index_diff", mf_json_int_array(z->check_unusable_diff, n));
+	json_object_set_new(c, "extfrag_index_diff", mf_json_int_array(z->check_extfrag_diff, n));
 	return c;
 }
 
@@ -85,9 +85,9 @@ json_t *mf_json_zone(const struct mf_zone_report *z)
 	json_object_set_new(o, "present", json_u64(z->present));
 	json_object_set_new(o, "managed", json_u64(z->managed));
 	json_object_set_new(o, "free_pages", json_u64(m->free_pages));
-	json_object_set_new(o, "free_blocks", u64_array(m->nr_free, m->nr_orders));
-	json_object_set_new(o, "unusable_index", int_array(m->unusable_index, m->nr_orders));
-	json_object_set_new(o, "extfrag_index", int_array(m->extfrag_index, m->nr_orders));
+	json_object_set_new(o, "free_blocks", mf_json_u64_array(m->nr_free, m->nr_orders));
+	json_object_set_new(o, "unusable_index", mf_json_int_array(m->unusable_index, m->nr_orders));
+	json_object_set_new(o, "extfrag_index", mf_json_int_array(m->extfrag_index, m->nr_orders));
 	json_object_set_new(o, "fragmentation_score", json_integer(m->fragmentation_score));
 	json_object_set_new(o, "fragmentation_score_node", json_u64(z->node_score));
 	if (z->has_mt)

@@ -29,6 +29,10 @@ json_t *mf_json_zone(const struct mf_zone_report *z);
 json_t *mf_json_status(const struct mf_zone_report *z, int n, const char *source,
 		       int pageblock_order);
 
+/* Arrays of per-order numbers, as every document carries them. */
+json_t *mf_json_u64_array(const uint64_t *v, int n);
+json_t *mf_json_int_array(const int *v, int n);
+
 /* doc with sorted keys, 2-space indent, 6 significant digits for reals, then a newline. */
 int mf_json_dump(json_t *doc, FILE *f);
 

@@ -375,6 +375,27 @@ static double blocks_error(const uint64_t *model, const uint64_t *kernel, int nr
 	return total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
 }
 
+/*
+ * The model's free blocks of zone z and the capture's for the same node and zone, per
+ * order; false when the capture lacks the zone.
+ */
+static bool zone_pair(struct replay *rp, const struct mf_state *st, int z, uint64_t *model,
+		      uint64_t *kernel)
+{
+	const struct mf_zone_report *zr = &rp->r->zones[z];
+	const struct mf_state_zone *sz = state_zone(st, zr->node, zr->name);
+	int nr_orders = mf_model_params(rp->m)->max_order + 1, o;
+
+	if (!sz)
+		return false;
+	memset(kernel, 0, MF_MAX_ORDERS * sizeof(*kernel));
+	memset(model, 0, MF_MAX_ORDERS * sizeof(*model));
+	mf_model_zone_nr_free(rp->m, z, model);
+	for (o = 0; o < nr_orders && o < sz->nr_orders; o++)
+		kernel[o] = sz->nr_free[o];
+	return true;
+}
+
 /* One point of the drift series: the model now against a capture's buddyinfo. */
 static void add_check_point(struct replay *rp, const struct capture *c, const char *name,
 			    uint64_t ts)
@@ -392,16 +413,10 @@ static void add_check_point(struct replay *rp, const struct capture *c, const ch
 	snprintf(cp->name, sizeof(cp->name), "%s", name);
 	cp->ts = ts;
 	for (z = 0; z < r->nr_zones; z++) {
-		const struct mf_state_zone *sz = state_zone(c->st, r->zones[z].node,
-							    r->zones[z].name);
-		uint64_t model[MF_MAX_ORDERS] = { 0 }, kernel[MF_MAX_ORDERS] = { 0 };
-		int o;
+		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
 
-		if (!sz)
+		if (!zone_pair(rp, c->st, z, model, kernel))
 			continue;
-		mf_model_zone_nr_free(rp->m, z, model);
-		for (o = 0; o < nr_orders && o < sz->nr_orders; o++)
-			kernel[o] = sz->nr_free[o];
 		cp->zones[cp->nr_zones].node = r->zones[z].node;
 		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
 			 r->zones[z].name);
@@ -418,15 +433,11 @@ static void do_check(struct replay *rp, uint64_t ts)
 	r->check_ts = ts;
 	for (z = 0; z < r->nr_zones; z++) {
 		struct mf_zone_report *zr = &r->zones[z];
-		const struct mf_state_zone *sz = state_zone(rp->check.st, zr->node, zr->name);
-		uint64_t model[MF_MAX_ORDERS] = { 0 }, kernel[MF_MAX_ORDERS] = { 0 };
+		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
 		int o;
 
-		if (!sz)
+		if (!zone_pair(rp, rp->check.st, z, model, kernel))
 			continue;
-		mf_model_zone_nr_free(rp->m, z, model);
-		for (o = 0; o < nr_orders && o < sz->nr_orders; o++)
-			kernel[o] = sz->nr_free[o];
 		zr->has_check = true;
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));

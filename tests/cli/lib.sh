@@ -37,4 +37,25 @@ json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/d
 # json_get FILE EXPR: evaluate a python expression on the document 'd'
 json_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
+# counts_report TRACE: "event count" lines, the event names counted in trace-cmd report's output
+counts_report() {
+	trace-cmd report "$1" 2>/dev/null | awk '
+		/^CPU [0-9]+ is empty/ || /^cpus=/ { next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
+		END { for (k in c) print k, c[k] }' | sort
+}
+
+# same_counts NAME TRACE RESULT: the result document's per-event counts equal counts_report's
+same_counts() {
+	local name=$1 trace=$2 result=$3
+	counts_report "$trace" >"$TMP/want"
+	json_get "$result" '"\n".join("%s %d" % (k, v) for k, v in sorted(d["events"].items()))' |
+		sort >"$TMP/got"
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "$name"
+	else
+		nok "$name"; head -20 "$TMP/diff" | sed 's/^/#   /'
+	fi
+}
+
 finish() { [ "$_failures" -eq 0 ]; }

@@ -24,14 +24,6 @@ top_state() {
 }
 top_state >"$TMP/top-before"
 
-# counts_report FILE: "event count" lines from trace-cmd report (as tests/cli/replay.sh)
-counts_report() {
-	trace-cmd report "$1" 2>/dev/null | awk '
-		/^CPU [0-9]+ is empty/ || /^cpus=/ { next }
-		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
-		END { for (k in c) print k, c[k] }' | sort
-}
-
 # check_trace NAME FILE: trace-cmd report reads it silently; replay counts the same
 check_trace() {
 	local name=$1 f=$2
@@ -40,19 +32,12 @@ check_trace() {
 	else
 		nok "$name: trace-cmd report reads it without a message"; sed 's/^/#   /' "$TMP/tc-err" | head -5
 	fi
-	counts_report "$f" >"$TMP/want"
 	if "$MMFRAG" replay --json -o /dev/null "$f" >"$TMP/replay.json" 2>"$TMP/err"; then
 		ok "$name: mmfrag replay reads it"
 	else
 		nok "$name: mmfrag replay reads it"; sed 's/^/#   /' "$TMP/err" | head -5
 	fi
-	json_get "$TMP/replay.json" '"\n".join("%s %d" % (k, v) for k, v in sorted(d["events"].items()))' |
-		sort >"$TMP/got"
-	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
-		ok "$name: replay's per-event counts equal trace-cmd report's"
-	else
-		nok "$name: replay's per-event counts equal trace-cmd report's"; head -20 "$TMP/diff" | sed 's/^/#   /'
-	fi
+	same_counts "$name: replay's per-event counts equal trace-cmd report's" "$f" "$TMP/replay.json"
 }
 
 # ---- record `sleep 1` ----------------------------------------------------------------------

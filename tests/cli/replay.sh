@@ -10,17 +10,7 @@ traces=(traces/*.dat)
 for t in "${traces[@]}"; do
 	expect_exit 0 "replay $t" -- "$MMFRAG" replay --json "$t"
 	cp "$TMP/out" "$TMP/result.json"
-	trace-cmd report "$t" 2>/dev/null | awk '
-		/^CPU [0-9]+ is empty/ || /^cpus=/ { next }
-		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
-		END { for (k in c) print k, c[k] }' | sort >"$TMP/want"
-	json_get "$TMP/result.json" '"\n".join("%s %d" % (k, v) for k, v in sorted(d["events"].items()))' |
-		sort >"$TMP/got"
-	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
-		ok "event counts of $t equal trace-cmd report's"
-	else
-		nok "event counts of $t differ from trace-cmd report's"; head -20 "$TMP/diff" | sed 's/^/#   /'
-	fi
+	same_counts "event counts of $t equal trace-cmd report's" "$t" "$TMP/result.json"
 done
 
 t=${traces[0]}

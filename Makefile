@@ -46,7 +46,7 @@ mmfrag: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/%.o: src/%.c $(wildcard include/mmfrag/*.h) | $(O)
+$(O)/%.o: src/%.c $(wildcard include/mmfrag/*.h) $(wildcard src/*.h) | $(O)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 

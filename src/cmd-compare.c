@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <jansson.h>
 
 #include "mmfrag/cmds.h"
@@ -117,21 +118,49 @@ static const struct argp compare_argp = {
 	       "crossed. See mmfrag-compare(1).",
 };
 
-/* Load and extract one side; false after one line on stderr naming the file. */
-static bool load_side(const char *path, struct mf_cmp_doc *d)
+/*
+ * Load and extract one side; false after one line on stderr naming the file.  FILE#NAME
+ * (when FILE#NAME itself is no file) is the simulation NAME of FILE.
+ */
+static bool load_side(const char *arg, struct mf_cmp_doc *d)
 {
-	const char *missing = NULL;
-	json_t *doc = mf_result_load(path);
+	const char *missing = NULL, *hash = strrchr(arg, '#'), *sim = NULL;
+	char *path = strdup(arg);
+	struct stat sb;
+	json_t *doc;
 	int ret;
 
-	if (!doc)
+	if (!path) {
+		mf_err("%s: %s", arg, strerror(ENOMEM));
 		return false;
-	ret = mf_compare_extract(doc, NULL, d, &missing);
-	json_decref(doc);
-	if (ret == -EINVAL)
+	}
+	if (hash && hash[1] && stat(arg, &sb)) {
+		path[hash - arg] = '\0';
+		sim = hash + 1;
+	}
+	doc = mf_result_load_sim(path, sim);
+	if (!doc) {
+		free(path);
+		return false;
+	}
+	ret = mf_compare_extract(doc, sim, d, &missing);
+	if (ret == -ENOENT) {
+		json_t *s;
+		size_t i;
+		char names[256] = "";
+
+		json_array_foreach(json_object_get(doc, "simulations"), i, s)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s'%s'",
+				 i ? ", " : "", json_string_value(json_object_get(s, "name")));
+		mf_err("%s: no simulation named '%s' (%s%s)", path, sim,
+		       *names ? "it has " : "replayed without --simulate", names);
+	} else if (ret == -EINVAL) {
 		mf_err("%s: the result document lacks %s", path, missing);
-	else if (ret)
+	} else if (ret) {
 		mf_err("%s: %s", path, strerror(-ret));
+	}
+	json_decref(doc);
+	free(path);
 	return !ret;
 }
 

@@ -21,6 +21,7 @@
 #include "mmfrag/reader.h"
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
+#include "mmfrag/sim.h"
 #include "mmfrag/state.h"
 
 enum {
@@ -32,6 +33,18 @@ enum {
 	OPT_MAX_ORDER,
 	OPT_PAGEBLOCK_ORDER,
 	OPT_NO_STATE,
+	OPT_SIMULATE,
+	OPT_CONFIG,
+};
+
+#define MAX_CONFIGS	16
+
+/* argp's input: the options and the simulate configs they build */
+struct replay_args {
+	struct mf_replay_opts	o;
+	bool			simulate;
+	int			nr_configs;
+	struct mf_sim_config	configs[MAX_CONFIGS];
 };
 
 static const struct argp_option replay_options[] = {
@@ -51,6 +64,13 @@ static const struct argp_option replay_options[] = {
 	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default 10)", 3 },
 	{ "pageblock-order", OPT_PAGEBLOCK_ORDER, "N", 0,
 	  "pageblock_order of the traced kernel (default: the capture's, else 9)", 3 },
+	{ "simulate", OPT_SIMULATE, NULL, 0,
+	  "also replay the trace's workload through the model's own allocator and compaction", 4 },
+	{ "config", OPT_CONFIG, "KEY=VALUE,...", 0,
+	  "with --simulate: one simulated kernel config (repeatable, up to 16, one pass): name, "
+	  "max_order, pageblock_order, extfrag_threshold, compaction_proactiveness, "
+	  "watermark_scale_factor, watermark_boost_factor, min_free_kbytes, mobility_grouping, "
+	  "compaction, defrag_mode, memory", 4 },
 	{ 0 }
 };
 
@@ -82,7 +102,10 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 
 static error_t replay_parse(int key, char *arg, struct argp_state *state)
 {
-	struct mf_replay_opts *o = state->input;
+	struct replay_args *ra = state->input;
+	struct mf_replay_opts *o = &ra->o;
+	char err[256];
+	int i;
 
 	switch (key) {
 	case ARGP_KEY_INIT:
@@ -129,6 +152,21 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->pageblock_order))
 			return mf_usage_error("replay", "--pageblock-order: '%s' is not an order", arg);
 		break;
+	case OPT_SIMULATE:
+		ra->simulate = true;
+		break;
+	case OPT_CONFIG:
+		if (ra->nr_configs == MAX_CONFIGS)
+			return mf_usage_error("replay", "--config: at most %d configs", MAX_CONFIGS);
+		mf_sim_config_default(&ra->configs[ra->nr_configs]);
+		if (mf_sim_config_parse(&ra->configs[ra->nr_configs], arg, err, sizeof(err)))
+			return mf_usage_error("replay", "--config: %s", err);
+		for (i = 0; i < ra->nr_configs; i++)
+			if (!strcmp(ra->configs[i].name, ra->configs[ra->nr_configs].name))
+				return mf_usage_error("replay", "--config: two configs named '%s' (add name=...)",
+						      ra->configs[i].name);
+		ra->nr_configs++;
+		break;
 	case ARGP_KEY_ARG:
 		if (o->trace)
 			return mf_usage_error("replay", "one trace file at a time ('%s' and '%s')", o->trace, arg);
@@ -143,6 +181,12 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 			return mf_usage_error("replay", "--check-time goes with --check-state");
 		if (o->max_order && o->pageblock_order > o->max_order)
 			return mf_usage_error("replay", "--pageblock-order is above --max-order");
+		if (ra->nr_configs && !ra->simulate)
+			return mf_usage_error("replay", "--config goes with --simulate");
+		if (ra->simulate && !ra->nr_configs)
+			mf_sim_config_default(&ra->configs[ra->nr_configs++]);
+		o->nr_configs = ra->nr_configs;
+		o->configs = ra->configs;
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -165,12 +209,15 @@ static const struct argp replay_argp = {
 
 int cmd_replay(int argc, char **argv)
 {
-	struct mf_replay_opts o = { 0 };
+	static struct replay_args ra;
+	struct mf_replay_opts o;
 	struct mf_result *r;
 	int ret;
 
-	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &o))
+	memset(&ra, 0, sizeof(ra));
+	if (argp_parse(&replay_argp, argc, argv, 0, NULL, &ra))
 		return MF_EXIT_USAGE;
+	o = ra.o;
 	/* --json prints the document; it saves it too only when -o asks for it */
 	if (!o.output && !o.json)
 		o.output = "mmfrag.json";

@@ -27,7 +27,8 @@ struct report_opts {
 static const struct argp_option report_options[] = {
 	{ "json", 'j', NULL, 0, "print the result document instead of tables", 0 },
 	{ "section", 's', "LIST", 0, "sections to show, comma-separated: summary, zones, types, "
-	  "events, fallbacks, compaction, series, fidelity, all (default: all but types)", 0 },
+	  "events, fallbacks, compaction, simulations, series, fidelity, all (default: all but "
+	  "types)", 0 },
 	{ "zone", 'z', "NAME", 0, "only this zone (DMA, DMA32, Normal, ...)", 0 },
 	{ "orders", 'r', "LO[-HI]", 0, "only these orders in per-order rows", 0 },
 	{ 0 }
@@ -40,6 +41,7 @@ static int parse_sections(const char *arg, unsigned int *out)
 		{ "types", MF_SEC_TYPES | MF_SEC_ZONES }, { "events", MF_SEC_EVENTS },
 		{ "fallbacks", MF_SEC_FALLBACKS }, { "compaction", MF_SEC_COMPACTION },
 		{ "series", MF_SEC_SERIES }, { "fidelity", MF_SEC_FIDELITY },
+		{ "simulations", MF_SEC_SIMULATIONS },
 		{ "all", MF_SEC_ALL },
 	};
 	char *copy = strdup(arg), *tok, *save = NULL;

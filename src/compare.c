@@ -101,30 +101,41 @@ static int extract_zone(json_t *z, struct mf_cmp_zone *cz, const char **missing)
 	return 0;
 }
 
+/* The simulate-mode entry of doc named name, or NULL. */
+json_t *mf_compare_simulation(json_t *doc, const char *name)
+{
+	json_t *sim;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "simulations"), i, sim)
+		if (!strcmp(json_string_value(json_object_get(sim, "name")) ?: "", name))
+			return sim;
+	return NULL;
+}
+
 int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 		       const char **missing)
 {
-	json_t *zones, *z, *fails, *e;
+	json_t *zones, *z, *fails, *e, *src = doc;
 	int64_t v;
 	size_t i;
 	int ret;
 
 	memset(d, 0, sizeof(*d));
-	/*
-	 * Observe mode only.  A simulate mode will look config up in "simulations" and read
-	 * that entry's "zones" and "compaction" here instead of the document's own.
-	 */
-	if (config)
-		return -EOPNOTSUPP;
-
-	if (!get_int(doc, &v, missing, "model.max_order"))
+	/* a simulation: its zones, compaction, fallbacks and allocations; the trace's losses */
+	if (config) {
+		src = mf_compare_simulation(doc, config);
+		if (!src)
+			return -ENOENT;
+	}
+	if (!get_int(src, &v, missing, "model.max_order"))
 		return -EINVAL;
 	d->max_order = (int)v;
-	if (!get_int(doc, &v, missing, "model.pageblock_order"))
+	if (!get_int(src, &v, missing, "model.pageblock_order"))
 		return -EINVAL;
 	d->pageblock_order = (int)v;
 
-	zones = json_object_get(doc, "zones");
+	zones = json_object_get(src, "zones");
 	if (!json_is_array(zones) || json_array_size(zones) > MF_MAX_ZONES) {
 		*missing = "zones";
 		return -EINVAL;
@@ -136,17 +147,22 @@ int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 	}
 	d->nr_zones = (int)i;
 
-	if (!get_int(doc, &d->direct_stall, missing, "compaction.observed.direct.stall") ||
-	    !get_int(doc, &d->direct_success, missing, "compaction.observed.direct.success") ||
-	    !get_int(doc, &d->direct_fail, missing, "compaction.observed.direct.fail") ||
-	    !get_int(doc, &d->kcompactd_wake, missing, "compaction.observed.kcompactd_wake") ||
-	    !get_int(doc, &d->pages_migrated, missing, "compaction.observed.pages_migrated") ||
-	    !get_int(doc, &d->fallbacks_total, missing, "fallbacks.total") ||
-	    !get_int(doc, &d->fallbacks_fragmenting, missing, "fallbacks.fragmenting") ||
+	if (!get_int(src, &d->direct_stall, missing, config ? "compaction.direct.stall" :
+		     "compaction.observed.direct.stall") ||
+	    !get_int(src, &d->direct_success, missing, config ? "compaction.direct.success" :
+		     "compaction.observed.direct.success") ||
+	    !get_int(src, &d->direct_fail, missing, config ? "compaction.direct.fail" :
+		     "compaction.observed.direct.fail") ||
+	    !get_int(src, &d->kcompactd_wake, missing, config ? "compaction.kcompactd_wake" :
+		     "compaction.observed.kcompactd_wake") ||
+	    !get_int(src, &d->pages_migrated, missing, config ? "compaction.pages_migrated" :
+		     "compaction.observed.pages_migrated") ||
+	    !get_int(src, &d->fallbacks_total, missing, "fallbacks.total") ||
+	    !get_int(src, &d->fallbacks_fragmenting, missing, "fallbacks.fragmenting") ||
 	    !get_int(doc, &d->lost_events, missing, "lost_events"))
 		return -EINVAL;
 
-	fails = json_object_get(json_object_get(doc, "allocations"), "failures_by_order");
+	fails = json_object_get(json_object_get(src, "allocations"), "failures_by_order");
 	if (!json_is_array(fails)) {
 		*missing = "allocations.failures_by_order";
 		return -EINVAL;

@@ -42,31 +42,70 @@ static json_t *status_counts(const uint64_t *v)
 	return o;
 }
 
-static json_t *json_compaction(const struct mf_result *r)
+/* Direct compaction as compact_stall/success/fail count it, by order and priority. */
+static json_t *json_direct(const struct mf_cp_outcome *all, const struct mf_cp_outcome *by_order,
+			   const struct mf_cp_outcome *by_prio, uint64_t attempts, uint64_t skipped)
 {
-	const struct mf_observed *ob = &r->observed;
-	json_t *direct, *by_order, *by_prio, *obs, *cp;
+	json_t *direct = outcome(all), *orders = json_array(), *prios = json_object();
 	int i;
 
-	direct = outcome(&ob->direct);
-	json_object_set_new(direct, "attempts", json_integer((json_int_t)ob->direct_attempts));
-	json_object_set_new(direct, "skipped", json_integer((json_int_t)ob->direct_skipped));
-	json_object_set_new(direct, "unresolved", json_integer((json_int_t)ob->direct_unresolved));
-	by_order = json_array();
+	json_object_set_new(direct, "attempts", json_integer((json_int_t)attempts));
+	json_object_set_new(direct, "skipped", json_integer((json_int_t)skipped));
 	for (i = 0; i < MF_MAX_ORDERS; i++) {
 		json_t *e;
 
-		if (!ob->direct_by_order[i].stall)
+		if (!by_order[i].stall)
 			continue;
-		e = outcome(&ob->direct_by_order[i]);
+		e = outcome(&by_order[i]);
 		json_object_set_new(e, "order", json_integer(i));
-		json_array_append_new(by_order, e);
+		json_array_append_new(orders, e);
 	}
-	json_object_set_new(direct, "by_order", by_order);
-	by_prio = json_object();
+	json_object_set_new(direct, "by_order", orders);
 	for (i = 0; i < MF_CP_NR_PRIO; i++)
-		json_object_set_new(by_prio, mf_cp_prio_names[i], outcome(&ob->direct_by_prio[i]));
-	json_object_set_new(direct, "by_priority", by_prio);
+		json_object_set_new(prios, mf_cp_prio_names[i], outcome(&by_prio[i]));
+	json_object_set_new(direct, "by_priority", prios);
+	return direct;
+}
+
+static int64_t vmstat_delta(const struct mf_result *r, const char *name, bool *found)
+{
+	int i;
+
+	for (i = 0; i < r->nr_vmstat; i++)
+		if (!strcmp(r->vmstat[i].name, name))
+			return r->vmstat[i].delta;
+	*found = false;
+	return 0;
+}
+
+/* Direct compaction success as the trace, /proc/vmstat and every simulation saw it. */
+static json_t *json_success_rates(const struct mf_result *r)
+{
+	json_t *o = json_object(), *sims = json_object();
+	struct mf_cp_outcome vm;
+	bool found = true;
+	int i;
+
+	json_object_set_new(o, "observed", outcome(&r->observed.direct));
+	vm.stall = (uint64_t)vmstat_delta(r, "compact_stall", &found);
+	vm.success = (uint64_t)vmstat_delta(r, "compact_success", &found);
+	vm.fail = (uint64_t)vmstat_delta(r, "compact_fail", &found);
+	json_object_set_new(o, "vmstat", found && r->nr_vmstat ? outcome(&vm) : json_null());
+	for (i = 0; i < r->nr_sims; i++)
+		json_object_set_new(sims, r->sims[i].config.name, outcome(&r->sims[i].stats.cp.direct));
+	json_object_set_new(o, "simulated", sims);
+	return o;
+}
+
+static json_t *json_compaction(const struct mf_result *r)
+{
+	const struct mf_observed *ob = &r->observed;
+	json_t *direct, *obs, *cp;
+	int i;
+
+	direct = json_direct(&ob->direct, ob->direct_by_order, ob->direct_by_prio,
+			     ob->direct_attempts, ob->direct_skipped);
+	json_object_set_new(direct, "unresolved", json_integer((json_int_t)ob->direct_unresolved));
 
 	obs = json_object();
 	json_object_set_new(obs, "direct", direct);
@@ -100,12 +139,14 @@ static json_t *json_compaction(const struct mf_result *r)
 					    json_integer((json_int_t)r->vmstat[i].delta));
 		json_object_set_new(cp, "vmstat", vm);
 	}
+	json_object_set_new(cp, "success_rates", json_success_rates(r));
 	return cp;
 }
 
-static json_t *json_fallbacks(const struct mf_result *r)
+/* Fallbacks as mm_page_alloc_extfrag reports them: [alloc mt][fallback mt][ownership]. */
+static json_t *json_fallback_counts(const uint64_t fb[MF_MAX_MT][MF_MAX_MT][2],
+				    uint64_t fragmenting, const uint64_t *by_order, int nr_orders)
 {
-	const struct mf_observed *ob = &r->observed;
 	json_t *o = json_object(), *by_type = json_array();
 	uint64_t total = 0;
 	int a, b, c;
@@ -113,20 +154,126 @@ static json_t *json_fallbacks(const struct mf_result *r)
 	for (a = 0; a < MF_MAX_MT; a++)
 		for (b = 0; b < MF_MAX_MT; b++)
 			for (c = 0; c < 2; c++) {
-				if (!ob->fallback[a][b][c])
+				if (!fb[a][b][c])
 					continue;
-				total += ob->fallback[a][b][c];
+				total += fb[a][b][c];
 				json_array_append_new(by_type, json_pack("{s:s, s:s, s:i, s:I}",
 					"alloc_migratetype", mf_mt_names[a],
 					"fallback_migratetype", mf_mt_names[b],
 					"change_ownership", c,
-					"count", (json_int_t)ob->fallback[a][b][c]));
+					"count", (json_int_t)fb[a][b][c]));
 			}
 	json_object_set_new(o, "total", json_integer((json_int_t)total));
-	json_object_set_new(o, "fragmenting", json_integer((json_int_t)ob->fallback_fragmenting));
+	json_object_set_new(o, "fragmenting", json_integer((json_int_t)fragmenting));
 	json_object_set_new(o, "by_type", by_type);
-	json_object_set_new(o, "by_alloc_order",
-			    mf_json_u64_array(ob->fallback_by_order, r->params.max_order + 1));
+	json_object_set_new(o, "by_alloc_order", mf_json_u64_array(by_order, nr_orders));
+	return o;
+}
+
+static json_t *json_fallbacks(const struct mf_result *r)
+{
+	const struct mf_observed *ob = &r->observed;
+
+	return json_fallback_counts(ob->fallback, ob->fallback_fragmenting, ob->fallback_by_order,
+				    r->params.max_order + 1);
+}
+
+static json_t *json_knob(int v)
+{
+	return v == MF_SIM_KEEP ? json_null() : json_integer(v);
+}
+
+static json_t *json_sim_config(const struct mf_sim_config *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "max_order", json_knob(c->max_order));
+	json_object_set_new(o, "pageblock_order", json_knob(c->pageblock_order));
+	json_object_set_new(o, "extfrag_threshold", json_integer(c->extfrag_threshold));
+	json_object_set_new(o, "compaction_proactiveness", json_integer(c->compaction_proactiveness));
+	json_object_set_new(o, "watermark_scale_factor", json_knob(c->watermark_scale_factor));
+	json_object_set_new(o, "watermark_boost_factor", json_integer(c->watermark_boost_factor));
+	json_object_set_new(o, "min_free_kbytes", json_knob(c->min_free_kbytes));
+	json_object_set_new(o, "mobility_grouping", json_boolean(c->mobility_grouping));
+	json_object_set_new(o, "compaction", json_boolean(c->compaction));
+	json_object_set_new(o, "defrag_mode", json_boolean(c->defrag_mode));
+	json_object_set_new(o, "memory", c->memory ? json_integer((json_int_t)c->memory) : json_null());
+	return o;
+}
+
+static json_t *json_sim(const struct mf_sim_result *sr)
+{
+	const struct mf_sim_stats *st = &sr->stats;
+	const struct mf_sim_compaction *c = &st->cp;
+	int nr = sr->max_order + 1, i;
+	json_t *o = json_object(), *zones = json_array(), *wm = json_array(), *cp, *model;
+	uint64_t failures = 0;
+
+	json_object_set_new(o, "name", json_string(sr->config.name));
+	json_object_set_new(o, "config_text", json_string(sr->config.text));
+	json_object_set_new(o, "config", json_sim_config(&sr->config));
+	for (i = 0; i < sr->nr_zones; i++) {
+		json_array_append_new(zones, mf_json_zone(&sr->zones[i]));
+		json_array_append_new(wm, json_pack("{s:i, s:s, s:I, s:I, s:I}",
+			"node", sr->zones[i].node, "zone", sr->zones[i].name,
+			"min", (json_int_t)sr->wmark[i][0], "low", (json_int_t)sr->wmark[i][1],
+			"high", (json_int_t)sr->wmark[i][2]));
+	}
+	model = json_pack("{s:s, s:i, s:i, s:b, s:s, s:o}", "mode", "simulate",
+			  "max_order", sr->max_order, "pageblock_order", sr->pageblock_order,
+			  "mobility_disabled", sr->mobility_disabled, "zones_from", sr->zones_from,
+			  "watermarks", wm);
+	json_object_set_new(o, "model", model);
+	json_object_set_new(o, "zones", zones);
+
+	cp = json_object();
+	json_object_set_new(cp, "direct", json_direct(&c->direct, c->direct_by_order, c->direct_by_prio,
+						      c->direct_attempts, c->direct_skipped));
+	json_object_set_new(cp, "by_order", json_incref(json_object_get(json_object_get(cp, "direct"),
+									"by_order")));
+	json_object_set_new(cp, "runs", json_pack("{s:I, s:I, s:I, s:I}",
+		"direct", (json_int_t)c->runs_direct, "kcompactd", (json_int_t)c->runs_kcompactd,
+		"proactive", (json_int_t)c->runs_proactive, "manual", (json_int_t)c->runs_manual));
+	json_object_set_new(cp, "end_status", status_counts(c->end_status));
+	json_object_set_new(cp, "end_status_direct", status_counts(c->end_status_direct));
+	json_object_set_new(cp, "end_status_kcompactd", status_counts(c->end_status_kcompactd));
+	json_object_set_new(cp, "suitable", status_counts(c->suitable));
+	json_object_set_new(cp, "kcompactd_wake", json_integer((json_int_t)c->kcompactd_wake));
+	json_object_set_new(cp, "wakeup_kcompactd", json_integer((json_int_t)c->wakeup_kcompactd));
+	json_object_set_new(cp, "kswapd_wake", json_integer((json_int_t)c->kswapd_wake));
+	json_object_set_new(cp, "proactive_rounds", json_integer((json_int_t)c->proactive_rounds));
+	json_object_set_new(cp, "deferred", json_integer((json_int_t)c->deferred));
+	json_object_set_new(cp, "defer_compaction", json_integer((json_int_t)c->defer_compaction));
+	json_object_set_new(cp, "defer_reset", json_integer((json_int_t)c->defer_reset));
+	json_object_set_new(cp, "pages_scanned",
+			    json_integer((json_int_t)(c->migrate_scanned + c->free_scanned)));
+	json_object_set_new(cp, "scanned_migrate", json_integer((json_int_t)c->migrate_scanned));
+	json_object_set_new(cp, "scanned_free", json_integer((json_int_t)c->free_scanned));
+	json_object_set_new(cp, "isolated_migrate", json_integer((json_int_t)c->isolated_migrate));
+	json_object_set_new(cp, "isolated_free", json_integer((json_int_t)c->isolated_free));
+	json_object_set_new(cp, "pages_migrated", json_integer((json_int_t)c->migrated));
+	json_object_set_new(cp, "pages_migrate_failed", json_integer((json_int_t)c->migrate_failed));
+	json_object_set_new(cp, "captured", json_integer((json_int_t)c->captured));
+	json_object_set_new(o, "compaction", cp);
+
+	for (i = 0; i < MF_MAX_ORDERS; i++)
+		failures += st->failures[i];
+	json_object_set_new(o, "allocations", json_pack("{s:o, s:o, s:o, s:o, s:I}",
+		"requests_by_order", mf_json_u64_array(st->requests, nr),
+		"failures_by_order", mf_json_u64_array(st->failures, nr),
+		"kernel_failures_by_order", mf_json_u64_array(st->kernel_failed, nr),
+		"slowpath_by_order", mf_json_u64_array(st->slowpath, nr),
+		"failures", (json_int_t)failures));
+	json_object_set_new(o, "fallbacks", json_fallback_counts(st->fallback, st->fallback_fragmenting,
+								 st->fallback_by_order, nr));
+	json_object_set_new(o, "watermark_boosts", json_integer((json_int_t)st->boosts));
+	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"frees", (json_int_t)st->frees, "frees_unmatched", (json_int_t)st->frees_unmatched,
+		"frees_of_failed", (json_int_t)st->frees_of_failed,
+		"frees_after_migration", (json_int_t)st->frees_after_migration,
+		"kernel_migrations", (json_int_t)st->kernel_migrations,
+		"stale_released", (json_int_t)st->stale_released,
+		"pcp_pages", (json_int_t)st->pcp_pages));
 	return o;
 }
 
@@ -235,6 +382,13 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "compaction", json_compaction(r));
 	json_object_set_new(doc, "allocations", json_allocations(r));
 	json_object_set_new(doc, "fidelity", json_fidelity(r));
+	if (r->nr_sims) {
+		json_t *sims = json_array();
+
+		for (i = 0; i < r->nr_sims; i++)
+			json_array_append_new(sims, json_sim(&r->sims[i]));
+		json_object_set_new(doc, "simulations", sims);
+	}
 
 	model = json_pack("{s:s, s:i, s:i, s:s}", "mode", "observe",
 			  "max_order", r->params.max_order,

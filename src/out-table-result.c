@@ -4,9 +4,11 @@
  * `report` are the same renderer; units and rounding live only here.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 
+#include "mmfrag/common.h"
 #include "mmfrag/output-result.h"
 
 static json_int_t ival(json_t *o, const char *key)
@@ -205,6 +207,135 @@ static void section_compaction(FILE *f, json_t *doc)
 		(long long)ival(ob, "pages_migrate_failed"));
 }
 
+/* One row of the simulations table: observed (or "-") and each simulation's value. */
+struct sim_row {
+	const char	*label;
+	const char	*path;		/* dotted path in a simulation and in the document */
+	const char	*obs_path;	/* in the document, NULL for none */
+	int		kind;		/* 0 count, 1 percent, 2 thousandths */
+};
+
+static json_t *dig(json_t *o, const char *path)
+{
+	char buf[128], *save, *k;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (k = strtok_r(buf, ".", &save); k && o; k = strtok_r(NULL, ".", &save))
+		o = json_is_array(o) ? json_array_get(o, (size_t)atoi(k)) : json_object_get(o, k);
+	return o;
+}
+
+static void print_cell(FILE *f, json_t *v, int kind)
+{
+	if (!v || json_is_null(v))
+		fprintf(f, " %12s", "-");
+	else if (kind == 1)
+		fprintf(f, " %11.1f%%", json_number_value(v));
+	else if (kind == 2)
+		fprintf(f, " %6s%6.3f", "", (double)json_integer_value(v) / 1000.0);
+	else
+		fprintf(f, " %12lld", (long long)json_integer_value(v));
+}
+
+static json_t *zone_named(json_t *zones, json_int_t node, const char *name)
+{
+	json_t *z;
+	size_t i;
+
+	json_array_foreach(zones, i, z)
+		if (ival(z, "node") == node && !strcmp(json_string_value(json_object_get(z, "zone")), name))
+			return z;
+	return NULL;
+}
+
+static json_int_t failures(json_t *arr)
+{
+	json_int_t n = 0;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(arr, i, v)
+		n += json_integer_value(v);
+	return n;
+}
+
+static void section_simulations(FILE *f, json_t *doc, const struct mf_table_opts *t)
+{
+	static const struct sim_row rows[] = {
+		{ "direct stall", "compaction.direct.stall", "compaction.observed.direct.stall", 0 },
+		{ "direct success", "compaction.direct.success", "compaction.observed.direct.success", 0 },
+		{ "direct fail", "compaction.direct.fail", "compaction.observed.direct.fail", 0 },
+		{ "efficiency", "compaction.direct.efficiency", "compaction.observed.direct.efficiency", 1 },
+		{ "runs: direct", "compaction.runs.direct", "compaction.observed.runs.direct", 0 },
+		{ "runs: kcompactd", "compaction.runs.kcompactd", "compaction.observed.runs.kcompactd", 0 },
+		{ "runs: proactive", "compaction.runs.proactive", "compaction.observed.runs.proactive", 0 },
+		{ "runs: manual", "compaction.runs.manual", "compaction.observed.runs.other", 0 },
+		{ "kcompactd wakes", "compaction.kcompactd_wake", "compaction.observed.kcompactd_wake", 0 },
+		{ "pages migrated", "compaction.pages_migrated", "compaction.observed.pages_migrated", 0 },
+		{ "pages scanned", "compaction.pages_scanned", NULL, 0 },
+		{ "fallbacks", "fallbacks.total", "fallbacks.total", 0 },
+		{ "  fragmenting", "fallbacks.fragmenting", "fallbacks.fragmenting", 0 },
+	};
+	json_t *sims = json_object_get(doc, "simulations"), *sim, *z;
+	int pbo = (int)ival(json_object_get(doc, "model"), "pageblock_order");
+	size_t i, j, k;
+
+	if (!json_array_size(sims))
+		return;
+	fprintf(f, "\nsimulate mode: the trace's workload through the model's allocator\n");
+	json_array_foreach(sims, j, sim)
+		fprintf(f, "  %s: %s\n", json_string_value(json_object_get(sim, "name")),
+			*json_string_value(json_object_get(sim, "config_text")) ?
+			json_string_value(json_object_get(sim, "config_text")) : "the traced kernel's config");
+	fprintf(f, "  %-22s %12s", "", "observed");
+	json_array_foreach(sims, j, sim)
+		fprintf(f, " %12.12s", json_string_value(json_object_get(sim, "name")));
+	fputc('\n', f);
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		fprintf(f, "  %-22s", rows[i].label);
+		print_cell(f, rows[i].obs_path ? dig(doc, rows[i].obs_path) : NULL, rows[i].kind);
+		json_array_foreach(sims, j, sim)
+			print_cell(f, dig(sim, rows[i].path), rows[i].kind);
+		fputc('\n', f);
+	}
+	fprintf(f, "  %-22s %12lld", "allocation failures",
+		(long long)failures(dig(doc, "allocations.failures_by_order")));
+	json_array_foreach(sims, j, sim)
+		fprintf(f, " %12lld", (long long)ival(json_object_get(sim, "allocations"), "failures"));
+	fputc('\n', f);
+	json_array_foreach(json_object_get(doc, "zones"), k, z) {
+		const char *zn = json_string_value(json_object_get(z, "zone"));
+		char label[64];
+
+		if (!zone_wanted(t, z))
+			continue;
+		snprintf(label, sizeof(label), "%s free pages", zn);
+		fprintf(f, "  %-22s", label);
+		print_cell(f, json_object_get(z, "free_pages"), 0);
+		json_array_foreach(sims, j, sim)
+			print_cell(f, json_object_get(zone_named(json_object_get(sim, "zones"),
+						      ival(z, "node"), zn), "free_pages"), 0);
+		fputc('\n', f);
+		snprintf(label, sizeof(label), "%s unusable@%d", zn, pbo);
+		fprintf(f, "  %-22s", label);
+		print_cell(f, json_array_get(json_object_get(z, "unusable_index"), (size_t)pbo), 2);
+		/* the traced kernel's pageblock order in every column, so they compare */
+		json_array_foreach(sims, j, sim) {
+			json_t *sz = zone_named(json_object_get(sim, "zones"), ival(z, "node"), zn);
+
+			print_cell(f, json_array_get(json_object_get(sz, "unusable_index"), (size_t)pbo), 2);
+		}
+		fputc('\n', f);
+		snprintf(label, sizeof(label), "%s score", zn);
+		fprintf(f, "  %-22s", label);
+		print_cell(f, json_object_get(z, "fragmentation_score"), 0);
+		json_array_foreach(sims, j, sim)
+			print_cell(f, json_object_get(zone_named(json_object_get(sim, "zones"),
+						      ival(z, "node"), zn), "fragmentation_score"), 0);
+		fputc('\n', f);
+	}
+}
+
 static void section_fidelity(FILE *f, json_t *doc)
 {
 	json_t *fi = json_object_get(doc, "fidelity"), *v, *w;
@@ -263,6 +394,8 @@ int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t)
 		section_fallbacks(f, doc);
 	if (t->sections & MF_SEC_COMPACTION)
 		section_compaction(f, doc);
+	if (t->sections & MF_SEC_SIMULATIONS)
+		section_simulations(f, doc, t);
 	if (t->sections & MF_SEC_SERIES)
 		section_series(f, doc, t);
 	if (t->sections & MF_SEC_FIDELITY)
@@ -273,7 +406,7 @@ int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t)
 void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to)
 {
 	struct mf_table_opts t = { .sections = MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION |
-				   MF_SEC_FIDELITY, .order_lo = 0, .order_hi = 99 };
+				   MF_SEC_SIMULATIONS | MF_SEC_FIDELITY, .order_lo = 0, .order_hi = 99 };
 	json_t *doc = mf_result_json(r);
 
 	if (!doc)

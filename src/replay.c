@@ -25,6 +25,7 @@
 #include "mmfrag/reader.h"
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
+#include "mmfrag/sim.h"
 #include "mmfrag/state.h"
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
@@ -36,6 +37,10 @@
 #define KPF_LRU		5
 #define KPF_MMAP	11
 #define KPF_ANON	12
+#define KPF_COMPOUND_HEAD 15
+#define KPF_COMPOUND_TAIL 16
+#define KPF_HUGE	17
+#define KPF_THP		22
 
 #define COMPACTION_HPAGE_ORDER	9	/* HPAGE_PMD_ORDER on x86-64 with 4K pages */
 
@@ -72,6 +77,13 @@ struct replay {
 	uint16_t			*pb_score;
 	uint64_t			nr_pb;
 	uint64_t			seeded_blocks, seeded_pages;
+	/* simulate mode: one simulator per config, fed by one workload decoder */
+	int				nr_sims;
+	struct mf_sim			**sims;
+	const char			**sims_from;
+	struct mf_workload		*wl;
+	uint64_t			*movable;	/* bit per pfn: LRU, not compound */
+	uint64_t			nr_movable;
 };
 
 static void warnf(struct mf_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -109,6 +121,7 @@ void mf_result_free(struct mf_result *r)
 	free(r->lost_per_cpu);
 	free(r->series);
 	free(r->checks);
+	free(r->sims);
 	for (i = 0; i < (int)ARRAY_SIZE(r->owned); i++)
 		free(r->owned[i]);
 	free(r);
@@ -241,8 +254,13 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 	struct replay *rp = priv;
 	const uint64_t movable = (1ULL << KPF_LRU) | (1ULL << KPF_MMAP) | (1ULL << KPF_ANON) |
 				 (1ULL << KPF_BUDDY) | (1ULL << KPF_NOPAGE);
+	const uint64_t compound = (1ULL << KPF_COMPOUND_HEAD) | (1ULL << KPF_COMPOUND_TAIL) |
+				  (1ULL << KPF_HUGE) | (1ULL << KPF_THP);
 	uint64_t pb = pfn >> mf_model_params(rp->m)->pageblock_order;
 
+	/* the simulator moves in-use pages of the capture one frame at a time */
+	if (rp->movable && pfn < rp->nr_movable && (flags & (1ULL << KPF_LRU)) && !(flags & compound))
+		rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
 	if (pb >= rp->nr_pb)
 		return;
 	if ((flags & ((1ULL << KPF_SLAB) | (1ULL << KPF_PGTABLE) | (1ULL << KPF_RESERVED))) ||
@@ -330,6 +348,15 @@ static int seed_from_capture(struct replay *rp)
 	if (!rp->pb_score) {
 		mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
 		return -1;
+	}
+	if (rp->o->nr_configs) {
+		free(rp->movable);
+		rp->nr_movable = maxpfn;
+		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
+		if (!rp->movable) {
+			mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
+			return -1;
+		}
 	}
 	mf_model_clear(rp->m);
 	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err,
@@ -606,6 +633,169 @@ static int setup(struct replay *rp)
 	return 0;
 }
 
+/* ---- simulate mode --------------------------------------------------------------------- */
+
+/* enum zone_type on x86-64, from the name /proc prints */
+static int zone_type(const char *name)
+{
+	static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return 2;
+}
+
+/* memory=SIZE: an x86-64 machine of that size, DMA below 16 MiB, DMA32 below 4 GiB */
+static int memory_layout(uint64_t bytes, struct mf_sim_zone_desc *zd)
+{
+	static const struct { const char *name; uint64_t start, end; } z[] = {
+		{ "DMA", 1, 4096 }, { "DMA32", 4096, 1ULL << 20 }, { "Normal", 1ULL << 20, UINT64_MAX },
+	};
+	uint64_t n = bytes >> 12;
+	int nz = 0, i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(z); i++) {
+		uint64_t end = n < z[i].end ? n : z[i].end;
+
+		if (end <= z[i].start)
+			continue;
+		memset(&zd[nz], 0, sizeof(zd[nz]));
+		snprintf(zd[nz].d.name, sizeof(zd[nz].d.name), "%s", z[i].name);
+		zd[nz].d.start_pfn = z[i].start;
+		zd[nz].d.end_pfn = end;
+		zd[nz].d.present = zd[nz].d.managed = end - z[i].start;
+		zd[nz].type = i;
+		nz++;
+	}
+	return nz;
+}
+
+static int sim_cpus(const struct replay *rp)
+{
+	int n = mf_reader_info(rp->rd)->nr_cpus;
+
+	return n > 0 ? n : 1;
+}
+
+struct sim_seed {
+	struct mf_sim	*s;
+};
+
+static void sim_seed_block(void *priv, uint64_t pfn, int order, int mt, bool pcp)
+{
+	struct sim_seed *ss = priv;
+
+	/* per-CPU pages stay "in use" until the trace shows them handed out or drained */
+	if (!pcp)
+		mf_sim_seed_free(ss->s, pfn, order);
+}
+
+/* A simulator at the start capture: the observe model's free blocks and pageblock types. */
+static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_config *c)
+{
+	const struct mf_state *st = rp->start.st;
+	const struct mf_model_params *p = mf_model_params(rp->m);
+	struct mf_sim_zone_desc zd[MF_MAX_ZONES];
+	struct sim_seed ss;
+	int nz = mf_model_nr_zones(rp->m), z, j;
+	uint64_t pfn;
+
+	for (z = 0; z < nz; z++) {
+		memset(&zd[z], 0, sizeof(zd[z]));
+		zd[z].d = *mf_model_zone(rp->m, z);
+		zd[z].type = zone_type(zd[z].d.name);
+		for (j = 0; st && j < st->nr_zones; j++)
+			if (st->zones[j].node == zd[z].d.node && !strcmp(st->zones[j].name, zd[z].d.name)) {
+				zd[z].wmark[0] = st->zones[j].wmark_min;
+				zd[z].wmark[1] = st->zones[j].wmark_low;
+				zd[z].wmark[2] = st->zones[j].wmark_high;
+			}
+	}
+	ss.s = mf_sim_new(c, zd, nz, sim_cpus(rp));
+	if (!ss.s)
+		return NULL;
+	for (z = 0; z < nz; z++) {
+		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
+
+		for (pfn = d->start_pfn & ~((1ULL << p->pageblock_order) - 1); pfn < d->end_pfn;
+		     pfn += 1ULL << p->pageblock_order)
+			mf_sim_seed_pageblock(ss.s, pfn, p->pageblock_order,
+					      mf_model_pageblock_mt(rp->m, pfn));
+	}
+	for (z = 0; z < nz; z++)
+		mf_model_for_each_block(rp->m, z, sim_seed_block, &ss);
+	for (pfn = 0; rp->movable && pfn < rp->nr_movable; pfn++)
+		if (rp->movable[pfn / 64] & (1ULL << (pfn % 64)))
+			mf_sim_seed_movable(ss.s, pfn);
+	return ss.s;
+}
+
+static int make_sims(struct replay *rp, uint64_t ts)
+{
+	const struct mf_replay_opts *o = rp->o;
+	int i;
+
+	rp->sims = calloc((size_t)o->nr_configs, sizeof(*rp->sims));
+	rp->sims_from = calloc((size_t)o->nr_configs, sizeof(*rp->sims_from));
+	rp->wl = mf_workload_new();
+	if (!rp->sims || !rp->sims_from || !rp->wl)
+		goto nomem;
+	for (i = 0; i < o->nr_configs; i++) {
+		const struct mf_sim_config *c = &o->configs[i];
+		struct mf_sim *s;
+
+		if (c->memory) {
+			struct mf_sim_zone_desc zd[MF_MAX_ZONES];
+			int nz = memory_layout(c->memory, zd);
+
+			s = mf_sim_new(c, zd, nz, sim_cpus(rp));
+			if (s)
+				mf_sim_seed_all_free(s);
+			rp->sims_from[i] = "memory";
+		} else if (!rp->start.st || !rp->seeded_blocks) {
+			mf_err("%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
+			       rp->start.st ? "the start capture has no kpageflags" :
+					      "no start capture (FILE.state/start or --from-state)");
+			return -1;
+		} else {
+			s = sim_from_model(rp, c);
+			rp->sims_from[i] = "capture";
+		}
+		if (!s) {
+			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name,
+			       errno == EINVAL ? "the layout does not fit the config" : strerror(errno));
+			return -1;
+		}
+		mf_sim_start(s, ts);
+		rp->sims[rp->nr_sims++] = s;
+	}
+	free(rp->movable);
+	rp->movable = NULL;
+	return 0;
+nomem:
+	mf_err("%s: %s", o->trace, strerror(ENOMEM));
+	return -1;
+}
+
+static void free_sims(struct replay *rp)
+{
+	int i;
+
+	for (i = 0; i < rp->nr_sims; i++)
+		mf_sim_free_all(rp->sims[i]);
+	free(rp->sims);
+	free(rp->sims_from);
+	mf_workload_free(rp->wl);
+	free(rp->movable);
+	rp->sims = NULL;
+	rp->sims_from = NULL;
+	rp->wl = NULL;
+	rp->movable = NULL;
+	rp->nr_sims = 0;
+}
+
 static bool is_marker(const struct mf_event *ev, const struct capture *c)
 {
 	return !c->done && c->align == ALIGN_MARKER && ev->type == MF_EV_PRINT && ev->str &&
@@ -621,6 +811,8 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 		return -1;
 	/* how far the seeded model is from the capture's own buddyinfo */
 	add_check_point(rp, &rp->start, "start", ts);
+	if (rp->o->nr_configs && make_sims(rp, ts))
+		return -1;
 	return 0;
 }
 
@@ -636,6 +828,9 @@ static int run_events(struct replay *rp)
 		if (!r->nr_events) {
 			r->first_ts = ev.ts;
 			rp->next_point = ev.ts + o->interval_ns;
+			/* no start capture: the simulators start with the trace */
+			if (started && o->nr_configs && !rp->sims && make_sims(rp, ev.ts))
+				return -1;
 		}
 		r->nr_events++;
 		r->last_ts = ev.ts;
@@ -668,9 +863,11 @@ static int run_events(struct replay *rp)
 				}
 		}
 		mf_observer_apply(rp->obs, &ev);
-		if (started)
+		if (started) {
 			mf_model_apply(rp->m, &ev);
-		else
+			if (rp->nr_sims)
+				mf_workload_apply(rp->wl, &ev, rp->sims, rp->nr_sims);
+		} else
 			r->events_before_start++;
 
 		if (!started && is_marker(&ev, &rp->start)) {
@@ -694,6 +891,70 @@ static int run_events(struct replay *rp)
 	}
 	if (o->interval_ns && r->nr_events)
 		add_point(rp, r->last_ts);
+	return 0;
+}
+
+/* The zone report of a model or simulator zone whose free block counts are filled in. */
+static void zone_fill(struct mf_zone_report *zr, const struct mf_zone_desc *zd, int nr_orders,
+		      uint64_t pcp_pages)
+{
+	int o, t;
+
+	zr->node = zd->node;
+	snprintf(zr->name, sizeof(zr->name), "%s", zd->name);
+	zr->start_pfn = zd->start_pfn;
+	zr->spanned = zd->end_pfn - zd->start_pfn;
+	zr->present = zd->present;
+	zr->managed = zd->managed;
+	zr->m.nr_orders = nr_orders;
+	zr->has_mt = true;
+	zr->nr_mt = MF_MAX_MT;
+	for (t = 0; t < MF_MAX_MT; t++) {
+		zr->free_pages_mt[t] = 0;
+		for (o = 0; o < nr_orders; o++)
+			zr->free_pages_mt[t] += zr->nr_free_mt[o][t] << o;
+	}
+	zr->has_pcp = true;
+	zr->pcp_pages = pcp_pages;
+}
+
+static int collect_sims(struct replay *rp)
+{
+	struct mf_result *r = rp->r;
+	int i, z;
+
+	if (!rp->nr_sims)
+		return 0;
+	r->sims = calloc((size_t)rp->nr_sims, sizeof(*r->sims));
+	if (!r->sims) {
+		mf_err("%s: %s", rp->o->trace, strerror(ENOMEM));
+		return -1;
+	}
+	for (i = 0; i < rp->nr_sims; i++) {
+		struct mf_sim *s = rp->sims[i];
+		struct mf_sim_result *sr = &r->sims[i];
+		int nr_orders = mf_sim_max_order(s) + 1, ho;
+
+		sr->config = *mf_sim_config(s);
+		sr->zones_from = rp->sims_from[i];
+		sr->max_order = mf_sim_max_order(s);
+		sr->pageblock_order = mf_sim_pageblock_order(s);
+		sr->mobility_disabled = mf_sim_mobility_disabled(s);
+		sr->nr_zones = mf_sim_nr_zones(s);
+		for (z = 0; z < sr->nr_zones; z++) {
+			struct mf_zone_report *zr = &sr->zones[z];
+
+			mf_sim_zone_nr_free(s, z, zr->m.nr_free);
+			mf_sim_zone_nr_free_mt(s, z, zr->nr_free_mt);
+			mf_sim_zone_pageblocks_mt(s, z, zr->pageblocks_mt);
+			zone_fill(zr, mf_sim_zone(s, z), nr_orders, mf_sim_zone_pcp_pages(s, z));
+			mf_sim_zone_wmarks(s, z, sr->wmark[z]);
+		}
+		ho = COMPACTION_HPAGE_ORDER <= sr->max_order ? COMPACTION_HPAGE_ORDER : sr->max_order;
+		mf_zone_reports_finish(sr->zones, sr->nr_zones, ho);
+		sr->stats = *mf_sim_stats(s);
+	}
+	r->nr_sims = rp->nr_sims;
 	return 0;
 }
 
@@ -746,31 +1007,16 @@ static int collect(struct replay *rp)
 
 	for (z = 0; z < r->nr_zones; z++) {
 		struct mf_zone_report *zr = &r->zones[z];
-		const struct mf_zone_desc *zd = mf_model_zone(rp->m, z);
-		int o, t;
 
-		zr->start_pfn = zd->start_pfn;
-		zr->spanned = zd->end_pfn - zd->start_pfn;
-		zr->present = zd->present;
-		zr->managed = zd->managed;
-		zr->m.nr_orders = nr_orders;
 		mf_model_zone_nr_free(rp->m, z, zr->m.nr_free);
-		zr->has_mt = true;
-		zr->nr_mt = MF_MAX_MT;
 		mf_model_zone_nr_free_mt(rp->m, z, zr->nr_free_mt);
 		mf_model_zone_pageblocks_mt(rp->m, z, zr->pageblocks_mt);
-		for (t = 0; t < MF_MAX_MT; t++) {
-			zr->free_pages_mt[t] = 0;
-			for (o = 0; o < nr_orders; o++)
-				zr->free_pages_mt[t] += zr->nr_free_mt[o][t] << o;
-		}
-		zr->has_pcp = true;
-		zr->pcp_pages = mf_model_zone_pcp_pages(rp->m, z);
+		zone_fill(zr, mf_model_zone(rp->m, z), nr_orders, mf_model_zone_pcp_pages(rp->m, z));
 	}
 	mf_zone_reports_finish(r->zones, r->nr_zones, hpage_order(&r->params));
 	if (rp->start.st && rp->check.st)
 		vmstat_deltas(r, rp->start.dir, rp->check.dir);
-	return 0;
+	return collect_sims(rp);
 }
 
 /* Back to the first event: a fresh reader, model, observer and result counters. */
@@ -788,6 +1034,7 @@ static int restart(struct replay *rp)
 	}
 	mf_model_free(rp->m);
 	mf_observer_free(rp->obs);
+	free_sims(rp);
 	rp->obs = mf_observer_new(r->params.pageblock_order);
 	{
 		struct mf_zone_desc zd[MF_MAX_ZONES];
@@ -982,6 +1229,7 @@ out:
 		mf_reader_close(rp.rd);
 	mf_model_free(rp.m);
 	mf_observer_free(rp.obs);
+	free_sims(&rp);
 	free(rp.start.st);
 	free(rp.check.st);
 	for (z = 0; z < rp.nr_periodic; z++) {

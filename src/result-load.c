@@ -58,12 +58,30 @@ static json_t *load_saved(const char *path)
 
 json_t *mf_result_load(const char *path)
 {
+	return mf_result_load_sim(path, NULL);
+}
+
+json_t *mf_result_load_sim(const char *path, const char *config)
+{
 	struct mf_replay_opts ro = { .trace = path };
+	struct mf_sim_config c;
 	struct mf_result *r;
+	char err[256];
 	json_t *doc;
 
 	if (!mf_is_trace_file(path))
 		return load_saved(path);
+	if (config) {
+		mf_sim_config_default(&c);
+		if (strcmp(config, "default") && mf_sim_config_parse(&c, config, err, sizeof(err))) {
+			mf_err("%s#%s: %s", path, config, err);
+			return NULL;
+		}
+		/* the simulation is then found under the name the config was given */
+		snprintf(c.name, sizeof(c.name), "%s", config);
+		ro.nr_configs = 1;
+		ro.configs = &c;
+	}
 	/* as 'mmfrag replay FILE' without options would, captures beside it included */
 	if (mf_replay_run(&ro, &r))
 		return NULL;

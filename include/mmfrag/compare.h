@@ -93,13 +93,16 @@ struct mf_compare {
 
 /*
  * Take compare's numbers from a result document.  config selects the model run: NULL is
- * the document's own (observe mode) "zones" and "compaction"; a later simulate mode adds
- * a "simulations" array whose entries have the same shape, and a name will pick one.
- * Returns 0, or -EINVAL with *missing set to the key that is absent or of the wrong type,
- * or -EOPNOTSUPP for a config (none exist yet).
+ * the document's own (observe mode) "zones" and "compaction.observed"; a name picks the
+ * entry of "simulations" with that name (its "zones", "compaction", "fallbacks" and
+ * "allocations"; lost_events stay the document's).  Returns 0, -ENOENT when no
+ * simulation has that name, or -EINVAL with *missing set to the key that is absent or
+ * of the wrong type.
  */
 int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 		       const char **missing);
+/* The simulate-mode entry of doc named name, or NULL. */
+json_t *mf_compare_simulation(json_t *doc, const char *name);
 
 /*
  * Pair two documents' numbers into c->metrics: zone metrics for the zones both have

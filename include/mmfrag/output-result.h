@@ -24,7 +24,8 @@ json_t *mf_result_json(const struct mf_result *r);
 #define MF_SEC_FIDELITY		0x20
 #define MF_SEC_SERIES		0x40
 #define MF_SEC_TYPES		0x80	/* per-migratetype rows inside zones */
-#define MF_SEC_ALL		0xff
+#define MF_SEC_SIMULATIONS	0x100	/* simulate mode beside what was observed */
+#define MF_SEC_ALL		0x1ff
 
 struct mf_table_opts {
 	unsigned int	sections;

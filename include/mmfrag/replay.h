@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "result.h"
+#include "sim.h"
 
 /* What a replay needs to know; shared by replay, report (given a trace) and compare. */
 struct mf_replay_opts {
@@ -22,6 +23,8 @@ struct mf_replay_opts {
 	bool		no_state;		/* don't look for FILE.state/ captures */
 	int		max_order;		/* 0: default */
 	int		pageblock_order;	/* 0: from the capture, else 9 */
+	int		nr_configs;		/* simulate mode: one simulator per config */
+	const struct mf_sim_config *configs;
 };
 
 /*
@@ -41,5 +44,11 @@ bool mf_is_trace_file(const char *path);
  */
 struct json_t;
 struct json_t *mf_result_load(const char *path);
+/*
+ * The same, for compare's "FILE#NAME": a trace is replayed with --simulate under the
+ * config NAME (KEY=VALUE,... or "default"); a saved result is loaded as it is and NAME
+ * names one of its simulations.  config may be NULL (mf_result_load()).
+ */
+struct json_t *mf_result_load_sim(const char *path, const char *config);
 
 #endif

@@ -7,6 +7,7 @@
 #include "model.h"
 #include "observe.h"
 #include "report.h"
+#include "sim.h"
 
 /*
  * Everything one replay produces, filled by cmd-replay.c from the reader, the model, the
@@ -51,6 +52,18 @@ struct mf_check_point {
 		char	name[16];
 		double	free_blocks_error;
 	} zones[MF_MAX_ZONES];
+};
+
+/* One simulate-mode run: its config, its end state and its counters. */
+struct mf_sim_result {
+	struct mf_sim_config	config;
+	const char		*zones_from;		/* "capture" or "memory" */
+	int			max_order, pageblock_order;
+	bool			mobility_disabled;	/* page_group_by_mobility_disabled */
+	int			nr_zones;
+	struct mf_zone_report	zones[MF_MAX_ZONES];
+	uint64_t		wmark[MF_MAX_ZONES][3];
+	struct mf_sim_stats	stats;
 };
 
 struct mf_vmstat_delta {
@@ -98,6 +111,9 @@ struct mf_result {
 
 	int			nr_checks;
 	struct mf_check_point	*checks;
+
+	int			nr_sims;
+	struct mf_sim_result	*sims;
 
 	int			nr_warnings;
 	char			**warnings;

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_SIM_H
+#define MMFRAG_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "model.h"
+#include "observe.h"
+
+/*
+ * Simulate mode: the model's own allocator.  The trace supplies only the workload (what
+ * was asked for, when, on which CPU, and when it was given back); the simulator picks
+ * the page frames with the kernel's policy (sim.c: per-CPU lists, __rmqueue_smallest,
+ * claim and steal, watermarks and boosting) and compacts memory as the kernel would
+ * (sim-compact.c: direct, kcompactd, proactive and manual compaction).  Plain C, no I/O.
+ *
+ * A config names the kernel knobs it changes; every other knob is the traced kernel's
+ * (its capture's watermarks, pageblock order, ...).  Several simulators can run side
+ * by side over one pass of the trace, one per config.
+ */
+
+/* A knob left at MF_SIM_KEEP takes the traced kernel's value (or the kernel default). */
+#define MF_SIM_KEEP	(-1)
+
+struct mf_sim_config {
+	char		name[64];		/* "default", or name=, or the config text */
+	char		text[256];		/* as given on the command line */
+	int		max_order;		/* MAX_PAGE_ORDER */
+	int		pageblock_order;
+	int		extfrag_threshold;	/* vm.extfrag_threshold, default 500 */
+	int		compaction_proactiveness;	/* default 20 */
+	int		watermark_scale_factor;	/* KEEP: the capture's watermarks */
+	int		watermark_boost_factor;	/* default 15000 */
+	int		min_free_kbytes;	/* KEEP: the capture's watermarks */
+	int		mobility_grouping;	/* 1 on, 0 = page_group_by_mobility_disabled */
+	int		compaction;		/* 1: CONFIG_COMPACTION, 0: none at all */
+	int		defrag_mode;		/* vm.defrag_mode (v6.15+) */
+	uint64_t	memory;			/* bytes; 0: the start capture's layout */
+};
+
+/* Defaults: the traced kernel as it ran (KEEP where it has a value of its own). */
+void mf_sim_config_default(struct mf_sim_config *c);
+/*
+ * Parse "KEY=VALUE[,KEY=VALUE]..." onto c (keys in man mmfrag-replay, SIMULATE MODE).
+ * Returns 0, or -1 with one line in err naming the key or value.
+ */
+int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len);
+
+/* One zone of the simulated machine. */
+struct mf_sim_zone_desc {
+	struct mf_zone_desc	d;
+	int			type;		/* enum zone_type: 0 DMA, 1 DMA32, 2 Normal, 3 Movable */
+	uint64_t		wmark[3];	/* min, low, high from zoneinfo; 0 = compute */
+};
+
+/* ---- counters ------------------------------------------------------------------- */
+
+struct mf_sim_compaction {
+	struct mf_cp_outcome	direct;				/* compact_stall/success/fail */
+	struct mf_cp_outcome	direct_by_order[MF_MAX_ORDERS];
+	struct mf_cp_outcome	direct_by_prio[MF_CP_NR_PRIO];
+	uint64_t		direct_attempts;		/* try_to_compact_pages */
+	uint64_t		direct_skipped;			/* attempts that were no stall */
+	uint64_t		runs_direct, runs_kcompactd, runs_proactive, runs_manual;
+	uint64_t		end_status[MF_CP_NR_STATUS];	/* every compact_zone that ran */
+	uint64_t		end_status_direct[MF_CP_NR_STATUS];
+	uint64_t		end_status_kcompactd[MF_CP_NR_STATUS];
+	uint64_t		suitable[MF_CP_NR_STATUS];	/* compaction_suit_allocation_order */
+	uint64_t		kcompactd_wake;			/* compact_daemon_wake */
+	uint64_t		wakeup_kcompactd, kswapd_wake;
+	uint64_t		proactive_rounds;
+	uint64_t		deferred, defer_compaction, defer_reset;
+	uint64_t		migrate_scanned, free_scanned;	/* compact_*_scanned */
+	uint64_t		isolated_migrate, isolated_free;
+	uint64_t		migrated, migrate_failed;	/* pages */
+	uint64_t		captured;
+};
+
+struct mf_sim_stats {
+	uint64_t	requests[MF_MAX_ORDERS];	/* allocation requests replayed */
+	uint64_t	failures[MF_MAX_ORDERS];	/* still failed after compaction */
+	uint64_t	kernel_failed[MF_MAX_ORDERS];	/* the trace's own failures, replayed too */
+	uint64_t	slowpath[MF_MAX_ORDERS];	/* requests past the low watermark */
+	uint64_t	fallback[MF_MAX_MT][MF_MAX_MT][2];	/* [alloc mt][fallback mt][claimed] */
+	uint64_t	fallback_fragmenting;
+	uint64_t	fallback_by_order[MF_MAX_ORDERS];
+	uint64_t	boosts;				/* boost_watermark() raised a boost */
+
+	/* the workload as the simulator took it */
+	uint64_t	frees;			/* frees applied */
+	uint64_t	frees_unmatched;	/* frees of frames the simulator never handed out */
+	uint64_t	frees_of_failed;	/* frees of requests the simulator had failed */
+	uint64_t	frees_after_migration;	/* frees of pages the kernel's compaction had moved */
+	uint64_t	kernel_migrations;	/* the trace's compaction moves, not workload frees */
+	uint64_t	stale_released;		/* frames the trace showed free that we held in use */
+	uint64_t	pcp_pages;		/* on per-CPU lists at the end */
+
+	struct mf_sim_compaction cp;
+};
+
+/* ---- the simulator ----------------------------------------------------------------- */
+
+struct mf_sim;
+
+/*
+ * A machine of nr_zones zones (sorted by node, then zone type) with nr_cpus CPUs.  Every
+ * page frame starts in use by "the past" (not movable, trace pfn = its own pfn) until
+ * seeded otherwise; mf_sim_new_empty() starts with every frame free instead (memory=).
+ * NULL on ENOMEM or a config the layout cannot take (errno EINVAL).
+ */
+struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_zone_desc *zones,
+			  int nr_zones, int nr_cpus);
+void mf_sim_free_all(struct mf_sim *s);
+
+/*
+ * Seeding, before the first request: pageblock types (of a capture's pageblocks of
+ * 2^order pages: where ours are larger, a non-movable type wins), free blocks, movable
+ * in-use pages.
+ */
+void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt);
+int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order);
+void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn);
+/* Starts every frame free (memory= layouts): pageblocks MOVABLE, blocks of max order. */
+void mf_sim_seed_all_free(struct mf_sim *s);
+/* End of seeding: watermarks, per-CPU sizing, page_group_by_mobility_disabled. */
+void mf_sim_start(struct mf_sim *s, uint64_t ts);
+
+/* One request of the workload: mm_page_alloc (pfn MF_PFN_NONE: the kernel failed it). */
+struct mf_sim_req {
+	uint64_t	ts;
+	uint64_t	tpfn;		/* the kernel's pfn, to match the free */
+	uint64_t	gfp;
+	int		order;
+	int		cpu;
+};
+
+void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r);
+/* mm_page_free of the kernel's (tpfn, order). */
+void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu);
+/* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */
+void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
+/* The trace shows (tpfn, order) free (zone_locked, pcpu_drain): release what we held there. */
+void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order);
+/* Writing compact_memory (or sysfs compact) compacted the zone holding the kernel's pfn. */
+void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
+/* Trace time moves on: timers (kcompactd's 500 ms, the vmstat worker's per-CPU decay). */
+void mf_sim_tick(struct mf_sim *s, uint64_t ts);
+
+/* Results. */
+const struct mf_sim_config *mf_sim_config(const struct mf_sim *s);
+int mf_sim_max_order(const struct mf_sim *s);
+int mf_sim_pageblock_order(const struct mf_sim *s);
+int mf_sim_nr_zones(const struct mf_sim *s);
+const struct mf_zone_desc *mf_sim_zone(const struct mf_sim *s, int zone);
+void mf_sim_zone_nr_free(const struct mf_sim *s, int zone, uint64_t *nr_free);
+void mf_sim_zone_nr_free_mt(const struct mf_sim *s, int zone,
+			    uint64_t nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT]);
+void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks[MF_MAX_MT]);
+uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone);
+void mf_sim_zone_wmarks(const struct mf_sim *s, int zone, uint64_t wmark[3]);
+bool mf_sim_mobility_disabled(const struct mf_sim *s);
+const struct mf_sim_stats *mf_sim_stats(const struct mf_sim *s);
+
+/* Self-check of the simulator's invariants (tests): 0, or -1 with a description. */
+int mf_sim_check(const struct mf_sim *s, char *buf, size_t len);
+
+/* ---- the workload: which trace events are requests -------------------------------- */
+
+/*
+ * Turns the trace into the workload the simulators replay.  The kernel's own compaction
+ * shows in the trace as frees of migrated pages and of unused isolated free pages, in
+ * the compacting task; those are not the workload's frees (the page lives on elsewhere),
+ * so events of a task between its mm_compaction_begin and mm_compaction_end are taken as
+ * the kernel's compaction, and a begin in a task that is neither kcompactd nor a direct
+ * compactor (compact_memory, sysfs compact) is replayed as manual compaction.
+ */
+struct mf_workload;
+
+struct mf_workload *mf_workload_new(void);
+void mf_workload_free(struct mf_workload *w);
+void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct mf_sim **sims,
+		       int nr_sims);
+
+#endif

@@ -1,0 +1,1040 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator's compaction: mm/compaction.c of v6.15 run on the simulated zones.
+ *
+ * The migrate scanner walks pageblocks up from the zone start (or its cached position)
+ * and isolates used blocks that are movable, meaning allocated with __GFP_MOVABLE (the
+ * workload's own pages) or LRU pages at the start capture; the free scanner walks
+ * pageblocks down from the zone end and isolates free blocks of MOVABLE pageblocks.
+ * Migration moves a block to a target and frees the source through the per-CPU lists,
+ * as folio_put() does; the compacting CPU's lists are drained when the migrate scanner
+ * leaves the cc->order-aligned block, which is where a direct compactor captures.
+ *
+ * Not modelled: fast_find_migrateblock() and fast_isolate_freepages() (the scanners
+ * always walk linearly), migration failures other than running out of targets (pinned,
+ * dirty, writeback pages), lock contention and need_resched().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/metrics.h"
+#include "sim-local.h"
+
+#define COMPACTION_HPAGE_ORDER	9
+
+struct fblock {
+	uint64_t	pfn;
+	int		order;
+};
+
+/* cc->freepages[]: isolated free blocks by order (list head at index 0) */
+struct flist {
+	struct fblock	*v;
+	int		n, cap;
+};
+
+struct cc {
+	struct mf_sim		*s;
+	struct szone		*zone;
+	int			order;		/* -1: compact_memory, proactive */
+	int			mt;		/* gfp migratetype of the request */
+	enum migrate_mode	mode;
+	bool			direct, whole_zone, ignore_skip_hint, ignore_block_suitable;
+	bool			proactive, finish_pageblock;
+	unsigned int		alloc_flags;
+	int			hzi;
+	int			cpu;
+	uint64_t		migrate_pfn, free_pfn;
+	struct fblock		src[COMPACT_CLUSTER_MAX];
+	int			nr_src;
+	uint64_t		nr_migratepages, nr_freepages;	/* pages */
+	struct flist		fl[MF_MAX_ORDERS];
+	uint64_t		total_migrate_scanned, total_free_scanned;
+};
+
+static void fl_add(struct flist *l, uint64_t pfn, int order, bool tail)
+{
+	if (l->n == l->cap) {
+		int cap = l->cap ? l->cap * 2 : 16;
+		struct fblock *v = realloc(l->v, (size_t)cap * sizeof(*v));
+
+		if (!v)
+			abort();	/* a few dozen entries: cannot fail in practice */
+		l->v = v;
+		l->cap = cap;
+	}
+	if (tail) {
+		l->v[l->n].pfn = pfn;
+		l->v[l->n].order = order;
+	} else {
+		memmove(&l->v[1], &l->v[0], (size_t)l->n * sizeof(l->v[0]));
+		l->v[0].pfn = pfn;
+		l->v[0].order = order;
+	}
+	l->n++;
+}
+
+static inline bool scanners_met(const struct mf_sim *s, const struct cc *cc)
+{
+	return (cc->free_pfn >> s->pbo) <= (cc->migrate_pfn >> s->pbo);
+}
+
+static inline uint64_t zone_end(const struct szone *z)
+{
+	return z->d.end_pfn;
+}
+
+static int nr_orders(const struct mf_sim *s)
+{
+	return s->max_order + 1;
+}
+
+static unsigned int zone_score(const struct mf_sim *s, const struct szone *z)
+{
+	int ho = COMPACTION_HPAGE_ORDER <= s->max_order ? COMPACTION_HPAGE_ORDER : s->max_order;
+
+	return mf_extfrag_for_order(z->nr_free, nr_orders(s), ho);
+}
+
+/* fragmentation_score_node() */
+unsigned int sim_node_score(const struct mf_sim *s, int node)
+{
+	uint64_t present = 0, score = 0;
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node)
+			present += s->z[i].d.present;
+	for (i = 0; i < s->nr_zones; i++) {
+		const struct szone *z = &s->z[i];
+
+		if (z->d.node != node || !z->d.present)
+			continue;
+		score += mf_fragmentation_score_weighted(zone_score(s, z), z->d.present, present);
+	}
+	return (unsigned int)score;
+}
+
+static unsigned int score_wmark(const struct mf_sim *s, bool low)
+{
+	unsigned int wl = 100 - (unsigned int)s->c.compaction_proactiveness;
+
+	if (wl < 5)
+		wl = 5;
+	return low ? wl : (wl + 10 < 100 ? wl + 10 : 100);
+}
+
+/* ---- deferral (defer_compaction(), compaction_deferred(), compaction_defer_reset()) ---- */
+
+static void defer_compaction(struct mf_sim *s, struct szone *z, int order)
+{
+	z->considered = 0;
+	if (++z->defer_shift > COMPACT_MAX_DEFER_SHIFT)
+		z->defer_shift = COMPACT_MAX_DEFER_SHIFT;
+	if (order < z->order_failed)
+		z->order_failed = order;
+	s->stats.cp.defer_compaction++;
+}
+
+static bool compaction_deferred(struct mf_sim *s, struct szone *z, int order)
+{
+	unsigned int limit = 1U << z->defer_shift;
+
+	if (order < z->order_failed)
+		return false;
+	if (++z->considered >= limit) {
+		z->considered = limit;
+		return false;
+	}
+	s->stats.cp.deferred++;
+	return true;
+}
+
+static void compaction_defer_reset(struct mf_sim *s, struct szone *z, int order, bool alloc_success)
+{
+	if (alloc_success) {
+		z->considered = 0;
+		z->defer_shift = 0;
+	}
+	if (order >= z->order_failed)
+		z->order_failed = order + 1;
+	s->stats.cp.defer_reset++;
+}
+
+static bool compaction_restarting(const struct szone *z, int order)
+{
+	if (order < z->order_failed)
+		return false;
+	return z->defer_shift == COMPACT_MAX_DEFER_SHIFT && z->considered >= 1U << COMPACT_MAX_DEFER_SHIFT;
+}
+
+/* __reset_isolation_suitable(): every skip bit of the zone, and the cached positions */
+static void reset_isolation_suitable(struct mf_sim *s, struct szone *z)
+{
+	uint64_t p;
+
+	for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn; p += pageblock_nr_pages(s))
+		pb_set_skip(s, p, false);
+	z->cached_migrate[0] = z->cached_migrate[1] = z->init_migrate = z->d.start_pfn;
+	z->cached_free = z->init_free = pageblock_start(s, z->d.end_pfn - 1);
+	z->blockskip_flush = false;
+}
+
+/* reset_isolation_suitable(pgdat): kswapd going to sleep */
+void sim_reset_isolation_suitable(struct mf_sim *s, int node)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node && s->z[i].blockskip_flush)
+			reset_isolation_suitable(s, &s->z[i]);
+}
+
+/* ---- suitability ------------------------------------------------------------------------ */
+
+static inline uint64_t compact_gap(int order)
+{
+	return 2ULL << order;
+}
+
+/* compaction_suitable() with __compaction_suitable() of v6.15 */
+static bool compaction_suitable(struct mf_sim *s, struct szone *z, int order, uint64_t wmark,
+				int hzi)
+{
+	uint64_t mark = wmark + compact_gap(order);
+	enum cp_result r;
+	bool ok;
+
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		mark += z->wmark[WMARK_LOW] - z->wmark[WMARK_MIN];
+	ok = sim_zone_watermark_ok(s, z, 0, mark, hzi, ALLOC_CMA, (int64_t)z->free_pages);
+	r = ok ? CP_CONTINUE : CP_SKIPPED;
+	if (ok && order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fi = mf_fragmentation_index(z->nr_free, nr_orders(s), order);
+
+		if (fi >= 0 && fi <= s->c.extfrag_threshold) {
+			ok = false;
+			r = CP_NOT_SUITABLE_ZONE;
+		}
+	}
+	s->stats.cp.suitable[r]++;
+	return ok;
+}
+
+/* compaction_suit_allocation_order() */
+static enum cp_result suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
+					    int hzi, unsigned int alloc_flags, bool async,
+					    bool kcompactd)
+{
+	int64_t free = kcompactd && s->c.defrag_mode ? (int64_t)sim_free_pages_blocks(s, z) :
+			(int64_t)z->free_pages;
+	uint64_t wm = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
+
+	if (sim_zone_watermark_ok(s, z, order, wm, hzi, alloc_flags, free))
+		return CP_SUCCESS;
+	if (order > PAGE_ALLOC_COSTLY_ORDER && async && !(alloc_flags & ALLOC_CMA) &&
+	    !sim_zone_watermark_ok(s, z, 0, wm + compact_gap(order), hzi, 0, (int64_t)z->free_pages))
+		return CP_SKIPPED;
+	if (!compaction_suitable(s, z, order, wm, hzi))
+		return CP_SKIPPED;
+	return CP_CONTINUE;
+}
+
+/* ---- __compact_finished() ----------------------------------------------------------------- */
+
+static bool kswapd_running(const struct mf_sim *s, int node)
+{
+	return s->node[node].kswapd_order >= 0;
+}
+
+static enum cp_result compact_finished(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	int o;
+
+	if (scanners_met(s, cc)) {
+		z->cached_migrate[0] = z->cached_migrate[1] = z->init_migrate;
+		z->cached_free = z->init_free;
+		if (cc->direct)
+			z->blockskip_flush = true;
+		return cc->whole_zone ? CP_COMPLETE : CP_PARTIAL_SKIPPED;
+	}
+	if (cc->proactive) {
+		if (kswapd_running(s, z->d.node))
+			return CP_PARTIAL_SKIPPED;
+		return zone_score(s, z) > score_wmark(s, true) ? CP_CONTINUE : CP_SUCCESS;
+	}
+	if (cc->order < 0)
+		return CP_CONTINUE;
+	if (cc->migrate_pfn & (pageblock_nr_pages(s) - 1))
+		return CP_CONTINUE;
+	if (s->c.defrag_mode && !cc->direct)
+		return sim_zone_watermark_ok(s, z, cc->order, wmark_pages(z, WMARK_HIGH), cc->hzi,
+					     cc->alloc_flags, (int64_t)sim_free_pages_blocks(s, z)) ?
+		       CP_SUCCESS : CP_CONTINUE;
+	for (o = cc->order; o <= s->max_order; o++) {
+		if (z->nr_free_mt[o][cc->mt])
+			return CP_SUCCESS;
+		if (cc->mt == MF_MT_MOVABLE && z->nr_free_mt[o][MF_MT_CMA])
+			return CP_SUCCESS;
+		if (sim_find_suitable_fallback(s, z, o, cc->mt, true) >= 0)
+			return CP_SUCCESS;
+	}
+	return CP_CONTINUE;	/* COMPACT_NO_SUITABLE_PAGE, mapped by compact_finished() */
+}
+
+/* ---- the free scanner --------------------------------------------------------------------- */
+
+static void update_cached_migrate(struct cc *cc, uint64_t pfn)
+{
+	struct szone *z = cc->zone;
+
+	pfn = pageblock_end(cc->s, pfn - 1);
+	if (pfn > z->cached_migrate[0])
+		z->cached_migrate[0] = pfn;
+	if (cc->mode != MIGRATE_ASYNC && pfn > z->cached_migrate[1])
+		z->cached_migrate[1] = pfn;
+}
+
+/* __isolate_free_page(): false when the zone would drop below min + the block */
+static bool isolate_free_page(struct cc *cc, uint64_t pfn, int order)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	int mt = pb_mt(s, pfn);
+
+	if (mt != MF_MT_ISOLATE &&
+	    !sim_zone_watermark_ok(s, z, 0, z->wmark[WMARK_MIN] + (1ULL << order), 0, ALLOC_CMA,
+				   (int64_t)z->free_pages))
+		return false;
+	sim_del_free(s, z, pfn, order, mt);
+	s->st[pfn] = (uint8_t)(ST_USED | ST_ISOLATED | order);
+	if (order >= s->pbo - 1) {
+		uint64_t p;
+
+		for (p = pfn; p < pfn + (1ULL << order); p += pageblock_nr_pages(s)) {
+			int bmt = pb_mt(s, p);
+
+			if (bmt < MF_MT_PCPTYPES && bmt != MF_MT_MOVABLE) {
+				sim_move_freepages_block(s, z, p, bmt, MF_MT_MOVABLE);
+				sim_set_pageblock_mt(s, p, MF_MT_MOVABLE);
+			}
+		}
+	}
+	return true;
+}
+
+/* isolate_freepages_block(): returns pages isolated, *start is where the scan stopped */
+static uint64_t isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end,
+					unsigned int stride)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t p = *start, scanned = 0, total = 0;
+
+	for (; p < end; p += stride) {
+		uint8_t v = s->st[p];
+		int o = st_order(v);
+
+		scanned++;
+		if (st_kind(v) == ST_USED || st_kind(v) == ST_PCP) {
+			if (o && p + (1ULL << o) <= end) {
+				p += (1ULL << o) - 1;
+				scanned += (1ULL << o) - 1;
+			}
+			continue;
+		}
+		if (st_kind(v) != ST_BUDDY || (v & ST_ISOLATED))
+			continue;
+		if (!isolate_free_page(cc, p, o))
+			break;
+		scanned += (1ULL << o) - 1;
+		total += 1ULL << o;
+		cc->nr_freepages += 1ULL << o;
+		fl_add(&cc->fl[o], p, o, true);
+		if (cc->nr_migratepages <= cc->nr_freepages) {
+			p += 1ULL << o;
+			break;
+		}
+		p += (1ULL << o) - 1;
+	}
+	if (p > end)
+		p = end;
+	*start = p;
+	cc->total_free_scanned += scanned;
+	s->stats.cp.isolated_free += total;
+	return total;
+}
+
+/* suitable_migration_target() */
+static bool suitable_target(struct cc *cc, uint64_t pfn)
+{
+	struct mf_sim *s = cc->s;
+	uint8_t v = s->st[pfn];
+
+	if (st_kind(v) == ST_BUDDY && !(v & ST_ISOLATED) &&
+	    st_order(v) >= (cc->order > 0 ? cc->order : s->pbo))
+		return false;
+	if (cc->ignore_block_suitable)
+		return true;
+	return pb_mt(s, pfn) == MF_MT_MOVABLE || pb_mt(s, pfn) == MF_MT_CMA;
+}
+
+/* isolate_freepages(), without fast_isolate_freepages() */
+static void isolate_freepages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	uint64_t isolate_start = cc->free_pfn, bstart = pageblock_start(s, isolate_start), bend;
+	uint64_t low = pageblock_end(s, cc->migrate_pfn);
+	unsigned int stride = cc->mode == MIGRATE_ASYNC ? COMPACT_CLUSTER_MAX : 1;
+
+	bend = bstart + pageblock_nr_pages(s) < zone_end(z) ? bstart + pageblock_nr_pages(s) : zone_end(z);
+	for (; bstart >= low; bend = bstart, bstart -= pageblock_nr_pages(s), isolate_start = bstart) {
+		uint64_t first = bstart < z->d.start_pfn ? z->d.start_pfn : bstart, n;
+
+		if (isolate_start < first)
+			isolate_start = first;
+		if (!suitable_target(cc, first))
+			continue;
+		if (!cc->ignore_skip_hint && pb_skip(s, first))
+			continue;
+		n = isolate_freepages_block(cc, &isolate_start, bend, stride);
+		if (isolate_start == bend) {
+			pb_set_skip(s, first, true);
+			if (bstart - pageblock_nr_pages(s) < z->cached_free)
+				z->cached_free = bstart - pageblock_nr_pages(s);
+		}
+		if (cc->nr_freepages >= cc->nr_migratepages) {
+			if (isolate_start >= bend)
+				isolate_start = bstart - pageblock_nr_pages(s);
+			break;
+		} else if (isolate_start < bend) {
+			break;
+		}
+		if (n) {
+			stride = 1;
+			continue;
+		}
+		stride = stride << 1 < COMPACT_CLUSTER_MAX ? stride << 1 : COMPACT_CLUSTER_MAX;
+		if (bstart < pageblock_nr_pages(s))
+			break;
+	}
+	cc->free_pfn = isolate_start;
+}
+
+/* compaction_alloc(): the smallest isolated block that fits, split, lowest part handed out */
+static bool compaction_alloc(struct cc *cc, int order, uint64_t *pfn)
+{
+	bool isolated = false;
+	int o;
+
+again:
+	for (o = order; o <= cc->s->max_order; o++)
+		if (cc->fl[o].n)
+			break;
+	if (o > cc->s->max_order) {
+		if (isolated)
+			return false;
+		isolate_freepages(cc);
+		isolated = true;
+		goto again;
+	}
+	*pfn = cc->fl[o].v[0].pfn;
+	memmove(&cc->fl[o].v[0], &cc->fl[o].v[1], (size_t)(cc->fl[o].n - 1) * sizeof(cc->fl[o].v[0]));
+	cc->fl[o].n--;
+	while (o > order) {
+		o--;
+		cc->s->st[*pfn + (1ULL << o)] = (uint8_t)(ST_USED | ST_ISOLATED | o);
+		fl_add(&cc->fl[o], *pfn + (1ULL << o), o, false);
+	}
+	cc->nr_freepages -= 1ULL << order;
+	cc->nr_migratepages -= 1ULL << order;
+	return true;
+}
+
+/* release_free_list(): unused targets go back through __free_pages() */
+static void release_freepages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t high = 0;
+	int o, i;
+
+	for (o = 0; o <= s->max_order; o++) {
+		for (i = 0; i < cc->fl[o].n; i++) {
+			uint64_t p = cc->fl[o].v[i].pfn;
+
+			if (p > high)
+				high = p;
+			sim_free_pages(s, cc->zone, p, o, cc->cpu);
+		}
+		cc->fl[o].n = 0;
+		free(cc->fl[o].v);
+		cc->fl[o].v = NULL;
+		cc->fl[o].cap = 0;
+	}
+	if (cc->nr_freepages) {
+		high = pageblock_start(s, high);
+		if (high > cc->zone->cached_free)
+			cc->zone->cached_free = high;
+	}
+	cc->nr_freepages = 0;
+}
+
+/* ---- the migrate scanner ------------------------------------------------------------------ */
+
+static uint64_t block_end_order(uint64_t pfn, int order)
+{
+	return (pfn & ~((1ULL << order) - 1)) + (1ULL << order);
+}
+
+static void putback(struct cc *cc)
+{
+	int i;
+
+	for (i = 0; i < cc->nr_src; i++)
+		cc->s->st[cc->src[i].pfn] &= (uint8_t)~ST_ISOLATED;
+	cc->nr_src = 0;
+	cc->nr_migratepages = 0;
+}
+
+/* The block covering pfn when pfn is a tail: its head's end, else pfn + 1. */
+static uint64_t skip_tail(const struct mf_sim *s, uint64_t pfn)
+{
+	int k;
+
+	for (k = 1; k <= s->max_order; k++) {
+		uint64_t h = pfn & ~((1ULL << k) - 1);
+		uint8_t v = s->st[h];
+
+		if (st_kind(v))
+			return st_order(v) >= k ? h + (1ULL << st_order(v)) : pfn + 1;
+	}
+	return pfn + 1;
+}
+
+/* isolate_migratepages_block() */
+static void isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end)
+{
+	struct mf_sim *s = cc->s;
+	bool skip_on_failure = cc->direct && cc->mode == MIGRATE_ASYNC && cc->order > 0;
+	uint64_t next_skip = skip_on_failure ? block_end_order(low, cc->order) : 0;
+	uint64_t scanned = 0, isolated = 0;
+	bool valid = false;
+
+	for (; low < end; low++) {
+		uint8_t v;
+		int o;
+
+		if (skip_on_failure && low >= next_skip) {
+			if (isolated)
+				break;
+			next_skip = block_end_order(low, cc->order);
+		}
+		scanned++;
+		if (!valid && (!(low & (pageblock_nr_pages(s) - 1)) || low == cc->zone->d.start_pfn)) {
+			if (!cc->ignore_skip_hint && pb_skip(s, low)) {
+				low = end;
+				goto abort;
+			}
+			valid = true;
+		}
+		v = s->st[low];
+		o = st_order(v);
+		if (st_kind(v) == ST_BUDDY) {
+			low += (1ULL << o) - 1;
+			scanned += (1ULL << o) - 1;
+			continue;
+		}
+		if (!st_kind(v)) {
+			uint64_t e = skip_tail(s, low);
+
+			scanned += e - low - 1;
+			low = e - 1;
+			goto fail;
+		}
+		if (st_kind(v) == ST_USED && (v & ST_MOVABLE) && !(v & ST_ISOLATED) &&
+		    !((cc->order >= 0 && o >= cc->order && o > 0) || o >= s->pbo)) {
+			cc->src[cc->nr_src].pfn = low;
+			cc->src[cc->nr_src].order = o;
+			cc->nr_src++;
+			s->st[low] |= ST_ISOLATED;
+			cc->nr_migratepages += 1ULL << o;
+			isolated += 1ULL << o;
+			scanned += (1ULL << o) - 1;
+			low += (1ULL << o) - 1;
+			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
+				low++;
+				break;
+			}
+			if (cc->nr_src == COMPACT_CLUSTER_MAX) {	/* our array, not the kernel's limit */
+				low++;
+				break;
+			}
+			continue;
+		}
+		/* unmovable, on a per-CPU list, or a compound page too big to move */
+		if (o && low + (1ULL << o) <= end) {
+			scanned += (1ULL << o) - 1;
+			low += (1ULL << o) - 1;
+		}
+fail:
+		if (!skip_on_failure)
+			continue;
+		if (isolated) {
+			putback(cc);
+			isolated = 0;
+		}
+		if (low < next_skip) {
+			low = next_skip - 1;
+			next_skip += 1ULL << cc->order;
+		}
+	}
+	if (low > end)
+		low = end;
+abort:
+	if (low == end && (!isolated || cc->finish_pageblock)) {
+		if (valid)
+			pb_set_skip(s, pageblock_start(s, end - 1), true);
+		update_cached_migrate(cc, low);
+	}
+	cc->total_migrate_scanned += scanned;
+	s->stats.cp.isolated_migrate += isolated;
+	cc->migrate_pfn = low;
+}
+
+/* suitable_migration_source() */
+static bool suitable_source(struct cc *cc, uint64_t pfn)
+{
+	struct mf_sim *s = cc->s;
+	uint8_t v = s->st[pfn];
+	int mt;
+
+	/* pageblock_skip_persistent(): a compound page of a pageblock or more */
+	if (st_kind(v) == ST_USED && st_order(v) >= s->pbo)
+		return false;
+	if (!st_kind(v)) {
+		uint64_t e = skip_tail(s, pfn);
+
+		if (e - pfn >= pageblock_nr_pages(s))
+			return false;
+	}
+	if (cc->mode != MIGRATE_ASYNC || !cc->direct)
+		return true;
+	mt = pb_mt(s, pfn);
+	if (cc->mt == MF_MT_MOVABLE)
+		return mt == MF_MT_MOVABLE || mt == MF_MT_CMA;
+	return mt == cc->mt;
+}
+
+/* isolate_migratepages(), linear (no fast_find_migrateblock()): true if pages were isolated */
+static bool isolate_migratepages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t low = cc->migrate_pfn, bstart = pageblock_start(s, low), bend;
+
+	if (bstart < cc->zone->d.start_pfn)
+		bstart = cc->zone->d.start_pfn;
+	bend = pageblock_end(s, low);
+	for (; bend <= cc->free_pfn;
+	     cc->migrate_pfn = low = bend, bstart = bend, bend += pageblock_nr_pages(s)) {
+		if ((!(low & (pageblock_nr_pages(s) - 1)) || low == cc->zone->d.start_pfn) &&
+		    !cc->ignore_skip_hint && pb_skip(s, bstart))
+			continue;
+		if (!suitable_source(cc, bstart)) {
+			update_cached_migrate(cc, bend);
+			continue;
+		}
+		isolate_migratepages_block(cc, low, bend);
+		break;
+	}
+	return cc->nr_migratepages > 0;
+}
+
+/* migrate_pages() with compaction_alloc(): false when targets ran out (-ENOMEM) */
+static bool migrate_pages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	int i;
+
+	for (i = cc->nr_src - 1; i >= 0; i--) {
+		uint64_t from = cc->src[i].pfn, to;
+		int o = cc->src[i].order;
+
+		if (!compaction_alloc(cc, o, &to)) {
+			uint64_t failed = 0;
+			int j;
+
+			for (j = 0; j <= i; j++) {
+				s->st[cc->src[j].pfn] &= (uint8_t)~ST_ISOLATED;
+				failed += 1ULL << cc->src[j].order;
+			}
+			s->stats.cp.migrate_failed += failed;
+			cc->nr_src = 0;
+			cc->nr_migratepages = 0;
+			return false;
+		}
+		sim_set_used(s, to, o, true, NIL);
+		sim_owner_moved(s, from, to, o);
+		s->st[from] = (uint8_t)(ST_USED | o);
+		sim_free_pages(s, cc->zone, from, o, cc->cpu);
+		s->stats.cp.migrated += 1ULL << o;
+	}
+	cc->nr_src = 0;
+	cc->nr_migratepages = 0;
+	return true;
+}
+
+/* ---- compact_zone() -------------------------------------------------------------------------- */
+
+static void count_end(struct mf_sim *s, const struct cc *cc, enum cp_result r)
+{
+	struct mf_sim_compaction *c = &s->stats.cp;
+
+	c->end_status[r]++;
+	if (cc->direct) {
+		c->runs_direct++;
+		c->end_status_direct[r]++;
+	} else if (cc->proactive) {
+		c->runs_proactive++;
+	} else if (cc->order < 0) {
+		c->runs_manual++;
+	} else {
+		c->runs_kcompactd++;
+		c->end_status_kcompactd[r]++;
+	}
+	c->migrate_scanned += cc->total_migrate_scanned;
+	c->free_scanned += cc->total_free_scanned;
+}
+
+static enum cp_result compact_zone(struct cc *cc, struct capture_control *capc)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	uint64_t start = z->d.start_pfn, end = z->d.end_pfn, last_migrated = 0;
+	bool sync = cc->mode != MIGRATE_ASYNC, update_cached;
+	enum cp_result ret;
+
+	if (cc->order >= 0) {
+		ret = suit_allocation_order(s, z, cc->order, cc->hzi, cc->alloc_flags,
+					    cc->mode == MIGRATE_ASYNC, !cc->direct);
+		if (ret != CP_CONTINUE)
+			return ret;
+	}
+	if (cc->order >= 0 && compaction_restarting(z, cc->order))
+		reset_isolation_suitable(s, z);
+	if (cc->whole_zone) {
+		cc->migrate_pfn = start;
+		cc->free_pfn = pageblock_start(s, end - 1);
+	} else {
+		cc->migrate_pfn = z->cached_migrate[sync];
+		cc->free_pfn = z->cached_free;
+		if (cc->free_pfn < start || cc->free_pfn >= end) {
+			cc->free_pfn = pageblock_start(s, end - 1);
+			z->cached_free = cc->free_pfn;
+		}
+		if (cc->migrate_pfn < start || cc->migrate_pfn >= end) {
+			cc->migrate_pfn = start;
+			z->cached_migrate[0] = z->cached_migrate[1] = start;
+		}
+		if (cc->migrate_pfn <= z->init_migrate)
+			cc->whole_zone = true;
+	}
+	update_cached = !sync && z->cached_migrate[0] == z->cached_migrate[1];
+	s->capc = capc;
+
+	for (;;) {
+		uint64_t iter_start = cc->migrate_pfn;
+
+		ret = compact_finished(cc);
+		if (ret != CP_CONTINUE)
+			break;
+		cc->finish_pageblock = last_migrated &&
+			pageblock_start(s, last_migrated) == pageblock_start(s, iter_start);
+		if (!isolate_migratepages(cc)) {
+			if (update_cached)
+				z->cached_migrate[1] = z->cached_migrate[0];
+			goto check_drain;
+		}
+		update_cached = false;
+		last_migrated = pageblock_start(s, cc->migrate_pfn - 1);
+		if (last_migrated < start)
+			last_migrated = start;
+		if (!migrate_pages(cc) && !scanners_met(s, cc)) {
+			ret = CP_CONTENDED;
+			break;
+		}
+		if (capc && capc->page != MF_PFN_NONE) {
+			ret = CP_SUCCESS;
+			break;
+		}
+check_drain:
+		/* lru_add_drain_cpu_zone(): freed sources merge before the next check */
+		if (cc->order > 0 && last_migrated &&
+		    last_migrated < (cc->migrate_pfn & ~((1ULL << cc->order) - 1))) {
+			sim_drain_zone_cpu(s, z, cc->cpu);
+			last_migrated = 0;
+			if (capc && capc->page != MF_PFN_NONE) {
+				ret = CP_SUCCESS;
+				break;
+			}
+		}
+	}
+	putback(cc);
+	release_freepages(cc);
+	s->capc = NULL;
+	if (capc && capc->page != MF_PFN_NONE)
+		ret = CP_SUCCESS;
+	count_end(s, cc, ret);
+	return ret;
+}
+
+static void cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
+		    enum migrate_mode mode)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->s = s;
+	cc->zone = z;
+	cc->order = order;
+	cc->mt = mt;
+	cc->mode = mode;
+	cc->cpu = s->cur_cpu;
+	cc->hzi = NR_ZONE_TYPES - 1;
+}
+
+/* ---- direct compaction ---------------------------------------------------------------------- */
+
+/* try_to_compact_pages() and __alloc_pages_direct_compact() */
+uint64_t sim_direct_compact(struct mf_sim *s, const struct alloc_ctx *ac, enum cp_prio prio,
+			    enum cp_result *result)
+{
+	struct mf_sim_compaction *c = &s->stats.cp;
+	enum cp_result rc = CP_SKIPPED;
+	uint64_t page = MF_PFN_NONE;
+	bool stall, ok;
+	int pass, i;
+
+	*result = CP_SKIPPED;
+	if (!ac->order || !(ac->gfp & GFP_IO))
+		return MF_PFN_NONE;
+	c->direct_attempts++;
+	for (pass = 0; pass < 2 && page == MF_PFN_NONE; pass++) {
+		for (i = s->nr_zones - 1; i >= 0; i--) {
+			struct szone *z = &s->z[i];
+			struct capture_control capc = { .order = ac->order, .mt = ac->mt,
+							 .page = MF_PFN_NONE, .zone = z };
+			enum cp_result st;
+			struct cc cc;
+
+			if ((pass == 0) != (z->d.node == ac->node) || z->type > ac->hzi ||
+			    !z->d.managed)
+				continue;
+			if (prio > PRIO_SYNC_FULL && compaction_deferred(s, z, ac->order)) {
+				if (rc < CP_DEFERRED)
+					rc = CP_DEFERRED;
+				continue;
+			}
+			/* compact_zone_order() */
+			cc_init(&cc, s, z, ac->order, ac->mt,
+				prio == PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT);
+			cc.direct = true;
+			cc.alloc_flags = ac->alloc_flags;
+			cc.hzi = ac->hzi;
+			cc.cpu = ac->cpu;
+			cc.whole_zone = cc.ignore_skip_hint = cc.ignore_block_suitable =
+				prio == PRIO_SYNC_FULL;
+			st = compact_zone(&cc, &capc);
+			if (capc.page != MF_PFN_NONE) {
+				page = capc.page;
+				s->stats.cp.captured++;
+				st = CP_SUCCESS;
+			}
+			if (st > rc)
+				rc = st;
+			if (st == CP_SUCCESS) {
+				compaction_defer_reset(s, z, ac->order, false);
+				break;
+			}
+			if (prio != PRIO_ASYNC && (st == CP_COMPLETE || st == CP_PARTIAL_SKIPPED))
+				defer_compaction(s, z, ac->order);
+		}
+		if (rc == CP_SUCCESS)
+			break;
+	}
+	*result = rc;
+	stall = rc != CP_SKIPPED;
+	if (!stall) {
+		c->direct_skipped++;
+		return MF_PFN_NONE;
+	}
+	if (page == MF_PFN_NONE)
+		page = sim_get_page_from_freelist(s, ac, ac->alloc_flags);
+	ok = page != MF_PFN_NONE;
+	if (ok) {
+		struct szone *z = sim_zone_of(s, page);
+
+		if (z) {
+			z->blockskip_flush = false;
+			compaction_defer_reset(s, z, ac->order, true);
+		}
+	}
+	c->direct.stall++;
+	c->direct_by_order[ac->order].stall++;
+	c->direct_by_prio[prio].stall++;
+	if (ok) {
+		c->direct.success++;
+		c->direct_by_order[ac->order].success++;
+		c->direct_by_prio[prio].success++;
+	} else {
+		c->direct.fail++;
+		c->direct_by_order[ac->order].fail++;
+		c->direct_by_prio[prio].fail++;
+	}
+	return page;
+}
+
+/* ---- kcompactd ---------------------------------------------------------------------------- */
+
+static unsigned int kcd_alloc_flags(const struct mf_sim *s)
+{
+	return s->c.defrag_mode ? ALLOC_WMARK_HIGH : ALLOC_WMARK_MIN;
+}
+
+/* kcompactd_node_suitable() */
+static bool kcompactd_node_suitable(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		if (z->d.node != node || z->type > n->kcd_hzi || !z->d.managed)
+			continue;
+		if (suit_allocation_order(s, z, n->kcd_max_order, n->kcd_hzi, kcd_alloc_flags(s),
+					  false, true) == CP_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+/* wakeup_kcompactd() */
+void sim_wakeup_kcompactd(struct mf_sim *s, int node, int order, int hzi)
+{
+	struct snode *n = &s->node[node];
+
+	if (!order || !s->c.compaction)
+		return;
+	if (n->kcd_max_order < order)
+		n->kcd_max_order = order;
+	if (n->kcd_hzi > hzi)
+		n->kcd_hzi = hzi;
+	if (!kcompactd_node_suitable(s, node))
+		return;
+	s->stats.cp.wakeup_kcompactd++;
+	s->kcd_pending = true;
+}
+
+/* kcompactd_do_work() */
+static void kcompactd_do_work(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	int order = n->kcd_max_order, hzi = n->kcd_hzi, i;
+
+	s->stats.cp.kcompactd_wake++;
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+		enum cp_result st;
+		struct cc cc;
+
+		if (z->d.node != node || z->type > hzi || !z->d.managed)
+			continue;
+		if (compaction_deferred(s, z, order))
+			continue;
+		if (suit_allocation_order(s, z, order, z->type, kcd_alloc_flags(s), false, true) !=
+		    CP_CONTINUE)
+			continue;
+		cc_init(&cc, s, z, order, MF_MT_UNMOVABLE, MIGRATE_SYNC_LIGHT);	/* GFP_KERNEL */
+		cc.alloc_flags = kcd_alloc_flags(s);
+		cc.hzi = hzi;
+		st = compact_zone(&cc, NULL);
+		if (st == CP_SUCCESS) {
+			compaction_defer_reset(s, z, order, false);
+		} else if (st == CP_PARTIAL_SKIPPED || st == CP_COMPLETE) {
+			int c;
+
+			for (c = 0; c < s->nr_cpus; c++)	/* drain_all_pages(zone) */
+				sim_drain_zone_cpu(s, z, c);
+			defer_compaction(s, z, order);
+		}
+	}
+	if (n->kcd_max_order <= order)
+		n->kcd_max_order = 0;
+	if (n->kcd_hzi >= hzi)
+		n->kcd_hzi = NR_ZONE_TYPES - 1;
+	n->kcd_next = s->now + 500000000ULL;
+}
+
+void sim_kcompactd_work(struct mf_sim *s)
+{
+	int nd;
+
+	for (nd = 0; nd < MAX_NODES; nd++)
+		if (s->node[nd].kcd_max_order > 0)
+			kcompactd_do_work(s, nd);
+}
+
+/* compact_node(): every zone of the node, order -1 */
+static void compact_node(struct mf_sim *s, int node, bool proactive)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+		struct cc cc;
+
+		if (z->d.node != node || !z->d.present)
+			continue;
+		cc_init(&cc, s, z, -1, MF_MT_UNMOVABLE, proactive ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC);
+		cc.whole_zone = cc.ignore_skip_hint = true;
+		cc.proactive = proactive;
+		compact_zone(&cc, NULL);
+	}
+}
+
+/*
+ * kcompactd's 500 ms timeout: pending work (kcompactd_max_order raised while it was not
+ * suitable), else proactive compaction when the node score is above the high mark; a
+ * round that did not lower the score waits 500 ms << COMPACT_MAX_DEFER_SHIFT.
+ */
+void sim_kcompactd_timer(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	unsigned int prev, score;
+	uint64_t timeout = 500000000ULL;
+
+	if (n->kcd_max_order > 0) {
+		kcompactd_do_work(s, node);
+		return;
+	}
+	if (s->c.compaction_proactiveness && !kswapd_running(s, node) &&
+	    sim_node_score(s, node) > score_wmark(s, false)) {
+		prev = sim_node_score(s, node);
+		s->stats.cp.proactive_rounds++;
+		compact_node(s, node, true);
+		score = sim_node_score(s, node);
+		if (score >= prev)
+			timeout <<= COMPACT_MAX_DEFER_SHIFT;
+	}
+	n->kcd_next = s->now + timeout;
+}
+
+/* compact_memory / sysfs compact: one zone, as the trace showed it */
+void sim_compact_manual(struct mf_sim *s, struct szone *z)
+{
+	struct cc cc;
+
+	cc_init(&cc, s, z, -1, MF_MT_UNMOVABLE, MIGRATE_SYNC);
+	cc.whole_zone = cc.ignore_skip_hint = true;
+	compact_zone(&cc, NULL);
+}

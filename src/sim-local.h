@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The simulator's private state, shared by sim.c (the allocator), sim-compact.c
+ * (compaction) and sim-workload.c (the trace as a workload).  Not a public interface.
+ *
+ * Layout, sized by page frames and never by events:
+ *
+ *   st[pfn]	bits 0-3 order of the block this pfn heads, bits 4-5 kind (none: a tail or
+ *		nothing; buddy: a free block on a free list; pcp: on a per-CPU list; used:
+ *		handed out), bit 6 movable (a used block compaction may migrate), bit 7
+ *		isolated by the running compaction (a migration source, or a free target).
+ *   lnk[pfn]	free or per-CPU head: next on its list; used head: its owner, the kernel's
+ *		pfn (t2s below) or a pending entry (OWNER_PENDING | index).
+ *   prv[pfn]	free or per-CPU head: previous on its list.
+ *   pb[pb]	pageblock: bits 0-2 migratetype, bit 3 PB_compact_skip.
+ *   t2s[tpfn]	the kernel's pfn -> the frame the simulator gave that page (NIL: none).
+ */
+#ifndef MMFRAG_SIM_LOCAL_H
+#define MMFRAG_SIM_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "mmfrag/sim.h"
+
+#define NIL		UINT32_MAX
+#define OWNER_PENDING	0x80000000u
+
+#define ST_ORDER	0x0f
+#define ST_KIND		0x30
+#define ST_BUDDY	0x10
+#define ST_PCP		0x20
+#define ST_USED		0x30
+#define ST_MOVABLE	0x40
+#define ST_ISOLATED	0x80
+
+#define PB_MT		0x07
+#define PB_SKIP		0x08
+
+#define PAGE_ALLOC_COSTLY_ORDER	3
+#define COMPACT_CLUSTER_MAX	32
+#define COMPACT_MAX_DEFER_SHIFT	6
+#define NR_PCP_LISTS		14	/* 3 orders x 3 types + ... (order_to_pindex) */
+#define PCP_BATCH_SCALE_MAX	5
+#define MAX_NODES		8
+#define NR_ZONE_TYPES		5	/* DMA DMA32 Normal Movable Device (x86-64) */
+
+/* gfp bits of the 6.18 trace format (include/linux/gfp_types.h) */
+#define GFP_DMA			(1ULL << 0)
+#define GFP_HIGHMEM		(1ULL << 1)
+#define GFP_DMA32		(1ULL << 2)
+#define GFP_MOVABLE		(1ULL << 3)
+#define GFP_RECLAIMABLE		(1ULL << 4)
+#define GFP_HIGH		(1ULL << 5)
+#define GFP_IO			(1ULL << 6)
+#define GFP_DIRECT_RECLAIM	(1ULL << 10)
+#define GFP_KSWAPD_RECLAIM	(1ULL << 11)
+#define GFP_RETRY_MAYFAIL	(1ULL << 14)
+#define GFP_NOFAIL		(1ULL << 15)
+#define GFP_NORETRY		(1ULL << 16)
+#define GFP_MEMALLOC		(1ULL << 17)
+#define GFP_NOMEMALLOC		(1ULL << 19)
+
+/* ALLOC_* (mm/internal.h, v6.15) */
+#define ALLOC_WMARK_MIN		0x00
+#define ALLOC_WMARK_LOW		0x01
+#define ALLOC_WMARK_HIGH	0x02
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_WMARK_MASK	0x03
+#define ALLOC_OOM		0x08
+#define ALLOC_NON_BLOCK		0x10
+#define ALLOC_MIN_RESERVE	0x20
+#define ALLOC_CPUSET		0x40
+#define ALLOC_CMA		0x80
+#define ALLOC_NOFRAGMENT	0x100
+#define ALLOC_HIGHATOMIC	0x200
+#define ALLOC_KSWAPD		0x800
+#define ALLOC_RESERVES	(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC | ALLOC_OOM)
+
+enum { WMARK_MIN, WMARK_LOW, WMARK_HIGH };
+
+/* enum compact_result, in the kernel's (ordered) values */
+enum cp_result {
+	CP_NOT_SUITABLE_ZONE, CP_SKIPPED, CP_DEFERRED, CP_NO_SUITABLE_PAGE, CP_CONTINUE,
+	CP_COMPLETE, CP_PARTIAL_SKIPPED, CP_CONTENDED, CP_SUCCESS,
+};
+
+enum cp_prio { PRIO_SYNC_FULL, PRIO_SYNC_LIGHT, PRIO_ASYNC };
+enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
+
+struct slist {
+	uint32_t	head, tail;
+};
+
+struct pcp {
+	int		count;		/* pages */
+	int		high, high_min, high_max, batch;
+	int		free_count;
+	int		alloc_factor;
+	bool		prev_free_high;	/* PCPF_PREV_FREE_HIGH_ORDER */
+	struct slist	lists[NR_PCP_LISTS];
+};
+
+struct szone {
+	struct mf_zone_desc	d;
+	int			type;
+	int			idx;		/* in s->z[] */
+	uint64_t		wmark[3];	/* _watermark[] */
+	uint64_t		boost;		/* watermark_boost */
+	uint64_t		lowmem_reserve[NR_ZONE_TYPES];
+	bool			boosted;	/* ZONE_BOOSTED_WATERMARK */
+	bool			below_high;	/* ZONE_BELOW_HIGH */
+
+	uint64_t		free_pages;	/* NR_FREE_PAGES (no isolate) */
+	uint64_t		free_highatomic, free_cma;
+	uint64_t		nr_free[MF_MAX_ORDERS];
+	uint64_t		nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT];
+	struct slist		fl[MF_MAX_ORDERS][MF_MAX_MT];
+	struct pcp		*pcp;		/* nr_cpus */
+
+	/* compaction (struct zone's compact_* fields) */
+	uint64_t		cached_migrate[2], cached_free;
+	uint64_t		init_migrate, init_free;
+	unsigned int		considered, defer_shift;
+	int			order_failed;
+	bool			blockskip_flush;
+};
+
+struct pending {
+	uint32_t	spfn;		/* the frame the page has in the simulator */
+	uint32_t	next;		/* FIFO by order, or the free list of entries */
+};
+
+struct snode {
+	int		kswapd_order;	/* -1: kswapd asleep */
+	int		kswapd_hzi;
+	int		kcd_max_order;	/* kcompactd_max_order, 0: nothing asked */
+	int		kcd_hzi;
+	uint64_t	kcd_next;	/* next proactive check (trace ns) */
+	unsigned int	proactive_defer;
+};
+
+/* compaction_capture(): a direct compactor waiting for a block of its order */
+struct capture_control {
+	int		order;
+	int		mt;
+	uint64_t	page;		/* MF_PFN_NONE until captured */
+	struct szone	*zone;
+};
+
+struct mf_sim {
+	struct mf_sim_config	c;
+	int			max_order, pbo, pcp_thp_order;
+	bool			mobility_disabled;	/* page_group_by_mobility_disabled */
+	int			nr_cpus;
+	int			nr_zones;
+	struct szone		z[MF_MAX_ZONES];
+	int			last_zone;
+
+	uint64_t		nr_pfns;
+	uint8_t			*st;
+	uint32_t		*lnk, *prv;
+	uint8_t			*pb;
+
+	uint32_t		*t2s;
+	uint64_t		nr_t2s;
+
+	struct pending		*pend;
+	uint32_t		nr_pend, cap_pend, pend_free;
+	struct slist		pend_fifo[MF_MAX_ORDERS];
+
+	struct snode		node[MAX_NODES];
+	uint64_t		now, next_decay;
+	bool			started;
+	bool			kcd_pending;		/* a wakeup_kcompactd to act on */
+	struct capture_control	*capc;
+	int			cur_cpu;
+
+	struct mf_sim_stats	stats;
+};
+
+/* ---- small helpers ------------------------------------------------------------------ */
+
+static inline int st_order(uint8_t v)
+{
+	return v & ST_ORDER;
+}
+
+static inline uint8_t st_kind(uint8_t v)
+{
+	return v & ST_KIND;
+}
+
+static inline int pb_mt(const struct mf_sim *s, uint64_t pfn)
+{
+	return s->pb[pfn >> s->pbo] & PB_MT;
+}
+
+static inline bool pb_skip(const struct mf_sim *s, uint64_t pfn)
+{
+	return s->pb[pfn >> s->pbo] & PB_SKIP;
+}
+
+static inline void pb_set_skip(struct mf_sim *s, uint64_t pfn, bool on)
+{
+	if (on)
+		s->pb[pfn >> s->pbo] |= PB_SKIP;
+	else
+		s->pb[pfn >> s->pbo] &= (uint8_t)~PB_SKIP;
+}
+
+static inline uint64_t pageblock_nr_pages(const struct mf_sim *s)
+{
+	return 1ULL << s->pbo;
+}
+
+static inline uint64_t pageblock_start(const struct mf_sim *s, uint64_t pfn)
+{
+	return pfn & ~(pageblock_nr_pages(s) - 1);
+}
+
+static inline uint64_t pageblock_end(const struct mf_sim *s, uint64_t pfn)
+{
+	return pageblock_start(s, pfn) + pageblock_nr_pages(s);
+}
+
+static inline bool is_buddy_head(const struct mf_sim *s, uint64_t pfn, int order)
+{
+	uint8_t v = s->st[pfn];
+
+	return st_kind(v) == ST_BUDDY && !(v & ST_ISOLATED) && st_order(v) == order;
+}
+
+static inline uint64_t wmark_pages(const struct szone *z, int i)
+{
+	return z->wmark[i] + z->boost;
+}
+
+/* ---- sim.c, used by the compaction code --------------------------------------------- */
+
+void sim_del_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt);
+void sim_add_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt, bool tail);
+void sim_set_pageblock_mt(struct mf_sim *s, uint64_t pfn, int mt);
+void sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int old_mt,
+			      int new_mt);
+/* Free a block whose st[] was cleared by the caller, through the per-CPU lists if allowed. */
+void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
+void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu);
+bool sim_zone_watermark_ok(const struct mf_sim *s, const struct szone *z, int order,
+			   uint64_t mark, int hzi, unsigned int alloc_flags, int64_t free_pages);
+int sim_find_suitable_fallback(const struct mf_sim *s, const struct szone *z, int order,
+			       int mt, bool claimable);
+uint64_t sim_free_pages_blocks(const struct mf_sim *s, const struct szone *z);
+/* Compaction moved the used block at from to to: its owner follows. */
+void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order);
+/* Mark pfn as the head of a used block of order; owner as in lnk[]. */
+void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner);
+
+/* The allocation context a direct compactor works for. */
+struct alloc_ctx {
+	int		order;
+	int		mt;		/* gfp migratetype (after mobility grouping) */
+	uint64_t	gfp;
+	unsigned int	alloc_flags;
+	int		hzi;		/* highest zone type */
+	int		node;
+	int		cpu;
+};
+
+uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac,
+				    unsigned int alloc_flags);
+struct szone *sim_zone_of(struct mf_sim *s, uint64_t pfn);
+
+/* ---- sim-compact.c --------------------------------------------------------------- */
+
+/*
+ * __alloc_pages_direct_compact(): returns the allocated pfn or MF_PFN_NONE; *result is
+ * try_to_compact_pages()'s.
+ */
+uint64_t sim_direct_compact(struct mf_sim *s, const struct alloc_ctx *ac, enum cp_prio prio,
+			    enum cp_result *result);
+void sim_wakeup_kcompactd(struct mf_sim *s, int node, int order, int hzi);
+void sim_kcompactd_work(struct mf_sim *s);
+void sim_kcompactd_timer(struct mf_sim *s, int node);
+void sim_compact_manual(struct mf_sim *s, struct szone *z);
+void sim_reset_isolation_suitable(struct mf_sim *s, int node);
+unsigned int sim_node_score(const struct mf_sim *s, int node);
+
+#endif

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace as a workload: which events are requests of the workload and which are the
+ * traced kernel's own doing.  One decoder feeds every simulator of a replay, so the
+ * configs see exactly the same requests.
+ *
+ *   mm_page_alloc		a request (a failed one too: the simulator may do better)
+ *   mm_page_free		the workload gives the page back, unless the task is inside a
+ *				compaction run: then it is the source of a migration (the page
+ *				lives on at a frame the trace never names) or an isolated free
+ *				page going back (a frame the workload never held)
+ *   zone_locked, pcpu_drain	the frame was free in the kernel: whatever the simulator still
+ *				held under that pfn was freed without an event (pages that sat on
+ *				per-CPU lists at the start capture, lost events)
+ *   mm_compaction_begin	in a task that is neither kcompactd nor a direct compactor:
+ *				compact_memory or sysfs compact, which the simulators replay
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/sim.h"
+
+#define MAX_TASKS	256
+
+struct task {
+	int32_t		pid;
+	bool		in_run;		/* between mm_compaction_begin and _end */
+	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
+	bool		kcompactd;
+};
+
+struct mf_workload {
+	int		nr;
+	int		nr_in_run, nr_direct;	/* so the hot path looks tasks up only when needed */
+	struct task	t[MAX_TASKS];
+};
+
+struct mf_workload *mf_workload_new(void)
+{
+	return calloc(1, sizeof(struct mf_workload));
+}
+
+void mf_workload_free(struct mf_workload *w)
+{
+	free(w);
+}
+
+static struct task *task(struct mf_workload *w, int32_t pid, bool create)
+{
+	int i;
+
+	for (i = 0; i < w->nr; i++)
+		if (w->t[i].pid == pid)
+			return &w->t[i];
+	if (!create)
+		return NULL;
+	if (w->nr == MAX_TASKS) {
+		/* forget a task with nothing open */
+		for (i = 0; i < w->nr; i++)
+			if (!w->t[i].in_run && !w->t[i].direct && !w->t[i].kcompactd)
+				break;
+		if (i == w->nr)
+			return NULL;
+		w->t[i] = w->t[--w->nr];
+	}
+	memset(&w->t[w->nr], 0, sizeof(w->t[0]));
+	w->t[w->nr].pid = pid;
+	return &w->t[w->nr++];
+}
+
+void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct mf_sim **sims,
+		       int nr_sims)
+{
+	struct mf_sim_req req;
+	struct task *t;
+	int i;
+
+	switch (ev->type) {
+	case MF_EV_PAGE_ALLOC:
+		t = w->nr_direct ? task(w, ev->pid, false) : NULL;
+		if (t && t->direct) {
+			t->direct = false;
+			w->nr_direct--;
+		}
+		req.ts = ev->ts;
+		req.tpfn = ev->pfn;
+		req.gfp = ev->a[0];
+		req.order = ev->order;
+		req.cpu = ev->cpu;
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_alloc(sims[i], &req);
+		break;
+	case MF_EV_PAGE_FREE:
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		for (i = 0; i < nr_sims; i++) {
+			if (t && t->in_run)
+				mf_sim_kernel_migrated(sims[i], ev->pfn, ev->order);
+			else
+				mf_sim_free(sims[i], ev->ts, ev->pfn, ev->order, ev->cpu);
+		}
+		break;
+	case MF_EV_ZONE_LOCKED:
+	case MF_EV_PCPU_DRAIN:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_frame_free(sims[i], ev->pfn, ev->order);
+		break;
+	case MF_EV_CP_TRY:
+		t = task(w, ev->pid, true);
+		if (t && !t->direct) {
+			t->direct = true;
+			w->nr_direct++;
+		}
+		break;
+	case MF_EV_CP_KCOMPACTD_WAKE:
+	case MF_EV_CP_KCOMPACTD_SLEEP:
+		t = task(w, ev->pid, true);
+		if (t)
+			t->kcompactd = true;
+		break;
+	case MF_EV_CP_BEGIN:
+		t = task(w, ev->pid, true);
+		if (!t)
+			break;
+		if (!t->in_run)
+			w->nr_in_run++;
+		t->in_run = true;
+		if (!t->direct && !t->kcompactd)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_manual_compact(sims[i], ev->ts, ev->a[0]);
+		break;
+	case MF_EV_CP_END:
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		if (t && t->in_run) {
+			t->in_run = false;
+			w->nr_in_run--;
+		}
+		break;
+	default:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_tick(sims[i], ev->ts);
+		break;
+	}
+}

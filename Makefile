@@ -55,7 +55,7 @@ $(O):
 
 $(O)/unit-tests: $(UNIT_SRCS) $(LIBOBJS) $(wildcard tests/unit/*.h) | $(O)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) -lcunit
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) -lcunit
 
 # Install what is missing: apt-get as root, else print the exact line and stop.
 deps:

@@ -250,6 +250,8 @@ bool sim_zone_watermark_ok(const struct mf_sim *s, const struct szone *z, int or
 int sim_find_suitable_fallback(const struct mf_sim *s, const struct szone *z, int order,
 			       int mt, bool claimable);
 uint64_t sim_free_pages_blocks(const struct mf_sim *s, const struct szone *z);
+/* Make t2s[] cover the kernel's pfns [0, end): 0 or -1. */
+int sim_t2s_reserve(struct mf_sim *s, uint64_t end);
 /* Compaction moved the used block at from to to: its owner follows. */
 void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order);
 /* Mark pfn as the head of a used block of order; owner as in lnk[]. */

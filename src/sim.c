@@ -1207,7 +1207,7 @@ static uint64_t alloc_pages(struct mf_sim *s, struct alloc_ctx *ac)
 
 /* ---- the kernel's pfns and ours ------------------------------------------------------------ */
 
-static int t2s_reserve(struct mf_sim *s, uint64_t end)
+int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 {
 	uint64_t n = s->nr_t2s, i;
 	uint32_t *t;
@@ -1457,14 +1457,14 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 	pfn = alloc_pages(s, &ac);
 	if (pfn == MF_PFN_NONE) {
 		s->stats.failures[r->order]++;
-		if (!kernel_failed && !t2s_reserve(s, r->tpfn + n))
+		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
 			for (i = 0; i < n; i++)
 				s->t2s[r->tpfn + i] = T2S_FAILED;
 	} else if (kernel_failed) {
 		/* the kernel's caller fell back to something else: give it back at once */
 		sim_set_used(s, pfn, r->order, false, NIL);
 		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, ac.cpu);
-	} else if (t2s_reserve(s, r->tpfn + n)) {
+	} else if (sim_t2s_reserve(s, r->tpfn + n)) {
 		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
 	} else {
 		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
@@ -1786,7 +1786,7 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_zon
 	s->lnk = malloc(end * sizeof(*s->lnk));
 	s->prv = malloc(end * sizeof(*s->prv));
 	s->pb = malloc((end >> s->pbo) + 1);
-	if (!s->st || !s->lnk || !s->prv || !s->pb || t2s_reserve(s, end))
+	if (!s->st || !s->lnk || !s->prv || !s->pb || sim_t2s_reserve(s, end))
 		goto fail;
 	memset(s->pb, MF_MT_MOVABLE, (end >> s->pbo) + 1);
 	/* every frame in use by the past, known to the kernel at the same pfn */

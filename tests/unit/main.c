@@ -17,6 +17,7 @@ int main(void)
 	test_model_register();
 	test_state_register();
 	test_reader_register();
+	test_sim_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed();

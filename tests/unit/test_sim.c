@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator on hand-built zones.  Each case lays out a small zone page by page (the
+ * simulator's private layout, sim-local.h), states what the kernel's rules make of it in
+ * a comment, runs the allocator or compaction and checks the outcome and the invariants.
+ *
+ * The zone is 128 pages at pfns 128-255 (so that the compactor's "last migrated block"
+ * is never pfn 0), max order 5, pageblock order 4: eight pageblocks of 16 pages.  All
+ * watermarks are 0 (min_free_kbytes=0), so only the free lists decide.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "sim-local.h"
+#include "unit.h"
+
+#define Z_START		128
+#define Z_END		256
+#define PB		16
+#define GFP_MOVABLE_REQ	(GFP_MOVABLE | GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM)
+#define GFP_KERNEL_REQ	(GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM)
+#define T(pfn)		((pfn) + 100000)	/* the "kernel's" pfn of a simulator frame */
+
+static struct mf_sim *tiny(const char *cfg, bool all_free)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2,
+	};
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfg ? cfg :
+		"max_order=5,pageblock_order=4,min_free_kbytes=0,compaction_proactiveness=0,"
+		"watermark_boost_factor=0", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	if (all_free)
+		mf_sim_seed_all_free(s);
+	return s;
+}
+
+/* A used block at pfn owned by the kernel's pfn T(pfn). */
+static void used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
+{
+	uint64_t i;
+
+	sim_set_used(s, pfn, order, movable, (uint32_t)T(pfn));
+	for (i = 0; i < (1ULL << order); i++)
+		s->t2s[T(pfn) + i] = (uint32_t)(pfn + i);
+}
+
+static void check(struct mf_sim *s)
+{
+	char buf[256];
+	int ret = mf_sim_check(s, buf, sizeof(buf));
+
+	if (ret)
+		fprintf(stderr, "\n  sim check: %s\n", buf);
+	CU_ASSERT_EQUAL(ret, 0);
+}
+
+/*
+ * Pageblocks 0-5 (pfns 128-223): even pfns used, odd pfns free (48 order-0 blocks that
+ * cannot merge); pageblocks 6-7 (224-255) used by unmovable pages and UNMOVABLE.  The
+ * even pages are movable or not as asked.
+ */
+static struct mf_sim *checkerboard(bool movable)
+{
+	struct mf_sim *s = tiny(NULL, false);
+	struct szone *z = &s->z[0];
+	uint64_t p;
+
+	CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(Z_END)), 0);
+	for (p = Z_START; p < Z_END; p++)
+		s->t2s[p] = NIL;
+	for (p = 224; p < Z_END; p += PB)
+		mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
+	for (p = Z_START; p < 224; p += 2) {
+		used(s, p, 0, movable);
+	}
+	mf_sim_start(s, 0);
+	for (p = Z_START + 1; p < 224; p += 2)
+		sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
+	for (p = 224; p < Z_END; p++)
+		used(s, p, 0, false);
+	return s;
+}
+
+static struct alloc_ctx ctx(int order, int mt, uint64_t gfp)
+{
+	struct alloc_ctx ac = { .order = order, .mt = mt, .gfp = gfp, .hzi = 2, .node = 0, .cpu = 0,
+				.alloc_flags = ALLOC_WMARK_MIN | (mt == MF_MT_MOVABLE ? ALLOC_CMA : 0) };
+
+	return ac;
+}
+
+/*
+ * Sync-light direct compaction for order 4: the migrate scanner takes the 8 movable
+ * pages of pageblock 0 (pfns 128-143), the free scanner finds targets from the top (the
+ * odd pfns of pageblock 5 down), the sources are freed through the per-CPU list and
+ * drained once the migrate scanner leaves the block; pfns 128-143 merge into one order-4
+ * block, which the compactor captures.  compaction_defer_reset(alloc_success) leaves
+ * defer_shift 0 and compact_order_failed = order + 1.
+ */
+static void test_compaction_success(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	enum cp_result r;
+	uint64_t page, p;
+	int moved = 0;
+
+	page = sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+	CU_ASSERT_EQUAL(page, 128);
+	CU_ASSERT_EQUAL(r, CP_SUCCESS);
+	CU_ASSERT_EQUAL(cp->direct.stall, 1);
+	CU_ASSERT_EQUAL(cp->direct.success, 1);
+	CU_ASSERT_EQUAL(cp->captured, 1);
+	CU_ASSERT_EQUAL(cp->migrated, 8);
+	CU_ASSERT_EQUAL(s->z[0].defer_shift, 0);
+	CU_ASSERT_EQUAL(s->z[0].order_failed, 5);
+	/* every moved page's owner followed it to a used movable frame above pageblock 0 */
+	for (p = 128; p < 144; p += 2) {
+		uint32_t to = s->t2s[T(p)];
+
+		CU_ASSERT(to >= 144 && to < 224);
+		CU_ASSERT_EQUAL(s->st[to], ST_USED | ST_MOVABLE);
+		CU_ASSERT_EQUAL(s->lnk[to], T(p));
+		moved++;
+	}
+	CU_ASSERT_EQUAL(moved, 8);
+	sim_set_used(s, page, 4, true, NIL);	/* the caller's now */
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * The same zone with unmovable pages: nothing can be isolated, the scanners meet and the
+ * run is COMPLETE (whole zone: the migrate scanner started at the zone start).  The
+ * cached positions go back to the zone's ends, a direct compactor asks for the skip bits
+ * to be flushed, and a sync run that completed defers compaction (defer_shift 1).
+ */
+static void test_compaction_blocked(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	struct szone *z = &s->z[0];
+	enum cp_result r;
+
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(r, CP_COMPLETE);
+	CU_ASSERT_EQUAL(cp->direct.stall, 1);
+	CU_ASSERT_EQUAL(cp->direct.fail, 1);
+	CU_ASSERT_EQUAL(cp->migrated, 0);
+	CU_ASSERT_EQUAL(cp->end_status_direct[CP_COMPLETE], 1);
+	CU_ASSERT_EQUAL(z->cached_migrate[0], Z_START);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, Z_END - PB);
+	CU_ASSERT(z->blockskip_flush);
+	CU_ASSERT_EQUAL(z->defer_shift, 1);
+	CU_ASSERT_EQUAL(z->considered, 0);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * defer_compaction() / compaction_deferred(): after the k-th failing sync run the next
+ * 2^k - 1 attempts are deferred, so compaction runs at attempts 1, 3, 7, 15, 31, 63 and
+ * defer_shift reaches COMPACT_MAX_DEFER_SHIFT (6) there; it stays at 6, and the next run
+ * comes 64 attempts later.  Deferred attempts are still stalls (COMPACT_DEFERRED).
+ */
+static void test_compaction_defer(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	struct szone *z = &s->z[0];
+	enum cp_result r;
+	int i, runs = 0, deferred = 0;
+
+	for (i = 1; i <= 63; i++) {
+		sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+		if (r == CP_DEFERRED)
+			deferred++;
+		else
+			runs++;
+		if (i == 7)
+			CU_ASSERT_EQUAL(z->defer_shift, 3);
+	}
+	CU_ASSERT_EQUAL(runs, 6);
+	CU_ASSERT_EQUAL(deferred, 57);
+	CU_ASSERT_EQUAL(z->defer_shift, COMPACT_MAX_DEFER_SHIFT);
+	CU_ASSERT_EQUAL(cp->direct.stall, 63);
+	CU_ASSERT_EQUAL(cp->deferred, 57);
+	for (i = 0; i < 64; i++) {
+		sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+		if (r != CP_DEFERRED)
+			runs++;
+	}
+	CU_ASSERT_EQUAL(runs, 7);
+	CU_ASSERT_EQUAL(z->defer_shift, COMPACT_MAX_DEFER_SHIFT);
+	/* sync-full ignores deferral (prio > MIN_COMPACT_PRIORITY only) */
+	sim_direct_compact(s, &ac, PRIO_SYNC_FULL, &r);
+	CU_ASSERT_EQUAL(r, CP_COMPLETE);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * Async direct compaction is restricted to the request's pageblock type and jumps over
+ * an order-aligned block at the first page it cannot isolate: with an unmovable page in
+ * every order-4 block, nothing is migrated even though the movable pages could move.
+ */
+static void test_compaction_async_skip_on_failure(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	enum cp_result r;
+	uint64_t p;
+
+	for (p = Z_START + 14; p < 224; p += PB)
+		s->st[p] &= (uint8_t)~ST_MOVABLE;
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_ASYNC, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.migrated, 0);
+	CU_ASSERT_EQUAL(s->stats.cp.direct.fail, 1);
+	/* async never defers */
+	CU_ASSERT_EQUAL(s->z[0].defer_shift, 0);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * __rmqueue_smallest() and expand(): 128 free pages are four order-5 blocks, list head
+ * 128.  An order-4 request takes 128-143 and leaves 144-159 free at order 4; freeing it
+ * merges back.  (Order 4 is not a per-CPU order.)
+ */
+static void test_alloc_split_and_merge(void)
+{
+	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim_req r = { .ts = 1, .tpfn = 5000, .gfp = GFP_MOVABLE_REQ, .order = 4, .cpu = 0 };
+	struct szone *z;
+
+	mf_sim_start(s, 0);
+	z = &s->z[0];
+	CU_ASSERT_EQUAL(z->nr_free[5], 4);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->t2s[5000], 128);
+	CU_ASSERT_EQUAL(s->t2s[5015], 143);
+	CU_ASSERT_EQUAL(z->nr_free[5], 3);
+	CU_ASSERT_EQUAL(z->nr_free[4], 1);
+	CU_ASSERT_EQUAL(z->fl[4][MF_MT_MOVABLE].head, 144);
+	check(s);
+	mf_sim_free(s, 2, 5000, 4, 0);
+	CU_ASSERT_EQUAL(z->nr_free[5], 4);
+	CU_ASSERT_EQUAL(z->nr_free[4], 0);
+	CU_ASSERT_EQUAL(s->t2s[5000], NIL);
+	CU_ASSERT_EQUAL(s->stats.frees, 1);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * An unmovable order-4 request in an all-movable zone: no unmovable free block, so
+ * __rmqueue_claim() takes the largest fallback (order 5 at 128) and, as it is at least a
+ * pageblock, re-types both its pageblocks to UNMOVABLE; the other half stays free on the
+ * UNMOVABLE list.  mm_page_alloc_extfrag would say change_ownership=1.
+ */
+static void test_alloc_claim(void)
+{
+	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim_req r = { .ts = 1, .tpfn = 7000, .gfp = GFP_KERNEL_REQ, .order = 4, .cpu = 0 };
+	uint64_t blocks[MF_MAX_MT];
+
+	mf_sim_start(s, 0);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->t2s[7000], 128);
+	CU_ASSERT_EQUAL(s->stats.fallback[MF_MT_UNMOVABLE][MF_MT_MOVABLE][1], 1);
+	CU_ASSERT_EQUAL(s->stats.fallback_fragmenting, 0);
+	CU_ASSERT_EQUAL(s->z[0].nr_free_mt[4][MF_MT_UNMOVABLE], 1);
+	mf_sim_zone_pageblocks_mt(s, 0, blocks);
+	CU_ASSERT_EQUAL(blocks[MF_MT_UNMOVABLE], 2);
+	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 6);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * The workload: a page the kernel's compaction moved lives on; the next free of a frame
+ * the simulator never handed out is taken as that page's free.  A free of an unknown
+ * frame with nothing pending is only counted.
+ */
+static void test_workload_migration(void)
+{
+	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim_req r = { .ts = 1, .tpfn = 9000, .gfp = GFP_MOVABLE_REQ, .order = 4, .cpu = 0 };
+	struct mf_workload *w = mf_workload_new();
+	struct mf_event ev;
+
+	mf_sim_start(s, 0);
+	mf_sim_alloc(s, &r);
+	memset(&ev, 0, sizeof(ev));
+	ev.pid = 42;
+	ev.ts = 2;
+	ev.type = MF_EV_CP_TRY;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_CP_BEGIN;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_PAGE_FREE;	/* the migration source */
+	ev.pfn = 9000;
+	ev.order = 4;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_CP_END;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 1);
+	CU_ASSERT_EQUAL(s->z[0].nr_free[4], 1);		/* still held */
+	ev.type = MF_EV_PAGE_FREE;	/* the page at its new frame, freed by its owner */
+	ev.pfn = 12345;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.frees_after_migration, 1);
+	CU_ASSERT_EQUAL(s->z[0].nr_free[5], 4);
+	ev.pfn = 23456;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
+	check(s);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
+static void test_config_parse(void)
+{
+	struct mf_sim_config c;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "mobility_grouping=off,memory=4G,extfrag_threshold=0",
+					    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.mobility_grouping, 0);
+	CU_ASSERT_EQUAL(c.memory, 4ULL << 30);
+	CU_ASSERT_EQUAL(c.extfrag_threshold, 0);
+	CU_ASSERT_STRING_EQUAL(c.name, "mobility_grouping=off,memory=4G,extfrag_threshold=0");
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "name=x,defrag_mode=1", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.name, "x");
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "colour=blue", err, sizeof(err)), 0);
+	CU_ASSERT(strstr(err, "colour") != NULL);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "extfrag_threshold=1001", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "max_order=8,pageblock_order=9", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "memory=1M", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "compaction", err, sizeof(err)), 0);
+}
+
+void test_sim_register(void)
+{
+	CU_pSuite s = CU_add_suite("sim", NULL, NULL);
+
+	CU_add_test(s, "sync-light compaction frees and captures an aligned block",
+		    test_compaction_success);
+	CU_add_test(s, "unmovable pages: scanners meet, COMPLETE, deferred", test_compaction_blocked);
+	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
+	CU_add_test(s, "async compaction skips an order block on failure",
+		    test_compaction_async_skip_on_failure);
+	CU_add_test(s, "__rmqueue_smallest split and merge on free", test_alloc_split_and_merge);
+	CU_add_test(s, "claim of a whole fallback block re-types it", test_alloc_claim);
+	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);
+	CU_add_test(s, "config parsing", test_config_parse);
+}

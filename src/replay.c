@@ -61,6 +61,13 @@ struct capture {
 	bool		done;
 };
 
+/* A compound page of the start capture: head pfn, order, on the LRU. */
+struct folio_run {
+	uint64_t	pfn;
+	uint32_t	len;
+	bool		lru;
+};
+
 struct replay {
 	const struct mf_replay_opts	*o;
 	struct mf_result		*r;
@@ -84,6 +91,9 @@ struct replay {
 	struct mf_workload		*wl;
 	uint64_t			*movable;	/* bit per pfn: LRU, not compound */
 	uint64_t			nr_movable;
+	struct folio_run		*folios;	/* compound pages at the start capture */
+	size_t				nr_folios, cap_folios;
+	struct folio_run		open_folio;	/* the one seed_page is walking */
 };
 
 static void warnf(struct mf_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -244,6 +254,28 @@ static void seed_block(void *priv, int zone, uint64_t pfn, int order)
 	}
 }
 
+/* The compound page seed_page was walking ends: keep it if it is a naturally aligned block. */
+static void close_folio(struct replay *rp)
+{
+	struct folio_run *f = &rp->open_folio;
+
+	if (f->len >= 2 && !(f->len & (f->len - 1)) && !(f->pfn & (f->len - 1))) {
+		if (rp->nr_folios == rp->cap_folios) {
+			size_t cap = rp->cap_folios ? rp->cap_folios * 2 : 4096;
+			struct folio_run *n = realloc(rp->folios, cap * sizeof(*n));
+
+			if (!n) {
+				f->len = 0;
+				return;		/* the pages stay single frames: less exact, not wrong */
+			}
+			rp->folios = n;
+			rp->cap_folios = cap;
+		}
+		rp->folios[rp->nr_folios++] = *f;
+	}
+	f->len = 0;
+}
+
 /*
  * Pages that cannot sit in a movable pageblock's normal use: slab, page tables, reserved
  * memory, and in-use pages that are neither on the LRU nor mapped.  They vote for their
@@ -258,9 +290,25 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 				  (1ULL << KPF_HUGE) | (1ULL << KPF_THP);
 	uint64_t pb = pfn >> mf_model_params(rp->m)->pageblock_order;
 
-	/* the simulator moves in-use pages of the capture one frame at a time */
-	if (rp->movable && pfn < rp->nr_movable && (flags & (1ULL << KPF_LRU)) && !(flags & compound))
-		rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
+	/*
+	 * The simulator's view of the pages in use: LRU pages are movable, compound pages
+	 * (THP, large folios, hugetlb) are one block of their order.
+	 */
+	if (rp->movable && pfn < rp->nr_movable) {
+		if ((flags & (1ULL << KPF_LRU)) && !(flags & compound))
+			rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
+		if ((flags & (1ULL << KPF_COMPOUND_TAIL)) && rp->open_folio.len &&
+		    pfn == rp->open_folio.pfn + rp->open_folio.len) {
+			rp->open_folio.len++;
+		} else {
+			close_folio(rp);
+			if (flags & (1ULL << KPF_COMPOUND_HEAD)) {
+				rp->open_folio.pfn = pfn;
+				rp->open_folio.len = 1;
+				rp->open_folio.lru = flags & (1ULL << KPF_LRU);
+			}
+		}
+	}
 	if (pb >= rp->nr_pb)
 		return;
 	if ((flags & ((1ULL << KPF_SLAB) | (1ULL << KPF_PGTABLE) | (1ULL << KPF_RESERVED))) ||
@@ -370,6 +418,8 @@ static int seed_from_capture(struct replay *rp)
 	} else {
 		seed_pageblock_types(rp, st);
 	}
+	if (rp->movable)
+		close_folio(rp);
 	free(rp->pb_score);
 	rp->pb_score = NULL;
 	rp->r->seeded_blocks = rp->seeded_blocks;
@@ -701,6 +751,7 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 	struct sim_seed ss;
 	int nz = mf_model_nr_zones(rp->m), z, j;
 	uint64_t pfn;
+	size_t i;
 
 	for (z = 0; z < nz; z++) {
 		memset(&zd[z], 0, sizeof(zd[z]));
@@ -729,6 +780,13 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 	for (pfn = 0; rp->movable && pfn < rp->nr_movable; pfn++)
 		if (rp->movable[pfn / 64] & (1ULL << (pfn % 64)))
 			mf_sim_seed_movable(ss.s, pfn);
+	for (i = 0; i < rp->nr_folios; i++) {
+		int order = 0;
+
+		while ((1U << order) < rp->folios[i].len)
+			order++;
+		mf_sim_seed_used(ss.s, rp->folios[i].pfn, order, rp->folios[i].lru);
+	}
 	return ss.s;
 }
 
@@ -773,6 +831,9 @@ static int make_sims(struct replay *rp, uint64_t ts)
 	}
 	free(rp->movable);
 	rp->movable = NULL;
+	free(rp->folios);
+	rp->folios = NULL;
+	rp->nr_folios = rp->cap_folios = 0;
 	return 0;
 nomem:
 	mf_err("%s: %s", o->trace, strerror(ENOMEM));
@@ -789,6 +850,9 @@ static void free_sims(struct replay *rp)
 	free(rp->sims_from);
 	mf_workload_free(rp->wl);
 	free(rp->movable);
+	free(rp->folios);
+	rp->folios = NULL;
+	rp->nr_folios = rp->cap_folios = 0;
 	rp->sims = NULL;
 	rp->sims_from = NULL;
 	rp->wl = NULL;

@@ -10,9 +10,10 @@
  * as folio_put() does; the compacting CPU's lists are drained when the migrate scanner
  * leaves the cc->order-aligned block, which is where a direct compactor captures.
  *
- * Not modelled: fast_find_migrateblock() and fast_isolate_freepages() (the scanners
- * always walk linearly), migration failures other than running out of targets (pinned,
- * dirty, writeback pages), lock contention and need_resched().
+ * Both fast paths are modelled (fast_find_migrateblock() and fast_isolate_freepages()
+ * search the MOVABLE free lists and rotate them as the kernel does), and so are the skip
+ * bits a scan sets on the way.  Not modelled: migration failures other than running out
+ * of targets (pinned, dirty, writeback pages), lock contention and need_resched().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,9 @@ struct cc {
 	enum migrate_mode	mode;
 	bool			direct, whole_zone, ignore_skip_hint, ignore_block_suitable;
 	bool			proactive, finish_pageblock;
+	int			search_order;	/* fast_isolate_freepages() round robin */
+	unsigned int		fast_search_fail;
+	uint64_t		fast_start_pfn;	/* 0 unset, UINT64_MAX used */
 	unsigned int		alloc_flags;
 	int			hzi;
 	int			cpu;
@@ -168,16 +172,95 @@ static bool compaction_restarting(const struct szone *z, int order)
 	return z->defer_shift == COMPACT_MAX_DEFER_SHIFT && z->considered >= 1U << COMPACT_MAX_DEFER_SHIFT;
 }
 
-/* __reset_isolation_suitable(): every skip bit of the zone, and the cached positions */
+/* PageLRU() of any page of a block: a used movable block covers pfn */
+static bool pfn_lru(const struct mf_sim *s, uint64_t pfn)
+{
+	uint8_t v = s->st[pfn];
+	int k;
+
+	if (st_kind(v))
+		return st_kind(v) == ST_USED && (v & ST_MOVABLE);
+	for (k = 1; k <= s->max_order; k++) {
+		v = s->st[pfn & ~((1ULL << k) - 1)];
+		if (st_kind(v))
+			return st_kind(v) == ST_USED && (v & ST_MOVABLE) && st_order(v) >= k;
+	}
+	return false;
+}
+
+/* pageblock_skip_persistent(): a used block of a pageblock or more covers pfn */
+static bool skip_persistent(const struct mf_sim *s, uint64_t pfn)
+{
+	int k;
+
+	for (k = 0; k <= s->max_order; k++) {
+		uint8_t v = s->st[pfn & ~((1ULL << k) - 1)];
+
+		if (st_kind(v))
+			return st_kind(v) == ST_USED && st_order(v) >= s->pbo && st_order(v) >= k;
+	}
+	return false;
+}
+
+/*
+ * __reset_isolation_pfn(): clear the block's skip bit if a sample of every 8th page shows
+ * an LRU page (source side) or a free page (target side).
+ */
+static bool reset_isolation_pfn(struct mf_sim *s, struct szone *z, uint64_t pfn, bool source,
+				bool target)
+{
+	uint64_t p, end;
+
+	if (pfn < z->d.start_pfn || pfn >= z->d.end_pfn || skip_persistent(s, pfn))
+		return false;
+	if (source && target && !pb_skip(s, pfn))
+		return true;
+	if (!source && target && pb_mt(s, pfn) != MF_MT_MOVABLE)
+		return false;
+	p = pageblock_start(s, pfn) < z->d.start_pfn ? z->d.start_pfn : pageblock_start(s, pfn);
+	end = pageblock_end(s, pfn) - 1 < z->d.end_pfn - 1 ? pageblock_end(s, pfn) - 1 :
+	      z->d.end_pfn - 1;
+	for (; p <= end; p += 1ULL << PAGE_ALLOC_COSTLY_ORDER) {
+		if ((source && pfn_lru(s, p)) ||
+		    (target && st_kind(s->st[p]) == ST_BUDDY && !(s->st[p] & ST_ISOLATED))) {
+			pb_set_skip(s, p, false);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * __reset_isolation_suitable(): only after a direct compactor's scanners met; walks the
+ * zone from both ends and restarts the scanners at the first blocks worth scanning.
+ */
 static void reset_isolation_suitable(struct mf_sim *s, struct szone *z)
 {
-	uint64_t p;
+	uint64_t migrate = z->d.start_pfn, free = z->d.end_pfn - 1;
+	uint64_t reset_migrate = free, reset_free = migrate;
+	bool source_set = false, free_set = false;
 
-	for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn; p += pageblock_nr_pages(s))
-		pb_set_skip(s, p, false);
-	z->cached_migrate[0] = z->cached_migrate[1] = z->init_migrate = z->d.start_pfn;
-	z->cached_free = z->init_free = pageblock_start(s, z->d.end_pfn - 1);
+	if (!z->blockskip_flush)
+		return;
 	z->blockskip_flush = false;
+	for (; migrate < free; migrate += pageblock_nr_pages(s), free -= pageblock_nr_pages(s)) {
+		if (reset_isolation_pfn(s, z, migrate, true, source_set) && migrate < reset_migrate) {
+			source_set = true;
+			reset_migrate = migrate;
+			z->init_migrate = z->cached_migrate[0] = z->cached_migrate[1] = migrate;
+		}
+		if (reset_isolation_pfn(s, z, free, free_set, true) && free > reset_free) {
+			free_set = true;
+			reset_free = free;
+			z->init_free = z->cached_free = free;
+		}
+		if (free < pageblock_nr_pages(s))
+			break;
+	}
+	if (reset_migrate >= reset_free) {
+		z->cached_migrate[0] = z->cached_migrate[1] = migrate;
+		z->cached_free = free;
+	}
 }
 
 /* reset_isolation_suitable(pgdat): kswapd going to sleep */
@@ -242,9 +325,10 @@ static enum cp_result suit_allocation_order(struct mf_sim *s, struct szone *z, i
 
 /* ---- __compact_finished() ----------------------------------------------------------------- */
 
+/* kswapd_is_running(): ours, woken by our allocations, or the trace's, reclaiming */
 static bool kswapd_running(const struct mf_sim *s, int node)
 {
-	return s->node[node].kswapd_order >= 0;
+	return s->node[node].kswapd_order >= 0 || s->node[node].reclaiming;
 }
 
 static enum cp_result compact_finished(struct cc *cc)
@@ -380,15 +464,196 @@ static bool suitable_target(struct cc *cc, uint64_t pfn)
 	return pb_mt(s, pfn) == MF_MT_MOVABLE || pb_mt(s, pfn) == MF_MT_CMA;
 }
 
-/* isolate_freepages(), without fast_isolate_freepages() */
+/* move_freelist_head(): pfn becomes the list's first entry, what was before it goes last */
+static void move_freelist_head(struct mf_sim *s, struct slist *l, uint32_t pfn)
+{
+	uint32_t before = s->prv[pfn];
+
+	if (before == NIL)
+		return;
+	s->lnk[l->tail] = l->head;
+	s->prv[l->head] = l->tail;
+	l->head = pfn;
+	l->tail = before;
+	s->prv[pfn] = NIL;
+	s->lnk[before] = NIL;
+}
+
+/* move_freelist_tail(): pfn becomes the list's last entry, what was after it goes first */
+static void move_freelist_tail(struct mf_sim *s, struct slist *l, uint32_t pfn)
+{
+	uint32_t after = s->lnk[pfn];
+
+	if (after == NIL)
+		return;
+	s->lnk[l->tail] = l->head;
+	s->prv[l->head] = l->tail;
+	l->head = after;
+	l->tail = pfn;
+	s->prv[after] = NIL;
+	s->lnk[pfn] = NIL;
+}
+
+static unsigned int freelist_scan_limit(const struct cc *cc)
+{
+	return (COMPACT_CLUSTER_MAX >> (cc->fast_search_fail < 31 ? cc->fast_search_fail : 31)) + 1;
+}
+
+static uint64_t isolate_freepages_block(struct cc *cc, uint64_t *start, uint64_t end,
+					unsigned int stride);
+static bool suitable_target(struct cc *cc, uint64_t pfn);
+
+/* fast_isolate_around(): the rest of the pageblock of a fast-isolated page */
+static void fast_isolate_around(struct cc *cc, uint64_t pfn)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t start, end;
+
+	if (cc->nr_freepages >= cc->nr_migratepages)
+		return;
+	if (cc->direct && cc->mode == MIGRATE_ASYNC)
+		return;
+	start = pageblock_start(s, pfn) > cc->zone->d.start_pfn ? pageblock_start(s, pfn) :
+		cc->zone->d.start_pfn;
+	end = pageblock_end(s, pfn) < cc->zone->d.end_pfn ? pageblock_end(s, pfn) : cc->zone->d.end_pfn;
+	isolate_freepages_block(cc, &start, end, 1);
+	if (start == end)
+		pb_set_skip(s, pfn, true);
+}
+
+/* next_search_order() */
+static int next_search_order(struct cc *cc, int order)
+{
+	order--;
+	if (order < 0)
+		order = cc->order - 1;
+	if (order == cc->search_order) {
+		cc->search_order--;
+		if (cc->search_order < 0)
+			cc->search_order = cc->order - 1;
+		return -1;
+	}
+	return order;
+}
+
+static bool isolate_free_page(struct cc *cc, uint64_t pfn, int order);
+
+/*
+ * fast_isolate_freepages(): a page of order below cc->order from the MOVABLE lists, walked
+ * from the tail, in the top quarter of the scan space (else the highest in the top half).
+ */
+static void fast_isolate_freepages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	unsigned int limit = freelist_scan_limit(cc) >> 1 ? freelist_scan_limit(cc) >> 1 : 1;
+	uint64_t low_pfn, min_pfn, highest = 0, distance, page = MF_PFN_NONE, scanned = 0;
+	bool scan_start = false;
+	int order;
+
+	if (cc->order <= 0)
+		return;
+	if (cc->free_pfn >= z->init_free) {
+		limit = (unsigned int)(pageblock_nr_pages(s) >> 1);
+		scan_start = true;
+	}
+	distance = cc->free_pfn - cc->migrate_pfn;
+	low_pfn = pageblock_start(s, cc->free_pfn - (distance >> 2));
+	min_pfn = pageblock_start(s, cc->free_pfn - (distance >> 1));
+	if (min_pfn > low_pfn)
+		low_pfn = min_pfn;
+	if (cc->search_order > cc->order - 1)
+		cc->search_order = cc->order - 1;
+
+	for (order = cc->search_order; page == MF_PFN_NONE && order >= 0;
+	     order = next_search_order(cc, order)) {
+		struct slist *l = &z->fl[order][MF_MT_MOVABLE];
+		unsigned int order_scanned = 0;
+		uint64_t high_pfn = 0;
+		uint32_t f, last = NIL;
+
+		if (!z->nr_free[order])
+			continue;
+		for (f = l->tail; f != NIL; f = s->prv[f]) {
+			last = f;
+			order_scanned++;
+			scanned++;
+			if (f >= highest) {
+				highest = pageblock_start(s, f);
+				if (highest < z->d.start_pfn)
+					highest = z->d.start_pfn;
+			}
+			if (f >= low_pfn) {
+				cc->fast_search_fail = 0;
+				cc->search_order = order;
+				page = f;
+				break;
+			}
+			if (f >= min_pfn && f > high_pfn) {
+				high_pfn = f;
+				limit >>= 1;
+			}
+			if (order_scanned >= limit)
+				break;
+		}
+		if (page == MF_PFN_NONE && high_pfn) {
+			page = high_pfn;
+			last = (uint32_t)high_pfn;
+		}
+		if (last != NIL)
+			move_freelist_head(s, l, last);
+		if (page != MF_PFN_NONE) {
+			if (isolate_free_page(cc, page, order)) {
+				scanned += (1ULL << order) - 1;
+				cc->nr_freepages += 1ULL << order;
+				s->stats.cp.isolated_free += 1ULL << order;
+				fl_add(&cc->fl[order], page, order, true);
+			} else {
+				order = cc->search_order + 1;
+				page = MF_PFN_NONE;
+			}
+		}
+		if (cc->nr_freepages >= cc->nr_migratepages)
+			break;
+		if (order_scanned >= limit)
+			limit = limit >> 1 ? limit >> 1 : 1;
+	}
+	if (page == MF_PFN_NONE) {
+		cc->fast_search_fail++;
+		if (scan_start) {
+			if (highest >= min_pfn) {
+				page = highest;
+				cc->free_pfn = highest;
+			} else if (cc->direct && min_pfn >= z->d.start_pfn && min_pfn < z->d.end_pfn) {
+				page = suitable_target(cc, min_pfn) ? min_pfn : MF_PFN_NONE;
+				cc->free_pfn = min_pfn;
+			}
+		}
+	}
+	if (highest && highest >= z->cached_free) {
+		highest -= pageblock_nr_pages(s);
+		z->cached_free = highest;
+	}
+	cc->total_free_scanned += scanned;
+	if (page == MF_PFN_NONE)
+		return;
+	fast_isolate_around(cc, page);
+}
+
+/* isolate_freepages() */
 static void isolate_freepages(struct cc *cc)
 {
 	struct mf_sim *s = cc->s;
 	struct szone *z = cc->zone;
-	uint64_t isolate_start = cc->free_pfn, bstart = pageblock_start(s, isolate_start), bend;
-	uint64_t low = pageblock_end(s, cc->migrate_pfn);
 	unsigned int stride = cc->mode == MIGRATE_ASYNC ? COMPACT_CLUSTER_MAX : 1;
+	uint64_t isolate_start, bstart, bend, low;
 
+	fast_isolate_freepages(cc);
+	if (cc->nr_freepages)
+		return;
+	isolate_start = cc->free_pfn;
+	bstart = pageblock_start(s, isolate_start);
+	low = pageblock_end(s, cc->migrate_pfn);
 	bend = bstart + pageblock_nr_pages(s) < zone_end(z) ? bstart + pageblock_nr_pages(s) : zone_end(z);
 	for (; bstart >= low; bend = bstart, bstart -= pageblock_nr_pages(s), isolate_start = bstart) {
 		uint64_t first = bstart < z->d.start_pfn ? z->d.start_pfn : bstart, n;
@@ -520,7 +785,7 @@ static void isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end
 	bool skip_on_failure = cc->direct && cc->mode == MIGRATE_ASYNC && cc->order > 0;
 	uint64_t next_skip = skip_on_failure ? block_end_order(low, cc->order) : 0;
 	uint64_t scanned = 0, isolated = 0;
-	bool valid = false;
+	bool valid = false, skip_updated = false;
 
 	for (; low < end; low++) {
 		uint8_t v;
@@ -555,6 +820,19 @@ static void isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end
 		}
 		if (st_kind(v) == ST_USED && (v & ST_MOVABLE) && !(v & ST_ISOLATED) &&
 		    !((cc->order >= 0 && o >= cc->order && o > 0) || o >= s->pbo)) {
+			/* test_and_set_skip() under the first LRU lock: others stay away */
+			if (valid && !skip_updated) {
+				bool was = pb_skip(s, pageblock_start(s, low));
+
+				skip_updated = true;
+				if (!cc->ignore_skip_hint) {
+					pb_set_skip(s, pageblock_start(s, low), true);
+					if (was && !cc->finish_pageblock) {
+						low = end;
+						goto abort;
+					}
+				}
+			}
 			cc->src[cc->nr_src].pfn = low;
 			cc->src[cc->nr_src].order = o;
 			cc->nr_src++;
@@ -594,7 +872,7 @@ fail:
 		low = end;
 abort:
 	if (low == end && (!isolated || cc->finish_pageblock)) {
-		if (valid)
+		if (valid && !skip_updated)
 			pb_set_skip(s, pageblock_start(s, end - 1), true);
 		update_cached_migrate(cc, low);
 	}
@@ -607,18 +885,10 @@ abort:
 static bool suitable_source(struct cc *cc, uint64_t pfn)
 {
 	struct mf_sim *s = cc->s;
-	uint8_t v = s->st[pfn];
 	int mt;
 
-	/* pageblock_skip_persistent(): a compound page of a pageblock or more */
-	if (st_kind(v) == ST_USED && st_order(v) >= s->pbo)
+	if (skip_persistent(s, pfn))
 		return false;
-	if (!st_kind(v)) {
-		uint64_t e = skip_tail(s, pfn);
-
-		if (e - pfn >= pageblock_nr_pages(s))
-			return false;
-	}
 	if (cc->mode != MIGRATE_ASYNC || !cc->direct)
 		return true;
 	mt = pb_mt(s, pfn);
@@ -627,19 +897,99 @@ static bool suitable_source(struct cc *cc, uint64_t pfn)
 	return mt == cc->mt;
 }
 
-/* isolate_migratepages(), linear (no fast_find_migrateblock()): true if pages were isolated */
+static inline void update_fast_start_pfn(struct cc *cc, uint64_t pfn)
+{
+	if (cc->fast_start_pfn == UINT64_MAX)
+		return;
+	if (!cc->fast_start_pfn || pfn < cc->fast_start_pfn)
+		cc->fast_start_pfn = pfn;
+}
+
+static inline uint64_t reinit_migrate_pfn(struct cc *cc)
+{
+	if (!cc->fast_start_pfn || cc->fast_start_pfn == UINT64_MAX)
+		return cc->migrate_pfn;
+	cc->migrate_pfn = cc->fast_start_pfn;
+	cc->fast_start_pfn = UINT64_MAX;
+	return cc->migrate_pfn;
+}
+
+/*
+ * fast_find_migrateblock(): for costly orders (kcompactd, or movable direct requests),
+ * start at a pageblock near the migrate scanner that already has free pages of order
+ * cc->order - 1 down to PAGE_ALLOC_COSTLY_ORDER on the MOVABLE lists.
+ */
+static uint64_t fast_find_migrateblock(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	struct szone *z = cc->zone;
+	unsigned int limit = freelist_scan_limit(cc), scanned = 0;
+	uint64_t pfn = cc->migrate_pfn, distance, high_pfn;
+	bool found = false;
+	int order;
+
+	if (cc->ignore_skip_hint || cc->finish_pageblock)
+		return pfn;
+	if (pfn != z->d.start_pfn && pfn != pageblock_start(s, pfn))
+		return pfn;
+	if (cc->order <= PAGE_ALLOC_COSTLY_ORDER)
+		return pfn;
+	if (cc->direct && cc->mt != MF_MT_MOVABLE)
+		return pfn;
+	distance = (cc->free_pfn - cc->migrate_pfn) >> 1;
+	if (cc->migrate_pfn != z->d.start_pfn)
+		distance >>= 2;
+	high_pfn = pageblock_start(s, cc->migrate_pfn + distance);
+
+	for (order = cc->order - 1; order >= PAGE_ALLOC_COSTLY_ORDER && !found && scanned < limit;
+	     order--) {
+		struct slist *l = &z->fl[order][MF_MT_MOVABLE];
+		uint32_t f, next;
+
+		if (!z->nr_free[order])
+			continue;
+		for (f = l->head; f != NIL; f = next) {
+			next = s->lnk[f];
+			if (scanned++ >= limit) {
+				move_freelist_tail(s, l, f);
+				break;
+			}
+			if (f < high_pfn) {
+				if (pb_skip(s, f))
+					continue;
+				move_freelist_tail(s, l, f);
+				update_fast_start_pfn(cc, f);
+				pfn = pageblock_start(s, f);
+				if (pfn < z->d.start_pfn)
+					pfn = z->d.start_pfn;
+				cc->fast_search_fail = 0;
+				found = true;
+				break;
+			}
+		}
+	}
+	cc->total_migrate_scanned += scanned;
+	if (!found) {
+		cc->fast_search_fail++;
+		pfn = reinit_migrate_pfn(cc);
+	}
+	return pfn;
+}
+
+/* isolate_migratepages(): true if pages were isolated */
 static bool isolate_migratepages(struct cc *cc)
 {
 	struct mf_sim *s = cc->s;
-	uint64_t low = cc->migrate_pfn, bstart = pageblock_start(s, low), bend;
+	uint64_t low = fast_find_migrateblock(cc), bstart = pageblock_start(s, low), bend;
+	bool fast_block = low != cc->migrate_pfn && !cc->fast_search_fail;
 
 	if (bstart < cc->zone->d.start_pfn)
 		bstart = cc->zone->d.start_pfn;
 	bend = pageblock_end(s, low);
-	for (; bend <= cc->free_pfn;
+	for (; bend <= cc->free_pfn; fast_block = false,
 	     cc->migrate_pfn = low = bend, bstart = bend, bend += pageblock_nr_pages(s)) {
 		if ((!(low & (pageblock_nr_pages(s) - 1)) || low == cc->zone->d.start_pfn) &&
-		    !cc->ignore_skip_hint && pb_skip(s, bstart))
+		    !fast_block && !cc->ignore_skip_hint && pb_skip(s, bstart))
 			continue;
 		if (!suitable_source(cc, bstart)) {
 			update_cached_migrate(cc, bend);
@@ -651,34 +1001,61 @@ static bool isolate_migratepages(struct cc *cc)
 	return cc->nr_migratepages > 0;
 }
 
-/* migrate_pages() with compaction_alloc(): false when targets ran out (-ENOMEM) */
+/* Move the used block at from to a target; the source goes back through the free path. */
+static bool migrate_one(struct cc *cc, uint64_t from, int o)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t to;
+
+	if (!compaction_alloc(cc, o, &to))
+		return false;
+	sim_set_used(s, to, o, true, NIL);
+	sim_owner_moved(s, from, to, o);
+	s->st[from] = (uint8_t)(ST_USED | o);
+	sim_free_pages(s, cc->zone, from, o, cc->cpu);
+	s->stats.cp.migrated += 1ULL << o;
+	return true;
+}
+
+/*
+ * migrate_pages() with compaction_alloc(): the last isolated first.  A large folio that
+ * finds no target is split and its pages migrated one by one (migrate_pages_batch()'s
+ * -ENOMEM path); false when even those ran out of targets (-ENOMEM).
+ */
 static bool migrate_pages(struct cc *cc)
 {
 	struct mf_sim *s = cc->s;
-	int i;
+	int i, j;
 
 	for (i = cc->nr_src - 1; i >= 0; i--) {
-		uint64_t from = cc->src[i].pfn, to;
+		uint64_t from = cc->src[i].pfn, p;
 		int o = cc->src[i].order;
 
-		if (!compaction_alloc(cc, o, &to)) {
-			uint64_t failed = 0;
-			int j;
-
-			for (j = 0; j <= i; j++) {
-				s->st[cc->src[j].pfn] &= (uint8_t)~ST_ISOLATED;
-				failed += 1ULL << cc->src[j].order;
+		if (migrate_one(cc, from, o))
+			continue;
+		if (o > 0) {
+			s->st[from] &= (uint8_t)~ST_ISOLATED;
+			sim_split_used(s, from);
+			cc->nr_migratepages -= (1ULL << o) - 1;	/* compaction_alloc() counts pages */
+			for (p = from; p < from + (1ULL << o); p++) {
+				if (!migrate_one(cc, p, 0)) {
+					s->stats.cp.migrate_failed += from + (1ULL << o) - p;
+					break;
+				}
 			}
-			s->stats.cp.migrate_failed += failed;
-			cc->nr_src = 0;
-			cc->nr_migratepages = 0;
-			return false;
+			if (p == from + (1ULL << o))
+				continue;
+		} else {
+			s->stats.cp.migrate_failed += 1;
 		}
-		sim_set_used(s, to, o, true, NIL);
-		sim_owner_moved(s, from, to, o);
-		s->st[from] = (uint8_t)(ST_USED | o);
-		sim_free_pages(s, cc->zone, from, o, cc->cpu);
-		s->stats.cp.migrated += 1ULL << o;
+		for (j = 0; j < i; j++) {
+			s->st[cc->src[j].pfn] &= (uint8_t)~ST_ISOLATED;
+			s->stats.cp.migrate_failed += 1ULL << cc->src[j].order;
+		}
+		s->st[from] &= (uint8_t)~ST_ISOLATED;
+		cc->nr_src = 0;
+		cc->nr_migratepages = 0;
+		return false;
 	}
 	cc->nr_src = 0;
 	cc->nr_migratepages = 0;
@@ -723,6 +1100,7 @@ static enum cp_result compact_zone(struct cc *cc, struct capture_control *capc)
 	}
 	if (cc->order >= 0 && compaction_restarting(z, cc->order))
 		reset_isolation_suitable(s, z);
+	cc->fast_start_pfn = 0;
 	if (cc->whole_zone) {
 		cc->migrate_pfn = start;
 		cc->free_pfn = pageblock_start(s, end - 1);
@@ -800,6 +1178,7 @@ static void cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order,
 	cc->mode = mode;
 	cc->cpu = s->cur_cpu;
 	cc->hzi = NR_ZONE_TYPES - 1;
+	cc->search_order = order;
 }
 
 /* ---- direct compaction ---------------------------------------------------------------------- */
@@ -973,6 +1352,7 @@ static void kcompactd_do_work(struct mf_sim *s, int node)
 	if (n->kcd_hzi >= hzi)
 		n->kcd_hzi = NR_ZONE_TYPES - 1;
 	n->kcd_next = s->now + 500000000ULL;
+	n->kcd_backoff = 0;
 }
 
 void sim_kcompactd_work(struct mf_sim *s)
@@ -1027,6 +1407,7 @@ void sim_kcompactd_timer(struct mf_sim *s, int node)
 			timeout <<= COMPACT_MAX_DEFER_SHIFT;
 	}
 	n->kcd_next = s->now + timeout;
+	n->kcd_backoff = timeout > 500000000ULL ? n->kcd_next : 0;
 }
 
 /* compact_memory / sysfs compact: one zone, as the trace showed it */

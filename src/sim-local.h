@@ -109,6 +109,7 @@ struct szone {
 	uint64_t		lowmem_reserve[NR_ZONE_TYPES];
 	bool			boosted;	/* ZONE_BOOSTED_WATERMARK */
 	bool			below_high;	/* ZONE_BELOW_HIGH */
+	bool			reclaim_active;	/* ZONE_RECLAIM_ACTIVE: the trace's kswapd runs */
 
 	uint64_t		free_pages;	/* NR_FREE_PAGES (no isolate) */
 	uint64_t		free_highatomic, free_cma;
@@ -136,6 +137,8 @@ struct snode {
 	int		kcd_max_order;	/* kcompactd_max_order, 0: nothing asked */
 	int		kcd_hzi;
 	uint64_t	kcd_next;	/* next proactive check (trace ns) */
+	uint64_t	kcd_backoff;	/* no proactive check before (a round that did not help) */
+	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
 	unsigned int	proactive_defer;
 };
 
@@ -250,6 +253,8 @@ bool sim_zone_watermark_ok(const struct mf_sim *s, const struct szone *z, int or
 int sim_find_suitable_fallback(const struct mf_sim *s, const struct szone *z, int order,
 			       int mt, bool claimable);
 uint64_t sim_free_pages_blocks(const struct mf_sim *s, const struct szone *z);
+/* split_page(): the used block at pfn becomes order-0 used pages, owners spread over them. */
+void sim_split_used(struct mf_sim *s, uint64_t pfn);
 /* Make t2s[] cover the kernel's pfns [0, end): 0 or -1. */
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end);
 /* Compaction moved the used block at from to to: its owner follows. */

@@ -14,6 +14,10 @@
  *				per-CPU lists at the start capture, lost events)
  *   mm_compaction_begin	in a task that is neither kcompactd nor a direct compactor:
  *				compact_memory or sysfs compact, which the simulators replay
+ *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks
+ *   kswapd_wake, _sleep	when the kernel reclaimed (outside the model)
+ *   direct_reclaim_end		the kernel's direct reclaim made progress: the allocator's
+ *				drain of the per-CPU lists that follows it
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,8 @@ struct task {
 	bool		in_run;		/* between mm_compaction_begin and _end */
 	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
 	bool		kcompactd;
+	int		reclaim_order;	/* mm_vmscan_direct_reclaim_begin, -1 none */
+	uint64_t	reclaim_gfp;
 };
 
 struct mf_workload {
@@ -65,6 +71,7 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 	}
 	memset(&w->t[w->nr], 0, sizeof(w->t[0]));
 	w->t[w->nr].pid = pid;
+	w->t[w->nr].reclaim_order = -1;
 	return &w->t[w->nr++];
 }
 
@@ -111,8 +118,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			w->nr_direct++;
 		}
 		break;
-	case MF_EV_CP_KCOMPACTD_WAKE:
 	case MF_EV_CP_KCOMPACTD_SLEEP:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_kcompactd_tick(sims[i], ev->ts, (int)ev->a[0]);
+		/* fallthrough */
+	case MF_EV_CP_KCOMPACTD_WAKE:
 		t = task(w, ev->pid, true);
 		if (t)
 			t->kcompactd = true;
@@ -127,6 +137,28 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_manual_compact(sims[i], ev->ts, ev->a[0]);
+		break;
+	case MF_EV_DIRECT_RECLAIM_BEGIN:
+		t = task(w, ev->pid, true);
+		if (t) {
+			t->reclaim_order = ev->order;
+			t->reclaim_gfp = ev->a[0];
+		}
+		break;
+	case MF_EV_DIRECT_RECLAIM_END:
+		t = task(w, ev->pid, false);
+		if (t && t->reclaim_order >= 0 && ev->a[0])
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_direct_reclaim(sims[i], ev->ts, t->reclaim_order, t->reclaim_gfp,
+						      ev->cpu);
+		if (t)
+			t->reclaim_order = -1;
+		break;
+	case MF_EV_KSWAPD_WAKE:
+	case MF_EV_KSWAPD_SLEEP:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_kswapd(sims[i], ev->ts, (int)ev->a[0], (int)ev->a[1],
+				      ev->type == MF_EV_KSWAPD_WAKE);
 		break;
 	case MF_EV_CP_END:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;

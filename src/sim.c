@@ -20,6 +20,8 @@
 #include "sim-local.h"
 
 #define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
+/* HPAGE_FRAG_CHECK_INTERVAL_MSEC: kcompactd's wait */
+#define KCD_TIMEOUT	500000000ULL
 #define HPAGE_PMD_ORDER	9
 
 /* fallbacks[] (page_alloc.c): the types a request may take from, in order */
@@ -452,6 +454,13 @@ static int nr_pcp_high(struct pcp *pcp, const struct szone *z, int batch, bool f
 
 		pcp->high = h > pcp->high_min ? h : pcp->high_min;
 		return 0;
+	}
+	if (z->reclaim_active) {
+		int fc = pcp->free_count > batch ? pcp->free_count : batch;
+		int h = high - fc;
+
+		pcp->high = h > pcp->high_min ? h : pcp->high_min;
+		return batch << 2 < pcp->high ? batch << 2 : pcp->high;
 	}
 	if (pcp->high_min == pcp->high_max)
 		return high;
@@ -903,6 +912,8 @@ static uint64_t rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, in
 }
 
 static void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+static int gfp_migratetype(const struct mf_sim *s, uint64_t gfp);
+static int gfp_zone(uint64_t gfp);
 
 /* rmqueue() */
 static uint64_t rmqueue_zone(struct mf_sim *s, struct szone *z, const struct alloc_ctx *ac,
@@ -1276,7 +1287,7 @@ static void unmap_owner(struct mf_sim *s, uint64_t pfn, int order)
 }
 
 /* split_page(): a used block becomes order-0 used pages with their own owners */
-static void split_used(struct mf_sim *s, uint64_t pfn)
+void sim_split_used(struct mf_sim *s, uint64_t pfn)
 {
 	uint8_t v = s->st[pfn];
 	int order = st_order(v);
@@ -1313,7 +1324,7 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 		return;
 	}
 	if (h != MF_PFN_NONE && (h < spfn || h + (1ULL << st_order(s->st[h])) > end))
-		split_used(s, h);
+		sim_split_used(s, h);
 	for (p = spfn; p < end;) {
 		uint8_t v = s->st[p];
 
@@ -1528,7 +1539,7 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	if (h == MF_PFN_NONE)
 		return;
 	if (h != sp || st_order(s->st[h]) != order) {
-		split_used(s, h);
+		sim_split_used(s, h);
 		h = sp;
 	}
 	unmap_owner(s, h, st_order(s->st[h]));
@@ -1601,6 +1612,58 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts)
 	for (nd = 0; nd < MAX_NODES; nd++)
 		if (s->node[nd].kcd_next && ts >= s->node[nd].kcd_next)
 			sim_kcompactd_timer(s, nd);
+}
+
+void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running)
+{
+	int i;
+
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	mf_sim_tick(s, ts);
+	s->node[node].reclaiming = running;
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node)
+			s->z[i].reclaim_active = running && s->z[i].type <= zid;
+}
+
+void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp, int cpu)
+{
+	struct alloc_ctx ac;
+	int i, c;
+
+	if (order < 0 || order > s->max_order)
+		return;
+	mf_sim_tick(s, ts);
+	memset(&ac, 0, sizeof(ac));
+	ac.order = order;
+	ac.gfp = gfp;
+	ac.mt = gfp_migratetype(s, gfp);
+	ac.hzi = gfp_zone(gfp);
+	ac.node = s->z[0].d.node;
+	/* would get_page_from_freelist() with the slow path's flags succeed? */
+	for (i = 0; i < s->nr_zones; i++)
+		if (zone_usable(&s->z[i], &ac) &&
+		    zone_watermark_ok(s, &s->z[i], order, wmark_pages(&s->z[i], WMARK_MIN), ac.hzi,
+				      gfp_to_alloc_flags(s, &ac)))
+			return;
+	for (i = 0; i < s->nr_zones; i++)
+		for (c = 0; c < s->nr_cpus; c++)
+			sim_drain_zone_cpu(s, &s->z[i], c);
+	s->stats.reclaim_drains++;
+	(void)cpu;
+}
+
+void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
+{
+	struct snode *n;
+
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	mf_sim_tick(s, ts);
+	n = &s->node[node];
+	/* the kernel's kcompactd starts its wait now: ours ends with it, unless backing off */
+	n->kcd_next = ts + KCD_TIMEOUT > n->kcd_backoff ? ts + KCD_TIMEOUT : n->kcd_backoff;
 }
 
 /* ---- set-up ----------------------------------------------------------------------------- */
@@ -1876,6 +1939,19 @@ void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn)
 		s->st[pfn] |= ST_MOVABLE;
 }
 
+int mf_sim_seed_used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
+{
+	uint64_t p, end = pfn + (1ULL << order);
+
+	if (order > s->max_order || end > s->nr_pfns || (pfn & ((1ULL << order) - 1)))
+		return -EINVAL;
+	for (p = pfn; p < end; p++)
+		if ((s->st[p] & ~ST_MOVABLE) != ST_USED || s->t2s[p] != p)
+			return -EINVAL;
+	sim_set_used(s, pfn, order, movable, (uint32_t)pfn);
+	return 0;
+}
+
 void mf_sim_seed_all_free(struct mf_sim *s)
 {
 	int i;
@@ -1944,7 +2020,7 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	s->now = ts;
 	s->next_decay = ts + 1000000000ULL;
 	for (nd = 0; nd < MAX_NODES; nd++)
-		s->node[nd].kcd_next = ts + 500000000ULL;
+		s->node[nd].kcd_next = ts + KCD_TIMEOUT;
 	s->started = true;
 }
 

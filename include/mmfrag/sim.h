@@ -95,6 +95,7 @@ struct mf_sim_stats {
 	uint64_t	frees_after_migration;	/* frees of pages the kernel's compaction had moved */
 	uint64_t	kernel_migrations;	/* the trace's compaction moves, not workload frees */
 	uint64_t	stale_released;		/* frames the trace showed free that we held in use */
+	uint64_t	reclaim_drains;		/* drain_all_pages() after the trace's direct reclaim */
 	uint64_t	pcp_pages;		/* on per-CPU lists at the end */
 
 	struct mf_sim_compaction cp;
@@ -122,6 +123,8 @@ void mf_sim_free_all(struct mf_sim *s);
 void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt);
 int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order);
 void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn);
+/* A compound page in use at the capture (THP, large folio, hugetlb): one block of order. */
+int mf_sim_seed_used(struct mf_sim *s, uint64_t pfn, int order, bool movable);
 /* Starts every frame free (memory= layouts): pageblocks MOVABLE, blocks of max order. */
 void mf_sim_seed_all_free(struct mf_sim *s);
 /* End of seeding: watermarks, per-CPU sizing, page_group_by_mobility_disabled. */
@@ -147,6 +150,25 @@ void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order);
 void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
 /* Trace time moves on: timers (kcompactd's 500 ms, the vmstat worker's per-CPU decay). */
 void mf_sim_tick(struct mf_sim *s, uint64_t ts);
+/*
+ * The traced kernel's kcompactd started its 500 ms wait (mm_compaction_kcompactd_sleep):
+ * the simulated kcompactd's wait ends with it, so both look at their node at the same
+ * moments, unless ours is backing off (32 s after a proactive round that did not help).
+ * Without these events the simulator keeps kcompactd's timer on its own.
+ */
+void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
+/*
+ * The traced kernel's kswapd started (mm_vmscan_kswapd_wake, zones up to zid) or stopped
+ * reclaiming: reclaim itself is outside the model, but while it runs the zones are
+ * ZONE_RECLAIM_ACTIVE (per-CPU lists shrink) and proactive compaction backs off.
+ */
+void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
+/*
+ * The traced kernel's direct reclaim for (order, gfp) ended having reclaimed something:
+ * __alloc_pages_direct_reclaim() then drains every per-CPU list when the allocation
+ * still fails, and so does the simulator when its own would.
+ */
+void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp, int cpu);
 
 /* Results. */
 const struct mf_sim_config *mf_sim_config(const struct mf_sim *s);

@@ -111,9 +111,11 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 static const struct argp compare_argp = {
 	.options = compare_options,
 	.parser = compare_parse,
-	.args_doc = "A B",
+	.args_doc = "A[#NAME] B[#NAME]",
 	.doc = "Compare the key metrics of two results saved by 'mmfrag replay', or of two "
-	       "trace.dat files (replayed first, nothing saved)."
+	       "trace.dat files (replayed first, nothing saved).  FILE#NAME is the simulation "
+	       "NAME of a saved result, or a trace replayed with --simulate under the config "
+	       "NAME (KEY=VALUE,... or default)."
 	       "\vExit status: 0 ok, 1 runtime error, 2 usage error, 3 a --fail-if threshold was "
 	       "crossed. See mmfrag-compare(1).",
 };

@@ -61,7 +61,7 @@ static const struct argp_option replay_options[] = {
 	{ "no-state", OPT_NO_STATE, NULL, 0,
 	  "ignore the captures beside the trace (FILE.state/start, end, NNNN)", 1 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0, "add a time series point every SECONDS", 2 },
-	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default 10)", 3 },
+	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default: the capture's, else 10)", 3 },
 	{ "pageblock-order", OPT_PAGEBLOCK_ORDER, "N", 0,
 	  "pageblock_order of the traced kernel (default: the capture's, else 9)", 3 },
 	{ "simulate", OPT_SIMULATE, NULL, 0,

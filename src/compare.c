@@ -162,6 +162,9 @@ int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 	    !get_int(doc, &d->lost_events, missing, "lost_events"))
 		return -EINVAL;
 
+	/* a simulation also fails requests above its max order, outside the per-order array */
+	if (config)
+		return get_int(src, &d->alloc_failures, missing, "allocations.failures") ? 0 : -EINVAL;
 	fails = json_object_get(json_object_get(src, "allocations"), "failures_by_order");
 	if (!json_is_array(fails)) {
 		*missing = "allocations.failures_by_order";

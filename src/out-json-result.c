@@ -267,12 +267,13 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(o, "fallbacks", json_fallback_counts(st->fallback, st->fallback_fragmenting,
 								 st->fallback_by_order, nr));
 	json_object_set_new(o, "watermark_boosts", json_integer((json_int_t)st->boosts));
-	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"frees", (json_int_t)st->frees, "frees_unmatched", (json_int_t)st->frees_unmatched,
 		"frees_of_failed", (json_int_t)st->frees_of_failed,
 		"frees_after_migration", (json_int_t)st->frees_after_migration,
 		"kernel_migrations", (json_int_t)st->kernel_migrations,
 		"stale_released", (json_int_t)st->stale_released,
+		"reclaim_drains", (json_int_t)st->reclaim_drains,
 		"pcp_pages", (json_int_t)st->pcp_pages));
 	return o;
 }

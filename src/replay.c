@@ -748,6 +748,7 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 	const struct mf_state *st = rp->start.st;
 	const struct mf_model_params *p = mf_model_params(rp->m);
 	struct mf_sim_zone_desc zd[MF_MAX_ZONES];
+	struct mf_sim_traced t = { .max_order = p->max_order, .pageblock_order = p->pageblock_order };
 	struct sim_seed ss;
 	int nz = mf_model_nr_zones(rp->m), z, j;
 	uint64_t pfn;
@@ -764,7 +765,7 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 				zd[z].wmark[2] = st->zones[j].wmark_high;
 			}
 	}
-	ss.s = mf_sim_new(c, zd, nz, sim_cpus(rp));
+	ss.s = mf_sim_new(c, &t, zd, nz, sim_cpus(rp));
 	if (!ss.s)
 		return NULL;
 	for (z = 0; z < nz; z++) {
@@ -808,7 +809,10 @@ static int make_sims(struct replay *rp, uint64_t ts)
 			struct mf_sim_zone_desc zd[MF_MAX_ZONES];
 			int nz = memory_layout(c->memory, zd);
 
-			s = mf_sim_new(c, zd, nz, sim_cpus(rp));
+			struct mf_sim_traced t = { .max_order = rp->r->params.max_order,
+						   .pageblock_order = rp->r->params.pageblock_order };
+
+			s = mf_sim_new(c, &t, zd, nz, sim_cpus(rp));
 			if (s)
 				mf_sim_seed_all_free(s);
 			rp->sims_from[i] = "memory";

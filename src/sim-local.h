@@ -153,6 +153,7 @@ struct capture_control {
 struct mf_sim {
 	struct mf_sim_config	c;
 	int			max_order, pbo, pcp_thp_order;
+	int			traced_pbo;	/* the traced kernel's pageblock order */
 	bool			mobility_disabled;	/* page_group_by_mobility_disabled */
 	int			nr_cpus;
 	int			nr_zones;

@@ -1795,8 +1795,8 @@ static void setup_pcp(struct mf_sim *s, struct szone *z)
 	}
 }
 
-struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_zone_desc *zones,
-			  int nr_zones, int nr_cpus)
+struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_traced *tr,
+			  const struct mf_sim_zone_desc *zones, int nr_zones, int nr_cpus)
 {
 	struct mf_sim *s;
 	uint64_t p, end = 0;
@@ -1810,8 +1810,9 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_zon
 	if (!s)
 		return NULL;
 	s->c = *c;
-	s->max_order = c->max_order == MF_SIM_KEEP ? 10 : c->max_order;
-	s->pbo = c->pageblock_order == MF_SIM_KEEP ? 9 : c->pageblock_order;
+	s->max_order = c->max_order == MF_SIM_KEEP ? tr->max_order : c->max_order;
+	s->pbo = c->pageblock_order == MF_SIM_KEEP ? tr->pageblock_order : c->pageblock_order;
+	s->traced_pbo = tr->pageblock_order;
 	if (s->pbo > s->max_order)
 		s->pbo = s->max_order;
 	s->pcp_thp_order = HPAGE_PMD_ORDER <= s->max_order ? HPAGE_PMD_ORDER : -1;
@@ -1977,9 +1978,9 @@ void mf_sim_seed_all_free(struct mf_sim *s)
 
 void mf_sim_start(struct mf_sim *s, uint64_t ts)
 {
+	/* khugepaged's recommended min_free_kbytes follows the pageblock size */
 	bool keep = s->c.min_free_kbytes == MF_SIM_KEEP &&
-		    s->c.watermark_scale_factor == MF_SIM_KEEP &&
-		    (s->c.pageblock_order == MF_SIM_KEEP || s->c.pageblock_order == 9);
+		    s->c.watermark_scale_factor == MF_SIM_KEEP && s->pbo == s->traced_pbo;
 	uint64_t usable = 0;
 	int i, nd;
 

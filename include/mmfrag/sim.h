@@ -48,6 +48,12 @@ void mf_sim_config_default(struct mf_sim_config *c);
  */
 int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len);
 
+/* What the traced kernel had: the knobs a config leaves at MF_SIM_KEEP take these. */
+struct mf_sim_traced {
+	int		max_order;		/* MAX_PAGE_ORDER */
+	int		pageblock_order;
+};
+
 /* One zone of the simulated machine. */
 struct mf_sim_zone_desc {
 	struct mf_zone_desc	d;
@@ -111,8 +117,8 @@ struct mf_sim;
  * seeded otherwise; mf_sim_new_empty() starts with every frame free instead (memory=).
  * NULL on ENOMEM or a config the layout cannot take (errno EINVAL).
  */
-struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_zone_desc *zones,
-			  int nr_zones, int nr_cpus);
+struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_traced *t,
+			  const struct mf_sim_zone_desc *zones, int nr_zones, int nr_cpus);
 void mf_sim_free_all(struct mf_sim *s);
 
 /*

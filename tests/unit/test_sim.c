@@ -29,6 +29,7 @@ static struct mf_sim *tiny(const char *cfg, bool all_free)
 		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
 		.type = 2,
 	};
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
 	struct mf_sim_config c;
 	struct mf_sim *s;
 	char err[128];
@@ -37,7 +38,7 @@ static struct mf_sim *tiny(const char *cfg, bool all_free)
 	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfg ? cfg :
 		"max_order=5,pageblock_order=4,min_free_kbytes=0,compaction_proactiveness=0,"
 		"watermark_boost_factor=0", err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &z, 1, 1);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	if (all_free)
 		mf_sim_seed_all_free(s);

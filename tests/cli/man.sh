@@ -40,7 +40,7 @@ for p in "${pages[@]}"; do
 		want=0
 		if [[ $ex =~ \#\ exit\ ([0-9]+)$ ]]; then
 			want=${BASH_REMATCH[1]}
-			ex=${ex%%#*}
+			ex=${ex%"# exit "*}	# the last one: FILE#NAME has a '#' too
 		fi
 		# the live machine: needs /proc/buddyinfo
 		if [[ ! $ex =~ (-p|--proc) ]] && [[ $ex =~ ^mmfrag\ status ]] && ! $live_ok; then
@@ -98,7 +98,8 @@ for p in man/mmfrag-*.1; do
 done
 
 # ---- (5) documents: every key the JSON output has is named in its page -------------------
-# json_keys FILE: every object key of the document, except event names under "events"
+# json_keys FILE: every object key of the document, except event names under "events" and
+# simulation names under "simulated" (the user's names, not the schema's)
 json_keys() {
 	python3 -c '
 import json, sys
@@ -106,7 +107,7 @@ keys = set()
 def walk(o, parent):
     if isinstance(o, dict):
         for k, v in o.items():
-            if parent != "events":
+            if parent not in ("events", "simulated"):
                 keys.add(k)
             walk(v, k)
     elif isinstance(o, list):
@@ -139,7 +140,18 @@ for t in compact-small pagecache-small; do
 		nok "replay $t for the key check"; sed 's/^/#   /' "$TMP/err" | head -3
 	fi
 done
-[ ${#docs[@]} -gt 0 ] && keys_documented man/mmfrag-replay.1 "RESULT DOCUMENT" "${docs[@]}"
+# simulate mode: a start capture's machine and a memory= one, several knobs changed
+sim_docs=()
+if "$MMFRAG" replay -j --simulate --config name=base \
+	--config name=other,pageblock_order=10,mobility_grouping=off,defrag_mode=on,min_free_kbytes=8192 \
+	--config name=small,memory=256M,compaction=off traces/compact-small.dat \
+	>"$TMP/simulate.json" 2>"$TMP/err"; then
+	sim_docs+=("$TMP/simulate.json")
+else
+	nok "replay --simulate for the key check"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
+[ ${#docs[@]} -gt 0 ] &&
+	keys_documented man/mmfrag-replay.1 "RESULT DOCUMENT" "${docs[@]}" "${sim_docs[@]}"
 if [ ${#docs[@]} -ge 2 ] &&
    "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' "${docs[@]:0:2}" \
 	>"$TMP/compare.json" 2>"$TMP/err"; [ $? -eq 3 ]; then

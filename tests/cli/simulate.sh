@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# replay --simulate: several configs in one pass on the bundled traces, the directions the
+# kernel's knobs must move the results in, determinism, compare on simulations, bad input.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+
+T=traces/compact-small.dat
+[ -f "$T" ] || { nok "$T missing"; finish; exit; }
+R=$TMP/sim.json
+
+expect_exit 0 "replay --simulate with three configs" -- "$MMFRAG" replay -q --simulate \
+	--config name=base --config name=nomob,mobility_grouping=off --config name=nocp,compaction=off \
+	-o "$R" "$T"
+json_get "$R" '[s["name"] for s in d["simulations"]]' | grep -qx "\['base', 'nomob', 'nocp'\]" &&
+	ok "one simulation per config, in order" || nok "simulations: $(json_get "$R" '[s["name"] for s in d["simulations"]]')"
+
+# Same shapes as observe mode.
+json_get "$R" 'all(set(z) >= set(d["zones"][0]) - {"check"} for s in d["simulations"] for z in s["zones"])' |
+	grep -q True && ok "simulated zones have observe mode's keys" || nok "simulated zones have observe mode's keys"
+json_get "$R" 'all(k in s["compaction"]["direct"] for s in d["simulations"] for k in ("stall","success","fail","efficiency","by_priority"))' |
+	grep -q True && ok "compaction.direct: stall, success, fail, efficiency, by_priority" ||
+	nok "compaction.direct keys"
+json_get "$R" 'all(k in s["compaction"] for s in d["simulations"] for k in ("by_order","pages_scanned","pages_migrated","runs","kcompactd_wake"))' |
+	grep -q True && ok "compaction: by_order, pages_scanned, pages_migrated, runs" || nok "compaction keys"
+json_get "$R" 'all(len(s["allocations"]["failures_by_order"]) == s["model"]["max_order"] + 1 for s in d["simulations"])' |
+	grep -q True && ok "allocation failures by order" || nok "allocation failures by order"
+json_get "$R" 'all(z["free_pages"] + z["pcp_pages"] <= z["present"] for s in d["simulations"] for z in s["zones"])' |
+	grep -q True && ok "free and per-CPU pages fit in every zone" || nok "free and per-CPU pages fit in every zone"
+json_get "$R" '0 < sum(d["simulations"][0]["allocations"]["requests_by_order"]) <= d["events"]["mm_page_alloc"]' |
+	grep -q True && ok "requests are the mm_page_alloc events after the start" ||
+	nok "requests are not the mm_page_alloc events after the start"
+
+# The base config compacts for the trace's THP faults, as the kernel did.
+json_get "$R" 'd["simulations"][0]["compaction"]["direct"]["stall"] > 0 and d["simulations"][0]["compaction"]["direct"]["success"] > 0' |
+	grep -q True && ok "base: direct compaction stalls and succeeds" || nok "base: no successful direct compaction"
+json_get "$R" 'd["compaction"]["success_rates"]["observed"] == {k: d["compaction"]["observed"]["direct"][k] for k in ("stall","success","fail","efficiency")}' |
+	grep -q True && ok "success_rates.observed is the observed direct outcome" || nok "success_rates.observed"
+json_get "$R" 'sorted(d["compaction"]["success_rates"]["simulated"]) == ["base","nocp","nomob"]' |
+	grep -q True && ok "success_rates.simulated per config" || nok "success_rates.simulated"
+json_get "$R" 'd["compaction"]["success_rates"]["vmstat"]["stall"] == d["compaction"]["vmstat"]["compact_stall"]' |
+	grep -q True && ok "success_rates.vmstat from the captures' deltas" || nok "success_rates.vmstat"
+
+# Mobility grouping off (page_group_by_mobility_disabled): one type, more fragmentation.
+json_get "$R" 'd["simulations"][1]["model"]["mobility_disabled"] and all(set(z["pageblocks_by_type"]) <= {"Unmovable"} or all(v == 0 for k, v in z["pageblocks_by_type"].items() if k != "Unmovable") for z in d["simulations"][1]["zones"])' |
+	grep -q True && ok "nomob: every pageblock Unmovable" || nok "nomob: pageblocks of other types"
+unus() { json_get "$R" "sum(z['unusable_index'][9] for z in d['simulations'][$1]['zones'] if z['zone'] in ('DMA32','Normal'))"; }
+b=$(unus 0); n=$(unus 1)
+echo "# unusable index at order 9, DMA32 + Normal: base $b, nomob $n (thousandths)"
+[ "$n" -gt "$b" ] && ok "mobility grouping off fragments more (unusable@9 $n > $b)" ||
+	nok "mobility grouping off does not fragment more ($n <= $b)"
+json_get "$R" 'd["simulations"][1]["compaction"]["direct"]["success"] <= d["simulations"][0]["compaction"]["direct"]["success"]' |
+	grep -q True && ok "nomob: no more compaction successes than base" || nok "nomob: more compaction successes"
+
+# Compaction off: no compaction at all, more failures.
+json_get "$R" '[(c["direct"]["stall"], c["pages_migrated"], sum(c["runs"].values())) for c in [d["simulations"][2]["compaction"]]] == [(0, 0, 0)]' |
+	grep -q True && ok "nocp: no compaction at all" || nok "nocp: compaction ran"
+json_get "$R" 'd["simulations"][2]["allocations"]["failures"] >= d["simulations"][0]["allocations"]["failures"]' |
+	grep -q True && ok "nocp: at least base's allocation failures" || nok "nocp: fewer failures than base"
+
+# One pass, deterministic: the same simulations again, and alone.
+expect_exit 0 "replay --simulate again" -- "$MMFRAG" replay -q --simulate \
+	--config name=base --config name=nomob,mobility_grouping=off --config name=nocp,compaction=off \
+	-o "$TMP/again.json" "$T"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["simulations"]; b=json.load(open(sys.argv[2]))["simulations"]; sys.exit(a != b)' \
+	"$R" "$TMP/again.json" && ok "simulations are deterministic" || nok "simulations differ between runs"
+expect_exit 0 "replay --simulate with one config" -- "$MMFRAG" replay -q --simulate --config name=base \
+	-o "$TMP/one.json" "$T"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["simulations"][0]; b=json.load(open(sys.argv[2]))["simulations"][0]; sys.exit(a != b)' \
+	"$R" "$TMP/one.json" && ok "a config alone gives what it gives beside others" || nok "configs interfere"
+
+# Observe mode is unchanged by --simulate.
+expect_exit 0 "replay without --simulate" -- "$MMFRAG" replay -q -o "$TMP/obs.json" "$T"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); a.pop("simulations"); [x["compaction"].pop("success_rates") for x in (a,b)]; sys.exit(a != b)' \
+	"$R" "$TMP/obs.json" && ok "observe mode unchanged by --simulate" || nok "--simulate changed observe mode"
+
+# The other bundled trace, and a machine of our own (no capture needed).
+expect_exit 0 "simulate the page cache trace" -- "$MMFRAG" replay -q --simulate -o "$TMP/pc.json" \
+	traces/pagecache-small.dat
+expect_exit 0 "simulate memory=4G without captures" -- "$MMFRAG" replay -q --no-state --simulate \
+	--config memory=4G,name=m4 -o "$TMP/mem.json" "$T"
+json_get "$TMP/mem.json" 'd["simulations"][0]["model"]["zones_from"] == "memory" and [z["zone"] for z in d["simulations"][0]["zones"]] == ["DMA", "DMA32"] and sum(z["present"] for z in d["simulations"][0]["zones"]) == (4 << 18) - 1' |
+	grep -q True && ok "memory=4G: DMA and DMA32, 4 GiB" || nok "memory=4G layout"
+
+# Tables.
+expect_exit 0 "report --section simulations" -- "$MMFRAG" report --section simulations "$R"
+grep -q '^simulate mode' "$TMP/out" && grep -qE '^ +observed +base +nomob +nocp$' "$TMP/out" &&
+	ok "simulations table: observed beside each config" || nok "simulations table"
+
+# compare on simulations: FILE#NAME, gates.
+expect_exit 0 "compare base with itself" -- "$MMFRAG" compare -q "$R#base" "$R#base"
+expect_exit 3 "compare base nomob --fail-if unusable rises" -- "$MMFRAG" compare -q \
+	-f 'DMA32.unusable_index.9.delta>0' "$R#base" "$R#nomob"
+expect_exit 0 "compare base nomob --fail-if unusable falls" -- "$MMFRAG" compare -q \
+	-f 'DMA32.unusable_index.9.delta<0' "$R#base" "$R#nomob"
+expect_exit 0 "compare --json base nocp" -- "$MMFRAG" compare --json "$R#base" "$R#nocp"
+json_get "$TMP/out" '[m["b"] for m in d["metrics"] if m["name"] == "compaction.direct.stall"][0] == 0' |
+	grep -q True && ok "compare reads the simulation's compaction" || nok "compare reads the simulation's compaction"
+expect_exit 0 "compare a trace under two configs" -- "$MMFRAG" compare -q "$T#default" "$T#compaction=off"
+expect_error 1 "compare: no such simulation" "nosuch" -- "$MMFRAG" compare "$R#nosuch" "$R#base"
+expect_error 1 "compare: result without simulations" "no simulation named" -- \
+	"$MMFRAG" compare "$TMP/obs.json#base" "$R#base"
+expect_error 1 "compare trace#bad config" "colour" -- "$MMFRAG" compare "$T#colour=blue" "$R#base"
+
+# Bad input: one line, the right status, nothing on stdout.
+expect_error 2 "--config without --simulate" "--config goes with --simulate" -- \
+	"$MMFRAG" replay --config compaction=off "$T"
+expect_error 2 "--config unknown key" "colour" -- "$MMFRAG" replay --simulate --config colour=blue "$T"
+expect_error 2 "--config bad value" "extfrag_threshold" -- \
+	"$MMFRAG" replay --simulate --config extfrag_threshold=2000 "$T"
+expect_error 2 "--config two configs one name" "two configs named" -- \
+	"$MMFRAG" replay --simulate --config name=a --config name=a,compaction=off "$T"
+expect_error 2 "--config memory too small" "memory" -- "$MMFRAG" replay --simulate --config memory=1M "$T"
+expect_error 1 "--simulate without a capture" "no start capture" -- \
+	"$MMFRAG" replay --no-state --simulate -o "$TMP/x.json" "$T"
+[ ! -e "$TMP/x.json" ] && ok "nothing saved on error" || nok "a result was saved on error"
+
+finish

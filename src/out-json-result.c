@@ -128,6 +128,8 @@ static json_t *json_compaction(const struct mf_result *r)
 	json_object_set_new(obs, "isolated_free", json_integer((json_int_t)ob->isolated_free));
 	json_object_set_new(obs, "scanned_migrate", json_integer((json_int_t)ob->scanned_migrate));
 	json_object_set_new(obs, "scanned_free", json_integer((json_int_t)ob->scanned_free));
+	json_object_set_new(obs, "pages_scanned",
+			    json_integer((json_int_t)(ob->scanned_migrate + ob->scanned_free)));
 
 	cp = json_object();
 	json_object_set_new(cp, "observed", obs);

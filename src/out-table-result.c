@@ -272,7 +272,7 @@ static void section_simulations(FILE *f, json_t *doc, const struct mf_table_opts
 		{ "runs: manual", "compaction.runs.manual", "compaction.observed.runs.other", 0 },
 		{ "kcompactd wakes", "compaction.kcompactd_wake", "compaction.observed.kcompactd_wake", 0 },
 		{ "pages migrated", "compaction.pages_migrated", "compaction.observed.pages_migrated", 0 },
-		{ "pages scanned", "compaction.pages_scanned", NULL, 0 },
+		{ "pages scanned", "compaction.pages_scanned", "compaction.observed.pages_scanned", 0 },
 		{ "fallbacks", "fallbacks.total", "fallbacks.total", 0 },
 		{ "  fragmenting", "fallbacks.fragmenting", "fallbacks.fragmenting", 0 },
 	};

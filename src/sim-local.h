@@ -272,6 +272,7 @@ struct alloc_ctx {
 	int		hzi;		/* highest zone type */
 	int		node;
 	int		cpu;
+	int		reclaim_rounds;	/* the kernel's direct reclaim made progress this often */
 };
 
 uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac,

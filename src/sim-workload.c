@@ -16,8 +16,9 @@
  *				compact_memory or sysfs compact, which the simulators replay
  *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks
  *   kswapd_wake, _sleep	when the kernel reclaimed (outside the model)
- *   direct_reclaim_end		the kernel's direct reclaim made progress: the allocator's
- *				drain of the per-CPU lists that follows it
+ *   direct_reclaim_end		the kernel's direct reclaim made progress for the task's next
+ *				request: the drain of the per-CPU lists that follows it, and
+ *				as many rounds of progress in the simulator's slow path
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +32,14 @@ struct task {
 	bool		in_run;		/* between mm_compaction_begin and _end */
 	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
 	bool		kcompactd;
-	int		reclaim_order;	/* mm_vmscan_direct_reclaim_begin, -1 none */
+	int		reclaim_rounds;	/* direct reclaims with progress since its last request */
+	int		reclaim_order;	/* of the reclaim in progress */
 	uint64_t	reclaim_gfp;
 };
 
 struct mf_workload {
 	int		nr;
-	int		nr_in_run, nr_direct;	/* so the hot path looks tasks up only when needed */
+	int		nr_in_run, nr_direct, nr_reclaiming;	/* the hot path looks up tasks only then */
 	struct task	t[MAX_TASKS];
 };
 
@@ -63,7 +65,8 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 	if (w->nr == MAX_TASKS) {
 		/* forget a task with nothing open */
 		for (i = 0; i < w->nr; i++)
-			if (!w->t[i].in_run && !w->t[i].direct && !w->t[i].kcompactd)
+			if (!w->t[i].in_run && !w->t[i].direct && !w->t[i].kcompactd &&
+			    !w->t[i].reclaim_rounds)
 				break;
 		if (i == w->nr)
 			return NULL;
@@ -71,7 +74,6 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 	}
 	memset(&w->t[w->nr], 0, sizeof(w->t[0]));
 	w->t[w->nr].pid = pid;
-	w->t[w->nr].reclaim_order = -1;
 	return &w->t[w->nr++];
 }
 
@@ -84,10 +86,16 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 
 	switch (ev->type) {
 	case MF_EV_PAGE_ALLOC:
-		t = w->nr_direct ? task(w, ev->pid, false) : NULL;
+		t = w->nr_direct || w->nr_reclaiming ? task(w, ev->pid, false) : NULL;
+		req.reclaim_rounds = 0;
 		if (t && t->direct) {
 			t->direct = false;
 			w->nr_direct--;
+		}
+		if (t && t->reclaim_rounds) {
+			req.reclaim_rounds = t->reclaim_rounds;
+			t->reclaim_rounds = 0;
+			w->nr_reclaiming--;
 		}
 		req.ts = ev->ts;
 		req.tpfn = ev->pfn;
@@ -146,13 +154,14 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		}
 		break;
 	case MF_EV_DIRECT_RECLAIM_END:
-		t = task(w, ev->pid, false);
-		if (t && t->reclaim_order >= 0 && ev->a[0])
+		t = ev->a[0] ? task(w, ev->pid, false) : NULL;
+		if (t) {
+			if (!t->reclaim_rounds)
+				w->nr_reclaiming++;
+			t->reclaim_rounds++;
 			for (i = 0; i < nr_sims; i++)
-				mf_sim_direct_reclaim(sims[i], ev->ts, t->reclaim_order, t->reclaim_gfp,
-						      ev->cpu);
-		if (t)
-			t->reclaim_order = -1;
+				mf_sim_direct_reclaim(sims[i], ev->ts, t->reclaim_order, t->reclaim_gfp);
+		}
 		break;
 	case MF_EV_KSWAPD_WAKE:
 	case MF_EV_KSWAPD_SLEEP:

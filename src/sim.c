@@ -1118,13 +1118,62 @@ static void wake_all_kswapds(struct mf_sim *s, const struct alloc_ctx *ac)
 	}
 }
 
-/* __alloc_pages_slowpath() without reclaim: at most two direct compactions */
+static void drain_all_pages(struct mf_sim *s)
+{
+	int i, c;
+
+	for (i = 0; i < s->nr_zones; i++)
+		for (c = 0; c < s->nr_cpus; c++)
+			sim_drain_zone_cpu(s, &s->z[i], c);
+}
+
+/*
+ * should_compact_retry(): after a skipped compaction only if free memory could come back
+ * (taken as yes: the kernel's reclaim made progress); after a success up to
+ * MAX_COMPACT_RETRIES (a quarter for costly orders); after a failure, one priority
+ * harder, down to sync-light for costly orders and sync-full for the others.
+ */
+static bool should_compact_retry(const struct alloc_ctx *ac, enum cp_result cr,
+				 enum cp_prio *prio, int *retries)
+{
+	int max_retries = 16;
+	enum cp_prio min_prio;
+
+	if (!ac->order)
+		return false;
+	if (cr == CP_SKIPPED)
+		return true;
+	if (cr == CP_SUCCESS) {
+		if (ac->order > PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (++*retries <= max_retries)
+			return true;
+	}
+	min_prio = ac->order > PAGE_ALLOC_COSTLY_ORDER ? PRIO_SYNC_LIGHT : PRIO_SYNC_FULL;
+	if (*prio > min_prio) {
+		(*prio)--;
+		*retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * __alloc_pages_slowpath().  Reclaim is outside the model: where the kernel's task
+ * reclaimed with progress for this request (ac->reclaim_rounds, from the trace), the
+ * simulator takes a round of progress as it reaches __alloc_pages_direct_reclaim(),
+ * drains the per-CPU lists if the allocation still fails, and may retry compaction one
+ * priority harder; without progress the request fails after its compactions, where the
+ * kernel would retry reclaim or go OOM.
+ */
 static uint64_t alloc_slowpath(struct mf_sim *s, struct alloc_ctx *ac)
 {
 	bool can_reclaim = ac->gfp & GFP_DIRECT_RECLAIM, costly = ac->order > PAGE_ALLOC_COSTLY_ORDER;
 	bool can_compact = s->c.compaction && (ac->gfp & GFP_IO), nofrag_retry_done = false;
 	enum cp_prio prio = PRIO_SYNC_LIGHT;
-	enum cp_result cr;
+	int rounds = ac->reclaim_rounds, retries = 0;
+	enum cp_result cr = CP_SKIPPED;
+	bool progress;
 	unsigned int f;
 	uint64_t pfn;
 
@@ -1155,11 +1204,33 @@ retry:
 		return pfn;
 	if (!can_reclaim)
 		goto nopage;
+	/* __alloc_pages_direct_reclaim() */
+	progress = rounds > 0;
+	if (progress) {
+		rounds--;
+		pfn = sim_get_page_from_freelist(s, ac, f);
+		if (pfn != MF_PFN_NONE)
+			return pfn;
+		drain_all_pages(s);
+		s->stats.reclaim_drains++;
+		pfn = sim_get_page_from_freelist(s, ac, f);
+		if (pfn != MF_PFN_NONE)
+			return pfn;
+	}
 	if (can_compact) {
 		pfn = sim_direct_compact(s, ac, prio, &cr);
 		if (pfn != MF_PFN_NONE)
 			return pfn;
 	}
+	if (ac->gfp & GFP_NORETRY)
+		goto nopage;
+	if (costly && !(ac->gfp & GFP_RETRY_MAYFAIL))
+		goto nopage;
+	/* should_reclaim_retry() while the trace shows more reclaim, then compaction's */
+	if (progress && rounds > 0)
+		goto retry;
+	if (progress && can_compact && should_compact_retry(ac, cr, &prio, &retries))
+		goto retry;
 nopage:
 	if (s->c.defrag_mode && (f & ALLOC_NOFRAGMENT) && !nofrag_retry_done) {
 		f &= ~ALLOC_NOFRAGMENT;
@@ -1464,6 +1535,7 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 	ac.hzi = gfp_zone(r->gfp);
 	ac.cpu = sim_cpu(s, r->cpu);
 	ac.node = s->z[0].d.node;
+	ac.reclaim_rounds = r->reclaim_rounds;
 	s->cur_cpu = ac.cpu;
 	pfn = alloc_pages(s, &ac);
 	if (pfn == MF_PFN_NONE) {
@@ -1627,10 +1699,10 @@ void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool runnin
 			s->z[i].reclaim_active = running && s->z[i].type <= zid;
 }
 
-void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp, int cpu)
+void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp)
 {
 	struct alloc_ctx ac;
-	int i, c;
+	int i;
 
 	if (order < 0 || order > s->max_order)
 		return;
@@ -1641,17 +1713,14 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
 	ac.mt = gfp_migratetype(s, gfp);
 	ac.hzi = gfp_zone(gfp);
 	ac.node = s->z[0].d.node;
-	/* would get_page_from_freelist() with the slow path's flags succeed? */
+	/* would get_page_from_freelist() with the slow path's flags succeed now? */
 	for (i = 0; i < s->nr_zones; i++)
 		if (zone_usable(&s->z[i], &ac) &&
 		    zone_watermark_ok(s, &s->z[i], order, wmark_pages(&s->z[i], WMARK_MIN), ac.hzi,
 				      gfp_to_alloc_flags(s, &ac)))
 			return;
-	for (i = 0; i < s->nr_zones; i++)
-		for (c = 0; c < s->nr_cpus; c++)
-			sim_drain_zone_cpu(s, &s->z[i], c);
+	drain_all_pages(s);
 	s->stats.reclaim_drains++;
-	(void)cpu;
 }
 
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)

@@ -101,7 +101,7 @@ struct mf_sim_stats {
 	uint64_t	frees_after_migration;	/* frees of pages the kernel's compaction had moved */
 	uint64_t	kernel_migrations;	/* the trace's compaction moves, not workload frees */
 	uint64_t	stale_released;		/* frames the trace showed free that we held in use */
-	uint64_t	reclaim_drains;		/* drain_all_pages() after the trace's direct reclaim */
+	uint64_t	reclaim_drains;		/* drain_all_pages() after a direct reclaim with progress */
 	uint64_t	pcp_pages;		/* on per-CPU lists at the end */
 
 	struct mf_sim_compaction cp;
@@ -143,6 +143,7 @@ struct mf_sim_req {
 	uint64_t	gfp;
 	int		order;
 	int		cpu;
+	int		reclaim_rounds;	/* direct reclaims with progress the kernel did for it */
 };
 
 void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r);
@@ -171,10 +172,12 @@ void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
 void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
 /*
  * The traced kernel's direct reclaim for (order, gfp) ended having reclaimed something:
- * __alloc_pages_direct_reclaim() then drains every per-CPU list when the allocation
- * still fails, and so does the simulator when its own would.
+ * __alloc_pages_direct_reclaim() drains every per-CPU list when the allocation still
+ * fails after reclaim, and the simulator does when its own would fail now.  The request
+ * that follows carries the reclaim as mf_sim_req.reclaim_rounds.
  */
-void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp, int cpu);
+void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp);
+
 
 /* Results. */
 const struct mf_sim_config *mf_sim_config(const struct mf_sim *s);

@@ -238,6 +238,37 @@ static void test_compaction_async_skip_on_failure(void)
 }
 
 /*
+ * The slow path with the kernel's reclaim (three rounds of progress) for an order-2
+ * unmovable request the zone cannot serve: the initial async compaction, sync-light
+ * after each round (the second deferred: defer_shift 1 means every other attempt), then
+ * should_compact_retry() goes one priority harder, to sync-full, and the request fails.
+ */
+static void test_slowpath_reclaim_rounds(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct mf_sim_req r = { .ts = 1, .tpfn = 3000, .gfp = GFP_KERNEL_REQ, .order = 2, .cpu = 0,
+				.reclaim_rounds = 3 };
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.failures[2], 1);
+	CU_ASSERT_EQUAL(cp->direct_by_prio[PRIO_ASYNC].stall, 1);
+	CU_ASSERT_EQUAL(cp->direct_by_prio[PRIO_SYNC_LIGHT].stall, 3);
+	CU_ASSERT_EQUAL(cp->direct_by_prio[PRIO_SYNC_FULL].stall, 1);
+	CU_ASSERT_EQUAL(cp->direct.fail, 5);
+	CU_ASSERT_EQUAL(cp->deferred, 1);
+	CU_ASSERT_EQUAL(s->stats.reclaim_drains, 3);
+	/* without the kernel's reclaim: the initial async and one sync-light compaction */
+	r.tpfn = 3100;
+	r.reclaim_rounds = 0;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.failures[2], 2);
+	CU_ASSERT_EQUAL(cp->direct_by_prio[PRIO_SYNC_FULL].stall, 1);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * __rmqueue_smallest() and expand(): 128 free pages are four order-5 blocks, list head
  * 128.  An order-4 request takes 128-143 and leaves 144-159 free at order 4; freeing it
  * merges back.  (Order 4 is not a per-CPU order.)
@@ -367,6 +398,8 @@ void test_sim_register(void)
 	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
 	CU_add_test(s, "async compaction skips an order block on failure",
 		    test_compaction_async_skip_on_failure);
+	CU_add_test(s, "slow path: the kernel's reclaim rounds, up to sync-full",
+		    test_slowpath_reclaim_rounds);
 	CU_add_test(s, "__rmqueue_smallest split and merge on free", test_alloc_split_and_merge);
 	CU_add_test(s, "claim of a whole fallback block re-types it", test_alloc_claim);
 	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);

@@ -186,6 +186,8 @@ static void on_end(struct mf_observer *o, const struct mf_event *ev)
 			r->end_status_kcompactd[st]++;
 	} else if (k) {
 		r->runs_proactive++;
+		if (valid_status(st))
+			r->end_status_proactive[st]++;
 	} else {
 		r->runs_other++;	/* compact_memory, sysfs compact, alloc_contig */
 	}

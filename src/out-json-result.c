@@ -78,21 +78,50 @@ static int64_t vmstat_delta(const struct mf_result *r, const char *name, bool *f
 	return 0;
 }
 
-/* Direct compaction success as the trace, /proc/vmstat and every simulation saw it. */
+/* Background runs that ended with COMPACT_SUCCESS: runs, success, 100 * success / runs. */
+static json_t *background(uint64_t runs, const uint64_t *end_status)
+{
+	uint64_t ok = end_status[MF_CP_NR_STATUS - 1];	/* success */
+	json_t *o = json_pack("{s:I, s:I}", "runs", (json_int_t)runs, "success", (json_int_t)ok);
+
+	json_object_set_new(o, "efficiency", runs ? json_real(100.0 * (double)ok / (double)runs) :
+				json_null());
+	return o;
+}
+
+/* A direct outcome with kcompactd's and proactive compaction's beside it. */
+static json_t *rates(const struct mf_cp_outcome *direct, uint64_t kcd_runs, const uint64_t *kcd,
+		     uint64_t pro_runs, const uint64_t *pro)
+{
+	json_t *o = outcome(direct);
+
+	json_object_set_new(o, "kcompactd", background(kcd_runs, kcd));
+	json_object_set_new(o, "proactive", background(pro_runs, pro));
+	return o;
+}
+
+/* Compaction success as the trace, /proc/vmstat and every simulation saw it. */
 static json_t *json_success_rates(const struct mf_result *r)
 {
+	const struct mf_observed *ob = &r->observed;
 	json_t *o = json_object(), *sims = json_object();
 	struct mf_cp_outcome vm;
 	bool found = true;
 	int i;
 
-	json_object_set_new(o, "observed", outcome(&r->observed.direct));
+	json_object_set_new(o, "observed", rates(&ob->direct, ob->runs_kcompactd, ob->end_status_kcompactd,
+						 ob->runs_proactive, ob->end_status_proactive));
 	vm.stall = (uint64_t)vmstat_delta(r, "compact_stall", &found);
 	vm.success = (uint64_t)vmstat_delta(r, "compact_success", &found);
 	vm.fail = (uint64_t)vmstat_delta(r, "compact_fail", &found);
 	json_object_set_new(o, "vmstat", found && r->nr_vmstat ? outcome(&vm) : json_null());
-	for (i = 0; i < r->nr_sims; i++)
-		json_object_set_new(sims, r->sims[i].config.name, outcome(&r->sims[i].stats.cp.direct));
+	for (i = 0; i < r->nr_sims; i++) {
+		const struct mf_sim_compaction *c = &r->sims[i].stats.cp;
+
+		json_object_set_new(sims, r->sims[i].config.name,
+				    rates(&c->direct, c->runs_kcompactd, c->end_status_kcompactd,
+					  c->runs_proactive, c->end_status_proactive));
+	}
 	json_object_set_new(o, "simulated", sims);
 	return o;
 }
@@ -112,6 +141,7 @@ static json_t *json_compaction(const struct mf_result *r)
 	json_object_set_new(obs, "end_status", status_counts(ob->end_status));
 	json_object_set_new(obs, "end_status_direct", status_counts(ob->end_status_direct));
 	json_object_set_new(obs, "end_status_kcompactd", status_counts(ob->end_status_kcompactd));
+	json_object_set_new(obs, "end_status_proactive", status_counts(ob->end_status_proactive));
 	json_object_set_new(obs, "suitable", status_counts(ob->suitable));
 	json_object_set_new(obs, "runs", json_pack("{s:I, s:I, s:I, s:I}",
 		"direct", (json_int_t)ob->runs_direct, "kcompactd", (json_int_t)ob->runs_kcompactd,
@@ -239,6 +269,7 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(cp, "end_status", status_counts(c->end_status));
 	json_object_set_new(cp, "end_status_direct", status_counts(c->end_status_direct));
 	json_object_set_new(cp, "end_status_kcompactd", status_counts(c->end_status_kcompactd));
+	json_object_set_new(cp, "end_status_proactive", status_counts(c->end_status_proactive));
 	json_object_set_new(cp, "suitable", status_counts(c->suitable));
 	json_object_set_new(cp, "kcompactd_wake", json_integer((json_int_t)c->kcompactd_wake));
 	json_object_set_new(cp, "wakeup_kcompactd", json_integer((json_int_t)c->wakeup_kcompactd));

@@ -1074,6 +1074,7 @@ static void count_end(struct mf_sim *s, const struct cc *cc, enum cp_result r)
 		c->end_status_direct[r]++;
 	} else if (cc->proactive) {
 		c->runs_proactive++;
+		c->end_status_proactive[r]++;
 	} else if (cc->order < 0) {
 		c->runs_manual++;
 	} else {

@@ -41,6 +41,7 @@ struct mf_observed {
 	uint64_t	runs_direct, runs_kcompactd, runs_proactive, runs_other;
 	uint64_t	end_status_direct[MF_CP_NR_STATUS];
 	uint64_t	end_status_kcompactd[MF_CP_NR_STATUS];
+	uint64_t	end_status_proactive[MF_CP_NR_STATUS];	/* kcompactd, not after a wake */
 	uint64_t	suitable[MF_CP_NR_STATUS];	/* mm_compaction_suitable ret */
 	uint64_t	deferred, defer_compaction, defer_reset;
 	uint64_t	kcompactd_wake;		/* kcompactd_do_work: compact_daemon_wake */

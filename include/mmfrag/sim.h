@@ -73,6 +73,7 @@ struct mf_sim_compaction {
 	uint64_t		end_status[MF_CP_NR_STATUS];	/* every compact_zone that ran */
 	uint64_t		end_status_direct[MF_CP_NR_STATUS];
 	uint64_t		end_status_kcompactd[MF_CP_NR_STATUS];
+	uint64_t		end_status_proactive[MF_CP_NR_STATUS];
 	uint64_t		suitable[MF_CP_NR_STATUS];	/* compaction_suit_allocation_order */
 	uint64_t		kcompactd_wake;			/* compact_daemon_wake */
 	uint64_t		wakeup_kcompactd, kswapd_wake;

@@ -4,7 +4,7 @@
 #   make            build ./mmfrag
 #   make run        install missing dependencies, build, replay a bundled trace
 #   make test       install missing dependencies, build, run every test
-#   make test_mem   the unit tests and a replay under valgrind
+#   make test_mem   the unit tests, a replay and a simulate replay under valgrind
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make check_doc  mandoc -Tlint the man pages
 #   V=1 for full commands, O=DIR for an out-of-tree build directory
@@ -89,6 +89,9 @@ test_mem: deps
 		$(O)/unit-tests >/dev/null
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
 		./mmfrag replay -q -o $(O)/test_mem.json traces/compact-small.dat
+	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
+		./mmfrag replay -q --simulate --config name=a --config name=b,mobility_grouping=off,pageblock_order=10 \
+		-o $(O)/test_mem-sim.json traces/compact-small.dat
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp \
 		./mmfrag report $(O)/test_mem.json >/dev/null
 	@echo "test_mem: no errors"

@@ -87,19 +87,6 @@ static int parse_seconds(const char *s, uint64_t *ns)
 	return 0;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 static error_t replay_parse(int key, char *arg, struct argp_state *state)
 {
 	struct replay_args *ra = state->input;
@@ -144,12 +131,12 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 			return mf_usage_error("replay", "--interval: '%s' is not a number of seconds >= 0.001", arg);
 		break;
 	case OPT_MAX_ORDER:
-		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->max_order))
+		if (mf_parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->max_order))
 			return mf_usage_error("replay", "--max-order: '%s' is not an order from 1 to %d", arg,
 				   MF_MAX_ORDERS - 2);
 		break;
 	case OPT_PAGEBLOCK_ORDER:
-		if (parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->pageblock_order))
+		if (mf_parse_int(arg, 1, MF_MAX_ORDERS - 2, &o->pageblock_order))
 			return mf_usage_error("replay", "--pageblock-order: '%s' is not an order", arg);
 		break;
 	case OPT_SIMULATE:

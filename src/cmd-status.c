@@ -52,19 +52,6 @@ static const struct argp_option status_options[] = {
 	{ 0 }
 };
 
-static bool parse_int(const char *s, int lo, int hi, int *v)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(s, &end, 10);
-	if (errno || end == s || *end || x < lo || x > hi)
-		return false;
-	*v = (int)x;
-	return true;
-}
-
 static error_t status_parse(int key, char *arg, struct argp_state *state)
 {
 	struct status_opts *o = state->input;
@@ -98,11 +85,11 @@ static error_t status_parse(int key, char *arg, struct argp_state *state)
 		o->zone = arg;
 		break;
 	case 'n':
-		if (!parse_int(arg, 0, 1 << 20, &o->node))
+		if (mf_parse_int(arg, 0, 1 << 20, &o->node))
 			return mf_usage_error("status", "--node: '%s' is not a node number", arg);
 		break;
 	case OPT_HPAGE_ORDER:
-		if (!parse_int(arg, 0, MF_MAX_ORDERS - 1, &o->hpage_order))
+		if (mf_parse_int(arg, 0, MF_MAX_ORDERS - 1, &o->hpage_order))
 			return mf_usage_error("status", "--hpage-order: '%s' is not an order (0-%d)", arg,
 					   MF_MAX_ORDERS - 1);
 		break;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "mmfrag/common.h"
 #include "mmfrag/event.h"
@@ -17,6 +18,19 @@ static void vmsg(const char *prefix, const char *fmt, va_list ap)
 	fprintf(stderr, "mmfrag: %s", prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+int mf_parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 void mf_err(const char *fmt, ...)

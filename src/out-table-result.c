@@ -305,34 +305,25 @@ static void section_simulations(FILE *f, json_t *doc, const struct mf_table_opts
 	fputc('\n', f);
 	json_array_foreach(json_object_get(doc, "zones"), k, z) {
 		const char *zn = json_string_value(json_object_get(z, "zone"));
-		char label[64];
+		char label[64], unusable[32], name[32];
 
 		if (!zone_wanted(t, z))
 			continue;
-		snprintf(label, sizeof(label), "%s free pages", zn);
-		fprintf(f, "  %-22s", label);
-		print_cell(f, json_object_get(z, "free_pages"), 0);
-		json_array_foreach(sims, j, sim)
-			print_cell(f, json_object_get(zone_named(json_object_get(sim, "zones"),
-						      ival(z, "node"), zn), "free_pages"), 0);
-		fputc('\n', f);
-		snprintf(label, sizeof(label), "%s unusable@%d", zn, pbo);
-		fprintf(f, "  %-22s", label);
-		print_cell(f, json_array_get(json_object_get(z, "unusable_index"), (size_t)pbo), 2);
 		/* the traced kernel's pageblock order in every column, so they compare */
-		json_array_foreach(sims, j, sim) {
-			json_t *sz = zone_named(json_object_get(sim, "zones"), ival(z, "node"), zn);
+		snprintf(unusable, sizeof(unusable), "unusable_index.%d", pbo);
+		snprintf(name, sizeof(name), "unusable@%d", pbo);
+		for (i = 0; i < 3; i++) {
+			static const char *const labels[] = { "free pages", NULL, "score" };
+			const char *path = i == 0 ? "free_pages" : i == 1 ? unusable : "fragmentation_score";
 
-			print_cell(f, json_array_get(json_object_get(sz, "unusable_index"), (size_t)pbo), 2);
+			snprintf(label, sizeof(label), "%s %s", zn, labels[i] ?: name);
+			fprintf(f, "  %-22s", label);
+			print_cell(f, dig(z, path), i == 1 ? 2 : 0);
+			json_array_foreach(sims, j, sim)
+				print_cell(f, dig(zone_named(json_object_get(sim, "zones"), ival(z, "node"), zn),
+						  path), i == 1 ? 2 : 0);
+			fputc('\n', f);
 		}
-		fputc('\n', f);
-		snprintf(label, sizeof(label), "%s score", zn);
-		fprintf(f, "  %-22s", label);
-		print_cell(f, json_object_get(z, "fragmentation_score"), 0);
-		json_array_foreach(sims, j, sim)
-			print_cell(f, json_object_get(zone_named(json_object_get(sim, "zones"),
-						      ival(z, "node"), zn), "fragmentation_score"), 0);
-		fputc('\n', f);
 	}
 }
 

@@ -64,19 +64,6 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-static int parse_long(const char *v, long lo, long hi, int *out)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi)
-		return -1;
-	*out = (int)x;
-	return 0;
-}
-
 /* SIZE: bytes, or with K, M, G, T (binary) */
 static int parse_size(const char *v, uint64_t *out)
 {
@@ -128,19 +115,19 @@ int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, si
 			named = true;
 			bad = 0;
 		} else if (!strcmp(kv, "max_order")) {
-			bad = parse_long(v, 1, MF_MAX_ORDERS - 2, &c->max_order);
+			bad = mf_parse_int(v, 1, MF_MAX_ORDERS - 2, &c->max_order);
 		} else if (!strcmp(kv, "pageblock_order")) {
-			bad = parse_long(v, 1, MF_MAX_ORDERS - 2, &c->pageblock_order);
+			bad = mf_parse_int(v, 1, MF_MAX_ORDERS - 2, &c->pageblock_order);
 		} else if (!strcmp(kv, "extfrag_threshold")) {
-			bad = parse_long(v, 0, 1000, &c->extfrag_threshold);
+			bad = mf_parse_int(v, 0, 1000, &c->extfrag_threshold);
 		} else if (!strcmp(kv, "compaction_proactiveness")) {
-			bad = parse_long(v, 0, 100, &c->compaction_proactiveness);
+			bad = mf_parse_int(v, 0, 100, &c->compaction_proactiveness);
 		} else if (!strcmp(kv, "watermark_scale_factor")) {
-			bad = parse_long(v, 1, 3000, &c->watermark_scale_factor);
+			bad = mf_parse_int(v, 1, 3000, &c->watermark_scale_factor);
 		} else if (!strcmp(kv, "watermark_boost_factor")) {
-			bad = parse_long(v, 0, 1000000, &c->watermark_boost_factor);
+			bad = mf_parse_int(v, 0, 1000000, &c->watermark_boost_factor);
 		} else if (!strcmp(kv, "min_free_kbytes")) {
-			bad = parse_long(v, 0, 1 << 30, &c->min_free_kbytes);
+			bad = mf_parse_int(v, 0, 1 << 30, &c->min_free_kbytes);
 		} else if (!strcmp(kv, "mobility_grouping")) {
 			bad = parse_bool(v, &c->mobility_grouping);
 		} else if (!strcmp(kv, "compaction")) {

@@ -41,6 +41,9 @@ struct argp_state;
 void mf_argp_quiet(struct argp_state *state);
 int mf_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A whole decimal number in [lo, hi] into *out: 0, or -1 for anything else. */
+int mf_parse_int(const char *s, long lo, long hi, int *out);
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

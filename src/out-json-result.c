@@ -362,28 +362,46 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"lost_unknown", (json_int_t)f->lost_unknown);
 }
 
+static json_t *series_zones(const struct mf_series_zone *zs, int nr_zones, int nr)
+{
+	json_t *zones = json_array();
+	int z;
+
+	for (z = 0; z < nr_zones; z++)
+		json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
+			"node", zs[z].node, "zone", zs[z].name,
+			"free_blocks", mf_json_u64_array(zs[z].nr_free, nr),
+			"unusable_index", mf_json_int_array(zs[z].unusable_index, nr),
+			"extfrag_index", mf_json_int_array(zs[z].extfrag_index, nr),
+			"fragmentation_score", (int)zs[z].fragmentation_score));
+	return zones;
+}
+
 static json_t *json_series(const struct mf_result *r)
 {
-	int nr = r->params.max_order + 1, i, z;
+	int nr = r->params.max_order + 1, i, j;
 	json_t *a = json_array();
 
 	for (i = 0; i < r->nr_series; i++) {
 		const struct mf_series_point *p = &r->series[i];
-		json_t *zones = json_array();
-
-		for (z = 0; z < p->nr_zones; z++) {
-			const struct mf_series_zone *sz = &p->zones[z];
-			json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
-				"node", sz->node, "zone", sz->name,
-				"free_blocks", mf_json_u64_array(sz->nr_free, nr),
-				"unusable_index", mf_json_int_array(sz->unusable_index, nr),
-				"extfrag_index", mf_json_int_array(sz->extfrag_index, nr),
-				"fragmentation_score", (int)sz->fragmentation_score));
-		}
-		json_array_append_new(a, json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
+		json_t *pt = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
 			"time_ns", (json_int_t)p->ts, "events", (json_int_t)p->events,
 			"lost_events", (json_int_t)p->lost, "fallbacks", (json_int_t)p->fallbacks,
-			"compaction_direct", outcome(&p->direct), "zones", zones));
+			"compaction_direct", outcome(&p->direct),
+			"zones", series_zones(p->zones, p->nr_zones, nr));
+
+		if (p->nr_sims) {
+			json_t *sims = json_object();
+
+			for (j = 0; j < p->nr_sims && j < r->nr_sims; j++)
+				json_object_set_new(sims, r->sims[j].config.name, json_pack("{s:o, s:I, s:o}",
+					"compaction_direct", outcome(&p->sims[j].direct),
+					"allocation_failures", (json_int_t)p->sims[j].failures,
+					"zones", series_zones(p->sims[j].zones, p->sims[j].nr_zones,
+							      r->sims[j].max_order + 1)));
+			json_object_set_new(pt, "simulations", sims);
+		}
+		json_array_append_new(a, pt);
 	}
 	return a;
 }

@@ -118,6 +118,20 @@ static void warnf(struct mf_result *r, const char *fmt, ...)
 	r->warnings[r->nr_warnings++] = s;
 }
 
+/* The simulations' part of every series point (the points themselves are one array). */
+static void free_series_sims(struct mf_result *r)
+{
+	int i, j;
+
+	for (i = 0; i < r->nr_series; i++) {
+		for (j = 0; j < r->series[i].nr_sims; j++)
+			free(r->series[i].sims[j].zones);
+		free(r->series[i].sims);
+		r->series[i].sims = NULL;
+		r->series[i].nr_sims = 0;
+	}
+}
+
 void mf_result_free(struct mf_result *r)
 {
 	int i;
@@ -129,6 +143,7 @@ void mf_result_free(struct mf_result *r)
 	free(r->warnings);
 	free(r->event_counts);
 	free(r->lost_per_cpu);
+	free_series_sims(r);
 	free(r->series);
 	free(r->checks);
 	free(r->sims);
@@ -530,6 +545,21 @@ static void do_check(struct replay *rp, uint64_t ts)
 	add_check_point(rp, &rp->check, "end", ts);
 }
 
+/* The indices and score of a zone whose nr_free is filled in. */
+static void series_zone(struct mf_series_zone *sz, const struct mf_zone_desc *zd, int nr_orders,
+			int hpage)
+{
+	int o;
+
+	sz->node = zd->node;
+	snprintf(sz->name, sizeof(sz->name), "%s", zd->name);
+	for (o = 0; o < nr_orders; o++) {
+		sz->unusable_index[o] = mf_unusable_index(sz->nr_free, nr_orders, o);
+		sz->extfrag_index[o] = mf_fragmentation_index(sz->nr_free, nr_orders, o);
+	}
+	sz->fragmentation_score = mf_fragmentation_score_zone(sz->nr_free, nr_orders, hpage);
+}
+
 static void add_point(struct replay *rp, uint64_t ts)
 {
 	struct mf_result *r = rp->r;
@@ -537,7 +567,7 @@ static void add_point(struct replay *rp, uint64_t ts)
 	int nr_orders = mf_model_params(rp->m)->max_order + 1, z;
 	struct mf_series_point *pt;
 	uint64_t lost = 0;
-	int cpu;
+	int cpu, i, o;
 
 	if (r->nr_series == rp->series_cap) {
 		int cap = rp->series_cap ? 2 * rp->series_cap : 64;
@@ -558,18 +588,29 @@ static void add_point(struct replay *rp, uint64_t ts)
 	pt->direct = ob->direct;
 	pt->nr_zones = r->nr_zones;
 	for (z = 0; z < r->nr_zones; z++) {
-		struct mf_series_zone *sz = &pt->zones[z];
-		int o;
+		mf_model_zone_nr_free(rp->m, z, pt->zones[z].nr_free);
+		series_zone(&pt->zones[z], mf_model_zone(rp->m, z), nr_orders, hpage_order(&r->params));
+	}
+	pt->sims = rp->nr_sims ? calloc((size_t)rp->nr_sims, sizeof(*pt->sims)) : NULL;
+	for (i = 0; pt->sims && i < rp->nr_sims; i++) {
+		struct mf_series_sim *ss = &pt->sims[i];
+		const struct mf_sim *s = rp->sims[i];
+		const struct mf_sim_stats *st = mf_sim_stats(s);
+		int so = mf_sim_max_order(s) + 1;
 
-		sz->node = r->zones[z].node;
-		snprintf(sz->name, sizeof(sz->name), "%s", r->zones[z].name);
-		mf_model_zone_nr_free(rp->m, z, sz->nr_free);
-		for (o = 0; o < nr_orders; o++) {
-			sz->unusable_index[o] = mf_unusable_index(sz->nr_free, nr_orders, o);
-			sz->extfrag_index[o] = mf_fragmentation_index(sz->nr_free, nr_orders, o);
+		ss->zones = calloc((size_t)mf_sim_nr_zones(s), sizeof(*ss->zones));
+		if (!ss->zones)
+			break;
+		ss->nr_zones = mf_sim_nr_zones(s);
+		ss->direct = st->cp.direct;
+		for (o = 0; o < MF_MAX_ORDERS; o++)
+			ss->failures += st->failures[o];
+		for (z = 0; z < ss->nr_zones; z++) {
+			mf_sim_zone_nr_free(s, z, ss->zones[z].nr_free);
+			series_zone(&ss->zones[z], mf_sim_zone(s, z), so,
+				    COMPACTION_HPAGE_ORDER < so ? COMPACTION_HPAGE_ORDER : so - 1);
 		}
-		sz->fragmentation_score = mf_fragmentation_score_zone(sz->nr_free, nr_orders,
-								      hpage_order(&r->params));
+		pt->nr_sims = i + 1;
 	}
 	{
 		uint64_t fb = 0;
@@ -1123,6 +1164,7 @@ static int restart(struct replay *rp)
 	memset(rp->type_count, 0, sizeof(rp->type_count));
 	r->nr_events = 0;
 	r->events_before_start = 0;
+	free_series_sims(r);
 	r->nr_series = 0;
 	rp->check.done = false;
 	for (z = 0; z < rp->nr_periodic; z++)

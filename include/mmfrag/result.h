@@ -32,6 +32,14 @@ struct mf_series_zone {
 	unsigned int	fragmentation_score;
 };
 
+/* One simulation at one point of the series. */
+struct mf_series_sim {
+	struct mf_cp_outcome	direct;		/* cumulative */
+	uint64_t		failures;	/* allocation failures so far */
+	int			nr_zones;
+	struct mf_series_zone	*zones;
+};
+
 struct mf_series_point {
 	uint64_t		ts;		/* ns, trace time */
 	uint64_t		events;		/* events read so far */
@@ -40,6 +48,8 @@ struct mf_series_point {
 	uint64_t		fallbacks;
 	int			nr_zones;
 	struct mf_series_zone	zones[MF_MAX_ZONES];
+	int			nr_sims;	/* simulate mode: one per simulation, in order */
+	struct mf_series_sim	*sims;
 };
 
 /* The model against one capture: the drift series (start, periodic captures, end). */

@@ -75,6 +75,14 @@ expect_exit 0 "replay without --simulate" -- "$MMFRAG" replay -q -o "$TMP/obs.js
 python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); a.pop("simulations"); [x["compaction"].pop("success_rates") for x in (a,b)]; sys.exit(a != b)' \
 	"$R" "$TMP/obs.json" && ok "observe mode unchanged by --simulate" || nok "--simulate changed observe mode"
 
+# The time series: every point after the start has each simulation's zones.
+expect_exit 0 "replay --simulate --interval" -- "$MMFRAG" replay -q --simulate --interval 1 \
+	--config name=base --config name=nomob,mobility_grouping=off -o "$TMP/series.json" "$T"
+json_get "$TMP/series.json" 'len(d["series"]) > 3 and all(sorted(p["simulations"]) == ["base","nomob"] and all(len(v["zones"]) == len(p["zones"]) for v in p["simulations"].values()) for p in d["series"][1:])' |
+	grep -q True && ok "series points carry every simulation" || nok "series points lack simulations"
+json_get "$TMP/series.json" '[p["simulations"]["base"]["zones"] for p in d["series"]][-1] == [{k: z[k] for k in ("node","zone","free_blocks","unusable_index","extfrag_index","fragmentation_score")} for z in d["simulations"][0]["zones"]]' |
+	grep -q True && ok "the last series point is the simulation's end state" || nok "last series point differs from the end state"
+
 # The other bundled trace, and a machine of our own (no capture needed).
 expect_exit 0 "simulate the page cache trace" -- "$MMFRAG" replay -q --simulate -o "$TMP/pc.json" \
 	traces/pagecache-small.dat

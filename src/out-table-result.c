@@ -341,19 +341,25 @@ static void section_fidelity(FILE *f, json_t *doc)
 		fprintf(f, "warning: %s\n", json_string_value(w));
 }
 
+/* The series, and with --simulate each simulation's unusable index at the same point. */
 static void section_series(FILE *f, json_t *doc, const struct mf_table_opts *t)
 {
-	json_t *series = json_object_get(doc, "series"), *p, *z;
+	json_t *series = json_object_get(doc, "series"), *sims = json_object_get(doc, "simulations");
 	int pbo = (int)ival(json_object_get(doc, "model"), "pageblock_order");
-	size_t i, j;
+	json_t *p, *z, *sim;
+	size_t i, j, k;
 
 	if (!series)
 		return;
-	fprintf(f, "\n%-14s %-8s %12s %10s %10s %8s\n", "time", "zone", "free pages",
+	fprintf(f, "\n%-14s %-8s %12s %10s %10s %8s", "time", "zone", "free pages",
 		"unusable@", "extfrag@", "score");
+	json_array_foreach(sims, k, sim)
+		fprintf(f, " %12.12s", json_string_value(json_object_get(sim, "name")));
+	fputc('\n', f);
 	json_array_foreach(series, i, p) {
 		json_array_foreach(json_object_get(p, "zones"), j, z) {
 			json_t *fb = json_object_get(z, "free_blocks"), *v;
+			const char *zn = json_string_value(json_object_get(z, "zone"));
 			json_int_t pages = 0;
 			size_t o;
 
@@ -361,14 +367,25 @@ static void section_series(FILE *f, json_t *doc, const struct mf_table_opts *t)
 				continue;
 			json_array_foreach(fb, o, v)
 				pages += json_integer_value(v) << o;
-			fprintf(f, "%14.6f %-8s %12lld", (double)ival(p, "time_ns") / 1e9,
-				json_string_value(json_object_get(z, "zone")), (long long)pages);
+			fprintf(f, "%14.6f %-8s %12lld", (double)ival(p, "time_ns") / 1e9, zn,
+				(long long)pages);
 			print_thousandths(f, json_integer_value(json_array_get(
 				json_object_get(z, "unusable_index"), (size_t)pbo)));
 			fprintf(f, "   ");
 			print_thousandths(f, json_integer_value(json_array_get(
 				json_object_get(z, "extfrag_index"), (size_t)pbo)));
-			fprintf(f, " %8lld\n", (long long)ival(z, "fragmentation_score"));
+			fprintf(f, " %8lld", (long long)ival(z, "fragmentation_score"));
+			/* unusable@ of each simulation, before it starts "-" */
+			json_array_foreach(sims, k, sim) {
+				json_t *ps = json_object_get(json_object_get(p, "simulations"),
+							     json_string_value(json_object_get(sim, "name")));
+				json_t *sz = zone_named(json_object_get(ps, "zones"), ival(z, "node"), zn);
+				char path[32];
+
+				snprintf(path, sizeof(path), "unusable_index.%d", pbo);
+				print_cell(f, dig(sz, path), 2);
+			}
+			fputc('\n', f);
 		}
 	}
 }

@@ -82,6 +82,9 @@ json_get "$TMP/series.json" 'len(d["series"]) > 3 and all(sorted(p["simulations"
 	grep -q True && ok "series points carry every simulation" || nok "series points lack simulations"
 json_get "$TMP/series.json" '[p["simulations"]["base"]["zones"] for p in d["series"]][-1] == [{k: z[k] for k in ("node","zone","free_blocks","unusable_index","extfrag_index","fragmentation_score")} for z in d["simulations"][0]["zones"]]' |
 	grep -q True && ok "the last series point is the simulation's end state" || nok "last series point differs from the end state"
+expect_exit 0 "report --section series with simulations" -- "$MMFRAG" report --section series --zone DMA32 "$TMP/series.json"
+grep -qE '^time +zone .* base +nomob$' "$TMP/out" && [ "$(grep -c ' DMA32 ' "$TMP/out")" -gt 3 ] &&
+	ok "series table: a column per simulation" || nok "series table: no simulation columns"
 
 # The other bundled trace, and a machine of our own (no capture needed).
 expect_exit 0 "simulate the page cache trace" -- "$MMFRAG" replay -q --simulate -o "$TMP/pc.json" \

@@ -1030,6 +1030,7 @@ static void zone_fill(struct mf_zone_report *zr, const struct mf_zone_desc *zd, 
 static int collect_sims(struct replay *rp)
 {
 	struct mf_result *r = rp->r;
+	char buf[256];
 	int i, z;
 
 	if (!rp->nr_sims)
@@ -1062,6 +1063,9 @@ static int collect_sims(struct replay *rp)
 		ho = COMPACTION_HPAGE_ORDER <= sr->max_order ? COMPACTION_HPAGE_ORDER : sr->max_order;
 		mf_zone_reports_finish(sr->zones, sr->nr_zones, ho);
 		sr->stats = *mf_sim_stats(s);
+		/* the simulator's own invariants: a failure here is our bug, said, not hidden */
+		if (mf_sim_check(s, buf, sizeof(buf)))
+			warnf(r, "simulation %s: internal inconsistency: %s", sr->config.name, buf);
 	}
 	r->nr_sims = rp->nr_sims;
 	return 0;

@@ -1985,7 +1985,9 @@ int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order)
 			if (q < p + (1ULL << o))
 				o = s->pbo;
 		}
-		sim_add_free(s, z, p, o, pb_mt(s, p), true);
+		/* merge as the kernel would have: our max order may be above the capture's */
+		memset(&s->st[p], 0, 1ULL << o);
+		free_one_page_core(s, z, p, o, pb_mt(s, p), true);
 	}
 	return 0;
 }
@@ -2026,6 +2028,7 @@ void mf_sim_seed_all_free(struct mf_sim *s)
 
 			while (o > 0 && ((p & ((1ULL << o) - 1)) || p + (1ULL << o) > z->d.end_pfn))
 				o--;
+			memset(&s->st[p], 0, 1ULL << o);
 			sim_add_free(s, z, p, o, pb_mt(s, p), true);
 			p += 1ULL << o;
 		}

@@ -14,6 +14,18 @@ expect_exit 0 "replay --simulate with three configs" -- "$MMFRAG" replay -q --si
 json_get "$R" '[s["name"] for s in d["simulations"]]' | grep -qx "\['base', 'nomob', 'nocp'\]" &&
 	ok "one simulation per config, in order" || nok "simulations: $(json_get "$R" '[s["name"] for s in d["simulations"]]')"
 
+json_get "$R" 'not [w for w in d["warnings"] if "internal inconsistency" in w]' | grep -q True &&
+	ok "simulators end consistent (mf_sim_check)" || nok "simulator invariants broken: $(json_get "$R" 'd["warnings"]')"
+for c in max_order=1 max_order=14,pageblock_order=14 pageblock_order=2 memory=64M defrag_mode=1 \
+	 compaction_proactiveness=100 watermark_scale_factor=3000,min_free_kbytes=0; do
+	if "$MMFRAG" replay -q --simulate --config "$c" -o "$TMP/c.json" "$T" 2>"$TMP/err" &&
+	   json_get "$TMP/c.json" 'not [w for w in d["warnings"] if "internal inconsistency" in w]' | grep -q True; then
+		ok "config $c runs and stays consistent"
+	else
+		nok "config $c"; sed 's/^/#   /' "$TMP/err" | head -3
+	fi
+done
+
 # Same shapes as observe mode.
 json_get "$R" 'all(set(z) >= set(d["zones"][0]) - {"check"} for s in d["simulations"] for z in s["zones"])' |
 	grep -q True && ok "simulated zones have observe mode's keys" || nok "simulated zones have observe mode's keys"

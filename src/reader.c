@@ -1499,6 +1499,16 @@ void mf_reader_close(struct mf_reader *r)
 	free(r);
 }
 
+const char *mf_reader_comm(const struct mf_reader *r, int pid)
+{
+	const char *comm;
+
+	if (!r->tep || !tep_is_pid_registered(r->tep, pid))
+		return NULL;
+	comm = tep_data_comm_from_pid(r->tep, pid);
+	return comm && strcmp(comm, "<...>") ? comm : NULL;
+}
+
 const char *mf_reader_error(const struct mf_reader *r)
 {
 	return r->err[0] ? r->err : "no error";

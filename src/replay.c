@@ -974,8 +974,15 @@ static int run_events(struct replay *rp)
 		mf_observer_apply(rp->obs, &ev);
 		if (started) {
 			mf_model_apply(rp->m, &ev);
-			if (rp->nr_sims)
+			if (rp->nr_sims) {
+				const char *comm;
+
+				/* a begin of a task the workload may take for manual compaction */
+				if (ev.type == MF_EV_CP_BEGIN &&
+				    (comm = mf_reader_comm(rp->rd, ev.pid)) && !strncmp(comm, "kcompactd", 9))
+					mf_workload_kcompactd_pid(rp->wl, ev.pid);
 				mf_workload_apply(rp->wl, &ev, rp->sims, rp->nr_sims);
+			}
 		} else
 			r->events_before_start++;
 

@@ -374,7 +374,7 @@ static void update_cached_migrate(struct cc *cc, uint64_t pfn)
 {
 	struct szone *z = cc->zone;
 
-	pfn = pageblock_end(cc->s, pfn - 1);
+	pfn = pageblock_end(cc->s, pfn);	/* pageblock_end_pfn(): ALIGN(pfn + 1) */
 	if (pfn > z->cached_migrate[0])
 		z->cached_migrate[0] = pfn;
 	if (cc->mode != MIGRATE_ASYNC && pfn > z->cached_migrate[1])
@@ -394,16 +394,15 @@ static bool isolate_free_page(struct cc *cc, uint64_t pfn, int order)
 		return false;
 	sim_del_free(s, z, pfn, order, mt);
 	s->st[pfn] = (uint8_t)(ST_USED | ST_ISOLATED | order);
+	/* a free block of at least half a pageblock turns its pageblocks MOVABLE */
 	if (order >= s->pbo - 1) {
 		uint64_t p;
 
 		for (p = pfn; p < pfn + (1ULL << order); p += pageblock_nr_pages(s)) {
 			int bmt = pb_mt(s, p);
 
-			if (bmt < MF_MT_PCPTYPES && bmt != MF_MT_MOVABLE) {
-				sim_move_freepages_block(s, z, p, bmt, MF_MT_MOVABLE);
-				sim_set_pageblock_mt(s, p, MF_MT_MOVABLE);
-			}
+			if (bmt < MF_MT_PCPTYPES && bmt != MF_MT_MOVABLE)
+				sim_move_freepages_block(s, z, p, MF_MT_MOVABLE);
 		}
 	}
 	return true;
@@ -1036,7 +1035,6 @@ static bool migrate_pages(struct cc *cc)
 		if (o > 0) {
 			s->st[from] &= (uint8_t)~ST_ISOLATED;
 			sim_split_used(s, from);
-			cc->nr_migratepages -= (1ULL << o) - 1;	/* compaction_alloc() counts pages */
 			for (p = from; p < from + (1ULL << o); p++) {
 				if (!migrate_one(cc, p, 0)) {
 					s->stats.cp.migrate_failed += from + (1ULL << o) - p;
@@ -1128,8 +1126,8 @@ static enum cp_result compact_zone(struct cc *cc, struct capture_control *capc)
 		ret = compact_finished(cc);
 		if (ret != CP_CONTINUE)
 			break;
-		cc->finish_pageblock = last_migrated &&
-			pageblock_start(s, last_migrated) == pageblock_start(s, iter_start);
+		/* with last_migrated 0 this holds in a zone's first pageblock, as in the kernel */
+		cc->finish_pageblock = pageblock_start(s, last_migrated) == pageblock_start(s, iter_start);
 		if (!isolate_migratepages(cc)) {
 			if (update_cached)
 				z->cached_migrate[1] = z->cached_migrate[0];
@@ -1153,10 +1151,6 @@ check_drain:
 		    last_migrated < (cc->migrate_pfn & ~((1ULL << cc->order) - 1))) {
 			sim_drain_zone_cpu(s, z, cc->cpu);
 			last_migrated = 0;
-			if (capc && capc->page != MF_PFN_NONE) {
-				ret = CP_SUCCESS;
-				break;
-			}
 		}
 	}
 	putback(cc);

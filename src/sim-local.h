@@ -244,8 +244,7 @@ static inline uint64_t wmark_pages(const struct szone *z, int i)
 void sim_del_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt);
 void sim_add_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt, bool tail);
 void sim_set_pageblock_mt(struct mf_sim *s, uint64_t pfn, int mt);
-void sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int old_mt,
-			      int new_mt);
+bool sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int new_mt);
 /* Free a block whose st[] was cleared by the caller, through the per-CPU lists if allowed. */
 void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
 void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu);

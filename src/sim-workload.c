@@ -31,6 +31,7 @@ struct task {
 	int32_t		pid;
 	bool		in_run;		/* between mm_compaction_begin and _end */
 	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
+	int		direct_order;	/* the attempt's order: its mm_page_alloc ends it */
 	bool		kcompactd;
 	int		reclaim_rounds;	/* direct reclaims with progress since its last request */
 	int		reclaim_order;	/* of the reclaim in progress */
@@ -77,6 +78,23 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 	return &w->t[w->nr++];
 }
 
+void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid)
+{
+	struct task *t = task(w, pid, true);
+
+	if (t)
+		t->kcompactd = true;
+}
+
+/* The task's compaction run is over (its mm_compaction_end, or a sign the end was lost). */
+static void end_run(struct mf_workload *w, struct task *t, bool cond)
+{
+	if (t && t->in_run && cond) {
+		t->in_run = false;
+		w->nr_in_run--;
+	}
+}
+
 void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct mf_sim **sims,
 		       int nr_sims)
 {
@@ -84,13 +102,21 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 	struct task *t;
 	int i;
 
+	/* lost events: a run's end may be among them */
+	if (ev->missed && w->nr_in_run)
+		for (i = 0; i < w->nr; i++)
+			end_run(w, &w->t[i], true);
+
 	switch (ev->type) {
 	case MF_EV_PAGE_ALLOC:
-		t = w->nr_direct || w->nr_reclaiming ? task(w, ev->pid, false) : NULL;
+		t = w->nr_direct || w->nr_reclaiming || w->nr_in_run ? task(w, ev->pid, false) : NULL;
 		req.reclaim_rounds = 0;
-		if (t && t->direct) {
+		/* the attempt's own allocation ends it (and any run whose end was lost), not an
+		 * interrupt's allocation in the middle of it */
+		if (t && t->direct && ev->order == t->direct_order) {
 			t->direct = false;
 			w->nr_direct--;
+			end_run(w, t, true);
 		}
 		if (t && t->reclaim_rounds) {
 			req.reclaim_rounds = t->reclaim_rounds;
@@ -121,10 +147,13 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_CP_TRY:
 		t = task(w, ev->pid, true);
+		end_run(w, t, true);		/* a run whose end was lost */
 		if (t && !t->direct) {
 			t->direct = true;
 			w->nr_direct++;
 		}
+		if (t)
+			t->direct_order = ev->order;
 		break;
 	case MF_EV_CP_KCOMPACTD_SLEEP:
 		for (i = 0; i < nr_sims; i++)
@@ -170,11 +199,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 				      ev->type == MF_EV_KSWAPD_WAKE);
 		break;
 	case MF_EV_CP_END:
-		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
-		if (t && t->in_run) {
-			t->in_run = false;
-			w->nr_in_run--;
-		}
+		end_run(w, w->nr_in_run ? task(w, ev->pid, false) : NULL, true);
 		break;
 	default:
 		for (i = 0; i < nr_sims; i++)

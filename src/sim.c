@@ -252,18 +252,15 @@ void sim_set_pageblock_mt(struct mf_sim *s, uint64_t pfn, int mt)
 	*b = (uint8_t)((*b & ~PB_MT) | mt);
 }
 
-/* __move_freepages_block(): every free block of the pageblock to new_mt's list tail */
-void sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int old_mt,
-			      int new_mt)
+/* Every free block in [p, end) of zone z from its pageblock's list to new_mt's (tail). */
+static void move_free_range(struct mf_sim *s, struct szone *z, uint64_t p, uint64_t end, int new_mt)
 {
-	uint64_t p = pageblock_start(s, pfn), end = p + pageblock_nr_pages(s);
-
 	while (p < end) {
 		uint8_t v = s->st[p];
 		int o = st_order(v);
 
 		if (st_kind(v) == ST_BUDDY && !(v & ST_ISOLATED)) {
-			sim_del_free(s, z, p, o, old_mt);
+			sim_del_free(s, z, p, o, pb_mt(s, p));
 			sim_add_free(s, z, p, o, new_mt, true);
 			p += 1ULL << o;
 		} else if (st_kind(v)) {
@@ -272,6 +269,26 @@ void sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, i
 			p++;
 		}
 	}
+}
+
+/*
+ * move_freepages_block(): the pageblock's free blocks to new_mt's lists and the pageblock
+ * to new_mt; refused (false) for a pageblock not wholly in the zone, as
+ * prep_move_freepages_block() refuses it.
+ */
+bool sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int new_mt)
+{
+	uint64_t start = pageblock_start(s, pfn), end = start + pageblock_nr_pages(s);
+
+	if (start < z->d.start_pfn || end > z->d.end_pfn)
+		return false;
+	if (s->mobility_disabled && new_mt < MF_MT_PCPTYPES)
+		new_mt = MF_MT_UNMOVABLE;
+	if (pb_mt(s, start) == new_mt)
+		return true;
+	move_free_range(s, z, start, end, new_mt);
+	sim_set_pageblock_mt(s, start, new_mt);
+	return true;
 }
 
 uint64_t sim_free_pages_blocks(const struct mf_sim *s, const struct szone *z)
@@ -737,8 +754,7 @@ static uint64_t try_to_claim_block(struct mf_sim *s, struct szone *z, uint64_t p
 	else
 		alike = 0;
 	if (free_pages + alike >= pageblock_nr_pages(s) / 2 || s->mobility_disabled) {
-		sim_move_freepages_block(s, z, start, block_mt, start_mt);
-		sim_set_pageblock_mt(s, start, start_mt);
+		sim_move_freepages_block(s, z, start, start_mt);
 		return rmqueue_smallest(s, z, order, pb_mt(s, start));
 	}
 	return MF_PFN_NONE;
@@ -1101,7 +1117,9 @@ static void wake_all_kswapds(struct mf_sim *s, const struct alloc_ctx *ac)
 		if (!zone_usable(z, ac) || seen[z->d.node])
 			continue;
 		seen[z->d.node] = true;
-		sim_wakeup_kswapd(s, z->d.node, ac->gfp, ac->order, ac->hzi);
+		/* defrag_mode: kswapd works for whole pageblocks */
+		sim_wakeup_kswapd(s, z->d.node, ac->gfp,
+				  s->c.defrag_mode && ac->order < s->pbo ? s->pbo : ac->order, ac->hzi);
 	}
 }
 
@@ -1205,6 +1223,7 @@ retry:
 			return pfn;
 	}
 	if (can_compact) {
+		ac->alloc_flags = f;
 		pfn = sim_direct_compact(s, ac, prio, &cr);
 		if (pfn != MF_PFN_NONE)
 			return pfn;
@@ -1218,12 +1237,13 @@ retry:
 		goto retry;
 	if (progress && can_compact && should_compact_retry(ac, cr, &prio, &retries))
 		goto retry;
-nopage:
+	/* defrag_mode: reclaim and compaction failed to prevent the fallback, before OOM */
 	if (s->c.defrag_mode && (f & ALLOC_NOFRAGMENT) && !nofrag_retry_done) {
 		f &= ~ALLOC_NOFRAGMENT;
 		nofrag_retry_done = true;
 		goto retry;
 	}
+nopage:
 	return MF_PFN_NONE;
 }
 
@@ -1363,7 +1383,11 @@ static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
 {
 	struct szone *z = sim_zone_of(s, pfn);
 	int order = st_order(s->st[pfn]);
+	uint32_t owner = s->lnk[pfn];
 
+	/* a page waiting for its free after the kernel's compaction: it has had it */
+	if (owner != NIL && (owner & OWNER_PENDING))
+		s->pend[owner & ~OWNER_PENDING].spfn = NIL;
 	unmap_owner(s, pfn, order);
 	if (z)
 		sim_free_pages(s, z, pfn, order, cpu);
@@ -1513,6 +1537,9 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 		mf_sim_frame_free(s, r->tpfn, r->order);
 	if (r->order > s->max_order) {
 		s->stats.failures[r->order]++;
+		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
+			for (i = 0; i < n; i++)
+				s->t2s[r->tpfn + i] = T2S_FAILED;
 		return;
 	}
 	memset(&ac, 0, sizeof(ac));
@@ -1554,17 +1581,24 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 	cpu = sim_cpu(s, cpu);
 	sp = tpfn < s->nr_t2s ? s->t2s[tpfn] : NIL;
 	if (sp == NIL) {
+		/* a page the kernel's compaction moved: the oldest waiting of that order */
 		uint32_t e = pend_take(s, order);
+		uint64_t i, n = 1;
 
+		if (e == NIL && order > 0 && (e = pend_take(s, 0)) != NIL)
+			n = 1ULL << order;	/* or its pages, if it was split on our side */
 		if (e == NIL) {
 			s->stats.frees_unmatched++;
 			return;
 		}
 		s->stats.frees_after_migration++;
-		sp = s->pend[e].spfn;
-		if (st_kind(s->st[sp]) == ST_USED)
-			s->lnk[sp] = NIL;
-		free_range(s, sp, order, cpu);
+		for (i = 0; i < n && e != NIL; i++, e = i < n ? pend_take(s, 0) : NIL) {
+			sp = s->pend[e].spfn;
+			if (sp != NIL && st_kind(s->st[sp]) == ST_USED && !(s->st[sp] & ST_ISOLATED)) {
+				s->lnk[sp] = NIL;
+				free_used_block(s, sp, cpu);
+			}
+		}
 	} else if (sp == T2S_FAILED) {
 		uint64_t i;
 
@@ -1582,7 +1616,7 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 {
-	uint64_t h;
+	uint64_t h, i;
 	uint32_t sp, e;
 
 	if (tpfn >= s->nr_t2s || order < 0 || order >= MF_MAX_ORDERS)
@@ -1597,14 +1631,28 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	h = used_head(s, sp);
 	if (h == MF_PFN_NONE)
 		return;
-	if (h != sp || st_order(s->st[h]) != order) {
-		sim_split_used(s, h);
-		h = sp;
-	}
-	unmap_owner(s, h, st_order(s->st[h]));
-	e = pend_put(s, h, order);
-	s->lnk[h] = e == NIL ? NIL : OWNER_PENDING | e;
 	s->stats.kernel_migrations++;
+	if (h == sp && st_order(s->st[h]) == order) {
+		unmap_owner(s, h, order);
+		e = pend_put(s, h, order);
+		s->lnk[h] = e == NIL ? NIL : OWNER_PENDING | e;
+		return;
+	}
+	/* not one block of ours: each of its pages waits, as a page of order 0 */
+	for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
+		uint32_t p = s->t2s[tpfn + i];
+
+		if (p == NIL || p == T2S_FAILED || (h = used_head(s, p)) == MF_PFN_NONE) {
+			s->t2s[tpfn + i] = NIL;
+			continue;
+		}
+		if (st_order(s->st[h]))
+			sim_split_used(s, h);
+		unmap_owner(s, p, 0);
+		s->t2s[tpfn + i] = NIL;
+		e = pend_put(s, p, 0);
+		s->lnk[p] = e == NIL ? NIL : OWNER_PENDING | e;
+	}
 }
 
 void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn)
@@ -1668,7 +1716,8 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts)
 	}
 	if (!s->c.compaction)
 		return;
-	for (nd = 0; nd < MAX_NODES; nd++)
+	/* without proactive compaction kcompactd waits without a timeout */
+	for (nd = 0; nd < MAX_NODES && s->c.compaction_proactiveness; nd++)
 		if (s->node[nd].kcd_next && ts >= s->node[nd].kcd_next)
 			sim_kcompactd_timer(s, nd);
 }
@@ -1781,16 +1830,17 @@ static void setup_wmarks(struct mf_sim *s, bool keep)
 		uint64_t tmp = lowmem ? pages_min * z->d.managed / lowmem : 0, dist;
 		int wsf = s->c.watermark_scale_factor == MF_SIM_KEEP ? 10 : s->c.watermark_scale_factor;
 
-		if (z->type >= 3) {
-			tmp = z->d.managed / 1024;
-			tmp = tmp < 32 ? 32 : tmp > 128 ? 128 : tmp;
-		}
 		z->wmark[WMARK_MIN] = tmp;
+		if (z->type >= 3) {	/* ZONE_MOVABLE: a small min, the gaps still proportional */
+			uint64_t min_pages = z->d.managed / 1024;
+
+			z->wmark[WMARK_MIN] = min_pages < 32 ? 32 : min_pages > 128 ? 128 : min_pages;
+		}
 		dist = tmp / 4;
 		if (z->d.managed * (uint64_t)wsf / 10000 > dist)
 			dist = z->d.managed * (uint64_t)wsf / 10000;
-		z->wmark[WMARK_LOW] = tmp + dist;
-		z->wmark[WMARK_HIGH] = tmp + 2 * dist;
+		z->wmark[WMARK_LOW] = z->wmark[WMARK_MIN] + dist;
+		z->wmark[WMARK_HIGH] = z->wmark[WMARK_MIN] + 2 * dist;
 		z->boost = 0;
 	}
 }
@@ -2061,21 +2111,18 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	s->mobility_disabled = !s->c.mobility_grouping ||
 			       usable < pageblock_nr_pages(s) * MF_MAX_MT;
 	if (s->mobility_disabled) {
-		for (i = 0; i < s->nr_zones; i++) {
-			struct szone *z = &s->z[i];
-			uint64_t p;
+		uint64_t p, end = 0;
 
-			for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn;
-			     p += pageblock_nr_pages(s)) {
-				int mt = pb_mt(s, p);
-
-				if (mt < MF_MT_PCPTYPES && mt != MF_MT_UNMOVABLE) {
-					if (p >= z->d.start_pfn)
-						sim_move_freepages_block(s, z, p, mt, MF_MT_UNMOVABLE);
-					sim_set_pageblock_mt(s, p, MF_MT_UNMOVABLE);
-				}
-			}
-		}
+		/* every zone's free blocks first: a pageblock may straddle two zones */
+		for (i = 0; i < s->nr_zones; i++)
+			move_free_range(s, &s->z[i], s->z[i].d.start_pfn, s->z[i].d.end_pfn,
+					MF_MT_UNMOVABLE);
+		for (i = 0; i < s->nr_zones; i++)
+			if (s->z[i].d.end_pfn > end)
+				end = s->z[i].d.end_pfn;
+		for (p = 0; p < end; p += pageblock_nr_pages(s))
+			if (pb_mt(s, p) < MF_MT_PCPTYPES)
+				sim_set_pageblock_mt(s, p, MF_MT_UNMOVABLE);
 	}
 	s->now = ts;
 	s->next_decay = ts + 1000000000ULL;

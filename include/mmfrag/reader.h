@@ -43,6 +43,8 @@ const struct mf_reader_info *mf_reader_info(const struct mf_reader *r);
  */
 int mf_reader_nr_event_names(const struct mf_reader *r);
 const char *mf_reader_event_name(const struct mf_reader *r, int name_idx);	/* e.g. "mm_page_alloc" */
+/* The task name the trace saved for pid (its cmdlines), or NULL if none. */
+const char *mf_reader_comm(const struct mf_reader *r, int pid);
 const char *mf_reader_event_system(const struct mf_reader *r, int name_idx);	/* e.g. "kmem" */
 
 /* Counts per name_idx of events returned so far. */

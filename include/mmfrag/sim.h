@@ -214,5 +214,10 @@ struct mf_workload *mf_workload_new(void);
 void mf_workload_free(struct mf_workload *w);
 void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct mf_sim **sims,
 		       int nr_sims);
+/*
+ * pid is a kcompactd thread (the trace's saved task names say so): its compaction runs
+ * are kcompactd's even before its first kcompactd event, never manual compaction.
+ */
+void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid);
 
 #endif

@@ -105,8 +105,10 @@ static struct alloc_ctx ctx(int order, int mt, uint64_t gfp)
  * pages of pageblock 0 (pfns 128-143), the free scanner finds targets from the top (the
  * odd pfns of pageblock 5 down), the sources are freed through the per-CPU list and
  * drained once the migrate scanner leaves the block; pfns 128-143 merge into one order-4
- * block, which the compactor captures.  compaction_defer_reset(alloc_success) leaves
- * defer_shift 0 and compact_order_failed = order + 1.
+ * block, which the compactor captures.  compact_zone() looks at the capture only after
+ * its next migrate_pages(), so pageblock 1's 8 pages move too before it stops.
+ * compaction_defer_reset(alloc_success) leaves defer_shift 0 and compact_order_failed =
+ * order + 1.
  */
 static void test_compaction_success(void)
 {
@@ -123,7 +125,7 @@ static void test_compaction_success(void)
 	CU_ASSERT_EQUAL(cp->direct.stall, 1);
 	CU_ASSERT_EQUAL(cp->direct.success, 1);
 	CU_ASSERT_EQUAL(cp->captured, 1);
-	CU_ASSERT_EQUAL(cp->migrated, 8);
+	CU_ASSERT_EQUAL(cp->migrated, 16);
 	CU_ASSERT_EQUAL(s->z[0].defer_shift, 0);
 	CU_ASSERT_EQUAL(s->z[0].order_failed, 5);
 	/* every moved page's owner followed it to a used movable frame above pageblock 0 */
@@ -365,6 +367,48 @@ static void test_workload_migration(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * A compaction run in a task that is neither a direct compactor nor known as kcompactd is
+ * compact_memory: replayed; once the task is known as kcompactd (its saved name, or its
+ * kcompactd events), its runs are not.  A lost mm_compaction_end does not keep the task
+ * in its run past its next try_to_compact_pages.
+ */
+static void test_workload_classify(void)
+{
+	struct mf_sim *s = tiny(NULL, true);
+	struct mf_workload *w = mf_workload_new();
+	struct mf_event ev;
+
+	mf_sim_start(s, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 7;
+	ev.type = MF_EV_CP_BEGIN;
+	ev.a[0] = Z_START;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
+	ev.type = MF_EV_CP_END;
+	mf_workload_apply(w, &ev, &s, 1);
+	mf_workload_kcompactd_pid(w, 8);
+	ev.pid = 8;
+	ev.type = MF_EV_CP_BEGIN;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
+	/* pid 8's run never ends in the trace; its next attempt does end it */
+	ev.type = MF_EV_CP_TRY;
+	ev.order = 4;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_PAGE_FREE;
+	ev.pfn = 4321;
+	ev.order = 0;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);	/* a free, not a migration */
+	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 0);
+	check(s);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
 static void test_config_parse(void)
 {
 	struct mf_sim_config c;
@@ -403,5 +447,7 @@ void test_sim_register(void)
 	CU_add_test(s, "__rmqueue_smallest split and merge on free", test_alloc_split_and_merge);
 	CU_add_test(s, "claim of a whole fallback block re-types it", test_alloc_claim);
 	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);
+	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
+		    test_workload_classify);
 	CU_add_test(s, "config parsing", test_config_parse);
 }

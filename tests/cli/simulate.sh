@@ -17,6 +17,7 @@ json_get "$R" '[s["name"] for s in d["simulations"]]' | grep -qx "\['base', 'nom
 json_get "$R" 'not [w for w in d["warnings"] if "internal inconsistency" in w]' | grep -q True &&
 	ok "simulators end consistent (mf_sim_check)" || nok "simulator invariants broken: $(json_get "$R" 'd["warnings"]')"
 for c in max_order=1 max_order=14,pageblock_order=14 pageblock_order=2 memory=64M defrag_mode=1 \
+	 max_order=13,pageblock_order=13,memory=64M memory=64M,mobility_grouping=off \
 	 compaction_proactiveness=100 watermark_scale_factor=3000,min_free_kbytes=0; do
 	if "$MMFRAG" replay -q --simulate --config "$c" -o "$TMP/c.json" "$T" 2>"$TMP/err" &&
 	   json_get "$TMP/c.json" 'not [w for w in d["warnings"] if "internal inconsistency" in w]' | grep -q True; then

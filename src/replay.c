@@ -47,9 +47,14 @@
 enum align { ALIGN_NONE, ALIGN_TIME, ALIGN_MARKER, ALIGN_EDGE };
 
 /* The fragmentation score's order: COMPACTION_HPAGE_ORDER, or the top order if lower. */
+static inline int hpage_for(int max_order)
+{
+	return COMPACTION_HPAGE_ORDER <= max_order ? COMPACTION_HPAGE_ORDER : max_order;
+}
+
 static inline int hpage_order(const struct mf_model_params *p)
 {
-	return COMPACTION_HPAGE_ORDER <= p->max_order ? COMPACTION_HPAGE_ORDER : p->max_order;
+	return hpage_for(p->max_order);
 }
 
 struct capture {
@@ -607,8 +612,7 @@ static void add_point(struct replay *rp, uint64_t ts)
 			ss->failures += st->failures[o];
 		for (z = 0; z < ss->nr_zones; z++) {
 			mf_sim_zone_nr_free(s, z, ss->zones[z].nr_free);
-			series_zone(&ss->zones[z], mf_sim_zone(s, z), so,
-				    COMPACTION_HPAGE_ORDER < so ? COMPACTION_HPAGE_ORDER : so - 1);
+			series_zone(&ss->zones[z], mf_sim_zone(s, z), so, hpage_for(so - 1));
 		}
 		pt->nr_sims = i + 1;
 	}
@@ -770,17 +774,11 @@ static int sim_cpus(const struct replay *rp)
 	return n > 0 ? n : 1;
 }
 
-struct sim_seed {
-	struct mf_sim	*s;
-};
-
 static void sim_seed_block(void *priv, uint64_t pfn, int order, int mt, bool pcp)
 {
-	struct sim_seed *ss = priv;
-
 	/* per-CPU pages stay "in use" until the trace shows them handed out or drained */
 	if (!pcp)
-		mf_sim_seed_free(ss->s, pfn, order);
+		mf_sim_seed_free(priv, pfn, order);
 }
 
 /* A simulator at the start capture: the observe model's free blocks and pageblock types. */
@@ -790,7 +788,7 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 	const struct mf_model_params *p = mf_model_params(rp->m);
 	struct mf_sim_zone_desc zd[MF_MAX_ZONES];
 	struct mf_sim_traced t = { .max_order = p->max_order, .pageblock_order = p->pageblock_order };
-	struct sim_seed ss;
+	struct mf_sim *s;
 	int nz = mf_model_nr_zones(rp->m), z, j;
 	uint64_t pfn;
 	size_t i;
@@ -806,30 +804,40 @@ static struct mf_sim *sim_from_model(struct replay *rp, const struct mf_sim_conf
 				zd[z].wmark[2] = st->zones[j].wmark_high;
 			}
 	}
-	ss.s = mf_sim_new(c, &t, zd, nz, sim_cpus(rp));
-	if (!ss.s)
+	s = mf_sim_new(c, &t, zd, nz, sim_cpus(rp));
+	if (!s)
 		return NULL;
 	for (z = 0; z < nz; z++) {
 		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
 
 		for (pfn = d->start_pfn & ~((1ULL << p->pageblock_order) - 1); pfn < d->end_pfn;
 		     pfn += 1ULL << p->pageblock_order)
-			mf_sim_seed_pageblock(ss.s, pfn, p->pageblock_order,
+			mf_sim_seed_pageblock(s, pfn, p->pageblock_order,
 					      mf_model_pageblock_mt(rp->m, pfn));
 	}
 	for (z = 0; z < nz; z++)
-		mf_model_for_each_block(rp->m, z, sim_seed_block, &ss);
+		mf_model_for_each_block(rp->m, z, sim_seed_block, s);
 	for (pfn = 0; rp->movable && pfn < rp->nr_movable; pfn++)
 		if (rp->movable[pfn / 64] & (1ULL << (pfn % 64)))
-			mf_sim_seed_movable(ss.s, pfn);
+			mf_sim_seed_movable(s, pfn);
 	for (i = 0; i < rp->nr_folios; i++) {
 		int order = 0;
 
 		while ((1U << order) < rp->folios[i].len)
 			order++;
-		mf_sim_seed_used(ss.s, rp->folios[i].pfn, order, rp->folios[i].lru);
+		mf_sim_seed_used(s, rp->folios[i].pfn, order, rp->folios[i].lru);
 	}
-	return ss.s;
+	return s;
+}
+
+/* What seed_page gathered for the simulators: needed only until they are made. */
+static void free_seed_scratch(struct replay *rp)
+{
+	free(rp->movable);
+	rp->movable = NULL;
+	free(rp->folios);
+	rp->folios = NULL;
+	rp->nr_folios = rp->cap_folios = 0;
 }
 
 static int make_sims(struct replay *rp, uint64_t ts)
@@ -847,11 +855,10 @@ static int make_sims(struct replay *rp, uint64_t ts)
 		struct mf_sim *s;
 
 		if (c->memory) {
-			struct mf_sim_zone_desc zd[MF_MAX_ZONES];
-			int nz = memory_layout(c->memory, zd);
-
 			struct mf_sim_traced t = { .max_order = rp->r->params.max_order,
 						   .pageblock_order = rp->r->params.pageblock_order };
+			struct mf_sim_zone_desc zd[MF_MAX_ZONES];
+			int nz = memory_layout(c->memory, zd);
 
 			s = mf_sim_new(c, &t, zd, nz, sim_cpus(rp));
 			if (s)
@@ -874,11 +881,7 @@ static int make_sims(struct replay *rp, uint64_t ts)
 		mf_sim_start(s, ts);
 		rp->sims[rp->nr_sims++] = s;
 	}
-	free(rp->movable);
-	rp->movable = NULL;
-	free(rp->folios);
-	rp->folios = NULL;
-	rp->nr_folios = rp->cap_folios = 0;
+	free_seed_scratch(rp);
 	return 0;
 nomem:
 	mf_err("%s: %s", o->trace, strerror(ENOMEM));
@@ -894,14 +897,10 @@ static void free_sims(struct replay *rp)
 	free(rp->sims);
 	free(rp->sims_from);
 	mf_workload_free(rp->wl);
-	free(rp->movable);
-	free(rp->folios);
-	rp->folios = NULL;
-	rp->nr_folios = rp->cap_folios = 0;
+	free_seed_scratch(rp);
 	rp->sims = NULL;
 	rp->sims_from = NULL;
 	rp->wl = NULL;
-	rp->movable = NULL;
 	rp->nr_sims = 0;
 }
 
@@ -1050,7 +1049,7 @@ static int collect_sims(struct replay *rp)
 	for (i = 0; i < rp->nr_sims; i++) {
 		struct mf_sim *s = rp->sims[i];
 		struct mf_sim_result *sr = &r->sims[i];
-		int nr_orders = mf_sim_max_order(s) + 1, ho;
+		int nr_orders = mf_sim_max_order(s) + 1;
 
 		sr->config = *mf_sim_config(s);
 		sr->zones_from = rp->sims_from[i];
@@ -1067,8 +1066,7 @@ static int collect_sims(struct replay *rp)
 			zone_fill(zr, mf_sim_zone(s, z), nr_orders, mf_sim_zone_pcp_pages(s, z));
 			mf_sim_zone_wmarks(s, z, sr->wmark[z]);
 		}
-		ho = COMPACTION_HPAGE_ORDER <= sr->max_order ? COMPACTION_HPAGE_ORDER : sr->max_order;
-		mf_zone_reports_finish(sr->zones, sr->nr_zones, ho);
+		mf_zone_reports_finish(sr->zones, sr->nr_zones, hpage_for(sr->max_order));
 		sr->stats = *mf_sim_stats(s);
 		/* the simulator's own invariants: a failure here is our bug, said, not hidden */
 		if (mf_sim_check(s, buf, sizeof(buf)))

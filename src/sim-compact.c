@@ -1335,10 +1335,7 @@ static void kcompactd_do_work(struct mf_sim *s, int node)
 		if (st == CP_SUCCESS) {
 			compaction_defer_reset(s, z, order, false);
 		} else if (st == CP_PARTIAL_SKIPPED || st == CP_COMPLETE) {
-			int c;
-
-			for (c = 0; c < s->nr_cpus; c++)	/* drain_all_pages(zone) */
-				sim_drain_zone_cpu(s, z, c);
+			sim_drain_zone(s, z);	/* stranded per-CPU pages may coalesce */
 			defer_compaction(s, z, order);
 		}
 	}

@@ -248,6 +248,7 @@ bool sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, i
 /* Free a block whose st[] was cleared by the caller, through the per-CPU lists if allowed. */
 void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
 void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu);
+void sim_drain_zone(struct mf_sim *s, struct szone *z);
 bool sim_zone_watermark_ok(const struct mf_sim *s, const struct szone *z, int order,
 			   uint64_t mark, int hzi, unsigned int alloc_flags, int64_t free_pages);
 int sim_find_suitable_fallback(const struct mf_sim *s, const struct szone *z, int order,

@@ -1123,13 +1123,22 @@ static void wake_all_kswapds(struct mf_sim *s, const struct alloc_ctx *ac)
 	}
 }
 
+/* drain_all_pages(zone): every CPU's lists of one zone */
+void sim_drain_zone(struct mf_sim *s, struct szone *z)
+{
+	int c;
+
+	for (c = 0; c < s->nr_cpus; c++)
+		sim_drain_zone_cpu(s, z, c);
+}
+
+/* drain_all_pages(NULL) */
 static void drain_all_pages(struct mf_sim *s)
 {
-	int i, c;
+	int i;
 
 	for (i = 0; i < s->nr_zones; i++)
-		for (c = 0; c < s->nr_cpus; c++)
-			sim_drain_zone_cpu(s, &s->z[i], c);
+		sim_drain_zone(s, &s->z[i]);
 }
 
 /*
@@ -1495,10 +1504,9 @@ static int gfp_migratetype(const struct mf_sim *s, uint64_t gfp)
 {
 	int mt = (int)((gfp & (GFP_RECLAIMABLE | GFP_MOVABLE)) >> 3);
 
-	if (s->mobility_disabled || mt >= MF_MT_PCPTYPES)
-		return mt >= MF_MT_PCPTYPES && !s->mobility_disabled ? MF_MT_MOVABLE :
-		       MF_MT_UNMOVABLE;
-	return mt;
+	if (s->mobility_disabled)
+		return MF_MT_UNMOVABLE;
+	return mt >= MF_MT_PCPTYPES ? MF_MT_MOVABLE : mt;	/* both bits: invalid, as movable */
 }
 
 void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
@@ -1518,6 +1526,19 @@ void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
 		s->stats.stale_released++;
 		free_range(s, sp, 0, 0);
 	}
+}
+
+/* The allocation context of a request: migratetype and highest zone from its gfp. */
+static void init_ctx(const struct mf_sim *s, struct alloc_ctx *ac, int order, uint64_t gfp,
+		     int cpu)
+{
+	memset(ac, 0, sizeof(*ac));
+	ac->order = order;
+	ac->gfp = gfp;
+	ac->mt = gfp_migratetype(s, gfp);
+	ac->hzi = gfp_zone(gfp);
+	ac->cpu = sim_cpu(s, cpu);
+	ac->node = s->z[0].d.node;
 }
 
 void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
@@ -1542,13 +1563,7 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 				s->t2s[r->tpfn + i] = T2S_FAILED;
 		return;
 	}
-	memset(&ac, 0, sizeof(ac));
-	ac.order = r->order;
-	ac.gfp = r->gfp;
-	ac.mt = gfp_migratetype(s, r->gfp);
-	ac.hzi = gfp_zone(r->gfp);
-	ac.cpu = sim_cpu(s, r->cpu);
-	ac.node = s->z[0].d.node;
+	init_ctx(s, &ac, r->order, r->gfp, r->cpu);
 	ac.reclaim_rounds = r->reclaim_rounds;
 	s->cur_cpu = ac.cpu;
 	pfn = alloc_pages(s, &ac);
@@ -1743,12 +1758,7 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
 	if (order < 0 || order > s->max_order)
 		return;
 	mf_sim_tick(s, ts);
-	memset(&ac, 0, sizeof(ac));
-	ac.order = order;
-	ac.gfp = gfp;
-	ac.mt = gfp_migratetype(s, gfp);
-	ac.hzi = gfp_zone(gfp);
-	ac.node = s->z[0].d.node;
+	init_ctx(s, &ac, order, gfp, 0);
 	/* would get_page_from_freelist() with the slow path's flags succeed now? */
 	for (i = 0; i < s->nr_zones; i++)
 		if (zone_usable(&s->z[i], &ac) &&

@@ -46,7 +46,7 @@ if trace-cmd report "$WORK/compaction.dat" >/dev/null 2>"$WORK/report.err" && [ 
 else
 	report="FAILED: $(head -1 "$WORK/report.err")"
 fi
-"$MMFRAG" replay --json -o /dev/null "$WORK/compaction.dat" >"$WORK/compaction.json"
+"$MMFRAG" replay --json "$WORK/compaction.dat" >"$WORK/compaction.json"
 python3 - "$WORK/compaction.json" "$untraced" "$traced" "$WORK/compaction.dat" "$report" <<'EOF'
 import json, os, sys
 d = json.load(open(sys.argv[1]))

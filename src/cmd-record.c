@@ -6,6 +6,8 @@
  * Files: the trace is assembled in FILE.tmp-<pid> (per-CPU data in FILE.tmp-<pid>.cpuN)
  * and the captures in FILE.state.tmp-<pid>/; both are renamed to FILE and FILE.state only
  * when complete, and removed on any failure, so FILE is either a whole trace or untouched.
+ * A FILE that is not a regular file (a device, a FIFO, "-") is never renamed over: the
+ * trace is assembled under $TMPDIR and copied into it, and no captures are kept.
  */
 #define _GNU_SOURCE
 #include <argp.h>
@@ -24,6 +26,7 @@
 #include "mmfrag/capture.h"
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
+#include "mmfrag/outfile.h"
 #include "mmfrag/recorder.h"
 #include "mmfrag/tracedat.h"
 
@@ -329,6 +332,10 @@ static void summary(struct mf_recorder *r, const struct mf_recorder_stats *s, co
 			(unsigned long long)cs.events, (unsigned long long)cs.pages, b,
 			(unsigned long long)cs.lost);
 	}
+	if (!state_dir) {
+		fprintf(stderr, "  captures: not kept (%s is not a regular file)\n", out);
+		return;
+	}
 	fprintf(stderr, "  captures: %s/start, %s/end", state_dir, state_dir);
 	if (nr_periodic)
 		fprintf(stderr, ", %u periodic (%s/0001 ...)", nr_periodic, state_dir);
@@ -341,6 +348,8 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_opts o = { .output = "trace.dat", .buffer_kib = DEFAULT_BUFFER_KIB };
 	char *tmp_out = NULL, *data_prefix = NULL, *state_tmp = NULL, *state_dir = NULL;
+	char *final = NULL;
+	enum mf_out_kind okind;
 	char err[1024] = "", warn[1024] = "", cdir[4096], name[16];
 	struct mf_recorder_opts ro = { 0 };
 	struct mf_recorder *r = NULL;
@@ -360,12 +369,27 @@ int cmd_record(int argc, char **argv)
 		return MF_EXIT_USAGE;
 	tty = !o.quiet && isatty(STDERR_FILENO);
 
-	if (asprintf(&tmp_out, "%s.tmp-%d", o.output, (int)getpid()) < 0 ||
-	    asprintf(&data_prefix, "%s", tmp_out) < 0 ||
-	    asprintf(&state_tmp, "%s.state.tmp-%d", o.output, (int)getpid()) < 0 ||
-	    asprintf(&state_dir, "%s.state", o.output) < 0) {
-		mf_err("record: %s", strerror(ENOMEM));
+	if (mf_out_resolve(o.output, &okind, &final, err, sizeof(err))) {
+		mf_err("%s; choose a writable -o FILE", err);
 		return MF_EXIT_RUNTIME;
+	}
+	if (okind == MF_OUT_RENAME) {
+		if (asprintf(&tmp_out, "%s.tmp-%d", final, (int)getpid()) < 0 ||
+		    asprintf(&state_tmp, "%s.state.tmp-%d", o.output, (int)getpid()) < 0 ||
+		    asprintf(&state_dir, "%s.state", o.output) < 0)
+			tmp_out = NULL;
+	} else {
+		const char *tmpdir = getenv("TMPDIR");
+
+		if (!tmpdir || !*tmpdir)
+			tmpdir = "/tmp";
+		if (asprintf(&tmp_out, "%s/mmfrag-record-%d.dat", tmpdir, (int)getpid()) < 0 ||
+		    asprintf(&state_tmp, "%s/mmfrag-record-%d.state", tmpdir, (int)getpid()) < 0)
+			tmp_out = NULL;
+	}
+	if (!tmp_out || asprintf(&data_prefix, "%s", tmp_out) < 0) {
+		mf_err("record: %s", strerror(ENOMEM));
+		goto out_free;
 	}
 	if (geteuid() != 0) {
 		mf_err("record: recording needs root (tracefs, /proc/pagetypeinfo and "
@@ -485,11 +509,18 @@ int cmd_record(int argc, char **argv)
 		       "; free space or record to another file system with -o" : "");
 		goto out;
 	}
-	if (rename(tmp_out, o.output)) {
-		mf_err("cannot rename %s to %s: %s", tmp_out, o.output, strerror(errno));
+	if (okind != MF_OUT_RENAME) {
+		/* a device, FIFO or stdout is written in place, never replaced */
+		if (mf_outfile_copy_from(tmp_out, o.output, err, sizeof(err))) {
+			mf_err("%s", err);
+			goto out;
+		}
+		unlink(tmp_out);
+		rm_tree(state_tmp);
+	} else if (rename(tmp_out, final)) {
+		mf_err("cannot rename %s to %s: %s", tmp_out, final, strerror(errno));
 		goto out;
-	}
-	if (replace_state(state_tmp, state_dir, err, sizeof(err))) {
+	} else if (replace_state(state_tmp, state_dir, err, sizeof(err))) {
 		mf_err("%s", err);
 		goto out_keep;
 	}
@@ -509,6 +540,7 @@ out_keep:
 	mf_recorder_close(r);
 	mf_capture_free(cap);
 out_free:
+	free(final);
 	free(tmp_out);
 	free(data_prefix);
 	free(state_tmp);

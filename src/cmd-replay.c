@@ -208,6 +208,9 @@ int cmd_replay(int argc, char **argv)
 	/* --json prints the document; it saves it too only when -o asks for it */
 	if (!o.output && !o.json)
 		o.output = "mmfrag.json";
+	/* "-o -": the document on stdout, so no summary beside it */
+	if (o.output && !strcmp(o.output, "-"))
+		o.json = true;
 
 	ret = mf_replay_run(&o, &r);
 	if (ret)

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "mmfrag/observe.h"
+#include "mmfrag/outfile.h"
 #include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/result.h"
@@ -487,37 +488,23 @@ json_t *mf_result_json(const struct mf_result *r)
 	return json_result(r);
 }
 
-/* A temporary file beside the target, renamed into place: never half a document. */
-static int save_atomic(json_t *doc, const char *path)
+/* Whole or untouched, and never a rename over a device (outfile.h). */
+static int save_doc(json_t *doc, const char *path)
 {
-	char *tmp;
-	FILE *f;
-	int ret = -1;
+	struct mf_outfile of;
+	char err[512];
 
-	if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0) {
-		mf_err("%s: %s", path, strerror(ENOMEM));
+	if (mf_outfile_open(&of, path, err, sizeof(err))) {
+		mf_err("%s", err);
 		return -1;
 	}
-	f = fopen(tmp, "w");
-	if (!f) {
-		mf_err("%s: cannot write: %s", path, strerror(errno));
-		free(tmp);
+	if (mf_json_dump(doc, of.f))
+		of.error = errno ? errno : EIO;		/* commit reports it */
+	if (mf_outfile_commit(&of, err, sizeof(err))) {
+		mf_err("%s", err);
 		return -1;
 	}
-	if (mf_json_dump(doc, f) || fflush(f) || ferror(f)) {
-		mf_err("%s: cannot write: %s", path, strerror(errno ? errno : EIO));
-		fclose(f);
-	} else if (fclose(f)) {
-		mf_err("%s: cannot write: %s", path, strerror(errno));
-	} else if (rename(tmp, path)) {
-		mf_err("%s: cannot write: %s", path, strerror(errno));
-	} else {
-		ret = 0;
-	}
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return 0;
 }
 
 int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream)
@@ -529,9 +516,12 @@ int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream)
 		mf_err("%s: cannot build the result document", r->trace_path);
 		return -1;
 	}
+	/* "-o -" is standard output: the document goes there once */
+	if (path && !strcmp(path, "-") && stream == stdout)
+		path = NULL;
 	if (path)
-		ret = save_atomic(doc, path);
-	if (!ret && stream && mf_json_dump(doc, stream)) {
+		ret = save_doc(doc, path);
+	if (!ret && stream && (mf_json_dump(doc, stream) || fflush(stream))) {
 		mf_err("stdout: %s", strerror(errno));
 		ret = -1;
 	}

@@ -32,7 +32,7 @@ check_trace() {
 	else
 		nok "$name: trace-cmd report reads it without a message"; sed 's/^/#   /' "$TMP/tc-err" | head -5
 	fi
-	if "$MMFRAG" replay --json -o /dev/null "$f" >"$TMP/replay.json" 2>"$TMP/err"; then
+	if "$MMFRAG" replay --json "$f" >"$TMP/replay.json" 2>"$TMP/err"; then
 		ok "$name: mmfrag replay reads it"
 	else
 		nok "$name: mmfrag replay reads it"; sed 's/^/#   /' "$TMP/err" | head -5
@@ -129,6 +129,16 @@ if mount -t tmpfs -o size=3m tmpfs "$TMP/full" 2>/dev/null; then
 else
 	skip "disk full: cannot mount a small tmpfs"
 fi
+
+# ---- -o on a device: written in place, never replaced ------------------------------------------
+mknod -m 666 "$TMP/nulldev" c 1 3
+expect_exit 0 "record -o a null device" -- "$MMFRAG" record -o "$TMP/nulldev" -- true
+[ -c "$TMP/nulldev" ] && ok "record -o leaves a device a device" || nok "record -o leaves a device a device"
+ls -d "$TMP"/nulldev.* >/dev/null 2>&1 && nok "record -o on a device leaves nothing beside it" ||
+	ok "record -o on a device leaves nothing beside it"
+expect_exit 0 "record -o - writes the trace to stdout" -- "$MMFRAG" record -q -o - -- true
+head -c 10 "$TMP/out" | grep -q 'tracing' && ok "record -o -: stdout holds a trace.dat" ||
+	nok "record -o -: stdout holds a trace.dat"
 
 # ---- stale instance after SIGKILL ----------------------------------------------------------------
 "$MMFRAG" record -q -o "$TMP/k.dat" -- sleep 30 &

@@ -13,11 +13,12 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 O	?= build
-CC	?= gcc
 
-# Debian packages that provide what we build and test with.
-DEB_PKGS := libtraceevent-dev libtracefs-dev libtracecmd-dev trace-cmd libjansson-dev \
-	    libzstd-dev libcunit1-dev mandoc pkg-config zstd valgrind python3
+# Debian packages that provide what we build and test with (the compiler included: a
+# fresh bookworm container has only make and git).
+DEB_PKGS := gcc libc6-dev pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
+	    trace-cmd libjansson-dev libzstd-dev libcunit1-dev mandoc zstd valgrind python3 \
+	    python3-jsonschema
 PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd cunit
 
 ifeq ($(V),1)
@@ -29,39 +30,49 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
 
+# CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CC=clang CFLAGS="-O0 -g");
+# what the build needs whatever they say lives in the MF_* variables.
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
-	   -Wstrict-prototypes -Wmissing-prototypes -Iinclude $(PKG_CFLAGS)
-LDLIBS	+= $(PKG_LIBS)
+MF_CFLAGS   := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	       -Wstrict-prototypes -Wmissing-prototypes
+MF_CPPFLAGS := -Iinclude -Isrc $(PKG_CFLAGS) -MMD -MP
+MF_LDLIBS   := $(PKG_LIBS) -lpthread
+COMPILE	= $(CC) $(MF_CPPFLAGS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS)
 
-SRCS	:= $(sort $(wildcard src/*.c))
+# src/ by layer: trace/ (reading, recording, captures), model/, metrics/, sim/, replay/,
+# output/, cmd/ (one file per subcommand), and main.c, common.c
+SRCS	:= $(sort $(wildcard src/*.c src/*/*.c))
 OBJS	:= $(patsubst src/%.c,$(O)/%.o,$(SRCS))
 LIBOBJS	:= $(filter-out $(O)/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
-MANS	:= $(sort $(wildcard man/*.1))
+MANS	:= $(sort $(wildcard man/*.1 man/*.5))
 
 all: mmfrag
 
 mmfrag: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(MF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MF_LDLIBS) $(LDLIBS)
 
-$(O)/%.o: src/%.c $(wildcard include/mmfrag/*.h) $(wildcard src/*.h) | $(O)
+$(O)/%.o: src/%.c
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)mkdir -p $(@D)
+	$(Q)$(COMPILE) -c -o $@ $<
 
-$(O):
-	$(Q)mkdir -p $@
-
-$(O)/unit-tests: $(UNIT_SRCS) $(LIBOBJS) $(wildcard tests/unit/*.h) | $(O)
+$(O)/unit-tests: $(UNIT_SRCS) $(LIBOBJS) $(wildcard tests/unit/*.h include/mmfrag/*.h src/*/*.h)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) -Itests/unit -Isrc -o $@ $(UNIT_SRCS) $(LIBOBJS) $(LDLIBS) -lcunit
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -Iinclude -Isrc -Isrc/sim -Itests/unit $(PKG_CFLAGS) $(CPPFLAGS) $(MF_CFLAGS) \
+		$(CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS) -lcunit
+
+-include $(OBJS:.o=.d)
 
 # Install what is missing: apt-get as root, else print the exact line and stop.
 deps:
 	@missing=""; \
 	for m in $(PC_MODS); do pkg-config --exists $$m || missing=1; done; \
-	for c in trace-cmd mandoc zstd valgrind python3; do command -v $$c >/dev/null || missing=1; done; \
+	for c in $(CC) pkg-config trace-cmd mandoc zstd valgrind python3; do \
+		command -v $$c >/dev/null || missing=1; done; \
+	python3 -c 'import jsonschema' 2>/dev/null || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "  DEPS    apt-get install $(DEB_PKGS)"; \
@@ -100,9 +111,10 @@ check_doc:
 	$(Q)for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
 
 install: mmfrag
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 mmfrag $(DESTDIR)$(BINDIR)/mmfrag
-	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(wildcard man/*.5),install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
 
 clean:
 	rm -rf $(O) mmfrag

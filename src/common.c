@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE		/* fopencookie() */
 #include <argp.h>
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,22 @@ int mf_parse_int(const char *s, long lo, long hi, int *out)
 	if (errno || end == s || *end || v < lo || v > hi)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+int mf_parse_seconds(const char *s, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	/* strtod() takes "nan", "inf", hex and leading blanks; a duration is none of those */
+	if ((!isdigit((unsigned char)*s) && *s != '.') || s[strspn(s, "0123456789.eE+-")])
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > hi)
+		return -1;
+	*out = v;
 	return 0;
 }
 

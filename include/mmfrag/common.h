@@ -43,6 +43,8 @@ int mf_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(
 
 /* A whole decimal number in [lo, hi] into *out: 0, or -1 for anything else. */
 int mf_parse_int(const char *s, long lo, long hi, int *out);
+/* A plain decimal number of seconds in [0, hi] ("1.5", "2e3"; not nan, inf, "-0"): 0 or -1. */
+int mf_parse_seconds(const char *s, double hi, double *out);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

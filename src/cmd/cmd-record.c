@@ -63,15 +63,7 @@ static const struct argp_option record_options[] = {
 
 static int parse_secs(const char *s, double *out)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0 && v <= 1e7))
-		return -1;
-	*out = v;
-	return 0;
+	return mf_parse_seconds(s, 1e7, out) || !(*out > 0) ? -1 : 0;
 }
 
 static error_t record_parse(int key, char *arg, struct argp_state *state)

@@ -76,12 +76,9 @@ static const struct argp_option replay_options[] = {
 
 static int parse_seconds(const char *s, uint64_t *ns)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 1e10)
+	if (mf_parse_seconds(s, 1e10, &v))
 		return -1;
 	*ns = (uint64_t)(v * 1e9 + 0.5);
 	return 0;

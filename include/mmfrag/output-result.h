@@ -36,7 +36,13 @@ struct mf_table_opts {
 /* Tables of a result document (as saved by replay). */
 int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t);
 
-/* The short human summary replay prints after saving. */
+/*
+ * The short human summary replay prints after saving: these sections of report, byte for
+ * byte (mmfrag report --section summary,zones,compaction,simulations,fidelity).
+ */
+#define MF_RESULT_SUMMARY_SECTIONS	(MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION | \
+					 MF_SEC_SIMULATIONS | MF_SEC_FIDELITY)
+
 void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to);
 
 #endif

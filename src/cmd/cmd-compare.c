@@ -10,13 +10,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <jansson.h>
 
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
 #include "mmfrag/compare.h"
-#include "mmfrag/output.h"
-#include "mmfrag/replay.h"
 
 #define MAX_THRESHOLDS	64
 
@@ -124,12 +121,15 @@ static const struct argp compare_argp = {
  * Load and extract one side; false after one line on stderr naming the file.  FILE#NAME
  * (when FILE#NAME itself is no file) is the simulation NAME of FILE.
  */
+/*
+ * Load and extract one side; false after one line on stderr naming the file.  FILE#NAME
+ * (when FILE#NAME itself is no file) is the simulation NAME of FILE.
+ */
 static bool load_side(const char *arg, struct mf_cmp_doc *d)
 {
-	const char *missing = NULL, *hash = strrchr(arg, '#'), *sim = NULL;
+	const char *hash = strrchr(arg, '#'), *sim = NULL;
 	char *path = strdup(arg);
 	struct stat sb;
-	json_t *doc;
 	int ret;
 
 	if (!path) {
@@ -140,28 +140,7 @@ static bool load_side(const char *arg, struct mf_cmp_doc *d)
 		path[hash - arg] = '\0';
 		sim = hash + 1;
 	}
-	doc = mf_result_load_sim(path, sim);
-	if (!doc) {
-		free(path);
-		return false;
-	}
-	ret = mf_compare_extract(doc, sim, d, &missing);
-	if (ret == -ENOENT) {
-		json_t *s;
-		size_t i;
-		char names[256] = "";
-
-		json_array_foreach(json_object_get(doc, "simulations"), i, s)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s'%s'",
-				 i ? ", " : "", json_string_value(json_object_get(s, "name")));
-		mf_err("%s: no simulation named '%s' (%s%s)", path, sim,
-		       *names ? "it has " : "replayed without --simulate", names);
-	} else if (ret == -EINVAL) {
-		mf_err("%s: the result document lacks %s", path, missing);
-	} else if (ret) {
-		mf_err("%s: %s", path, strerror(-ret));
-	}
-	json_decref(doc);
+	ret = mf_compare_load(path, sim, d);
 	free(path);
 	return !ret;
 }
@@ -242,11 +221,8 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	if (o->json) {
-		json_t *doc = mf_json_compare(&c, &o->view, o->file[0], o->file[1], o->t,
-					      o->nr_thresholds);
-
-		err = !doc || mf_json_dump(doc, stdout);
-		json_decref(doc);
+		err = mf_json_compare_print(stdout, &c, &o->view, o->file[0], o->file[1], o->t,
+					    o->nr_thresholds) || fflush(stdout);
 	} else {
 		if (!o->quiet)
 			mf_table_compare(stdout, &c, &o->view, o->file[0], o->file[1]);

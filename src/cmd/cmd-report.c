@@ -8,14 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
-#include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
-#include "mmfrag/replay.h"
-#include "mmfrag/result.h"
 
 struct report_opts {
 	const char		*file;
@@ -121,24 +117,9 @@ static const struct argp report_argp = {
 	       "\vExit status: 0 ok, 1 runtime error, 2 usage error. See mmfrag-report(1).",
 };
 
-static bool has_zone(json_t *doc, const char *zone)
-{
-	json_t *z;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "zones"), i, z) {
-		const char *name = json_string_value(json_object_get(z, "zone"));
-
-		if (name && !strcasecmp(name, zone))
-			return true;
-	}
-	return false;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o = { .t = { .order_lo = 0, .order_hi = MF_MAX_ORDERS - 1 } };
-	json_t *doc;
 	int ret;
 
 	if (argp_parse(&report_argp, argc, argv, 0, NULL, &o))
@@ -148,22 +129,16 @@ int cmd_report(int argc, char **argv)
 	if (!o.sections_given)
 		o.t.sections = MF_SEC_ALL & ~MF_SEC_TYPES;
 
-	doc = mf_result_load(o.file);
-	if (!doc)
-		return MF_EXIT_RUNTIME;
-	if (o.t.zone && !has_zone(doc, o.t.zone)) {
+	ret = mf_result_report(stdout, o.file, o.json, &o.t);
+	if (ret == -ENOENT) {
 		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
-		json_decref(doc);
 		return MF_EXIT_RUNTIME;
 	}
-	if (o.json)
-		ret = mf_json_dump(doc, stdout);
-	else
-		ret = mf_table_result(stdout, doc, &o.t);
-	json_decref(doc);
-	if (ret) {
+	if (ret == -EIO || (!ret && fflush(stdout))) {
 		mf_err("stdout: %s", strerror(errno ? errno : EIO));
 		return MF_EXIT_RUNTIME;
 	}
+	if (ret)
+		return MF_EXIT_RUNTIME;
 	return MF_EXIT_OK;
 }

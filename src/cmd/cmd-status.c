@@ -120,7 +120,6 @@ static bool zone_wanted(const struct status_opts *o, const struct mf_zone_report
 static int render(const struct status_opts *o, const struct mf_state *st,
 		  const struct mf_zone_report *z, int n)
 {
-	json_t *doc;
 	int ret = 0;
 
 	switch (o->format) {
@@ -130,13 +129,12 @@ static int render(const struct status_opts *o, const struct mf_state *st,
 			printf(", pageblock order %d", st->pageblock_order);
 		if (!st->has_pagetypeinfo)
 			printf(", no pagetypeinfo (root only)");
-		printf("\n\n");
-		mf_table_zones(stdout, z, n, MF_TABLE_TYPES);
+		printf("\n");
+		/* the tables print the status document, the one --json prints */
+		ret = mf_status_print(stdout, z, n, st->dir, st->pageblock_order, false);
 		break;
 	case FMT_JSON:
-		doc = mf_json_status(z, n, st->dir, st->pageblock_order);
-		ret = doc ? mf_json_dump(doc, stdout) : -1;
-		json_decref(doc);
+		ret = mf_status_print(stdout, z, n, st->dir, st->pageblock_order, true);
 		break;
 	case FMT_EXTFRAG:
 		mf_text_extfrag_index(stdout, z, n);

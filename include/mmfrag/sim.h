@@ -193,6 +193,10 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone);
 void mf_sim_zone_wmarks(const struct mf_sim *s, int zone, uint64_t wmark[3]);
 bool mf_sim_mobility_disabled(const struct mf_sim *s);
+/* A pageblock's migratetype (-1 outside the frames), and every free (pcp false) and
+ * per-CPU (pcp true) block of a zone in pfn order, as the model's (model.h). */
+int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn);
+void mf_sim_for_each_block(const struct mf_sim *s, int zone, mf_model_block_fn fn, void *priv);
 const struct mf_sim_stats *mf_sim_stats(const struct mf_sim *s);
 
 /* Self-check of the simulator's invariants (tests): 0, or -1 with a description. */

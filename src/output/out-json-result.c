@@ -234,6 +234,64 @@ static json_t *json_sim_config(const struct mf_sim_config *c)
 	return o;
 }
 
+/* RFC 4648 base64 of the packed pageblock records: JSON strings carry no bytes. */
+static json_t *json_base64(const uint8_t *p, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+	json_t *s;
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = tab[(v >> 6) & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	s = json_string(out);
+	free(out);
+	return s;
+}
+
+/* The memory map (pageblocks.h): one object per frame, one packed string per zone. */
+static json_t *json_pageblocks(const struct mf_pb_map *map)
+{
+	json_t *frames = json_array();
+	int i, z;
+
+	for (i = 0; i < map->nr_frames; i++) {
+		const struct mf_pb_frame *f = &map->frames[i];
+		json_t *zones = json_array();
+
+		for (z = 0; z < f->nr_zones; z++) {
+			const struct mf_pb_zone_frame *zf = &f->zones[z];
+
+			json_array_append_new(zones, json_pack("{s:i, s:s, s:I, s:I, s:b, s:o}",
+				"node", zf->node, "zone", zf->name,
+				"first_pfn", (json_int_t)zf->first_pfn,
+				"pageblocks", (json_int_t)zf->nr_pageblocks, "key", zf->key,
+				"data", json_base64(zf->data, zf->len)));
+		}
+		json_array_append_new(frames, json_pack("{s:s, s:I, s:o}", "label", f->label,
+			"time_ns", (json_int_t)f->ts, "zones", zones));
+	}
+	return json_pack("{s:s, s:i, s:o}", "encoding", "mmfrag-pageblocks/1",
+			 "pageblock_order", map->pageblock_order, "frames", frames);
+}
+
 static json_t *json_sim(const struct mf_sim_result *sr)
 {
 	const struct mf_sim_stats *st = &sr->stats;
@@ -301,6 +359,8 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(o, "fallbacks", json_fallback_counts(st->fallback, st->fallback_fragmenting,
 								 st->fallback_by_order, nr));
 	json_object_set_new(o, "watermark_boosts", json_integer((json_int_t)st->boosts));
+	if (sr->pageblocks)
+		json_object_set_new(o, "pageblocks", json_pageblocks(sr->pageblocks));
 	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"frees", (json_int_t)st->frees, "frees_unmatched", (json_int_t)st->frees_unmatched,
 		"frees_of_failed", (json_int_t)st->frees_of_failed,
@@ -460,6 +520,8 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "model", model);
 	if (r->nr_series)
 		json_object_set_new(doc, "series", json_series(r));
+	if (r->pageblocks)
+		json_object_set_new(doc, "pageblocks", json_pageblocks(r->pageblocks));
 	if (r->nr_checks) {
 		json_t *checks = json_array();
 		int c, z;

@@ -99,6 +99,9 @@ struct replay {
 	struct folio_run		*folios;	/* compound pages at the start capture */
 	size_t				nr_folios, cap_folios;
 	struct folio_run		open_folio;	/* the one seed_page is walking */
+	/* the memory map: the model's pageblocks, and each simulation's (nr_sims) */
+	struct mf_pb_map		*pb;
+	struct mf_pb_map		**sim_pb;
 };
 
 static void warnf(struct mf_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -151,6 +154,9 @@ void mf_result_free(struct mf_result *r)
 	free_series_sims(r);
 	free(r->series);
 	free(r->checks);
+	mf_pb_map_free(r->pageblocks);
+	for (i = 0; r->sims && i < r->nr_sims; i++)
+		mf_pb_map_free(r->sims[i].pageblocks);
 	free(r->sims);
 	for (i = 0; i < (int)ARRAY_SIZE(r->owned); i++)
 		free(r->owned[i]);
@@ -565,6 +571,38 @@ static void series_zone(struct mf_series_zone *sz, const struct mf_zone_desc *zd
 	sz->fragmentation_score = mf_fragmentation_score_zone(sz->nr_free, nr_orders, hpage);
 }
 
+/* A frame of the memory map, of the model and of every simulation (metrics/pageblocks.c). */
+static void snap_pageblocks(struct replay *rp, const char *label, uint64_t ts)
+{
+	int i;
+
+	if (!rp->pb)
+		rp->pb = mf_pb_map_new(rp->r->params.pageblock_order);
+	if (rp->pb && mf_pb_map_add_model(rp->pb, rp->m, label, ts))
+		warnf(rp->r, "memory map at %s: %s", label, strerror(ENOMEM));
+	if (rp->nr_sims && !rp->sim_pb)
+		rp->sim_pb = calloc((size_t)rp->nr_sims, sizeof(*rp->sim_pb));
+	for (i = 0; rp->sim_pb && i < rp->nr_sims; i++) {
+		if (!rp->sim_pb[i])
+			rp->sim_pb[i] = mf_pb_map_new(mf_sim_pageblock_order(rp->sims[i]));
+		if (rp->sim_pb[i] && mf_pb_map_add_sim(rp->sim_pb[i], rp->sims[i], label, ts))
+			warnf(rp->r, "simulation %s: memory map at %s: %s",
+			      mf_sim_config(rp->sims[i])->name, label, strerror(ENOMEM));
+	}
+}
+
+static void free_pageblocks(struct replay *rp, int nr_sims)
+{
+	int i;
+
+	mf_pb_map_free(rp->pb);
+	rp->pb = NULL;
+	for (i = 0; rp->sim_pb && i < nr_sims; i++)
+		mf_pb_map_free(rp->sim_pb[i]);
+	free(rp->sim_pb);
+	rp->sim_pb = NULL;
+}
+
 static void add_point(struct replay *rp, uint64_t ts)
 {
 	struct mf_result *r = rp->r;
@@ -624,6 +662,12 @@ static void add_point(struct replay *rp, uint64_t ts)
 			for (b = 0; b < MF_MAX_MT; b++)
 				fb += ob->fallback[a][b][0] + ob->fallback[a][b][1];
 		pt->fallbacks = fb;
+	}
+	{
+		char label[16];
+
+		snprintf(label, sizeof(label), "%d", r->nr_series);
+		snap_pageblocks(rp, label, ts);
 	}
 }
 
@@ -921,6 +965,7 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 	add_check_point(rp, &rp->start, "start", ts);
 	if (rp->o->nr_configs && make_sims(rp, ts))
 		return -1;
+	snap_pageblocks(rp, "start", ts);
 	return 0;
 }
 
@@ -939,6 +984,8 @@ static int run_events(struct replay *rp)
 			/* no start capture: the simulators start with the trace */
 			if (started && o->nr_configs && !rp->sims && make_sims(rp, ev.ts))
 				return -1;
+			if (started)
+				snap_pageblocks(rp, "start", ev.ts);
 		}
 		r->nr_events++;
 		r->last_ts = ev.ts;
@@ -1006,6 +1053,7 @@ static int run_events(struct replay *rp)
 	}
 	if (o->interval_ns && r->nr_events)
 		add_point(rp, r->last_ts);
+	snap_pageblocks(rp, "end", r->last_ts);
 	return 0;
 }
 
@@ -1068,6 +1116,10 @@ static int collect_sims(struct replay *rp)
 		}
 		mf_zone_reports_finish(sr->zones, sr->nr_zones, hpage_for(sr->max_order));
 		sr->stats = *mf_sim_stats(s);
+		if (rp->sim_pb) {
+			sr->pageblocks = rp->sim_pb[i];
+			rp->sim_pb[i] = NULL;
+		}
 		/* the simulator's own invariants: a failure here is our bug, said, not hidden */
 		if (mf_sim_check(s, buf, sizeof(buf)))
 			warnf(r, "simulation %s: internal inconsistency: %s", sr->config.name, buf);
@@ -1134,6 +1186,8 @@ static int collect(struct replay *rp)
 	mf_zone_reports_finish(r->zones, r->nr_zones, hpage_order(&r->params));
 	if (rp->start.st && rp->check.st)
 		vmstat_deltas(r, rp->start.dir, rp->check.dir);
+	r->pageblocks = rp->pb;
+	rp->pb = NULL;
 	return collect_sims(rp);
 }
 
@@ -1150,6 +1204,7 @@ static int restart(struct replay *rp)
 		mf_err("%s", err);
 		return -1;
 	}
+	free_pageblocks(rp, rp->nr_sims);
 	mf_model_free(rp->m);
 	mf_observer_free(rp->obs);
 	free_sims(rp);
@@ -1346,6 +1401,7 @@ out_err:
 out:
 	if (rp.rd)
 		mf_reader_close(rp.rd);
+	free_pageblocks(&rp, rp.nr_sims);
 	mf_model_free(rp.m);
 	mf_observer_free(rp.obs);
 	free_sims(&rp);

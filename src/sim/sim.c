@@ -2189,6 +2189,40 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 		blocks[pb_mt(s, p)]++;
 }
 
+int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn)
+{
+	return pfn < s->nr_pfns ? pb_mt(s, pfn) : -1;
+}
+
+/* A walk over st[]: heads carry their order, tails and empty frames kind none. */
+void mf_sim_for_each_block(const struct mf_sim *s, int zone, mf_model_block_fn fn, void *priv)
+{
+	const struct szone *z = &s->z[zone];
+	uint64_t p = z->d.start_pfn, end = z->d.end_pfn < s->nr_pfns ? z->d.end_pfn : s->nr_pfns;
+
+	while (p < end) {
+		uint8_t v = s->st[p];
+		int order = v & ST_ORDER;
+
+		switch (v & ST_KIND) {
+		case ST_BUDDY:
+			/* the free scanner's isolated pages are off the free lists */
+			if (!(v & ST_ISOLATED))
+				fn(priv, p, order, pb_mt(s, p), false);
+			break;
+		case ST_PCP:
+			fn(priv, p, order, pb_mt(s, p), true);
+			break;
+		case ST_USED:
+			break;
+		default:
+			p++;
+			continue;
+		}
+		p += 1ULL << order;
+	}
+}
+
 uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone)
 {
 	uint64_t n = 0;

@@ -107,6 +107,8 @@ int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
  * line on stderr naming path.
  */
 int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d);
+/* The same, keeping the document in *doc (the caller's reference) for compare --html. */
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **doc);
 /* The simulate-mode entry of doc named name, or NULL. */
 json_t *mf_compare_simulation(json_t *doc, const char *name);
 
@@ -173,5 +175,9 @@ void mf_table_compare(FILE *f, const struct mf_compare *c, const struct mf_cmp_v
 int mf_json_compare_print(FILE *f, const struct mf_compare *c, const struct mf_cmp_view *v,
 			  const char *a_path, const char *b_path,
 			  const struct mf_threshold *t, int nr_thresholds);
+/* The same document, built (NULL when it cannot be). */
+json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
+			const char *a_path, const char *b_path,
+			const struct mf_threshold *t, int nr_thresholds);
 
 #endif

@@ -17,6 +17,7 @@
 #include "mmfrag/metrics.h"
 #include "mmfrag/model.h"
 #include "mmfrag/observe.h"
+#include "mmfrag/output-html.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/reader.h"
 #include "mmfrag/replay.h"
@@ -35,6 +36,7 @@ enum {
 	OPT_NO_STATE,
 	OPT_SIMULATE,
 	OPT_CONFIG,
+	OPT_HTML,
 };
 
 #define MAX_CONFIGS	16
@@ -43,6 +45,7 @@ enum {
 struct replay_args {
 	struct mf_replay_opts	o;
 	bool			simulate;
+	const char		*html;		/* --html FILE: the page too */
 	int			nr_configs;
 	struct mf_sim_config	configs[MAX_CONFIGS];
 };
@@ -52,6 +55,8 @@ static const struct argp_option replay_options[] = {
 	  "with --json, only when given)", 0 },
 	{ "json", 'j', NULL, 0, "print the result document on stdout instead of a summary", 0 },
 	{ "quiet", 'q', NULL, 0, "print nothing on success (the result is still saved)", 0 },
+	{ "html", OPT_HTML, "FILE", 0, "also write the result as one self-contained HTML page "
+	  "(as mmfrag report --html)", 0 },
 	{ "from-state", OPT_FROM_STATE, "DIR", 0,
 	  "start from the capture in DIR (buddyinfo, zoneinfo, pagetypeinfo, kpageflags[.zst])", 1 },
 	{ "from-time", OPT_FROM_TIME, "TS", 0,
@@ -103,6 +108,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		o->quiet = true;
+		break;
+	case OPT_HTML:
+		ra->html = arg;
 		break;
 	case OPT_FROM_STATE:
 		o->from_state = arg;
@@ -213,6 +221,14 @@ int cmd_replay(int argc, char **argv)
 	if (ret)
 		return MF_EXIT_RUNTIME;
 	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL);
+	if (!ret && ra.html) {
+		json_t *data = json_pack("{s:s, s:o}", "kind", "report", "doc", mf_result_json(r));
+
+		ret = data ? mf_html_save(ra.html, o.trace, data) : -1;
+		if (!data)
+			mf_err("%s: cannot build the result document", o.trace);
+		json_decref(data);
+	}
 	if (!ret && !o.json && !o.quiet)
 		mf_result_print_summary(r, stdout, o.output);
 	mf_result_free(r);

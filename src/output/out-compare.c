@@ -185,6 +185,13 @@ static json_t *json_compare(const struct mf_compare *c, const struct mf_cmp_view
 	return doc;
 }
 
+json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
+			const char *a_path, const char *b_path,
+			const struct mf_threshold *t, int nr_thresholds)
+{
+	return json_compare(c, v, a_path, b_path, t, nr_thresholds);
+}
+
 int mf_json_compare_print(FILE *f, const struct mf_compare *c, const struct mf_cmp_view *v,
 			  const char *a_path, const char *b_path,
 			  const struct mf_threshold *t, int nr_thresholds)

@@ -129,6 +129,11 @@ int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table
 
 int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d)
 {
+	return mf_compare_load_doc(path, sim, d, NULL);
+}
+
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **keep)
+{
 	const char *missing = NULL;
 	json_t *doc, *s;
 	char names[256] = "";
@@ -150,6 +155,9 @@ int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d)
 	} else if (ret) {
 		mf_err("%s: %s", path, strerror(-ret));
 	}
-	json_decref(doc);
+	if (keep && !ret)
+		*keep = doc;
+	else
+		json_decref(doc);
 	return ret ? -1 : 0;
 }

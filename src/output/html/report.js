@@ -571,13 +571,19 @@
 		function redraw() {
 			var fi = +slider.value, n = 0;
 
-			maps.forEach(function (mp) { n += drawMap(mp, fi); });
+			maps.forEach(function (mp) {
+				var k = drawMap(mp, fi);
+
+				mp.canvas.parentNode.setAttribute('data-pageblocks', String(k));
+				n += k;
+			});
 			flabel.textContent = (fi + 1) + ' / ' + nf;
 			return n;
 		}
 		slider.addEventListener('input', function () { guard(redraw); });
 		total = redraw();
-		mapView.setAttribute('data-pageblocks', String(maps.length ? total / maps.length : 0));
+		/* every cell of every map: one per pageblock of every zone, per run */
+		mapView.setAttribute('data-pageblocks', String(total));
 		done(mapView, total);
 	});
 

@@ -532,7 +532,9 @@
 
 	guard(function () {
 		var withMap = S.filter(function (s) { return s.pb && s.pb.frames.length; });
-		var nf = Math.max.apply(null, withMap.map(function (s) { return s.pb.frames.length; }));
+		var nf = Math.max.apply(null, [1].concat(withMap.map(function (s) {
+			return s.pb.frames.length;
+		})));
 		var legend, slider, box, width, total = 0;
 
 		mapView = section('memmap', 'Physical memory map',
@@ -581,6 +583,14 @@
 			return n;
 		}
 		slider.addEventListener('input', function () { guard(redraw); });
+		if (!withMap.length) {
+			/* a result saved before the map was part of the document */
+			var c = el('canvas', { width: '600', height: '24' }, box).getContext('2d');
+
+			c.font = '13px sans-serif';
+			c.fillText('This result has no memory map: replay the trace again with this mmfrag.',
+				   0, 16);
+		}
 		total = redraw();
 		/* every cell of every map: one per pageblock of every zone, per run */
 		mapView.setAttribute('data-pageblocks', String(total));

@@ -57,7 +57,7 @@ const struct mf_sim_knob mf_sim_knobs[] = {
 	  .help = "ALLOC_NOFRAGMENT until the end of the slow path (Linux 6.15)" },
 	{ SIZE(memory), RANGE(64LL << 20, 1LL << 50), TRACED(0),
 	  .help = "a machine of SIZE bytes, all free, instead of the start capture's" },
-	{ NULL }
+	{ .name = NULL }
 };
 
 #define NR_KNOBS	(ARRAY_SIZE(mf_sim_knobs) - 1)

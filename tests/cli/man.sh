@@ -122,7 +122,8 @@ else
 	for k in $sysctls; do
 		grep -qF "vm.$k" <<<"$man_sim" || missing+="vm.$k "
 	done
-	if [ -n "$sysctls" ] && [ -z "$missing" ]; then ok "mmfrag-replay(1) names each config key's sysctl"
+	if [ -n "$sysctls" ] && [ -z "$missing" ]; then
+		ok "mmfrag-replay(1) names each config key's sysctl"
 	else nok "mmfrag-replay(1) Simulate mode does not name: ${missing:-any sysctl}"; fi
 fi
 

@@ -203,7 +203,7 @@ static void check_trace(const char *path, uint64_t *lost_out, uint64_t *unknown_
 	CU_ASSERT_EQUAL(sum, run.total);
 	for (j = 0; j < e.nr_names; j++)	/* every ftrace marker decoded as MF_EV_PRINT */
 		if (!strcmp(e.names[j].name, "print"))
-			CU_ASSERT_EQUAL(run.nr_prints, e.names[j].count);
+			CU_ASSERT_EQUAL((uint64_t)run.nr_prints, (uint64_t)e.names[j].count);
 
 	for (cpu = 0; cpu < info->nr_cpus; cpu++) {
 		lost += mf_reader_lost(r, cpu);

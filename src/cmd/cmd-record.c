@@ -375,6 +375,17 @@ static void summary(struct mf_recorder *r, const struct mf_recorder_stats *s, co
 
 /* ---- the command ------------------------------------------------------------------------ */
 
+/* The recorder's warnings, one per line (mf_recorder_open()): one "mmfrag: " line each. */
+static void print_warnings(const char *warn)
+{
+	while (*warn) {
+		int n = (int)strcspn(warn, "\n");
+
+		mf_warn("%.*s", n, warn);
+		warn += n + (warn[n] == '\n');
+	}
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_opts o = { .output = "trace.dat", .buffer_kib = DEFAULT_BUFFER_KIB };
@@ -452,11 +463,11 @@ int cmd_record(int argc, char **argv)
 	ro.events = o.events;
 	ro.nr_events = o.nr_events;
 	if (mf_recorder_open(&r, &ro, warn, sizeof(warn), err, sizeof(err))) {
+		print_warnings(warn);	/* a stale instance removed before the failure */
 		mf_err("%s", err);
 		goto out;
 	}
-	if (*warn)
-		mf_warn("not on this kernel, not recorded: %s", warn);
+	print_warnings(warn);
 	mc.r = r;
 
 	if (mf_recorder_start(r, err, sizeof(err))) {
@@ -580,7 +591,8 @@ out_keep:
 	if (child > 0)
 		reap(child);
 	mf_tracedat_release(&td);
-	mf_recorder_close(r);
+	if (mf_recorder_close(r, err, sizeof(err)))
+		mf_warn("%s", err);
 	mf_capture_free(cap);
 out_free:
 	free(final);

@@ -129,6 +129,7 @@ static int slurp(struct text *t, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
+	int ret;
 
 	t->len = 0;
 	t->ok = false;
@@ -153,9 +154,10 @@ static int slurp(struct text *t, const char *path)
 			break;
 		t->len += (size_t)n;
 	}
+	ret = n < 0 ? -errno : 0;	/* before close() can change errno */
 	close(fd);
-	if (n < 0)
-		return -errno;
+	if (ret)
+		return ret;
 	t->ok = true;
 	return 0;
 }

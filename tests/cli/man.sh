@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Man pages: lint-clean, every EXAMPLES command runs, options, commands and simulate-mode config
-# keys in step with --help.
+# Man pages (commands in section 1, the result document in 5): lint-clean, every EXAMPLES
+# command runs, options, commands and simulate-mode config keys in step with --help.
 #
 # An example is a line "$ mmfrag ..." in the EXAMPLES section of a page (rendered, so roff
 # escapes are gone).  The examples of one page run in order, from a fresh folder in $TMP
@@ -11,7 +11,7 @@ cd "$TOP" || exit 1
 
 command -v mandoc >/dev/null || { skip "man pages: mandoc is not installed"; exit 77; }
 [ -x "$MMFRAG" ] || { nok "no $MMFRAG: run make first"; finish; exit; }
-pages=(man/*.1)
+pages=(man/*.1 man/*.5)
 [ -e "${pages[0]}" ] || { nok "no man pages in man/"; finish; exit; }
 
 # render PAGE: the page as plain text, no overstrike, long lines unbroken
@@ -32,7 +32,7 @@ live_ok=false
 [ -r /proc/buddyinfo ] && live_ok=true
 
 for p in "${pages[@]}"; do
-	name=$(basename "$p" .1)
+	name=$(basename "$p"); name=${name%.[15]}
 	mapfile -t examples < <(render "$p" | section EXAMPLES | sed -nE 's/^ *\$ (mmfrag( .*)?)$/\1/p')
 	if [ ${#examples[@]} -eq 0 ]; then nok "$p has no '\$ mmfrag' examples"; continue; fi
 	dir=$TMP/ex-$name
@@ -181,7 +181,7 @@ else
 	nok "replay --simulate for the key check"; sed 's/^/#   /' "$TMP/err" | head -3
 fi
 [ ${#docs[@]} -gt 0 ] &&
-	keys_documented man/mmfrag-replay.1 "RESULT DOCUMENT" "${docs[@]}" "${sim_docs[@]}"
+	keys_documented man/mmfrag-result.5 DESCRIPTION "${docs[@]}" "${sim_docs[@]}"
 if [ ${#docs[@]} -ge 2 ] &&
    "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' "${docs[@]:0:2}" \
 	>"$TMP/compare.json" 2>"$TMP/err"; [ $? -eq 3 ]; then

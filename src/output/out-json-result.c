@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-replay(1)).
+ * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-result(5) and doc/mmfrag-result.schema.json).
  * JSON carries raw integers: pages, blocks, nanoseconds, indices in the kernel's
  * thousandths.  Units and rounding exist only in the tables.
  */

@@ -62,6 +62,4 @@ struct mf_event {
 	uint32_t	missed;		/* events lost on this CPU just before this one (0 none) */
 };
 
-const char *mf_ev_type_name(enum mf_ev_type t);
-
 #endif

@@ -203,11 +203,6 @@ const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m)
 	return &m->fid;
 }
 
-struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m)
-{
-	return &m->fid;
-}
-
 int mf_model_zone_of_pfn(const struct mf_model *m, uint64_t pfn)
 {
 	int i;

@@ -42,19 +42,11 @@
 #define KPF_HUGE	17
 #define KPF_THP		22
 
-#define COMPACTION_HPAGE_ORDER	9	/* HPAGE_PMD_ORDER on x86-64 with 4K pages */
-
 enum align { ALIGN_NONE, ALIGN_TIME, ALIGN_MARKER, ALIGN_EDGE };
-
-/* The fragmentation score's order: COMPACTION_HPAGE_ORDER, or the top order if lower. */
-static inline int hpage_for(int max_order)
-{
-	return COMPACTION_HPAGE_ORDER <= max_order ? COMPACTION_HPAGE_ORDER : max_order;
-}
 
 static inline int hpage_order(const struct mf_model_params *p)
 {
-	return hpage_for(p->max_order);
+	return mf_hpage_order_clamp(p->max_order);
 }
 
 struct capture {
@@ -612,7 +604,7 @@ static void add_point(struct replay *rp, uint64_t ts)
 			ss->failures += st->failures[o];
 		for (z = 0; z < ss->nr_zones; z++) {
 			mf_sim_zone_nr_free(s, z, ss->zones[z].nr_free);
-			series_zone(&ss->zones[z], mf_sim_zone(s, z), so, hpage_for(so - 1));
+			series_zone(&ss->zones[z], mf_sim_zone(s, z), so, mf_hpage_order_clamp(so - 1));
 		}
 		pt->nr_sims = i + 1;
 	}
@@ -1066,7 +1058,7 @@ static int collect_sims(struct replay *rp)
 			zone_fill(zr, mf_sim_zone(s, z), nr_orders, mf_sim_zone_pcp_pages(s, z));
 			mf_sim_zone_wmarks(s, z, sr->wmark[z]);
 		}
-		mf_zone_reports_finish(sr->zones, sr->nr_zones, hpage_for(sr->max_order));
+		mf_zone_reports_finish(sr->zones, sr->nr_zones, mf_hpage_order_clamp(sr->max_order));
 		sr->stats = *mf_sim_stats(s);
 		/* the simulator's own invariants: a failure here is our bug, said, not hidden */
 		if (mf_sim_check(s, buf, sizeof(buf)))

@@ -21,8 +21,6 @@
 #include "mmfrag/metrics.h"
 #include "sim-local.h"
 
-#define COMPACTION_HPAGE_ORDER	9
-
 struct fblock {
 	uint64_t	pfn;
 	int		order;
@@ -95,7 +93,7 @@ static int nr_orders(const struct mf_sim *s)
 
 static unsigned int zone_score(const struct mf_sim *s, const struct szone *z)
 {
-	int ho = COMPACTION_HPAGE_ORDER <= s->max_order ? COMPACTION_HPAGE_ORDER : s->max_order;
+	int ho = mf_hpage_order_clamp(s->max_order);
 
 	return mf_extfrag_for_order(z->nr_free, nr_orders(s), ho);
 }

@@ -604,43 +604,45 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
+	const struct mf_ev_zone_locked *e = &ev->zone_locked;
+	uint64_t pfn = e->pfn, head;
 
 	head = find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		if (m->blk[head] & BLK_PCP)
 			m->fid.alloc_of_pcp_elsewhere++;
-		learn_pageblock(m, z, head, blk_order(m->blk[head]), ev->mt);
-		carve(m, z, head, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+		learn_pageblock(m, z, head, blk_order(m->blk[head]), e->mt);
+		carve(m, z, head, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 	} else {
 		uint64_t pcp;
 
-		if (take_overlap(m, z, pfn, ev->order, &pcp) == 0 && !pcp)
-			not_free(m, pfn, ev->order);
-		learn_pageblock(m, z, pfn, ev->order, ev->mt);
+		if (take_overlap(m, z, pfn, e->order, &pcp) == 0 && !pcp)
+			not_free(m, pfn, e->order);
+		learn_pageblock(m, z, pfn, e->order, e->mt);
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
-	if (ev->a[0] == 1 && pcp_allowed(m, ev->order))
-		add_pcp(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn), ev->cpu);
+	if (e->percpu_refill == 1 && pcp_allowed(m, e->order))
+		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu);
 }
 
 static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head, n = 1ULL << ev->order;
+	const struct mf_ev_alloc *e = &ev->alloc;
+	uint64_t pfn = e->pfn, head, n = 1ULL << e->order;
 
 	head = find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		/*
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
 		 * removal event was lost (or never emitted).
 		 */
 		if (!(m->blk[head] & BLK_PCP))
 			m->fid.alloc_from_buddy++;
-		carve(m, z, head, pfn, ev->order, blk_mt(m->blk[head]));
-	} else if (ev->order > 0) {
+		carve(m, z, head, pfn, e->order, blk_mt(m->blk[head]));
+	} else if (e->order > 0) {
 		uint64_t pcp;
 
-		if (take_overlap(m, z, pfn, ev->order, &pcp))
+		if (take_overlap(m, z, pfn, e->order, &pcp))
 			m->fid.alloc_from_buddy++;
 	}
 	if (held_update(m, pfn, n, true))
@@ -707,16 +709,17 @@ static void swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
 
 static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, taken, pcp;
+	const struct mf_ev_free *e = &ev->free;
+	uint64_t pfn = e->pfn, taken, pcp;
 	int mt = pb_mt(m, pfn);
 
-	held_update(m, pfn, 1ULL << ev->order, false);
-	bits_update(m->ciso, pfn, 1ULL << ev->order, false);
-	taken = take_overlap(m, z, pfn, ev->order, &pcp);
+	held_update(m, pfn, 1ULL << e->order, false);
+	bits_update(m->ciso, pfn, 1ULL << e->order, false);
+	taken = take_overlap(m, z, pfn, e->order, &pcp);
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
-		swap_isolation(m, z, pfn, ev->order);
+		swap_isolation(m, z, pfn, e->order);
 	}
 	if (pcp)
 		m->fid.free_of_pcp++;
@@ -725,25 +728,26 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	 * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
 	 * pageblock is isolated; HIGHATOMIC and CMA pages ride on the MOVABLE list.
 	 */
-	if (pcp_allowed(m, ev->order) && mt != MF_MT_ISOLATE)
-		add_pcp(m, z, pfn, ev->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
+	if (pcp_allowed(m, e->order) && mt != MF_MT_ISOLATE)
+		add_pcp(m, z, pfn, e->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
 	else
-		free_to_buddy(m, z, pfn, ev->order);
+		free_to_buddy(m, z, pfn, e->order);
 }
 
 static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
+	const struct mf_ev_pcpu_drain *e = &ev->pcpu_drain;
+	uint64_t pfn = e->pfn, head;
 
 	head = find_block(m, pfn);
-	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == ev->order) {
+	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == e->order) {
 		del_block(m, z, head);
 	} else {
 		uint64_t taken, pcp;
 
-		taken = take_overlap(m, z, pfn, ev->order, &pcp);
+		taken = take_overlap(m, z, pfn, e->order, &pcp);
 		if (!pcp && !taken) {
-			if (held_update(m, pfn, 1ULL << ev->order, false))
+			if (held_update(m, pfn, 1ULL << e->order, false))
 				m->fid.drain_not_pcp++;
 			else
 				m->fid.drain_unknown++;
@@ -752,8 +756,8 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 		}
 	}
 	/* free_pcppages_bulk() re-reads the pageblock type: the event carries it */
-	learn_pageblock(m, z, pfn, ev->order, ev->mt);
-	free_one_page(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+	learn_pageblock(m, z, pfn, e->order, e->mt);
+	free_one_page(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 }
 
 /*
@@ -764,14 +768,15 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
  */
 static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
-	int alloc_mt = ev->mt, fb_order = (int)ev->a[0], fb_mt = (int)ev->a[1];
-	bool claim = ev->a[2] != 0;
+	const struct mf_ev_extfrag *e = &ev->extfrag;
+	uint64_t pfn = e->pfn, head;
+	int alloc_mt = e->mt, fb_order = e->fallback_order, fb_mt = e->fallback_mt;
+	bool claim = e->change_ownership != 0;
 	int pbo = m->p.pageblock_order;
 
 	head = find_block(m, pfn);
 	if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP) &&
-	    blk_order(m->blk[head]) >= ev->order) {
+	    blk_order(m->blk[head]) >= e->order) {
 		int remain = claim ? alloc_mt : (valid_mt(fb_mt) ? fb_mt : blk_mt(m->blk[head]));
 
 		if (claim && valid_mt(alloc_mt)) {
@@ -779,10 +784,10 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
 			m->fid.extfrag_claims++;
 		}
-		carve(m, z, head, pfn, ev->order, remain);
+		carve(m, z, head, pfn, e->order, remain);
 		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
-		if (pcp_allowed(m, ev->order) && alloc_mt < MF_MT_PCPTYPES)
-			add_pcp(m, z, pfn, ev->order, alloc_mt, ev->cpu);
+		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES)
+			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu);
 		return;
 	}
 	if (claim && valid_mt(alloc_mt)) {
@@ -792,7 +797,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		return;
 	}
 	/* a steal of a page the model does not hold free */
-	not_free(m, pfn, ev->order);
+	not_free(m, pfn, e->order);
 }
 
 /*
@@ -996,33 +1001,36 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_EXTFRAG:
 		break;
 	case MF_EV_CP_ISOLATE_FREE:
-	case MF_EV_CP_FAST_ISOLATE_FREE:
-		if (!ev->a[3])
+	case MF_EV_CP_FAST_ISOLATE_FREE: {
+		const struct mf_ev_isolate *e = &ev->isolate;
+
+		if (!e->nr_taken)
 			return;
-		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? ev->a[0] : ev->a[1] - 1);
+		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? e->start_pfn : e->end_pfn - 1);
 		if (z < 0) {
 			m->fid.pfn_out_of_range++;
 			return;
 		}
 		m->fid.events_applied++;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
-			on_isolate_free(m, z, ev->a[0], ev->a[1], ev->a[2], ev->a[3]);
+			on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned, e->nr_taken);
 		else
-			on_fast_isolate(m, z, ev->a[0], ev->a[1], ev->a[3]);
+			on_fast_isolate(m, z, e->start_pfn, e->end_pfn, e->nr_taken);
 		return;
+	}
 	default:
 		return;
 	}
 
-	if (ev->type == MF_EV_PAGE_ALLOC && ev->pfn == MF_PFN_NONE)
+	if (ev->type == MF_EV_PAGE_ALLOC && ev->page.pfn == MF_PFN_NONE)
 		return;		/* a failed allocation moves nothing */
-	if (ev->order < 0 || ev->order > m->p.max_order) {
+	if (ev->page.order < 0 || ev->page.order > m->p.max_order) {
 		m->fid.pfn_out_of_range++;
 		return;
 	}
-	z = zone_of(m, ev->pfn);
-	if (z < 0 || ev->pfn + (1ULL << ev->order) > m->zones[z].end_pfn ||
-	    (ev->pfn & ((1ULL << ev->order) - 1))) {
+	z = zone_of(m, ev->page.pfn);
+	if (z < 0 || ev->page.pfn + (1ULL << ev->page.order) > m->zones[z].end_pfn ||
+	    (ev->page.pfn & ((1ULL << ev->page.order) - 1))) {
 		m->fid.pfn_out_of_range++;
 		return;
 	}

@@ -898,8 +898,8 @@ static void free_sims(struct replay *rp)
 
 static bool is_marker(const struct mf_event *ev, const struct capture *c)
 {
-	return !c->done && c->align == ALIGN_MARKER && ev->type == MF_EV_PRINT && ev->str &&
-	       !strcmp(ev->str, c->marker);
+	return !c->done && c->align == ALIGN_MARKER && ev->type == MF_EV_PRINT && ev->print.str &&
+	       !strcmp(ev->print.str, c->marker);
 }
 
 static int start_now(struct replay *rp, uint64_t ts, const char *how)

@@ -45,6 +45,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,21 +66,19 @@
 
 /* ---- what the model needs, by name ------------------------------------------------ */
 
-enum slot {
-	S_NONE = 0,
-	S_PFN,
-	S_ORDER,
-	S_MT,
-	S_A0, S_A1, S_A2, S_A3, S_A4, S_A5,
-	S_STR,
-};
-
+/*
+ * Each field names where its value goes: the member of struct mf_event's union that the
+ * event's type selects, by offset and width, so decode() stores it without a switch.
+ */
 #define F_REQ	1	/* without it the event is decoded as MF_EV_OTHER */
+#define F_PFN	2	/* a pfn: a 32-bit kernel's -1UL becomes MF_PFN_NONE */
+#define F_STR	4	/* a string (ftrace print's buf) into ev->print.str */
 #define MAX_FIELDS 7
 
 struct field_spec {
 	const char	*names;		/* '|'-separated alternatives, newest first */
-	uint8_t		slot;
+	uint8_t		ev_off;		/* where in struct mf_event */
+	uint8_t		ev_size;	/* 4 or 8 (a pointer for F_STR) */
 	uint8_t		flags;
 	int64_t		dflt;		/* value when an optional field is absent */
 };
@@ -92,79 +91,92 @@ struct event_spec {
 	struct field_spec	f[MAX_FIELDS];
 };
 
-#define REQ(n, s)	{ n, s, F_REQ, 0 }
-#define OPT(n, s, d)	{ n, s, 0, d }
+#define EVF(m)		offsetof(struct mf_event, m), sizeof(((struct mf_event *)0)->m)
+#define REQ(n, m)	{ n, EVF(m), F_REQ, 0 }
+#define OPT(n, m, d)	{ n, EVF(m), 0, d }
+#define PFN(n, m)	{ n, EVF(m), F_REQ | F_PFN, 0 }
+#define STR(n, m)	{ n, EVF(m), F_REQ | F_STR, 0 }
 
 static const struct event_spec specs[] = {
 	{ "kmem", "mm_page_alloc", MF_EV_PAGE_ALLOC, true,
-	  { REQ("pfn", S_PFN), REQ("order", S_ORDER), REQ("migratetype", S_MT),
-	    OPT("gfp_flags", S_A0, 0) } },
+	  { PFN("pfn", alloc.pfn), REQ("order", alloc.order), REQ("migratetype", alloc.mt),
+	    OPT("gfp_flags", alloc.gfp, 0) } },
 	{ "kmem", "mm_page_free", MF_EV_PAGE_FREE, true,
-	  { REQ("pfn", S_PFN), REQ("order", S_ORDER) } },
+	  { PFN("pfn", free.pfn), REQ("order", free.order) } },
 	{ "kmem", "mm_page_free_batched", MF_EV_PAGE_FREE_BATCHED, false,
-	  { REQ("pfn", S_PFN) } },
+	  { PFN("pfn", free_batched.pfn) } },
 	{ "kmem", "mm_page_alloc_zone_locked", MF_EV_ZONE_LOCKED, true,
-	  { REQ("pfn", S_PFN), REQ("order", S_ORDER), REQ("migratetype", S_MT),
-	    OPT("percpu_refill", S_A0, -1) } },
+	  { PFN("pfn", zone_locked.pfn), REQ("order", zone_locked.order),
+	    REQ("migratetype", zone_locked.mt), OPT("percpu_refill", zone_locked.percpu_refill, -1) } },
 	{ "kmem", "mm_page_pcpu_drain", MF_EV_PCPU_DRAIN, true,
-	  { REQ("pfn", S_PFN), REQ("order", S_ORDER), REQ("migratetype", S_MT) } },
+	  { PFN("pfn", pcpu_drain.pfn), REQ("order", pcpu_drain.order),
+	    REQ("migratetype", pcpu_drain.mt) } },
 	{ "kmem", "mm_page_alloc_extfrag", MF_EV_EXTFRAG, false,
-	  { REQ("pfn", S_PFN), REQ("alloc_order", S_ORDER), REQ("alloc_migratetype", S_MT),
-	    REQ("fallback_order", S_A0), REQ("fallback_migratetype", S_A1),
-	    OPT("change_ownership", S_A2, -1) } },
+	  { PFN("pfn", extfrag.pfn), REQ("alloc_order", extfrag.order),
+	    REQ("alloc_migratetype", extfrag.mt), REQ("fallback_order", extfrag.fallback_order),
+	    REQ("fallback_migratetype", extfrag.fallback_mt),
+	    OPT("change_ownership", extfrag.change_ownership, -1) } },
 	{ "compaction", "mm_compaction_isolate_migratepages", MF_EV_CP_ISOLATE_MIGRATE, false,
-	  { REQ("start_pfn", S_A0), REQ("end_pfn", S_A1), REQ("nr_scanned", S_A2),
-	    REQ("nr_taken", S_A3) } },
+	  { REQ("start_pfn", isolate.start_pfn), REQ("end_pfn", isolate.end_pfn),
+	    REQ("nr_scanned", isolate.nr_scanned), REQ("nr_taken", isolate.nr_taken) } },
 	{ "compaction", "mm_compaction_isolate_freepages", MF_EV_CP_ISOLATE_FREE, false,
-	  { REQ("start_pfn", S_A0), REQ("end_pfn", S_A1), REQ("nr_scanned", S_A2),
-	    REQ("nr_taken", S_A3) } },
+	  { REQ("start_pfn", isolate.start_pfn), REQ("end_pfn", isolate.end_pfn),
+	    REQ("nr_scanned", isolate.nr_scanned), REQ("nr_taken", isolate.nr_taken) } },
 	{ "compaction", "mm_compaction_fast_isolate_freepages", MF_EV_CP_FAST_ISOLATE_FREE, false,
-	  { REQ("start_pfn", S_A0), REQ("end_pfn", S_A1), REQ("nr_scanned", S_A2),
-	    REQ("nr_taken", S_A3) } },
+	  { REQ("start_pfn", isolate.start_pfn), REQ("end_pfn", isolate.end_pfn),
+	    REQ("nr_scanned", isolate.nr_scanned), REQ("nr_taken", isolate.nr_taken) } },
 	{ "compaction", "mm_compaction_migratepages", MF_EV_CP_MIGRATEPAGES, false,
-	  { REQ("nr_migrated", S_A0), REQ("nr_failed", S_A1) } },
+	  { REQ("nr_migrated", migrate.nr_migrated), REQ("nr_failed", migrate.nr_failed) } },
 	{ "compaction", "mm_compaction_begin", MF_EV_CP_BEGIN, false,
-	  { REQ("zone_start", S_A0), REQ("migrate_pfn", S_A1), REQ("free_pfn", S_A2),
-	    REQ("zone_end", S_A3), OPT("sync", S_A4, -1) } },
+	  { REQ("zone_start", cp_begin.zone_start), REQ("migrate_pfn", cp_begin.migrate_pfn),
+	    REQ("free_pfn", cp_begin.free_pfn), REQ("zone_end", cp_begin.zone_end),
+	    OPT("sync", cp_begin.sync, -1) } },
 	{ "compaction", "mm_compaction_end", MF_EV_CP_END, false,
-	  { REQ("zone_start", S_A0), REQ("migrate_pfn", S_A1), REQ("free_pfn", S_A2),
-	    REQ("zone_end", S_A3), OPT("sync", S_A4, -1), REQ("status", S_A5) } },
+	  { REQ("zone_start", cp_end.zone_start), REQ("migrate_pfn", cp_end.migrate_pfn),
+	    REQ("free_pfn", cp_end.free_pfn), REQ("zone_end", cp_end.zone_end),
+	    OPT("sync", cp_end.sync, -1), REQ("status", cp_end.status) } },
 	{ "compaction", "mm_compaction_try_to_compact_pages", MF_EV_CP_TRY, false,
-	  { REQ("order", S_ORDER), OPT("gfp_mask", S_A0, 0), OPT("prio|mode", S_A1, -1) } },
+	  { REQ("order", cp_try.order), OPT("gfp_mask", cp_try.gfp, 0),
+	    OPT("prio|mode", cp_try.prio, -1) } },
 	{ "compaction", "mm_compaction_finished", MF_EV_CP_FINISHED, false,
-	  { REQ("nid", S_A0), REQ("idx", S_A1), REQ("order", S_ORDER), REQ("ret", S_A2) } },
+	  { REQ("nid", cp_ret.nid), REQ("idx", cp_ret.idx), REQ("order", cp_ret.order),
+	    REQ("ret", cp_ret.ret) } },
 	{ "compaction", "mm_compaction_suitable", MF_EV_CP_SUITABLE, false,
-	  { REQ("nid", S_A0), REQ("idx", S_A1), REQ("order", S_ORDER), REQ("ret", S_A2) } },
+	  { REQ("nid", cp_ret.nid), REQ("idx", cp_ret.idx), REQ("order", cp_ret.order),
+	    REQ("ret", cp_ret.ret) } },
 	{ "compaction", "mm_compaction_deferred", MF_EV_CP_DEFERRED, false,
-	  { REQ("nid", S_A0), REQ("idx", S_A1), REQ("order", S_ORDER), REQ("considered", S_A2),
-	    REQ("defer_shift", S_A3), REQ("order_failed", S_A4) } },
+	  { REQ("nid", defer.nid), REQ("idx", defer.idx), REQ("order", defer.order),
+	    REQ("considered", defer.considered), REQ("defer_shift", defer.defer_shift),
+	    REQ("order_failed", defer.order_failed) } },
 	{ "compaction", "mm_compaction_defer_compaction", MF_EV_CP_DEFER_COMPACTION, false,
-	  { REQ("nid", S_A0), REQ("idx", S_A1), REQ("order", S_ORDER), REQ("considered", S_A2),
-	    REQ("defer_shift", S_A3), REQ("order_failed", S_A4) } },
+	  { REQ("nid", defer.nid), REQ("idx", defer.idx), REQ("order", defer.order),
+	    REQ("considered", defer.considered), REQ("defer_shift", defer.defer_shift),
+	    REQ("order_failed", defer.order_failed) } },
 	{ "compaction", "mm_compaction_defer_reset", MF_EV_CP_DEFER_RESET, false,
-	  { REQ("nid", S_A0), REQ("idx", S_A1), REQ("order", S_ORDER), REQ("considered", S_A2),
-	    REQ("defer_shift", S_A3), REQ("order_failed", S_A4) } },
+	  { REQ("nid", defer.nid), REQ("idx", defer.idx), REQ("order", defer.order),
+	    REQ("considered", defer.considered), REQ("defer_shift", defer.defer_shift),
+	    REQ("order_failed", defer.order_failed) } },
 	{ "compaction", "mm_compaction_kcompactd_sleep", MF_EV_CP_KCOMPACTD_SLEEP, false,
-	  { REQ("nid", S_A0) } },
+	  { REQ("nid", node.nid) } },
 	{ "compaction", "mm_compaction_wakeup_kcompactd", MF_EV_CP_WAKEUP_KCOMPACTD, false,
-	  { REQ("nid", S_A0), REQ("order", S_ORDER),
-	    OPT("highest_zoneidx|classzone_idx", S_A1, -1) } },
+	  { REQ("nid", kcompactd.nid), REQ("order", kcompactd.order),
+	    OPT("highest_zoneidx|classzone_idx", kcompactd.highest_zoneidx, -1) } },
 	{ "compaction", "mm_compaction_kcompactd_wake", MF_EV_CP_KCOMPACTD_WAKE, false,
-	  { REQ("nid", S_A0), REQ("order", S_ORDER),
-	    OPT("highest_zoneidx|classzone_idx", S_A1, -1) } },
+	  { REQ("nid", kcompactd.nid), REQ("order", kcompactd.order),
+	    OPT("highest_zoneidx|classzone_idx", kcompactd.highest_zoneidx, -1) } },
 	{ "vmscan", "mm_vmscan_kswapd_sleep", MF_EV_KSWAPD_SLEEP, false,
-	  { REQ("nid", S_A0) } },
+	  { REQ("nid", node.nid) } },
 	{ "vmscan", "mm_vmscan_kswapd_wake", MF_EV_KSWAPD_WAKE, false,
-	  { REQ("nid", S_A0), OPT("zid", S_A1, -1), REQ("order", S_ORDER) } },
+	  { REQ("nid", kswapd.nid), OPT("zid", kswapd.zid, -1), REQ("order", kswapd.order) } },
 	{ "vmscan", "mm_vmscan_wakeup_kswapd", MF_EV_WAKEUP_KSWAPD, false,
-	  { REQ("nid", S_A0), OPT("zid", S_A1, -1), REQ("order", S_ORDER),
-	    OPT("gfp_flags", S_A2, 0) } },
+	  { REQ("nid", kswapd.nid), OPT("zid", kswapd.zid, -1), REQ("order", kswapd.order),
+	    OPT("gfp_flags", kswapd.gfp, 0) } },
 	{ "vmscan", "mm_vmscan_direct_reclaim_begin", MF_EV_DIRECT_RECLAIM_BEGIN, false,
-	  { REQ("order", S_ORDER), OPT("gfp_flags", S_A0, 0) } },
+	  { REQ("order", reclaim_begin.order), OPT("gfp_flags", reclaim_begin.gfp, 0) } },
 	{ "vmscan", "mm_vmscan_direct_reclaim_end", MF_EV_DIRECT_RECLAIM_END, false,
-	  { REQ("nr_reclaimed", S_A0) } },
+	  { REQ("nr_reclaimed", reclaim_end.nr_reclaimed) } },
 	{ "ftrace", "print", MF_EV_PRINT, false,
-	  { REQ("buf", S_STR) } },
+	  { STR("buf", print.str) } },
 };
 
 /* ---- resolved decoders ---------------------------------------------------------- */
@@ -172,12 +184,14 @@ static const struct event_spec specs[] = {
 struct dec_field {
 	uint16_t	offset;
 	uint8_t		size;		/* 1, 2, 4 or 8; 0 = absent, use dflt */
-	uint8_t		slot;
+	uint8_t		ev_off;		/* from the field_spec */
+	uint8_t		ev_size;
+	uint8_t		flags;		/* F_PFN, F_STR */
 	uint8_t		is_signed;
 	int64_t		dflt;
 };
 
-/* How a string field is stored (S_STR). */
+/* How a string field is stored (F_STR). */
 enum str_kind {
 	STR_STATIC,	/* char buf[N] or char buf[]: from offset to the end of the record */
 	STR_DYNAMIC,	/* __data_loc: u32 (len << 16 | offset) */
@@ -717,9 +731,11 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 		bool ok;
 
 		memset(df, 0, sizeof(*df));
-		df->slot = fs->slot;
+		df->ev_off = fs->ev_off;
+		df->ev_size = fs->ev_size;
+		df->flags = fs->flags & (F_PFN | F_STR);
 		df->dflt = fs->dflt;
-		if (fs->slot == S_STR) {
+		if (fs->flags & F_STR) {
 			ok = tf && (tf->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING |
 						 TEP_FIELD_IS_DYNAMIC));
 			if (ok) {
@@ -753,7 +769,7 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 		if (!ok && (fs->flags & F_REQ)) {
 			const char *why = tf ? "has an unexpected type" : "is missing";
 
-			if (fs->slot == S_PFN && !tf && tep_find_field(ev, "page"))
+			if ((fs->flags & F_PFN) && !tf && tep_find_field(ev, "page"))
 				add_warning(r, "%s:%s: field 'pfn' is missing (older kernel with "
 					    "'page' pointers): its events are not replayed",
 					    sp->system, sp->name);
@@ -929,7 +945,7 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 	}
 	memcpy(r->str, data + start, len);
 	r->str[len] = 0;
-	ev->str = r->str;
+	ev->print.str = r->str;
 	return 0;
 }
 
@@ -940,11 +956,6 @@ static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *
 	int id, i, di;
 
 	ev->ts = rec->ts;
-	ev->pfn = MF_PFN_NONE;
-	memset(ev->a, 0, sizeof(ev->a));
-	ev->str = NULL;
-	ev->order = -1;
-	ev->mt = -1;
 	ev->cpu = rec->cpu;
 	if (r->pid_size && (uint32_t)rec->size >= (uint32_t)r->pid_off + r->pid_size)
 		ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
@@ -971,11 +982,13 @@ static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *
 	if (d->type == MF_EV_OTHER || (uint32_t)rec->size < d->min_size)
 		return 0;
 
+	/* every field of the type's union member is written: no clearing needed */
 	for (i = 0; i < d->nr; i++) {
 		const struct dec_field *f = &d->f[i];
+		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;
 
-		if (f->slot == S_STR) {
+		if (f->flags & F_STR) {
 			if (decode_str(r, d, f, rec, ev))
 				return 0;
 			continue;
@@ -984,22 +997,15 @@ static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *
 			v = (uint64_t)f->dflt;
 		else
 			v = read_num(r, data + f->offset, f);
-		switch (f->slot) {
-		case S_PFN:
-			/* a 32-bit kernel's -1UL is all ones in 4 bytes */
-			if (f->size && f->size < 8 && v == (1ULL << (8 * f->size)) - 1)
-				v = MF_PFN_NONE;
-			ev->pfn = v;
-			break;
-		case S_ORDER:
-			ev->order = (int32_t)v;
-			break;
-		case S_MT:
-			ev->mt = (int32_t)v;
-			break;
-		default:
-			ev->a[f->slot - S_A0] = v;
-			break;
+		/* a 32-bit kernel's -1UL is all ones in 4 bytes */
+		if ((f->flags & F_PFN) && f->size && f->size < 8 && v == (1ULL << (8 * f->size)) - 1)
+			v = MF_PFN_NONE;
+		if (f->ev_size == 8) {
+			memcpy(dst, &v, 8);
+		} else {
+			uint32_t w = (uint32_t)v;
+
+			memcpy(dst, &w, 4);
 		}
 	}
 	ev->type = d->type;

@@ -294,4 +294,60 @@ void sim_compact_manual(struct mf_sim *s, struct szone *z);
 void sim_reset_isolation_suitable(struct mf_sim *s, int node);
 unsigned int sim_node_score(const struct mf_sim *s, int node);
 
+/* small helpers the allocator's files share */
+static inline bool list_empty(const struct slist *l)
+{
+	return l->head == NIL;
+}
+
+static inline bool pcp_allowed_order(const struct mf_sim *s, int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == s->pcp_thp_order;
+}
+
+static inline int pindex_to_order(const struct mf_sim *s, int pindex)
+{
+	return pindex >= 12 ? s->pcp_thp_order : pindex / MF_MT_PCPTYPES;
+}
+
+static inline bool zone_usable(const struct szone *z, const struct alloc_ctx *ac)
+{
+	return z->type <= ac->hzi && z->d.managed > 0;
+}
+
+/* HPAGE_FRAG_CHECK_INTERVAL_MSEC: kcompactd's wait */
+#define KCD_TIMEOUT	500000000ULL
+
+/* __rmqueue()'s mode, which rmqueue_bulk() carries between iterations */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
+/* sim.c: free lists, buddy merging */
+void sim_list_add(struct mf_sim *s, struct slist *l, uint64_t pfn, bool tail);
+void sim_list_del(struct mf_sim *s, struct slist *l, uint64_t pfn);
+void sim_move_free_range(struct mf_sim *s, struct szone *z, uint64_t p, uint64_t end, int new_mt);
+void sim_free_one_page_core(struct mf_sim *s, struct szone *z, uint64_t pfn, int order,
+			    int mt, bool to_tail);
+void sim_free_one_page(struct mf_sim *s, struct szone *z, uint64_t pfn, int order);
+
+/* sim-pcp.c: per-CPU lists */
+uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
+			     unsigned int alloc_flags, int cpu);
+void sim_drain_all_pages(struct mf_sim *s);
+void sim_decay_pcp(struct mf_sim *s);
+
+/* sim-rmqueue.c: rmqueue and the fallbacks */
+uint64_t sim_rmqueue(struct mf_sim *s, struct szone *z, int order, int mt,
+		     unsigned int alloc_flags, enum rmqueue_mode *mode);
+
+/* sim-slowpath.c: watermarks, kswapd, the slow path */
+bool sim_wmark_ok(const struct mf_sim *s, const struct szone *z, int order,
+		  uint64_t mark, int hzi, unsigned int alloc_flags);
+bool sim_zone_watermark_fast(const struct mf_sim *s, const struct szone *z, int order,
+			     uint64_t mark, int hzi, unsigned int alloc_flags);
+void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+void sim_deferred_work(struct mf_sim *s);
+unsigned int sim_gfp_to_alloc_flags(const struct mf_sim *s, const struct alloc_ctx *ac);
+int sim_gfp_zone(uint64_t gfp);
+uint64_t sim_alloc_pages(struct mf_sim *s, struct alloc_ctx *ac);
+
 #endif

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The simulator's private state, shared by sim.c (the allocator), sim-compact.c
- * (compaction) and sim-workload.c (the trace as a workload).  Not a public interface.
+ * The simulator's private state, shared by its files: the allocator (sim.c free lists,
+ * sim-pcp.c, sim-rmqueue.c, sim-slowpath.c), compaction (sim-compact.c, sim-kcompactd.c),
+ * the trace as a workload (sim-owner.c, sim-workload.c) and sim-init.c.  Not a public
+ * interface.
  *
  * Layout, sized by page frames and never by events:
  *
@@ -349,5 +351,58 @@ void sim_deferred_work(struct mf_sim *s);
 unsigned int sim_gfp_to_alloc_flags(const struct mf_sim *s, const struct alloc_ctx *ac);
 int sim_gfp_zone(uint64_t gfp);
 uint64_t sim_alloc_pages(struct mf_sim *s, struct alloc_ctx *ac);
+
+/* struct compact_control (mm/internal.h): one compaction run */
+struct fblock {
+	uint64_t	pfn;
+	int		order;
+};
+
+/* cc->freepages[]: isolated free blocks by order (list head at index 0) */
+struct flist {
+	struct fblock	*v;
+	int		n, cap;
+};
+
+struct cc {
+	struct mf_sim		*s;
+	struct szone		*zone;
+	int			order;		/* -1: compact_memory, proactive */
+	int			mt;		/* gfp migratetype of the request */
+	enum migrate_mode	mode;
+	bool			direct, whole_zone, ignore_skip_hint, ignore_block_suitable;
+	bool			proactive, finish_pageblock;
+	int			search_order;	/* fast_isolate_freepages() round robin */
+	unsigned int		fast_search_fail;
+	uint64_t		fast_start_pfn;	/* 0 unset, UINT64_MAX used */
+	unsigned int		alloc_flags;
+	int			hzi;
+	int			cpu;
+	uint64_t		migrate_pfn, free_pfn;
+	struct fblock		src[COMPACT_CLUSTER_MAX];
+	int			nr_src;
+	uint64_t		nr_migratepages, nr_freepages;	/* pages */
+	struct flist		fl[MF_MAX_ORDERS];
+	uint64_t		total_migrate_scanned, total_free_scanned;
+};
+
+static inline int sim_nr_orders(const struct mf_sim *s)
+{
+	return s->max_order + 1;
+}
+
+/* sim-compact.c: the scanners, migration, one zone's run */
+enum cp_result sim_suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
+					 int hzi, unsigned int alloc_flags, bool async,
+					 bool kcompactd);
+bool sim_kswapd_running(const struct mf_sim *s, int node);
+enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc);
+void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
+		 enum migrate_mode mode);
+
+/* sim-kcompactd.c: deferral, direct compaction, kcompactd, proactive compaction */
+unsigned int sim_zone_score(const struct mf_sim *s, const struct szone *z);
+unsigned int sim_score_wmark(const struct mf_sim *s, bool low);
+bool sim_compaction_restarting(const struct szone *z, int order);
 
 #endif

@@ -8,7 +8,7 @@
  * event on stdout ("sec.nsec cpu name pid type pfn order mt") for comparison with
  * `trace-cmd report`.  -s sets the reader's reopen segment (MB, 0 = never).
  *
- * Build: cc -O2 -std=gnu11 -Iinclude bench/reader-bench.c src/trace/reader.c \
+ * Build: cc -O2 -std=gnu11 -Iinclude bench/reader-bench.c src/trace/reader.c src/trace/reader-open.c \
  *	$(pkg-config --cflags --libs libtracecmd libtraceevent) -o reader-bench
  */
 #define _GNU_SOURCE

@@ -12,35 +12,35 @@
  * that member (an optional field the trace lacks gets the default listed beside it) and
  * leaves the others as they were.  MF_EV_OTHER has no fields.
  */
-enum mf_ev_type {
+enum mf_ev_type {	/* the tracepoint (ftrace:print, kmem:, compaction:, vmscan:), its member */
 	MF_EV_OTHER = 0,		/* any event the model does not interpret */
-	MF_EV_PAGE_ALLOC,		/* kmem:mm_page_alloc                  ->alloc */
-	MF_EV_PAGE_FREE,		/* kmem:mm_page_free                   ->free */
-	MF_EV_PAGE_FREE_BATCHED,	/* kmem:mm_page_free_batched           ->free_batched */
-	MF_EV_ZONE_LOCKED,		/* kmem:mm_page_alloc_zone_locked      ->zone_locked */
-	MF_EV_PCPU_DRAIN,		/* kmem:mm_page_pcpu_drain             ->pcpu_drain */
-	MF_EV_EXTFRAG,			/* kmem:mm_page_alloc_extfrag          ->extfrag */
-	MF_EV_CP_ISOLATE_MIGRATE,	/* compaction:mm_compaction_isolate_migratepages ->isolate */
-	MF_EV_CP_ISOLATE_FREE,		/* compaction:mm_compaction_isolate_freepages    ->isolate */
-	MF_EV_CP_FAST_ISOLATE_FREE,	/* compaction:mm_compaction_fast_isolate_freepages ->isolate */
-	MF_EV_CP_MIGRATEPAGES,		/* compaction:mm_compaction_migratepages ->migrate */
-	MF_EV_CP_BEGIN,			/* compaction:mm_compaction_begin      ->cp_begin */
-	MF_EV_CP_END,			/* compaction:mm_compaction_end        ->cp_end */
-	MF_EV_CP_TRY,			/* compaction:mm_compaction_try_to_compact_pages ->cp_try */
-	MF_EV_CP_FINISHED,		/* compaction:mm_compaction_finished   ->cp_ret */
-	MF_EV_CP_SUITABLE,		/* compaction:mm_compaction_suitable   ->cp_ret */
-	MF_EV_CP_DEFERRED,		/* compaction:mm_compaction_deferred   ->defer */
-	MF_EV_CP_DEFER_COMPACTION,	/* compaction:mm_compaction_defer_compaction ->defer */
-	MF_EV_CP_DEFER_RESET,		/* compaction:mm_compaction_defer_reset ->defer */
-	MF_EV_CP_KCOMPACTD_SLEEP,	/* compaction:mm_compaction_kcompactd_sleep ->node */
-	MF_EV_CP_WAKEUP_KCOMPACTD,	/* compaction:mm_compaction_wakeup_kcompactd ->kcompactd */
-	MF_EV_CP_KCOMPACTD_WAKE,	/* compaction:mm_compaction_kcompactd_wake ->kcompactd */
-	MF_EV_KSWAPD_SLEEP,		/* vmscan:mm_vmscan_kswapd_sleep       ->node */
-	MF_EV_KSWAPD_WAKE,		/* vmscan:mm_vmscan_kswapd_wake        ->kswapd */
-	MF_EV_WAKEUP_KSWAPD,		/* vmscan:mm_vmscan_wakeup_kswapd      ->kswapd */
-	MF_EV_DIRECT_RECLAIM_BEGIN,	/* vmscan:mm_vmscan_direct_reclaim_begin ->reclaim_begin */
-	MF_EV_DIRECT_RECLAIM_END,	/* vmscan:mm_vmscan_direct_reclaim_end ->reclaim_end */
-	MF_EV_PRINT,			/* ftrace:print                        ->print */
+	MF_EV_PAGE_ALLOC,		/* mm_page_alloc                         ->alloc */
+	MF_EV_PAGE_FREE,		/* mm_page_free                          ->free */
+	MF_EV_PAGE_FREE_BATCHED,	/* mm_page_free_batched                  ->free_batched */
+	MF_EV_ZONE_LOCKED,		/* mm_page_alloc_zone_locked             ->zone_locked */
+	MF_EV_PCPU_DRAIN,		/* mm_page_pcpu_drain                    ->pcpu_drain */
+	MF_EV_EXTFRAG,			/* mm_page_alloc_extfrag                 ->extfrag */
+	MF_EV_CP_ISOLATE_MIGRATE,	/* mm_compaction_isolate_migratepages    ->isolate */
+	MF_EV_CP_ISOLATE_FREE,		/* mm_compaction_isolate_freepages       ->isolate */
+	MF_EV_CP_FAST_ISOLATE_FREE,	/* mm_compaction_fast_isolate_freepages  ->isolate */
+	MF_EV_CP_MIGRATEPAGES,		/* mm_compaction_migratepages            ->migrate */
+	MF_EV_CP_BEGIN,			/* mm_compaction_begin                   ->cp_begin */
+	MF_EV_CP_END,			/* mm_compaction_end                     ->cp_end */
+	MF_EV_CP_TRY,			/* mm_compaction_try_to_compact_pages    ->cp_try */
+	MF_EV_CP_FINISHED,		/* mm_compaction_finished                ->cp_ret */
+	MF_EV_CP_SUITABLE,		/* mm_compaction_suitable                ->cp_ret */
+	MF_EV_CP_DEFERRED,		/* mm_compaction_deferred                ->defer */
+	MF_EV_CP_DEFER_COMPACTION,	/* mm_compaction_defer_compaction        ->defer */
+	MF_EV_CP_DEFER_RESET,		/* mm_compaction_defer_reset             ->defer */
+	MF_EV_CP_KCOMPACTD_SLEEP,	/* mm_compaction_kcompactd_sleep         ->node */
+	MF_EV_CP_WAKEUP_KCOMPACTD,	/* mm_compaction_wakeup_kcompactd        ->kcompactd */
+	MF_EV_CP_KCOMPACTD_WAKE,	/* mm_compaction_kcompactd_wake          ->kcompactd */
+	MF_EV_KSWAPD_SLEEP,		/* mm_vmscan_kswapd_sleep                ->node */
+	MF_EV_KSWAPD_WAKE,		/* mm_vmscan_kswapd_wake                 ->kswapd */
+	MF_EV_WAKEUP_KSWAPD,		/* mm_vmscan_wakeup_kswapd               ->kswapd */
+	MF_EV_DIRECT_RECLAIM_BEGIN,	/* mm_vmscan_direct_reclaim_begin        ->reclaim_begin */
+	MF_EV_DIRECT_RECLAIM_END,	/* mm_vmscan_direct_reclaim_end          ->reclaim_end */
+	MF_EV_PRINT,			/* print                                 ->print */
 	MF_EV_NR
 };
 
@@ -78,7 +78,7 @@ struct mf_event {
 			uint64_t pfn;
 			int32_t	 order;
 			int32_t	 mt;
-			int32_t	 percpu_refill;	/* 1 refill of a per-CPU list; -1 if absent */
+			int32_t	 percpu_refill;	/* 1: a per-CPU refill; -1 if absent */
 		} zone_locked;
 		struct mf_ev_pcpu_drain {
 			uint64_t pfn;
@@ -120,7 +120,7 @@ struct mf_event {
 		} cp_end;
 		struct mf_ev_cp_try {
 			int32_t	 order;
-			int32_t	 prio;		/* prio, or mode on old kernels; -1 if absent */
+			int32_t	 prio;		/* prio (old kernels: mode); -1 if absent */
 			uint64_t gfp;		/* gfp_mask; 0 if absent */
 		} cp_try;
 		struct mf_ev_cp_ret {	/* finished, suitable */

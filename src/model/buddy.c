@@ -720,7 +720,8 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 		}
 		m->fid.events_applied++;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
-			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned, e->nr_taken);
+			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,
+					      e->nr_taken);
 		else
 			model_on_fast_isolate(m, z, e->start_pfn, e->end_pfn, e->nr_taken);
 		return;

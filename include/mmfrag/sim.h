@@ -12,9 +12,9 @@
 /*
  * Simulate mode: the model's own allocator.  The trace supplies only the workload (what
  * was asked for, when, on which CPU, and when it was given back); the simulator picks
- * the page frames with the kernel's policy (sim.c: per-CPU lists, __rmqueue_smallest,
+ * the page frames with the kernel's policy (src/sim/: per-CPU lists, __rmqueue_smallest,
  * claim and steal, watermarks and boosting) and compacts memory as the kernel would
- * (sim-compact.c: direct, kcompactd, proactive and manual compaction).  Plain C, no I/O.
+ * (direct, kcompactd, proactive and manual compaction).  Plain C, no I/O.
  *
  * A config names the kernel knobs it changes; every other knob is the traced kernel's
  * (its capture's watermarks, pageblock order, ...).  Several simulators can run side

@@ -241,7 +241,7 @@ static inline uint64_t wmark_pages(const struct szone *z, int i)
 	return z->wmark[i] + z->boost;
 }
 
-/* ---- sim.c, used by the compaction code --------------------------------------------- */
+/* ---- the allocator, used by compaction (sim.c, sim-pcp.c, sim-rmqueue.c, sim-owner.c) ---- */
 
 void sim_del_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt);
 void sim_add_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt, bool tail);
@@ -281,7 +281,7 @@ uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac
 				    unsigned int alloc_flags);
 struct szone *sim_zone_of(struct mf_sim *s, uint64_t pfn);
 
-/* ---- sim-compact.c --------------------------------------------------------------- */
+/* ---- compaction, used by the allocator (sim-kcompactd.c, sim-compact.c) ------------ */
 
 /*
  * __alloc_pages_direct_compact(): returns the allocated pfn or MF_PFN_NONE; *result is

@@ -263,7 +263,15 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end);
 /* Compaction moved the used block at from to to: its owner follows. */
 void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order);
 /* Mark pfn as the head of a used block of order; owner as in lnk[]. */
-void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner);
+static inline void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner)
+{
+	uint64_t i;
+
+	s->st[pfn] = (uint8_t)(ST_USED | order | (movable ? ST_MOVABLE : 0));
+	for (i = 1; i < (1ULL << order); i++)
+		s->st[pfn + i] = 0;
+	s->lnk[pfn] = owner;
+}
 
 /* The allocation context a direct compactor works for. */
 struct alloc_ctx {
@@ -297,6 +305,41 @@ void sim_reset_isolation_suitable(struct mf_sim *s, int node);
 unsigned int sim_node_score(const struct mf_sim *s, int node);
 
 /* small helpers the allocator's files share */
+/* free-list primitives: the lists are threaded through lnk[] (next) and prv[] */
+static inline void sim_list_add(struct mf_sim *s, struct slist *l, uint64_t pfn, bool tail)
+{
+	uint32_t p = (uint32_t)pfn;
+
+	if (l->head == NIL) {
+		s->lnk[p] = s->prv[p] = NIL;
+		l->head = l->tail = p;
+	} else if (tail) {
+		s->prv[p] = l->tail;
+		s->lnk[p] = NIL;
+		s->lnk[l->tail] = p;
+		l->tail = p;
+	} else {
+		s->lnk[p] = l->head;
+		s->prv[p] = NIL;
+		s->prv[l->head] = p;
+		l->head = p;
+	}
+}
+
+static inline void sim_list_del(struct mf_sim *s, struct slist *l, uint64_t pfn)
+{
+	uint32_t p = (uint32_t)pfn, n = s->lnk[p], v = s->prv[p];
+
+	if (v == NIL)
+		l->head = n;
+	else
+		s->lnk[v] = n;
+	if (n == NIL)
+		l->tail = v;
+	else
+		s->prv[n] = v;
+}
+
 static inline bool list_empty(const struct slist *l)
 {
 	return l->head == NIL;
@@ -324,8 +367,6 @@ static inline bool zone_usable(const struct szone *z, const struct alloc_ctx *ac
 enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
 
 /* sim.c: free lists, buddy merging */
-void sim_list_add(struct mf_sim *s, struct slist *l, uint64_t pfn, bool tail);
-void sim_list_del(struct mf_sim *s, struct slist *l, uint64_t pfn);
 void sim_move_free_range(struct mf_sim *s, struct szone *z, uint64_t p, uint64_t end, int new_mt);
 void sim_free_one_page_core(struct mf_sim *s, struct szone *z, uint64_t pfn, int order,
 			    int mt, bool to_tail);

@@ -41,16 +41,6 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 	return 0;
 }
 
-void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner)
-{
-	uint64_t i;
-
-	s->st[pfn] = (uint8_t)(ST_USED | order | (movable ? ST_MOVABLE : 0));
-	for (i = 1; i < (1ULL << order); i++)
-		s->st[pfn + i] = 0;
-	s->lnk[pfn] = owner;
-}
-
 /* The used block that covers pfn: its head, or MF_PFN_NONE. */
 static uint64_t used_head(const struct mf_sim *s, uint64_t pfn)
 {

@@ -145,39 +145,7 @@ int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, si
 
 /* ---- lists ----------------------------------------------------------------------------- */
 
-void sim_list_add(struct mf_sim *s, struct slist *l, uint64_t pfn, bool tail)
-{
-	uint32_t p = (uint32_t)pfn;
-
-	if (l->head == NIL) {
-		s->lnk[p] = s->prv[p] = NIL;
-		l->head = l->tail = p;
-	} else if (tail) {
-		s->prv[p] = l->tail;
-		s->lnk[p] = NIL;
-		s->lnk[l->tail] = p;
-		l->tail = p;
-	} else {
-		s->lnk[p] = l->head;
-		s->prv[p] = NIL;
-		s->prv[l->head] = p;
-		l->head = p;
-	}
-}
-
-void sim_list_del(struct mf_sim *s, struct slist *l, uint64_t pfn)
-{
-	uint32_t p = (uint32_t)pfn, n = s->lnk[p], v = s->prv[p];
-
-	if (v == NIL)
-		l->head = n;
-	else
-		s->lnk[v] = n;
-	if (n == NIL)
-		l->tail = v;
-	else
-		s->prv[n] = v;
-}
+/* (the list primitives are inline, in sim-local.h) */
 
 /* ---- zones and free lists ---------------------------------------------------------------- */
 

@@ -119,11 +119,6 @@ void mf_capture_free(struct mf_capture *c)
 	free(c);
 }
 
-double mf_capture_last_kpf_seconds(const struct mf_capture *c)
-{
-	return c->kpf_secs;
-}
-
 /* Read a /proc or debugfs file whole (their st_size is 0, so read to EOF). */
 static int slurp(struct text *t, const char *path)
 {

@@ -15,6 +15,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	test_model_register();
+	test_observe_register();
 	test_state_register();
 	test_reader_register();
 	test_sim_register();

@@ -348,19 +348,19 @@ static void test_workload_migration(void)
 	ev.type = MF_EV_CP_BEGIN;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_PAGE_FREE;	/* the migration source */
-	ev.pfn = 9000;
-	ev.order = 4;
+	ev.free.pfn = 9000;
+	ev.free.order = 4;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_CP_END;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 1);
 	CU_ASSERT_EQUAL(s->z[0].nr_free[4], 1);		/* still held */
 	ev.type = MF_EV_PAGE_FREE;	/* the page at its new frame, freed by its owner */
-	ev.pfn = 12345;
+	ev.free.pfn = 12345;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_after_migration, 1);
 	CU_ASSERT_EQUAL(s->z[0].nr_free[5], 4);
-	ev.pfn = 23456;
+	ev.free.pfn = 23456;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
 	check(s);
@@ -385,7 +385,7 @@ static void test_workload_classify(void)
 	ev.ts = 1;
 	ev.pid = 7;
 	ev.type = MF_EV_CP_BEGIN;
-	ev.a[0] = Z_START;
+	ev.cp_begin.zone_start = Z_START;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
 	ev.type = MF_EV_CP_END;
@@ -397,11 +397,11 @@ static void test_workload_classify(void)
 	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
 	/* pid 8's run never ends in the trace; its next attempt does end it */
 	ev.type = MF_EV_CP_TRY;
-	ev.order = 4;
+	ev.cp_try.order = 4;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_PAGE_FREE;
-	ev.pfn = 4321;
-	ev.order = 0;
+	ev.free.pfn = 4321;
+	ev.free.order = 0;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);	/* a free, not a migration */
 	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 0);

@@ -5,13 +5,14 @@
 #   make run        install missing dependencies, build, replay a bundled trace
 #   make test       install missing dependencies, build, run every test
 #   make test_mem   the unit tests, a replay and a simulate replay under valgrind
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the JSON Schemas go to $(PREFIX)/share/mmfrag)
 #   make check_doc  mandoc -Tlint the man pages
 #   V=1 for full commands, O=DIR for an out-of-tree build directory
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+DATADIR	?= $(PREFIX)/share/mmfrag
 O	?= build
 
 # Debian packages that provide what we build and test with (the compiler included: a
@@ -49,6 +50,8 @@ OBJS	:= $(patsubst src/%.c,$(O)/%.o,$(SRCS)) $(O)/gen/html-assets.o
 LIBOBJS	:= $(filter-out $(O)/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 MANS	:= $(sort $(wildcard man/*.1 man/*.5))
+# JSON Schemas of the documents mmfrag writes (mmfrag-result(5), mmfrag-compare(1))
+SCHEMAS	:= $(sort $(wildcard doc/*.schema.json))
 
 all: mmfrag
 
@@ -141,10 +144,11 @@ check_doc:
 	$(Q)for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
 
 install: mmfrag
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
 	install -m 0755 mmfrag $(DESTDIR)$(BINDIR)/mmfrag
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(wildcard man/*.5),install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
+	install -m 0644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/
 
 clean:
 	rm -rf $(O) mmfrag

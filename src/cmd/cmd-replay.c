@@ -23,6 +23,7 @@
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
 #include "mmfrag/sim.h"
+#include "mmfrag/sim-config.h"
 #include "mmfrag/state.h"
 
 enum {
@@ -72,10 +73,8 @@ static const struct argp_option replay_options[] = {
 	{ "simulate", OPT_SIMULATE, NULL, 0,
 	  "also replay the trace's workload through the model's own allocator and compaction", 4 },
 	{ "config", OPT_CONFIG, "KEY=VALUE,...", 0,
-	  "with --simulate: one simulated kernel config (repeatable, up to 16, one pass): name, "
-	  "max_order, pageblock_order, extfrag_threshold, compaction_proactiveness, "
-	  "watermark_scale_factor, watermark_boost_factor, min_free_kbytes, mobility_grouping, "
-	  "compaction, defrag_mode, memory", 4 },
+	  "with --simulate: one simulated kernel config (repeatable, up to 16, one pass); "
+	  "the keys are below", 4 },
 	{ 0 }
 };
 
@@ -186,6 +185,54 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* "  KEY=ARG   text", text wrapped within 78 columns from column 29, as argp's options */
+static void put_key(FILE *f, const char *key, const char *text)
+{
+	const char *w = text, *e;
+	int col;
+
+	col = fprintf(f, "  %-26s", key);
+	if (col > 28) {
+		fprintf(f, "\n%28s", "");
+		col = 28;
+	}
+	while (*w) {
+		e = strchr(w, ' ');
+		if (!e)
+			e = w + strlen(w);
+		if (col + 1 + (e - w) > 78) {
+			fprintf(f, "\n%28s", "");
+			col = 28;
+		}
+		col += fprintf(f, " %.*s", (int)(e - w), w);
+		w = *e ? e + 1 : e;
+	}
+	fputc('\n', f);
+}
+
+/* After the options: the --config keys, from the simulator's table. */
+static char *replay_help_filter(int key, const char *text, void *input)
+{
+	const struct mf_sim_knob *k;
+	char *s = NULL, arg[64], line[512];
+	size_t len;
+	FILE *f;
+
+	if (key != ARGP_KEY_HELP_POST_DOC || !(f = open_memstream(&s, &len)))
+		return (char *)text;
+	fprintf(f, "Keys of --config KEY=VALUE,... (unknown or repeated keys are usage errors):\n");
+	for (k = mf_sim_knobs; k->name; k++) {
+		snprintf(arg, sizeof(arg), "%s=%s", k->name, mf_sim_knob_arg(k));
+		mf_sim_knob_describe(k, line + snprintf(line, sizeof(line) / 2, "%s; ", k->help),
+				     sizeof(line) / 2);
+		put_key(f, arg, line);
+	}
+	fprintf(f, "\n%s", text);
+	if (fclose(f))
+		return (char *)text;
+	return s;
+}
+
 static const struct argp replay_argp = {
 	.options = replay_options,
 	.parser = replay_parse,
@@ -197,6 +244,7 @@ static const struct argp replay_argp = {
 	       "Without a start state the model knows only what the trace frees and "
 	       "allocates. Exit status: 0 ok, 1 runtime error (unreadable trace, bad capture), "
 	       "2 usage error. See mmfrag-replay(1).",
+	.help_filter = replay_help_filter,
 };
 
 int cmd_replay(int argc, char **argv)

@@ -19,9 +19,6 @@
 #include "mmfrag/report.h"
 #include "mmfrag/state.h"
 
-/* COMPACTION_HPAGE_ORDER: HPAGE_PMD_ORDER, 9 on x86-64 with 4K pages */
-#define DEFAULT_HPAGE_ORDER	9
-
 enum status_format { FMT_TABLE, FMT_JSON, FMT_EXTFRAG, FMT_UNUSABLE };
 
 static const char *const format_names[] = {
@@ -182,7 +179,7 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	}
 	hpage_order = o.hpage_order >= 0 ? o.hpage_order :
-		      st->pageblock_order >= 0 ? st->pageblock_order : DEFAULT_HPAGE_ORDER;
+		      st->pageblock_order >= 0 ? st->pageblock_order : COMPACTION_HPAGE_ORDER;
 	n = mf_state_reports(st, z, hpage_order);
 
 	/* filter after the node scores were summed over every zone of the node */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-replay(1)).
+ * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-result(5) and doc/mmfrag-result.schema.json).
  * JSON carries raw integers: pages, blocks, nanoseconds, indices in the kernel's
  * thousandths.  Units and rounding exist only in the tables.
  */
@@ -17,6 +17,7 @@
 #include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/result.h"
+#include "mmfrag/sim-config.h"
 
 static json_t *outcome(const struct mf_cp_outcome *c)
 {
@@ -211,26 +212,23 @@ static json_t *json_fallbacks(const struct mf_result *r)
 				    r->params.max_order + 1);
 }
 
-static json_t *json_knob(int v)
-{
-	return v == MF_SIM_KEEP ? json_null() : json_integer(v);
-}
-
+/* "config": every knob of the table; null where it is the traced kernel's */
 static json_t *json_sim_config(const struct mf_sim_config *c)
 {
+	const struct mf_sim_knob *k;
 	json_t *o = json_object();
+	int64_t v;
 
-	json_object_set_new(o, "max_order", json_knob(c->max_order));
-	json_object_set_new(o, "pageblock_order", json_knob(c->pageblock_order));
-	json_object_set_new(o, "extfrag_threshold", json_integer(c->extfrag_threshold));
-	json_object_set_new(o, "compaction_proactiveness", json_integer(c->compaction_proactiveness));
-	json_object_set_new(o, "watermark_scale_factor", json_knob(c->watermark_scale_factor));
-	json_object_set_new(o, "watermark_boost_factor", json_integer(c->watermark_boost_factor));
-	json_object_set_new(o, "min_free_kbytes", json_knob(c->min_free_kbytes));
-	json_object_set_new(o, "mobility_grouping", json_boolean(c->mobility_grouping));
-	json_object_set_new(o, "compaction", json_boolean(c->compaction));
-	json_object_set_new(o, "defrag_mode", json_boolean(c->defrag_mode));
-	json_object_set_new(o, "memory", c->memory ? json_integer((json_int_t)c->memory) : json_null());
+	for (k = mf_sim_knobs; k->name; k++) {
+		if (k->type == MF_KNOB_NAME)	/* the simulation's own "name" */
+			continue;
+		if (!mf_sim_knob_value(c, k, &v))
+			json_object_set_new(o, k->name, json_null());
+		else if (k->type == MF_KNOB_BOOL)
+			json_object_set_new(o, k->name, json_boolean(v));
+		else
+			json_object_set_new(o, k->name, json_integer((json_int_t)v));
+	}
 	return o;
 }
 

@@ -269,7 +269,7 @@ static void section_fidelity(FILE *f, json_t *doc)
 	const char *name;
 	size_t i;
 
-	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-replay(1), Repairs)\n");
+	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-result(5), Repairs)\n");
 	json_object_foreach(fi, name, v)
 		if (json_integer_value(v))
 			fprintf(f, "  %-32s %12lld\n", name, (long long)json_integer_value(v));

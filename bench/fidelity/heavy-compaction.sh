@@ -9,6 +9,8 @@
 #   -i SEC       periodic captures (buddyinfo, pagetypeinfo) every SEC (default 0.5)
 #   -E EVENT     also record EVENT (mmfrag record -e default -e EVENT; repeatable),
 #                e.g. migrate:remove_migration_pte (migration targets' pfns)
+#   -H           raise the hugetlb pool before the recording starts, not inside it (fewer
+#                events: for a small recording; the ring buffers are then 16 MiB per CPU)
 #   -T           record with `trace-cmd record -e kmem -e compaction` and
 #                tests/tools/capture.sh start/end captures instead of `mmfrag record`
 #
@@ -22,13 +24,13 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 fid_lock "$@"
-OUT=$FID_WORK/fid-heavy.dat FREE=1300 M=1000 FRAC=2/3 SEED= T=800 INT=0.5 TC=0 EV=()
-while getopts "o:F:m:f:z:t:i:E:T" o; do
+OUT=$FID_WORK/fid-heavy.dat FREE=1300 M=1000 FRAC=2/3 SEED= T=800 INT=0.5 TC=0 EV=() HOGOUT=0
+while getopts "o:F:m:f:z:t:i:E:HT" o; do
 	case $o in
 	o) OUT=$OPTARG ;; F) FREE=$OPTARG ;; m) M=$OPTARG ;; f) FRAC=$OPTARG ;;
-	z) SEED=$OPTARG ;; t) T=$OPTARG ;; i) INT=$OPTARG ;; T) TC=1 ;;
+	z) SEED=$OPTARG ;; t) T=$OPTARG ;; i) INT=$OPTARG ;; T) TC=1 ;; H) HOGOUT=1 ;;
 	E) EV+=(-e "$OPTARG") ;;
-	*) sed -n '2,14p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,16p' "$0" >&2; exit 2 ;;
 	esac
 done
 fid_build
@@ -41,7 +43,7 @@ cat >"$WL/workload.sh" <<EOS
 #!/bin/bash
 set -eu
 . "$FID_HERE/lib.sh"
-fid_hog $FREE
+[ $HOGOUT = 1 ] || fid_hog $FREE
 "$FID_WORK/churn" -m $M -f $FRAC ${SEED:+-z $SEED} -t $T -s -1 -R "$WL/ready" &
 pid=\$!
 while [ ! -e "$WL/ready" ]; do kill -0 \$pid 2>/dev/null || exit 1; sleep 0.05; done
@@ -53,6 +55,11 @@ EOS
 chmod +x "$WL/workload.sh"
 
 rm -rf "$OUT" "$OUT.state"
+BUF=()
+if [ $HOGOUT = 1 ]; then
+	fid_hog "$FREE"
+	BUF=(-b 16384)
+fi
 if [ "$TC" = 1 ]; then
 	mkdir -p "$OUT.state"
 	cat >"$WL/tc-workload.sh" <<EOS
@@ -76,7 +83,7 @@ EOS
 	trace-cmd dump --summary "$OUT" >/dev/null 2>&1 || { cat "$WL/tc.log" >&2; fid_die "trace-cmd failed"; }
 else
 	[ ${#EV[@]} -eq 0 ] || EV=(-e default "${EV[@]}")
-	"$MMFRAG" record -q "${EV[@]}" --capture-interval "$INT" -o "$OUT" -- "$WL/workload.sh"
+	"$MMFRAG" record -q "${BUF[@]}" "${EV[@]}" --capture-interval "$INT" -o "$OUT" -- "$WL/workload.sh"
 fi
 fid_restore
 "$MMFRAG" replay --json -q "$OUT" >"${OUT%.dat}.json"

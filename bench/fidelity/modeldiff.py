@@ -27,7 +27,8 @@ for line in open(state + "/zoneinfo"):
         zs[-1][1] = int(m.group(1))
     m = re.match(r"\s+spanned\s+(\d+)", line)
     if m:
-        zs[-1][2] = zs[-1][1] + int(m.group(1))
+        zs[-1][2] = int(m.group(1))
+zs = [(n, s, s + sp) for n, s, sp in zs if sp]
 def zone(p):
     for n, s, e in zs:
         if s <= p < e:

@@ -221,8 +221,10 @@ def main():
         "sign_right": sum(1 for _, _, e in sig if e["sign_ok"]),
         "magnitude_within_30pct": sum(1 for _, _, e in sig if e["within_30pct"]),
         "default_within_15pct": all(v["within_15pct"] for v in table["default_vs_traced"].values()),
-        "per_config": {c["name"]: all(e["sign_ok"] and e["within_30pct"]
-                                      for n2, _, e in sig if n2 == c["name"])
+        # true/false over the config's significant effects; null when it has none
+        "per_config": {c["name"]: (all(e["sign_ok"] and e["within_30pct"]
+                                       for n2, _, e in sig if n2 == c["name"])
+                                   if any(n2 == c["name"] for n2, _, _ in sig) else None)
                        for c in table["configs"] if c["name"] != "default" and simulable(c["name"])},
     }
     agree = [(n, r["rep"], k, r["real"][k], r["observed"][k]) for n in order for r in rows[n]
@@ -274,8 +276,10 @@ def print_table(t, order, rows, simulable):
     g = t["goal"]
     print("\nsignificant real effects: %d; simulated sign right: %d; magnitude within 30%%: %d"
           % (g["significant_effects"], g["sign_right"], g["magnitude_within_30pct"]))
-    print("configs meeting the goal: %s" % (", ".join(n for n, ok in g["per_config"].items() if ok)
-                                            or "none"))
+    for what, val in (("meet the goal", True), ("miss it", False),
+                      ("have no significant real effect", None)):
+        print("configs that %s: %s" % (what, ", ".join(n for n, ok in g["per_config"].items()
+                                                        if ok is val) or "none"))
     if t["not_simulated"]:
         print("not simulated (no such --config key yet): %s" % ", ".join(t["not_simulated"]))
     print("\nper run (real stall/success/fail from vmstat; sim = simulated under the own config)")

@@ -2,7 +2,7 @@
 # bench/whatif/run.sh -- is simulate mode's what-if right?  Real kernel vs simulator, per config.
 #
 #   bench/whatif/run.sh [-n REPS] [-c SETTINGS]... [-w DIR] [--analyze-only] [--no-replay]
-#                       [--lock-per-recording]
+#                       [--lock-per-recording] [--first-rep R]
 #
 # For each config (-c, repeatable: "" or "default" for the machine's own settings, else
 # KEY=VALUE,... with the keys of `mmfrag replay --config`, plus thp_enabled and thp_defrag for
@@ -16,7 +16,8 @@
 #
 # Recordings go to DIR/runs/NAME-rN.dat (+ .state/, .whatif.json); DIR defaults to
 # bench/work/whatif.  A recording already there (with its .whatif.json) is kept, so an
-# interrupted run resumes.  --analyze-only records nothing: it re-runs the replays and the
+# interrupted run resumes; --first-rep R numbers the repetitions from R, to add repetitions
+# (or configs interleaved with new default repetitions) to an existing set.  --analyze-only records nothing: it re-runs the replays and the
 # table on what is there (after a simulator change); --no-replay also reuses the replay results.
 # Default configs: default, extfrag_threshold=1000, watermark_scale_factor=100, defrag_mode=1,
 # watermark_boost_factor=0, compaction_proactiveness=90, thp_defrag=defer.
@@ -27,11 +28,12 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 MMFRAG=${MMFRAG:-$TOP/mmfrag}
 export MMFRAG
-REPS=6 DIR=$TOP/bench/work/whatif ANALYZE_ONLY=0 NO_REPLAY= LOCK_PER=rep
+REPS=6 FIRST=1 DIR=$TOP/bench/work/whatif ANALYZE_ONLY=0 NO_REPLAY= LOCK_PER=rep
 declare -a CONFIGS=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) REPS=$2; shift 2 ;;
+	--first-rep) FIRST=$2; shift 2 ;;
 	-c) CONFIGS+=("$2"); shift 2 ;;
 	-w) DIR=$2; shift 2 ;;
 	--analyze-only) ANALYZE_ONLY=1; shift ;;
@@ -61,7 +63,7 @@ if [ $ANALYZE_ONLY -eq 0 ]; then
 	}
 	trap stop INT TERM
 	n=${#CONFIGS[@]} t0=$(date +%s) failed=0
-	for ((r = 1; r <= REPS; r++)); do
+	for ((r = FIRST; r < FIRST + REPS; r++)); do
 		# one repetition (one recording per config, about 10 s each) under one hold of the
 		# live-test lock: a few minutes at most, and other helpers' tests run in between
 		if [ "$LOCK_PER" = rep ]; then

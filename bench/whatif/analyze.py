@@ -16,7 +16,8 @@ direct compaction (stall, success, fail):
   real eff   real(config) - real(default), standard error sqrt(se_c^2 + se_d^2);
   sim eff    sim(config) - sim(default) on the same traces (paired), standard error of the
              per-trace differences;
-  sig        |real eff| > 2 standard errors;  sign: same sign;  ratio: sim eff / real eff.
+  sig        |real eff| > 2 standard errors;  sign: same sign (none: no simulated effect
+             at all);  ratio: sim eff / real eff.
 
 and the simulated default against the traced kernel on the same default recordings (goal:
 within 15%).  The goal of issue 12: for every significant real effect, the right sign and a
@@ -259,6 +260,7 @@ def print_table(t, order, rows, simulable):
                 line += " %s %s %4s %5s %6s" % (
                     fmt(e["real_eff"], e["real_eff_se"]), fmt(e.get("sim_eff"), e.get("sim_eff_se")),
                     "yes" if e["sig"] else "no",
+                    "none" if e.get("sim_eff") == 0 and e["real_eff"] else
                     {True: "ok", False: "WRONG", None: "-"}[e.get("sign_ok")],
                     "%.2f" % e["ratio"] if e.get("ratio") is not None else "-")
             print(line)

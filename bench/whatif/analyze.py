@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/whatif/analyze.py -- the real-vs-simulated table of bench/whatif/run.sh.
 
-    analyze.py [-w DIR] [--config SETTINGS]... [--no-replay] [--mmfrag PATH]
+    analyze.py [-w DIR] [--config SETTINGS]... [--no-replay] [--markdown] [--mmfrag PATH]
 
 Reads the recordings DIR/runs/NAME-rN.dat (+ .state/, .whatif.json) that run.sh made, replays
 them with mmfrag (results cached in DIR/replay/; --no-replay reuses them, otherwise they are
@@ -104,6 +104,7 @@ def main():
     ap.add_argument("-w", default=os.path.join(TOP, "bench/work/whatif"))
     ap.add_argument("--config", action="append", default=[])
     ap.add_argument("--no-replay", action="store_true")
+    ap.add_argument("--markdown", action="store_true", help="print the effect table as markdown")
     ap.add_argument("--mmfrag", default=os.environ.get("MMFRAG", os.path.join(TOP, "mmfrag")))
     a = ap.parse_args()
     keys = sim_keys(a.mmfrag)
@@ -234,7 +235,30 @@ def main():
     table["recordings"] = {n: rows[n] for n in order}
     with open(os.path.join(a.w, "table.json"), "w") as f:
         json.dump(table, f, indent=1)
-    print_table(table, order, rows, simulable)
+    if a.markdown:
+        print_markdown(table)
+    else:
+        print_table(table, order, rows, simulable)
+
+
+def print_markdown(t):
+    """The effect table as markdown, for bench/README.md."""
+    pm = lambda m, se: "-" if m is None else "%.1f" % m + (" ± %.1f" % se if se is not None else "")
+    print("| config | n | outcome | real | sim | real effect | sim effect | sig | sign | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for c in t["configs"]:
+        for k in METRICS:
+            e = c["metrics"][k]
+            cells = [c["name"], str(c["n"]), k, pm(e["real"], e["real_se"]), pm(e["sim"], e["sim_se"])]
+            if c["name"] == "default":
+                cells += ["", "", "", "", ""]
+            else:
+                cells += [pm(e["real_eff"], e["real_eff_se"]), pm(e.get("sim_eff"), e.get("sim_eff_se")),
+                          "yes" if e["sig"] else "no",
+                          "none" if e.get("sim_eff") == 0 and e["real_eff"] else
+                          {True: "ok", False: "**wrong**", None: "-"}[e.get("sign_ok")],
+                          "%.2f" % e["ratio"] if e.get("ratio") is not None else "-"]
+            print("| " + " | ".join(cells) + " |")
 
 
 def fmt(m, se=None, w=7):

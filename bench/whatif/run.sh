@@ -9,7 +9,7 @@
 # /sys/kernel/mm/transparent_hugepage), it records the workload (workload.c: hugetlb pool until
 # about 1.3 GB is free, 1000 MiB of 4K pages, 2 of every 3 freed, 800 MiB of THP faults) REPS
 # times (default 6) under `mmfrag record`, with the setting really written for that recording
-# and restored after it (run-one.sh, which holds /tmp/mmfrag-live.lock per recording).  The
+# and restored after it (run-one.sh, in a trap on EXIT/INT/TERM).  The
 # recordings are interleaved: repetition r runs every config once, in an order rotated by r.
 # Then analyze.py replays the default recordings under every config's --config and prints the
 # real-vs-simulated table, also written to DIR/table.json.
@@ -17,8 +17,9 @@
 # Recordings go to DIR/runs/NAME-rN.dat (+ .state/, .whatif.json); DIR defaults to
 # bench/work/whatif.  A recording already there (with its .whatif.json) is kept, so an
 # interrupted run resumes; --first-rep R numbers the repetitions from R, to add repetitions
-# (or configs interleaved with new default repetitions) to an existing set.  --analyze-only records nothing: it re-runs the replays and the
-# table on what is there (after a simulator change); --no-replay also reuses the replay results.
+# (or configs interleaved with new default repetitions) to an existing set.
+# --analyze-only records nothing: it re-runs the replays and the table on what is there
+# (after a simulator change); --no-replay also reuses the replay results.
 # Default configs: default, extfrag_threshold=1000, watermark_scale_factor=100, defrag_mode=1,
 # watermark_boost_factor=0, compaction_proactiveness=90, thp_defrag=defer.
 # The lock /tmp/mmfrag-live.lock is held per repetition (--lock-per-recording: per recording).

@@ -395,8 +395,24 @@ static json_t *json_allocations(const struct mf_result *r)
 static json_t *json_fidelity(const struct mf_result *r)
 {
 	const struct mf_fidelity *f = &r->fidelity;
+	/* the pages each repair touched, beside its count of events */
+	const struct { const char *name; uint64_t v; } pages[] = {
+		{ "free_of_pcp_pages", f->free_of_pcp_pages },
+		{ "alloc_not_free_pages", f->alloc_not_free_pages },
+		{ "alloc_unknown_pages", f->alloc_unknown_pages },
+		{ "alloc_of_pcp_elsewhere_pages", f->alloc_of_pcp_elsewhere_pages },
+		{ "alloc_of_allocated_pages", f->alloc_of_allocated_pages },
+		{ "alloc_from_buddy_pages", f->alloc_from_buddy_pages },
+		{ "drain_not_pcp_pages", f->drain_not_pcp_pages },
+		{ "drain_unknown_pages", f->drain_unknown_pages },
+		{ "pageblock_retyped_pages", f->pageblock_retyped_pages },
+		{ "compaction_isolate_mismatch_pages", f->cp_isolate_mismatch_pages },
+		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },
+	};
+	json_t *o;
+	size_t i;
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"events_applied", (json_int_t)f->events_applied,
 		"events_before_start", (json_int_t)r->events_before_start,
@@ -419,6 +435,9 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"pfn_out_of_range", (json_int_t)f->pfn_out_of_range,
 		"lost_events", (json_int_t)f->lost_events,
 		"lost_unknown", (json_int_t)f->lost_unknown);
+	for (i = 0; o && i < ARRAY_SIZE(pages); i++)
+		json_object_set_new(o, pages[i].name, json_integer((json_int_t)pages[i].v));
+	return o;
 }
 
 static json_t *series_zones(const struct mf_series_zone *zs, int nr_zones, int nr)

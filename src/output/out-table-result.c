@@ -346,9 +346,33 @@ static void section_fidelity(FILE *f, json_t *doc)
 	size_t i;
 
 	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-result(5), Repairs)\n");
-	json_object_foreach(fi, name, v)
-		if (json_integer_value(v))
-			fprintf(f, "  %-32s %12lld\n", name, (long long)json_integer_value(v));
+	fprintf(f, "  %-32s %12s %12s\n", "", "count", "pages");
+	json_object_foreach(fi, name, v) {
+		size_t len = strlen(name);
+		char base[64];
+		json_t *pages;
+
+		/* NAME_pages is NAME's pages column, not a row of its own */
+		if (len > 6 && !strcmp(name + len - 6, "_pages") && len - 6 < sizeof(base)) {
+			snprintf(base, sizeof(base), "%.*s", (int)(len - 6), name);
+			if (json_object_get(fi, base))
+				continue;
+		}
+		if (!json_integer_value(v))
+			continue;
+		/* counters in pages only: in the pages column */
+		if ((len > 6 && !strcmp(name + len - 6, "_pages")) ||
+		    !strcmp(name, "compaction_isolate_short")) {
+			fprintf(f, "  %-32s %12s %12lld\n", name, "", (long long)json_integer_value(v));
+			continue;
+		}
+		snprintf(base, sizeof(base), "%s_pages", name);
+		pages = json_object_get(fi, base);
+		fprintf(f, "  %-32s %12lld", name, (long long)json_integer_value(v));
+		if (pages)
+			fprintf(f, " %12lld", (long long)json_integer_value(pages));
+		fputc('\n', f);
+	}
 	json_array_foreach(json_object_get(doc, "warnings"), i, w)
 		fprintf(f, "warning: %s\n", json_string_value(w));
 }

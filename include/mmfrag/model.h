@@ -62,6 +62,18 @@ struct mf_fidelity {
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */
 	uint64_t lost_unknown;		/* buffers that lost an unknown number of events */
 	uint64_t events_applied;
+	/* pages each repair above touched (free_of_free_pages and the cp_ ones are pages already) */
+	uint64_t free_of_pcp_pages;
+	uint64_t alloc_not_free_pages;
+	uint64_t alloc_unknown_pages;
+	uint64_t alloc_of_pcp_elsewhere_pages;
+	uint64_t alloc_of_allocated_pages;
+	uint64_t alloc_from_buddy_pages;
+	uint64_t drain_not_pcp_pages;
+	uint64_t drain_unknown_pages;
+	uint64_t pageblock_retyped_pages;
+	uint64_t cp_isolate_mismatch_pages;
+	uint64_t cp_isolation_swapped_pages;
 };
 
 struct mf_model;

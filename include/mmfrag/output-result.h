@@ -25,7 +25,8 @@ json_t *mf_result_json(const struct mf_result *r);
 #define MF_SEC_SERIES		0x40
 #define MF_SEC_TYPES		0x80	/* per-migratetype rows inside zones */
 #define MF_SEC_SIMULATIONS	0x100	/* simulate mode beside what was observed */
-#define MF_SEC_ALL		0x1ff
+#define MF_SEC_DRIFT		0x200	/* the model against each capture, lost events */
+#define MF_SEC_ALL		0x3ff
 
 struct mf_table_opts {
 	unsigned int	sections;
@@ -46,10 +47,10 @@ int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table
 
 /*
  * The short human summary replay prints after saving: these sections of report, byte for
- * byte (mmfrag report --section summary,zones,compaction,simulations,fidelity).
+ * byte (mmfrag report --section summary,zones,drift,compaction,simulations,fidelity).
  */
-#define MF_RESULT_SUMMARY_SECTIONS	(MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION | \
-					 MF_SEC_SIMULATIONS | MF_SEC_FIDELITY)
+#define MF_RESULT_SUMMARY_SECTIONS	(MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_DRIFT | \
+					 MF_SEC_COMPACTION | MF_SEC_SIMULATIONS | MF_SEC_FIDELITY)
 
 void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to);
 

@@ -20,6 +20,7 @@ struct mf_replay_opts {
 	bool		has_check_ts;
 	uint64_t	check_ts;
 	uint64_t	interval_ns;
+	bool		reanchor;		/* reset the model at each later capture with kpageflags */
 	bool		no_state;		/* don't look for FILE.state/ captures */
 	int		max_order;		/* 0: default */
 	int		pageblock_order;	/* 0: from the capture, else 9 */

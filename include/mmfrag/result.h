@@ -63,6 +63,22 @@ struct mf_check_point {
 		char	name[16];
 		double	free_blocks_error;
 	} zones[MF_MAX_ZONES];
+	bool		reanchored;		/* --reanchor: the model reset to it, after the check */
+	bool		after_lost;		/* events were lost since the capture before */
+};
+
+/*
+ * Events the ring buffer dropped on one CPU (records' missed_events), one entry per CPU
+ * and stretch between two captures: from the CPU's last event before its first loss to its
+ * first event after its last loss in that stretch.
+ */
+struct mf_lost_interval {
+	int		cpu;
+	uint64_t	from_ts, to_ts;		/* ns */
+	uint64_t	events;			/* known amounts, summed */
+	uint64_t	unknown;		/* losses of unknown amount */
+	char		next_capture[32];	/* the first capture after to_ts; "" none */
+	char		reanchored_at[32];	/* the first re-anchoring after it; "" none */
 };
 
 /* One simulate-mode run: its config, its end state and its counters. */
@@ -96,6 +112,8 @@ struct mf_result {
 	struct mf_event_count	*event_counts;
 	uint64_t		lost_events, lost_unknown;
 	uint64_t		*lost_per_cpu;		/* nr_cpus entries */
+	int			nr_lost_intervals;
+	struct mf_lost_interval	*lost_intervals;
 
 	/* the model */
 	struct mf_model_params	params;
@@ -113,6 +131,8 @@ struct mf_result {
 	const char		*check_dir;
 	uint64_t		check_ts;
 	const char		*check_aligned_by;	/* "marker", "option", "trace-end" */
+	bool			reanchor;		/* --reanchor given */
+	uint64_t		nr_reanchored;		/* captures the model was reset to */
 
 	struct mf_observed	observed;
 	int			nr_vmstat;

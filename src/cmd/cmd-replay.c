@@ -38,6 +38,7 @@ enum {
 	OPT_SIMULATE,
 	OPT_CONFIG,
 	OPT_HTML,
+	OPT_REANCHOR,
 };
 
 #define MAX_CONFIGS	16
@@ -66,6 +67,8 @@ static const struct argp_option replay_options[] = {
 	{ "check-time", OPT_CHECK_TIME, "TS", 0, "trace time of the check capture", 1 },
 	{ "no-state", OPT_NO_STATE, NULL, 0,
 	  "ignore the captures beside the trace (FILE.state/start, end, NNNN)", 1 },
+	{ "reanchor", OPT_REANCHOR, NULL, 0,
+	  "after checking the model at a capture with kpageflags, reset it to that capture", 1 },
 	{ "interval", OPT_INTERVAL, "SECONDS", 0, "add a time series point every SECONDS", 2 },
 	{ "max-order", OPT_MAX_ORDER, "N", 0, "MAX_PAGE_ORDER of the traced kernel (default: the capture's, else 10)", 3 },
 	{ "pageblock-order", OPT_PAGEBLOCK_ORDER, "N", 0,
@@ -126,6 +129,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		if (parse_seconds(arg, &o->check_ts))
 			return mf_usage_error("replay", "--check-time: '%s' is not a trace time in seconds", arg);
 		o->has_check_ts = true;
+		break;
+	case OPT_REANCHOR:
+		o->reanchor = true;
 		break;
 	case OPT_NO_STATE:
 		o->no_state = true;

@@ -34,7 +34,7 @@ static const struct argp_option report_options[] = {
 	{ "format", 'F', "FMT", 0, "table, json, html or csv", 0 },
 	{ "output", 'o', "FILE", 0, "write to FILE instead of stdout (whole or not at all)", 0 },
 	{ "section", 's', "LIST", 0, "sections to show, comma-separated: summary, zones, types, "
-	  "events, fallbacks, compaction, simulations, series, fidelity, all (default: all but "
+	  "drift, events, fallbacks, compaction, simulations, series, fidelity, all (default: all but "
 	  "types)", 0 },
 	{ "zone", 'z', "NAME", 0, "only this zone (DMA, DMA32, Normal, ...)", 0 },
 	{ "orders", 'r', "LO[-HI]", 0, "only these orders in per-order rows", 0 },
@@ -45,7 +45,8 @@ static int parse_sections(const char *arg, unsigned int *out)
 {
 	static const struct { const char *name; unsigned int bit; } names[] = {
 		{ "summary", MF_SEC_SUMMARY }, { "zones", MF_SEC_ZONES },
-		{ "types", MF_SEC_TYPES | MF_SEC_ZONES }, { "events", MF_SEC_EVENTS },
+		{ "types", MF_SEC_TYPES | MF_SEC_ZONES }, { "drift", MF_SEC_DRIFT },
+		{ "events", MF_SEC_EVENTS },
 		{ "fallbacks", MF_SEC_FALLBACKS }, { "compaction", MF_SEC_COMPACTION },
 		{ "series", MF_SEC_SERIES }, { "fidelity", MF_SEC_FIDELITY },
 		{ "simulations", MF_SEC_SIMULATIONS },

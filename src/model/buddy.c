@@ -484,6 +484,8 @@ static void learn_pageblock(struct mf_model *m, int z, uint64_t pfn, int order, 
 	if (!valid_mt(mt) || pb_mt(m, pfn) == mt)
 		return;
 	m->fid.pageblock_retyped++;
+	m->fid.pageblock_retyped_pages += 1ULL << (order > m->p.pageblock_order ? order :
+						  m->p.pageblock_order);
 	retype_range(m, z, pfn, order, mt);
 }
 
@@ -543,10 +545,13 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 
 	for (i = 0; i < n && !held; i++)
 		held = m->held[(pfn + i) / 64] & (1ULL << ((pfn + i) % 64));
-	if (m->seeded || held)
+	if (m->seeded || held) {
 		m->fid.alloc_not_free++;
-	else
+		m->fid.alloc_not_free_pages += n;
+	} else {
 		m->fid.alloc_unknown++;
+		m->fid.alloc_unknown_pages += n;
+	}
 }
 
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
@@ -556,8 +561,10 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 
 	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
-		if (m->blk[head] & BLK_PCP)
+		if (m->blk[head] & BLK_PCP) {
 			m->fid.alloc_of_pcp_elsewhere++;
+			m->fid.alloc_of_pcp_elsewhere_pages += 1ULL << e->order;
+		}
 		learn_pageblock(m, z, head, blk_order(m->blk[head]), e->mt);
 		carve(m, z, head, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 	} else {
@@ -583,17 +590,23 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
 		 * removal event was lost (or never emitted).
 		 */
-		if (!(m->blk[head] & BLK_PCP))
+		if (!(m->blk[head] & BLK_PCP)) {
 			m->fid.alloc_from_buddy++;
+			m->fid.alloc_from_buddy_pages += n;
+		}
 		carve(m, z, head, pfn, e->order, blk_mt(m->blk[head]));
 	} else if (e->order > 0) {
-		uint64_t pcp;
+		uint64_t pcp, taken;
 
-		if (take_overlap(m, z, pfn, e->order, &pcp))
+		if ((taken = take_overlap(m, z, pfn, e->order, &pcp))) {
 			m->fid.alloc_from_buddy++;
+			m->fid.alloc_from_buddy_pages += taken;
+		}
 	}
-	if (held_update(m, pfn, n, true))
+	if (held_update(m, pfn, n, true)) {
 		m->fid.alloc_of_allocated++;
+		m->fid.alloc_of_allocated_pages += n;
+	}
 }
 
 static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
@@ -610,8 +623,10 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 		m->fid.free_of_free_pages += taken;
 		model_swap_isolation(m, z, pfn, e->order);
 	}
-	if (pcp)
+	if (pcp) {
 		m->fid.free_of_pcp++;
+		m->fid.free_of_pcp_pages += pcp;
+	}
 
 	/*
 	 * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
@@ -636,12 +651,16 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 
 		taken = take_overlap(m, z, pfn, e->order, &pcp);
 		if (!pcp && !taken) {
-			if (held_update(m, pfn, 1ULL << e->order, false))
+			if (held_update(m, pfn, 1ULL << e->order, false)) {
 				m->fid.drain_not_pcp++;
-			else
+				m->fid.drain_not_pcp_pages += 1ULL << e->order;
+			} else {
 				m->fid.drain_unknown++;
+				m->fid.drain_unknown_pages += 1ULL << e->order;
+			}
 		} else if (taken) {
 			m->fid.drain_not_pcp++;
+			m->fid.drain_not_pcp_pages += taken;
 		}
 	}
 	/* free_pcppages_bulk() re-reads the pageblock type: the event carries it */

@@ -68,6 +68,7 @@ void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
 	}
 	model_bits_update(m->ciso, q, 1ULL << order, false);
 	m->fid.cp_isolation_swapped++;
+	m->fid.cp_isolation_swapped_pages += 1ULL << order;
 	model_free_to_buddy(m, z, q, order);
 }
 
@@ -155,6 +156,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		best_n = n;
 		best_taken = taken;
 		m->fid.cp_isolate_mismatch++;
+		m->fid.cp_isolate_mismatch_pages += nr_taken;
 	}
 	for (n = 0; n < best_n; n++) {
 		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),

@@ -395,8 +395,24 @@ static json_t *json_allocations(const struct mf_result *r)
 static json_t *json_fidelity(const struct mf_result *r)
 {
 	const struct mf_fidelity *f = &r->fidelity;
+	/* the pages each repair touched, beside its count of events */
+	const struct { const char *name; uint64_t v; } pages[] = {
+		{ "free_of_pcp_pages", f->free_of_pcp_pages },
+		{ "alloc_not_free_pages", f->alloc_not_free_pages },
+		{ "alloc_unknown_pages", f->alloc_unknown_pages },
+		{ "alloc_of_pcp_elsewhere_pages", f->alloc_of_pcp_elsewhere_pages },
+		{ "alloc_of_allocated_pages", f->alloc_of_allocated_pages },
+		{ "alloc_from_buddy_pages", f->alloc_from_buddy_pages },
+		{ "drain_not_pcp_pages", f->drain_not_pcp_pages },
+		{ "drain_unknown_pages", f->drain_unknown_pages },
+		{ "pageblock_retyped_pages", f->pageblock_retyped_pages },
+		{ "compaction_isolate_mismatch_pages", f->cp_isolate_mismatch_pages },
+		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },
+	};
+	json_t *o;
+	size_t i;
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"events_applied", (json_int_t)f->events_applied,
 		"events_before_start", (json_int_t)r->events_before_start,
@@ -419,6 +435,9 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"pfn_out_of_range", (json_int_t)f->pfn_out_of_range,
 		"lost_events", (json_int_t)f->lost_events,
 		"lost_unknown", (json_int_t)f->lost_unknown);
+	for (i = 0; o && i < ARRAY_SIZE(pages); i++)
+		json_object_set_new(o, pages[i].name, json_integer((json_int_t)pages[i].v));
+	return o;
 }
 
 static json_t *series_zones(const struct mf_series_zone *zs, int nr_zones, int nr)
@@ -465,6 +484,25 @@ static json_t *json_series(const struct mf_result *r)
 	return a;
 }
 
+static json_t *json_lost_intervals(const struct mf_result *r)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < r->nr_lost_intervals; i++) {
+		const struct mf_lost_interval *li = &r->lost_intervals[i];
+
+		json_array_append_new(a, json_pack("{s:i, s:I, s:I, s:I, s:I, s:o, s:o}",
+			"cpu", li->cpu, "from_ns", (json_int_t)li->from_ts,
+			"to_ns", (json_int_t)li->to_ts, "events", (json_int_t)li->events,
+			"unknown_losses", (json_int_t)li->unknown,
+			"next_capture", li->next_capture[0] ? json_string(li->next_capture) : json_null(),
+			"reanchored_at", li->reanchored_at[0] ? json_string(li->reanchored_at) :
+								json_null()));
+	}
+	return a;
+}
+
 static json_t *json_result(const struct mf_result *r)
 {
 	json_t *doc = json_object(), *events = json_object(), *zones = json_array(), *model;
@@ -485,6 +523,7 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "lost_events", json_integer((json_int_t)r->lost_events));
 	json_object_set_new(doc, "lost_events_unknown", json_integer((json_int_t)r->lost_unknown));
 	json_object_set_new(doc, "lost_events_per_cpu", mf_json_u64_array(r->lost_per_cpu, r->nr_cpus));
+	json_object_set_new(doc, "lost_intervals", json_lost_intervals(r));
 
 	for (i = 0; i < r->nr_zones; i++)
 		json_array_append_new(zones, mf_json_zone(&r->zones[i]));
@@ -501,10 +540,11 @@ static json_t *json_result(const struct mf_result *r)
 		json_object_set_new(doc, "simulations", sims);
 	}
 
-	model = json_pack("{s:s, s:i, s:i, s:s}", "mode", "observe",
+	model = json_pack("{s:s, s:i, s:i, s:s, s:b, s:I}", "mode", "observe",
 			  "max_order", r->params.max_order,
 			  "pageblock_order", r->params.pageblock_order,
-			  "zones_from", r->zones_from);
+			  "zones_from", r->zones_from, "reanchor", r->reanchor,
+			  "reanchored", (json_int_t)r->nr_reanchored);
 	if (r->start_dir)
 		json_object_set_new(model, "start", json_pack("{s:s, s:I, s:s?, s:I, s:I}",
 			"state", r->start_dir, "time_ns", (json_int_t)r->start_ts,
@@ -532,8 +572,9 @@ static json_t *json_result(const struct mf_result *r)
 				json_array_append_new(cz, json_pack("{s:i, s:s, s:f}",
 					"node", cp->zones[z].node, "zone", cp->zones[z].name,
 					"free_blocks_error", cp->zones[z].free_blocks_error));
-			json_array_append_new(checks, json_pack("{s:s, s:I, s:o}",
-				"capture", cp->name, "time_ns", (json_int_t)cp->ts, "zones", cz));
+			json_array_append_new(checks, json_pack("{s:s, s:I, s:o, s:b, s:b}",
+				"capture", cp->name, "time_ns", (json_int_t)cp->ts, "zones", cz,
+				"reanchored", cp->reanchored, "after_lost_events", cp->after_lost));
 		}
 		json_object_set_new(doc, "checks", checks);
 	}

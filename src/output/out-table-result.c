@@ -65,6 +65,82 @@ static void section_summary(FILE *f, json_t *doc)
 	fputc('\n', f);
 }
 
+static json_t *zone_named(json_t *zones, json_int_t node, const char *name);
+
+/* the first check point where some zone's free_blocks_error passes this is marked */
+#define DRIFT_MARK	0.01
+
+/*
+ * The drift series: the model against every capture it met (start, periodic, end), one
+ * column per zone, the first capture past DRIFT_MARK marked; then the lost events.
+ */
+static void section_drift(FILE *f, json_t *doc, const struct mf_table_opts *t)
+{
+	json_t *checks = json_object_get(doc, "checks"), *lost = json_object_get(doc, "lost_intervals");
+	json_t *zones = json_object_get(doc, "zones"), *cp, *z, *li;
+	bool marked = false;
+	size_t i, j;
+
+	if (!json_array_size(checks) && !json_array_size(lost))
+		return;
+	fprintf(f, "\ndrift: the model against each capture, free_blocks_error (* past %.2f)\n",
+		DRIFT_MARK);
+	fprintf(f, "  %-10s %14s", "capture", "trace time");
+	json_array_foreach(zones, j, z)
+		if (zone_wanted(t, z))
+			fprintf(f, " %9s", json_string_value(json_object_get(z, "zone")));
+	fputc('\n', f);
+	json_array_foreach(checks, i, cp) {
+		json_t *cz = json_object_get(cp, "zones");
+		bool past = false;
+
+		fprintf(f, "  %-10s %14.6f", json_string_value(json_object_get(cp, "capture")),
+			(double)ival(cp, "time_ns") / 1e9);
+		json_array_foreach(zones, j, z) {
+			json_t *e;
+
+			if (!zone_wanted(t, z))
+				continue;
+			e = json_object_get(zone_named(cz, ival(z, "node"),
+					    json_string_value(json_object_get(z, "zone"))),
+					    "free_blocks_error");
+			if (!json_is_number(e)) {
+				fprintf(f, " %9s", "-");
+				continue;
+			}
+			past |= json_number_value(e) > DRIFT_MARK;
+			fprintf(f, " %8.4f%c", json_number_value(e),
+				json_number_value(e) > DRIFT_MARK ? '*' : ' ');
+		}
+		if (past && !marked)
+			fprintf(f, "  first past %.2f", DRIFT_MARK);
+		marked |= past;
+		if (json_is_true(json_object_get(cp, "after_lost_events")))
+			fprintf(f, "  after lost events");
+		if (json_is_true(json_object_get(cp, "reanchored")))
+			fprintf(f, "  re-anchored");
+		fputc('\n', f);
+	}
+	json_array_foreach(lost, i, li) {
+		json_t *next = json_object_get(li, "next_capture");
+		json_t *re = json_object_get(li, "reanchored_at");
+
+		fprintf(f, "  lost on CPU %lld: %.6f-%.6f, ", (long long)ival(li, "cpu"),
+			(double)ival(li, "from_ns") / 1e9, (double)ival(li, "to_ns") / 1e9);
+		if (ival(li, "events"))
+			fprintf(f, "%lld events%s", (long long)ival(li, "events"),
+				ival(li, "unknown_losses") ? " and more" : "");
+		else
+			fprintf(f, "an unknown number of events");
+		if (json_is_string(re))
+			fprintf(f, "; re-anchored at %s\n", json_string_value(re));
+		else if (json_is_string(next))
+			fprintf(f, "; first capture after: %s\n", json_string_value(next));
+		else
+			fprintf(f, "; no capture after\n");
+	}
+}
+
 static void section_events(FILE *f, json_t *doc)
 {
 	json_t *ev = json_object_get(doc, "events"), *v;
@@ -270,9 +346,33 @@ static void section_fidelity(FILE *f, json_t *doc)
 	size_t i;
 
 	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-result(5), Repairs)\n");
-	json_object_foreach(fi, name, v)
-		if (json_integer_value(v))
-			fprintf(f, "  %-32s %12lld\n", name, (long long)json_integer_value(v));
+	fprintf(f, "  %-32s %12s %12s\n", "", "count", "pages");
+	json_object_foreach(fi, name, v) {
+		size_t len = strlen(name);
+		char base[64];
+		json_t *pages;
+
+		/* NAME_pages is NAME's pages column, not a row of its own */
+		if (len > 6 && !strcmp(name + len - 6, "_pages") && len - 6 < sizeof(base)) {
+			snprintf(base, sizeof(base), "%.*s", (int)(len - 6), name);
+			if (json_object_get(fi, base))
+				continue;
+		}
+		if (!json_integer_value(v))
+			continue;
+		/* counters in pages only: in the pages column */
+		if ((len > 6 && !strcmp(name + len - 6, "_pages")) ||
+		    !strcmp(name, "compaction_isolate_short")) {
+			fprintf(f, "  %-32s %12s %12lld\n", name, "", (long long)json_integer_value(v));
+			continue;
+		}
+		snprintf(base, sizeof(base), "%s_pages", name);
+		pages = json_object_get(fi, base);
+		fprintf(f, "  %-32s %12lld", name, (long long)json_integer_value(v));
+		if (pages)
+			fprintf(f, " %12lld", (long long)json_integer_value(pages));
+		fputc('\n', f);
+	}
 	json_array_foreach(json_object_get(doc, "warnings"), i, w)
 		fprintf(f, "warning: %s\n", json_string_value(w));
 }
@@ -332,6 +432,8 @@ int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t)
 		section_summary(f, doc);
 	if (t->sections & MF_SEC_ZONES)
 		section_zones(f, doc, t);
+	if (t->sections & MF_SEC_DRIFT)
+		section_drift(f, doc, t);
 	if (t->sections & MF_SEC_EVENTS)
 		section_events(f, doc);
 	if (t->sections & MF_SEC_FALLBACKS)

@@ -28,6 +28,9 @@ struct capture {
 	enum align	align;
 	uint64_t	ts;
 	bool		done;
+	/* --reanchor: measured at its begin marker, the model reset to it at its end marker */
+	bool		reanchor_pending;
+	int		check_idx;	/* its point in r->checks */
 };
 
 struct replay {
@@ -40,6 +43,8 @@ struct replay {
 	int				nr_periodic;
 	struct capture			*periodic;	/* FILE.state/NNNN: drift checks */
 	uint64_t			type_count[MF_EV_NR];
+	uint64_t			*cpu_last_ts;	/* per CPU: its last event (lost intervals) */
+	int				nr_cpu_ts;
 	uint64_t			next_point;
 	int				series_cap;
 	/* seeding: unmovable-looking pages per pageblock */
@@ -69,15 +74,18 @@ char *replay_capture_dir(const char *sdir, const char *name);
 int replay_load_periodic(struct replay *rp, const char *sdir, char ***names);
 
 /* seed.c */
-int replay_seed_from_capture(struct replay *rp);
+int replay_seed_from_capture(struct replay *rp, const struct capture *c);
 int replay_make_sims(struct replay *rp, uint64_t ts);
 void replay_free_sims(struct replay *rp);
 
 /* result.c */
 void replay_warnf(struct mf_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void replay_free_series_sims(struct mf_result *r);
-void replay_add_check_point(struct replay *rp, const struct capture *c, const char *name,
-			    uint64_t ts);
+int replay_add_check_point(struct replay *rp, const struct capture *c, const char *name,
+			   uint64_t ts);
+void replay_note_lost(struct replay *rp, const struct mf_event *ev);
+void replay_note_reanchor(struct replay *rp, int check_idx);
+void replay_lost_warnings(struct replay *rp);
 void replay_do_check(struct replay *rp, uint64_t ts);
 void replay_add_point(struct replay *rp, uint64_t ts);
 void replay_snap_pageblocks(struct replay *rp, const char *label, uint64_t ts);

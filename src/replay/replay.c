@@ -133,14 +133,69 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 	rp->r->start_ts = ts;
 	rp->r->start_aligned_by = how;
 	rp->start.done = true;
-	if (replay_seed_from_capture(rp))
+	if (replay_seed_from_capture(rp, &rp->start))
 		return -1;
 	/* how far the seeded model is from the capture's own buddyinfo */
-	replay_add_check_point(rp, &rp->start, "start", ts);
+	rp->start.check_idx = replay_add_check_point(rp, &rp->start, "start", ts);
 	if (rp->o->nr_configs && replay_make_sims(rp, ts))
 		return -1;
 	replay_snap_pageblocks(rp, "start", ts);
 	return 0;
+}
+
+/*
+ * --reanchor: capture c was just measured at its begin marker (the error stands as
+ * measured).  With kpageflags it resets the model, as the start capture seeds it: at its
+ * end marker (written after kpageflags was read), or now when --check-time placed it.  A
+ * light capture (buddyinfo, pagetypeinfo) has counts but no positions, so it cannot.
+ */
+static int reanchor_arm(struct replay *rp, struct capture *c)
+{
+	if (!rp->o->reanchor || !c->st->has_kpageflags || c->check_idx < 0)
+		return 0;
+	if (c->align != ALIGN_MARKER) {
+		if (replay_seed_from_capture(rp, c))
+			return -1;
+		replay_note_reanchor(rp, c->check_idx);
+		return 0;
+	}
+	/* "mmfrag-capture-begin NAME" -> "mmfrag-capture-end NAME" */
+	memmove(c->marker + 19, c->marker + 21, strlen(c->marker + 21) + 1);
+	memcpy(c->marker, "mmfrag-capture-end ", 19);
+	c->done = false;
+	c->reanchor_pending = true;
+	return 0;
+}
+
+static int reanchor_at_marker(struct replay *rp, const struct mf_event *ev, struct capture *c)
+{
+	if (!c->reanchor_pending || !is_marker(ev, c))
+		return 0;
+	c->reanchor_pending = false;
+	c->done = true;
+	if (replay_seed_from_capture(rp, c))
+		return -1;
+	replay_note_reanchor(rp, c->check_idx);
+	return 0;
+}
+
+static void note_cpu(struct replay *rp, const struct mf_event *ev, bool started)
+{
+	if (ev->missed && started)
+		replay_note_lost(rp, ev);
+	if (ev->cpu < 0)
+		return;
+	if (ev->cpu >= rp->nr_cpu_ts) {
+		int n = ev->cpu + 1;
+		uint64_t *a = realloc(rp->cpu_last_ts, (size_t)n * sizeof(*a));
+
+		if (!a)
+			return;
+		memset(a + rp->nr_cpu_ts, 0, (size_t)(n - rp->nr_cpu_ts) * sizeof(*a));
+		rp->cpu_last_ts = a;
+		rp->nr_cpu_ts = n;
+	}
+	rp->cpu_last_ts[ev->cpu] = ev->ts;
 }
 
 static int run_events(struct replay *rp)
@@ -172,10 +227,14 @@ static int run_events(struct replay *rp)
 				return -1;
 			started = true;
 		}
-		if (!rp->check.done && rp->check.st &&
+		note_cpu(rp, &ev, started);
+		if (!rp->check.done && rp->check.st && !rp->check.reanchor_pending &&
 		    ((rp->check.align == ALIGN_TIME && ev.ts >= rp->check.ts) ||
-		     is_marker(&ev, &rp->check)))
+		     is_marker(&ev, &rp->check))) {
 			replay_do_check(rp, rp->check.align == ALIGN_TIME ? rp->check.ts : ev.ts);
+			if (started && reanchor_arm(rp, &rp->check))
+				return -1;
+		}
 		while (o->interval_ns && ev.ts >= rp->next_point) {
 			replay_add_point(rp, rp->next_point);
 			rp->next_point += o->interval_ns;
@@ -185,10 +244,12 @@ static int run_events(struct replay *rp)
 			int i;
 
 			for (i = 0; i < rp->nr_periodic; i++)
-				if (is_marker(&ev, &rp->periodic[i])) {
+				if (!rp->periodic[i].reanchor_pending && is_marker(&ev, &rp->periodic[i])) {
 					rp->periodic[i].done = true;
-					replay_add_check_point(rp, &rp->periodic[i],
-							rp->periodic[i].marker + 21, ev.ts);
+					rp->periodic[i].check_idx = replay_add_check_point(rp,
+						&rp->periodic[i], rp->periodic[i].marker + 21, ev.ts);
+					if (reanchor_arm(rp, &rp->periodic[i]))
+						return -1;
 				}
 		}
 		mf_observer_apply(rp->obs, &ev);
@@ -206,6 +267,16 @@ static int run_events(struct replay *rp)
 		} else
 			r->events_before_start++;
 
+		if (ev.type == MF_EV_PRINT && started) {
+			int i;
+
+			if (reanchor_at_marker(rp, &ev, &rp->check))
+				return -1;
+			for (i = 0; i < rp->nr_periodic; i++)
+				if (reanchor_at_marker(rp, &ev, &rp->periodic[i]))
+					return -1;
+		}
+
 		if (!started && is_marker(&ev, &rp->start)) {
 			if (start_now(rp, ev.ts, "marker"))
 				return -1;
@@ -218,7 +289,7 @@ static int run_events(struct replay *rp)
 	}
 	if (!started)
 		return 1;	/* no start marker: replay again from the trace's start */
-	if (rp->check.st && !rp->check.done) {
+	if (rp->check.st && !rp->check.done && !rp->check.reanchor_pending) {
 		if (rp->check.align == ALIGN_MARKER)
 			replay_warnf(r, "%s: no marker '%s' in the trace: checked at the end of the trace",
 			      rp->check.dir, rp->check.marker);
@@ -274,6 +345,9 @@ static int restart(struct replay *rp)
 	for (z = 0; z < rp->nr_periodic; z++)
 		rp->periodic[z].done = false;
 	r->nr_checks = 0;
+	r->nr_lost_intervals = 0;
+	r->nr_reanchored = 0;
+	memset(rp->cpu_last_ts, 0, (size_t)rp->nr_cpu_ts * sizeof(*rp->cpu_last_ts));
 	for (z = 0; z < r->nr_zones; z++)
 		r->zones[z].has_check = false;
 	return 0;
@@ -294,6 +368,7 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 		return -1;
 	}
 	rp.r->trace_path = o->trace;
+	rp.r->reanchor = o->reanchor;
 	if (!o->no_state && (!o->from_state || !o->check_state))
 		sdir = replay_state_dir(o->trace);
 	if (sdir && !o->from_state && !o->has_from_ts) {
@@ -333,6 +408,11 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 	}
 	if (ret || replay_collect(&rp))
 		goto out_err;
+	replay_lost_warnings(&rp);
+	if (o->reanchor && !rp.r->nr_reanchored)
+		replay_warnf(rp.r, "--reanchor: no capture after the start has kpageflags (periodic "
+			     "captures are light: buddyinfo counts cannot place blocks): the model was "
+			     "never re-anchored");
 	if (rp.check.st && !rp.r->check_aligned_by)
 		rp.r->check_aligned_by = rp.check.align == ALIGN_TIME ? "option" : "marker";
 	if (rp.start.st && !rp.r->start_aligned_by)
@@ -357,6 +437,7 @@ out:
 	free(rp.periodic);
 	free(periodic);
 	free(rp.pb_score);
+	free(rp.cpu_last_ts);
 	if (ret) {
 		mf_result_free(rp.r);
 		return -1;

@@ -59,6 +59,7 @@ void mf_result_free(struct mf_result *r)
 	free(r->warnings);
 	free(r->event_counts);
 	free(r->lost_per_cpu);
+	free(r->lost_intervals);
 	replay_free_series_sims(r);
 	free(r->series);
 	free(r->checks);
@@ -117,22 +118,31 @@ static bool zone_pair(struct replay *rp, const struct mf_state *st, int z, uint6
 	return true;
 }
 
-/* One point of the drift series: the model now against a capture's buddyinfo. */
-void replay_add_check_point(struct replay *rp, const struct capture *c, const char *name,
-			    uint64_t ts)
+/*
+ * One point of the drift series: the model now against a capture's buddyinfo.  Returns its
+ * index in r->checks, or -1.  Lost intervals still waiting for a capture get this one.
+ */
+int replay_add_check_point(struct replay *rp, const struct capture *c, const char *name,
+			   uint64_t ts)
 {
 	struct mf_result *r = rp->r;
-	int nr_orders = mf_model_params(rp->m)->max_order + 1, z;
+	int nr_orders = mf_model_params(rp->m)->max_order + 1, z, i;
 	struct mf_check_point *cp;
 
 	cp = realloc(r->checks, (size_t)(r->nr_checks + 1) * sizeof(*cp));
 	if (!cp)
-		return;
+		return -1;
 	r->checks = cp;
 	cp = &r->checks[r->nr_checks++];
 	memset(cp, 0, sizeof(*cp));
 	snprintf(cp->name, sizeof(cp->name), "%s", name);
 	cp->ts = ts;
+	for (i = 0; i < r->nr_lost_intervals; i++)
+		if (!r->lost_intervals[i].next_capture[0]) {
+			snprintf(r->lost_intervals[i].next_capture,
+				 sizeof(r->lost_intervals[i].next_capture), "%s", name);
+			cp->after_lost = true;
+		}
 	for (z = 0; z < r->nr_zones; z++) {
 		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
 
@@ -142,6 +152,91 @@ void replay_add_check_point(struct replay *rp, const struct capture *c, const ch
 		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
 			 r->zones[z].name);
 		cp->zones[cp->nr_zones++].free_blocks_error = blocks_error(model, kernel, nr_orders);
+	}
+	return r->nr_checks - 1;
+}
+
+/*
+ * ev->missed: the ring buffer dropped events on ev's CPU between the CPU's previous event
+ * and this one.  One entry per CPU until the next capture: a later loss on the same CPU
+ * before any capture widens it (what the model lost is only known again at a capture).
+ */
+void replay_note_lost(struct replay *rp, const struct mf_event *ev)
+{
+	struct mf_result *r = rp->r;
+	struct mf_lost_interval *li = NULL;
+	uint64_t from = r->first_ts;
+	int i;
+
+	if (ev->cpu >= 0 && ev->cpu < rp->nr_cpu_ts && rp->cpu_last_ts[ev->cpu])
+		from = rp->cpu_last_ts[ev->cpu];
+	for (i = r->nr_lost_intervals - 1; i >= 0; i--)
+		if (r->lost_intervals[i].cpu == ev->cpu && !r->lost_intervals[i].next_capture[0]) {
+			li = &r->lost_intervals[i];
+			break;
+		}
+	if (!li) {
+		li = realloc(r->lost_intervals, (size_t)(r->nr_lost_intervals + 1) * sizeof(*li));
+		if (!li)
+			return;
+		r->lost_intervals = li;
+		li = &r->lost_intervals[r->nr_lost_intervals++];
+		memset(li, 0, sizeof(*li));
+		li->cpu = ev->cpu;
+		li->from_ts = from;
+	}
+	li->to_ts = ev->ts;
+	if (ev->missed == MF_MISSED_UNKNOWN)
+		li->unknown++;
+	else
+		li->events += ev->missed;
+}
+
+/* The model was reset to check point check_idx: it, and the losses before it, say so. */
+void replay_note_reanchor(struct replay *rp, int check_idx)
+{
+	struct mf_result *r = rp->r;
+	int i;
+
+	r->nr_reanchored++;
+	if (check_idx < 0 || check_idx >= r->nr_checks)
+		return;
+	r->checks[check_idx].reanchored = true;
+	for (i = 0; i < r->nr_lost_intervals; i++)
+		if (r->lost_intervals[i].next_capture[0] && !r->lost_intervals[i].reanchored_at[0])
+			snprintf(r->lost_intervals[i].reanchored_at,
+				 sizeof(r->lost_intervals[i].reanchored_at), "%s",
+				 r->checks[check_idx].name);
+}
+
+/* At the end: each loss the model was not re-anchored after, named with where to look. */
+void replay_lost_warnings(struct replay *rp)
+{
+	struct mf_result *r = rp->r;
+	int i;
+
+	for (i = 0; i < r->nr_lost_intervals; i++) {
+		const struct mf_lost_interval *li = &r->lost_intervals[i];
+		char amount[64];
+
+		if (li->reanchored_at[0])
+			continue;
+		if (li->unknown && li->events)
+			snprintf(amount, sizeof(amount), "%llu events and more", (unsigned long long)li->events);
+		else if (li->unknown)
+			snprintf(amount, sizeof(amount), "an unknown number of events");
+		else
+			snprintf(amount, sizeof(amount), "%llu events", (unsigned long long)li->events);
+		if (li->next_capture[0])
+			replay_warnf(r, "CPU %d lost %s between %.6f and %.6f: the model may be off from "
+				     "there; the first capture after is '%s'%s", li->cpu, amount,
+				     li->from_ts / 1e9, li->to_ts / 1e9, li->next_capture,
+				     r->reanchor ? " (no kpageflags there: not re-anchored)" :
+						   " (--reanchor resets the model at a capture with kpageflags)");
+		else
+			replay_warnf(r, "CPU %d lost %s between %.6f and %.6f: the model may be off from "
+				     "there, and no capture after it checks it", li->cpu, amount,
+				     li->from_ts / 1e9, li->to_ts / 1e9);
 	}
 }
 
@@ -171,7 +266,7 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		}
 	}
 	rp->check.done = true;
-	replay_add_check_point(rp, &rp->check, "end", ts);
+	rp->check.check_idx = replay_add_check_point(rp, &rp->check, "end", ts);
 }
 
 /* The indices and score of a zone whose nr_free is filled in. */

@@ -150,10 +150,17 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 	}
 }
 
-int replay_seed_from_capture(struct replay *rp)
+/*
+ * The model reset to capture c's kpageflags: the start capture, and with --reanchor every
+ * later capture that has kpageflags.  Only the start's seed feeds the simulators and the
+ * result's seeded_blocks; a later one leaves the simulations as they are, and keeps the
+ * pageblock types the events have told the model since (better than a guess from counts).
+ */
+int replay_seed_from_capture(struct replay *rp, const struct capture *c)
 {
-	const struct mf_state *st = rp->start.st;
+	const struct mf_state *st = c->st;
 	const struct mf_model_params *p = mf_model_params(rp->m);
+	bool first = c == &rp->start;
 	char err[512];
 	uint64_t maxpfn = 0;
 	int z, ret;
@@ -162,38 +169,42 @@ int replay_seed_from_capture(struct replay *rp)
 		if (mf_model_zone(rp->m, z)->end_pfn > maxpfn)
 			maxpfn = mf_model_zone(rp->m, z)->end_pfn;
 	rp->nr_pb = (maxpfn >> p->pageblock_order) + 1;
+	free(rp->pb_score);
 	rp->pb_score = calloc(rp->nr_pb, sizeof(*rp->pb_score));
 	if (!rp->pb_score) {
-		mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
+		mf_err("%s: %s", c->dir, strerror(ENOMEM));
 		return -1;
 	}
-	if (rp->o->nr_configs) {
+	if (first && rp->o->nr_configs) {
 		free(rp->movable);
 		rp->nr_movable = maxpfn;
 		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
 		if (!rp->movable) {
-			mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
+			mf_err("%s: %s", c->dir, strerror(ENOMEM));
 			return -1;
 		}
 	}
+	rp->seeded_blocks = rp->seeded_pages = 0;
 	mf_model_clear(rp->m);
 	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err,
 				       sizeof(err));
 	if (ret == -ENOENT) {
 		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
-			     "with no free memory", rp->start.dir);
+			     "with no free memory", c->dir);
 	} else if (ret) {
 		mf_err("%s", err);
 		return -1;
-	} else {
+	} else if (first) {
 		seed_pageblock_types(rp, st);
 	}
 	if (rp->movable)
 		close_folio(rp);
 	free(rp->pb_score);
 	rp->pb_score = NULL;
-	rp->r->seeded_blocks = rp->seeded_blocks;
-	rp->r->seeded_pages = rp->seeded_pages;
+	if (first) {
+		rp->r->seeded_blocks = rp->seeded_blocks;
+		rp->r->seeded_pages = rp->seeded_pages;
+	}
 	return 0;
 }
 

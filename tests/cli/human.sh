@@ -6,7 +6,7 @@
 cd "$TOP" || exit 1
 
 # the sections replay prints after saving (MF_RESULT_SUMMARY_SECTIONS)
-SUMMARY=summary,zones,compaction,simulations,fidelity
+SUMMARY=summary,zones,drift,compaction,simulations,fidelity
 
 # same_as_report NAME REPLAY-ARGS...: replay's stdout is report's, then the "saved" line
 same_as_report() {

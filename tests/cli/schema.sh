@@ -42,6 +42,15 @@ if "$MMFRAG" replay -q -o "$TMP/saved.json" traces/compact-small.dat 2>"$TMP/err
 else
 	nok "replay -o"; sed 's/^/#   /' "$TMP/err" | head -3
 fi
+# events lost on two CPUs (a v6 copy with two ring-buffer pages flagged, its captures beside
+# it) and --reanchor: lost_intervals, checks re-anchored
+if python3 tests/tools/lose-events.py traces/pagecache-small.dat "$TMP/lost.dat" 0 150 777 &&
+   python3 tests/tools/lose-events.py "$TMP/lost.dat" "$TMP/lost.dat" 1 100; then
+	ln -sfn "$TOP/traces/pagecache-small.state" "$TMP/lost.state"
+	produce lost 0 "$MMFRAG" replay -j --reanchor "$TMP/lost.dat" && results+=(lost)
+else
+	nok "tests/tools/lose-events.py"
+fi
 # compare: two traces with thresholds (one crossed: exit 3), a simulation against its trace
 produce compare 3 "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' \
 	-f 'Normal.fragmentation_score.relative>=1000' \

@@ -407,6 +407,38 @@ static void test_invariants_storm(void)
 	mf_model_free(m);
 }
 
+/*
+ * The pages each repair touched: an order-2 allocation of pages the model held free in buddy
+ * (4), the same allocation again (4), a drain of an order-1 block the model never saw (2),
+ * and a zone_locked order-1 of pages it did not hold free, UNMOVABLE in a MOVABLE
+ * pageblock of 4 pages (2 not free, 4 re-typed).
+ */
+static void test_repair_pages(void)
+{
+	struct mf_model *m = zone16(4, 2);
+	const struct mf_fidelity *f = mf_model_fidelity(m);
+	char buf[256];
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 3), 0);
+	apply(m, MF_EV_PAGE_ALLOC, 0, 2, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(f->alloc_from_buddy, 1);
+	CU_ASSERT_EQUAL(f->alloc_from_buddy_pages, 4);
+	apply(m, MF_EV_PAGE_ALLOC, 0, 2, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(f->alloc_of_allocated, 1);
+	CU_ASSERT_EQUAL(f->alloc_of_allocated_pages, 4);
+	CU_ASSERT_EQUAL(f->alloc_from_buddy_pages, 4);
+	apply(m, MF_EV_PCPU_DRAIN, 12, 1, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(f->drain_unknown, 1);
+	CU_ASSERT_EQUAL(f->drain_unknown_pages, 2);
+	apply(m, MF_EV_ZONE_LOCKED, 8, 1, MF_MT_UNMOVABLE, 0);
+	CU_ASSERT_EQUAL(f->alloc_not_free, 1);
+	CU_ASSERT_EQUAL(f->alloc_not_free_pages, 2);
+	CU_ASSERT_EQUAL(f->pageblock_retyped, 1);
+	CU_ASSERT_EQUAL(f->pageblock_retyped_pages, 4);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 void test_model_register(void)
 {
 	CU_pSuite s = CU_add_suite("model", NULL, NULL);
@@ -419,6 +451,7 @@ void test_model_register(void)
 	CU_add_test(s, "fallback steal keeps the type", test_steal_keeps_type);
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);
+	CU_add_test(s, "the pages each repair touched", test_repair_pages);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# The drift series in the human report, --reanchor, and lost events: the model against
+# every capture it met, the model reset to a capture with kpageflags, and the trace-time
+# intervals where the ring buffer dropped events.
+. "$(dirname "$0")/lib.sh"
+cd "$TOP" || exit 1
+
+t=traces/compact-small.dat st=traces/compact-small.state
+[ -f "$t" ] && [ -d "$st/end" ] || { nok "no $t with $st/end"; finish; exit; }
+
+# ---- the drift section: one row per check, the numbers of the document ---------------------
+if "$MMFRAG" replay -q -o "$TMP/plain.json" "$t" 2>"$TMP/err" &&
+   "$MMFRAG" report --section drift "$TMP/plain.json" >"$TMP/drift.out" 2>"$TMP/err"; then
+	# each check's row, rebuilt from the JSON: name, time, every zone's error to 4 places
+	json_get "$TMP/plain.json" '"\n".join(" ".join([c["capture"], "%.6f" % (c["time_ns"] / 1e9)] +
+		["%.4f" % z["free_blocks_error"] for z in c["zones"]]) for c in d["checks"])' >"$TMP/want"
+	awk '/^drift:/ { on = 1; next } on && /^  capture/ { next }
+	     on && /^  [a-z0-9]/ && $1 != "lost" { s = $1 " " $2; for (i = 3; i <= NF && $i ~ /^[0-9.]+\*?$/; i++) { v = $i; sub(/\*$/, "", v); s = s " " v } print s }
+	     /^$/ { on = 0 }' "$TMP/drift.out" >"$TMP/got"
+	if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+		ok "drift: one row per check with the document's free_blocks_error per zone"
+	else
+		nok "drift: rows differ from the document's checks"; sed 's/^/#   /' "$TMP/diff" | head -10
+	fi
+	# the first check with a zone past 0.01 is marked, and only that one
+	first=$(json_get "$TMP/plain.json" 'next((c["capture"] for c in d["checks"] if any(z["free_blocks_error"] > 0.01 for z in c["zones"])), "")')
+	got=$(awk '/first past 0.01/ { print $1 }' "$TMP/drift.out")
+	[ -n "$first" ] && [ "$got" = "$first" ] &&
+		ok "drift: the first capture past 0.01 is marked ($first)" ||
+		nok "drift: first past 0.01 is '$got', the document says '$first'"
+	"$MMFRAG" report --section drift --zone Normal "$TMP/plain.json" >"$TMP/dz.out" 2>&1
+	hdr=$(awk '/^  capture/ { $1 = $2 = $3 = ""; print }' "$TMP/dz.out" | tr -s ' ')
+	[ "$hdr" = " Normal" ] && ok "drift --zone Normal: one zone column" ||
+		nok "drift --zone Normal: columns '$hdr'"
+else
+	nok "replay/report of $t"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
+"$MMFRAG" report --section drift "$TMP/plain.json" | grep -q "lost on CPU" &&
+	nok "drift: a trace without lost events lists none" ||
+	ok "drift: a trace without lost events lists none"
+
+# ---- --reanchor ------------------------------------------------------------------------
+if "$MMFRAG" replay -j --reanchor "$t" >"$TMP/re.json" 2>"$TMP/err"; then
+	got=$(json_get "$TMP/re.json" '"%s %d %s" % (d["model"]["reanchor"], d["model"]["reanchored"], " ".join("%s=%s" % (c["capture"], c["reanchored"]) for c in d["checks"]))')
+	[ "$got" = "True 1 start=False end=True" ] &&
+		ok "--reanchor: reset at the end capture (kpageflags), said per check and counted" ||
+		nok "--reanchor: got '$got'"
+	# measured first: every check's error is the one measured without --reanchor
+	same=$(python3 -c 'import json, sys
+a, b = (json.load(open(f))["checks"] for f in sys.argv[1:])
+print([[z["free_blocks_error"] for z in c["zones"]] for c in a] == [[z["free_blocks_error"] for z in c["zones"]] for c in b])' \
+		"$TMP/plain.json" "$TMP/re.json")
+	[ "$same" = True ] && ok "--reanchor: the errors are measured before the reset" ||
+		nok "--reanchor: the checks' errors changed"
+	# reset as a start capture seeds: the end state equals a replay started from the end
+	# capture (the same kpageflags, at the same marker, then the same events)
+	"$MMFRAG" replay -j --from-state "$st/end" --check-state "$st/end" "$t" >"$TMP/fromend.json" 2>"$TMP/err"
+	same=$(python3 -c 'import json, sys
+a, b = (json.load(open(f))["zones"] for f in sys.argv[1:])
+print([z["free_blocks"] for z in a] == [z["free_blocks"] for z in b])' "$TMP/re.json" "$TMP/fromend.json")
+	[ "$same" = True ] &&
+		ok "--reanchor: the end state is the end capture's kpageflags plus the events after it" ||
+		nok "--reanchor: end state differs from a replay seeded from the end capture"
+	json_get "$TMP/plain.json" 'd["model"]["reanchor"], d["model"]["reanchored"], [c["reanchored"] for c in d["checks"]]' >"$TMP/x"
+	[ "$(cat "$TMP/x")" = "(False, 0, [False, False])" ] &&
+		ok "without --reanchor nothing is re-anchored" || nok "without --reanchor: $(cat "$TMP/x")"
+	"$MMFRAG" replay --reanchor -o "$TMP/re-saved.json" "$t" >"$TMP/re.out" 2>&1
+	grep -q "^  end .*re-anchored$" "$TMP/re.out" && ok "--reanchor: replay's summary says where" ||
+		nok "--reanchor: replay's summary does not say re-anchored"
+else
+	nok "replay --reanchor $t"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
+# a light capture (no kpageflags) has counts, not positions: measured, not re-anchored
+mkdir -p "$TMP/light"
+cp "$st/end/buddyinfo" "$st/end/pagetypeinfo" "$st/end/zoneinfo" "$st/end/meta" "$TMP/light/"
+if "$MMFRAG" replay -j --reanchor --from-state "$st/start" --check-state "$TMP/light" "$t" \
+	>"$TMP/light.json" 2>"$TMP/err"; then
+	got=$(json_get "$TMP/light.json" '"%d %s" % (d["model"]["reanchored"], d["checks"][-1]["reanchored"])')
+	[ "$got" = "0 False" ] && ok "--reanchor: a capture without kpageflags is not re-anchored" ||
+		nok "--reanchor at a light capture: '$got'"
+	json_get "$TMP/light.json" '"\n".join(d["warnings"])' | grep -q "never re-anchored" &&
+		ok "--reanchor with no capture to reset to warns" ||
+		nok "--reanchor with no capture to reset to: no warning"
+else
+	nok "replay --reanchor with a light check capture"; sed 's/^/#   /' "$TMP/err" | head -3
+fi
+
+# ---- lost events -----------------------------------------------------------------------
+# a v6 copy of pagecache-small with a ring-buffer page flagged on each CPU: 777 events lost
+# on CPU 0 between the captures, an unknown number on CPU 1 after the end capture
+lt=traces/pagecache-small.dat
+if python3 tests/tools/lose-events.py "$lt" "$TMP/lost.dat" 0 150 777 &&
+   python3 tests/tools/lose-events.py "$TMP/lost.dat" "$TMP/lost.dat" 1 100; then
+	ln -sfn "$TOP/${lt%.dat}.state" "$TMP/lost.state"
+	"$MMFRAG" replay -j "$TMP/lost.dat" >"$TMP/lost.json" 2>"$TMP/err" || nok "replay lost.dat"
+	got=$(json_get "$TMP/lost.json" '" ".join("%d:%d+%d:%s" % (l["cpu"], l["events"], l["unknown_losses"], l["next_capture"]) for l in d["lost_intervals"])')
+	[ "$got" = "0:777+0:end 1:0+1:None" ] &&
+		ok "lost events: one interval per CPU, the first capture after each" ||
+		nok "lost events: intervals '$got'"
+	# the interval runs from the CPU's event before the drop to its event after, as
+	# trace-cmd report prints them around "CPU:N [... EVENTS DROPPED]"
+	for cpu in 0 1; do
+		want=$(trace-cmd report -t --cpu "$cpu" "$TMP/lost.dat" 2>/dev/null |
+			awk '/EVENTS DROPPED/ { getline n; split(n, a, ": "); print prev, a[1]; exit }
+			     { split($0, b, ": "); prev = b[1] }' | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+$/) printf "%s ", $i }')
+		got=$(json_get "$TMP/lost.json" "\" \".join(\"%d.%09d\" % divmod(v, 10**9) for l in d[\"lost_intervals\"] if l[\"cpu\"] == $cpu for v in (l[\"from_ns\"], l[\"to_ns\"])) + \" \"")
+		[ -n "$want" ] && [ "$got" = "$want" ] &&
+			ok "lost events on CPU $cpu: $got, as trace-cmd report places the drop" ||
+			nok "lost events on CPU $cpu: '$got', trace-cmd report: '$want'"
+	done
+	json_get "$TMP/lost.json" '"\n".join(d["warnings"])' >"$TMP/w"
+	grep -q "CPU 0 lost 777 events between .*first capture after is 'end'" "$TMP/w" &&
+		ok "lost events: the warning names the first capture after the loss" ||
+		nok "lost events: no warning naming 'end'"
+	json_get "$TMP/lost.json" '[c["after_lost_events"] for c in d["checks"]]' | grep -qx "\[False, True\]" &&
+		ok "lost events: the end check says events were lost before it" ||
+		nok "lost events: after_lost_events wrong"
+	"$MMFRAG" replay -j --reanchor "$TMP/lost.dat" >"$TMP/lost-re.json" 2>"$TMP/err"
+	got=$(json_get "$TMP/lost-re.json" '" ".join("%d:%s" % (l["cpu"], l["reanchored_at"]) for l in d["lost_intervals"])')
+	[ "$got" = "0:end 1:None" ] && ok "lost events with --reanchor: re-anchored at the next capture" ||
+		nok "lost events with --reanchor: '$got'"
+	json_get "$TMP/lost-re.json" '"\n".join(d["warnings"])' >"$TMP/w"
+	! grep -q "CPU 0 lost" "$TMP/w" && grep -q "CPU 1 lost an unknown number of events" "$TMP/w" &&
+		ok "lost events with --reanchor: only the loss no capture follows is warned about" ||
+		nok "lost events with --reanchor: warnings $(tr '\n' '|' <"$TMP/w")"
+	"$MMFRAG" report --section drift "$TMP/lost-re.json" >"$TMP/ld.out"
+	grep -q "^  lost on CPU 0: .*777 events; re-anchored at end$" "$TMP/ld.out" &&
+		grep -q "^  end .*after lost events  re-anchored$" "$TMP/ld.out" &&
+		ok "lost events: the drift section lists them and what followed" ||
+		nok "lost events: drift section"
+else
+	nok "tests/tools/lose-events.py"
+fi
+finish

@@ -58,7 +58,13 @@ struct mf_sim_traced {
 struct mf_sim_zone_desc {
 	struct mf_zone_desc	d;
 	int			type;		/* enum zone_type: 0 DMA, 1 DMA32, 2 Normal, 3 Movable */
-	uint64_t		wmark[3];	/* min, low, high from zoneinfo; 0 = compute */
+	/*
+	 * min, low, high as zoneinfo prints them (0 = compute): min_wmark_pages() and the
+	 * others add zone->watermark_boost to _watermark[], so mf_sim_new() takes boost off
+	 * to get the base watermarks and starts the zone with that boost.
+	 */
+	uint64_t		wmark[3];
+	uint64_t		boost;		/* zoneinfo's "boost" */
 };
 
 /* ---- counters ------------------------------------------------------------------- */
@@ -144,9 +150,13 @@ struct mf_sim_folio {
 	bool		lru;
 };
 
-/* zoneinfo's min, low, high of one zone; all 0 when the capture has no zoneinfo */
+/*
+ * zoneinfo's min, low, high (boost included, as printed) and boost of one zone; all 0
+ * when the capture has no zoneinfo
+ */
 struct mf_zone_wmarks {
 	uint64_t	wmark[3];
+	uint64_t	boost;
 };
 
 /* What a replay knows at its start capture, for a simulator built from it. */

@@ -214,7 +214,10 @@ static void free_seed_scratch(struct replay *rp)
 	rp->nr_folios = rp->cap_folios = 0;
 }
 
-/* zoneinfo's watermarks of the start capture, per model zone (0: the simulator computes) */
+/*
+ * zoneinfo's watermarks (boost included) and boost of the start capture, per model zone
+ * (0: the simulator computes)
+ */
 static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 {
 	const struct mf_state *st = rp->start.st;
@@ -229,6 +232,7 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 				wm[z].wmark[0] = st->zones[j].wmark_min;
 				wm[z].wmark[1] = st->zones[j].wmark_low;
 				wm[z].wmark[2] = st->zones[j].wmark_high;
+				wm[z].boost = st->zones[j].boost;
 			}
 	}
 }

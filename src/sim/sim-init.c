@@ -178,7 +178,15 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 		z->d = zones[i].d;
 		z->type = zones[i].type;
 		z->idx = i;
-		memcpy(z->wmark, zones[i].wmark, sizeof(z->wmark));
+		/*
+		 * zoneinfo_show_print() prints min_wmark_pages() etc., _watermark[] plus
+		 * watermark_boost: the base is what is left without the boost, and the zone
+		 * starts boosted as the kernel's was (kswapd clears it when it balances).
+		 */
+		for (o = 0; o < 3; o++)
+			z->wmark[o] = zones[i].wmark[o] > zones[i].boost ?
+				      zones[i].wmark[o] - zones[i].boost : 0;
+		z->boost = zones[i].wmark[WMARK_HIGH] ? zones[i].boost : 0;
 		if (z->d.end_pfn > end)
 			end = z->d.end_pfn;
 		for (o = 0; o < MF_MAX_ORDERS; o++)
@@ -344,6 +352,9 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 		if (!s->z[i].wmark[WMARK_HIGH] && s->z[i].d.managed)
 			keep = false;
 	setup_wmarks(s, keep);
+	/* a kernel that never boosts had no boost at the capture either */
+	for (i = 0; !s->c.watermark_boost_factor && i < s->nr_zones; i++)
+		s->z[i].boost = 0;
 	setup_lowmem_reserve(s);
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];

@@ -670,6 +670,52 @@ static void test_knob_repeated(void)
 	}
 }
 
+/*
+ * zoneinfo prints min_wmark_pages() = _watermark[WMARK_MIN] + watermark_boost (and so for
+ * low and high).  A capture of min 300, low 400, high 500 with boost 200 is a zone whose
+ * base watermarks are 100, 200, 300 and whose boost is 200: the allocator's low mark is
+ * still 400 at the start, and 200 once kswapd has cleared the boost.  With the watermarks
+ * recomputed (watermark_scale_factor given) __setup_per_zone_wmarks() zeroes the boost;
+ * with watermark_boost_factor=0 the kernel never had one.
+ */
+static void test_wmark_boost(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2, .wmark = { 300, 400, 500 }, .boost = 200,
+	};
+	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
+	static const char *const cfgs[] = { "", "watermark_boost_factor=0",
+					    "watermark_scale_factor=10,min_free_kbytes=0" };
+	struct mf_sim_config c;
+	uint64_t wm[3];
+	struct mf_sim *s;
+	char err[128];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		mf_sim_config_default(&c);
+		CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfgs[i], err, sizeof(err)), 0);
+		s = mf_sim_new(&c, &t, &z, 1, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		mf_sim_seed_all_free(s);
+		mf_sim_start(s, 0);
+		mf_sim_zone_wmarks(s, 0, wm);
+		if (i < 2) {
+			CU_ASSERT_EQUAL(wm[WMARK_MIN], 100);
+			CU_ASSERT_EQUAL(wm[WMARK_LOW], 200);
+			CU_ASSERT_EQUAL(wm[WMARK_HIGH], 300);
+		} else {
+			/* min_free_kbytes=0: min 0, the gaps 128 pages * 10 / 10000 = 0 */
+			CU_ASSERT_EQUAL(wm[WMARK_HIGH], 0);
+		}
+		CU_ASSERT_EQUAL(s->z[0].boost, i ? 0 : 200);
+		CU_ASSERT_EQUAL(wmark_pages(&s->z[0], WMARK_LOW), i ? wm[WMARK_LOW] : 400);
+		mf_sim_free_all(s);
+	}
+}
+
 void test_sim_register(void)
 {
 	CU_pSuite s = CU_add_suite("sim", NULL, NULL);
@@ -687,6 +733,7 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
+	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
 	CU_add_test(s, "config parsing", test_config_parse);
 	CU_add_test(s, "knob table: defaults, ranges, names", test_knob_table);
 	CU_add_test(s, "knob table: what --help says of a knob", test_knob_describe);

@@ -312,8 +312,12 @@ static bool thp_config(struct mf_sim *s, const struct mf_sim_req *r, uint64_t *g
 	s->thp_faults++;
 	if (s->c.thp_enabled == MF_SIM_KEEP && s->c.thp_defrag == MF_SIM_KEEP)
 		return true;
+	if (s->c.thp_enabled == MF_THP_NEVER) {
+		s->thp_as_4k++;
+		return false;
+	}
 	madv = thp_madvised(s, r->gfp);
-	if (s->c.thp_enabled == MF_THP_NEVER || (s->c.thp_enabled == MF_THP_MADVISE && !madv)) {
+	if (s->c.thp_enabled == MF_THP_MADVISE && !madv) {
 		s->thp_as_4k++;
 		return false;
 	}

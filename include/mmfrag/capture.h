@@ -14,7 +14,9 @@
  * A full capture (MF_CAPTURE_FULL) writes into DIR: buddyinfo, extfrag_index and
  * unusable_index (when debugfs shows them), pagetypeinfo, zoneinfo, vmstat, meminfo,
  * kpageflags.zst (zstd frame of /proc/kpageflags), buddyinfo.after (re-read after
- * kpageflags) and meta ("key=value" lines, name=NAME first).  A light capture
+ * kpageflags), sysctl (the settings that change compaction, "name value" lines named
+ * as simulate mode's --config keys, read just before the window) and meta ("key=value"
+ * lines, name=NAME first).  A light capture
  * (MF_CAPTURE_LIGHT, for --capture-interval) holds buddyinfo, pagetypeinfo and meta.
  * The layout and meta keys are those of tests/tools/capture.sh.
  */

@@ -92,6 +92,8 @@ struct mf_sim_result {
 	uint64_t		wmark[MF_MAX_ZONES][3];
 	struct mf_sim_stats	stats;
 	struct mf_pb_map	*pageblocks;		/* the memory map, owned */
+	int			nr_limits;		/* mf_sim_limits(): what it could not model */
+	char			limits[12][320];
 };
 
 struct mf_vmstat_delta {

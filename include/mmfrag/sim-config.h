@@ -22,6 +22,7 @@ enum mf_sim_knob_type {
 	MF_KNOB_INT,		/* a whole decimal number in [min, max]; field int */
 	MF_KNOB_BOOL,		/* on/off, 1/0, yes/no, true/false; field int (1 or 0) */
 	MF_KNOB_SIZE,		/* bytes, with K, M, G or T; in [min, max]; field uint64_t */
+	MF_KNOB_ENUM,		/* one of words[]; field int, the word's index */
 };
 
 struct mf_sim_knob {
@@ -36,6 +37,8 @@ struct mf_sim_knob {
 	int64_t			def;
 	bool			traced;
 	const char		*sysctl_dir;	/* the sysctl is sysctl_dir + name, or NULL */
+	const char		*sysctl_file;	/* the file in sysctl_dir when not name */
+	const char *const	*words;		/* MF_KNOB_ENUM: NULL-ended, in the kernel's order */
 	const char		*help;		/* one line for --help, without range or default */
 };
 
@@ -51,7 +54,10 @@ const struct mf_sim_knob *mf_sim_knob_find(const char *name);
  */
 bool mf_sim_knob_value(const struct mf_sim_config *c, const struct mf_sim_knob *k, int64_t *v);
 
-/* What --help and the man page write after "KEY=": "N", "on|off", "SIZE", "NAME". */
+/*
+ * What --help and the man page write after "KEY=": "N", "on|off", "SIZE", "NAME", or an
+ * enum's words joined by '|'.
+ */
 const char *mf_sim_knob_arg(const struct mf_sim_knob *k);
 
 /*
@@ -66,5 +72,19 @@ int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len);
  */
 int mf_sim_knob_parse(struct mf_sim_config *c, const struct mf_sim_knob *k, const char *v,
 		      char *err, size_t len);
+
+/*
+ * The traced kernel's settings (a start capture's "sysctl" file, mf_state_sysctl_read()):
+ * get(priv, key, val, len) returns 0 with the value of the setting named as knob key, or
+ * -1 when the capture lacks it.  Every knob with a sysctl that c does not give takes the
+ * traced value: the knobs with a kernel default (extfrag_threshold, ...) as their value,
+ * the knobs whose default is the traced kernel's (watermark_scale_factor, thp_defrag, ...)
+ * stay MF_SIM_KEEP and the value goes to c->traced, for the model to start from when a
+ * config changes them.  Returns the number of settings taken, or -1 with err naming the
+ * key when the capture's value is not one the knob takes.
+ */
+typedef int (*mf_sim_setting_fn)(void *priv, const char *key, char *val, size_t len);
+int mf_sim_config_traced(struct mf_sim_config *c, mf_sim_setting_fn get, void *priv,
+			 char *err, size_t len);
 
 #endif

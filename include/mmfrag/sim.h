@@ -38,6 +38,28 @@ struct mf_sim_config {
 	int		compaction;		/* 1: CONFIG_COMPACTION, 0: none at all */
 	int		defrag_mode;		/* vm.defrag_mode (v6.15+) */
 	uint64_t	memory;			/* bytes; 0: the start capture's layout */
+	int		percpu_pagelist_high_fraction;	/* 0: pcp high auto-tuned */
+	int		thp_enabled;		/* enum mf_thp_enabled; KEEP: as traced */
+	int		thp_defrag;		/* enum mf_thp_defrag; KEEP: as traced */
+	int		nr_hugepages;		/* hugetlb pool; KEEP: the capture's */
+
+	uint64_t	given;			/* bit per knob table index: set by the config */
+	/*
+	 * The traced kernel's settings behind the knobs that default to it
+	 * (mf_sim_config_traced()); -1 where the capture has none (older captures).
+	 */
+	struct {
+		int	nr_settings;		/* settings read from the capture; 0: none */
+		int	watermark_scale_factor, min_free_kbytes;
+		int	thp_enabled, thp_defrag, nr_hugepages;
+	} traced;
+};
+
+/* /sys/kernel/mm/transparent_hugepage/enabled and defrag, in the kernel's order */
+enum mf_thp_enabled { MF_THP_ALWAYS, MF_THP_MADVISE, MF_THP_NEVER };
+enum mf_thp_defrag {
+	MF_THP_DEFRAG_ALWAYS, MF_THP_DEFRAG_DEFER, MF_THP_DEFRAG_DEFER_MADVISE,
+	MF_THP_DEFRAG_MADVISE, MF_THP_DEFRAG_NEVER,
 };
 
 /* Defaults: the traced kernel as it ran (KEEP where it has a value of its own). */
@@ -58,7 +80,13 @@ struct mf_sim_traced {
 struct mf_sim_zone_desc {
 	struct mf_zone_desc	d;
 	int			type;		/* enum zone_type: 0 DMA, 1 DMA32, 2 Normal, 3 Movable */
-	uint64_t		wmark[3];	/* min, low, high from zoneinfo; 0 = compute */
+	/*
+	 * min, low, high as zoneinfo prints them (0 = compute): min_wmark_pages() and the
+	 * others add zone->watermark_boost to _watermark[], so mf_sim_new() takes boost off
+	 * to get the base watermarks and starts the zone with that boost.
+	 */
+	uint64_t		wmark[3];
+	uint64_t		boost;		/* zoneinfo's "boost" */
 };
 
 /* ---- counters ------------------------------------------------------------------- */
@@ -144,9 +172,13 @@ struct mf_sim_folio {
 	bool		lru;
 };
 
-/* zoneinfo's min, low, high of one zone; all 0 when the capture has no zoneinfo */
+/*
+ * zoneinfo's min, low, high (boost included, as printed) and boost of one zone; all 0
+ * when the capture has no zoneinfo
+ */
 struct mf_zone_wmarks {
 	uint64_t	wmark[3];
+	uint64_t	boost;
 };
 
 /* What a replay knows at its start capture, for a simulator built from it. */
@@ -211,6 +243,27 @@ void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool runnin
  */
 void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp);
 
+/*
+ * What makes the kernel's compaction fail, as the trace shows it: one
+ * mm_compaction_migratepages (nr_migrated, nr_failed pages) of a run that is direct async
+ * (src 0), direct sync or sync-light (1), or kcompactd's, proactive or manual (2); and
+ * the end of a direct async run (contended: status COMPACT_CONTENDED).  The simulator
+ * fails as many of its migrations, and aborts as many async runs, as the kernel's rates
+ * so far (deterministic: one seeded generator).
+ */
+void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed);
+void mf_sim_learn_async_end(struct mf_sim *s, bool contended);
+/*
+ * The captures' pgmigrate_fail / (pgmigrate_success + pgmigrate_fail) over the trace,
+ * in parts per million: the rate before the trace has shown a source's own.
+ */
+void mf_sim_migration_prior(struct mf_sim *s, uint64_t fail_ppm);
+
+/*
+ * What this simulation could not model on this trace, one line each ("reclaim
+ * approximated: ..."), into lines[max][len]; returns the number of lines.
+ */
+int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max);
 
 /* Results. */
 const struct mf_sim_config *mf_sim_config(const struct mf_sim *s);

@@ -78,6 +78,14 @@ int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn);
 int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val);
 
 /*
+ * One setting of dir/sysctl (written by mmfrag record since issue 12: "name value" lines,
+ * the names simulate mode's --config keys, such as "extfrag_threshold 500" or
+ * "thp_defrag madvise").  Returns 0 and copies the value into val, or -1 when the file
+ * (an older capture) or the setting is missing.
+ */
+int mf_state_sysctl_read(const char *dir, const char *name, char *val, size_t len);
+
+/*
  * Zone reports of the capture: free blocks per order, zoneinfo sizes and the per-type
  * data of pagetypeinfo, then the indices and scores (mf_zone_reports_finish()).
  * hpage_order is COMPACTION_HPAGE_ORDER (9 on x86-64), clamped to the highest order the

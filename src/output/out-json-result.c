@@ -226,6 +226,8 @@ static json_t *json_sim_config(const struct mf_sim_config *c)
 			json_object_set_new(o, k->name, json_null());
 		else if (k->type == MF_KNOB_BOOL)
 			json_object_set_new(o, k->name, json_boolean(v));
+		else if (k->type == MF_KNOB_ENUM)
+			json_object_set_new(o, k->name, json_string(k->words[v]));
 		else
 			json_object_set_new(o, k->name, json_integer((json_int_t)v));
 	}
@@ -301,6 +303,9 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(o, "name", json_string(sr->config.name));
 	json_object_set_new(o, "config_text", json_string(sr->config.text));
 	json_object_set_new(o, "config", json_sim_config(&sr->config));
+	json_object_set_new(o, "limits", json_array());
+	for (i = 0; i < sr->nr_limits; i++)
+		json_array_append_new(json_object_get(o, "limits"), json_string(sr->limits[i]));
 	for (i = 0; i < sr->nr_zones; i++) {
 		json_array_append_new(zones, mf_json_zone(&sr->zones[i]));
 		json_array_append_new(wm, json_pack("{s:i, s:s, s:I, s:I, s:I}",

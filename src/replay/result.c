@@ -465,6 +465,7 @@ static int collect_sims(struct replay *rp)
 		}
 		mf_zone_reports_finish(sr->zones, sr->nr_zones, mf_hpage_order_clamp(sr->max_order));
 		sr->stats = *mf_sim_stats(s);
+		sr->nr_limits = mf_sim_limits(s, sr->limits, 12);
 		if (rp->sim_pb) {
 			sr->pageblocks = rp->sim_pb[i];
 			rp->sim_pb[i] = NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mmfrag/common.h"
+#include "mmfrag/sim-config.h"
 #include "replay-local.h"
 
 /* ---- seeding the model from kpageflags ------------------------------------------------ */
@@ -225,7 +226,10 @@ static void free_seed_scratch(struct replay *rp)
 	rp->nr_folios = rp->cap_folios = 0;
 }
 
-/* zoneinfo's watermarks of the start capture, per model zone (0: the simulator computes) */
+/*
+ * zoneinfo's watermarks (boost included) and boost of the start capture, per model zone
+ * (0: the simulator computes)
+ */
 static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 {
 	const struct mf_state *st = rp->start.st;
@@ -240,8 +244,32 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 				wm[z].wmark[0] = st->zones[j].wmark_min;
 				wm[z].wmark[1] = st->zones[j].wmark_low;
 				wm[z].wmark[2] = st->zones[j].wmark_high;
+				wm[z].boost = st->zones[j].boost;
 			}
 	}
+}
+
+/*
+ * pgmigrate_fail's share of the migrations between the start and check captures, in ppm;
+ * -1 without both vmstat files.
+ */
+static int64_t migrate_fail_ppm(const struct replay *rp)
+{
+	int64_t s0, f0, s1, f1;
+
+	if (!rp->start.dir || !rp->check.dir ||
+	    mf_state_vmstat_read(rp->start.dir, "pgmigrate_success", &s0) ||
+	    mf_state_vmstat_read(rp->start.dir, "pgmigrate_fail", &f0) ||
+	    mf_state_vmstat_read(rp->check.dir, "pgmigrate_success", &s1) ||
+	    mf_state_vmstat_read(rp->check.dir, "pgmigrate_fail", &f1) ||
+	    s1 < s0 || f1 < f0 || s1 - s0 + f1 - f0 <= 0)
+		return -1;
+	return (f1 - f0) * 1000000 / (s1 - s0 + f1 - f0);
+}
+
+static int start_setting(void *priv, const char *key, char *val, size_t len)
+{
+	return mf_state_sysctl_read(priv, key, val, len);
 }
 
 int replay_make_sims(struct replay *rp, uint64_t ts)
@@ -263,8 +291,17 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 		goto nomem;
 	start_wmarks(rp, wm);
 	for (i = 0; i < o->nr_configs; i++) {
-		const struct mf_sim_config *c = &o->configs[i];
+		struct mf_sim_config cfg = o->configs[i], *c = &cfg;
+		char err[256];
 		struct mf_sim *s;
+
+		/* default = the traced kernel: its settings where the config gives none */
+		if (rp->start.st && !c->memory &&
+		    mf_sim_config_traced(c, start_setting, (void *)rp->start.dir, err,
+					 sizeof(err)) < 0) {
+			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name, err);
+			return -1;
+		}
 
 		if (!c->memory && (!rp->start.st || !rp->seeded_blocks)) {
 			mf_err("%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
@@ -279,6 +316,8 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 			return -1;
 		}
 		mf_sim_start(s, ts);
+		if (migrate_fail_ppm(rp) >= 0)
+			mf_sim_migration_prior(s, (uint64_t)migrate_fail_ppm(rp));
 		rp->sims[rp->nr_sims++] = s;
 	}
 	free_seed_scratch(rp);

@@ -26,11 +26,19 @@
 #define INT(f)		.name = #f, .type = MF_KNOB_INT, .offset = FIELD(f, int)
 #define BOOL(f)		.name = #f, .type = MF_KNOB_BOOL, .offset = FIELD(f, int)
 #define SIZE(f)		.name = #f, .type = MF_KNOB_SIZE, .offset = FIELD(f, uint64_t)
+#define ENUM(f, w)	.name = #f, .type = MF_KNOB_ENUM, .offset = FIELD(f, int), .words = (w), \
+			.max = ARRAY_SIZE(w) - 2
 #define RANGE(lo, hi)	.min = (lo), .max = (hi)
 #define DEF(v)		.def = (v)
 /* the default is the traced kernel's; keep is the field's value that says so */
 #define TRACED(keep)	.def = (keep), .traced = true
 #define VM		.sysctl_dir = "/proc/sys/vm/"
+#define THP(file)	.sysctl_dir = "/sys/kernel/mm/transparent_hugepage/", .sysctl_file = (file)
+
+static const char *const thp_enabled_words[] = { "always", "madvise", "never", NULL };
+static const char *const thp_defrag_words[] = {
+	"always", "defer", "defer+madvise", "madvise", "never", NULL
+};
 
 const struct mf_sim_knob mf_sim_knobs[] = {
 	{ NAME(name),
@@ -57,10 +65,19 @@ const struct mf_sim_knob mf_sim_knobs[] = {
 	  .help = "ALLOC_NOFRAGMENT until the end of the slow path (Linux 6.15)" },
 	{ SIZE(memory), RANGE(64LL << 20, 1LL << 50), TRACED(0),
 	  .help = "a machine of SIZE bytes, all free, instead of the start capture's" },
+	{ INT(percpu_pagelist_high_fraction), RANGE(0, 1 << 30), DEF(0), VM,
+	  .help = "per-CPU list high = zone pages / N, not auto-tuned (0: auto-tuned; 1-7 invalid)" },
+	{ ENUM(thp_enabled, thp_enabled_words), TRACED(MF_SIM_KEEP), THP("enabled"),
+	  .help = "which THP faults are tried (never: the trace's THP faults take 4K pages)" },
+	{ ENUM(thp_defrag, thp_defrag_words), TRACED(MF_SIM_KEEP), THP("defrag"),
+	  .help = "the GFP of a THP fault (vma_thp_gfp_mask()): direct compaction or kcompactd" },
+	{ INT(nr_hugepages), RANGE(0, 1 << 30), TRACED(MF_SIM_KEEP), VM,
+	  .help = "hugetlb pool size; more than the capture's is taken at the start" },
 	{ .name = NULL }
 };
 
 #define NR_KNOBS	(ARRAY_SIZE(mf_sim_knobs) - 1)
+_Static_assert(NR_KNOBS <= 64, "mf_sim_config.given has a bit per knob");
 
 const struct mf_sim_knob *mf_sim_knob_find(const char *name)
 {
@@ -98,12 +115,33 @@ bool mf_sim_knob_value(const struct mf_sim_config *c, const struct mf_sim_knob *
 	return !(k->traced && *v == k->def);
 }
 
+/* "always|madvise|never": built once per knob (the table is constant) */
+static const char *enum_arg(const struct mf_sim_knob *k)
+{
+	static char bufs[4][96];
+	static const struct mf_sim_knob *owner[4];
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(owner) && owner[i] && owner[i] != k; i++)
+		;
+	if (i == ARRAY_SIZE(owner))
+		return "WORD";
+	if (!owner[i]) {
+		owner[i] = k;
+		for (n = 0; k->words[n]; n++)
+			snprintf(bufs[i] + strlen(bufs[i]), sizeof(bufs[i]) - strlen(bufs[i]), "%s%s",
+				 n ? "|" : "", k->words[n]);
+	}
+	return bufs[i];
+}
+
 const char *mf_sim_knob_arg(const struct mf_sim_knob *k)
 {
 	switch (k->type) {
 	case MF_KNOB_NAME:	return "NAME";
 	case MF_KNOB_BOOL:	return "on|off";
 	case MF_KNOB_SIZE:	return "SIZE";
+	case MF_KNOB_ENUM:	return enum_arg(k);
 	case MF_KNOB_INT:	break;
 	}
 	return "N";
@@ -127,7 +165,7 @@ static void fmt_size(int64_t v, char *buf, size_t len)
 
 int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
 {
-	char lo[40], hi[24], def[32];
+	char lo[128], hi[24], def[32];
 
 	switch (k->type) {
 	case MF_KNOB_NAME:
@@ -135,6 +173,10 @@ int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
 				(long long)k->max);
 	case MF_KNOB_BOOL:
 		snprintf(lo, sizeof(lo), "on or off");
+		*hi = '\0';
+		break;
+	case MF_KNOB_ENUM:
+		snprintf(lo, sizeof(lo), "one of %s", enum_arg(k));
 		*hi = '\0';
 		break;
 	case MF_KNOB_INT:
@@ -155,7 +197,7 @@ int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
 		snprintf(def, sizeof(def), "%lld", (long long)k->def);
 	if (k->sysctl_dir)
 		return snprintf(buf, len, "%s%s, default %s, %s%s", lo, hi, def, k->sysctl_dir,
-				k->name);
+				k->sysctl_file ? k->sysctl_file : k->name);
 	return snprintf(buf, len, "%s%s, default %s", lo, hi, def);
 }
 
@@ -253,6 +295,15 @@ int mf_sim_knob_parse(struct mf_sim_config *c, const struct mf_sim_knob *k, cons
 		}
 		set(c, k, x);
 		return 0;
+	case MF_KNOB_ENUM:
+		for (x = 0; k->words[x] && strcmp(k->words[x], v); x++)
+			;
+		if (!k->words[x]) {
+			snprintf(err, len, "%s: '%s' is not one of %s", k->name, v, enum_arg(k));
+			return -1;
+		}
+		set(c, k, x);
+		return 0;
 	case MF_KNOB_INT:
 		r = parse_digits(v, k->min < 0, &x, &end);
 		if (r < 0 || *end) {
@@ -289,6 +340,8 @@ void mf_sim_config_default(struct mf_sim_config *c)
 		if (k->type != MF_KNOB_NAME)
 			set(c, k, k->def);
 	snprintf(c->name, sizeof(c->name), "default");
+	c->traced.watermark_scale_factor = c->traced.min_free_kbytes = -1;
+	c->traced.thp_enabled = c->traced.thp_defrag = c->traced.nr_hugepages = -1;
 }
 
 int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len)
@@ -322,6 +375,7 @@ int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, si
 			return -1;
 		}
 		seen[k - mf_sim_knobs] = true;
+		c->given |= 1ULL << (k - mf_sim_knobs);
 		if (mf_sim_knob_parse(c, k, v, err, len))
 			return -1;
 		named |= k->type == MF_KNOB_NAME;
@@ -333,7 +387,50 @@ int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, si
 			 c->max_order);
 		return -1;
 	}
+	/* zone_highsize(): the sysctl refuses 1 to MIN_PERCPU_PAGELIST_HIGH_FRACTION - 1 */
+	if (c->percpu_pagelist_high_fraction > 0 && c->percpu_pagelist_high_fraction < 8) {
+		snprintf(err, len, "percpu_pagelist_high_fraction: '%d' is neither 0 nor at least 8",
+			 c->percpu_pagelist_high_fraction);
+		return -1;
+	}
 	if (!named)
 		snprintf(c->name, sizeof(c->name), "%s", *text ? text : "default");
 	return 0;
+}
+
+int mf_sim_config_traced(struct mf_sim_config *c, mf_sim_setting_fn fetch, void *priv,
+			 char *err, size_t len)
+{
+	const struct mf_sim_knob *k;
+	struct mf_sim_config t;
+	char val[64], e[160];
+	int64_t v;
+	int n = 0;
+
+	for (k = mf_sim_knobs; k->name; k++) {
+		if (!k->sysctl_dir || fetch(priv, k->name, val, sizeof(val)))
+			continue;
+		/* the kernel's own range may be wider than the table's: take it as it is */
+		t = *c;
+		if (mf_sim_knob_parse(&t, k, val, e, sizeof(e))) {
+			snprintf(err, len, "the start capture's %s", e);
+			return -1;
+		}
+		n++;
+		v = get(&t, k);
+		if (!strcmp(k->name, "watermark_scale_factor"))
+			c->traced.watermark_scale_factor = (int)v;
+		else if (!strcmp(k->name, "min_free_kbytes"))
+			c->traced.min_free_kbytes = (int)v;
+		else if (!strcmp(k->name, "thp_enabled"))
+			c->traced.thp_enabled = (int)v;
+		else if (!strcmp(k->name, "thp_defrag"))
+			c->traced.thp_defrag = (int)v;
+		else if (!strcmp(k->name, "nr_hugepages"))
+			c->traced.nr_hugepages = (int)v;
+		if (!k->traced && !(c->given & (1ULL << (k - mf_sim_knobs))))
+			set(c, k, v);
+	}
+	c->traced.nr_settings = n;
+	return n;
 }

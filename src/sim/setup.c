@@ -72,8 +72,10 @@ static struct mf_sim *sim_from_model(const struct mf_sim_config *c,
 		memset(&zd[z], 0, sizeof(zd[z]));
 		zd[z].d = *mf_model_zone(st->m, z);
 		zd[z].type = zone_type(zd[z].d.name);
-		if (st->wmarks)
+		if (st->wmarks) {
 			memcpy(zd[z].wmark, st->wmarks[z].wmark, sizeof(zd[z].wmark));
+			zd[z].boost = st->wmarks[z].boost;
+		}
 	}
 	s = mf_sim_new(c, &t, zd, nz, nr_cpus);
 	if (!s)

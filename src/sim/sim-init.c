@@ -57,6 +57,9 @@ static void setup_wmarks(struct mf_sim *s, bool keep)
 		}
 	if (s->c.min_free_kbytes != MF_SIM_KEEP) {
 		min_kb = (uint64_t)s->c.min_free_kbytes;
+	} else if (s->c.traced.min_free_kbytes >= 0 && s->pbo == s->traced_pbo) {
+		/* writing another sysctl leaves min_free_kbytes as it was */
+		min_kb = (uint64_t)s->c.traced.min_free_kbytes;
 	} else {
 		uint64_t rec = pageblock_nr_pages(s) * (uint64_t)nz * 2 +
 			       pageblock_nr_pages(s) * (uint64_t)nz * MF_MT_PCPTYPES * MF_MT_PCPTYPES;
@@ -75,7 +78,9 @@ static void setup_wmarks(struct mf_sim *s, bool keep)
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];
 		uint64_t tmp = lowmem ? pages_min * z->d.managed / lowmem : 0, dist;
-		int wsf = s->c.watermark_scale_factor == MF_SIM_KEEP ? 10 : s->c.watermark_scale_factor;
+		int wsf = s->c.watermark_scale_factor != MF_SIM_KEEP ? s->c.watermark_scale_factor :
+			  s->c.traced.watermark_scale_factor > 0 ?
+			  s->c.traced.watermark_scale_factor : 10;
 
 		z->wmark[WMARK_MIN] = tmp;
 		if (z->type >= 3) {	/* ZONE_MOVABLE: a small min, the gaps still proportional */
@@ -132,12 +137,26 @@ static void setup_pcp(struct mf_sim *s, struct szone *z)
 			p *= 2;
 		batch = p - 1 ? p - 1 : 1;
 	}
-	hmin = wmark_pages(z, WMARK_LOW) / (uint64_t)s->nr_cpus;
-	if (hmin < 4 * batch)
-		hmin = 4 * batch;
-	hmax = z->d.managed / 8 / (uint64_t)s->nr_cpus;
-	if (hmax < 4 * batch)
-		hmax = 4 * batch;
+	/*
+	 * zone_set_pageset_high_and_batch(): with percpu_pagelist_high_fraction the high
+	 * is the zone's pages / fraction, split over the CPUs, and not auto-tuned
+	 * (high_min = high_max); else it moves between low_wmark / CPUs and managed / 8
+	 * (MIN_PERCPU_PAGELIST_HIGH_FRACTION) / CPUs.
+	 */
+	if (s->c.percpu_pagelist_high_fraction > 0) {
+		hmin = z->d.managed / (uint64_t)s->c.percpu_pagelist_high_fraction /
+		       (uint64_t)s->nr_cpus;
+		if (hmin < 4 * batch)
+			hmin = 4 * batch;
+		hmax = hmin;
+	} else {
+		hmin = wmark_pages(z, WMARK_LOW) / (uint64_t)s->nr_cpus;
+		if (hmin < 4 * batch)
+			hmin = 4 * batch;
+		hmax = z->d.managed / 8 / (uint64_t)s->nr_cpus;
+		if (hmax < 4 * batch)
+			hmax = 4 * batch;
+	}
 	for (c = 0; c < s->nr_cpus; c++) {
 		struct pcp *p = &z->pcp[c];
 
@@ -178,7 +197,15 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 		z->d = zones[i].d;
 		z->type = zones[i].type;
 		z->idx = i;
-		memcpy(z->wmark, zones[i].wmark, sizeof(z->wmark));
+		/*
+		 * zoneinfo_show_print() prints min_wmark_pages() etc., _watermark[] plus
+		 * watermark_boost: the base is what is left without the boost, and the zone
+		 * starts boosted as the kernel's was (kswapd clears it when it balances).
+		 */
+		for (o = 0; o < 3; o++)
+			z->wmark[o] = zones[i].wmark[o] > zones[i].boost ?
+				      zones[i].wmark[o] - zones[i].boost : 0;
+		z->boost = zones[i].wmark[WMARK_HIGH] ? zones[i].boost : 0;
 		if (z->d.end_pfn > end)
 			end = z->d.end_pfn;
 		for (o = 0; o < MF_MAX_ORDERS; o++)
@@ -344,6 +371,9 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 		if (!s->z[i].wmark[WMARK_HIGH] && s->z[i].d.managed)
 			keep = false;
 	setup_wmarks(s, keep);
+	/* a kernel that never boosts had no boost at the capture either */
+	for (i = 0; !s->c.watermark_boost_factor && i < s->nr_zones; i++)
+		s->z[i].boost = 0;
 	setup_lowmem_reserve(s);
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];
@@ -376,9 +406,87 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	for (nd = 0; nd < MAX_NODES; nd++)
 		s->node[nd].kcd_next = ts + KCD_TIMEOUT;
 	s->started = true;
+	sim_hugetlb_pool(s);
 }
 
 /* ---- results ---------------------------------------------------------------------------- */
+
+#define LIMIT(...)	do { if (n < max) snprintf(lines[n++], sizeof(*lines), __VA_ARGS__); } while (0)
+
+int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max)
+{
+	const struct mf_sim_stats *st = &s->stats;
+	uint64_t kfail = 0, n_src[SIM_NR_MSRC], nf = 0;
+	int n = 0, i;
+
+	if (!s->c.memory && !s->c.traced.nr_settings)
+		LIMIT("settings: the start capture has no sysctl file (an older recording): the "
+		      "kernel defaults stand for the traced kernel's extfrag_threshold, "
+		      "compaction_proactiveness, watermark_boost_factor, defrag_mode and "
+		      "percpu_pagelist_high_fraction");
+	LIMIT("reclaim approximated: kswapd and direct reclaim free nothing of their own; the "
+	      "trace's frees stand for them, with %llu per-CPU drains after the kernel's direct "
+	      "reclaims",
+	      (unsigned long long)st->reclaim_drains);
+	for (i = 0; i < SIM_NR_MSRC; i++) {
+		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];
+		nf += s->learn.failed[i];
+	}
+	if (s->learn.calls)
+		LIMIT("migration failures learned from %llu calls (failed/tried pages: direct async "
+		      "%llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu): %llu "
+		      "simulated pages failed by those rates",
+		      (unsigned long long)s->learn.calls,
+		      (unsigned long long)s->learn.failed[0], (unsigned long long)n_src[0],
+		      (unsigned long long)s->learn.failed[1], (unsigned long long)n_src[1],
+		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2],
+		      (unsigned long long)s->injected_fail);
+	else if (s->learn.have_prior)
+		LIMIT("migration failures: no mm_compaction_migratepages in the trace; the captures' "
+		      "pgmigrate_fail share (%llu ppm) for every source: %llu simulated pages failed",
+		      (unsigned long long)s->learn.prior_ppm, (unsigned long long)s->injected_fail);
+	else
+		LIMIT("migration failures not modelled: no mm_compaction_migratepages and no vmstat "
+		      "captures; migrations fail only for lack of free targets");
+	(void)nf;
+	if (s->learn.async_runs)
+		LIMIT("async contention learned from %llu direct async runs (%llu contended): %llu "
+		      "simulated runs cut short",
+		      (unsigned long long)s->learn.async_runs,
+		      (unsigned long long)s->learn.async_contended,
+		      (unsigned long long)s->injected_contended);
+	else
+		LIMIT("async contention not modelled: the trace shows no direct async run");
+	for (i = 0; i < MF_MAX_ORDERS; i++)
+		kfail += st->kernel_failed[i];
+	if (kfail)
+		LIMIT("requests the kernel failed: %llu, replayed through the simulated slow path; "
+		      "%llu served (given back at once: the kernel's caller did without)",
+		      (unsigned long long)kfail, (unsigned long long)s->kfail_served);
+	if (s->c.thp_enabled != MF_SIM_KEEP || s->c.thp_defrag != MF_SIM_KEEP) {
+		LIMIT("thp: %llu THP faults in the trace, %llu given another GFP, %llu served with "
+		      "4K pages; faults the traced kernel never tried as THP cannot be added",
+		      (unsigned long long)s->thp_faults, (unsigned long long)s->thp_regfp,
+		      (unsigned long long)s->thp_as_4k);
+		if (s->thp_madv_guessed)
+			LIMIT("thp: for %llu faults the trace cannot tell whether the VMA was madvised "
+			      "(traced thp_defrag %s): taken as not madvised",
+			      (unsigned long long)s->thp_madv_guessed,
+			      s->c.traced.thp_defrag < 0 ? "unknown" : "defer or never");
+	}
+	if (s->c.nr_hugepages != MF_SIM_KEEP) {
+		if (s->c.traced.nr_hugepages < 0)
+			LIMIT("nr_hugepages: the capture's pool is unknown, taken as 0");
+		if (s->c.nr_hugepages < s->c.traced.nr_hugepages)
+			LIMIT("nr_hugepages: a pool below the capture's (%d) is not modelled",
+			      s->c.traced.nr_hugepages);
+		else
+			LIMIT("nr_hugepages: %llu huge pages taken at the start, %llu could not be had",
+			      (unsigned long long)s->hugetlb_taken,
+			      (unsigned long long)s->hugetlb_short);
+	}
+	return n;
+}
 
 const struct mf_sim_config *mf_sim_config(const struct mf_sim *s)
 {

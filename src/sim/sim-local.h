@@ -61,6 +61,8 @@
 #define GFP_NORETRY		(1ULL << 16)
 #define GFP_MEMALLOC		(1ULL << 17)
 #define GFP_NOMEMALLOC		(1ULL << 19)
+#define GFP_NOWARN		(1ULL << 13)
+#define GFP_COMP		(1ULL << 18)
 
 /* ALLOC_* (mm/internal.h, v6.15) */
 #define ALLOC_WMARK_MIN		0x00
@@ -133,6 +135,9 @@ struct pending {
 	uint32_t	next;		/* FIFO by order, or the free list of entries */
 };
 
+/* Sources of migration whose failure rates differ (mode and who compacts). */
+enum { SIM_MSRC_ASYNC, SIM_MSRC_SYNC, SIM_MSRC_BACKGROUND, SIM_NR_MSRC };
+
 struct snode {
 	int		kswapd_order;	/* -1: kswapd asleep */
 	int		kswapd_hzi;
@@ -182,6 +187,23 @@ struct mf_sim {
 	int			cur_cpu;
 
 	struct mf_sim_stats	stats;
+	uint64_t		thp_faults, thp_regfp, thp_as_4k, thp_madv_guessed;
+	uint64_t		hugetlb_taken, hugetlb_short;
+	uint64_t		kfail_served;	/* requests the kernel failed that we served */
+
+	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
+	struct {
+		uint64_t	migrated[SIM_NR_MSRC], failed[SIM_NR_MSRC];	/* pages */
+		uint64_t	calls;			/* mm_compaction_migratepages seen */
+		uint64_t	async_runs, async_contended;	/* the kernel's direct async */
+		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */
+		bool		have_prior;
+	} learn;
+	uint64_t		rng;			/* splitmix64 state, the same seed for all */
+	uint64_t		injected_fail, injected_contended;
+	/* pinned-frame density per source (ppm), steered to the learned failure share */
+	uint64_t		pin_ppm[SIM_NR_MSRC];
+	uint64_t		sim_tried[SIM_NR_MSRC], sim_failed[SIM_NR_MSRC];
 };
 
 /* ---- small helpers ------------------------------------------------------------------ */
@@ -392,6 +414,8 @@ void sim_deferred_work(struct mf_sim *s);
 unsigned int sim_gfp_to_alloc_flags(const struct mf_sim *s, const struct alloc_ctx *ac);
 int sim_gfp_zone(uint64_t gfp);
 uint64_t sim_alloc_pages(struct mf_sim *s, struct alloc_ctx *ac);
+/* sim-owner.c: a config's nr_hugepages above the capture's, taken at the start */
+void sim_hugetlb_pool(struct mf_sim *s);
 
 /* struct compact_control (mm/internal.h): one compaction run */
 struct fblock {
@@ -425,6 +449,7 @@ struct cc {
 	uint64_t		nr_migratepages, nr_freepages;	/* pages */
 	struct flist		fl[MF_MAX_ORDERS];
 	uint64_t		total_migrate_scanned, total_free_scanned;
+	int			contend_after;	/* >= 0: the run is contended after as many batches */
 };
 
 static inline int sim_nr_orders(const struct mf_sim *s)

@@ -244,14 +244,164 @@ static void init_ctx(const struct mf_sim *s, struct alloc_ctx *ac, int order, ui
 	ac->node = s->z[0].d.node;
 }
 
+/*
+ * A THP fault (do_huge_pmd_anonymous_page()): order HPAGE_PMD_ORDER, movable, compound,
+ * __GFP_NOMEMALLOC (GFP_TRANSHUGE_LIGHT); hugetlb's pool allocations carry
+ * __GFP_RETRY_MAYFAIL instead.
+ */
+static bool is_thp_fault(const struct mf_sim *s, const struct mf_sim_req *r)
+{
+	const uint64_t need = GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC;
+
+	return r->order == 9 && s->pcp_thp_order == 9 && (r->gfp & need) == need &&
+	       !(r->gfp & GFP_RETRY_MAYFAIL);
+}
+
+/*
+ * Was the traced fault's VMA madvised (VM_HUGEPAGE)?  What vma_thp_gfp_mask() made of
+ * the traced thp_defrag tells for always (no __GFP_NORETRY), madvise and defer+madvise
+ * (__GFP_DIRECT_RECLAIM); with thp_enabled=madvise every THP fault was madvised.  Else
+ * (defer, never, or settings unknown) not madvised, counted as a guess.
+ */
+static bool thp_madvised(struct mf_sim *s, uint64_t gfp)
+{
+	if (s->c.traced.thp_enabled == MF_THP_MADVISE)
+		return true;
+	switch (s->c.traced.thp_defrag) {
+	case MF_THP_DEFRAG_ALWAYS:
+		return !(gfp & GFP_NORETRY);
+	case MF_THP_DEFRAG_MADVISE:
+	case MF_THP_DEFRAG_DEFER_MADVISE:
+		return gfp & GFP_DIRECT_RECLAIM;
+	default:
+		s->thp_madv_guessed++;
+		return false;
+	}
+}
+
+/* vma_thp_gfp_mask() for thp_defrag d, on GFP_TRANSHUGE_LIGHT (light) */
+static uint64_t thp_gfp(int d, bool madv, uint64_t light)
+{
+	switch (d) {
+	case MF_THP_DEFRAG_ALWAYS:
+		return light | GFP_DIRECT_RECLAIM | (madv ? 0 : GFP_NORETRY);
+	case MF_THP_DEFRAG_DEFER:
+		return light | GFP_KSWAPD_RECLAIM;
+	case MF_THP_DEFRAG_DEFER_MADVISE:
+		return light | (madv ? GFP_DIRECT_RECLAIM : GFP_KSWAPD_RECLAIM);
+	case MF_THP_DEFRAG_MADVISE:
+		return light | (madv ? GFP_DIRECT_RECLAIM : 0);
+	}
+	return light;
+}
+
+/*
+ * A THP fault under the config's thp_enabled and thp_defrag: false when the config
+ * would not have tried a THP (thp_enabled never, or madvise for a VMA that was not
+ * madvised), so the fault takes 4K pages; else *gfp is the config's
+ * vma_thp_gfp_mask().  Faults the traced kernel served with 4K pages without trying a
+ * THP are not in the trace as THP faults: a config cannot add them.
+ */
+static bool thp_config(struct mf_sim *s, const struct mf_sim_req *r, uint64_t *gfp)
+{
+	bool madv;
+
+	*gfp = r->gfp;
+	if (!is_thp_fault(s, r))
+		return true;
+	s->thp_faults++;
+	if (s->c.thp_enabled == MF_SIM_KEEP && s->c.thp_defrag == MF_SIM_KEEP)
+		return true;
+	if (s->c.thp_enabled == MF_THP_NEVER) {
+		s->thp_as_4k++;
+		return false;
+	}
+	madv = thp_madvised(s, r->gfp);
+	if (s->c.thp_enabled == MF_THP_MADVISE && !madv) {
+		s->thp_as_4k++;
+		return false;
+	}
+	if (s->c.thp_defrag != MF_SIM_KEEP) {
+		*gfp = thp_gfp(s->c.thp_defrag, madv,
+			       r->gfp & ~(GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM | GFP_NORETRY));
+		s->thp_regfp += *gfp != r->gfp;
+	}
+	return true;
+}
+
+static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r);
+
+/*
+ * do_anonymous_page() after a THP fault fell back: the region's 4K pages, one request
+ * each at tpfn + i, freed page by page when the trace frees the THP.
+ */
+static void alloc_4k(struct mf_sim *s, const struct mf_sim_req *r, uint64_t gfp)
+{
+	struct mf_sim_req q = *r;
+	uint64_t i;
+
+	q.order = 0;
+	q.gfp = gfp & ~(GFP_COMP | GFP_NOMEMALLOC | GFP_NORETRY);
+	q.gfp |= GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM;
+	for (i = 0; i < (1ULL << r->order); i++) {
+		q.tpfn = r->tpfn == MF_PFN_NONE ? MF_PFN_NONE : r->tpfn + i;
+		alloc_one(s, &q);
+	}
+}
+
+/*
+ * nr_hugepages above the capture's pool: set_max_huge_pages() grows the pool at once,
+ * one alloc_pool_huge_folio() at a time with htlb_alloc_mask() (GFP_HIGHUSER, compound,
+ * __GFP_RETRY_MAYFAIL, __GFP_NOWARN, __GFP_THISNODE) until a page cannot be had.  The
+ * pages are hugetlb's for the whole simulation: compaction does not move them.  A pool
+ * below the capture's is not modelled (which captured pages are hugetlb's is not kept).
+ */
+void sim_hugetlb_pool(struct mf_sim *s)
+{
+	const uint64_t gfp = GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7) |
+			     (1ULL << 20) | GFP_HIGHMEM | GFP_COMP | GFP_RETRY_MAYFAIL |
+			     GFP_NOWARN | (1ULL << 21);
+	struct alloc_ctx ac;
+	uint64_t pfn;
+	int64_t want;
+
+	if (s->c.nr_hugepages == MF_SIM_KEEP || s->pcp_thp_order != 9)
+		return;
+	want = (int64_t)s->c.nr_hugepages - (s->c.traced.nr_hugepages > 0 ?
+					     s->c.traced.nr_hugepages : 0);
+	for (; want > 0; want--) {
+		init_ctx(s, &ac, 9, gfp, 0);
+		s->cur_cpu = ac.cpu;
+		pfn = sim_alloc_pages(s, &ac);
+		if (pfn == MF_PFN_NONE)
+			break;
+		sim_set_used(s, pfn, 9, false, NIL);
+		s->hugetlb_taken++;
+	}
+	s->hugetlb_short = want > 0 ? (uint64_t)want : 0;
+}
+
 void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
+{
+	struct mf_sim_req q;
+
+	if (r->order < 0 || r->order >= MF_MAX_ORDERS)
+		return;
+	q = *r;
+	if (!thp_config(s, r, &q.gfp)) {
+		if (r->tpfn != MF_PFN_NONE)	/* a failed THP fault's 4K pages are in the trace */
+			alloc_4k(s, r, q.gfp);
+		return;
+	}
+	alloc_one(s, &q);
+}
+
+static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 {
 	struct alloc_ctx ac;
 	uint64_t pfn, i, n;
 	bool kernel_failed = r->tpfn == MF_PFN_NONE;
 
-	if (r->order < 0 || r->order >= MF_MAX_ORDERS)
-		return;
 	mf_sim_tick(s, r->ts);
 	s->stats.requests[r->order]++;
 	if (kernel_failed)
@@ -276,6 +426,7 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 			for (i = 0; i < n; i++)
 				s->t2s[r->tpfn + i] = T2S_FAILED;
 	} else if (kernel_failed) {
+		s->kfail_served++;
 		/* the kernel's caller fell back to something else: give it back at once */
 		sim_set_used(s, pfn, r->order, false, NIL);
 		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, ac.cpu);
@@ -325,6 +476,20 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 			if (s->t2s[tpfn + i] == T2S_FAILED)
 				s->t2s[tpfn + i] = NIL;
 		return;
+	} else if (order > 0 && st_kind(s->st[sp]) == ST_USED && !st_order(s->st[sp]) &&
+		   s->lnk[sp] == (uint32_t)tpfn && tpfn + 1 < s->nr_t2s &&
+		   s->t2s[tpfn + 1] != sp + 1) {
+		uint64_t i;
+
+		/* a THP fault the config served with 4K pages (alloc_4k()): each page */
+		s->stats.frees++;
+		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
+			sp = s->t2s[tpfn + i];
+			if (sp == T2S_FAILED)
+				s->t2s[tpfn + i] = NIL;
+			else if (sp != NIL)
+				free_range(s, sp, 0, cpu);
+		}
 	} else {
 		s->stats.frees++;
 		free_range(s, sp, order, cpu);

@@ -33,6 +33,7 @@ struct task {
 	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
 	int		direct_order;	/* the attempt's order: its mm_page_alloc ends it */
 	bool		kcompactd;
+	int		run_src;	/* the run's migration source (mf_sim_learn_migration()) */
 	int		reclaim_rounds;	/* direct reclaims with progress since its last request */
 	int		reclaim_order;	/* of the reclaim in progress */
 	uint64_t	reclaim_gfp;
@@ -171,6 +172,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (!t->in_run)
 			w->nr_in_run++;
 		t->in_run = true;
+		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_manual_compact(sims[i], ev->ts, ev->cp_begin.zone_start);
@@ -200,8 +202,21 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
 		break;
+	case MF_EV_CP_MIGRATEPAGES:
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		for (i = 0; i < nr_sims; i++) {
+			mf_sim_tick(sims[i], ev->ts);
+			mf_sim_learn_migration(sims[i], t && t->in_run ? t->run_src : 2,
+					       ev->migrate.nr_migrated, ev->migrate.nr_failed);
+		}
+		break;
 	case MF_EV_CP_END:
-		end_run(w, w->nr_in_run ? task(w, ev->pid, false) : NULL, true);
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		/* enum compact_result: 7 is COMPACT_CONTENDED */
+		if (t && t->in_run && t->direct && !t->run_src)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_learn_async_end(sims[i], ev->cp_end.status == 7);
+		end_run(w, t, true);
 		break;
 	default:
 		for (i = 0; i < nr_sims; i++)

@@ -55,7 +55,33 @@ static const struct {
 	[T_BUDDY3]	= { "/proc/buddyinfo", "buddyinfo.after", 64 << 10 },
 };
 
+/*
+ * The settings that change what compaction does, saved as "sysctl": one "name value" line
+ * each, the name being simulate mode's --config key (thp_enabled for the THP "enabled"
+ * file), the value the selected word of a "[x]" list.  A file the kernel lacks (defrag_mode
+ * before 6.15) is left out.
+ */
+static const struct {
+	const char	*key;
+	const char	*path;
+} sysctls[] = {
+	{ "extfrag_threshold",		"/proc/sys/vm/extfrag_threshold" },
+	{ "compaction_proactiveness",	"/proc/sys/vm/compaction_proactiveness" },
+	{ "watermark_scale_factor",	"/proc/sys/vm/watermark_scale_factor" },
+	{ "watermark_boost_factor",	"/proc/sys/vm/watermark_boost_factor" },
+	{ "min_free_kbytes",		"/proc/sys/vm/min_free_kbytes" },
+	{ "defrag_mode",		"/proc/sys/vm/defrag_mode" },
+	{ "percpu_pagelist_high_fraction", "/proc/sys/vm/percpu_pagelist_high_fraction" },
+	{ "nr_hugepages",		"/proc/sys/vm/nr_hugepages" },
+	{ "thp_enabled",		"/sys/kernel/mm/transparent_hugepage/enabled" },
+	{ "thp_defrag",			"/sys/kernel/mm/transparent_hugepage/defrag" },
+};
+
+#define SYSCTL_CAP	4096
+
 struct mf_capture {
+	char		*sysctl;	/* the "sysctl" file's text */
+	size_t		sysctl_len;
 	struct text	t[T_NR];
 	char		*kpf_in;
 	char		*kpf_out;
@@ -89,10 +115,11 @@ struct mf_capture *mf_capture_alloc(void)
 		if (!c->t[i].buf)
 			goto fail;
 	}
+	c->sysctl = alloc_touched(SYSCTL_CAP);
 	c->kpf_in = alloc_touched(KPF_CHUNK);
 	c->kpf_out = alloc_touched(KPF_OUT_CAP);
 	c->zc = ZSTD_createCCtx();
-	if (!c->kpf_in || !c->kpf_out || !c->zc)
+	if (!c->sysctl || !c->kpf_in || !c->kpf_out || !c->zc)
 		goto fail;
 	ZSTD_CCtx_setParameter(c->zc, ZSTD_c_compressionLevel, KPF_LEVEL);
 	ZSTD_CCtx_setParameter(c->zc, ZSTD_c_checksumFlag, 1);
@@ -113,6 +140,7 @@ void mf_capture_free(struct mf_capture *c)
 		return;
 	for (i = 0; i < T_NR; i++)
 		free(c->t[i].buf);
+	free(c->sysctl);
 	free(c->kpf_in);
 	free(c->kpf_out);
 	ZSTD_freeCCtx(c->zc);
@@ -155,6 +183,56 @@ static int slurp(struct text *t, const char *path)
 		return ret;
 	t->ok = true;
 	return 0;
+}
+
+/*
+ * The value of one setting file: its first line, or the bracketed word of a list such as
+ * "always [madvise] never".  0, or -1 when the file cannot be read.
+ */
+static int read_setting(const char *path, char *val, size_t len)
+{
+	char buf[128], *p, *e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	p = strchr(buf, '[');
+	if (p && (e = strchr(p, ']'))) {
+		*e = 0;
+		p++;
+	} else {
+		p = buf;
+	}
+	if (strlen(p) >= len)
+		return -1;
+	memcpy(val, p, strlen(p) + 1);
+	return *val ? 0 : -1;
+}
+
+/* The "sysctl" file's text into c->sysctl (read before the capture's window). */
+static void read_sysctls(struct mf_capture *c)
+{
+	char val[128];
+	size_t i;
+	int n;
+
+	c->sysctl_len = 0;
+	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
+		if (read_setting(sysctls[i].path, val, sizeof(val)))
+			continue;
+		n = snprintf(c->sysctl + c->sysctl_len, SYSCTL_CAP - c->sysctl_len, "%s %s\n",
+			     sysctls[i].key, val);
+		if (n < 0 || (size_t)n >= SYSCTL_CAP - c->sysctl_len)
+			break;
+		c->sysctl_len += (size_t)n;
+	}
 }
 
 static double now_real(void)
@@ -292,6 +370,8 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		}
 	}
 	c->kpf_secs = 0;
+	if (kind == MF_CAPTURE_FULL)
+		read_sysctls(c);
 
 	t_begin = now_real();
 	uptime(up_begin, sizeof(up_begin));
@@ -349,6 +429,8 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 			continue;
 		ret = write_file(dir, srcs[i].save, c->t[i].buf, c->t[i].len, err, errlen);
 	}
+	if (!ret && kind == MF_CAPTURE_FULL)
+		ret = write_file(dir, "sysctl", c->sysctl, c->sysctl_len, err, errlen);
 	if (ret)
 		goto out;
 	if (kf) {

@@ -770,6 +770,27 @@ int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val)
 	return -1;
 }
 
+/* dir/sysctl: "name value" per line, the value one word */
+int mf_state_sysctl_read(const char *dir, const char *name, char *val, size_t len)
+{
+	char path[4200], key[64], v[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sysctl", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %63s", key, v) == 2) {
+		if (!strcmp(key, name) && strlen(v) < len) {
+			memcpy(val, v, strlen(v) + 1);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
 int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen)
 {
 	char *text = NULL, label[MF_PATH_MAX + 8];

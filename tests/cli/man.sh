@@ -103,7 +103,7 @@ done
 # "Simulate mode" subsection has one tag "KEY=ARG" per key.  Both ways, ARG included, and
 # a key with a sysctl (/proc/sys/vm/KEY in --help) is named vm.KEY on the page.
 help_keys=$("$MMFRAG" replay --help | sed -n '/^Keys of --config/,/^$/p' |
-	sed -nE 's/^  ([a-z_]+=[^ ]+) .*/\1/p' | sort)
+	sed -nE 's/^  ([a-z_]+=[^ ]+)( .*)?$/\1/p' | sort)
 man_sim=$(render man/mmfrag-replay.1 | awk '$0 == "   Simulate mode" { on = 1; next }
 	/^   [A-Z]/ { on = 0 } on')
 man_keys=$(printf '%s\n' "$man_sim" | sed -nE 's/^       ([a-z_]+=[^ ]+)$/\1/p' | sort -u)

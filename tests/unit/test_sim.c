@@ -660,7 +660,8 @@ static void test_knob_repeated(void)
 	/* even with the same value, even far apart, for every key */
 	for (k = mf_sim_knobs; k->name; k++) {
 		const char *v = k->type == MF_KNOB_BOOL ? "on" : k->type == MF_KNOB_SIZE ? "1G" :
-				k->type == MF_KNOB_NAME ? "x" : "1";
+				k->type == MF_KNOB_NAME ? "x" : k->type == MF_KNOB_ENUM ? k->words[0] :
+				"1";
 
 		snprintf(text, sizeof(text), "%s=%s,compaction_proactiveness=0,%s=%s", k->name, v,
 			 k->name, v);
@@ -668,6 +669,167 @@ static void test_knob_repeated(void)
 		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), -1);
 		CU_ASSERT_STRING_EQUAL(err, want);
 	}
+}
+
+/*
+ * zoneinfo prints min_wmark_pages() = _watermark[WMARK_MIN] + watermark_boost (and so for
+ * low and high).  A capture of min 300, low 400, high 500 with boost 200 is a zone whose
+ * base watermarks are 100, 200, 300 and whose boost is 200: the allocator's low mark is
+ * still 400 at the start, and 200 once kswapd has cleared the boost.  With the watermarks
+ * recomputed (watermark_scale_factor given) __setup_per_zone_wmarks() zeroes the boost;
+ * with watermark_boost_factor=0 the kernel never had one.
+ */
+static void test_wmark_boost(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2, .wmark = { 300, 400, 500 }, .boost = 200,
+	};
+	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
+	static const char *const cfgs[] = { "", "watermark_boost_factor=0",
+					    "watermark_scale_factor=10,min_free_kbytes=0" };
+	struct mf_sim_config c;
+	uint64_t wm[3];
+	struct mf_sim *s;
+	char err[128];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		mf_sim_config_default(&c);
+		CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfgs[i], err, sizeof(err)), 0);
+		s = mf_sim_new(&c, &t, &z, 1, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		mf_sim_seed_all_free(s);
+		mf_sim_start(s, 0);
+		mf_sim_zone_wmarks(s, 0, wm);
+		if (i < 2) {
+			CU_ASSERT_EQUAL(wm[WMARK_MIN], 100);
+			CU_ASSERT_EQUAL(wm[WMARK_LOW], 200);
+			CU_ASSERT_EQUAL(wm[WMARK_HIGH], 300);
+		} else {
+			/* min_free_kbytes=0: min 0, the gaps 128 pages * 10 / 10000 = 0 */
+			CU_ASSERT_EQUAL(wm[WMARK_HIGH], 0);
+		}
+		CU_ASSERT_EQUAL(s->z[0].boost, i ? 0 : 200);
+		CU_ASSERT_EQUAL(wmark_pages(&s->z[0], WMARK_LOW), i ? wm[WMARK_LOW] : 400);
+		mf_sim_free_all(s);
+	}
+}
+
+/*
+ * The checkerboard of test_compaction_success, after the trace showed the kernel's sync
+ * direct compaction failing every page it tried (1000 of 1000): the simulator's pinned
+ * pageblock density rises from 0 as its own share of failures stays below the learned
+ * one, so some of the 48 movable pages fail and stay put (still used, movable, not
+ * isolated, owned), the run cannot capture a free order-4 block in pageblock 0 as in the
+ * clean case, and the lists stay consistent.  With nothing learned, no page fails.
+ */
+static void test_compaction_learned_failures(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	char lines[12][320];
+	enum cp_result r;
+	uint64_t page, p;
+	int i, n, stuck = 0;
+
+	mf_sim_learn_migration(s, SIM_MSRC_SYNC, 0, 1000);
+	page = sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+	CU_ASSERT(cp->migrate_failed > 0);
+	CU_ASSERT_EQUAL(s->injected_fail, cp->migrate_failed);
+	CU_ASSERT_NOT_EQUAL(page, 128);
+	for (p = 128; p < 224; p += 2)
+		if (s->t2s[T(p)] == p) {
+			CU_ASSERT_EQUAL(s->st[p], ST_USED | ST_MOVABLE);
+			stuck++;
+		}
+	CU_ASSERT(stuck > 0);
+	if (page != MF_PFN_NONE)
+		sim_set_used(s, page, 4, true, NIL);
+	check(s);
+	n = mf_sim_limits(s, lines, 12);
+	for (i = 0; i < n && strncmp(lines[i], "migration failures learned from 1 calls", 39); i++)
+		;
+	CU_ASSERT(i < n);
+	mf_sim_free_all(s);
+
+	s = checkerboard(true);
+	page = sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+	CU_ASSERT_EQUAL(page, 128);
+	CU_ASSERT_EQUAL(s->stats.cp.migrate_failed, 0);
+	mf_sim_free_all(s);
+}
+
+/* a capture's settings: what the config leaves to the traced kernel, and only that */
+static int settings(void *priv, const char *key, char *val, size_t len)
+{
+	static const char *const kv[][2] = {
+		{ "extfrag_threshold", "700" }, { "compaction_proactiveness", "0" },
+		{ "watermark_scale_factor", "30" }, { "min_free_kbytes", "4096" },
+		{ "defrag_mode", "1" }, { "thp_defrag", "defer+madvise" }, { "thp_enabled", "never" },
+		{ "nr_hugepages", "12" },
+	};
+	size_t i;
+
+	(void)priv;
+	for (i = 0; i < ARRAY_SIZE(kv); i++)
+		if (!strcmp(kv[i][0], key)) {
+			snprintf(val, len, "%s", kv[i][1]);
+			return 0;
+		}
+	return -1;
+}
+
+static int bad_setting(void *priv, const char *key, char *val, size_t len)
+{
+	(void)priv;
+	snprintf(val, len, "%s", strcmp(key, "thp_enabled") ? "5" : "sometimes");
+	return 0;
+}
+
+static void test_config_traced(void)
+{
+	struct mf_sim_config c;
+	char err[160];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL(c.traced.min_free_kbytes, -1);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "extfrag_threshold=1000,thp_defrag=never",
+						  err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(mf_sim_config_traced(&c, settings, NULL, err, sizeof(err)), 8);
+	CU_ASSERT_EQUAL(c.traced.nr_settings, 8);
+	/* given: the config's */
+	CU_ASSERT_EQUAL(c.extfrag_threshold, 1000);
+	CU_ASSERT_EQUAL(c.thp_defrag, MF_THP_DEFRAG_NEVER);
+	/* a kernel default the capture overrides */
+	CU_ASSERT_EQUAL(c.compaction_proactiveness, 0);
+	CU_ASSERT_EQUAL(c.defrag_mode, 1);
+	/* not in the capture: the kernel default */
+	CU_ASSERT_EQUAL(c.watermark_boost_factor, 15000);
+	CU_ASSERT_EQUAL(c.percpu_pagelist_high_fraction, 0);
+	/* the traced kernel's own: kept, the value noted for the model */
+	CU_ASSERT_EQUAL(c.watermark_scale_factor, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.min_free_kbytes, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.thp_enabled, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.nr_hugepages, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.traced.watermark_scale_factor, 30);
+	CU_ASSERT_EQUAL(c.traced.min_free_kbytes, 4096);
+	CU_ASSERT_EQUAL(c.traced.thp_enabled, MF_THP_NEVER);
+	CU_ASSERT_EQUAL(c.traced.thp_defrag, MF_THP_DEFRAG_DEFER_MADVISE);
+	CU_ASSERT_EQUAL(c.traced.nr_hugepages, 12);
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL(mf_sim_config_traced(&c, bad_setting, NULL, err, sizeof(err)), -1);
+	/* the first in table order that cannot take "5" */
+	CU_ASSERT_STRING_EQUAL(err, "the start capture's defrag_mode: '5' is not on or off");
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "thp_enabled=sometimes", err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "thp_enabled: 'sometimes' is not one of always|madvise|never");
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "percpu_pagelist_high_fraction=7", err,
+					    sizeof(err)), -1);
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "percpu_pagelist_high_fraction=8", err,
+					    sizeof(err)), 0);
 }
 
 void test_sim_register(void)
@@ -687,6 +849,11 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
+	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
+	CU_add_test(s, "compaction fails pages at the trace's learned rate",
+		    test_compaction_learned_failures);
+	CU_add_test(s, "config: the start capture's settings are the default",
+		    test_config_traced);
 	CU_add_test(s, "config parsing", test_config_parse);
 	CU_add_test(s, "knob table: defaults, ranges, names", test_knob_table);
 	CU_add_test(s, "knob table: what --help says of a knob", test_knob_describe);

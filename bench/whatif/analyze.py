@@ -71,13 +71,12 @@ def vmstat(path):
 
 
 def sim_keys(mmfrag):
-    """The keys `mmfrag replay --config` accepts, read from its --help."""
+    """The keys `mmfrag replay --config` accepts: the "Keys of --config" block of its --help."""
     text = subprocess.run([mmfrag, "replay", "--help"], capture_output=True, text=True).stdout
-    m = re.search(r"--config=KEY=VALUE,\.\.\.(.*?)\n\s+--", text, re.S)
+    m = re.search(r"^Keys of --config.*?\n(.*)", text, re.S | re.M)
     if not m:
         return set()
-    body = m.group(1).split(":", 1)[-1]
-    return set(re.findall(r"[a-z][a-z_]+", body)) - {"name"}
+    return set(re.findall(r"^  ([a-z][a-z_]*)=", m.group(1), re.M)) - {"name"}
 
 
 def replay(mmfrag, rec, out, configs, reuse):

@@ -506,8 +506,6 @@ struct mf_text {
 	struct comm_slot *comms;
 	uint32_t	comm_cap;	/* power of 2 */
 	uint32_t	nr_comms;
-
-	char		format[32];
 };
 
 /* ---- small scanners -------------------------------------------------------------------- */
@@ -1043,7 +1041,7 @@ static const char *parse_head(struct mf_text *t, const char *p, const char *e, s
 			      const char **name, size_t *name_len, const char **comm,
 			      size_t *comm_len)
 {
-	const char *b, *q, *c, *ce, *n;
+	const char *b, *q, *c, *ce, *n, *rb;
 	uint64_t cpu, sec, frac = 0;
 	int ndig = 0;
 
@@ -1061,6 +1059,7 @@ static const char *parse_head(struct mf_text *t, const char *p, const char *e, s
 			continue;
 		break;
 	}
+	rb = q;
 	/* back from the bracket: optional "(tgid)", then "comm-pid" */
 	ce = b - 1;
 	while (ce > c && ce[-1] == ' ')
@@ -1094,7 +1093,7 @@ static const char *parse_head(struct mf_text *t, const char *p, const char *e, s
 	ev->cpu = (int32_t)cpu;
 
 	/* after "]": an optional flags column ("d..2."), then "sec.frac:" */
-	p = skip_spaces(b + 1, e);
+	p = skip_spaces(rb + 1, e);
 	q = p;
 	while (q < e && (is_digit(*q) || *q == '.'))
 		q++;
@@ -1365,8 +1364,7 @@ int reader_text_open(struct mf_reader *r)
 	ret = prescan(r, t);
 	if (ret)
 		return ret;
-	snprintf(t->format, sizeof(t->format), "%s", t->report ? "trace-cmd report" : "trace_pipe");
-	r->info.format = t->format;
+	r->info.format = t->report ? "trace-cmd report" : "trace_pipe";	/* static: valid after close */
 	r->info.file_version = 0;
 	r->info.compression = src_names[t->src.kind];
 	r->info.page_size = 0;

@@ -194,7 +194,7 @@ static ssize_t src_read(struct text_src *s, char *out, size_t cap, char *err, si
 		ret = src_refill_in(s, err, errlen);
 		if (ret)
 			return ret;
-		if (s->in_eof) {
+		if (s->in_eof && s->kind != SRC_XZ) {
 			if (!s->at_end) {
 				snprintf(err, errlen, "truncated %s stream (the compressed data ends early)",
 					 src_names[s->kind]);
@@ -235,44 +235,28 @@ static ssize_t src_read(struct text_src *s, char *out, size_t cap, char *err, si
 			else if (s->at_end)
 				s->at_end = false;
 		} else {
+			/* LZMA_CONCATENATED: the end is only known once told there is no more input */
+			lzma_action act = s->in_eof ? LZMA_FINISH : LZMA_RUN;
 			lzma_ret lr;
 
 			s->xz.next_in = s->in + s->in_pos;
 			s->xz.avail_in = s->in_len - s->in_pos;
 			s->xz.next_out = (uint8_t *)out;
 			s->xz.avail_out = cap;
-			lr = lzma_code(&s->xz, LZMA_RUN);
+			lr = lzma_code(&s->xz, act);
 			s->in_pos = s->in_len - s->xz.avail_in;
 			got = cap - s->xz.avail_out;
 			if (lr == LZMA_STREAM_END) {
 				s->done = true;
 				return (ssize_t)got;
 			}
-			if (lr != LZMA_OK) {
-				snprintf(err, errlen, "corrupt xz data (lzma error %d)", (int)lr);
+			if (lr != LZMA_OK || (act == LZMA_FINISH && !got)) {
+				if (act == LZMA_FINISH && (lr == LZMA_OK || lr == LZMA_BUF_ERROR))
+					snprintf(err, errlen, "truncated xz stream (the compressed data "
+						 "ends early)");
+				else
+					snprintf(err, errlen, "corrupt xz data (lzma error %d)", (int)lr);
 				return -EINVAL;
-			}
-			/* LZMA_CONCATENATED: the end is only known once told there is no more input */
-			if (s->in_pos == s->in_len && !got) {
-				ret = src_refill_in(s, err, errlen);
-				if (ret)
-					return ret;
-				if (s->in_eof) {
-					s->xz.avail_in = 0;
-					s->xz.next_out = (uint8_t *)out;
-					s->xz.avail_out = cap;
-					lr = lzma_code(&s->xz, LZMA_FINISH);
-					got = cap - s->xz.avail_out;
-					if (lr == LZMA_STREAM_END) {
-						s->done = true;
-						return (ssize_t)got;
-					}
-					if (lr != LZMA_OK || !got) {
-						snprintf(err, errlen, "truncated xz stream (the compressed "
-							 "data ends early)");
-						return -EINVAL;
-					}
-				}
 			}
 		}
 	}
@@ -503,6 +487,11 @@ struct mf_text {
 	struct name_slot names[NAME_SLOTS];
 	int		nr_slots;
 
+	/* the last gfp string and its value: most lines repeat a handful of them */
+	char		gfp_str[128];
+	size_t		gfp_len;
+	uint64_t	gfp_val;
+
 	struct comm_slot *comms;
 	uint32_t	comm_cap;	/* power of 2 */
 	uint32_t	nr_comms;
@@ -568,13 +557,22 @@ static inline const char *token_end(const char *p, const char *e)
 	return p;
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+/*
+ * Event names are hashed on every line: the length and the first and last 8 bytes are
+ * enough to tell the few dozen names of a trace apart (collisions only cost a memcmp).
+ */
+static inline uint32_t hash_name(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint64_t a = 0, b = 0;
 
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else {
+		memcpy(&a, s, n);
+	}
+	a = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+	return (uint32_t)(a >> 32);
 }
 
 static void finish_warnings(struct mf_reader *r);
@@ -663,7 +661,7 @@ static inline int next_line(struct mf_reader *r, struct mf_text *t, const char *
 static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, const char *s,
 				     size_t n)
 {
-	uint32_t h = hash_bytes(s, n), i = h & (NAME_SLOTS - 1);
+	uint32_t h = hash_name(s, n), i = h & (NAME_SLOTS - 1);
 	struct name_slot *sl;
 	size_t k;
 
@@ -945,32 +943,53 @@ static bool parse_fields(struct mf_reader *r, struct name_slot *sl, const char *
 		}
 		eq = p;
 		v = eq + 1;
-		ve = token_end(v, e);
-		p = ve;
+		ve = NULL;	/* the value's end, found only for the kinds that need it */
+		p = v;
 		for (i = 0; i < nf; i++) {
 			const struct tfield *f = &sp->f[i];
 			uint64_t x;
 			int32_t s;
 			const char *q = v;
 
-			if (f->klen != eq - k || memcmp(f->key, k, f->klen))
+			if (f->klen != eq - k || f->key[0] != k[0] || memcmp(f->key, k, f->klen))
 				continue;
-			switch (f->kind) {
-			case K_NUM:
-				if (!scan_num(&q, ve, &x))
+			if (f->kind == K_NUM) {
+				/* the common case: no separate pass for the token's end */
+				if (!scan_num(&q, e, &x))
 					return false;
 				store(ev, f, x);
+				p = q;
+				found |= 1U << i;
+				break;
+			}
+			ve = token_end(v, e);
+			p = ve;
+			switch (f->kind) {
+			case K_NUM:
 				break;
 			case K_PAGE:
 				/* "(nil)" (trace-cmd), "(null)" or zeros (the kernel's %p) */
 				null_page = v[0] == '(' || (ve - v == 3 && !memcmp(v, "0x0", 3)) ||
 					    (ve - v >= 8 && strspn(v, "0") >= (size_t)(ve - v));
 				break;
-			case K_GFP:
-				if (!gfp_value(r, sl, v, ve, &x))
-					return false;
+			case K_GFP: {
+				struct mf_text *t = r->text;
+				size_t n = (size_t)(ve - v);
+
+				if (n == t->gfp_len && !memcmp(t->gfp_str, v, n)) {
+					x = t->gfp_val;
+				} else {
+					if (!gfp_value(r, sl, v, ve, &x))
+						return false;
+					if (n <= sizeof(t->gfp_str)) {
+						memcpy(t->gfp_str, v, n);
+						t->gfp_len = n;
+						t->gfp_val = x;
+					}
+				}
 				store(ev, f, x);
 				break;
+			}
 			case K_SYNC:
 				/* "mode=%s", sync ? "sync" : "async" */
 				if (ve - v == 4 && !memcmp(v, "sync", 4))
@@ -1023,6 +1042,8 @@ static bool parse_fields(struct mf_reader *r, struct name_slot *sl, const char *
 			found |= 1U << i;
 			break;
 		}
+		if (i == nf)
+			p = token_end(v, e);	/* a key the model does not use */
 	}
 	if ((found & need) != need)
 		return false;

@@ -55,7 +55,7 @@
 #define TEXT_BUF_MAX	(64U << 20)	/* longest line accepted */
 #define IN_BUF_SIZE	(256U << 10)	/* compressed input */
 #define PRESCAN_LINES	200000		/* lines looked at for the CPU count (trace_pipe) */
-#define NAME_SLOTS	1024		/* event-name hash table (power of 2) */
+#define NAME_SLOTS	8192		/* event-name hash table (power of 2): half of it usable */
 #define MAX_TFIELDS	8
 
 /* ---- decompression ------------------------------------------------------------------ */
@@ -1223,13 +1223,19 @@ static int parse_line(struct mf_reader *r, struct mf_text *t, const char *p, con
 		}
 		if (e - s > 7 && !memcmp(s, "version", 7))
 			return 0;	/* trace-cmd report's "version = 6" */
+		if (e - s > 13 && !memcmp(s, "CPU ", 4) && !memcmp(e - 9, " is empty", 9))
+			return 0;	/* trace-cmd report: "CPU 3 is empty" */
 		if (!t->unknown++)
 			t->first_unknown = t->lineno;
 		return 0;
 	}
 	sl = lookup_name(r, t, name, name_len);
 	if (!sl) {
-		reader_set_err(r, "%s", strerror(ENOMEM));
+		if (t->nr_slots >= NAME_SLOTS / 2)
+			reader_set_err(r, "line %llu: more than %d distinct event names",
+				       (unsigned long long)t->lineno, NAME_SLOTS / 2);
+		else
+			reader_set_err(r, "%s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
 	if (ev->cpu > t->max_cpu)

@@ -125,6 +125,13 @@ for fmt in report pipe; do
 		nok "$fmt text: lost events: $(json_get "$TMP/lost.json" '(d["lost_events"], d["lost_events_per_cpu"], d["lost_events_unknown"])')"
 done
 
+# The trace file's own header and the record-tgid column ("comm-pid (tgid) [cpu]").
+{ printf '# tracer: nop\n#\n# entries-in-buffer/entries-written: 1/1   #P:2\n#\n'
+  sed -E 's/^( *[^ ].*-([0-9]+)) +\[/\1 (\2) [/' "$TMP/$b.pipe"; } >"$TMP/tgid.txt"
+expect_exit 0 "a trace file with header and tgid column replays" -- \
+	"$MMFRAG" replay -q "${st[@]}" -o "$TMP/tgid.json" "$TMP/tgid.txt"
+same_result "header and tgid column: same result" "$TMP/$b.bin.json" "$TMP/tgid.json" trace_pipe none
+
 # Cut compressed files and garbage: one error line, exit 1.
 for z in zst gz xz; do
 	f=$TMP/$b.pipe.$z

@@ -132,6 +132,12 @@ expect_exit 0 "a trace file with header and tgid column replays" -- \
 	"$MMFRAG" replay -q "${st[@]}" -o "$TMP/tgid.json" "$TMP/tgid.txt"
 same_result "header and tgid column: same result" "$TMP/$b.bin.json" "$TMP/tgid.json" trace_pipe none
 
+# report and compare take a text trace as they take a trace.dat: replayed first.
+expect_exit 0 "report of a text trace replays it" -- "$MMFRAG" report --json "$TMP/$b.pipe.zst"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["trace"]["format"] != "trace_pipe")' \
+	"$TMP/out" 2>/dev/null && ok "report of a text trace: its result" || nok "report of a text trace: its result"
+expect_exit 0 "compare a text trace with its trace.dat" -- "$MMFRAG" compare --json "$TMP/$b.report" traces/$b.dat
+
 # Cut compressed files and garbage: one error line, exit 1.
 for z in zst gz xz; do
 	f=$TMP/$b.pipe.$z

@@ -132,6 +132,12 @@ expect_exit 0 "a trace file with header and tgid column replays" -- \
 	"$MMFRAG" replay -q "${st[@]}" -o "$TMP/tgid.json" "$TMP/tgid.txt"
 same_result "header and tgid column: same result" "$TMP/$b.bin.json" "$TMP/tgid.json" trace_pipe none
 
+# The kernel's own trace_pipe output (tests/data/trace-pipe/sample.txt, see its README).
+expect_exit 0 "the kernel's trace_pipe text replays" -- "$MMFRAG" replay --json tests/data/trace-pipe/sample.txt
+[ "$(json_get "$TMP/out" '(d["trace"]["format"], d["trace"]["events"], d["trace"]["unknown_lines"], d["lost_events_per_cpu"], d["events"]["print"], d["events"]["mm_compaction_end"])')" = \
+  "('trace_pipe', 76, 0, [0, 32677], 1, 1)" ] && ok "trace_pipe text: format, events, lost events, markers" ||
+	nok "trace_pipe text: $(json_get "$TMP/out" '(d["trace"]["format"], d["trace"]["events"], d["trace"]["unknown_lines"], d["lost_events_per_cpu"])')"
+
 # report and compare take a text trace as they take a trace.dat: replayed first.
 expect_exit 0 "report of a text trace replays it" -- "$MMFRAG" report --json "$TMP/$b.pipe.zst"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["trace"]["format"] != "trace_pipe")' \

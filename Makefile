@@ -5,7 +5,8 @@
 #   make run        install missing dependencies, build, replay a bundled trace
 #   make test       install missing dependencies, build, run every test
 #   make test_mem   the unit tests, a replay and a simulate replay under valgrind
-#   make install    PREFIX=/usr/local DESTDIR= (the JSON Schemas go to $(PREFIX)/share/mmfrag)
+#   make install    PREFIX=/usr/local DESTDIR= (the JSON Schemas go to $(PREFIX)/share/mmfrag,
+#                   the bash completion to $(PREFIX)/share/bash-completion/completions)
 #   make check_doc  mandoc -Tlint the man pages
 #   V=1 for full commands, O=DIR for an out-of-tree build directory
 
@@ -13,17 +14,18 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/mmfrag
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 O	?= build
 
 # Debian packages that provide what we build and test with (the compiler included: a
 # fresh bookworm container has only make and git).
 DEB_PKGS := gcc libc6-dev pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
-	    trace-cmd libjansson-dev libzstd-dev libcunit1-dev mandoc zstd valgrind python3 \
+	    trace-cmd libjansson-dev libzstd-dev zlib1g-dev liblzma-dev libcunit1-dev mandoc zstd xz-utils valgrind python3 \
 	    python3-jsonschema libjs-chart.js xxd
 # The HTML report's test opens the page in it; big, and not on every architecture, so
 # deps tries it apart and tests/cli/html.sh skips when it is missing.
 TEST_DEB_PKGS := chromium
-PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd cunit
+PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd zlib liblzma cunit
 
 ifeq ($(V),1)
 Q :=
@@ -31,8 +33,8 @@ else
 Q := @
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
 
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CC=clang CFLAGS="-O0 -g");
 # what the build needs whatever they say lives in the MF_* variables.
@@ -53,7 +55,10 @@ MANS	:= $(sort $(wildcard man/*.1 man/*.5))
 # JSON Schemas of the documents mmfrag writes (mmfrag-result(5), mmfrag-compare(1))
 SCHEMAS	:= $(sort $(wildcard doc/*.schema.json))
 
-all: mmfrag
+# bash completion, generated from the built mmfrag's --help (completion/gen.sh)
+COMPLETION := $(O)/completion/mmfrag
+
+all: mmfrag $(COMPLETION)
 
 mmfrag: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
@@ -90,6 +95,11 @@ $(O)/gen/html-assets.o: $(O)/gen/html-assets.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+$(COMPLETION): mmfrag completion/gen.sh
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)mkdir -p $(@D)
+	$(Q)completion/gen.sh ./mmfrag >$@.tmp && mv $@.tmp $@
+
 -include $(OBJS:.o=.d)
 
 # Install what is missing: apt-get as root, else print the exact line and stop.
@@ -123,7 +133,7 @@ run: deps
 	./mmfrag report $(O)/run.json
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory mmfrag $(O)/unit-tests
+	$(Q)$(MAKE) --no-print-directory mmfrag $(O)/unit-tests $(COMPLETION)
 	$(Q)tests/run.sh $(O)
 
 # The unit tests and a real replay under valgrind: no leak, no invalid access.
@@ -143,12 +153,14 @@ test_mem: deps
 check_doc:
 	$(Q)for m in $(MANS); do mandoc -Tlint -W warning $$m || exit 1; done
 
-install: mmfrag
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+install: mmfrag $(COMPLETION)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(BASHCOMPDIR)
 	install -m 0755 mmfrag $(DESTDIR)$(BINDIR)/mmfrag
 	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
 	$(if $(wildcard man/*.5),install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/)
 	install -m 0644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/
+	install -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/mmfrag
 
 clean:
 	rm -rf $(O) mmfrag

@@ -20,8 +20,10 @@
 struct mf_reader;
 
 struct mf_reader_info {
-	int		file_version;	/* 6 or 7 */
-	const char	*compression;	/* "none", "zstd", "zlib", ... (static: valid after close) */
+	const char	*format;	/* "trace.dat", "trace_pipe" or "trace-cmd report" (text) */
+	int		file_version;	/* 6 or 7; 0 for a text trace */
+	const char	*compression;	/* "none", "zstd", "zlib", ... (static: valid after close);
+					 * a text trace's: "none", "zstd", "gzip" or "xz" */
 	int		nr_cpus;
 	uint64_t	first_ts;	/* ns, first record in the file (0 if empty) */
 	const char	*uname;		/* kernel uname stored in the file, or NULL (always NULL:
@@ -29,6 +31,11 @@ struct mf_reader_info {
 	int		page_size;
 };
 
+/*
+ * A file that is not a trace.dat but text (plain, or zstd, gzip or xz compressed) is read as
+ * a text trace: `cat trace_pipe` output or `trace-cmd report` output (reader-text.c), into
+ * the same events.
+ */
 int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t errlen);
 
 /* 1: *ev filled; 0: end of trace; < 0: error (message in mf_reader_error()). */
@@ -67,6 +74,9 @@ uint64_t mf_reader_lost_unknown(const struct mf_reader *r, int cpu);
  */
 void mf_reader_set_segment(struct mf_reader *r, uint64_t bytes);
 unsigned int mf_reader_nr_reopens(const struct mf_reader *r);
+
+/* Text traces: lines that were neither an event, a header nor a lost-events line. */
+uint64_t mf_reader_unknown_lines(const struct mf_reader *r);
 
 /* Problems found in the formats (absent events/fields), one line each; NULL-terminated. */
 const char *const *mf_reader_warnings(const struct mf_reader *r);

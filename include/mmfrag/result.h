@@ -104,7 +104,9 @@ struct mf_vmstat_delta {
 struct mf_result {
 	/* the trace */
 	const char		*trace_path;
-	int			file_version;
+	const char		*format;	/* "trace.dat", "trace_pipe", "trace-cmd report" */
+	int			file_version;	/* 0: a text trace */
+	uint64_t		unknown_lines;	/* text traces: lines not understood */
 	const char		*compression;
 	const char		*uname;
 	int			nr_cpus;

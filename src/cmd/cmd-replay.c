@@ -243,7 +243,8 @@ static const struct argp replay_argp = {
 	.options = replay_options,
 	.parser = replay_parse,
 	.args_doc = "FILE",
-	.doc = "Replay a trace.dat (trace-cmd v6 or v7, compressed or not) through the "
+	.doc = "Replay a trace.dat (trace-cmd v6 or v7, compressed or not), or a text trace "
+	       "(cat trace_pipe or trace-cmd report output, plain or zstd/gzip/xz), through the "
 	       "buddy-allocator model and save the result document."
 	       "\vCaptures beside the trace (FILE.state/ or FILE without .dat + .state/: "
 	       "start/, end/, NNNN/) are used unless given otherwise or --no-state. "

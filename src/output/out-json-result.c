@@ -515,11 +515,13 @@ static json_t *json_result(const struct mf_result *r)
 	int i;
 
 	json_object_set_new(doc, "schema", json_string(MF_RESULT_SCHEMA));
-	json_object_set_new(doc, "trace", json_pack("{s:s, s:i, s:s?, s:s?, s:i, s:I, s:I, s:I}",
-		"path", r->trace_path, "file_version", r->file_version,
+	/* a text trace has no file version: null */
+	json_object_set_new(doc, "trace", json_pack("{s:s, s:s?, s:o, s:s?, s:s?, s:i, s:I, s:I, s:I, s:I}",
+		"path", r->trace_path, "format", r->format,
+		"file_version", r->file_version ? json_integer(r->file_version) : json_null(),
 		"compression", r->compression, "uname", r->uname, "nr_cpus", r->nr_cpus,
 		"first_ns", (json_int_t)r->first_ts, "last_ns", (json_int_t)r->last_ts,
-		"events", (json_int_t)r->nr_events));
+		"events", (json_int_t)r->nr_events, "unknown_lines", (json_int_t)r->unknown_lines));
 	for (i = 0; i < r->nr_event_counts; i++)
 		if (r->event_counts[i].count)
 			json_object_set_new(events, r->event_counts[i].name,

@@ -47,8 +47,13 @@ static void section_summary(FILE *f, json_t *doc)
 	json_t *tr = json_object_get(doc, "trace"), *model = json_object_get(doc, "model");
 	json_t *start = json_object_get(model, "start");
 
-	fprintf(f, "trace %s: v%lld, %s, %lld CPUs, %lld events over %.3f s, %lld lost\n",
-		json_string_value(json_object_get(tr, "path")), (long long)ival(tr, "file_version"),
+	if (json_is_integer(json_object_get(tr, "file_version")))
+		fprintf(f, "trace %s: v%lld, ", json_string_value(json_object_get(tr, "path")),
+			(long long)ival(tr, "file_version"));
+	else	/* a text trace */
+		fprintf(f, "trace %s: %s text, ", json_string_value(json_object_get(tr, "path")),
+			json_string_value(json_object_get(tr, "format")) ?: "?");
+	fprintf(f, "%s, %lld CPUs, %lld events over %.3f s, %lld lost\n",
 		json_string_value(json_object_get(tr, "compression")) ?: "?",
 		(long long)ival(tr, "nr_cpus"), (long long)ival(tr, "events"),
 		(double)(ival(tr, "last_ns") - ival(tr, "first_ns")) / 1e9,

@@ -17,19 +17,36 @@
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
 
-/* trace.dat files start with "\027\010\104tracing" (trace-cmd.dat(5)) */
+/*
+ * A trace rather than a result document: a trace.dat ("\027\010\104tracing",
+ * trace-cmd.dat(5)), compressed data (a compressed text trace: zstd, gzip, xz), or text
+ * whose first non-blank byte does not open a JSON object (a text trace, which the reader
+ * then checks).  Result documents are JSON objects.
+ */
 bool mf_is_trace_file(const char *path)
 {
 	static const char magic[] = "\027\010\104tracing";
-	char buf[sizeof(magic) - 1];
+	unsigned char buf[256];
 	FILE *f = fopen(path, "rb");
-	bool ret;
+	size_t n, i;
 
 	if (!f)
 		return false;
-	ret = fread(buf, 1, sizeof(buf), f) == sizeof(buf) && !memcmp(buf, magic, sizeof(buf));
+	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	return ret;
+	if (n >= sizeof(magic) - 1 && !memcmp(buf, magic, sizeof(magic) - 1))
+		return true;
+	if ((n >= 4 && !memcmp(buf, "\x28\xb5\x2f\xfd", 4)) || (n >= 2 && !memcmp(buf, "\x1f\x8b", 2)) ||
+	    (n >= 6 && !memcmp(buf, "\xfd" "7zXZ\0", 6)))
+		return true;
+	for (i = 0; i < n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || buf[i] == '\r'); i++)
+		;
+	if (i == n || buf[i] == '{')
+		return false;
+	for (; i < n; i++)	/* text, not binary garbage */
+		if (buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t' && buf[i] != '\r')
+			return false;
+	return true;
 }
 
 static json_t *load_saved(const char *path)

@@ -495,6 +495,8 @@ int replay_collect(struct replay *rp)
 		return -1;
 	}
 
+	r->format = info->format;
+	r->unknown_lines = mf_reader_unknown_lines(rp->rd);
 	r->file_version = info->file_version;
 	r->compression = info->compression;
 	r->uname = info->uname;

@@ -123,6 +123,8 @@ struct mf_reader {
 	char			*warn[MAX_WARNINGS + 1];
 	int			nr_warn;
 
+	struct mf_text		*text;		/* a text trace: reader-text.c reads it */
+
 	char			*str;		/* MF_EV_PRINT text */
 	size_t			str_cap;
 	int			page_size;
@@ -142,5 +144,13 @@ void reader_close_handle(struct mf_reader *r);
 void reader_heap_build(struct mf_reader *r);
 void reader_trim_flush(struct mf_reader *r, struct stream *s);
 int reader_ensure_lost(struct mf_reader *r, int cpu);
+
+/* reader-text.c: text traces (trace_pipe, trace-cmd report), plain or compressed */
+struct mf_text;
+bool reader_text_detect(int fd);
+int reader_text_open(struct mf_reader *r);
+int reader_text_next(struct mf_reader *r, struct mf_event *ev);
+const char *reader_text_comm(const struct mf_reader *r, int pid);
+void reader_text_close(struct mf_reader *r);
 
 #endif

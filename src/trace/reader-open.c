@@ -799,6 +799,14 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 		reader_set_err(r, "%s", strerror(errno));
 		goto fail;
 	}
+	if (reader_text_detect(fd)) {
+		close(fd);
+		ret = reader_text_open(r);
+		if (ret)
+			goto fail;
+		*out = r;
+		return 0;
+	}
 	ret = read_file_head(r, fd, &fh);
 	if (!ret && fstat(fd, &st) == 0) {
 		r->dev = st.st_dev;
@@ -816,6 +824,7 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 		goto fail;
 	r->page_size = fh.page_size;
 	r->page_shift = __builtin_ctz((unsigned int)fh.page_size);
+	r->info.format = "trace.dat";
 	r->info.file_version = fh.version;
 	r->info.compression = static_compression(fh.compression);
 	r->info.page_size = fh.page_size;
@@ -899,6 +908,7 @@ void mf_reader_close(struct mf_reader *r)
 
 	if (!r)
 		return;
+	reader_text_close(r);
 	reader_close_handle(r);
 	for (i = 0; i < r->nr_decoders; i++) {
 		free((char *)r->decoders[i].name);

@@ -440,6 +440,8 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 	uint64_t page;
 	int ret;
 
+	if (r->text)
+		return reader_text_next(r, ev);
 	if (!r->heap_len)
 		return 0;
 	if (r->segment_bytes && r->seg_pages * r->page_size >= r->segment_bytes) {
@@ -495,6 +497,8 @@ const char *mf_reader_comm(const struct mf_reader *r, int pid)
 {
 	const char *comm;
 
+	if (r->text)
+		return reader_text_comm(r, pid);
 	if (!r->tep || !tep_is_pid_registered(r->tep, pid))
 		return NULL;
 	comm = tep_data_comm_from_pid(r->tep, pid);

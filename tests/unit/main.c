@@ -18,6 +18,7 @@ int main(void)
 	test_observe_register();
 	test_state_register();
 	test_reader_register();
+	test_reader_text_register();
 	test_sim_register();
 	test_compare_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);

@@ -56,7 +56,7 @@ struct mf_fidelity {
 	uint64_t extfrag_claims;	/* pageblock ownership changes applied from mm_page_alloc_extfrag */
 	uint64_t cp_isolated_pages;	/* free pages compaction's free scanner took off the lists */
 	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
-	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces */
+	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces (fast: pick past nr_scanned) */
 	uint64_t cp_isolation_swapped;	/* model isolations given back when the kernel's pick showed */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */

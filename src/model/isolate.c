@@ -166,64 +166,33 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_short += nr_taken - best_taken;
 }
 
-static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int order)
-{
-	uint8_t b = m->blk[pfn];
-
-	return b && !(b & BLK_PCP) && blk_order(b) == order && blk_mt(b) == MF_MT_MOVABLE;
-}
-
-/*
- * The lowest (or highest) MOVABLE free block of exactly this order with its head in
- * [from, to), or MF_PFN_NONE.  Only pageblocks whose index says they hold a free block of
- * the order are scanned.
- */
-static uint64_t find_movable(struct mf_model *m, uint64_t from, uint64_t to, int order,
-			     bool highest)
-{
-	uint64_t pbn = 1ULL << m->p.pageblock_order, pb, first, last, best = MF_PFN_NONE;
-
-	if (from >= to)
-		return MF_PFN_NONE;
-	first = from >> m->p.pageblock_order;
-	last = (to - 1) >> m->p.pageblock_order;
-	for (pb = highest ? last : first; highest ? pb + 1 > first : pb <= last;
-	     highest ? pb-- : pb++) {
-		uint64_t lo = pb * pbn > from ? pb * pbn : from;
-		uint64_t hi = (pb + 1) * pbn < to ? (pb + 1) * pbn : to, p;
-
-		if (!*pb_order_count(m, pb * pbn, order))
-			continue;
-		for (p = model_next_head(m, lo, hi); p < hi;
-		     p = model_next_head(m, p + (1ULL << blk_order(m->blk[p])), hi)) {
-			if (is_movable_head(m, p, order)) {
-				best = p;
-				if (!highest)
-					return best;
-			}
-		}
-		if (best != MF_PFN_NONE)
-			return best;
-		if (highest && pb == 0)
-			break;
-	}
-	return best;
-}
-
 /*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
- * with 2^o = nr_taken: the first one it met at or above low_pfn =
- * pageblock_start(free_pfn - distance / 4) (no upper bound), else the highest one at or
- * above min_pfn = pageblock_start(free_pfn - distance / 2).  The list order is not in the
- * model, so "first met" becomes the lowest pfn at or above low_pfn.  The pages the
- * around-scan takes come in their own isolate_freepages event.
+ * with 2^o = nr_taken.  It walks that list from the tail (list_for_each_entry_reverse) and
+ * takes the first block at or above low_pfn = pageblock_start(free_pfn - distance / 4) (no
+ * upper bound); when its scan limit ends the walk first, the highest block it met at or
+ * above min_pfn = pageblock_start(free_pfn - distance / 2).  Then move_freelist_head()
+ * rotates the blocks it walked past to the tail, and the pick leaves the list.
+ *
+ * What the event leaves out: distance (low_pfn is taken halfway between min_pfn and
+ * free_pfn), the limit (16 halved per candidate and per order, 256 when the scan starts)
+ * and the other orders the search visited (search_order down to 0, then cc->order - 1 down)
+ * and rotated without a pick.  nr_scanned counts the entries visited over all orders plus
+ * 2^o - 1 for the pick, so in the kernel the pick was at most nr_scanned - (2^o - 1)
+ * entries from the tail.  The walk does not stop there: the model's lists also hold blocks
+ * the kernel's do not (migration targets taken without an event), which push the kernel's
+ * pick further from the tail; cutting the walk at nr_scanned then takes a fallback
+ * candidate instead, and on the recordings of issue 11 that lands farther from the kernel.
+ * A pick past that bound counts as an isolate mismatch.  The pages the around-scan takes
+ * come in their own isolate_freepages event.
  */
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
-			   uint64_t nr_taken)
+			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best;
+	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
+	uint32_t q;
 	int order;
 
 	if (nr_taken & (nr_taken - 1)) {
@@ -241,14 +210,29 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
 	if (low_pfn < min_pfn)
 		low_pfn = min_pfn;
+	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;
 
-	best = find_movable(m, low_pfn, zd->end_pfn, order, false);
-	if (best == MF_PFN_NONE)
-		best = find_movable(m, min_pfn, low_pfn, order, true);
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+		if (q >= low_pfn) {
+			best = q;
+			break;
+		}
+		if (q >= min_pfn && (high == MF_PFN_NONE || q > high)) {
+			high = q;
+			hpos = n;
+		}
+	}
+	if (best == MF_PFN_NONE) {
+		best = high;
+		n = hpos;
+	}
+	if (best != MF_PFN_NONE && n >= cap)
+		m->fid.cp_isolate_mismatch++;
 	if (best == MF_PFN_NONE) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
 	}
+	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
 	model_bits_update(m->ciso, best, nr_taken, true);
 	model_del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;

@@ -99,6 +99,12 @@ uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone);
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
 
 const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
+/*
+ * Move the repair counters counted so far to *before and restart them from zero
+ * (events_applied and the lost-event counts stay cumulative): the repairs of a stretch
+ * of the trace counted apart, such as a start capture's scan window.
+ */
+void mf_model_fidelity_split(struct mf_model *m, struct mf_fidelity *before);
 
 /* Every free (pcp false) and per-CPU (pcp true) block of a zone, in pfn order. */
 typedef void (*mf_model_block_fn)(void *priv, uint64_t pfn, int order, int mt, bool pcp);

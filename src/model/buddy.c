@@ -165,6 +165,15 @@ const struct mf_model_params *mf_model_params(const struct mf_model *m)
 	return &m->p;
 }
 
+void mf_model_fidelity_split(struct mf_model *m, struct mf_fidelity *before)
+{
+	*before = m->fid;
+	memset(&m->fid, 0, sizeof(m->fid));
+	m->fid.events_applied = before->events_applied;
+	m->fid.lost_events = before->lost_events;
+	m->fid.lost_unknown = before->lost_unknown;
+}
+
 int mf_model_nr_zones(const struct mf_model *m)
 {
 	return m->nr_zones;

@@ -58,6 +58,8 @@ struct mf_fidelity {
 	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
 	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces (fast: pick past nr_scanned) */
 	uint64_t cp_isolation_swapped;	/* model isolations given back when the kernel's pick showed */
+	uint64_t cp_dest_taken;		/* migration targets (mm_lru_insertion) the model held free */
+	uint64_t cp_released_pages;	/* isolated pages no target confirmed, given back at run end */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */
 	uint64_t lost_unknown;		/* buffers that lost an unknown number of events */

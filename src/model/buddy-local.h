@@ -27,6 +27,19 @@
 #define SWAP_REACH	256
 
 
+/* Compaction runs open at once (direct compactors and kcompactd) the model follows. */
+#define MAX_CP_RUNS	64
+
+/*
+ * One compaction run (mm_compaction_begin to mm_compaction_end of one task): the blocks
+ * the model isolated for it, so that mm_lru_insertion can confirm or correct them.
+ */
+struct cp_run {
+	int32_t		pid;
+	uint32_t	nr, cap;
+	uint64_t	*picks;		/* pfn << 6 | order */
+};
+
 struct mf_model {
 	struct mf_model_params	p;
 	int			nr_zones;
@@ -52,6 +65,11 @@ struct mf_model {
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
 	uint64_t		*cpu_pcp_pages;
+
+	int			nr_runs;
+	struct cp_run		runs[MAX_CP_RUNS];
+	int32_t			cur_pid;	/* the task of the event being applied */
+	bool			lru_seen;	/* the trace has mm_lru_insertion */
 
 	struct mf_fidelity	fid;
 	bool			seeded;		/* started from a capture: every page is known */
@@ -87,7 +105,13 @@ uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set);
 uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n);
 
+void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
+
 /* isolate.c */
+void model_run_begin(struct mf_model *m, int32_t pid);
+void model_run_end(struct mf_model *m, int32_t pid);
+void model_runs_free(struct mf_model *m);
+void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn);
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
 void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			   uint64_t nr_scanned, uint64_t nr_taken);

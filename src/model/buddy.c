@@ -157,6 +157,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->pb);
 	free(m->pb_orders);
 	free(m->cpu_pcp_pages);
+	model_runs_free(m);
 	free(m);
 }
 
@@ -404,6 +405,11 @@ static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int or
 				add_free(m, z, head + half, high, remain_mt);
 		}
 	}
+}
+
+void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order)
+{
+	carve(m, z, head, pfn, order, blk_mt(m->blk[head]));
 }
 
 /*
@@ -820,6 +826,22 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_PCPU_DRAIN:
 	case MF_EV_EXTFRAG:
 		break;
+	case MF_EV_CP_BEGIN:
+		model_run_begin(m, ev->pid);
+		return;
+	case MF_EV_CP_END:
+		model_run_end(m, ev->pid);
+		return;
+	case MF_EV_LRU_INSERT:
+		m->lru_seen = true;
+		if (ev->lru_insert.pfn == MF_PFN_NONE)
+			return;
+		z = zone_of(m, ev->lru_insert.pfn);
+		if (z >= 0) {
+			m->cur_pid = ev->pid;
+			model_on_lru_insert(m, z, ev->lru_insert.pfn);
+		}
+		return;
 	case MF_EV_CP_ISOLATE_FREE:
 	case MF_EV_CP_FAST_ISOLATE_FREE: {
 		const struct mf_ev_isolate *e = &ev->isolate;
@@ -832,6 +854,7 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 			return;
 		}
 		m->fid.events_applied++;
+		m->cur_pid = ev->pid;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
 			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,
 					      e->nr_taken);
@@ -891,6 +914,8 @@ void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt)
 
 void mf_model_clear(struct mf_model *m)
 {
+	int i;
+
 	memset(m->blk, 0, m->nr_pfns);
 	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
@@ -901,6 +926,8 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
+	for (i = 0; i < m->nr_runs; i++)
+		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 

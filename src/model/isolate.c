@@ -7,11 +7,22 @@
  * in the ledger (m->ciso).  Every page the kernel isolated comes back through
  * mm_page_free; when one comes back that the model still held free, the model guessed
  * wrong and gives back a ledger block of the same order instead (swap_isolation()).
+ *
+ * With pagemap:mm_lru_insertion in the trace the ledger is checked per compaction run:
+ * migrate_folio_move() puts each migration target on the LRU (folio_add_lru(dst)), so an
+ * LRU insertion by the compacting task of a page no allocation handed out is one of the
+ * run's free pages in use.  The pages of the run the model isolated and no target
+ * confirmed are given back at mm_compaction_end: release_free_list() has freed (with
+ * mm_page_free) what the kernel isolated and did not use before that event, so what the
+ * model still holds then is its own wrong picks.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buddy-local.h"
+
+static void run_note(struct mf_model *m, uint64_t pfn, int order);
 
 /*
  * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
@@ -159,6 +170,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	for (n = 0; n < best_n; n++) {
 		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
 				  true);
+		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]));
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -234,6 +246,199 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
 	model_bits_update(m->ciso, best, nr_taken, true);
+	run_note(m, best, order);
 	model_del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;
+}
+
+/* ---- compaction runs ----------------------------------------------------------------- */
+
+static struct cp_run *find_run(struct mf_model *m, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		if (m->runs[i].pid == pid)
+			return &m->runs[i];
+	return NULL;
+}
+
+/* mm_compaction_begin: compact_zone() of this task starts (one zone at a time per task). */
+void model_run_begin(struct mf_model *m, int32_t pid)
+{
+	struct cp_run *run = find_run(m, pid);
+
+	if (!run) {
+		if (m->nr_runs == MAX_CP_RUNS)
+			return;		/* not followed: its picks stay in the ledger as without */
+		run = &m->runs[m->nr_runs++];
+		run->pid = pid;
+	}
+	run->nr = 0;
+}
+
+/* Note a block the model isolated, for the run of the task applying the event. */
+static void run_note(struct mf_model *m, uint64_t pfn, int order)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+
+	if (!run)
+		return;
+	if (run->nr == run->cap) {
+		uint32_t cap = run->cap ? run->cap * 2 : 256;
+		uint64_t *p = realloc(run->picks, cap * sizeof(*p));
+
+		if (!p)
+			return;		/* not followed: the pick stays in the ledger as without */
+		run->picks = p;
+		run->cap = cap;
+	}
+	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
+}
+
+static inline bool bit_test(const uint64_t *map, uint64_t pfn)
+{
+	return map[pfn / 64] & (1ULL << (pfn % 64));
+}
+
+/*
+ * Give back what is left of an isolated block [pfn, pfn + 2^order) that no target
+ * confirmed (no page of it in use): the pages still isolated go back to the buddy lists,
+ * the whole block at once when nothing of it was freed since.  Returns the pages.
+ */
+static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order)
+{
+	uint64_t n = 1ULL << order, p, left;
+
+	if (model_bits_count(m->held, pfn, n))
+		return 0;		/* a target confirmed it: the kernel's pick */
+	left = model_bits_count(m->ciso, pfn, n);
+	if (left == n && model_find_block(m, pfn) == MF_PFN_NONE &&
+	    model_next_head(m, pfn, pfn + n) == pfn + n) {
+		model_bits_update(m->ciso, pfn, n, false);
+		model_free_to_buddy(m, z, pfn, order);
+		return n;
+	}
+	for (p = pfn, left = 0; p < pfn + n; p++) {
+		if (!bit_test(m->ciso, p))
+			continue;
+		m->ciso[p / 64] &= ~(1ULL << (p % 64));
+		if (model_find_block(m, p) != MF_PFN_NONE)
+			continue;	/* already free in the model */
+		model_free_to_buddy(m, z, p, 0);
+		left++;
+	}
+	return left;
+}
+
+/*
+ * mm_compaction_end.  With LRU insertions in the trace, the run's isolated blocks that no
+ * migration target confirmed were not the kernel's: give them back.  (Of a block a target
+ * confirmed, release_free_list() freed the unused rest with mm_page_free; what is left is
+ * in use: the tail of a large target folio, or a target whose insertion the model did not
+ * see.)  Without LRU insertions a target shows nowhere, and every pick stays in the ledger
+ * until an event frees or swaps it.
+ */
+void model_run_end(struct mf_model *m, int32_t pid)
+{
+	struct cp_run *run = find_run(m, pid);
+	uint32_t i;
+
+	if (!run)
+		return;
+	for (i = 0; m->lru_seen && i < run->nr; i++) {
+		uint64_t pfn = run->picks[i] >> 6;
+		int order = (int)(run->picks[i] & 63), z = mf_model_zone_of_pfn(m, pfn);
+
+		if (z >= 0)
+			m->fid.cp_released_pages += release_block(m, z, pfn, order);
+	}
+	free(run->picks);
+	*run = m->runs[--m->nr_runs];
+	m->runs[m->nr_runs].picks = NULL;
+	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
+}
+
+void model_runs_free(struct mf_model *m)
+{
+	int i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		free(m->runs[i].picks);
+	m->nr_runs = 0;
+}
+
+/*
+ * The run's isolated block of this order nearest to pfn that no target confirmed and
+ * nothing freed since (index into picks[]), or -1: the model's pick in place of the
+ * kernel's.
+ */
+static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *run,
+			       uint64_t pfn, int order)
+{
+	uint64_t best_d = UINT64_MAX, n = 1ULL << order;
+	int64_t best = -1;
+	uint32_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		uint64_t head = run->picks[i] >> 6, d;
+
+		if ((int)(run->picks[i] & 63) != order || head == pfn)
+			continue;
+		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->held, head, n))
+			continue;
+		d = head > pfn ? head - pfn : pfn - head;
+		if (d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/*
+ * pagemap:mm_lru_insertion of pfn during a compaction run of the same task, of a page no
+ * allocation handed out: a migration target (migrate_folio_move()), cut from a block the
+ * free scanner isolated whole.  Isolated by the model: confirmed, it stays in use.  Still
+ * free in the model: the scanner took its block silently and the model picked another.
+ * The model's free block around pfn, cut to the largest order this run isolated, becomes
+ * the run's (pfn in use, the rest isolated), and the run's nearest unconfirmed block of
+ * that order goes back.  The target's order is not in the event: only pfn is marked in
+ * use; the rest of a large target folio stays isolated, never given back.
+ */
+void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	uint64_t head, blk;
+	int order, max = 0;
+	int64_t back;
+	uint32_t i;
+
+	if (!run || bit_test(m->held, pfn))
+		return;
+	if (bit_test(m->ciso, pfn)) {
+		m->held[pfn / 64] |= 1ULL << (pfn % 64);
+		return;
+	}
+	head = model_find_block(m, pfn);
+	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
+		return;		/* in use already, or on a per-CPU list: not isolated */
+	for (i = 0; i < run->nr; i++)
+		if ((int)(run->picks[i] & 63) > max)
+			max = (int)(run->picks[i] & 63);
+	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
+	blk = pfn & ~((1ULL << order) - 1);
+	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
+	model_bits_update(m->ciso, blk, 1ULL << order, true);
+	m->held[pfn / 64] |= 1ULL << (pfn % 64);
+	m->fid.cp_dest_taken++;
+	back = run_unconfirmed(m, run, blk, order);
+	run_note(m, blk, order);
+	if (back >= 0) {
+		uint64_t q = run->picks[back] >> 6;
+
+		model_bits_update(m->ciso, q, 1ULL << order, false);
+		m->fid.cp_isolation_swapped++;
+		model_free_to_buddy(m, z, q, order);
+	}
 }

@@ -51,6 +51,7 @@ struct mf_model {
 	uint8_t			*cpu;
 	uint64_t		*held;
 	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
+	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
 	/*

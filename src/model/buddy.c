@@ -68,6 +68,10 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!held)
 		return -ENOMEM;
 	m->ciso = held;
+	held = realloc(m->cconf, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->cconf = held;
 	{
 		uint32_t *l = realloc(m->lnext, nr_pfns * sizeof(*l));
 
@@ -101,6 +105,8 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	memset(m->held + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	memset(m->ciso + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	memset(m->cconf + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	/* memmap_init_range() starts every pageblock MOVABLE */
 	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
@@ -152,6 +158,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->cpu);
 	free(m->held);
 	free(m->ciso);
+	free(m->cconf);
 	free(m->lnext);
 	free(m->lprev);
 	free(m->pb);
@@ -723,6 +730,7 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 
 	held_update(m, pfn, 1ULL << e->order, false);
 	model_bits_update(m->ciso, pfn, 1ULL << e->order, false);
+	model_bits_update(m->cconf, pfn, 1ULL << e->order, false);
 	taken = take_overlap(m, z, pfn, e->order, &pcp);
 	if (taken) {
 		m->fid.free_of_free++;
@@ -919,6 +927,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->blk, 0, m->nr_pfns);
 	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->nr_free, 0, sizeof(m->nr_free));

@@ -26,7 +26,8 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order);
 
 /*
  * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
- * event freed or allocated since: the first one, or MF_PFN_NONE.  Whole empty words of the
+ * event freed or allocated since and no migration target confirmed (its pages may be the
+ * rest of a large target folio): the first one, or MF_PFN_NONE.  Whole empty words of the
  * ledger are skipped.
  */
 static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
@@ -36,11 +37,12 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
 	while (q + n <= end) {
 		uint64_t w = q / 64;
 
-		if (!(m->ciso[w] & ~m->held[w]) && n <= 64) {
+		if (!(m->ciso[w] & ~(m->held[w] | m->cconf[w])) && n <= 64) {
 			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
 			continue;
 		}
 		if (model_bits_count(m->ciso, q, n) == n && !model_bits_count(m->held, q, n) &&
+		    !model_bits_count(m->cconf, q, n) &&
 		    model_find_block(m, q) == MF_PFN_NONE && model_next_head(m, q, q + n) == q + n)
 			return q;
 		q += n;
@@ -310,8 +312,19 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 {
 	uint64_t n = 1ULL << order, p, left;
 
-	if (model_bits_count(m->held, pfn, n))
-		return 0;		/* a target confirmed it: the kernel's pick */
+	if (model_bits_count(m->cconf, pfn, n)) {
+		/*
+		 * A target confirmed it: the kernel's pick, whose unused pages came back
+		 * through mm_page_free.  What is still isolated is in use (the rest of a
+		 * large target folio, or a target the model did not see).
+		 */
+		for (p = pfn; p < pfn + n; p++)
+			if (bit_test(m->ciso, p) && bit_test(m->cconf, p))
+				m->held[p / 64] |= 1ULL << (p % 64);
+		model_bits_update(m->ciso, pfn, n, false);
+		model_bits_update(m->cconf, pfn, n, false);
+		return 0;
+	}
 	left = model_bits_count(m->ciso, pfn, n);
 	if (left == n && model_find_block(m, pfn) == MF_PFN_NONE &&
 	    model_next_head(m, pfn, pfn + n) == pfn + n) {
@@ -385,7 +398,7 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 
 		if ((int)(run->picks[i] & 63) != order || head == pfn)
 			continue;
-		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->held, head, n))
+		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->cconf, head, n))
 			continue;
 		d = head > pfn ? head - pfn : pfn - head;
 		if (d < best_d) {
@@ -397,14 +410,15 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 }
 
 /*
- * pagemap:mm_lru_insertion of pfn during a compaction run of the same task, of a page no
- * allocation handed out: a migration target (migrate_folio_move()), cut from a block the
+ * pagemap:mm_lru_insertion of pfn, of a page no allocation handed out.  During a
+ * compaction run of the same task it is a migration target (migrate_folio_move()), cut from a block the
  * free scanner isolated whole.  Isolated by the model: confirmed, it stays in use.  Still
  * free in the model: the scanner took its block silently and the model picked another.
  * The model's free block around pfn, cut to the largest order this run isolated, becomes
  * the run's (pfn in use, the rest isolated), and the run's nearest unconfirmed block of
- * that order goes back.  The target's order is not in the event: only pfn is marked in
- * use; the rest of a large target folio stays isolated, never given back.
+ * that order goes back.  The target's order is not in the event: pfn is marked in use,
+ * and its block confirmed, so that the rest of a large target folio is never given back
+ * (model_run_end() takes it as in use).
  */
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
@@ -414,10 +428,32 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	int64_t back;
 	uint32_t i;
 
-	if (!run || bit_test(m->held, pfn))
+	if (bit_test(m->held, pfn))
 		return;
+	if (!run) {
+		/*
+		 * A page on an LRU list is in use.  Outside a run, one the model holds free is
+		 * mostly a target whose insertion came after its run ended (the per-CPU LRU
+		 * batch was drained later); the run gave back its own pick then.
+		 */
+		head = model_find_block(m, pfn);
+		if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP)) {
+			model_carve(m, z, head, pfn, 0);
+			m->held[pfn / 64] |= 1ULL << (pfn % 64);
+			m->fid.lru_of_free++;
+		}
+		return;
+	}
 	if (bit_test(m->ciso, pfn)) {
 		m->held[pfn / 64] |= 1ULL << (pfn % 64);
+		for (i = 0; i < run->nr; i++) {
+			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+
+			if (pfn >= b && pfn < b + n) {
+				model_bits_update(m->cconf, b, n, true);
+				break;
+			}
+		}
 		return;
 	}
 	head = model_find_block(m, pfn);
@@ -430,6 +466,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
 	model_bits_update(m->ciso, blk, 1ULL << order, true);
+	model_bits_update(m->cconf, blk, 1ULL << order, true);
 	m->held[pfn / 64] |= 1ULL << (pfn % 64);
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);

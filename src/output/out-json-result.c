@@ -398,7 +398,7 @@ static uint64_t window_repairs(const struct mf_fidelity *w)
 	return w->free_of_free + w->free_of_pcp + w->alloc_not_free + w->alloc_unknown +
 	       w->alloc_of_pcp_elsewhere + w->alloc_of_allocated + w->alloc_from_buddy +
 	       w->drain_not_pcp + w->drain_unknown + w->pageblock_retyped + w->cp_isolate_mismatch +
-	       w->cp_isolation_swapped + w->cp_dest_taken;
+	       w->cp_isolation_swapped + w->cp_dest_taken + w->lru_of_free;
 }
 
 static json_t *json_fidelity(const struct mf_result *r)
@@ -406,7 +406,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 	const struct mf_fidelity *f = &r->fidelity;
 
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"events_applied", (json_int_t)f->events_applied,
 		"events_before_start", (json_int_t)r->events_before_start,
 		"start_window_events", (json_int_t)r->start_window_events,
@@ -429,6 +429,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"compaction_isolation_swapped", (json_int_t)f->cp_isolation_swapped,
 		"compaction_targets_taken", (json_int_t)f->cp_dest_taken,
 		"compaction_released_pages", (json_int_t)f->cp_released_pages,
+		"lru_insert_of_free", (json_int_t)f->lru_of_free,
 		"pfn_out_of_range", (json_int_t)f->pfn_out_of_range,
 		"lost_events", (json_int_t)f->lost_events,
 		"lost_unknown", (json_int_t)f->lost_unknown);

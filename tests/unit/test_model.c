@@ -423,6 +423,77 @@ static void test_fast_isolate_list_order(void)
 	mf_model_free(m);
 }
 
+/* An event of task pid: compaction begin/end, free scanner, or an LRU insertion of pfn. */
+static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (uint16_t)type;
+	ev.pid = pid;
+	if (type == MF_EV_LRU_INSERT)
+		ev.lru_insert.pfn = pfn;
+	if (type == MF_EV_CP_ISOLATE_FREE) {	/* over 0-15, one page taken */
+		ev.isolate.start_pfn = 0;
+		ev.isolate.end_pfn = 16;
+		ev.isolate.nr_scanned = 16;
+		ev.isolate.nr_taken = 1;
+	}
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * Migration targets.  Pages 5 and 9 are free (order 0).  In a compaction run of task 7 the
+ * free scanner takes one page over 0-15: the model takes 5, the first of its walk.  Task
+ * 7 then puts 9 on an LRU list: 9 was the kernel's pick, a migration target.  The model
+ * takes 9 (in use) and gives 5 back.  In a second run the model takes 5 again, and no
+ * target shows before mm_compaction_end: 5 goes back.  Last, task 8 (in no run) puts 5 on
+ * an LRU list: in use, taken off the free lists.
+ *   free pages: {5, 9} -> {9} -> {5} -> {} -> {5} -> {}
+ */
+static void test_lru_targets(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
+				  .present = 64, .managed = 64 };
+	struct mf_model_params p;
+	struct mf_model *m;
+	char buf[256];
+
+	mf_model_params_default(&p);
+	p.max_order = 3;
+	p.pageblock_order = 2;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_ISOLATE_FREE, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
+	task_event(m, MF_EV_LRU_INSERT, 7, 9);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_dest_taken, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_released_pages, 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_ISOLATE_FREE, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 0);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_released_pages, 1);
+
+	task_event(m, MF_EV_LRU_INSERT, 8, 5);
+	CU_ASSERT_EQUAL(free_set(m), 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->lru_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
@@ -508,5 +579,6 @@ void test_model_register(void)
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
+	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 }

@@ -41,6 +41,7 @@ enum mf_ev_type {	/* the tracepoint (ftrace:print, kmem:, compaction:, vmscan:),
 	MF_EV_DIRECT_RECLAIM_BEGIN,	/* mm_vmscan_direct_reclaim_begin        ->reclaim_begin */
 	MF_EV_DIRECT_RECLAIM_END,	/* mm_vmscan_direct_reclaim_end          ->reclaim_end */
 	MF_EV_PRINT,			/* print                                 ->print */
+	MF_EV_LRU_INSERT,		/* pagemap:mm_lru_insertion              ->lru_insert */
 	MF_EV_NR
 };
 
@@ -158,6 +159,11 @@ struct mf_event {
 		struct mf_ev_reclaim_end {
 			uint64_t nr_reclaimed;
 		} reclaim_end;
+		struct mf_ev_lru_insert {	/* folio_add_lru() reached the LRU list */
+			uint64_t pfn;		/* the folio's first page */
+			int32_t	 lru;		/* enum lru_list */
+			uint64_t flags;		/* PAGEMAP_* bits (mapped, anon, swapbacked...) */
+		} lru_insert;
 		struct mf_ev_print {
 			const char *str;	/* the marker text, trailing newline stripped; valid
 						 * until the next mf_reader_next() */

@@ -56,8 +56,11 @@ struct mf_fidelity {
 	uint64_t extfrag_claims;	/* pageblock ownership changes applied from mm_page_alloc_extfrag */
 	uint64_t cp_isolated_pages;	/* free pages compaction's free scanner took off the lists */
 	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
-	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces */
+	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces (fast: pick past nr_scanned) */
 	uint64_t cp_isolation_swapped;	/* model isolations given back when the kernel's pick showed */
+	uint64_t cp_dest_taken;		/* migration targets (mm_lru_insertion) the model held free */
+	uint64_t cp_released_pages;	/* isolated pages no target confirmed, given back at run end */
+	uint64_t lru_of_free;		/* mm_lru_insertion outside a compaction run of a page held free */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */
 	uint64_t lost_unknown;		/* buffers that lost an unknown number of events */
@@ -111,6 +114,12 @@ uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone);
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
 
 const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
+/*
+ * Move the repair counters counted so far to *before and restart them from zero
+ * (events_applied and the lost-event counts stay cumulative): the repairs of a stretch
+ * of the trace counted apart, such as a start capture's scan window.
+ */
+void mf_model_fidelity_split(struct mf_model *m, struct mf_fidelity *before);
 
 /* Every free (pcp false) and per-CPU (pcp true) block of a zone, in pfn order. */
 typedef void (*mf_model_block_fn)(void *priv, uint64_t pfn, int order, int mt, bool pcp);

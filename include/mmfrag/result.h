@@ -126,6 +126,13 @@ struct mf_result {
 	struct mf_zone_report	zones[MF_MAX_ZONES];
 	struct mf_fidelity	fidelity;
 	uint64_t		events_before_start;	/* not applied: before the start state */
+	/*
+	 * The start capture's scan window (its begin to its end marker): events applied over
+	 * a seed that may already show them, and the repairs they caused, counted apart
+	 * from fidelity.
+	 */
+	uint64_t		start_window_events;
+	struct mf_fidelity	start_window_fidelity;
 
 	/* start and check captures */
 	const char		*start_dir;

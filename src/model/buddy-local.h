@@ -20,9 +20,25 @@
 /* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
 #define MF_LEARN_MAX_PFNS	(1ULL << 32)
 
+/* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
+#define LNONE		0xffffffffu
+
 /* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
 #define SWAP_REACH	256
 
+
+/* Compaction runs open at once (direct compactors and kcompactd) the model follows. */
+#define MAX_CP_RUNS	64
+
+/*
+ * One compaction run (mm_compaction_begin to mm_compaction_end of one task): the blocks
+ * the model isolated for it, so that mm_lru_insertion can confirm or correct them.
+ */
+struct cp_run {
+	int32_t		pid;
+	uint32_t	nr, cap;
+	uint64_t	*picks;		/* pfn << 6 | order */
+};
 
 struct mf_model {
 	struct mf_model_params	p;
@@ -35,12 +51,26 @@ struct mf_model {
 	uint8_t			*cpu;
 	uint64_t		*held;
 	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
+	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
+	/*
+	 * The free lists in the kernel's order, for fast_isolate_freepages(): per block head,
+	 * the pfn of the next and previous block on its free_list[order][mt] (LNONE at the
+	 * ends); head and tail of each list.  8 bytes per page frame.
+	 */
+	uint32_t		*lnext, *lprev;
+	uint32_t		lhead[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
+	uint32_t		ltail[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
 	uint64_t		*cpu_pcp_pages;
+
+	int			nr_runs;
+	struct cp_run		runs[MAX_CP_RUNS];
+	int32_t			cur_pid;	/* the task of the event being applied */
+	bool			lru_seen;	/* the trace has mm_lru_insertion */
 
 	struct mf_fidelity	fid;
 	bool			seeded;		/* started from a capture: every page is known */
@@ -70,16 +100,23 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 /* buddy.c */
 void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
+void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set);
 uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n);
 
+void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
+
 /* isolate.c */
+void model_run_begin(struct mf_model *m, int32_t pid);
+void model_run_end(struct mf_model *m, int32_t pid);
+void model_runs_free(struct mf_model *m);
+void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn);
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
 void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			   uint64_t nr_scanned, uint64_t nr_taken);
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
-			   uint64_t nr_taken);
+			   uint64_t nr_scanned, uint64_t nr_taken);
 
 #endif

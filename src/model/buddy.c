@@ -11,6 +11,9 @@
  *   cpu[pfn]	owning CPU of a per-CPU block (head only).
  *   held	one bit per pfn: handed out by mm_page_alloc and not freed since.
  *   pb[]	one byte per pageblock: its migratetype.
+ *   lnext[], lprev[]	per free block head: its neighbours on its free list, so that the
+ *		lists keep the kernel's order (head or tail insertion, fast_isolate_freepages()'s
+ *		rotation), which decides the blocks compaction's fast search takes.
  *
  * Rules mirror mm/page_alloc.c of v6.10+ (the freelist-type series): a free block always
  * sits on the list of its pageblock's type, so an event's migratetype (zone_locked's list
@@ -65,6 +68,23 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!held)
 		return -ENOMEM;
 	m->ciso = held;
+	held = realloc(m->cconf, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->cconf = held;
+	{
+		uint32_t *l = realloc(m->lnext, nr_pfns * sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		m->lnext = l;
+		l = realloc(m->lprev, nr_pfns * sizeof(*l));
+		if (!l)
+			return -ENOMEM;
+		m->lprev = l;
+		memset(m->lnext + old, 0xff, (nr_pfns - old) * sizeof(*l));
+		memset(m->lprev + old, 0xff, (nr_pfns - old) * sizeof(*l));
+	}
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
 		return -ENOMEM;
@@ -85,6 +105,8 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	memset(m->held + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	memset(m->ciso + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	memset(m->cconf + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	/* memmap_init_range() starts every pageblock MOVABLE */
 	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
@@ -108,10 +130,17 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 		return NULL;
 	m->p = *p;
 	m->nr_zones = nr_zones;
+	memset(m->lhead, 0xff, sizeof(m->lhead));
+	memset(m->ltail, 0xff, sizeof(m->ltail));
 	for (i = 0; i < nr_zones; i++) {
 		m->zones[i] = zones[i];
 		if (zones[i].end_pfn > end)
 			end = zones[i].end_pfn;
+	}
+	/* the list links are 32-bit pfns */
+	if (end > MF_LEARN_MAX_PFNS - (1ULL << p->max_order)) {
+		free(m);
+		return NULL;
 	}
 	m->cpu_pcp_pages = calloc((size_t)p->nr_cpus, sizeof(uint64_t));
 	if (!m->cpu_pcp_pages || model_resize(m, end ? end : 1)) {
@@ -129,15 +158,28 @@ void mf_model_free(struct mf_model *m)
 	free(m->cpu);
 	free(m->held);
 	free(m->ciso);
+	free(m->cconf);
+	free(m->lnext);
+	free(m->lprev);
 	free(m->pb);
 	free(m->pb_orders);
 	free(m->cpu_pcp_pages);
+	model_runs_free(m);
 	free(m);
 }
 
 const struct mf_model_params *mf_model_params(const struct mf_model *m)
 {
 	return &m->p;
+}
+
+void mf_model_fidelity_split(struct mf_model *m, struct mf_fidelity *before)
+{
+	*before = m->fid;
+	memset(&m->fid, 0, sizeof(m->fid));
+	m->fid.events_applied = before->events_applied;
+	m->fid.lost_events = before->lost_events;
+	m->fid.lost_unknown = before->lost_unknown;
 }
 
 int mf_model_nr_zones(const struct mf_model *m)
@@ -178,7 +220,8 @@ static int zone_of(struct mf_model *m, uint64_t pfn)
 		return m->last_zone;
 	i = mf_model_zone_of_pfn(m, pfn);
 	if (i < 0 && m->p.learn_zones && m->nr_zones &&
-	    pfn >= m->zones[m->nr_zones - 1].start_pfn && pfn < MF_LEARN_MAX_PFNS) {
+	    pfn >= m->zones[m->nr_zones - 1].start_pfn &&
+	    pfn < MF_LEARN_MAX_PFNS - (1ULL << m->p.max_order)) {
 		struct mf_zone_desc *last = &m->zones[m->nr_zones - 1];
 		uint64_t end = (pfn | ((1ULL << m->p.max_order) - 1)) + 1;
 
@@ -213,11 +256,76 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
 
-static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+/* __add_to_free_list(): at the head, or at the tail (to_tail) */
+static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
+			     bool tail)
+{
+	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt], p = (uint32_t)pfn;
+
+	if (*h == LNONE) {
+		*h = *t = p;
+		m->lnext[p] = m->lprev[p] = LNONE;
+	} else if (tail) {
+		m->lprev[p] = *t;
+		m->lnext[p] = LNONE;
+		m->lnext[*t] = p;
+		*t = p;
+	} else {
+		m->lnext[p] = *h;
+		m->lprev[p] = LNONE;
+		m->lprev[*h] = p;
+		*h = p;
+	}
+}
+
+static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	uint32_t p = (uint32_t)pfn, n = m->lnext[p], v = m->lprev[p];
+
+	if (v != LNONE)
+		m->lnext[v] = n;
+	else
+		m->lhead[z][order][mt] = n;
+	if (n != LNONE)
+		m->lprev[n] = v;
+	else
+		m->ltail[z][order][mt] = v;
+	m->lnext[p] = m->lprev[p] = LNONE;
+}
+
+/*
+ * move_freelist_head() (mm/compaction.c): the blocks before pfn on its list go to the
+ * tail, in their order, so that pfn heads the list and a later reverse walk meets the
+ * blocks it skipped first.
+ */
+void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn)
+{
+	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt];
+	uint32_t p = (uint32_t)pfn, before = m->lprev[p];
+
+	if (before == LNONE)
+		return;
+	m->lnext[*t] = *h;
+	m->lprev[*h] = *t;
+	*h = p;
+	m->lprev[p] = LNONE;
+	*t = before;
+	m->lnext[before] = LNONE;
+}
+
+static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
+			       bool tail)
 {
 	m->blk[pfn] = blk_make(order, mt, false);
 	m->nr_free[z][order][mt]++;
 	(*pb_order_count(m, pfn, order))++;
+	list_link(m, z, pfn, order, mt, tail);
+}
+
+/* expand() and the seed put blocks at the head */
+static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	add_free_at(m, z, pfn, order, mt, false);
 }
 
 static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu)
@@ -244,6 +352,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
 		(*pb_order_count(m, pfn, order))--;
+		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
 	m->blk[pfn] = 0;
 }
@@ -305,9 +414,15 @@ static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int or
 	}
 }
 
+void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order)
+{
+	carve(m, z, head, pfn, order, blk_mt(m->blk[head]));
+}
+
 /*
  * Set the type of the pageblocks covering [pfn, pfn + 2^order) and move the free blocks
- * inside to the new type's lists, as move_freepages_block() / change_pageblock_range() do.
+ * inside to the new type's lists, as move_freepages_block() / change_pageblock_range() do
+ * (move_to_free_list(): to the tail).
  */
 static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
@@ -330,6 +445,8 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 		if (!(b & BLK_PCP) && blk_mt(b) != mt) {
 			m->nr_free[z][blk_order(b)][blk_mt(b)]--;
 			m->nr_free[z][blk_order(b)][mt]++;
+			list_unlink(m, z, p, blk_order(b), blk_mt(b));
+			list_link(m, z, p, blk_order(b), mt, true);
 			m->blk[p] = blk_make(blk_order(b), mt, false);
 		}
 		p += (1ULL << blk_order(b)) - 1;
@@ -352,12 +469,16 @@ static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int orde
  * __free_one_page(): merge with the buddy while it is a free block of the same order in
  * the same zone.  From pageblock_order up, blocks of different types merge only when both
  * types are mergeable, and the buddy's pageblocks then take our type (v6.10+), so that the
- * merged block is homogeneous.
+ * merged block is homogeneous.  The result goes to the tail of its list when
+ * buddy_merge_likely(): the block's buddy one order up (the buddy of pfn & ~2^order at
+ * order + 1) is free, so that the block is likely to merge soon and should be taken last.
+ * (Free page shuffling, off by default, would pick head or tail at random.)
  */
 static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
 	int pbo = m->p.pageblock_order;
+	bool to_tail = false;
 
 	while (order < m->p.max_order) {
 		uint64_t buddy = pfn ^ (1ULL << order);
@@ -377,7 +498,12 @@ static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, in
 		pfn &= ~(1ULL << order);
 		order++;
 	}
-	add_free(m, z, pfn, order, mt);
+	if (order < m->p.max_order - 1) {
+		uint64_t higher = pfn & ~(1ULL << order), hb = higher ^ (1ULL << (order + 1));
+
+		to_tail = hb >= zd->start_pfn && hb < zd->end_pfn && is_free_head(m, hb, order + 1);
+	}
+	add_free_at(m, z, pfn, order, mt, to_tail);
 }
 
 /*
@@ -617,6 +743,7 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 
 	held_update(m, pfn, 1ULL << e->order, false);
 	model_bits_update(m->ciso, pfn, 1ULL << e->order, false);
+	model_bits_update(m->cconf, pfn, 1ULL << e->order, false);
 	taken = take_overlap(m, z, pfn, e->order, &pcp);
 	if (taken) {
 		m->fid.free_of_free++;
@@ -726,6 +853,22 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_PCPU_DRAIN:
 	case MF_EV_EXTFRAG:
 		break;
+	case MF_EV_CP_BEGIN:
+		model_run_begin(m, ev->pid);
+		return;
+	case MF_EV_CP_END:
+		model_run_end(m, ev->pid);
+		return;
+	case MF_EV_LRU_INSERT:
+		m->lru_seen = true;
+		if (ev->lru_insert.pfn == MF_PFN_NONE)
+			return;
+		z = zone_of(m, ev->lru_insert.pfn);
+		if (z >= 0) {
+			m->cur_pid = ev->pid;
+			model_on_lru_insert(m, z, ev->lru_insert.pfn);
+		}
+		return;
 	case MF_EV_CP_ISOLATE_FREE:
 	case MF_EV_CP_FAST_ISOLATE_FREE: {
 		const struct mf_ev_isolate *e = &ev->isolate;
@@ -738,11 +881,13 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 			return;
 		}
 		m->fid.events_applied++;
+		m->cur_pid = ev->pid;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
 			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,
 					      e->nr_taken);
 		else
-			model_on_fast_isolate(m, z, e->start_pfn, e->end_pfn, e->nr_taken);
+			model_on_fast_isolate(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,
+					      e->nr_taken);
 		return;
 	}
 	default:
@@ -796,14 +941,21 @@ void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt)
 
 void mf_model_clear(struct mf_model *m)
 {
+	int i;
+
 	memset(m->blk, 0, m->nr_pfns);
 	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->nr_free, 0, sizeof(m->nr_free));
+	memset(m->lhead, 0xff, sizeof(m->lhead));
+	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
+	for (i = 0; i < m->nr_runs; i++)
+		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 
@@ -946,6 +1098,28 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 			snprintf(buf, len, "zone %d: per-CPU page count differs from the lists", z);
 			return -1;
 		}
+	}
+	/* the linked free lists hold exactly the counted blocks, with consistent links */
+	for (z = 0; z < m->nr_zones; z++) {
+		int o, t;
+
+		for (o = 0; o <= m->p.max_order; o++)
+			for (t = 0; t < MF_MAX_MT; t++) {
+				uint32_t q = m->lhead[z][o][t], prev = LNONE;
+				uint64_t n = 0;
+
+				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = m->lnext[q]) {
+					n++;
+					if (m->lprev[q] != prev || !is_free_head(m, q, o) ||
+					    blk_mt(m->blk[q]) != t || mf_model_zone_of_pfn(m, q) != z)
+						break;
+				}
+				if (q != LNONE || n != m->nr_free[z][o][t] || m->ltail[z][o][t] != prev) {
+					snprintf(buf, len, "zone %d: free_list[%d][%d] differs from the counted blocks",
+						 z, o, t);
+					return -1;
+				}
+			}
 	}
 	return 0;
 }

@@ -7,15 +7,27 @@
  * in the ledger (m->ciso).  Every page the kernel isolated comes back through
  * mm_page_free; when one comes back that the model still held free, the model guessed
  * wrong and gives back a ledger block of the same order instead (swap_isolation()).
+ *
+ * With pagemap:mm_lru_insertion in the trace the ledger is checked per compaction run:
+ * migrate_folio_move() puts each migration target on the LRU (folio_add_lru(dst)), so an
+ * LRU insertion by the compacting task of a page no allocation handed out is one of the
+ * run's free pages in use.  The pages of the run the model isolated and no target
+ * confirmed are given back at mm_compaction_end: release_free_list() has freed (with
+ * mm_page_free) what the kernel isolated and did not use before that event, so what the
+ * model still holds then is its own wrong picks.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "buddy-local.h"
 
+static void run_note(struct mf_model *m, uint64_t pfn, int order);
+
 /*
  * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
- * event freed or allocated since: the first one, or MF_PFN_NONE.  Whole empty words of the
+ * event freed or allocated since and no migration target confirmed (its pages may be the
+ * rest of a large target folio): the first one, or MF_PFN_NONE.  Whole empty words of the
  * ledger are skipped.
  */
 static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
@@ -25,11 +37,12 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
 	while (q + n <= end) {
 		uint64_t w = q / 64;
 
-		if (!(m->ciso[w] & ~m->held[w]) && n <= 64) {
+		if (!(m->ciso[w] & ~(m->held[w] | m->cconf[w])) && n <= 64) {
 			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
 			continue;
 		}
 		if (model_bits_count(m->ciso, q, n) == n && !model_bits_count(m->held, q, n) &&
+		    !model_bits_count(m->cconf, q, n) &&
 		    model_find_block(m, q) == MF_PFN_NONE && model_next_head(m, q, q + n) == q + n)
 			return q;
 		q += n;
@@ -161,6 +174,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	for (n = 0; n < best_n; n++) {
 		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
 				  true);
+		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]));
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -168,64 +182,33 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_short += nr_taken - best_taken;
 }
 
-static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int order)
-{
-	uint8_t b = m->blk[pfn];
-
-	return b && !(b & BLK_PCP) && blk_order(b) == order && blk_mt(b) == MF_MT_MOVABLE;
-}
-
-/*
- * The lowest (or highest) MOVABLE free block of exactly this order with its head in
- * [from, to), or MF_PFN_NONE.  Only pageblocks whose index says they hold a free block of
- * the order are scanned.
- */
-static uint64_t find_movable(struct mf_model *m, uint64_t from, uint64_t to, int order,
-			     bool highest)
-{
-	uint64_t pbn = 1ULL << m->p.pageblock_order, pb, first, last, best = MF_PFN_NONE;
-
-	if (from >= to)
-		return MF_PFN_NONE;
-	first = from >> m->p.pageblock_order;
-	last = (to - 1) >> m->p.pageblock_order;
-	for (pb = highest ? last : first; highest ? pb + 1 > first : pb <= last;
-	     highest ? pb-- : pb++) {
-		uint64_t lo = pb * pbn > from ? pb * pbn : from;
-		uint64_t hi = (pb + 1) * pbn < to ? (pb + 1) * pbn : to, p;
-
-		if (!*pb_order_count(m, pb * pbn, order))
-			continue;
-		for (p = model_next_head(m, lo, hi); p < hi;
-		     p = model_next_head(m, p + (1ULL << blk_order(m->blk[p])), hi)) {
-			if (is_movable_head(m, p, order)) {
-				best = p;
-				if (!highest)
-					return best;
-			}
-		}
-		if (best != MF_PFN_NONE)
-			return best;
-		if (highest && pb == 0)
-			break;
-	}
-	return best;
-}
-
 /*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
- * with 2^o = nr_taken: the first one it met at or above low_pfn =
- * pageblock_start(free_pfn - distance / 4) (no upper bound), else the highest one at or
- * above min_pfn = pageblock_start(free_pfn - distance / 2).  The list order is not in the
- * model, so "first met" becomes the lowest pfn at or above low_pfn.  The pages the
- * around-scan takes come in their own isolate_freepages event.
+ * with 2^o = nr_taken.  It walks that list from the tail (list_for_each_entry_reverse) and
+ * takes the first block at or above low_pfn = pageblock_start(free_pfn - distance / 4) (no
+ * upper bound); when its scan limit ends the walk first, the highest block it met at or
+ * above min_pfn = pageblock_start(free_pfn - distance / 2).  Then move_freelist_head()
+ * rotates the blocks it walked past to the tail, and the pick leaves the list.
+ *
+ * What the event leaves out: distance (low_pfn is taken halfway between min_pfn and
+ * free_pfn), the limit (16 halved per candidate and per order, 256 when the scan starts)
+ * and the other orders the search visited (search_order down to 0, then cc->order - 1 down)
+ * and rotated without a pick.  nr_scanned counts the entries visited over all orders plus
+ * 2^o - 1 for the pick, so in the kernel the pick was at most nr_scanned - (2^o - 1)
+ * entries from the tail.  The walk does not stop there: the model's lists also hold blocks
+ * the kernel's do not (migration targets taken without an event), which push the kernel's
+ * pick further from the tail; cutting the walk at nr_scanned then takes a fallback
+ * candidate instead, and on the recordings of issue 11 that lands farther from the kernel.
+ * A pick past that bound counts as an isolate mismatch.  The pages the around-scan takes
+ * come in their own isolate_freepages event.
  */
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
-			   uint64_t nr_taken)
+			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best;
+	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
+	uint32_t q;
 	int order;
 
 	if (nr_taken & (nr_taken - 1)) {
@@ -243,15 +226,258 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
 	if (low_pfn < min_pfn)
 		low_pfn = min_pfn;
+	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;
 
-	best = find_movable(m, low_pfn, zd->end_pfn, order, false);
-	if (best == MF_PFN_NONE)
-		best = find_movable(m, min_pfn, low_pfn, order, true);
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+		if (q >= low_pfn) {
+			best = q;
+			break;
+		}
+		if (q >= min_pfn && (high == MF_PFN_NONE || q > high)) {
+			high = q;
+			hpos = n;
+		}
+	}
+	if (best == MF_PFN_NONE) {
+		best = high;
+		n = hpos;
+	}
+	if (best != MF_PFN_NONE && n >= cap)
+		m->fid.cp_isolate_mismatch++;
 	if (best == MF_PFN_NONE) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
 	}
+	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
 	model_bits_update(m->ciso, best, nr_taken, true);
+	run_note(m, best, order);
 	model_del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;
+}
+
+/* ---- compaction runs ----------------------------------------------------------------- */
+
+static struct cp_run *find_run(struct mf_model *m, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		if (m->runs[i].pid == pid)
+			return &m->runs[i];
+	return NULL;
+}
+
+/* mm_compaction_begin: compact_zone() of this task starts (one zone at a time per task). */
+void model_run_begin(struct mf_model *m, int32_t pid)
+{
+	struct cp_run *run = find_run(m, pid);
+
+	if (!run) {
+		if (m->nr_runs == MAX_CP_RUNS)
+			return;		/* not followed: its picks stay in the ledger as without */
+		run = &m->runs[m->nr_runs++];
+		run->pid = pid;
+	}
+	run->nr = 0;
+}
+
+/* Note a block the model isolated, for the run of the task applying the event. */
+static void run_note(struct mf_model *m, uint64_t pfn, int order)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+
+	if (!run)
+		return;
+	if (run->nr == run->cap) {
+		uint32_t cap = run->cap ? run->cap * 2 : 256;
+		uint64_t *p = realloc(run->picks, cap * sizeof(*p));
+
+		if (!p)
+			return;		/* not followed: the pick stays in the ledger as without */
+		run->picks = p;
+		run->cap = cap;
+	}
+	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
+}
+
+static inline bool bit_test(const uint64_t *map, uint64_t pfn)
+{
+	return map[pfn / 64] & (1ULL << (pfn % 64));
+}
+
+/*
+ * Give back what is left of an isolated block [pfn, pfn + 2^order) that no target
+ * confirmed (no page of it in use): the pages still isolated go back to the buddy lists,
+ * the whole block at once when nothing of it was freed since.  Returns the pages.
+ */
+static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order)
+{
+	uint64_t n = 1ULL << order, p, left;
+
+	if (model_bits_count(m->cconf, pfn, n)) {
+		/*
+		 * A target confirmed it: the kernel's pick, whose unused pages came back
+		 * through mm_page_free.  What is still isolated is in use (the rest of a
+		 * large target folio, or a target the model did not see).
+		 */
+		for (p = pfn; p < pfn + n; p++)
+			if (bit_test(m->ciso, p) && bit_test(m->cconf, p))
+				m->held[p / 64] |= 1ULL << (p % 64);
+		model_bits_update(m->ciso, pfn, n, false);
+		model_bits_update(m->cconf, pfn, n, false);
+		return 0;
+	}
+	left = model_bits_count(m->ciso, pfn, n);
+	if (left == n && model_find_block(m, pfn) == MF_PFN_NONE &&
+	    model_next_head(m, pfn, pfn + n) == pfn + n) {
+		model_bits_update(m->ciso, pfn, n, false);
+		model_free_to_buddy(m, z, pfn, order);
+		return n;
+	}
+	for (p = pfn, left = 0; p < pfn + n; p++) {
+		if (!bit_test(m->ciso, p))
+			continue;
+		m->ciso[p / 64] &= ~(1ULL << (p % 64));
+		if (model_find_block(m, p) != MF_PFN_NONE)
+			continue;	/* already free in the model */
+		model_free_to_buddy(m, z, p, 0);
+		left++;
+	}
+	return left;
+}
+
+/*
+ * mm_compaction_end.  With LRU insertions in the trace, the run's isolated blocks that no
+ * migration target confirmed were not the kernel's: give them back.  (Of a block a target
+ * confirmed, release_free_list() freed the unused rest with mm_page_free; what is left is
+ * in use: the tail of a large target folio, or a target whose insertion the model did not
+ * see.)  Without LRU insertions a target shows nowhere, and every pick stays in the ledger
+ * until an event frees or swaps it.
+ */
+void model_run_end(struct mf_model *m, int32_t pid)
+{
+	struct cp_run *run = find_run(m, pid);
+	uint32_t i;
+
+	if (!run)
+		return;
+	for (i = 0; m->lru_seen && i < run->nr; i++) {
+		uint64_t pfn = run->picks[i] >> 6;
+		int order = (int)(run->picks[i] & 63), z = mf_model_zone_of_pfn(m, pfn);
+
+		if (z >= 0)
+			m->fid.cp_released_pages += release_block(m, z, pfn, order);
+	}
+	free(run->picks);
+	*run = m->runs[--m->nr_runs];
+	m->runs[m->nr_runs].picks = NULL;
+	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
+}
+
+void model_runs_free(struct mf_model *m)
+{
+	int i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		free(m->runs[i].picks);
+	m->nr_runs = 0;
+}
+
+/*
+ * The run's isolated block of this order nearest to pfn that no target confirmed and
+ * nothing freed since (index into picks[]), or -1: the model's pick in place of the
+ * kernel's.
+ */
+static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *run,
+			       uint64_t pfn, int order)
+{
+	uint64_t best_d = UINT64_MAX, n = 1ULL << order;
+	int64_t best = -1;
+	uint32_t i;
+
+	for (i = 0; i < run->nr; i++) {
+		uint64_t head = run->picks[i] >> 6, d;
+
+		if ((int)(run->picks[i] & 63) != order || head == pfn)
+			continue;
+		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->cconf, head, n))
+			continue;
+		d = head > pfn ? head - pfn : pfn - head;
+		if (d < best_d) {
+			best = i;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+/*
+ * pagemap:mm_lru_insertion of pfn, of a page no allocation handed out.  During a
+ * compaction run of the same task it is a migration target (migrate_folio_move()), cut from a block the
+ * free scanner isolated whole.  Isolated by the model: confirmed, it stays in use.  Still
+ * free in the model: the scanner took its block silently and the model picked another.
+ * The model's free block around pfn, cut to the largest order this run isolated, becomes
+ * the run's (pfn in use, the rest isolated), and the run's nearest unconfirmed block of
+ * that order goes back.  The target's order is not in the event: pfn is marked in use,
+ * and its block confirmed, so that the rest of a large target folio is never given back
+ * (model_run_end() takes it as in use).
+ */
+void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	uint64_t head, blk;
+	int order, max = 0;
+	int64_t back;
+	uint32_t i;
+
+	if (bit_test(m->held, pfn))
+		return;
+	if (!run) {
+		/*
+		 * A page on an LRU list is in use.  Outside a run, one the model holds free is
+		 * mostly a target whose insertion came after its run ended (the per-CPU LRU
+		 * batch was drained later); the run gave back its own pick then.
+		 */
+		head = model_find_block(m, pfn);
+		if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP)) {
+			model_carve(m, z, head, pfn, 0);
+			m->held[pfn / 64] |= 1ULL << (pfn % 64);
+			m->fid.lru_of_free++;
+		}
+		return;
+	}
+	if (bit_test(m->ciso, pfn)) {
+		m->held[pfn / 64] |= 1ULL << (pfn % 64);
+		for (i = 0; i < run->nr; i++) {
+			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+
+			if (pfn >= b && pfn < b + n) {
+				model_bits_update(m->cconf, b, n, true);
+				break;
+			}
+		}
+		return;
+	}
+	head = model_find_block(m, pfn);
+	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
+		return;		/* in use already, or on a per-CPU list: not isolated */
+	for (i = 0; i < run->nr; i++)
+		if ((int)(run->picks[i] & 63) > max)
+			max = (int)(run->picks[i] & 63);
+	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
+	blk = pfn & ~((1ULL << order) - 1);
+	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
+	model_bits_update(m->ciso, blk, 1ULL << order, true);
+	model_bits_update(m->cconf, blk, 1ULL << order, true);
+	m->held[pfn / 64] |= 1ULL << (pfn % 64);
+	m->fid.cp_dest_taken++;
+	back = run_unconfirmed(m, run, blk, order);
+	run_note(m, blk, order);
+	if (back >= 0) {
+		uint64_t q = run->picks[back] >> 6;
+
+		model_bits_update(m->ciso, q, 1ULL << order, false);
+		m->fid.cp_isolation_swapped++;
+		model_free_to_buddy(m, z, q, order);
+	}
 }

@@ -397,6 +397,15 @@ static json_t *json_allocations(const struct mf_result *r)
 			 "frees_by_order", mf_json_u64_array(ob->free, nr));
 }
 
+/* The repairs of the start capture's scan window, in events (see replay.c). */
+static uint64_t window_repairs(const struct mf_fidelity *w)
+{
+	return w->free_of_free + w->free_of_pcp + w->alloc_not_free + w->alloc_unknown +
+	       w->alloc_of_pcp_elsewhere + w->alloc_of_allocated + w->alloc_from_buddy +
+	       w->drain_not_pcp + w->drain_unknown + w->pageblock_retyped + w->cp_isolate_mismatch +
+	       w->cp_isolation_swapped + w->cp_dest_taken + w->lru_of_free;
+}
+
 static json_t *json_fidelity(const struct mf_result *r)
 {
 	const struct mf_fidelity *f = &r->fidelity;
@@ -418,9 +427,11 @@ static json_t *json_fidelity(const struct mf_result *r)
 	size_t i;
 
 	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"events_applied", (json_int_t)f->events_applied,
 		"events_before_start", (json_int_t)r->events_before_start,
+		"start_window_events", (json_int_t)r->start_window_events,
+		"start_window_repairs", (json_int_t)window_repairs(&r->start_window_fidelity),
 		"free_of_free", (json_int_t)f->free_of_free,
 		"free_of_free_pages", (json_int_t)f->free_of_free_pages,
 		"free_of_pcp", (json_int_t)f->free_of_pcp,
@@ -437,6 +448,9 @@ static json_t *json_fidelity(const struct mf_result *r)
 		"compaction_isolate_short", (json_int_t)f->cp_isolate_short,
 		"compaction_isolate_mismatch", (json_int_t)f->cp_isolate_mismatch,
 		"compaction_isolation_swapped", (json_int_t)f->cp_isolation_swapped,
+		"compaction_targets_taken", (json_int_t)f->cp_dest_taken,
+		"compaction_released_pages", (json_int_t)f->cp_released_pages,
+		"lru_insert_of_free", (json_int_t)f->lru_of_free,
 		"pfn_out_of_range", (json_int_t)f->pfn_out_of_range,
 		"lost_events", (json_int_t)f->lost_events,
 		"lost_unknown", (json_int_t)f->lost_unknown);

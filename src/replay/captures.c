@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Finding a replay's captures: the folder beside the trace (FILE.state/), its start/,
- * end/ and periodic NNNN/ captures, each loaded (mf_state_load()) and given the marker that
- * aligns it with the trace: "mmfrag-capture-end NAME" for a start capture (written after
- * its kpageflags was read), "mmfrag-capture-begin NAME" for a check capture (written just
- * before its buddyinfo was read).
+ * end/ and periodic NNNN/ captures, each loaded (mf_state_load()) and given the markers that
+ * align it with the trace: "mmfrag-capture-begin NAME" (written just before its buddyinfo
+ * was read) for every capture, and for a start capture also "mmfrag-capture-end NAME"
+ * (written after its kpageflags was read), which closes its scan window.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -74,6 +74,7 @@ int replay_capture_load(struct capture *c, const char *dir, bool has_ts, uint64_
 	} else {
 		capture_name(dir, name, sizeof(name));
 		snprintf(c->marker, sizeof(c->marker), "mmfrag-capture-%s %s", marker_kind, name);
+		snprintf(c->begin, sizeof(c->begin), "mmfrag-capture-begin %s", name);
 		c->align = ALIGN_MARKER;
 	}
 	return 0;

@@ -25,6 +25,7 @@ struct capture {
 	const char	*dir;
 	struct mf_state	*st;
 	char		marker[160];	/* the marker text that aligns it */
+	char		begin[160];	/* a start capture's begin marker: its scan window opens */
 	enum align	align;
 	uint64_t	ts;
 	bool		done;

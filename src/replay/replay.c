@@ -6,10 +6,18 @@
  * result.c builds the result).
  *
  * Captures and the trace are aligned in the one pass over the events: a start capture is
- * seeded when the stream reaches --from-time or the capture's own end marker
- * ("mmfrag-capture-end NAME", written after its kpageflags was read), a check capture is
- * compared when the stream reaches --check-time or its begin marker
- * ("mmfrag-capture-begin NAME", written just before its buddyinfo was read).
+ * seeded when the stream reaches --from-time or the capture's own begin marker
+ * ("mmfrag-capture-begin NAME", written just before its buddyinfo was read), a check
+ * capture is compared when the stream reaches --check-time or its begin marker.
+ *
+ * A start capture's kpageflags is read page by page while the machine runs on, until its
+ * end marker ("mmfrag-capture-end NAME"): each page shows its state at the moment the scan
+ * passed it, so the seed mixes states from the whole window.  The events of the window are
+ * in the trace, so the model is seeded at the begin marker and applies them: an event the
+ * scan already saw is applied twice, which a repair absorbs (a page freed twice, taken
+ * when not free), and those repairs are counted apart (start_window_fidelity).  Throwing
+ * the window's events away instead left every page that changed there wrong.  Without a
+ * begin marker the seed is applied at the end marker, as captures from before it did.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,15 +136,33 @@ static bool is_marker(const struct mf_event *ev, const struct capture *c)
 	       !strcmp(ev->print.str, c->marker);
 }
 
-static int start_now(struct replay *rp, uint64_t ts, const char *how)
+static bool is_start_begin(const struct mf_event *ev, const struct capture *c)
+{
+	return !c->done && c->align == ALIGN_MARKER && c->begin[0] && ev->type == MF_EV_PRINT &&
+	       ev->print.str && !strcmp(ev->print.str, c->begin);
+}
+
+/* The model seeded from the start capture: the model starts applying events at ts. */
+static int seed_now(struct replay *rp, uint64_t ts, const char *how)
 {
 	rp->r->start_ts = ts;
 	rp->r->start_aligned_by = how;
-	rp->start.done = true;
 	if (replay_seed_from_capture(rp, &rp->start))
 		return -1;
 	/* how far the seeded model is from the capture's own buddyinfo */
 	rp->start.check_idx = replay_add_check_point(rp, &rp->start, "start", ts);
+	return 0;
+}
+
+/*
+ * The start capture is complete at ts: the simulators start from the model, and the
+ * repairs of the scan window (seed_now() to here) are set apart.
+ */
+static int start_done(struct replay *rp, uint64_t ts, bool window)
+{
+	rp->start.done = true;
+	if (window)
+		mf_model_fidelity_split(rp->m, &rp->r->start_window_fidelity);
 	if (rp->o->nr_configs && replay_make_sims(rp, ts))
 		return -1;
 	replay_snap_pageblocks(rp, "start", ts);
@@ -198,11 +224,18 @@ static void note_cpu(struct replay *rp, const struct mf_event *ev, bool started)
 	rp->cpu_last_ts[ev->cpu] = ev->ts;
 }
 
+static int start_now(struct replay *rp, uint64_t ts, const char *how)
+{
+	if (seed_now(rp, ts, how))
+		return -1;
+	return start_done(rp, ts, false);
+}
+
 static int run_events(struct replay *rp)
 {
 	const struct mf_replay_opts *o = rp->o;
 	struct mf_result *r = rp->r;
-	bool started = !rp->start.st;
+	bool started = !rp->start.st, window = false;
 	struct mf_event ev;
 	int ret;
 
@@ -255,6 +288,8 @@ static int run_events(struct replay *rp)
 		mf_observer_apply(rp->obs, &ev);
 		if (started) {
 			mf_model_apply(rp->m, &ev);
+			if (window)
+				r->start_window_events++;
 			if (rp->nr_sims) {
 				const char *comm;
 
@@ -277,7 +312,15 @@ static int run_events(struct replay *rp)
 					return -1;
 		}
 
-		if (!started && is_marker(&ev, &rp->start)) {
+		if (!started && is_start_begin(&ev, &rp->start)) {
+			if (seed_now(rp, ev.ts, "marker"))
+				return -1;
+			started = window = true;
+		} else if (window && is_marker(&ev, &rp->start)) {
+			if (start_done(rp, ev.ts, true))
+				return -1;
+			window = false;
+		} else if (!started && is_marker(&ev, &rp->start)) {
 			if (start_now(rp, ev.ts, "marker"))
 				return -1;
 			started = true;
@@ -289,6 +332,12 @@ static int run_events(struct replay *rp)
 	}
 	if (!started)
 		return 1;	/* no start marker: replay again from the trace's start */
+	if (window) {
+		replay_warnf(r, "%s: no marker '%s' in the trace: the start capture's scan window runs "
+			     "to the end of the trace", rp->start.dir, rp->start.marker);
+		if (start_done(rp, r->last_ts, true))
+			return -1;
+	}
 	if (rp->check.st && !rp->check.done && !rp->check.reanchor_pending) {
 		if (rp->check.align == ALIGN_MARKER)
 			replay_warnf(r, "%s: no marker '%s' in the trace: checked at the end of the trace",
@@ -339,6 +388,8 @@ static int restart(struct replay *rp)
 	memset(rp->type_count, 0, sizeof(rp->type_count));
 	r->nr_events = 0;
 	r->events_before_start = 0;
+	r->start_window_events = 0;
+	memset(&r->start_window_fidelity, 0, sizeof(r->start_window_fidelity));
 	replay_free_series_sims(r);
 	r->nr_series = 0;
 	rp->check.done = false;

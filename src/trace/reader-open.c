@@ -127,6 +127,9 @@ static const struct event_spec specs[] = {
 	  { REQ("nr_reclaimed", reclaim_end.nr_reclaimed) } },
 	{ "ftrace", "print", MF_EV_PRINT, false,
 	  { STR("buf", print.str) } },
+	{ "pagemap", "mm_lru_insertion", MF_EV_LRU_INSERT, false,
+	  { PFN("pfn", lru_insert.pfn), OPT("lru", lru_insert.lru, -1),
+	    OPT("flags", lru_insert.flags, 0) } },
 };
 
 /* ---- small helpers ------------------------------------------------------------------ */

@@ -87,6 +87,8 @@ static const char *const default_events[] = {
 	"vmscan:mm_vmscan_kswapd_sleep", "vmscan:mm_vmscan_kswapd_wake",
 	"vmscan:mm_vmscan_wakeup_kswapd", "vmscan:mm_vmscan_direct_reclaim_begin",
 	"vmscan:mm_vmscan_direct_reclaim_end",
+	/* migration targets: folio_add_lru(dst) in migrate_folio_move() */
+	"pagemap:mm_lru_insertion",
 };
 
 struct ev {

@@ -58,6 +58,25 @@ else
 	nok "traces/compact-small.state/start missing"
 fi
 
+# The compaction-heavy recording (mmfrag record, pagemap:mm_lru_insertion included; see
+# traces/README.md): every zone within 0.01 of the kernel at the end capture, with hundreds
+# of direct compaction stalls (the vmstat check below covers it too).
+t=traces/compact-heavy.dat
+if [ -f "$t" ]; then
+	expect_exit 0 "replay $t" -- "$MMFRAG" replay --json "$t"
+	cp "$TMP/out" "$TMP/heavy.json"
+	errs=$(json_get "$TMP/heavy.json" '" ".join("%s=%.4f" % (z["zone"], z["check"]["free_blocks_error"]) for z in d["zones"] if "check" in z)')
+	echo "# $t: free_blocks_error at the end capture: $errs"
+	json_get "$TMP/heavy.json" 'len([z for z in d["zones"] if "check" in z]) == 3 and all(z["check"]["free_blocks_error"] <= 0.01 for z in d["zones"])' |
+		grep -q True && ok "$t: every zone's end-state error <= 0.01 ($errs)" ||
+		nok "$t: a zone's end-state error > 0.01 ($errs)"
+	json_get "$TMP/heavy.json" 'd["model"]["start"]["aligned_by"] == "marker" and d["model"]["check"]["aligned_by"] == "marker" and d["compaction"]["observed"]["direct"]["stall"] >= 300 and d["fidelity"]["compaction_targets_taken"] > 0 and d["fidelity"]["start_window_events"] > 0' |
+		grep -q True && ok "$t: captures aligned by markers, >= 300 stalls, migration targets used" ||
+		nok "$t: captures not aligned, too few stalls or no migration targets"
+else
+	nok "$t missing"
+fi
+
 # A recording's captures beside it are found without options; --no-state ignores them.
 expect_exit 0 "replay finds FILE.state captures" -- "$MMFRAG" replay --json traces/compact-small.dat
 json_get "$TMP/out" 'd["model"]["start"]["state"].endswith("compact-small.state/start") and [c["capture"] for c in d["checks"]] == ["start", "end"]' |

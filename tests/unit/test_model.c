@@ -337,6 +337,163 @@ static void test_isolation_swap(void)
 	mf_model_free(m);
 }
 
+static void add_pfn(void *priv, uint64_t pfn, int order, int mt, bool pcp)
+{
+	uint64_t *set = priv;
+
+	if (!pcp && order == 0 && pfn < 64)
+		*set |= 1ULL << pfn;
+}
+
+/* The order-0 buddy blocks of a 64-page zone, one bit per pfn. */
+static uint64_t free_set(struct mf_model *m)
+{
+	uint64_t set = 0;
+
+	mf_model_for_each_block(m, 0, add_pfn, &set);
+	return set;
+}
+
+/* mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken) */
+static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn,
+			 uint64_t scanned, uint64_t taken)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_FAST_ISOLATE_FREE;
+	ev.isolate.start_pfn = min_pfn;
+	ev.isolate.end_pfn = free_pfn;
+	ev.isolate.nr_scanned = scanned;
+	ev.isolate.nr_taken = taken;
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * The free lists keep the kernel's order, and fast_isolate_freepages() picks by it.  A
+ * 64-page zone (max order 3, pageblocks of 4 pages), all MOVABLE.  Seeded order-0 blocks
+ * 5, 17, 49, 33 go to the head one after the other; 22-23 is a free order-1 block.
+ *   free_list[0] head..tail:  33 49 17 5
+ * A drained page 9 goes to the head (buddy 8 is not free, and neither is 10-11, the buddy
+ * of 8-9 one order up); a drained 21 goes to the tail: 20 is not free, but 22-23, the
+ * buddy of 20-21 one order up, is (buddy_merge_likely()).
+ *   free_list[0]:  9 33 49 17 5 21
+ * Fast isolation with min_pfn 0, free_pfn 64 (low_pfn 32) walks from the tail: 21, 5, 17,
+ * then 49 is the first at or above 32 (the lowest such pfn, 33, is not).  The blocks before
+ * 49 rotate to the tail (move_freelist_head()), and 49 leaves:  17 5 21 9 33
+ * The next one takes 33, the tail.  Then 9 21 5 17 hold nothing at or above 32: the
+ * highest at or above min_pfn, 21, is taken.
+ */
+static void test_fast_isolate_list_order(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
+				  .present = 64, .managed = 64 };
+	struct mf_model_params p;
+	struct mf_model *m;
+	uint64_t all;
+	char buf[256];
+
+	mf_model_params_default(&p);
+	p.max_order = 3;
+	p.pageblock_order = 2;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 17, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 49, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 33, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 22, 1), 0);
+	apply(m, MF_EV_PCPU_DRAIN, 9, 0, MF_MT_MOVABLE, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 21, 0, MF_MT_MOVABLE, 0);
+	all = (1ULL << 5) | (1ULL << 9) | (1ULL << 17) | (1ULL << 21) | (1ULL << 33) |
+	      (1ULL << 49);
+	CU_ASSERT_EQUAL(free_set(m), all);
+
+	fast_isolate(m, 0, 64, 4, 1);
+	CU_ASSERT_EQUAL(free_set(m), all & ~(1ULL << 49));
+	fast_isolate(m, 0, 64, 1, 1);
+	CU_ASSERT_EQUAL(free_set(m), all & ~(1ULL << 49) & ~(1ULL << 33));
+	fast_isolate(m, 0, 64, 4, 1);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 5) | (1ULL << 9) | (1ULL << 17));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolated_pages, 3);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/* An event of task pid: compaction begin/end, free scanner, or an LRU insertion of pfn. */
+static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (uint16_t)type;
+	ev.pid = pid;
+	if (type == MF_EV_LRU_INSERT)
+		ev.lru_insert.pfn = pfn;
+	if (type == MF_EV_CP_ISOLATE_FREE) {	/* over 0-15, one page taken */
+		ev.isolate.start_pfn = 0;
+		ev.isolate.end_pfn = 16;
+		ev.isolate.nr_scanned = 16;
+		ev.isolate.nr_taken = 1;
+	}
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * Migration targets.  Pages 5 and 9 are free (order 0).  In a compaction run of task 7 the
+ * free scanner takes one page over 0-15: the model takes 5, the first of its walk.  Task
+ * 7 then puts 9 on an LRU list: 9 was the kernel's pick, a migration target.  The model
+ * takes 9 (in use) and gives 5 back.  In a second run the model takes 5 again, and no
+ * target shows before mm_compaction_end: 5 goes back.  Last, task 8 (in no run) puts 5 on
+ * an LRU list: in use, taken off the free lists.
+ *   free pages: {5, 9} -> {9} -> {5} -> {} -> {5} -> {}
+ */
+static void test_lru_targets(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
+				  .present = 64, .managed = 64 };
+	struct mf_model_params p;
+	struct mf_model *m;
+	char buf[256];
+
+	mf_model_params_default(&p);
+	p.max_order = 3;
+	p.pageblock_order = 2;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_ISOLATE_FREE, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
+	task_event(m, MF_EV_LRU_INSERT, 7, 9);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_dest_taken, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_released_pages, 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_ISOLATE_FREE, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 0);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 5);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_released_pages, 1);
+
+	task_event(m, MF_EV_LRU_INSERT, 8, 5);
+	CU_ASSERT_EQUAL(free_set(m), 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->lru_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
@@ -454,5 +611,7 @@ void test_model_register(void)
 	CU_add_test(s, "the pages each repair touched", test_repair_pages);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
+	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
+	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 }

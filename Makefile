@@ -17,9 +17,9 @@ O	?= build
 # Debian packages that provide what we build and test with (the compiler included: a
 # fresh bookworm container has only make and git).
 DEB_PKGS := gcc libc6-dev pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
-	    trace-cmd libjansson-dev libzstd-dev libcunit1-dev mandoc zstd valgrind python3 \
+	    trace-cmd libjansson-dev libzstd-dev zlib1g-dev libcunit1-dev mandoc zstd valgrind python3 \
 	    python3-jsonschema
-PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd cunit
+PC_MODS  := libtraceevent libtracefs libtracecmd jansson libzstd zlib cunit
 
 ifeq ($(V),1)
 Q :=
@@ -27,8 +27,8 @@ else
 Q := @
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd zlib 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd zlib 2>/dev/null)
 
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CC=clang CFLAGS="-O0 -g");
 # what the build needs whatever they say lives in the MF_* variables.

@@ -56,6 +56,7 @@
 #include <trace-cmd/trace-cmd.h>
 #include <traceevent/event-parse.h>
 
+#include "mmfrag/flyrecord.h"
 #include "mmfrag/reader.h"
 
 #define SEGMENT_BYTES_DEFAULT	(64ULL << 20)	/* compressed data: reopen after this much */
@@ -257,6 +258,15 @@ struct mf_reader {
 
 	char			*warn[MAX_WARNINGS + 1];
 	int			nr_warn;
+
+	/*
+	 * MMFRAG_READER=own: records come from flyrecord.c instead of tracecmd_read_data()
+	 * (libtracecmd still opens the file and gives the formats).  Each stream's record
+	 * is then fly_recs[idx], not an allocated one.
+	 */
+	struct mf_fly		*fly;
+	struct tep_record	*fly_recs;
+	int			fly_ret;	/* < 0: flyrecord.c failed */
 
 	char			*str;		/* MF_EV_PRINT text */
 	size_t			str_cap;
@@ -1190,6 +1200,36 @@ static int open_handle(struct mf_reader *r, bool first)
 	return ncpu;
 }
 
+/* The next record of stream idx: tracecmd_read_data(), or flyrecord.c's with r->fly. */
+static struct tep_record *stream_read(struct mf_reader *r, int idx)
+{
+	struct tep_record *rec = &r->fly_recs[idx];
+	struct mf_fly_record fr;
+	int ret;
+
+	if (!r->fly)
+		return tracecmd_read_data(r->h, idx);
+	ret = mf_fly_read_cpu(r->fly, idx, &fr);
+	if (ret <= 0) {
+		if (ret < 0)
+			r->fly_ret = ret;
+		return NULL;
+	}
+	rec->ts = fr.ts;
+	rec->data = (void *)fr.data;
+	rec->size = fr.size;
+	rec->cpu = fr.cpu;
+	rec->missed_events = fr.missed;
+	rec->offset = 0;
+	return rec;
+}
+
+static void free_rec(struct mf_reader *r, struct tep_record *rec)
+{
+	if (!r->fly)
+		tracecmd_free_record(rec);
+}
+
 static void close_handle(struct mf_reader *r)
 {
 	int i;
@@ -1197,7 +1237,7 @@ static void close_handle(struct mf_reader *r)
 	for (i = 0; i < r->nr_streams; i++) {
 		if (r->trim)
 			trim_flush(r, &r->streams[i]);
-		tracecmd_free_record(r->streams[i].rec);
+		free_rec(r, r->streams[i].rec);
 		r->streams[i].rec = NULL;
 	}
 	if (r->h && r->h != r->top)
@@ -1329,10 +1369,10 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 	}
 	ret = decode(r, rec, ev);
 
-	s->rec = tracecmd_read_data(r->h, s->idx);
+	s->rec = stream_read(r, s->idx);
 	if (r->trim)
 		trim_page(r, s, rec, s->rec);
-	tracecmd_free_record(rec);
+	free_rec(r, rec);
 	if (s->rec) {
 		s->ts = s->rec->ts;
 		heap_down(r, 0);
@@ -1343,6 +1383,11 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 	if (ret < 0) {
 		set_err(r, "%s", strerror(-ret));
 		return ret;
+	}
+	if (r->fly_ret < 0) {
+		snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(r->fly));
+		r->heap_len = 0;
+		return r->fly_ret;
 	}
 	return 1;
 }
@@ -1424,6 +1469,24 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 	if (ret)
 		goto fail_nomem;
 
+	env = getenv("MMFRAG_READER");
+	if (env && !strcmp(env, "own")) {
+		/* -ENOTSUP: a feature flyrecord.c leaves to libtracecmd, which reads on */
+		ret = mf_fly_open(path, r->tep, r->instance, &r->fly, r->err, sizeof(r->err));
+		if (ret < 0 && ret != -ENOTSUP)
+			goto fail;
+		r->err[0] = 0;
+		if (r->fly) {
+			if (mf_fly_nr_cpus(r->fly) > ncpu)
+				ncpu = mf_fly_nr_cpus(r->fly);
+			r->fly_recs = calloc(ncpu, sizeof(*r->fly_recs));
+			if (!r->fly_recs)
+				goto fail_nomem;
+			r->segment_bytes = 0;
+			r->trim = false;
+		}
+	}
+
 	r->streams = calloc(ncpu, sizeof(*r->streams));
 	r->heap = calloc(ncpu, sizeof(*r->heap));
 	if (!r->streams || !r->heap)
@@ -1435,8 +1498,8 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 
 		s->idx = i;
 		s->last_page = UINT64_MAX;
-		s->rec = tracecmd_read_data(r->h, i);
-		if (s->rec && i == r->probed_cpu) {
+		s->rec = stream_read(r, i);
+		if (s->rec && i == r->probed_cpu && !r->fly) {
 			/* its first record went to the probe */
 			tracecmd_free_record(s->rec);
 			s->rec = tracecmd_read_cpu_first(r->h, i);
@@ -1450,6 +1513,11 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 			maxcpu = s->rec->cpu;
 		if (i > maxcpu)
 			maxcpu = i;
+	}
+	if (r->fly_ret < 0) {
+		ret = r->fly_ret;
+		snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(r->fly));
+		goto fail;
 	}
 	if (tep_get_cpus(r->tep) > maxcpu + 1)
 		maxcpu = tep_get_cpus(r->tep) - 1;
@@ -1478,6 +1546,8 @@ void mf_reader_close(struct mf_reader *r)
 	if (!r)
 		return;
 	close_handle(r);
+	mf_fly_close(r->fly);
+	free(r->fly_recs);
 	for (i = 0; i < r->nr_decoders; i++) {
 		free((char *)r->decoders[i].name);
 		free((char *)r->decoders[i].system);

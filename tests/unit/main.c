@@ -18,6 +18,7 @@ int main(void)
 	test_state_register();
 	test_reader_register();
 	test_sim_register();
+	test_flyrecord_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_tests_failed();

@@ -3,7 +3,9 @@
  * fly-bench: read every record of a trace.dat, with our flyrecord reader or with
  * libtracecmd, and nothing else (no decoding, no model).
  *
- *   fly-bench [-t] FILE      -t: libtracecmd (tracecmd_read_data() per CPU, merged)
+ *   fly-bench [-t|-n] FILE   -t: libtracecmd (tracecmd_read_data() per CPU, merged)
+ *                            -n: our reader on formats from mf_fly_load_tep() (no
+ *                                libtracecmd at all) instead of tracecmd_open()
  *
  * Prints records, seconds (CPU time; open = tracecmd_open()), records/s, missed events and a checksum
  * on stdout; the checksum
@@ -43,15 +45,19 @@ static uint64_t mix(uint64_t ts, uint32_t size, const void *data)
 int main(int argc, char **argv)
 {
 	uint64_t n = 0, missed = 0, sum = 0;
-	struct tracecmd_input *h;
-	int tcmd = 0, opt, ret = 0;
+	struct tracecmd_input *h = NULL;
+	struct tep_handle *tep = NULL;
+	int tcmd = 0, own_tep = 0, opt, ret = 0;
 	char err[512];
 	double t0, t1, to;
 
-	while ((opt = getopt(argc, argv, "t")) != -1) {
-		if (opt != 't')
+	while ((opt = getopt(argc, argv, "tn")) != -1) {
+		if (opt == 't')
+			tcmd = 1;
+		else if (opt == 'n')
+			own_tep = 1;
+		else
 			return 2;
-		tcmd = 1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "usage: fly-bench [-t] FILE\n");
@@ -59,10 +65,18 @@ int main(int argc, char **argv)
 	}
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	t0 = now();
-	h = tracecmd_open(argv[optind], TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!h) {
-		fprintf(stderr, "%s: tracecmd_open failed\n", argv[optind]);
-		return 1;
+	if (own_tep) {
+		if (mf_fly_load_tep(argv[optind], &tep, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+	} else {
+		h = tracecmd_open(argv[optind], TRACECMD_FL_LOAD_NO_PLUGINS);
+		if (!h) {
+			fprintf(stderr, "%s: tracecmd_open failed\n", argv[optind]);
+			return 1;
+		}
+		tep = tracecmd_get_tep(h);
 	}
 	to = now();
 	if (tcmd) {
@@ -89,7 +103,7 @@ int main(int argc, char **argv)
 		struct mf_fly_record rec;
 		struct mf_fly *f;
 
-		if (mf_fly_open(argv[optind], tracecmd_get_tep(h), -1, &f, err, sizeof(err))) {
+		if (mf_fly_open(argv[optind], tep, -1, &f, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			return 1;
 		}
@@ -104,7 +118,10 @@ int main(int argc, char **argv)
 		mf_fly_close(f);
 	}
 	t1 = now();
-	tracecmd_close(h);
+	if (h)
+		tracecmd_close(h);
+	else
+		tep_free(tep);
 	printf("records %llu seconds %.3f open %.3f records/s %.0f (reading alone %.0f) missed %llu "
 	       "checksum %llx\n", (unsigned long long)n, t1 - t0, to - t0, n / (t1 - t0),
 	       n / (t1 - to), (unsigned long long)missed, (unsigned long long)sum);

@@ -47,6 +47,14 @@ struct mf_fly_record {
 int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct mf_fly **out,
 		char *err, size_t errlen);
 
+/*
+ * A tep handle with the file's formats, built without libtracecmd: header page, ftrace and
+ * event formats, printk formats, saved cmdlines and CPU count, but not kallsyms (parsing
+ * /proc/kallsyms text is most of tracecmd_open()'s time; function addresses then print
+ * as numbers).  Free it with tep_free().  Returns 0 or a negative errno with err set.
+ */
+int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen);
+
 /* Slots for CPU ids 0 .. n-1 (a CPU without data gives no records). */
 int mf_fly_nr_cpus(const struct mf_fly *f);
 

@@ -60,7 +60,14 @@
 #define OPT_BUFFER		3
 #define OPT_OFFSET		7
 #define OPT_TIME_SHIFT		12
+#define OPT_CPUCOUNT		8
 #define OPT_TSC2NSEC		14
+#define OPT_HEADER_INFO		16	/* ... to OPT_CMDLINES: offset of that section (v7) */
+#define OPT_FTRACE_EVENTS	17
+#define OPT_EVENT_FORMATS	18
+#define OPT_PRINTK		20
+#define OPT_CMDLINES		21
+#define OPT_LAST_SECTION	21
 #define SEC_OPTIONS		0
 #define SEC_FLYRECORD		3
 #define SEC_FL_COMPRESS		1
@@ -95,6 +102,12 @@ struct mf_fly {
 	unsigned int	hdr;		/* page header bytes: 8 + commit word */
 	unsigned int	lsize;		/* commit word bytes: 4 or 8 */
 	int64_t		ts_offset;	/* DATE and OFFSET options, as libtracecmd adds them */
+	int		long_size;	/* user-space long size, from the file header */
+	/* where the formats are, for mf_fly_load_tep() */
+	uint64_t	v6_pos[7];	/* v6: header info, ftrace, events, kallsyms, printk,
+					 * cmdlines, CPU count */
+	uint64_t	sec[OPT_LAST_SECTION + 1];	/* v7: section offsets by option id */
+	uint64_t	cpucount;
 
 	struct fly_cpu	*cpus;
 	int		nr_cpus;
@@ -267,6 +280,8 @@ struct layout {
 	uint32_t	page_size;	/* v7 BUFFER option */
 	unsigned char	*cpu_list;	/* v7: copy of (cpu, offset, size) entries */
 	uint32_t	nr_list;
+	uint64_t	sec[OPT_LAST_SECTION + 1];	/* v7: offsets of sections 16..21 */
+	uint64_t	cpucount;
 };
 
 static int ts_option(struct mf_fly *f, unsigned int id, const unsigned char *d, uint32_t size)
@@ -347,7 +362,13 @@ static int one_option(struct mf_fly *f, struct layout *l, unsigned int id,
 	case OPT_TIME_SHIFT:
 		set_err(f, "guest time shift (TIME_SHIFT option): left to libtracecmd");
 		return -ENOTSUP;
+	case OPT_CPUCOUNT:
+		if (size >= 4)
+			l->cpucount = get_num(f, d, 4);
+		return 0;
 	default:
+		if (id >= OPT_HEADER_INFO && id <= OPT_LAST_SECTION && size >= 8)
+			l->sec[id] = get_num(f, d, 8);
 		return 0;
 	}
 }
@@ -418,7 +439,7 @@ static int v6_options(struct mf_fly *f, struct layout *l, uint64_t *pos)
 
 static int decompress(struct mf_fly *f, void *dst, size_t dlen, const void *src, size_t slen)
 {
-	if (f->codec == C_ZSTD) {
+	if (f->codec == C_ZSTD && f->zctx) {
 		size_t n = ZSTD_decompressDCtx(f->zctx, dst, dlen, src, slen);
 
 		return !ZSTD_isError(n) && n == dlen ? 0 : -EINVAL;
@@ -571,6 +592,7 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 	char tag[16];
 	int ret;
 
+	f->v6_pos[0] = pos;
 	if ((ret = rd(f, pos, tag, 12)) || memcmp(tag, "header_page", 12))
 		goto bad;
 	pos += 12;
@@ -579,11 +601,15 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 	if ((ret = rd(f, pos, tag, 13)) || memcmp(tag, "header_event", 13))
 		goto bad;
 	pos += 13;
-	if ((ret = skip_sized(f, &pos, 8)) || (ret = rd_num(f, &pos, 4, &n)))
+	if ((ret = skip_sized(f, &pos, 8)))
+		return ret;
+	f->v6_pos[1] = pos;
+	if ((ret = rd_num(f, &pos, 4, &n)))
 		return ret;
 	for (i = 0; i < n; i++)				/* ftrace formats */
 		if ((ret = skip_sized(f, &pos, 8)))
 			return ret;
+	f->v6_pos[2] = pos;
 	if ((ret = rd_num(f, &pos, 4, &n)))
 		return ret;
 	for (i = 0; i < n; i++) {			/* event systems */
@@ -593,10 +619,19 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 			if ((ret = skip_sized(f, &pos, 8)))
 				return ret;
 	}
-	if ((ret = skip_sized(f, &pos, 4)) || (ret = skip_sized(f, &pos, 4)) ||
-	    (ret = skip_sized(f, &pos, 8)) || (ret = rd_num(f, &pos, 4, &nr_cpus)) ||
-	    (ret = rd(f, pos, tag, 10)))
+	f->v6_pos[3] = pos;
+	if ((ret = skip_sized(f, &pos, 4)))		/* kallsyms */
 		return ret;
+	f->v6_pos[4] = pos;
+	if ((ret = skip_sized(f, &pos, 4)))		/* printk formats */
+		return ret;
+	f->v6_pos[5] = pos;
+	if ((ret = skip_sized(f, &pos, 8)))		/* saved cmdlines */
+		return ret;
+	f->v6_pos[6] = pos;
+	if ((ret = rd_num(f, &pos, 4, &nr_cpus)) || (ret = rd(f, pos, tag, 10)))
+		return ret;
+	f->cpucount = nr_cpus;
 	if (!memcmp(tag, "options  ", 10)) {
 		pos += 10;
 		if ((ret = v6_options(f, &l, &pos)))
@@ -625,6 +660,8 @@ static int v7_layout(struct mf_fly *f, uint64_t first_options, int instance)
 	ret = v7_options(f, &l, first_options);
 	if (ret)
 		goto out;
+	memcpy(f->sec, l.sec, sizeof(f->sec));
+	f->cpucount = l.cpucount;
 	if (!l.found) {
 		if (instance >= 0) {
 			set_err(f, "no buffer instance %d", instance);
@@ -711,6 +748,7 @@ static int read_layout(struct mf_fly *f, int instance)
 	if (end - p < 6)
 		goto bad;
 	f->big_endian = p[0];
+	f->long_size = p[1];
 	f->swap = f->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 	f->page_size = get_num(f, p + 2, 4);
 	p += 6;
@@ -728,6 +766,12 @@ static int read_layout(struct mf_fly *f, int instance)
 		f->codec = C_NONE;
 	} else if (!strcmp((const char *)p, "zstd")) {
 		f->codec = C_ZSTD;
+		/* OPTIONS and other sections may be compressed too */
+		f->zctx = ZSTD_createDCtx();
+		if (!f->zctx) {
+			set_err(f, "%s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
 	} else if (!strcmp((const char *)p, "zlib")) {
 		f->codec = C_ZLIB;
 	} else {
@@ -1000,10 +1044,209 @@ int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec)
 	return 1;
 }
 
+static int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout_only,
+		    struct mf_fly **out, char *err, size_t errlen);
+
+/* ---- formats, without libtracecmd ------------------------------------------------------- */
+
+/* [off, off + len) of the file in a new buffer, NUL-terminated. */
+static unsigned char *load_bytes(struct mf_fly *f, uint64_t off, uint64_t len)
+{
+	unsigned char *b;
+
+	if (len > MF_FLY_MAX_CHUNK) {
+		set_err(f, "corrupt header block (%llu bytes at %#llx)", (unsigned long long)len,
+			(unsigned long long)off);
+		return NULL;
+	}
+	b = malloc(len + 1);
+	if (!b) {
+		set_err(f, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (rd(f, off, b, len)) {
+		free(b);
+		return NULL;
+	}
+	b[len] = 0;
+	return b;
+}
+
+/* v7: the data of the section an option named, decompressed and NUL-terminated. */
+static unsigned char *load_section(struct mf_fly *f, unsigned int id, uint64_t *len)
+{
+	uint64_t pos = f->sec[id], sid, flags, dummy, size, zs, us;
+	unsigned char *z, *out;
+
+	*len = 0;
+	if (!pos)
+		return calloc(1, 1);		/* absent: empty */
+	if (rd_num(f, &pos, 2, &sid) || rd_num(f, &pos, 2, &flags) ||
+	    rd_num(f, &pos, 4, &dummy) || rd_num(f, &pos, 8, &size))
+		return NULL;
+	if (sid != id || size > f->file_size - pos) {
+		set_err(f, "corrupt section %u at %#llx", id, (unsigned long long)f->sec[id]);
+		return NULL;
+	}
+	if (!(flags & SEC_FL_COMPRESS)) {
+		*len = size;
+		return load_bytes(f, pos, size);
+	}
+	if (size < 8 || rd_num(f, &pos, 4, &zs) || rd_num(f, &pos, 4, &us) || zs > size - 8 ||
+	    us > MF_FLY_MAX_CHUNK || f->codec == C_NONE) {
+		set_err(f, "corrupt compressed section %u", id);
+		return NULL;
+	}
+	z = load_bytes(f, pos, zs);
+	out = z ? malloc(us + 1) : NULL;
+	if (out && decompress(f, out, us, z, zs)) {
+		set_err(f, "section %u does not decompress to its %llu bytes", id,
+			(unsigned long long)us);
+		free(out);
+		out = NULL;
+	} else if (z && !out) {
+		set_err(f, "%s", strerror(ENOMEM));
+	}
+	free(z);
+	if (out) {
+		out[us] = 0;
+		*len = us;
+	}
+	return out;
+}
+
+/* A size (len bytes) then that many bytes: the bytes, or NULL. */
+static const unsigned char *cur_blob(const struct mf_fly *f, struct cur *c, unsigned int len,
+				     uint64_t *n)
+{
+	const unsigned char *p;
+
+	*n = cur_num(f, c, len);
+	if (c->bad || *n > (uint64_t)(c->end - c->p)) {
+		c->bad = true;
+		return NULL;
+	}
+	p = c->p;
+	c->p += *n;
+	return p;
+}
+
+enum part { P_HEADER, P_FTRACE, P_EVENTS, P_PRINTK, P_CMDLINES };
+
+/*
+ * One block of the formats, as trace-cmd.dat(5) lays it out in both versions; the buffer
+ * is NUL-terminated just past the block (printk formats and cmdlines are text).
+ */
+static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
+		      const unsigned char *buf, uint64_t len)
+{
+	struct cur c = { buf, buf + len, false };
+	uint64_t n, m, i, j, sz;
+	const unsigned char *d;
+	const char *sys;
+
+	switch (part) {
+	case P_HEADER:
+		if (strcmp(cur_str(&c), "header_page") || !(d = cur_blob(f, &c, 8, &sz)))
+			break;
+		if (tep_parse_header_page(tep, (char *)d, sz, f->long_size))
+			c.bad = true;
+		break;		/* header_event: the ring-buffer format kbuffer knows */
+	case P_FTRACE:
+		n = cur_num(f, &c, 4);
+		for (i = 0; i < n && !c.bad; i++)
+			if ((d = cur_blob(f, &c, 8, &sz)))
+				tep_parse_event(tep, (const char *)d, sz, "ftrace");
+		break;
+	case P_EVENTS:
+		n = cur_num(f, &c, 4);
+		for (i = 0; i < n && !c.bad; i++) {
+			sys = cur_str(&c);
+			m = cur_num(f, &c, 4);
+			for (j = 0; j < m && !c.bad; j++)
+				if ((d = cur_blob(f, &c, 8, &sz)))
+					tep_parse_event(tep, (const char *)d, sz, sys);
+		}
+		break;
+	case P_PRINTK:
+		if (len && (d = cur_blob(f, &c, 4, &sz)) && sz)
+			tep_parse_printk_formats(tep, (const char *)d);
+		break;
+	case P_CMDLINES:
+		if (len && (d = cur_blob(f, &c, 8, &sz)) && sz)
+			tep_parse_saved_cmdlines(tep, (const char *)d);
+		break;
+	}
+	if (c.bad) {
+		set_err(f, "corrupt %s block", part == P_HEADER ? "header page" :
+			part == P_FTRACE ? "ftrace formats" : part == P_EVENTS ? "event formats" :
+			part == P_PRINTK ? "printk formats" : "saved cmdlines");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen)
+{
+	static const unsigned int sec_of[] = { OPT_HEADER_INFO, OPT_FTRACE_EVENTS,
+					       OPT_EVENT_FORMATS, OPT_PRINTK, OPT_CMDLINES };
+	/* v6: the blocks between v6_pos[k] and v6_pos[k + 1] (kallsyms, 3-4, skipped) */
+	static const int v6_from[] = { 0, 1, 2, 4, 5 };
+	struct tep_handle *tep = NULL;
+	unsigned char *buf;
+	struct mf_fly *f;
+	uint64_t len;
+	int ret, part;
+
+	*out = NULL;
+	ret = fly_open(path, NULL, -1, true, &f, err, errlen);
+	if (ret)
+		return ret;
+	tep = tep_alloc();
+	if (!tep)
+		goto nomem;
+	tep_set_file_bigendian(tep, f->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? TEP_BIG_ENDIAN :
+				TEP_LITTLE_ENDIAN);
+	tep_set_long_size(tep, f->long_size);
+	tep_set_page_size(tep, f->page_size);
+	for (part = P_HEADER; part <= P_CMDLINES; part++) {
+		if (f->version == 6) {
+			len = f->v6_pos[v6_from[part] + 1] - f->v6_pos[v6_from[part]];
+			buf = load_bytes(f, f->v6_pos[v6_from[part]], len);
+		} else {
+			buf = load_section(f, sec_of[part], &len);
+		}
+		if (!buf) {
+			ret = f->err[0] ? -EINVAL : -ENOMEM;
+			goto fail;
+		}
+		ret = parse_part(f, tep, part, buf, len);
+		free(buf);
+		if (ret)
+			goto fail;
+	}
+	tep_set_cpus(tep, f->cpucount ? (int)f->cpucount : f->nr_cpus);
+	mf_fly_close(f);
+	*out = tep;
+	return 0;
+nomem:
+	ret = -ENOMEM;
+	set_err(f, "%s", strerror(ENOMEM));
+fail:
+	if (err && errlen)
+		snprintf(err, errlen, "%s", f->err);
+	if (tep)
+		tep_free(tep);
+	mf_fly_close(f);
+	return ret;
+}
+
 /* ---- open / close ------------------------------------------------------------------------ */
 
-int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct mf_fly **out,
-		char *err, size_t errlen)
+/* With layout_only (mf_fly_load_tep()), the file's layout is read and nothing else. */
+static int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout_only,
+		    struct mf_fly **out, char *err, size_t errlen)
 {
 	struct mf_fly *f;
 	struct stat st;
@@ -1035,6 +1278,10 @@ int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct m
 	ret = read_layout(f, instance);
 	if (ret)
 		goto fail;
+	if (layout_only) {
+		*out = f;
+		return 0;
+	}
 	if (!tep || tep_get_header_timestamp_size(tep) != 8 ||
 	    tep_is_file_bigendian(tep) != f->big_endian) {
 		set_err(f, "page header layout not understood: left to libtracecmd");
@@ -1043,8 +1290,6 @@ int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct m
 	}
 	f->lsize = tep_get_header_page_size(tep) == 8 ? 8 : 4;
 	f->hdr = 8 + f->lsize;
-	if (f->codec == C_ZSTD && f->compressed && !(f->zctx = ZSTD_createDCtx()))
-		goto nomem;
 	for (cpu = 0; cpu < f->nr_cpus; cpu++) {
 		struct fly_cpu *c = &f->cpus[cpu];
 		uint64_t pos = c->pos, n;
@@ -1081,6 +1326,12 @@ fail:
 		snprintf(err, errlen, "%s", f->err);
 	mf_fly_close(f);
 	return ret;
+}
+
+int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct mf_fly **out,
+		char *err, size_t errlen)
+{
+	return fly_open(path, tep, instance, false, out, err, errlen);
 }
 
 int mf_fly_nr_cpus(const struct mf_fly *f)

@@ -415,6 +415,105 @@ static void test_mutated(void)
 	CU_ASSERT(agree > 0);
 }
 
+/*
+ * mf_fly_load_tep() against tracecmd_open()'s tep: the same events (id, system, name,
+ * every field's offset, size and flags), page header, CPU count and saved cmdlines; and
+ * the record stream read with it is the same.  Not kallsyms, by design.
+ */
+static void check_tep(const char *path)
+{
+	struct tep_handle *mine = NULL, *ref;
+	struct tracecmd_input *h;
+	struct tep_event **evs;
+	struct mf_fly *fa, *fb;
+	struct mf_fly_record ra, rb;
+	char err[512];
+	int i, j, pid, ret, nfields = 0, bad_comm = 0, nr_comm = 0;
+
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	ref = tracecmd_get_tep(h);
+	ret = mf_fly_load_tep(path, &mine, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "\n%s\n", err);
+	CU_ASSERT_EQUAL_FATAL(ret, 0);
+	CU_ASSERT_EQUAL(tep_get_cpus(mine), tep_get_cpus(ref));
+	CU_ASSERT_EQUAL(tep_get_header_page_size(mine), tep_get_header_page_size(ref));
+	CU_ASSERT_EQUAL(tep_get_header_timestamp_size(mine), tep_get_header_timestamp_size(ref));
+	CU_ASSERT_EQUAL(tep_get_long_size(mine), tep_get_long_size(ref));
+	/* tracecmd_open() makes up an ftrace:blktrace format (tracecmd_blk_hack()) */
+	CU_ASSERT_EQUAL(tep_get_events_count(mine) + !!tep_find_event_by_name(ref, "ftrace",
+		"blktrace") - !!tep_find_event_by_name(mine, "ftrace", "blktrace"),
+		tep_get_events_count(ref));
+	evs = tep_list_events(ref, TEP_EVENT_SORT_ID);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(evs);
+	for (i = 0; evs[i]; i++) {
+		struct tep_event *e = tep_find_event(mine, evs[i]->id);
+		struct tep_format_field **fr, **fm;
+
+		if (!e && !strcmp(evs[i]->system, "ftrace") && !strcmp(evs[i]->name, "blktrace"))
+			continue;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		CU_ASSERT_STRING_EQUAL(e->name, evs[i]->name);
+		CU_ASSERT_STRING_EQUAL(e->system, evs[i]->system);
+		fr = tep_event_fields(evs[i]);
+		fm = tep_event_fields(e);
+		for (j = 0; fr && fm && fr[j]; j++, nfields++) {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(fm[j]);
+			CU_ASSERT_STRING_EQUAL(fm[j]->name, fr[j]->name);
+			CU_ASSERT_EQUAL(fm[j]->offset, fr[j]->offset);
+			CU_ASSERT_EQUAL(fm[j]->size, fr[j]->size);
+			CU_ASSERT_EQUAL(fm[j]->flags, fr[j]->flags);
+		}
+		CU_ASSERT(fm && fr && !fm[j]);
+		free(fr);
+		free(fm);
+	}
+	CU_ASSERT(i > 10);
+	CU_ASSERT(nfields > 50);
+	for (pid = 0; pid < 65536; pid++) {
+		if (tep_is_pid_registered(mine, pid) != tep_is_pid_registered(ref, pid))
+			bad_comm++;
+		else if (tep_is_pid_registered(ref, pid) &&
+			 strcmp(tep_data_comm_from_pid(mine, pid), tep_data_comm_from_pid(ref, pid)))
+			bad_comm++;
+		else
+			nr_comm += tep_is_pid_registered(ref, pid);
+	}
+	CU_ASSERT_EQUAL(bad_comm, 0);
+	CU_ASSERT(nr_comm > 10);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, ref, -1, &fa, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, mine, -1, &fb, err, sizeof(err)), 0);
+	do {
+		ret = mf_fly_next(fa, &ra);
+		CU_ASSERT_EQUAL(mf_fly_next(fb, &rb), ret);
+		if (ret > 0)
+			CU_ASSERT(ra.ts == rb.ts && ra.size == rb.size && ra.data && rb.data &&
+				  !memcmp(ra.data, rb.data, ra.size));
+	} while (ret > 0);
+	mf_fly_close(fa);
+	mf_fly_close(fb);
+	tep_free(mine);
+	tracecmd_close(h);
+}
+
+static void test_load_tep(void)
+{
+	char path[256], cmd[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		check_tep(traces[i]);
+		snprintf(path, sizeof(path), "%s/tep-v%d.dat", tmpdir, i ? 7 : 6);
+		snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version %d "
+			 "--compression %s >/dev/null 2>&1", traces[i], path, i ? 7 : 6,
+			 i ? "zstd" : "none");
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		check_tep(path);
+		unlink(path);
+	}
+}
+
 void test_flyrecord_register(void)
 {
 	CU_pSuite s = CU_add_suite("flyrecord = libtracecmd", fly_init, fly_cleanup);
@@ -423,4 +522,5 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
+	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);
 }

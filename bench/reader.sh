@@ -13,6 +13,7 @@
 #   read old/own     the reader alone (bench/fly-bench.c: records only, no decoding, no
 #                    model), in CPU seconds of the process, so that other load on the
 #                    machine does not count; "open" is tracecmd_open() (formats, kallsyms)
+#   read own+tep     the same with the formats from mf_fly_load_tep(): no libtracecmd
 #   perf stat        cycles and instructions per event when the CPU exposes counters
 #                    (a VM often does not: then task-clock only)
 # Conversions (v6 none, v7 zstd) go to bench/work/ (git-ignored) and are kept.
@@ -71,13 +72,13 @@ for f in "${files[@]}"; do
 			"$(calc "$events / max($wall, 0.001)")" "$(calc "$tc_wall / max($wall, 0.001)")" \
 			"$(calc "$rss / 1024")"
 	done
-	for mode in old own; do
-		opt=; [ $mode = old ] && opt=-t
+	for mode in old own own+tep; do
+		case $mode in old) opt=-t ;; own) opt= ;; *) opt=-n ;; esac
 		# records N seconds S open O records/s R (reading alone A) missed M checksum C
 		read -r _ n _ secs _ open _ _ _ _ read _ < <($bin $opt "$f")
 		read=${read%)}
 		read -r _ rss < <(timed $bin $opt "$f")
-		printf 'read %-4s (reader alone) %6.3f CPU s (open %.3f)  %5.1fM events/s, %5.1fM reading alone, RSS %.1f MB\n' \
+		printf 'read %-8s %6.3f CPU s (open %.3f)  %5.1fM events/s, %5.1fM reading alone, RSS %5.1f MB\n' \
 			$mode "$secs" "$open" "$(calc "$n / $secs / 1e6")" "$(calc "$read / 1e6")" \
 			"$(calc "$rss / 1024")"
 	done

@@ -503,6 +503,13 @@ static int v7_options(struct mf_fly *f, struct layout *l, uint64_t first)
 		ret = walk_options(f, l, p, p + us, &next);
 		if (ret)
 			break;
+		/* trace-cmd appends OPTIONS sections: a link backwards would be a loop */
+		if (next && next <= off) {
+			set_err(f, "corrupt OPTIONS chain (%#llx after %#llx)",
+				(unsigned long long)next, (unsigned long long)off);
+			ret = -EINVAL;
+			break;
+		}
 	}
 	free(sec);
 	free(data);
@@ -837,11 +844,14 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 		c->chunks--;
 		c->len = us;
 	} else {
-		want = left < MF_FLY_READ_BYTES ? left : MF_FLY_READ_BYTES;
+		/* page sizes are powers of two: one divides the other */
+		uint64_t unit = f->page_size > MF_FLY_READ_BYTES ? f->page_size : MF_FLY_READ_BYTES;
+
+		want = left < unit ? left : unit;
 		want -= want % f->page_size;
 		if (!want)
 			return 0;	/* a partial last page is not a page */
-		if ((ret = grow(f, &c->buf, &c->cap, MF_FLY_READ_BYTES)) ||
+		if ((ret = grow(f, &c->buf, &c->cap, unit)) ||
 		    (ret = rd(f, c->pos, c->buf, want)))
 			return ret;
 		c->pos += want;

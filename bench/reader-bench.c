@@ -8,7 +8,7 @@
  * event on stdout ("sec.nsec cpu name pid type pfn order mt") for comparison with
  * `trace-cmd report`.  -s sets the reader's reopen segment (MB, 0 = never).
  *
- * Build: cc -O2 -std=gnu11 -Iinclude bench/reader-bench.c src/trace/reader.c \
+ * Build: cc -O2 -std=gnu11 -Iinclude bench/reader-bench.c src/trace/reader.c src/trace/reader-open.c \
  *	$(pkg-config --cflags --libs libtracecmd libtraceevent) -o reader-bench
  */
 #define _GNU_SOURCE
@@ -74,14 +74,15 @@ int main(int argc, char **argv)
 	t1 = now();
 	while ((ret = mf_reader_next(r, &ev)) > 0) {
 		n++;
-		sum += ev.pfn + ev.order + ev.a[0];
+		sum += ev.page.pfn + ev.page.order + ev.alloc.gfp;	/* not meaningful, just read */
 		if (dump)
 			printf("%llu.%09llu %d %s %d %d %llx %d %d%s%s\n",
 			       (unsigned long long)(ev.ts / 1000000000),
 			       (unsigned long long)(ev.ts % 1000000000), ev.cpu,
 			       mf_reader_event_name(r, ev.name_idx), ev.pid, ev.type,
-			       (unsigned long long)ev.pfn, ev.order, ev.mt,
-			       ev.str ? " " : "", ev.str ? ev.str : "");
+			       (unsigned long long)ev.page.pfn, ev.page.order, ev.page.mt,
+			       ev.type == MF_EV_PRINT ? " " : "",
+			       ev.type == MF_EV_PRINT ? ev.print.str : "");
 	}
 	t2 = now();
 	if (ret < 0)

@@ -11,8 +11,23 @@
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
 
-const char *argp_program_version = "mmfrag 0.1";
 const char *argp_program_bug_address = NULL;
+
+/*
+ * argp's own --version prints and exits 0 whatever follows it, so "mmfrag -V x" looked
+ * like success; -V takes nothing after it, in every subcommand.
+ */
+static void print_version(FILE *f, struct argp_state *state)
+{
+	if (state && state->next < state->argc) {
+		fprintf(stderr, "%s: --version takes nothing after it ('%s'); see '%s --help'\n",
+			state->name, state->argv[state->next], state->name);
+		exit(MF_EXIT_USAGE);
+	}
+	fprintf(f, "mmfrag 0.1\n");
+}
+
+void (*argp_program_version_hook)(FILE *, struct argp_state *) = print_version;
 
 const struct mf_cmd mf_cmds[] = {
 	{ "status",	cmd_status,	"fragmentation state of the live machine or of a capture" },
@@ -48,12 +63,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	int *cmd_idx = state->input;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		mf_argp_quiet(state);	/* one line per usage error, as in the subcommands */
+		return 0;
 	case ARGP_KEY_ARG:
 		*cmd_idx = state->next - 1;
 		state->next = state->argc;	/* the rest belongs to the subcommand */
 		return 0;
 	case ARGP_KEY_NO_ARGS:
-		argp_error(state, "a command is required");
+		fprintf(stderr, "mmfrag: a command is required; see 'mmfrag --help'\n");
 		return EINVAL;
 	default:
 		return ARGP_ERR_UNKNOWN;

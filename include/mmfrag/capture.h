@@ -51,7 +51,4 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		    enum mf_capture_kind kind, mf_capture_mark_fn mark, void *ctx,
 		    char *err, size_t errlen);
 
-/* Seconds the last capture's kpageflags read took, and its raw size in bytes. */
-double mf_capture_last_kpf_seconds(const struct mf_capture *c);
-
 #endif

@@ -27,7 +27,30 @@ extern const char *const mf_mt_names[MF_MAX_MT];	/* as /proc/pagetypeinfo prints
 #define MF_EXIT_USAGE	2
 #define MF_EXIT_THRESHOLD 3
 
-/* diagnostics: "mmfrag: <msg>\n" on stderr */
+/*
+ * Errors, the one convention of every layer:
+ *
+ * - Only cmd_*() (src/cmd/) and main.c print diagnostics (mf_err(), mf_warn()) and pick the
+ *   exit status.  Nothing below them prints, to stdout or stderr, or exits: src/trace/,
+ *   src/model/, src/metrics/, src/sim/, src/replay/ and src/output/ (whose renderers write
+ *   the data they are given to the FILE * they are given, and nothing else).
+ * - A function that can fail returns 0 (or a count, or a pointer) on success and -errno on
+ *   failure (never -1, never a positive errno, never 0 when errno happened to be 0: use EIO).
+ *   Constructors return NULL, with errno set, only when ENOMEM is the one possible failure.
+ * - When the caller must tell the user something, the function takes "char *err, size_t
+ *   errlen" (last) and fills it with one line on every failure: lower case, naming the file
+ *   or object first, then the problem (strerror() text), and how to fix it when we know.
+ *   The caller prints it as is: mf_err("%s", err).  An object that outlives one call may
+ *   keep its last error instead (mf_reader_error()).
+ * - Warnings that are not failures go to a "char *warn, size_t warnlen" buffer, one
+ *   message per line, or stay in the object (mf_reader_warnings()) or the result (struct
+ *   mf_result's warnings); the cmd_*() caller prints each with mf_warn().
+ * - The model (src/model/, src/sim/) is plain C on events: it counts contradictions as
+ *   repairs (struct mf_fidelity) instead of failing, and never prints or allocates behind
+ *   the caller's back.
+ */
+
+/* diagnostics: "mmfrag: <msg>\n" on stderr; for cmd_*() and main.c only (see above) */
 void mf_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -43,6 +66,8 @@ int mf_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(
 
 /* A whole decimal number in [lo, hi] into *out: 0, or -1 for anything else. */
 int mf_parse_int(const char *s, long lo, long hi, int *out);
+/* A plain decimal number of seconds in [0, hi] ("1.5", "2e3"; not nan, inf, "-0"): 0 or -1. */
+int mf_parse_seconds(const char *s, double hi, double *out);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -101,6 +101,14 @@ struct mf_compare {
  */
 int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 		       const char **missing);
+/*
+ * mf_compare_extract() of the result document of path (result-load.c: a saved result, or
+ * a trace replayed; sim as mf_result_load_sim()'s config).  Returns 0, or -1 after one
+ * line on stderr naming path.
+ */
+int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d);
+/* The same, keeping the document in *doc (the caller's reference) for compare --html. */
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **doc);
 /* The simulate-mode entry of doc named name, or NULL. */
 json_t *mf_compare_simulation(json_t *doc, const char *name);
 
@@ -163,6 +171,11 @@ bool mf_compare_shown(const struct mf_compare *c, const struct mf_cmp_metric *m,
 		      const struct mf_cmp_view *v, bool json);
 void mf_table_compare(FILE *f, const struct mf_compare *c, const struct mf_cmp_view *v,
 		      const char *a_path, const char *b_path);
+/* The "mmfrag-compare/1" document on f.  Returns 0, or -1 when it cannot be built or written. */
+int mf_json_compare_print(FILE *f, const struct mf_compare *c, const struct mf_cmp_view *v,
+			  const char *a_path, const char *b_path,
+			  const struct mf_threshold *t, int nr_thresholds);
+/* The same document, built (NULL when it cannot be). */
 json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
 			const char *a_path, const char *b_path,
 			const struct mf_threshold *t, int nr_thresholds);

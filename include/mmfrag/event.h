@@ -6,62 +6,168 @@
 
 /*
  * The one currency between the trace reader and the model.  The reader decodes each
- * record's fields once, by name, into this small struct; nothing downstream ever sees
- * a tep_record.  Field meanings per type are listed beside each enumerator; unused
- * fields are left as they were (callers must not rely on them).
+ * record's fields once, by name, straight into the member of the union its type names
+ * (mm_page_alloc's order lands in ev->alloc.order); nothing downstream ever sees a
+ * tep_record.  Only the member of ev->type is defined: the reader writes every field of
+ * that member (an optional field the trace lacks gets the default listed beside it) and
+ * leaves the others as they were.  MF_EV_OTHER has no fields.
  */
-enum mf_ev_type {
+enum mf_ev_type {	/* the tracepoint (ftrace:print, kmem:, compaction:, vmscan:), its member */
 	MF_EV_OTHER = 0,		/* any event the model does not interpret */
-	MF_EV_PAGE_ALLOC,		/* kmem:mm_page_alloc    pfn (MF_PFN_NONE on failure), order, mt, a[0] gfp_flags */
-	MF_EV_PAGE_FREE,		/* kmem:mm_page_free     pfn, order */
-	MF_EV_PAGE_FREE_BATCHED,	/* kmem:mm_page_free_batched pfn */
-	MF_EV_ZONE_LOCKED,		/* kmem:mm_page_alloc_zone_locked pfn, order, mt, a[0] percpu_refill (-1 if absent) */
-	MF_EV_PCPU_DRAIN,		/* kmem:mm_page_pcpu_drain pfn, order, mt */
-	MF_EV_EXTFRAG,			/* kmem:mm_page_alloc_extfrag pfn, order = alloc_order, mt = alloc_migratetype,
-					 *   a[0] fallback_order, a[1] fallback_migratetype, a[2] change_ownership */
-	MF_EV_CP_ISOLATE_MIGRATE,	/* compaction:mm_compaction_isolate_migratepages a[0] start_pfn, a[1] end_pfn,
-					 *   a[2] nr_scanned, a[3] nr_taken */
-	MF_EV_CP_ISOLATE_FREE,		/* compaction:mm_compaction_isolate_freepages, fields as above */
-	MF_EV_CP_FAST_ISOLATE_FREE,	/* compaction:mm_compaction_fast_isolate_freepages, fields as above */
-	MF_EV_CP_MIGRATEPAGES,		/* compaction:mm_compaction_migratepages a[0] nr_migrated, a[1] nr_failed */
-	MF_EV_CP_BEGIN,			/* compaction:mm_compaction_begin a[0] zone_start, a[1] migrate_pfn,
-					 *   a[2] free_pfn, a[3] zone_end, a[4] sync */
-	MF_EV_CP_END,			/* compaction:mm_compaction_end as begin, a[5] status */
-	MF_EV_CP_TRY,			/* compaction:mm_compaction_try_to_compact_pages order, a[0] gfp_mask, a[1] prio */
-	MF_EV_CP_FINISHED,		/* compaction:mm_compaction_finished a[0] nid, a[1] zone idx, order, a[2] ret */
-	MF_EV_CP_SUITABLE,		/* compaction:mm_compaction_suitable, fields as finished */
-	MF_EV_CP_DEFERRED,		/* compaction:mm_compaction_deferred a[0] nid, a[1] zone idx, order,
-					 *   a[2] considered, a[3] defer_shift, a[4] order_failed */
-	MF_EV_CP_DEFER_COMPACTION,	/* compaction:mm_compaction_defer_compaction, fields as deferred */
-	MF_EV_CP_DEFER_RESET,		/* compaction:mm_compaction_defer_reset, fields as deferred */
-	MF_EV_CP_KCOMPACTD_SLEEP,	/* compaction:mm_compaction_kcompactd_sleep a[0] nid */
-	MF_EV_CP_WAKEUP_KCOMPACTD,	/* compaction:mm_compaction_wakeup_kcompactd a[0] nid, order, a[1] highest_zoneidx */
-	MF_EV_CP_KCOMPACTD_WAKE,	/* compaction:mm_compaction_kcompactd_wake, fields as wakeup */
-	MF_EV_KSWAPD_SLEEP,		/* vmscan:mm_vmscan_kswapd_sleep a[0] nid */
-	MF_EV_KSWAPD_WAKE,		/* vmscan:mm_vmscan_kswapd_wake a[0] nid, a[1] zid, order */
-	MF_EV_WAKEUP_KSWAPD,		/* vmscan:mm_vmscan_wakeup_kswapd a[0] nid, a[1] zid, order, a[2] gfp_flags */
-	MF_EV_DIRECT_RECLAIM_BEGIN,	/* vmscan:mm_vmscan_direct_reclaim_begin order, a[0] gfp_flags */
-	MF_EV_DIRECT_RECLAIM_END,	/* vmscan:mm_vmscan_direct_reclaim_end a[0] nr_reclaimed */
-	MF_EV_PRINT,			/* ftrace:print str = the marker text (trailing newline stripped) */
+	MF_EV_PAGE_ALLOC,		/* mm_page_alloc                         ->alloc */
+	MF_EV_PAGE_FREE,		/* mm_page_free                          ->free */
+	MF_EV_PAGE_FREE_BATCHED,	/* mm_page_free_batched                  ->free_batched */
+	MF_EV_ZONE_LOCKED,		/* mm_page_alloc_zone_locked             ->zone_locked */
+	MF_EV_PCPU_DRAIN,		/* mm_page_pcpu_drain                    ->pcpu_drain */
+	MF_EV_EXTFRAG,			/* mm_page_alloc_extfrag                 ->extfrag */
+	MF_EV_CP_ISOLATE_MIGRATE,	/* mm_compaction_isolate_migratepages    ->isolate */
+	MF_EV_CP_ISOLATE_FREE,		/* mm_compaction_isolate_freepages       ->isolate */
+	MF_EV_CP_FAST_ISOLATE_FREE,	/* mm_compaction_fast_isolate_freepages  ->isolate */
+	MF_EV_CP_MIGRATEPAGES,		/* mm_compaction_migratepages            ->migrate */
+	MF_EV_CP_BEGIN,			/* mm_compaction_begin                   ->cp_begin */
+	MF_EV_CP_END,			/* mm_compaction_end                     ->cp_end */
+	MF_EV_CP_TRY,			/* mm_compaction_try_to_compact_pages    ->cp_try */
+	MF_EV_CP_FINISHED,		/* mm_compaction_finished                ->cp_ret */
+	MF_EV_CP_SUITABLE,		/* mm_compaction_suitable                ->cp_ret */
+	MF_EV_CP_DEFERRED,		/* mm_compaction_deferred                ->defer */
+	MF_EV_CP_DEFER_COMPACTION,	/* mm_compaction_defer_compaction        ->defer */
+	MF_EV_CP_DEFER_RESET,		/* mm_compaction_defer_reset             ->defer */
+	MF_EV_CP_KCOMPACTD_SLEEP,	/* mm_compaction_kcompactd_sleep         ->node */
+	MF_EV_CP_WAKEUP_KCOMPACTD,	/* mm_compaction_wakeup_kcompactd        ->kcompactd */
+	MF_EV_CP_KCOMPACTD_WAKE,	/* mm_compaction_kcompactd_wake          ->kcompactd */
+	MF_EV_KSWAPD_SLEEP,		/* mm_vmscan_kswapd_sleep                ->node */
+	MF_EV_KSWAPD_WAKE,		/* mm_vmscan_kswapd_wake                 ->kswapd */
+	MF_EV_WAKEUP_KSWAPD,		/* mm_vmscan_wakeup_kswapd               ->kswapd */
+	MF_EV_DIRECT_RECLAIM_BEGIN,	/* mm_vmscan_direct_reclaim_begin        ->reclaim_begin */
+	MF_EV_DIRECT_RECLAIM_END,	/* mm_vmscan_direct_reclaim_end          ->reclaim_end */
+	MF_EV_PRINT,			/* print                                 ->print */
 	MF_EV_NR
 };
 
 #define MF_PFN_NONE	UINT64_MAX
 
-struct mf_event {
-	uint64_t	ts;		/* trace time, ns */
+/*
+ * The page events (alloc, free, free_batched, zone_locked, pcpu_drain, extfrag) all start
+ * with pfn then order (and mt where the event has one), so code that handles them alike
+ * may read ev->page: C's common-initial-sequence rule makes that defined.
+ */
+struct mf_ev_page {
 	uint64_t	pfn;
-	uint64_t	a[6];
-	const char	*str;		/* MF_EV_PRINT only; valid until the next mf_reader_next() */
 	int32_t		order;
 	int32_t		mt;
+};
+
+struct mf_event {
+	uint64_t	ts;		/* trace time, ns */
+	union {
+		struct mf_ev_page page;
+		struct mf_ev_alloc {
+			uint64_t pfn;		/* MF_PFN_NONE when the allocation failed */
+			int32_t	 order;
+			int32_t	 mt;
+			uint64_t gfp;		/* gfp_flags; 0 if absent */
+		} alloc;
+		struct mf_ev_free {
+			uint64_t pfn;
+			int32_t	 order;
+		} free;
+		struct mf_ev_free_batched {
+			uint64_t pfn;
+		} free_batched;
+		struct mf_ev_zone_locked {
+			uint64_t pfn;
+			int32_t	 order;
+			int32_t	 mt;
+			int32_t	 percpu_refill;	/* 1: a per-CPU refill; -1 if absent */
+		} zone_locked;
+		struct mf_ev_pcpu_drain {
+			uint64_t pfn;
+			int32_t	 order;
+			int32_t	 mt;
+		} pcpu_drain;
+		struct mf_ev_extfrag {
+			uint64_t pfn;
+			int32_t	 order;		/* alloc_order */
+			int32_t	 mt;		/* alloc_migratetype */
+			int32_t	 fallback_order;
+			int32_t	 fallback_mt;
+			int32_t	 change_ownership;	/* -1 if absent */
+		} extfrag;
+		struct mf_ev_isolate {	/* isolate_migratepages, (fast_)isolate_freepages */
+			uint64_t start_pfn;
+			uint64_t end_pfn;
+			uint64_t nr_scanned;
+			uint64_t nr_taken;
+		} isolate;
+		struct mf_ev_migrate {
+			uint64_t nr_migrated;
+			uint64_t nr_failed;
+		} migrate;
+		struct mf_ev_cp_begin {
+			uint64_t zone_start;
+			uint64_t migrate_pfn;
+			uint64_t free_pfn;
+			uint64_t zone_end;
+			int32_t	 sync;		/* -1 if absent */
+		} cp_begin;
+		struct mf_ev_cp_end {	/* the fields of cp_begin, then status */
+			uint64_t zone_start;
+			uint64_t migrate_pfn;
+			uint64_t free_pfn;
+			uint64_t zone_end;
+			int32_t	 sync;
+			int32_t	 status;	/* enum compact_result */
+		} cp_end;
+		struct mf_ev_cp_try {
+			int32_t	 order;
+			int32_t	 prio;		/* prio (old kernels: mode); -1 if absent */
+			uint64_t gfp;		/* gfp_mask; 0 if absent */
+		} cp_try;
+		struct mf_ev_cp_ret {	/* finished, suitable */
+			int32_t	 nid;
+			int32_t	 idx;
+			int32_t	 order;
+			int32_t	 ret;
+		} cp_ret;
+		struct mf_ev_defer {	/* deferred, defer_compaction, defer_reset */
+			int32_t	 nid;
+			int32_t	 idx;
+			int32_t	 order;
+			uint32_t considered;
+			uint32_t defer_shift;
+			int32_t	 order_failed;
+		} defer;
+		struct mf_ev_node {	/* kcompactd_sleep, kswapd_sleep */
+			int32_t	 nid;
+		} node;
+		struct mf_ev_kcompactd {	/* wakeup_kcompactd, kcompactd_wake */
+			int32_t	 nid;
+			int32_t	 order;
+			int32_t	 highest_zoneidx;	/* -1 if absent */
+		} kcompactd;
+		struct mf_ev_kswapd {	/* kswapd_wake, wakeup_kswapd */
+			int32_t	 nid;
+			int32_t	 zid;		/* -1 if absent */
+			int32_t	 order;
+			uint64_t gfp;		/* wakeup_kswapd only; 0 if absent */
+		} kswapd;
+		struct mf_ev_reclaim_begin {
+			int32_t	 order;
+			uint64_t gfp;		/* 0 if absent */
+		} reclaim_begin;
+		struct mf_ev_reclaim_end {
+			uint64_t nr_reclaimed;
+		} reclaim_end;
+		struct mf_ev_print {
+			const char *str;	/* the marker text, trailing newline stripped; valid
+						 * until the next mf_reader_next() */
+		} print;
+	};
 	int32_t		cpu;
 	int32_t		pid;
 	uint16_t	type;		/* enum mf_ev_type */
 	uint16_t	name_idx;	/* index into the reader's event-name table (mf_reader_event_name()) */
 	uint32_t	missed;		/* events lost on this CPU just before this one (0 none) */
 };
-
-const char *mf_ev_type_name(enum mf_ev_type t);
 
 #endif

@@ -30,6 +30,18 @@ int mf_unusable_index(const uint64_t *nr_free, int nr_orders, int order);
 unsigned int mf_extfrag_for_order(const uint64_t *nr_free, int nr_orders, int order);
 
 /*
+ * COMPACTION_HPAGE_ORDER (mm/compaction.c): HPAGE_PMD_ORDER, 9 on x86-64 with 4K pages.
+ * The order the fragmentation score and proactive compaction look at; a model with fewer
+ * orders uses its top order, as the kernel would if MAX_PAGE_ORDER were below it.
+ */
+#define COMPACTION_HPAGE_ORDER	9
+
+static inline int mf_hpage_order_clamp(int max_order)
+{
+	return COMPACTION_HPAGE_ORDER <= max_order ? COMPACTION_HPAGE_ORDER : max_order;
+}
+
+/*
  * fragmentation_score_zone_weighted(): present * extfrag_for_order(hpage order) /
  * (node_present + 1).  The node score is the sum over the node's populated zones.
  */

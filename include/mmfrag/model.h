@@ -99,7 +99,6 @@ uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone);
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
 
 const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
-struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m);
 
 /* Every free (pcp false) and per-CPU (pcp true) block of a zone, in pfn order. */
 typedef void (*mf_model_block_fn)(void *priv, uint64_t pfn, int order, int mt, bool pcp);

@@ -36,7 +36,21 @@ struct mf_table_opts {
 /* Tables of a result document (as saved by replay). */
 int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t);
 
-/* The short human summary replay prints after saving. */
+/*
+ * mmfrag report: the result document of path (mf_result_load(): a saved result, or a
+ * trace.dat replayed in memory) on f, as JSON or as the tables t selects.  Returns 0,
+ * -ENOENT when t->zone names no zone of it, -EIO when f could not be written, or -EINVAL
+ * when it could not be loaded (the loader has said why on stderr).
+ */
+int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t);
+
+/*
+ * The short human summary replay prints after saving: these sections of report, byte for
+ * byte (mmfrag report --section summary,zones,compaction,simulations,fidelity).
+ */
+#define MF_RESULT_SUMMARY_SECTIONS	(MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION | \
+					 MF_SEC_SIMULATIONS | MF_SEC_FIDELITY)
+
 void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef MMFRAG_OUTPUT_H
 #define MMFRAG_OUTPUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
 #include "report.h"
@@ -36,10 +38,35 @@ json_t *mf_json_int_array(const int *v, int n);
 /* doc with sorted keys, 2-space indent, 6 significant digits for reals, then a newline. */
 int mf_json_dump(json_t *doc, FILE *f);
 
-/* Human tables, one per zone, orders as columns. */
-#define MF_TABLE_TYPES	0x1	/* per-migratetype rows when the report has them */
+/*
+ * doc as a reader of its saved text sees it (keys in sorted order, reals cut to 6
+ * digits), so that what is printed from a document just built is what report prints from
+ * the saved file.  A new reference, or NULL.
+ */
+json_t *mf_json_saved(json_t *doc);
 
-void mf_table_zones(FILE *f, const struct mf_zone_report *z, int n, unsigned int flags);
+/*
+ * Human tables, read from the documents above so that status, replay and report print
+ * every zone with the same code (out-table.c).  Units and rounding exist only there.
+ */
+struct mf_zone_view {
+	const char	*zone;			/* only this zone (case-insensitive), NULL for all */
+	int		order_lo, order_hi;	/* the per-order columns shown */
+	bool		types;			/* per-migratetype rows, when the zone has them */
+};
+
+/* One table per object of a "zones" array (mf_json_zone()), each after a blank line. */
+void mf_table_zones(FILE *f, json_t *zones, const struct mf_zone_view *v);
+
+/* Thousandths as the kernel prints them: 980 is "0.980", -1000 is "-1.000". */
+void mf_fmt_thousandths(char *buf, size_t len, long long v);
+
+/*
+ * mmfrag status: the mmfrag-status/1 document (mf_json_status()) printed as JSON, or as
+ * its zone tables.  Returns 0, -ENOMEM, or -EIO when f could not be written.
+ */
+int mf_status_print(FILE *f, const struct mf_zone_report *z, int n, const char *source,
+		    int pageblock_order, bool json);
 
 /*
  * The kernel's debugfs files for these zones, byte for byte:

@@ -62,8 +62,9 @@ struct mf_recorder_cpu_stats {
  * mf_recorder_open - create the instance and everything that records into it
  *
  * Also removes stale instances "mmfrag-<pid>" whose pid is gone (a recorder killed by
- * SIGKILL).  Returns 0, or -errno with one line in @err (what failed and how to fix it);
- * on success @warn lists the default events this kernel lacks ("" when none).
+ * SIGKILL).  Returns 0, or -errno with one line in @err (what failed and how to fix it).
+ * @warn gets what the caller should tell the user, one message per line ("" when none):
+ * stale instances removed, and on success the default events this kernel lacks.
  */
 int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 		     char *warn, size_t warnlen, char *err, size_t errlen);
@@ -103,8 +104,9 @@ const char *mf_recorder_instance(const struct mf_recorder *r);
 
 /*
  * mf_recorder_close - events off, instance destroyed and freed, per-CPU files removed.
- * Safe with NULL and at any step.
+ * Safe with NULL and at any step.  Everything is freed either way; returns -errno with
+ * one line in @err (how to remove the instance by hand) when the instance stays.
  */
-void mf_recorder_close(struct mf_recorder *r);
+int mf_recorder_close(struct mf_recorder *r, char *err, size_t errlen);
 
 #endif

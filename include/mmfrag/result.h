@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "model.h"
 #include "observe.h"
+#include "pageblocks.h"
 #include "report.h"
 #include "sim.h"
 
@@ -74,6 +75,7 @@ struct mf_sim_result {
 	struct mf_zone_report	zones[MF_MAX_ZONES];
 	uint64_t		wmark[MF_MAX_ZONES][3];
 	struct mf_sim_stats	stats;
+	struct mf_pb_map	*pageblocks;		/* the memory map, owned */
 };
 
 struct mf_vmstat_delta {
@@ -124,6 +126,8 @@ struct mf_result {
 
 	int			nr_sims;
 	struct mf_sim_result	*sims;
+
+	struct mf_pb_map	*pageblocks;		/* the memory map, owned (pageblocks.h) */
 
 	int			nr_warnings;
 	char			**warnings;

@@ -12,9 +12,9 @@
 /*
  * Simulate mode: the model's own allocator.  The trace supplies only the workload (what
  * was asked for, when, on which CPU, and when it was given back); the simulator picks
- * the page frames with the kernel's policy (sim.c: per-CPU lists, __rmqueue_smallest,
+ * the page frames with the kernel's policy (src/sim/: per-CPU lists, __rmqueue_smallest,
  * claim and steal, watermarks and boosting) and compacts memory as the kernel would
- * (sim-compact.c: direct, kcompactd, proactive and manual compaction).  Plain C, no I/O.
+ * (direct, kcompactd, proactive and manual compaction).  Plain C, no I/O.
  *
  * A config names the kernel knobs it changes; every other knob is the traced kernel's
  * (its capture's watermarks, pageblock order, ...).  Several simulators can run side
@@ -137,6 +137,38 @@ void mf_sim_seed_all_free(struct mf_sim *s);
 /* End of seeding: watermarks, per-CPU sizing, page_group_by_mobility_disabled. */
 void mf_sim_start(struct mf_sim *s, uint64_t ts);
 
+/* A compound page in use at a start capture: head pfn, length in pages, on the LRU. */
+struct mf_sim_folio {
+	uint64_t	pfn;
+	uint32_t	len;
+	bool		lru;
+};
+
+/* zoneinfo's min, low, high of one zone; all 0 when the capture has no zoneinfo */
+struct mf_zone_wmarks {
+	uint64_t	wmark[3];
+};
+
+/* What a replay knows at its start capture, for a simulator built from it. */
+struct mf_sim_start_state {
+	const struct mf_model		*m;	/* seeded model: zones, free blocks, types */
+	const struct mf_zone_wmarks	*wmarks; /* per model zone, or NULL: computed */
+	const uint64_t			*movable; /* bit per pfn: an LRU page, not compound */
+	uint64_t			nr_movable;
+	const struct mf_sim_folio	*folios; /* naturally aligned compound pages */
+	size_t				nr_folios;
+};
+
+/*
+ * A simulator for config c, seeded, not yet started (mf_sim_start()): with c->memory an
+ * x86-64 machine of that size, every frame free; else the machine of the start state,
+ * its free blocks, pageblock types and pages in use (st may be NULL only with memory=).
+ * *from is "memory" or "capture".  NULL with errno set (EINVAL: the layout does not fit
+ * the config).
+ */
+struct mf_sim *mf_sim_setup(const struct mf_sim_config *c, const struct mf_sim_traced *t,
+			    const struct mf_sim_start_state *st, int nr_cpus, const char **from);
+
 /* One request of the workload: mm_page_alloc (pfn MF_PFN_NONE: the kernel failed it). */
 struct mf_sim_req {
 	uint64_t	ts;
@@ -193,6 +225,10 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone);
 void mf_sim_zone_wmarks(const struct mf_sim *s, int zone, uint64_t wmark[3]);
 bool mf_sim_mobility_disabled(const struct mf_sim *s);
+/* A pageblock's migratetype (-1 outside the frames), and every free (pcp false) and
+ * per-CPU (pcp true) block of a zone in pfn order, as the model's (model.h). */
+int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn);
+void mf_sim_for_each_block(const struct mf_sim *s, int zone, mf_model_block_fn fn, void *priv);
 const struct mf_sim_stats *mf_sim_stats(const struct mf_sim *s);
 
 /* Self-check of the simulator's invariants (tests): 0, or -1 with a description. */

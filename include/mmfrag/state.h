@@ -72,6 +72,12 @@ int mf_state_parse(struct mf_state *st, const char *buddyinfo, const char *zonei
 int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn);
 
 /*
+ * One counter of dir/vmstat (a /proc/vmstat capture: "name value" lines).  Returns 0 and
+ * sets *val, or -1 when the file or the counter is missing.
+ */
+int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val);
+
+/*
  * Zone reports of the capture: free blocks per order, zoneinfo sizes and the per-type
  * data of pagetypeinfo, then the indices and scores (mf_zone_reports_finish()).
  * hpage_order is COMPACTION_HPAGE_ORDER (9 on x86-64), clamped to the highest order the
@@ -79,9 +85,19 @@ int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn);
  */
 int mf_state_reports(const struct mf_state *st, struct mf_zone_report *z, int hpage_order);
 
-/* /proc/kpageflags bits used here (include/uapi/linux/kernel-page-flags.h) */
-#define MF_KPF_BUDDY	10
-#define MF_KPF_NOPAGE	20
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define MF_KPF_LRU		5
+#define MF_KPF_SLAB		7
+#define MF_KPF_BUDDY		10
+#define MF_KPF_MMAP		11
+#define MF_KPF_ANON		12
+#define MF_KPF_COMPOUND_HEAD	15
+#define MF_KPF_COMPOUND_TAIL	16
+#define MF_KPF_HUGE		17
+#define MF_KPF_NOPAGE		20
+#define MF_KPF_THP		22
+#define MF_KPF_PGTABLE		26
+#define MF_KPF_RESERVED		32
 
 /*
  * Free buddy blocks from kpageflags (dir/kpageflags or dir/kpageflags.zst), streamed in

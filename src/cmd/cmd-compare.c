@@ -10,20 +10,19 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <jansson.h>
 
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
 #include "mmfrag/compare.h"
-#include "mmfrag/output.h"
-#include "mmfrag/replay.h"
+#include "mmfrag/output-html.h"
 
 #define MAX_THRESHOLDS	64
 
 struct compare_opts {
 	const char		*file[2];
 	int			nr_files;
-	bool			json, quiet;
+	bool			json, quiet, html;
+	const char		*output;	/* --html: the page's file, default stdout */
 	struct mf_cmp_view	view;
 	int			nr_thresholds;
 	struct mf_threshold	t[MAX_THRESHOLDS];
@@ -36,6 +35,9 @@ static const struct argp_option compare_options[] = {
 	{ "zone", 'z', "NAME", 0, "only this zone's metrics (DMA, DMA32, Normal, ...)", 0 },
 	{ "orders", 'r', "LO[-HI]", 0, "per-order metrics of these orders, or 'all' (default: 0, 3, "
 	  "the pageblock order and the highest; all in JSON)", 0 },
+	{ "html", 'H', NULL, 0, "one self-contained HTML page: both runs' charts and memory maps "
+	  "side by side, and every metric with its delta", 0 },
+	{ "output", 'o', "FILE", 0, "with --html: write the page to FILE instead of stdout", 0 },
 	{ "quiet", 'q', NULL, 0, "no table, no threshold lines on stderr (--json still prints)", 0 },
 	{ 0 }
 };
@@ -86,6 +88,12 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 	case 'q':
 		o->quiet = true;
 		break;
+	case 'H':
+		o->html = true;
+		break;
+	case 'o':
+		o->output = arg;
+		break;
 	case 'z':
 		o->view.zone = arg;
 		break;
@@ -101,6 +109,10 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (o->nr_files != 2)
 			return mf_usage_error("compare", "two files are needed, A and B");
+		if (o->html && o->json)
+			return mf_usage_error("compare", "--html or --json, not both");
+		if (o->output && !o->html)
+			return mf_usage_error("compare", "--output goes with --html");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -124,12 +136,15 @@ static const struct argp compare_argp = {
  * Load and extract one side; false after one line on stderr naming the file.  FILE#NAME
  * (when FILE#NAME itself is no file) is the simulation NAME of FILE.
  */
-static bool load_side(const char *arg, struct mf_cmp_doc *d)
+/*
+ * Load and extract one side; false after one line on stderr naming the file.  FILE#NAME
+ * (when FILE#NAME itself is no file) is the simulation NAME of FILE.
+ */
+static bool load_side(const char *arg, struct mf_cmp_doc *d, json_t **doc, const char **simp)
 {
-	const char *missing = NULL, *hash = strrchr(arg, '#'), *sim = NULL;
+	const char *hash = strrchr(arg, '#'), *sim = NULL;
 	char *path = strdup(arg);
 	struct stat sb;
-	json_t *doc;
 	int ret;
 
 	if (!path) {
@@ -140,28 +155,9 @@ static bool load_side(const char *arg, struct mf_cmp_doc *d)
 		path[hash - arg] = '\0';
 		sim = hash + 1;
 	}
-	doc = mf_result_load_sim(path, sim);
-	if (!doc) {
-		free(path);
-		return false;
-	}
-	ret = mf_compare_extract(doc, sim, d, &missing);
-	if (ret == -ENOENT) {
-		json_t *s;
-		size_t i;
-		char names[256] = "";
-
-		json_array_foreach(json_object_get(doc, "simulations"), i, s)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s'%s'",
-				 i ? ", " : "", json_string_value(json_object_get(s, "name")));
-		mf_err("%s: no simulation named '%s' (%s%s)", path, sim,
-		       *names ? "it has " : "replayed without --simulate", names);
-	} else if (ret == -EINVAL) {
-		mf_err("%s: the result document lacks %s", path, missing);
-	} else if (ret) {
-		mf_err("%s: %s", path, strerror(-ret));
-	}
-	json_decref(doc);
+	ret = mf_compare_load_doc(path, sim, d, doc);
+	/* the page draws the named simulation of the document */
+	*simp = sim;
 	free(path);
 	return !ret;
 }
@@ -205,6 +201,8 @@ int cmd_compare(int argc, char **argv)
 	struct compare_opts *o;
 	struct mf_cmp_doc *d;
 	struct mf_compare c;
+	json_t *doc[2] = { NULL, NULL };
+	const char *sim[2] = { NULL, NULL };
 	int ret = MF_EXIT_RUNTIME, i, err;
 	bool crossed = false;
 
@@ -218,7 +216,8 @@ int cmd_compare(int argc, char **argv)
 		ret = MF_EXIT_USAGE;
 		goto out_free;
 	}
-	if (!load_side(o->file[0], &d[0]) || !load_side(o->file[1], &d[1]))
+	if (!load_side(o->file[0], &d[0], o->html ? &doc[0] : NULL, &sim[0]) ||
+	    !load_side(o->file[1], &d[1], o->html ? &doc[1] : NULL, &sim[1]))
 		goto out_free;
 	if (mf_compare_build(&d[0], &d[1], &c)) {
 		mf_err("compare: %s", strerror(ENOMEM));
@@ -241,12 +240,28 @@ int cmd_compare(int argc, char **argv)
 		crossed |= o->t[i].crossed;
 	}
 
-	if (o->json) {
-		json_t *doc = mf_json_compare(&c, &o->view, o->file[0], o->file[1], o->t,
-					      o->nr_thresholds);
+	if (o->html) {
+		json_t *data = json_pack("{s:s, s:O, s:s?, s:s, s:O, s:s?, s:s, s:o}",
+			"kind", "compare", "a", doc[0], "a_sim", sim[0], "a_name", o->file[0],
+			"b", doc[1], "b_sim", sim[1], "b_name", o->file[1],
+			"compare", mf_json_compare(&c, &o->view, o->file[0], o->file[1], o->t,
+						   o->nr_thresholds));
+		char title[512];
 
-		err = !doc || mf_json_dump(doc, stdout);
-		json_decref(doc);
+		snprintf(title, sizeof(title), "%s vs %s", o->file[0], o->file[1]);
+		if (!data) {
+			mf_err("compare: %s", strerror(ENOMEM));
+			goto out;
+		}
+		if (o->output && mf_html_save(o->output, title, data)) {
+			json_decref(data);
+			goto out;	/* said, naming the file */
+		}
+		err = !o->output && (mf_html_write(stdout, title, data) || fflush(stdout));
+		json_decref(data);
+	} else if (o->json) {
+		err = mf_json_compare_print(stdout, &c, &o->view, o->file[0], o->file[1], o->t,
+					    o->nr_thresholds) || fflush(stdout);
 	} else {
 		if (!o->quiet)
 			mf_table_compare(stdout, &c, &o->view, o->file[0], o->file[1]);
@@ -262,6 +277,8 @@ int cmd_compare(int argc, char **argv)
 out:
 	mf_compare_free(&c);
 out_free:
+	json_decref(doc[0]);
+	json_decref(doc[1]);
 	free(d);
 	free(o);
 	return ret;

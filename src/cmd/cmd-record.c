@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,15 +64,7 @@ static const struct argp_option record_options[] = {
 
 static int parse_secs(const char *s, double *out)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v > 0 && v <= 1e7))
-		return -1;
-	*out = v;
-	return 0;
+	return mf_parse_seconds(s, 1e7, out) || !(*out > 0) ? -1 : 0;
 }
 
 static error_t record_parse(int key, char *arg, struct argp_state *state)
@@ -263,6 +256,44 @@ static int replace_state(const char *tmp, const char *final, char *err, size_t e
 	return 0;
 }
 
+/*
+ * A recording killed with SIGKILL leaves its PREFIX.tmp-<pid>* files behind (nothing runs
+ * on SIGKILL); the next recording to the same place removes those whose recorder is gone,
+ * as recorder.c removes their tracefs instances.  OURS is this recording's own name
+ * (PREFIX<pid>...): the others are PREFIX<pid>*.
+ */
+static void remove_stale_tmp(const char *ours)
+{
+	char *pattern, *prefix;
+	glob_t g;
+	size_t i;
+
+	prefix = strndup(ours, (size_t)(strrchr(ours, '-') - ours) + 1);
+	if (!prefix || asprintf(&pattern, "%s*", prefix) < 0) {
+		free(prefix);
+		return;
+	}
+	if (!glob(pattern, GLOB_NOSORT, NULL, &g)) {
+		for (i = 0; i < g.gl_pathc; i++) {
+			const char *p = g.gl_pathv[i] + strlen(prefix);
+			char *end;
+			long pid;
+
+			errno = 0;
+			pid = strtol(p, &end, 10);
+			if (errno || end == p || pid <= 0 || pid == getpid() ||
+			    (*end && *end != '.') || !(kill((pid_t)pid, 0) && errno == ESRCH))
+				continue;
+			rm_tree(g.gl_pathv[i]);
+			mf_warn("removed %s, left by a recording that was killed (pid %ld)",
+				g.gl_pathv[i], pid);
+		}
+		globfree(&g);
+	}
+	free(pattern);
+	free(prefix);
+}
+
 static void human(char *buf, size_t len, double v)
 {
 	if (v >= 1e9)
@@ -344,6 +375,17 @@ static void summary(struct mf_recorder *r, const struct mf_recorder_stats *s, co
 
 /* ---- the command ------------------------------------------------------------------------ */
 
+/* The recorder's warnings, one per line (mf_recorder_open()): one "mmfrag: " line each. */
+static void print_warnings(const char *warn)
+{
+	while (*warn) {
+		int n = (int)strcspn(warn, "\n");
+
+		mf_warn("%.*s", n, warn);
+		warn += n + (warn[n] == '\n');
+	}
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_opts o = { .output = "trace.dat", .buffer_kib = DEFAULT_BUFFER_KIB };
@@ -360,7 +402,7 @@ int cmd_record(int argc, char **argv)
 	struct timespec t0, now, next_cap;
 	unsigned long long size = 0;
 	unsigned int nr_periodic = 0;
-	bool tty, done = false;
+	bool tty, done = false, cmd_ended = false;
 	pid_t child = -1;
 	int status = -1, ret = MF_EXIT_RUNTIME, fd;
 	double el;
@@ -391,6 +433,8 @@ int cmd_record(int argc, char **argv)
 		mf_err("record: %s", strerror(ENOMEM));
 		goto out_free;
 	}
+	remove_stale_tmp(tmp_out);
+	remove_stale_tmp(state_tmp);
 	if (geteuid() != 0) {
 		mf_err("record: recording needs root (tracefs, /proc/pagetypeinfo and "
 		       "/proc/kpageflags are root only): run it as root");
@@ -419,11 +463,11 @@ int cmd_record(int argc, char **argv)
 	ro.events = o.events;
 	ro.nr_events = o.nr_events;
 	if (mf_recorder_open(&r, &ro, warn, sizeof(warn), err, sizeof(err))) {
+		print_warnings(warn);	/* a stale instance removed before the failure */
 		mf_err("%s", err);
 		goto out;
 	}
-	if (*warn)
-		mf_warn("not on this kernel, not recorded: %s", warn);
+	print_warnings(warn);
 	mc.r = r;
 
 	if (mf_recorder_start(r, err, sizeof(err))) {
@@ -463,6 +507,7 @@ int cmd_record(int argc, char **argv)
 		el = (double)(now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;
 		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
 			child = -1;
+			cmd_ended = true;
 			done = true;
 		}
 		if (got_signal || (o.duration > 0 && el >= o.duration))
@@ -528,6 +573,15 @@ int cmd_record(int argc, char **argv)
 		summary(r, &st, o.output, size, o.cmd ? o.cmd[0] : NULL, status, nr_periodic,
 			state_dir);
 	ret = MF_EXIT_OK;
+	/*
+	 * As time(1): COMMAND's own exit status (128 + N when signal N killed it), so
+	 * "mmfrag record -- make check" fails when make check fails.  When record stopped
+	 * COMMAND itself (-d, Ctrl-C), the recording is what succeeded: 0.
+	 */
+	if (cmd_ended && WIFEXITED(status))
+		ret = WEXITSTATUS(status);
+	else if (cmd_ended && WIFSIGNALED(status))
+		ret = 128 + WTERMSIG(status);
 	goto out_keep;
 
 out:
@@ -537,7 +591,8 @@ out_keep:
 	if (child > 0)
 		reap(child);
 	mf_tracedat_release(&td);
-	mf_recorder_close(r);
+	if (mf_recorder_close(r, err, sizeof(err)))
+		mf_warn("%s", err);
 	mf_capture_free(cap);
 out_free:
 	free(final);

@@ -17,11 +17,13 @@
 #include "mmfrag/metrics.h"
 #include "mmfrag/model.h"
 #include "mmfrag/observe.h"
+#include "mmfrag/output-html.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/reader.h"
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
 #include "mmfrag/sim.h"
+#include "mmfrag/sim-config.h"
 #include "mmfrag/state.h"
 
 enum {
@@ -35,6 +37,7 @@ enum {
 	OPT_NO_STATE,
 	OPT_SIMULATE,
 	OPT_CONFIG,
+	OPT_HTML,
 };
 
 #define MAX_CONFIGS	16
@@ -43,6 +46,7 @@ enum {
 struct replay_args {
 	struct mf_replay_opts	o;
 	bool			simulate;
+	const char		*html;		/* --html FILE: the page too */
 	int			nr_configs;
 	struct mf_sim_config	configs[MAX_CONFIGS];
 };
@@ -52,6 +56,8 @@ static const struct argp_option replay_options[] = {
 	  "with --json, only when given)", 0 },
 	{ "json", 'j', NULL, 0, "print the result document on stdout instead of a summary", 0 },
 	{ "quiet", 'q', NULL, 0, "print nothing on success (the result is still saved)", 0 },
+	{ "html", OPT_HTML, "FILE", 0, "also write the result as one self-contained HTML page "
+	  "(as mmfrag report --html)", 0 },
 	{ "from-state", OPT_FROM_STATE, "DIR", 0,
 	  "start from the capture in DIR (buddyinfo, zoneinfo, pagetypeinfo, kpageflags[.zst])", 1 },
 	{ "from-time", OPT_FROM_TIME, "TS", 0,
@@ -67,21 +73,16 @@ static const struct argp_option replay_options[] = {
 	{ "simulate", OPT_SIMULATE, NULL, 0,
 	  "also replay the trace's workload through the model's own allocator and compaction", 4 },
 	{ "config", OPT_CONFIG, "KEY=VALUE,...", 0,
-	  "with --simulate: one simulated kernel config (repeatable, up to 16, one pass): name, "
-	  "max_order, pageblock_order, extfrag_threshold, compaction_proactiveness, "
-	  "watermark_scale_factor, watermark_boost_factor, min_free_kbytes, mobility_grouping, "
-	  "compaction, defrag_mode, memory", 4 },
+	  "with --simulate: one simulated kernel config (repeatable, up to 16, one pass); "
+	  "the keys are below", 4 },
 	{ 0 }
 };
 
 static int parse_seconds(const char *s, uint64_t *ns)
 {
-	char *end;
 	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 1e10)
+	if (mf_parse_seconds(s, 1e10, &v))
 		return -1;
 	*ns = (uint64_t)(v * 1e9 + 0.5);
 	return 0;
@@ -106,6 +107,9 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'q':
 		o->quiet = true;
+		break;
+	case OPT_HTML:
+		ra->html = arg;
 		break;
 	case OPT_FROM_STATE:
 		o->from_state = arg;
@@ -181,6 +185,54 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* "  KEY=ARG   text", text wrapped within 78 columns from column 29, as argp's options */
+static void put_key(FILE *f, const char *key, const char *text)
+{
+	const char *w = text, *e;
+	int col;
+
+	col = fprintf(f, "  %-26s", key);
+	if (col > 28) {
+		fprintf(f, "\n%28s", "");
+		col = 28;
+	}
+	while (*w) {
+		e = strchr(w, ' ');
+		if (!e)
+			e = w + strlen(w);
+		if (col + 1 + (e - w) > 78) {
+			fprintf(f, "\n%28s", "");
+			col = 28;
+		}
+		col += fprintf(f, " %.*s", (int)(e - w), w);
+		w = *e ? e + 1 : e;
+	}
+	fputc('\n', f);
+}
+
+/* After the options: the --config keys, from the simulator's table. */
+static char *replay_help_filter(int key, const char *text, void *input)
+{
+	const struct mf_sim_knob *k;
+	char *s = NULL, arg[64], line[512];
+	size_t len;
+	FILE *f;
+
+	if (key != ARGP_KEY_HELP_POST_DOC || !(f = open_memstream(&s, &len)))
+		return (char *)text;
+	fprintf(f, "Keys of --config KEY=VALUE,... (unknown or repeated keys are usage errors):\n");
+	for (k = mf_sim_knobs; k->name; k++) {
+		snprintf(arg, sizeof(arg), "%s=%s", k->name, mf_sim_knob_arg(k));
+		mf_sim_knob_describe(k, line + snprintf(line, sizeof(line) / 2, "%s; ", k->help),
+				     sizeof(line) / 2);
+		put_key(f, arg, line);
+	}
+	fprintf(f, "\n%s", text);
+	if (fclose(f))
+		return (char *)text;
+	return s;
+}
+
 static const struct argp replay_argp = {
 	.options = replay_options,
 	.parser = replay_parse,
@@ -192,6 +244,7 @@ static const struct argp replay_argp = {
 	       "Without a start state the model knows only what the trace frees and "
 	       "allocates. Exit status: 0 ok, 1 runtime error (unreadable trace, bad capture), "
 	       "2 usage error. See mmfrag-replay(1).",
+	.help_filter = replay_help_filter,
 };
 
 int cmd_replay(int argc, char **argv)
@@ -216,6 +269,14 @@ int cmd_replay(int argc, char **argv)
 	if (ret)
 		return MF_EXIT_RUNTIME;
 	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL);
+	if (!ret && ra.html) {
+		json_t *data = json_pack("{s:s, s:o}", "kind", "report", "doc", mf_result_json(r));
+
+		ret = data ? mf_html_save(ra.html, o.trace, data) : -1;
+		if (!data)
+			mf_err("%s: cannot build the result document", o.trace);
+		json_decref(data);
+	}
 	if (!ret && !o.json && !o.quiet)
 		mf_result_print_summary(r, stdout, o.output);
 	mf_result_free(r);

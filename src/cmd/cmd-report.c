@@ -8,24 +8,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <jansson.h>
 
 #include "mmfrag/cmds.h"
 #include "mmfrag/common.h"
-#include "mmfrag/output.h"
+#include "mmfrag/outfile.h"
+#include "mmfrag/output-html.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/replay.h"
-#include "mmfrag/result.h"
+
+enum report_format { FMT_TABLE, FMT_JSON, FMT_HTML, FMT_CSV };
 
 struct report_opts {
 	const char		*file;
-	bool			json;
+	const char		*output;
+	enum report_format	format;
 	struct mf_table_opts	t;
 	bool			sections_given;
 };
 
 static const struct argp_option report_options[] = {
-	{ "json", 'j', NULL, 0, "print the result document instead of tables", 0 },
+	{ "json", 'j', NULL, 0, "print the result document instead of tables (--format json)", 0 },
+	{ "html", 'H', NULL, 0, "one self-contained HTML page with charts and the memory map "
+	  "(--format html)", 0 },
+	{ "csv", 'C', NULL, 0, "the time series and per-order tables as CSV (--format csv)", 0 },
+	{ "format", 'F', "FMT", 0, "table, json, html or csv", 0 },
+	{ "output", 'o', "FILE", 0, "write to FILE instead of stdout (whole or not at all)", 0 },
 	{ "section", 's', "LIST", 0, "sections to show, comma-separated: summary, zones, types, "
 	  "events, fallbacks, compaction, simulations, series, fidelity, all (default: all but "
 	  "types)", 0 },
@@ -75,7 +82,28 @@ static error_t report_parse(int key, char *arg, struct argp_state *state)
 		mf_argp_quiet(state);
 		break;
 	case 'j':
-		o->json = true;
+		o->format = FMT_JSON;
+		break;
+	case 'H':
+		o->format = FMT_HTML;
+		break;
+	case 'C':
+		o->format = FMT_CSV;
+		break;
+	case 'F': {
+		static const char *const names[] = { "table", "json", "html", "csv" };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (!strcmp(arg, names[i]))
+				break;
+		if (i == ARRAY_SIZE(names))
+			return mf_usage_error("report", "--format: '%s' is not table, json, html or csv", arg);
+		o->format = (enum report_format)i;
+		break;
+	}
+	case 'o':
+		o->output = arg;
 		break;
 	case 's':
 		if (parse_sections(arg, &o->t.sections))
@@ -121,24 +149,58 @@ static const struct argp report_argp = {
 	       "\vExit status: 0 ok, 1 runtime error, 2 usage error. See mmfrag-report(1).",
 };
 
-static bool has_zone(json_t *doc, const char *zone)
+/* The page or the CSV of one result document, into o->output (stdout by default). */
+static int report_file(const struct report_opts *o)
 {
-	json_t *z;
-	size_t i;
+	struct mf_outfile of;
+	json_t *doc, *data;
+	char err[512];
+	int ret;
 
-	json_array_foreach(json_object_get(doc, "zones"), i, z) {
-		const char *name = json_string_value(json_object_get(z, "zone"));
-
-		if (name && !strcasecmp(name, zone))
-			return true;
+	doc = mf_result_load(o->file);
+	if (!doc)
+		return MF_EXIT_RUNTIME;
+	if (!o->output) {
+		if (o->format == FMT_HTML) {
+			data = json_pack("{s:s, s:o}", "kind", "report", "doc", doc);
+			ret = !data || mf_html_write(stdout, o->file, data);
+			json_decref(data);
+		} else {
+			ret = mf_csv_result(stdout, doc);
+			json_decref(doc);
+		}
+		if (ret || fflush(stdout)) {
+			mf_err("stdout: %s", strerror(errno ? errno : EIO));
+			return MF_EXIT_RUNTIME;
+		}
+		return MF_EXIT_OK;
 	}
-	return false;
+	if (o->format == FMT_HTML) {
+		data = json_pack("{s:s, s:o}", "kind", "report", "doc", doc);
+		ret = data ? mf_html_save(o->output, o->file, data) : -1;
+		json_decref(data);
+		return ret ? MF_EXIT_RUNTIME : MF_EXIT_OK;
+	}
+	if (mf_outfile_open(&of, o->output, err, sizeof(err))) {
+		mf_err("%s", err);
+		json_decref(doc);
+		return MF_EXIT_RUNTIME;
+	}
+	if (mf_csv_result(of.f, doc))
+		of.error = errno ? errno : EIO;
+	json_decref(doc);
+	if (mf_outfile_commit(&of, err, sizeof(err))) {
+		mf_err("%s", err);
+		return MF_EXIT_RUNTIME;
+	}
+	return MF_EXIT_OK;
 }
 
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o = { .t = { .order_lo = 0, .order_hi = MF_MAX_ORDERS - 1 } };
-	json_t *doc;
+	struct mf_outfile of;
+	char err[512];
 	int ret;
 
 	if (argp_parse(&report_argp, argc, argv, 0, NULL, &o))
@@ -147,22 +209,39 @@ int cmd_report(int argc, char **argv)
 		o.file = "mmfrag.json";
 	if (!o.sections_given)
 		o.t.sections = MF_SEC_ALL & ~MF_SEC_TYPES;
+	if (o.format == FMT_HTML || o.format == FMT_CSV)
+		return report_file(&o);
+	if (!o.output) {
+		ret = mf_result_report(stdout, o.file, o.format == FMT_JSON, &o.t);
+		if (ret == -ENOENT) {
+			mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
+			return MF_EXIT_RUNTIME;
+		}
+		if (ret == -EIO || (!ret && fflush(stdout))) {
+			mf_err("stdout: %s", strerror(errno ? errno : EIO));
+			return MF_EXIT_RUNTIME;
+		}
+		return ret ? MF_EXIT_RUNTIME : MF_EXIT_OK;
+	}
 
-	doc = mf_result_load(o.file);
-	if (!doc)
-		return MF_EXIT_RUNTIME;
-	if (o.t.zone && !has_zone(doc, o.t.zone)) {
-		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
-		json_decref(doc);
+	if (mf_outfile_open(&of, o.output, err, sizeof(err))) {
+		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
 	}
-	if (o.json)
-		ret = mf_json_dump(doc, stdout);
-	else
-		ret = mf_table_result(stdout, doc, &o.t);
-	json_decref(doc);
-	if (ret) {
-		mf_err("stdout: %s", strerror(errno ? errno : EIO));
+	ret = mf_result_report(of.f, o.file, o.format == FMT_JSON, &o.t);
+	if (ret == -ENOENT) {
+		mf_outfile_abort(&of);
+		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
+		return MF_EXIT_RUNTIME;
+	}
+	if (ret == -EIO)
+		of.error = errno ? errno : EIO;
+	else if (ret) {
+		mf_outfile_abort(&of);
+		return MF_EXIT_RUNTIME;
+	}
+	if (mf_outfile_commit(&of, err, sizeof(err))) {
+		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
 	}
 	return MF_EXIT_OK;

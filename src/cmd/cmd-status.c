@@ -19,9 +19,6 @@
 #include "mmfrag/report.h"
 #include "mmfrag/state.h"
 
-/* COMPACTION_HPAGE_ORDER: HPAGE_PMD_ORDER, 9 on x86-64 with 4K pages */
-#define DEFAULT_HPAGE_ORDER	9
-
 enum status_format { FMT_TABLE, FMT_JSON, FMT_EXTFRAG, FMT_UNUSABLE };
 
 static const char *const format_names[] = {
@@ -120,7 +117,6 @@ static bool zone_wanted(const struct status_opts *o, const struct mf_zone_report
 static int render(const struct status_opts *o, const struct mf_state *st,
 		  const struct mf_zone_report *z, int n)
 {
-	json_t *doc;
 	int ret = 0;
 
 	switch (o->format) {
@@ -130,13 +126,12 @@ static int render(const struct status_opts *o, const struct mf_state *st,
 			printf(", pageblock order %d", st->pageblock_order);
 		if (!st->has_pagetypeinfo)
 			printf(", no pagetypeinfo (root only)");
-		printf("\n\n");
-		mf_table_zones(stdout, z, n, MF_TABLE_TYPES);
+		printf("\n");
+		/* the tables print the status document, the one --json prints */
+		ret = mf_status_print(stdout, z, n, st->dir, st->pageblock_order, false);
 		break;
 	case FMT_JSON:
-		doc = mf_json_status(z, n, st->dir, st->pageblock_order);
-		ret = doc ? mf_json_dump(doc, stdout) : -1;
-		json_decref(doc);
+		ret = mf_status_print(stdout, z, n, st->dir, st->pageblock_order, true);
 		break;
 	case FMT_EXTFRAG:
 		mf_text_extfrag_index(stdout, z, n);
@@ -184,7 +179,7 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	}
 	hpage_order = o.hpage_order >= 0 ? o.hpage_order :
-		      st->pageblock_order >= 0 ? st->pageblock_order : DEFAULT_HPAGE_ORDER;
+		      st->pageblock_order >= 0 ? st->pageblock_order : COMPACTION_HPAGE_ORDER;
 	n = mf_state_reports(st, z, hpage_order);
 
 	/* filter after the node scores were summed over every zone of the node */

@@ -15,63 +15,15 @@
  * Rules mirror mm/page_alloc.c of v6.10+ (the freelist-type series): a free block always
  * sits on the list of its pageblock's type, so an event's migratetype (zone_locked's list
  * type, pcpu_drain's re-read type) also tells the pageblock's type, and the model learns
- * pageblock types from the stream instead of guessing them.
+ * pageblock types from the stream instead of guessing them.  The ledger of pages
+ * compaction isolated, and how the model guesses them, is isolate.c's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mmfrag/model.h"
-
-#define BLK_ORDER_MASK	0x0f
-#define BLK_MT_SHIFT	4
-#define BLK_MT_MASK	0x70
-#define BLK_PCP		0x80
-
-/* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
-#define MF_LEARN_MAX_PFNS	(1ULL << 32)
-
-/* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
-#define SWAP_REACH	256
-
-
-struct mf_model {
-	struct mf_model_params	p;
-	int			nr_zones;
-	struct mf_zone_desc	zones[MF_MAX_ZONES];
-	int			last_zone;
-
-	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
-	uint8_t			*blk;
-	uint8_t			*cpu;
-	uint64_t		*held;
-	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
-	uint8_t			*pb;
-	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
-
-	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
-	uint64_t		pcp_pages[MF_MAX_ZONES];
-	uint64_t		*cpu_pcp_pages;
-
-	struct mf_fidelity	fid;
-	bool			seeded;		/* started from a capture: every page is known */
-};
-
-static inline int blk_order(uint8_t b)
-{
-	return (b & BLK_ORDER_MASK) - 1;
-}
-
-static inline int blk_mt(uint8_t b)
-{
-	return (b & BLK_MT_MASK) >> BLK_MT_SHIFT;
-}
-
-static inline uint8_t blk_make(int order, int mt, bool pcp)
-{
-	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
-}
+#include "buddy-local.h"
 
 void mf_model_params_default(struct mf_model_params *p)
 {
@@ -203,11 +155,6 @@ const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m)
 	return &m->fid;
 }
 
-struct mf_fidelity *mf_model_fidelity_mut(struct mf_model *m)
-{
-	return &m->fid;
-}
-
 int mf_model_zone_of_pfn(const struct mf_model *m, uint64_t pfn)
 {
 	int i;
@@ -266,11 +213,6 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
 
-static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
-{
-	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
-}
-
 static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
 	m->blk[pfn] = blk_make(order, mt, false);
@@ -289,7 +231,7 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 }
 
 /* Take the block headed at pfn off whichever list it is on. */
-static void del_block(struct mf_model *m, int z, uint64_t pfn)
+void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 {
 	uint8_t b = m->blk[pfn];
 	int order = blk_order(b);
@@ -310,7 +252,7 @@ static void del_block(struct mf_model *m, int z, uint64_t pfn)
  * The head of the free or per-CPU block that contains pfn, or MF_PFN_NONE.  Blocks are
  * naturally aligned, so the candidates are pfn rounded down to each order.
  */
-static uint64_t find_block(const struct mf_model *m, uint64_t pfn)
+uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 {
 	uint64_t prev = MF_PFN_NONE;
 	int o;
@@ -342,7 +284,7 @@ static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int or
 	bool pcp = b & BLK_PCP;
 	int cpu = m->cpu[head];
 
-	del_block(m, z, head);
+	model_del_block(m, z, head);
 	while (high > order) {
 		uint64_t half;
 
@@ -429,7 +371,7 @@ static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, in
 			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
 				break;
 		}
-		del_block(m, z, buddy);
+		model_del_block(m, z, buddy);
 		if (order >= pbo && buddy_mt != mt)
 			retype_range(m, z, buddy, order, mt);
 		pfn &= ~(1ULL << order);
@@ -442,7 +384,7 @@ static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, in
  * free_one_page() -> split_large_buddy() (v6.10+): a block above pageblock_order goes in
  * as pageblock-sized chunks, each with its own pageblock's type, which then re-merge.
  */
-static void free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
+void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
 {
 	int pbo = m->p.pageblock_order;
 	uint64_t end = pfn + (1ULL << order), p;
@@ -456,7 +398,7 @@ static void free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
 }
 
 /* The next pfn in [from, to) holding a block head; to when none.  Skips zeros a word at a time. */
-static uint64_t next_head(const struct mf_model *m, uint64_t from, uint64_t to)
+uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to)
 {
 	while (from < to && (from & 7)) {
 		if (m->blk[from])
@@ -479,7 +421,7 @@ static uint64_t next_head(const struct mf_model *m, uint64_t from, uint64_t to)
 /* ---- held bitmap ------------------------------------------------------------------ */
 
 /* Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap; returns how many were set. */
-static uint64_t bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
+uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
 {
 	uint64_t was = 0, end = pfn + n;
 
@@ -499,7 +441,7 @@ static uint64_t bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
 }
 
 /* How many bits of [pfn, pfn + n) are set. */
-static uint64_t bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
+uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
 {
 	uint64_t c = 0, end = pfn + n;
 
@@ -516,7 +458,7 @@ static uint64_t bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
 
 static inline uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
 {
-	return bits_update(m->held, pfn, n, set);
+	return model_bits_update(m->held, pfn, n, set);
 }
 
 /* ---- event handlers ---------------------------------------------------------------- */
@@ -555,7 +497,7 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 	uint64_t end = pfn + (1ULL << order), head, taken = 0, p;
 
 	*pcp = 0;
-	head = find_block(m, pfn);
+	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE) {
 		uint8_t b = m->blk[head];
 		int bo = blk_order(b);
@@ -583,7 +525,7 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 			*pcp += size;
 		else
 			taken += size;
-		del_block(m, z, p);
+		model_del_block(m, z, p);
 		p += size;
 	}
 	return taken;
@@ -609,119 +551,64 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
+	const struct mf_ev_zone_locked *e = &ev->zone_locked;
+	uint64_t pfn = e->pfn, head;
 
-	head = find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+	head = model_find_block(m, pfn);
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		if (m->blk[head] & BLK_PCP)
 			m->fid.alloc_of_pcp_elsewhere++;
-		learn_pageblock(m, z, head, blk_order(m->blk[head]), ev->mt);
-		carve(m, z, head, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+		learn_pageblock(m, z, head, blk_order(m->blk[head]), e->mt);
+		carve(m, z, head, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 	} else {
 		uint64_t pcp;
 
-		if (take_overlap(m, z, pfn, ev->order, &pcp) == 0 && !pcp)
-			not_free(m, pfn, ev->order);
-		learn_pageblock(m, z, pfn, ev->order, ev->mt);
+		if (take_overlap(m, z, pfn, e->order, &pcp) == 0 && !pcp)
+			not_free(m, pfn, e->order);
+		learn_pageblock(m, z, pfn, e->order, e->mt);
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
-	if (ev->a[0] == 1 && pcp_allowed(m, ev->order))
-		add_pcp(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn), ev->cpu);
+	if (e->percpu_refill == 1 && pcp_allowed(m, e->order))
+		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu);
 }
 
 static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head, n = 1ULL << ev->order;
+	const struct mf_ev_alloc *e = &ev->alloc;
+	uint64_t pfn = e->pfn, head, n = 1ULL << e->order;
 
-	head = find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= ev->order) {
+	head = model_find_block(m, pfn);
+	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		/*
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
 		 * removal event was lost (or never emitted).
 		 */
 		if (!(m->blk[head] & BLK_PCP))
 			m->fid.alloc_from_buddy++;
-		carve(m, z, head, pfn, ev->order, blk_mt(m->blk[head]));
-	} else if (ev->order > 0) {
+		carve(m, z, head, pfn, e->order, blk_mt(m->blk[head]));
+	} else if (e->order > 0) {
 		uint64_t pcp;
 
-		if (take_overlap(m, z, pfn, ev->order, &pcp))
+		if (take_overlap(m, z, pfn, e->order, &pcp))
 			m->fid.alloc_from_buddy++;
 	}
 	if (held_update(m, pfn, n, true))
 		m->fid.alloc_of_allocated++;
 }
 
-/*
- * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
- * event freed or allocated since: the first one, or MF_PFN_NONE.  Whole empty words of the
- * ledger are skipped.
- */
-static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
-{
-	uint64_t n = 1ULL << order, q = (start + n - 1) & ~(n - 1);
-
-	while (q + n <= end) {
-		uint64_t w = q / 64;
-
-		if (!(m->ciso[w] & ~m->held[w]) && n <= 64) {
-			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
-			continue;
-		}
-		if (bits_count(m->ciso, q, n) == n && !bits_count(m->held, q, n) &&
-		    find_block(m, q) == MF_PFN_NONE && next_head(m, q, q + n) == q + n)
-			return q;
-		q += n;
-	}
-	return MF_PFN_NONE;
-}
-
-/*
- * The kernel freed pages the model still held free: it had taken them silently, and every
- * page compaction's free scanner takes comes back through mm_page_free.  So the model
- * isolated some other block in their place, and that block is still in the model's ledger
- * of isolated pages, never to be freed by any event.  Give back the nearest such block of
- * the same order, searching pageblock by pageblock outwards from the freed one, at most
- * SWAP_REACH pageblocks away (a farther block is as likely a target a live task still
- * holds).  Without this a wrong pick never heals.
- */
-static void swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
-{
-	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t pb = 1ULL << (order > m->p.pageblock_order ? order : m->p.pageblock_order);
-	uint64_t base = pfn & ~(pb - 1), d, q = MF_PFN_NONE;
-
-	for (d = 0; q == MF_PFN_NONE; d += pb) {
-		bool below = base >= zd->start_pfn + d, above = base + d < zd->end_pfn;
-
-		if ((!below && !above) || d > SWAP_REACH * pb)
-			return;
-		if (below)
-			q = find_isolated(m, base - d, base - d + pb < zd->end_pfn ?
-					  base - d + pb : zd->end_pfn, order);
-		if (q == MF_PFN_NONE && above && d)
-			q = find_isolated(m, base + d, base + d + pb < zd->end_pfn ?
-					  base + d + pb : zd->end_pfn, order);
-		if (q == pfn)
-			q = MF_PFN_NONE;
-	}
-	bits_update(m->ciso, q, 1ULL << order, false);
-	m->fid.cp_isolation_swapped++;
-	free_to_buddy(m, z, q, order);
-}
-
 static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, taken, pcp;
+	const struct mf_ev_free *e = &ev->free;
+	uint64_t pfn = e->pfn, taken, pcp;
 	int mt = pb_mt(m, pfn);
 
-	held_update(m, pfn, 1ULL << ev->order, false);
-	bits_update(m->ciso, pfn, 1ULL << ev->order, false);
-	taken = take_overlap(m, z, pfn, ev->order, &pcp);
+	held_update(m, pfn, 1ULL << e->order, false);
+	model_bits_update(m->ciso, pfn, 1ULL << e->order, false);
+	taken = take_overlap(m, z, pfn, e->order, &pcp);
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
-		swap_isolation(m, z, pfn, ev->order);
+		model_swap_isolation(m, z, pfn, e->order);
 	}
 	if (pcp)
 		m->fid.free_of_pcp++;
@@ -730,25 +617,26 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	 * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
 	 * pageblock is isolated; HIGHATOMIC and CMA pages ride on the MOVABLE list.
 	 */
-	if (pcp_allowed(m, ev->order) && mt != MF_MT_ISOLATE)
-		add_pcp(m, z, pfn, ev->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
+	if (pcp_allowed(m, e->order) && mt != MF_MT_ISOLATE)
+		add_pcp(m, z, pfn, e->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
 	else
-		free_to_buddy(m, z, pfn, ev->order);
+		model_free_to_buddy(m, z, pfn, e->order);
 }
 
 static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
+	const struct mf_ev_pcpu_drain *e = &ev->pcpu_drain;
+	uint64_t pfn = e->pfn, head;
 
-	head = find_block(m, pfn);
-	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == ev->order) {
-		del_block(m, z, head);
+	head = model_find_block(m, pfn);
+	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == e->order) {
+		model_del_block(m, z, head);
 	} else {
 		uint64_t taken, pcp;
 
-		taken = take_overlap(m, z, pfn, ev->order, &pcp);
+		taken = take_overlap(m, z, pfn, e->order, &pcp);
 		if (!pcp && !taken) {
-			if (held_update(m, pfn, 1ULL << ev->order, false))
+			if (held_update(m, pfn, 1ULL << e->order, false))
 				m->fid.drain_not_pcp++;
 			else
 				m->fid.drain_unknown++;
@@ -757,8 +645,8 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 		}
 	}
 	/* free_pcppages_bulk() re-reads the pageblock type: the event carries it */
-	learn_pageblock(m, z, pfn, ev->order, ev->mt);
-	free_one_page(m, z, pfn, ev->order, valid_mt(ev->mt) ? ev->mt : pb_mt(m, pfn));
+	learn_pageblock(m, z, pfn, e->order, e->mt);
+	free_one_page(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 }
 
 /*
@@ -769,14 +657,15 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
  */
 static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 {
-	uint64_t pfn = ev->pfn, head;
-	int alloc_mt = ev->mt, fb_order = (int)ev->a[0], fb_mt = (int)ev->a[1];
-	bool claim = ev->a[2] != 0;
+	const struct mf_ev_extfrag *e = &ev->extfrag;
+	uint64_t pfn = e->pfn, head;
+	int alloc_mt = e->mt, fb_order = e->fallback_order, fb_mt = e->fallback_mt;
+	bool claim = e->change_ownership != 0;
 	int pbo = m->p.pageblock_order;
 
-	head = find_block(m, pfn);
+	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP) &&
-	    blk_order(m->blk[head]) >= ev->order) {
+	    blk_order(m->blk[head]) >= e->order) {
 		int remain = claim ? alloc_mt : (valid_mt(fb_mt) ? fb_mt : blk_mt(m->blk[head]));
 
 		if (claim && valid_mt(alloc_mt)) {
@@ -784,10 +673,10 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
 			m->fid.extfrag_claims++;
 		}
-		carve(m, z, head, pfn, ev->order, remain);
+		carve(m, z, head, pfn, e->order, remain);
 		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
-		if (pcp_allowed(m, ev->order) && alloc_mt < MF_MT_PCPTYPES)
-			add_pcp(m, z, pfn, ev->order, alloc_mt, ev->cpu);
+		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES)
+			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu);
 		return;
 	}
 	if (claim && valid_mt(alloc_mt)) {
@@ -797,189 +686,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		return;
 	}
 	/* a steal of a page the model does not hold free */
-	not_free(m, pfn, ev->order);
-}
-
-/*
- * The walk isolate_freepages_block() makes over the model's blocks with one stride: from
- * start to end (where the kernel stopped: the block end, or just past the block that gave
- * it enough), a buddy head is taken whole and the walk resumes stride pfns after its end;
- * any other pfn is stepped over by stride.  Returns pages taken; heads go to out[].
- */
-static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t end,
-			     uint64_t stride, uint64_t *out, int *nr_out, uint64_t *scanned)
-{
-	uint64_t pos = start, taken = 0;
-	int n = 0;
-
-	*scanned = 0;
-	while (pos < end && n < 1024) {
-		uint8_t b = m->blk[pos];
-
-		(*scanned)++;
-		if (b && !(b & BLK_PCP)) {
-			uint64_t size = 1ULL << blk_order(b);
-
-			out[n++] = pos;
-			taken += size;
-			*scanned += size - 1;
-			pos += size - 1 + stride;
-			continue;
-		}
-		pos += stride;
-	}
-	*nr_out = n;
-	return taken;
-}
-
-/*
- * mm_compaction_isolate_freepages: the free scanner took nr_taken pages in whole buddy
- * blocks from [start, end) with no per-page event.  Async compaction walks with a stride
- * of 32 that isolate_freepages() halves or doubles from block to block, so the stride is
- * not in the event.  nr_scanned identifies the stride (the walk visits end - start / stride
- * pfns plus the extent of what it took): take the walk that reproduces both counts, else
- * the one that reproduces nr_scanned, cut to nr_taken in walk order (the model holds
- * blocks there the kernel did not), else the stride-1 walk cut likewise.  Compound pages
- * the model cannot see make some scans irreproducible.
- */
-static void on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
-			    uint64_t nr_scanned, uint64_t nr_taken)
-{
-	static const uint64_t strides[] = { 1, 32, 16, 8, 4, 2 };
-	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t heads[1024], best_heads[1024], taken, scanned, best_taken = 0;
-	int n, best_n = 0, best_score = -1;
-	size_t i;
-
-	if (end > zd->end_pfn)
-		end = zd->end_pfn;
-	if (end > start + 4096)
-		end = start + 4096;	/* one pageblock per event; never trust more */
-	for (i = 0; i < sizeof(strides) / sizeof(strides[0]); i++) {
-		int score;
-
-		taken = isolate_walk(m, start, end, strides[i], heads, &n, &scanned);
-		score = (scanned == nr_scanned ? 2 : 0) + (taken == nr_taken ? 1 : 0);
-		if (score > best_score) {
-			best_score = score;
-			best_taken = taken;
-			best_n = n;
-			memcpy(best_heads, heads, (size_t)n * sizeof(heads[0]));
-		}
-		if (score == 3)
-			break;
-	}
-	if (best_score < 2)
-		/* no stride reproduces the scan: the stride-1 walk */
-		best_taken = isolate_walk(m, start, end, 1, best_heads, &best_n, &scanned);
-	if (best_score != 3) {
-		/* the model's blocks differ: the first ones of the walk, up to nr_taken */
-		for (n = 0, taken = 0; n < best_n; n++) {
-			uint64_t size = 1ULL << blk_order(m->blk[best_heads[n]]);
-
-			if (taken + size > nr_taken)
-				break;
-			taken += size;
-		}
-		best_n = n;
-		best_taken = taken;
-		m->fid.cp_isolate_mismatch++;
-	}
-	for (n = 0; n < best_n; n++) {
-		bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]), true);
-		del_block(m, z, best_heads[n]);
-	}
-	m->fid.cp_isolated_pages += best_taken;
-	if (best_taken < nr_taken)
-		m->fid.cp_isolate_short += nr_taken - best_taken;
-}
-
-static inline bool is_movable_head(const struct mf_model *m, uint64_t pfn, int order)
-{
-	uint8_t b = m->blk[pfn];
-
-	return b && !(b & BLK_PCP) && blk_order(b) == order && blk_mt(b) == MF_MT_MOVABLE;
-}
-
-/*
- * The lowest (or highest) MOVABLE free block of exactly this order with its head in
- * [from, to), or MF_PFN_NONE.  Only pageblocks whose index says they hold a free block of
- * the order are scanned.
- */
-static uint64_t find_movable(struct mf_model *m, uint64_t from, uint64_t to, int order,
-			     bool highest)
-{
-	uint64_t pbn = 1ULL << m->p.pageblock_order, pb, first, last, best = MF_PFN_NONE;
-
-	if (from >= to)
-		return MF_PFN_NONE;
-	first = from >> m->p.pageblock_order;
-	last = (to - 1) >> m->p.pageblock_order;
-	for (pb = highest ? last : first; highest ? pb + 1 > first : pb <= last;
-	     highest ? pb-- : pb++) {
-		uint64_t lo = pb * pbn > from ? pb * pbn : from;
-		uint64_t hi = (pb + 1) * pbn < to ? (pb + 1) * pbn : to, p;
-
-		if (!*pb_order_count(m, pb * pbn, order))
-			continue;
-		for (p = next_head(m, lo, hi); p < hi;
-		     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), hi)) {
-			if (is_movable_head(m, p, order)) {
-				best = p;
-				if (!highest)
-					return best;
-			}
-		}
-		if (best != MF_PFN_NONE)
-			return best;
-		if (highest && pb == 0)
-			break;
-	}
-	return best;
-}
-
-/*
- * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
- * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
- * with 2^o = nr_taken: the first one it met at or above low_pfn =
- * pageblock_start(free_pfn - distance / 4) (no upper bound), else the highest one at or
- * above min_pfn = pageblock_start(free_pfn - distance / 2).  The list order is not in the
- * model, so "first met" becomes the lowest pfn at or above low_pfn.  The pages the
- * around-scan takes come in their own isolate_freepages event.
- */
-static void on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
-			    uint64_t nr_taken)
-{
-	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best;
-	int order;
-
-	if (nr_taken & (nr_taken - 1)) {
-		m->fid.cp_isolate_short += nr_taken;
-		return;
-	}
-	order = __builtin_ctzll(nr_taken);
-	if (order > m->p.max_order)
-		return;
-	if (free_pfn > zd->end_pfn)
-		free_pfn = zd->end_pfn;
-	if (min_pfn < zd->start_pfn)
-		min_pfn = zd->start_pfn;
-	low_pfn = free_pfn > min_pfn ? free_pfn - (free_pfn - min_pfn) / 2 : min_pfn;
-	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
-	if (low_pfn < min_pfn)
-		low_pfn = min_pfn;
-
-	best = find_movable(m, low_pfn, zd->end_pfn, order, false);
-	if (best == MF_PFN_NONE)
-		best = find_movable(m, min_pfn, low_pfn, order, true);
-	if (best == MF_PFN_NONE) {
-		m->fid.cp_isolate_short += nr_taken;
-		return;
-	}
-	bits_update(m->ciso, best, nr_taken, true);
-	del_block(m, z, best);
-	m->fid.cp_isolated_pages += nr_taken;
+	not_free(m, pfn, e->order);
 }
 
 void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
@@ -1001,33 +708,37 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_EXTFRAG:
 		break;
 	case MF_EV_CP_ISOLATE_FREE:
-	case MF_EV_CP_FAST_ISOLATE_FREE:
-		if (!ev->a[3])
+	case MF_EV_CP_FAST_ISOLATE_FREE: {
+		const struct mf_ev_isolate *e = &ev->isolate;
+
+		if (!e->nr_taken)
 			return;
-		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? ev->a[0] : ev->a[1] - 1);
+		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? e->start_pfn : e->end_pfn - 1);
 		if (z < 0) {
 			m->fid.pfn_out_of_range++;
 			return;
 		}
 		m->fid.events_applied++;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
-			on_isolate_free(m, z, ev->a[0], ev->a[1], ev->a[2], ev->a[3]);
+			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,
+					      e->nr_taken);
 		else
-			on_fast_isolate(m, z, ev->a[0], ev->a[1], ev->a[3]);
+			model_on_fast_isolate(m, z, e->start_pfn, e->end_pfn, e->nr_taken);
 		return;
+	}
 	default:
 		return;
 	}
 
-	if (ev->type == MF_EV_PAGE_ALLOC && ev->pfn == MF_PFN_NONE)
+	if (ev->type == MF_EV_PAGE_ALLOC && ev->page.pfn == MF_PFN_NONE)
 		return;		/* a failed allocation moves nothing */
-	if (ev->order < 0 || ev->order > m->p.max_order) {
+	if (ev->page.order < 0 || ev->page.order > m->p.max_order) {
 		m->fid.pfn_out_of_range++;
 		return;
 	}
-	z = zone_of(m, ev->pfn);
-	if (z < 0 || ev->pfn + (1ULL << ev->order) > m->zones[z].end_pfn ||
-	    (ev->pfn & ((1ULL << ev->order) - 1))) {
+	z = zone_of(m, ev->page.pfn);
+	if (z < 0 || ev->page.pfn + (1ULL << ev->page.order) > m->zones[z].end_pfn ||
+	    (ev->page.pfn & ((1ULL << ev->page.order) - 1))) {
 		m->fid.pfn_out_of_range++;
 		return;
 	}
@@ -1135,8 +846,8 @@ void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_
 	const struct mf_zone_desc *zd = &m->zones[zone];
 	uint64_t p, end = zd->end_pfn < m->nr_pfns ? zd->end_pfn : m->nr_pfns;
 
-	for (p = next_head(m, zd->start_pfn, end); p < end;
-	     p = next_head(m, p + (1ULL << blk_order(m->blk[p])), end))
+	for (p = model_next_head(m, zd->start_pfn, end); p < end;
+	     p = model_next_head(m, p + (1ULL << blk_order(m->blk[p])), end))
 		fn(priv, p, blk_order(m->blk[p]), blk_mt(m->blk[p]), m->blk[p] & BLK_PCP);
 }
 
@@ -1194,9 +905,9 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 		uint16_t per[MF_MAX_ORDERS] = { 0 };
 		int o;
 
-		for (q = next_head(m, base, base + (1ULL << m->p.pageblock_order));
+		for (q = model_next_head(m, base, base + (1ULL << m->p.pageblock_order));
 		     q < base + (1ULL << m->p.pageblock_order);
-		     q = next_head(m, q + (1ULL << blk_order(m->blk[q])),
+		     q = model_next_head(m, q + (1ULL << blk_order(m->blk[q])),
 				   base + (1ULL << m->p.pageblock_order)))
 			if (!(m->blk[q] & BLK_PCP))
 				per[blk_order(m->blk[q])]++;

@@ -140,7 +140,7 @@ static void on_defer_reset(struct attempt *a, const struct mf_event *ev)
 {
 	a->stall = true;
 	a->resets++;
-	if (ev->a[2] != 0 || ev->a[3] != 0)
+	if (ev->defer.considered != 0 || ev->defer.defer_shift != 0)
 		a->inloop_seen = true;
 }
 
@@ -158,16 +158,16 @@ static struct kcompactd *find_kcd(struct mf_observer *o, int32_t pid, bool creat
 	return &o->kcd[o->nr_kcd++];
 }
 
-static inline bool valid_status(uint64_t s)
+static inline bool valid_status(int32_t s)
 {
-	return s < MF_CP_NR_STATUS;
+	return s >= 0 && s < MF_CP_NR_STATUS;
 }
 
 static void on_end(struct mf_observer *o, const struct mf_event *ev)
 {
 	struct mf_observed *r = &o->r;
 	struct attempt *a = o->nr_pending ? find_attempt(o, ev->pid) : NULL;
-	uint64_t st = ev->a[5];
+	int32_t st = ev->cp_end.status;
 	struct kcompactd *k;
 
 	if (valid_status(st))
@@ -201,30 +201,34 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 
 	switch (ev->type) {
 	case MF_EV_PAGE_ALLOC:
-		if (ev->order < 0 || ev->order >= MF_MAX_ORDERS)
+		if (ev->alloc.order < 0 || ev->alloc.order >= MF_MAX_ORDERS)
 			break;
-		if (ev->pfn == MF_PFN_NONE)
-			r->alloc_fail[ev->order]++;
-		else if (ev->mt >= 0 && ev->mt < MF_MAX_MT)
-			r->alloc[ev->order][ev->mt]++;
+		if (ev->alloc.pfn == MF_PFN_NONE)
+			r->alloc_fail[ev->alloc.order]++;
+		else if (ev->alloc.mt >= 0 && ev->alloc.mt < MF_MAX_MT)
+			r->alloc[ev->alloc.order][ev->alloc.mt]++;
 		if (o->nr_pending) {
 			a = find_attempt(o, ev->pid);
-			if (a && a->order == ev->order && same_gfp(a->gfp, ev->a[0]))
-				resolve(o, a, ev->pfn != MF_PFN_NONE);
+			if (a && a->order == ev->alloc.order && same_gfp(a->gfp, ev->alloc.gfp))
+				resolve(o, a, ev->alloc.pfn != MF_PFN_NONE);
 		}
 		break;
 	case MF_EV_PAGE_FREE:
-		if (ev->order >= 0 && ev->order < MF_MAX_ORDERS)
-			r->free[ev->order]++;
+		if (ev->free.order >= 0 && ev->free.order < MF_MAX_ORDERS)
+			r->free[ev->free.order]++;
 		break;
-	case MF_EV_EXTFRAG:
-		if (ev->mt >= 0 && ev->mt < MF_MAX_MT && ev->a[1] < MF_MAX_MT)
-			r->fallback[ev->mt][ev->a[1]][ev->a[2] ? 1 : 0]++;
-		if ((int64_t)ev->a[0] < o->pageblock_order)
+	case MF_EV_EXTFRAG: {
+		const struct mf_ev_extfrag *e = &ev->extfrag;
+
+		if (e->mt >= 0 && e->mt < MF_MAX_MT && e->fallback_mt >= 0 &&
+		    e->fallback_mt < MF_MAX_MT)
+			r->fallback[e->mt][e->fallback_mt][e->change_ownership ? 1 : 0]++;
+		if (e->fallback_order < o->pageblock_order)
 			r->fallback_fragmenting++;
-		if (ev->order >= 0 && ev->order < MF_MAX_ORDERS)
-			r->fallback_by_order[ev->order]++;
+		if (e->order >= 0 && e->order < MF_MAX_ORDERS)
+			r->fallback_by_order[e->order]++;
 		break;
+	}
 	case MF_EV_CP_TRY:
 		r->direct_attempts++;
 		a = find_attempt(o, ev->pid);
@@ -236,9 +240,9 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		}
 		a = &o->pending[o->nr_pending++];
 		a->pid = ev->pid;
-		a->order = ev->order;
-		a->prio = (int32_t)ev->a[1];
-		a->gfp = ev->a[0];
+		a->order = ev->cp_try.order;
+		a->prio = ev->cp_try.prio;
+		a->gfp = ev->cp_try.gfp;
 		a->stall = a->inloop_seen = false;
 		a->resets = 0;
 		break;
@@ -249,8 +253,8 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 			a->stall = true;
 		break;
 	case MF_EV_CP_SUITABLE:
-		if (valid_status(ev->a[2]))
-			r->suitable[ev->a[2]]++;
+		if (valid_status(ev->cp_ret.ret))
+			r->suitable[ev->cp_ret.ret]++;
 		break;
 	case MF_EV_CP_END:
 		on_end(o, ev);
@@ -280,17 +284,17 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		r->wakeup_kcompactd++;
 		break;
 	case MF_EV_CP_MIGRATEPAGES:
-		r->migrated += ev->a[0];
-		r->migrate_failed += ev->a[1];
+		r->migrated += ev->migrate.nr_migrated;
+		r->migrate_failed += ev->migrate.nr_failed;
 		break;
 	case MF_EV_CP_ISOLATE_MIGRATE:
-		r->isolated_migrate += ev->a[3];
-		r->scanned_migrate += ev->a[2];
+		r->isolated_migrate += ev->isolate.nr_taken;
+		r->scanned_migrate += ev->isolate.nr_scanned;
 		break;
 	case MF_EV_CP_ISOLATE_FREE:
 	case MF_EV_CP_FAST_ISOLATE_FREE:
-		r->isolated_free += ev->a[3];
-		r->scanned_free += ev->a[2];
+		r->isolated_free += ev->isolate.nr_taken;
+		r->scanned_free += ev->isolate.nr_scanned;
 		break;
 	case MF_EV_DIRECT_RECLAIM_BEGIN:
 		r->direct_reclaim++;

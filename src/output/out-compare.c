@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "mmfrag/compare.h"
+#include "mmfrag/output.h"
 
 /* orders shown without --orders: the small ones, costly, pageblock and the largest */
 static bool key_order(const struct mf_compare *c, int o)
@@ -135,9 +136,9 @@ static const char *const field_names[] = {
 	[MF_CMP_B] = "b", [MF_CMP_DELTA] = "delta", [MF_CMP_RELATIVE] = "relative",
 };
 
-json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
-			const char *a_path, const char *b_path,
-			const struct mf_threshold *t, int nr_thresholds)
+static json_t *json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
+			    const char *a_path, const char *b_path,
+			    const struct mf_threshold *t, int nr_thresholds)
 {
 	json_t *doc = json_object(), *metrics = json_array(), *thr = json_array();
 	bool crossed = false;
@@ -182,4 +183,22 @@ json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
 	json_object_set_new(doc, "thresholds", thr);
 	json_object_set_new(doc, "crossed", json_boolean(crossed));
 	return doc;
+}
+
+json_t *mf_json_compare(const struct mf_compare *c, const struct mf_cmp_view *v,
+			const char *a_path, const char *b_path,
+			const struct mf_threshold *t, int nr_thresholds)
+{
+	return json_compare(c, v, a_path, b_path, t, nr_thresholds);
+}
+
+int mf_json_compare_print(FILE *f, const struct mf_compare *c, const struct mf_cmp_view *v,
+			  const char *a_path, const char *b_path,
+			  const struct mf_threshold *t, int nr_thresholds)
+{
+	json_t *doc = json_compare(c, v, a_path, b_path, t, nr_thresholds);
+	int ret = doc ? mf_json_dump(doc, f) : -1;
+
+	json_decref(doc);
+	return ret;
 }

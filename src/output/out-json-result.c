@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-replay(1)).
+ * The replay result document (schema "mmfrag-replay/1", documented in mmfrag-result(5) and doc/mmfrag-result.schema.json).
  * JSON carries raw integers: pages, blocks, nanoseconds, indices in the kernel's
  * thousandths.  Units and rounding exist only in the tables.
  */
@@ -17,6 +17,7 @@
 #include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/result.h"
+#include "mmfrag/sim-config.h"
 
 static json_t *outcome(const struct mf_cp_outcome *c)
 {
@@ -211,27 +212,82 @@ static json_t *json_fallbacks(const struct mf_result *r)
 				    r->params.max_order + 1);
 }
 
-static json_t *json_knob(int v)
-{
-	return v == MF_SIM_KEEP ? json_null() : json_integer(v);
-}
-
+/* "config": every knob of the table; null where it is the traced kernel's */
 static json_t *json_sim_config(const struct mf_sim_config *c)
 {
+	const struct mf_sim_knob *k;
 	json_t *o = json_object();
+	int64_t v;
 
-	json_object_set_new(o, "max_order", json_knob(c->max_order));
-	json_object_set_new(o, "pageblock_order", json_knob(c->pageblock_order));
-	json_object_set_new(o, "extfrag_threshold", json_integer(c->extfrag_threshold));
-	json_object_set_new(o, "compaction_proactiveness", json_integer(c->compaction_proactiveness));
-	json_object_set_new(o, "watermark_scale_factor", json_knob(c->watermark_scale_factor));
-	json_object_set_new(o, "watermark_boost_factor", json_integer(c->watermark_boost_factor));
-	json_object_set_new(o, "min_free_kbytes", json_knob(c->min_free_kbytes));
-	json_object_set_new(o, "mobility_grouping", json_boolean(c->mobility_grouping));
-	json_object_set_new(o, "compaction", json_boolean(c->compaction));
-	json_object_set_new(o, "defrag_mode", json_boolean(c->defrag_mode));
-	json_object_set_new(o, "memory", c->memory ? json_integer((json_int_t)c->memory) : json_null());
+	for (k = mf_sim_knobs; k->name; k++) {
+		if (k->type == MF_KNOB_NAME)	/* the simulation's own "name" */
+			continue;
+		if (!mf_sim_knob_value(c, k, &v))
+			json_object_set_new(o, k->name, json_null());
+		else if (k->type == MF_KNOB_BOOL)
+			json_object_set_new(o, k->name, json_boolean(v));
+		else
+			json_object_set_new(o, k->name, json_integer((json_int_t)v));
+	}
 	return o;
+}
+
+/* RFC 4648 base64 of the packed pageblock records: JSON strings carry no bytes. */
+static json_t *json_base64(const uint8_t *p, size_t len)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+	json_t *s;
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i + 2 < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = tab[(v >> 6) & 63];
+		*o++ = tab[v & 63];
+	}
+	if (i < len) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+
+		*o++ = tab[v >> 18];
+		*o++ = tab[(v >> 12) & 63];
+		*o++ = i + 1 < len ? tab[(v >> 6) & 63] : '=';
+		*o++ = '=';
+	}
+	*o = '\0';
+	s = json_string(out);
+	free(out);
+	return s;
+}
+
+/* The memory map (pageblocks.h): one object per frame, one packed string per zone. */
+static json_t *json_pageblocks(const struct mf_pb_map *map)
+{
+	json_t *frames = json_array();
+	int i, z;
+
+	for (i = 0; i < map->nr_frames; i++) {
+		const struct mf_pb_frame *f = &map->frames[i];
+		json_t *zones = json_array();
+
+		for (z = 0; z < f->nr_zones; z++) {
+			const struct mf_pb_zone_frame *zf = &f->zones[z];
+
+			json_array_append_new(zones, json_pack("{s:i, s:s, s:I, s:I, s:b, s:o}",
+				"node", zf->node, "zone", zf->name,
+				"first_pfn", (json_int_t)zf->first_pfn,
+				"pageblocks", (json_int_t)zf->nr_pageblocks, "key", zf->key,
+				"data", json_base64(zf->data, zf->len)));
+		}
+		json_array_append_new(frames, json_pack("{s:s, s:I, s:o}", "label", f->label,
+			"time_ns", (json_int_t)f->ts, "zones", zones));
+	}
+	return json_pack("{s:s, s:i, s:o}", "encoding", "mmfrag-pageblocks/1",
+			 "pageblock_order", map->pageblock_order, "frames", frames);
 }
 
 static json_t *json_sim(const struct mf_sim_result *sr)
@@ -301,6 +357,8 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(o, "fallbacks", json_fallback_counts(st->fallback, st->fallback_fragmenting,
 								 st->fallback_by_order, nr));
 	json_object_set_new(o, "watermark_boosts", json_integer((json_int_t)st->boosts));
+	if (sr->pageblocks)
+		json_object_set_new(o, "pageblocks", json_pageblocks(sr->pageblocks));
 	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 		"frees", (json_int_t)st->frees, "frees_unmatched", (json_int_t)st->frees_unmatched,
 		"frees_of_failed", (json_int_t)st->frees_of_failed,
@@ -460,6 +518,8 @@ static json_t *json_result(const struct mf_result *r)
 	json_object_set_new(doc, "model", model);
 	if (r->nr_series)
 		json_object_set_new(doc, "series", json_series(r));
+	if (r->pageblocks)
+		json_object_set_new(doc, "pageblocks", json_pageblocks(r->pageblocks));
 	if (r->nr_checks) {
 		json_t *checks = json_array();
 		int c, z;

@@ -5,6 +5,7 @@
  * Keys are sorted and reals have a fixed precision, so documents compare byte for byte.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <jansson.h>
 
 #include "mmfrag/output.h"
@@ -115,11 +116,26 @@ json_t *mf_json_status(const struct mf_zone_report *z, int n, const char *source
 	return doc;
 }
 
+/* How every document is written: sorted keys, 2-space indent, 6 significant digits. */
+#define MF_JSON_FLAGS	(JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6))
+
 int mf_json_dump(json_t *doc, FILE *f)
 {
-	if (json_dumpf(doc, f, JSON_SORT_KEYS | JSON_INDENT(2) | JSON_REAL_PRECISION(6)))
+	if (json_dumpf(doc, f, MF_JSON_FLAGS))
 		return -1;
 	if (fputc('\n', f) == EOF)
 		return -1;
 	return ferror(f) ? -1 : 0;
+}
+
+json_t *mf_json_saved(json_t *doc)
+{
+	char *text = json_dumps(doc, MF_JSON_FLAGS);
+	json_t *saved;
+
+	if (!text)
+		return NULL;
+	saved = json_loads(text, 0, NULL);
+	free(text);
+	return saved;
 }

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "mmfrag/common.h"
+#include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
 
 static json_int_t ival(json_t *o, const char *key)
@@ -23,87 +24,22 @@ static bool zone_wanted(const struct mf_table_opts *t, json_t *z)
 	return !t->zone || (name && !strcasecmp(t->zone, name));
 }
 
-static bool order_wanted(const struct mf_table_opts *t, int o)
-{
-	return o >= t->order_lo && o <= t->order_hi;
-}
-
+/* the kernel's thousandths in 6 columns, after a space (the series' columns) */
 static void print_thousandths(FILE *f, json_int_t v)
 {
-	if (v < 0)
-		fprintf(f, " %6s", "-1.000");
-	else
-		fprintf(f, " %2lld.%03lld", (long long)(v / 1000), (long long)(v % 1000));
+	char buf[32];
+
+	mf_fmt_thousandths(buf, sizeof(buf), (long long)v);
+	fprintf(f, " %6s", buf);
 }
 
-static void print_order_row(FILE *f, const struct mf_table_opts *t, const char *label,
-			    json_t *arr, bool thousandths)
-{
-	size_t i;
-	json_t *v;
-
-	fprintf(f, "  %-20s", label);
-	json_array_foreach(arr, i, v) {
-		if (!order_wanted(t, (int)i))
-			continue;
-		if (thousandths)
-			print_thousandths(f, json_integer_value(v));
-		else
-			fprintf(f, " %6lld", (long long)json_integer_value(v));
-	}
-	fputc('\n', f);
-}
-
+/* The zone tables are status's too (out-table.c): one printer, the same labels. */
 static void section_zones(FILE *f, json_t *doc, const struct mf_table_opts *t)
 {
-	json_t *zones = json_object_get(doc, "zones"), *z;
-	size_t i;
+	struct mf_zone_view v = { .zone = t->zone, .order_lo = t->order_lo,
+				  .order_hi = t->order_hi, .types = t->sections & MF_SEC_TYPES };
 
-	json_array_foreach(zones, i, z) {
-		json_t *fb = json_object_get(z, "free_blocks"), *check, *v;
-		size_t o;
-
-		if (!zone_wanted(t, z))
-			continue;
-		fprintf(f, "\nNode %lld, zone %s: %lld free pages, fragmentation score %lld "
-			   "(node %lld)", (long long)ival(z, "node"),
-			json_string_value(json_object_get(z, "zone")),
-			(long long)ival(z, "free_pages"), (long long)ival(z, "fragmentation_score"),
-			(long long)ival(z, "fragmentation_score_node"));
-		if (json_object_get(z, "pcp_pages"))
-			fprintf(f, ", %lld on per-CPU lists", (long long)ival(z, "pcp_pages"));
-		fprintf(f, "\n  %-20s", "order");
-		json_array_foreach(fb, o, v)
-			if (order_wanted(t, (int)o))
-				fprintf(f, " %6zu", o);
-		fputc('\n', f);
-		print_order_row(f, t, "free blocks", fb, false);
-		print_order_row(f, t, "unusable index", json_object_get(z, "unusable_index"), true);
-		print_order_row(f, t, "extfrag index", json_object_get(z, "extfrag_index"), true);
-		check = json_object_get(z, "check");
-		if (check) {
-			print_order_row(f, t, "kernel free blocks",
-					json_object_get(check, "kernel_free_blocks"), false);
-			print_order_row(f, t, "model at check",
-					json_object_get(check, "model_free_blocks"), false);
-			fprintf(f, "  free_blocks_error    %.4f\n",
-				json_real_value(json_object_get(check, "free_blocks_error")));
-		}
-		if (t->sections & MF_SEC_TYPES) {
-			json_t *bt = json_object_get(z, "free_blocks_by_type"), *pb;
-			const char *name;
-
-			json_object_foreach(bt, name, v)
-				print_order_row(f, t, name, v, false);
-			pb = json_object_get(z, "pageblocks_by_type");
-			if (pb) {
-				fprintf(f, "  pageblocks:");
-				json_object_foreach(pb, name, v)
-					fprintf(f, " %s %lld", name, (long long)json_integer_value(v));
-				fputc('\n', f);
-			}
-		}
-	}
+	mf_table_zones(f, json_object_get(doc, "zones"), &v);
 }
 
 static void section_summary(FILE *f, json_t *doc)
@@ -333,7 +269,7 @@ static void section_fidelity(FILE *f, json_t *doc)
 	const char *name;
 	size_t i;
 
-	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-replay(1), Repairs)\n");
+	fprintf(f, "\nmodel bookkeeping and repairs (see mmfrag-result(5), Repairs)\n");
 	json_object_foreach(fi, name, v)
 		if (json_integer_value(v))
 			fprintf(f, "  %-32s %12lld\n", name, (long long)json_integer_value(v));
@@ -413,10 +349,16 @@ int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t)
 
 void mf_result_print_summary(const struct mf_result *r, FILE *f, const char *saved_to)
 {
-	struct mf_table_opts t = { .sections = MF_SEC_SUMMARY | MF_SEC_ZONES | MF_SEC_COMPACTION |
-				   MF_SEC_SIMULATIONS | MF_SEC_FIDELITY, .order_lo = 0, .order_hi = 99 };
-	json_t *doc = mf_result_json(r);
+	struct mf_table_opts t = { .sections = MF_RESULT_SUMMARY_SECTIONS, .order_lo = 0,
+				   .order_hi = MF_MAX_ORDERS - 1 };
+	json_t *built = mf_result_json(r), *doc;
 
+	/*
+	 * Print the document as report will read it back from the file: same key order,
+	 * same rounding of reals, hence the same bytes as 'mmfrag report --section ...'.
+	 */
+	doc = built ? mf_json_saved(built) : NULL;
+	json_decref(built);
 	if (!doc)
 		return;
 	mf_table_result(f, doc, &t);

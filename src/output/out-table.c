@@ -1,144 +1,196 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Human tables of zone reports, and the kernel's own debugfs text.  Renderers only: the
- * numbers were computed by metrics.c; units and rounding live here.
+ * Human zone tables, and the kernel's own debugfs text.  Renderers only: the numbers were
+ * computed by metrics.c; units and rounding live here.
+ *
+ * The tables read the documents, never the structs: status prints its mmfrag-status/1
+ * document, replay and report their mmfrag-replay/1 one, and both carry the same "zones"
+ * objects (mf_json_zone()), so one printer serves both and their labels cannot drift.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <jansson.h>
 
 #include "mmfrag/metrics.h"
 #include "mmfrag/output.h"
 
 #define LABEL_W	20
 
-static int digits(uint64_t v)
+static long long ival(json_t *o, const char *key)
 {
-	int n = 1;
+	return (long long)json_integer_value(json_object_get(o, key));
+}
 
-	while (v >= 10) {
-		v /= 10;
+static int digits(long long v)
+{
+	int n = v < 0 ? 2 : 1;
+
+	for (v = v < 0 ? -v : v; v >= 10; v /= 10)
 		n++;
-	}
 	return n;
 }
 
-/* Column width of a zone's table: wide enough for "-1.000" and for every count shown. */
-static int col_width(const struct mf_zone_report *z, unsigned int flags)
+void mf_fmt_thousandths(char *buf, size_t len, long long v)
 {
-	int w = 6, o, t;
+	/* the kernel's "%d.%03d"; -1000 is "-1.000", "a block of this order is free" */
+	snprintf(buf, len, "%s%lld.%03lld", v < 0 ? "-" : "", (v < 0 ? -v : v) / 1000,
+		 (v < 0 ? -v : v) % 1000);
+}
 
-	for (o = 0; o < z->m.nr_orders; o++) {
-		if (digits(z->m.nr_free[o]) > w)
-			w = digits(z->m.nr_free[o]);
-		if (!(flags & MF_TABLE_TYPES) || !z->has_mt)
-			continue;
-		for (t = 0; t < z->nr_mt && t < MF_MAX_MT; t++)
-			if (digits(z->nr_free_mt[o][t]) > w)
-				w = digits(z->nr_free_mt[o][t]);
-	}
+static bool order_shown(const struct mf_zone_view *v, size_t o)
+{
+	return (int)o >= v->order_lo && (int)o <= v->order_hi;
+}
+
+static void widen(int *w, const struct mf_zone_view *v, json_t *arr)
+{
+	json_t *e;
+	size_t o;
+
+	json_array_foreach(arr, o, e)
+		if (order_shown(v, o) && digits(json_integer_value(e)) > *w)
+			*w = digits(json_integer_value(e));
+}
+
+/* Column width of a zone's table: wide enough for "-1.000" and for every count shown. */
+static int col_width(json_t *z, const struct mf_zone_view *v)
+{
+	json_t *check = json_object_get(z, "check"), *bt, *e;
+	const char *name;
+	int w = 6;
+
+	widen(&w, v, json_object_get(z, "free_blocks"));
+	widen(&w, v, json_object_get(check, "kernel_free_blocks"));
+	widen(&w, v, json_object_get(check, "model_free_blocks"));
+	bt = v->types ? json_object_get(z, "free_blocks_by_type") : NULL;
+	json_object_foreach(bt, name, e)
+		widen(&w, v, e);
 	return w;
 }
 
-static void row_u64(FILE *f, const char *label, const uint64_t *v, int n, int w)
+static void row(FILE *f, const struct mf_zone_view *v, const char *label, json_t *arr, int w,
+		bool thousandths)
 {
-	int o;
+	char buf[32];
+	json_t *e;
+	size_t o;
 
 	fprintf(f, "  %-*s", LABEL_W, label);
-	for (o = 0; o < n; o++)
-		fprintf(f, " %*llu", w, (unsigned long long)v[o]);
-	fputc('\n', f);
-}
-
-/* Thousandths as the kernel prints them (0.xxx); -1000 is "-1.000", "a block exists". */
-static void row_index(FILE *f, const char *label, const int *v, int n, int w)
-{
-	char buf[16];
-	int o;
-
-	fprintf(f, "  %-*s", LABEL_W, label);
-	for (o = 0; o < n; o++) {
-		snprintf(buf, sizeof(buf), "%d.%03d", v[o] / 1000, v[o] < 0 ? -v[o] % 1000 :
-			 v[o] % 1000);
+	json_array_foreach(arr, o, e) {
+		if (!order_shown(v, o))
+			continue;
+		if (thousandths)
+			mf_fmt_thousandths(buf, sizeof(buf), json_integer_value(e));
+		else
+			snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(e));
 		fprintf(f, " %*s", w, buf);
 	}
 	fputc('\n', f);
 }
 
-static void type_list(FILE *f, const char *label, const struct mf_zone_report *z,
-		      const uint64_t *v)
+/* "Unmovable 256, Movable 3584, ...", in the kernel's order of migratetypes */
+static void type_list(FILE *f, const char *label, json_t *by_type)
 {
 	const char *sep = "";
+	json_t *e;
 	int t;
 
 	fprintf(f, "  %-*s", LABEL_W, label);
-	for (t = 0; t < z->nr_mt && t < MF_MAX_MT; t++) {
-		if (z->mt_absent & (1U << t))
+	for (t = 0; t < MF_MAX_MT; t++) {
+		e = json_object_get(by_type, mf_mt_names[t]);
+		if (!e)
 			continue;
-		fprintf(f, "%s %s %llu", sep, mf_mt_names[t], (unsigned long long)v[t]);
+		fprintf(f, "%s %s %lld", sep, mf_mt_names[t], (long long)json_integer_value(e));
 		sep = ",";
 	}
 	fputc('\n', f);
 }
 
-static void table_zone(FILE *f, const struct mf_zone_report *z, unsigned int flags)
+static void zone_table(FILE *f, json_t *z, const struct mf_zone_view *v)
 {
-	const struct mf_zone_metrics *m = &z->m;
-	int w = col_width(z, flags), o, t;
+	json_t *fb = json_object_get(z, "free_blocks"), *check = json_object_get(z, "check");
+	long long managed = ival(z, "managed"), spanned = ival(z, "spanned");
+	json_t *pcp = json_object_get(z, "pcp_pages"), *bt, *e;
+	int w = col_width(z, v), t;
+	size_t o;
 
-	fprintf(f, "Node %d, zone %s: %llu free pages", z->node, z->name,
-		(unsigned long long)m->free_pages);
-	if (z->managed)
-		fprintf(f, " (%.1f%% of %llu managed)",
-			100.0 * (double)m->free_pages / (double)z->managed,
-			(unsigned long long)z->managed);
-	fprintf(f, ", fragmentation score %u (node %llu)\n", m->fragmentation_score,
-		(unsigned long long)z->node_score);
-	if (z->spanned)
-		fprintf(f, "  pfn 0x%llx-0x%llx, spanned %llu, present %llu\n",
-			(unsigned long long)z->start_pfn,
-			(unsigned long long)(z->start_pfn + z->spanned - 1),
-			(unsigned long long)z->spanned, (unsigned long long)z->present);
-	if (z->has_pcp)
-		fprintf(f, "  %llu pages on per-CPU lists\n", (unsigned long long)z->pcp_pages);
+	fprintf(f, "\nNode %lld, zone %s: %lld free pages", ival(z, "node"),
+		json_string_value(json_object_get(z, "zone")), ival(z, "free_pages"));
+	if (managed)
+		fprintf(f, " (%.1f%% of %lld managed)",
+			100.0 * (double)ival(z, "free_pages") / (double)managed, managed);
+	fprintf(f, ", fragmentation score %lld (node %lld)\n", ival(z, "fragmentation_score"),
+		ival(z, "fragmentation_score_node"));
+	if (spanned)
+		fprintf(f, "  pfn 0x%llx-0x%llx, spanned %lld, present %lld\n",
+			ival(z, "start_pfn"), ival(z, "start_pfn") + spanned - 1, spanned,
+			ival(z, "present"));
+	if (pcp)
+		fprintf(f, "  %lld pages on per-CPU lists\n", (long long)json_integer_value(pcp));
 
 	fprintf(f, "  %-*s", LABEL_W, "order");
-	for (o = 0; o < m->nr_orders; o++)
-		fprintf(f, " %*d", w, o);
+	json_array_foreach(fb, o, e)
+		if (order_shown(v, o))
+			fprintf(f, " %*zu", w, o);
 	fputc('\n', f);
-	row_u64(f, "free blocks", m->nr_free, m->nr_orders, w);
-	row_index(f, "unusable index", m->unusable_index, m->nr_orders, w);
-	row_index(f, "extfrag index", m->extfrag_index, m->nr_orders, w);
-	if (z->has_check) {
-		row_u64(f, "kernel free blocks", z->check_nr_free, m->nr_orders, w);
-		row_u64(f, "model then", z->check_model_nr_free, m->nr_orders, w);
-		fprintf(f, "  %-*s %.4f\n", LABEL_W, "free blocks error", z->free_blocks_error);
+	row(f, v, "free blocks", fb, w, false);
+	row(f, v, "unusable index", json_object_get(z, "unusable_index"), w, true);
+	row(f, v, "extfrag index", json_object_get(z, "extfrag_index"), w, true);
+	if (check) {
+		row(f, v, "kernel free blocks", json_object_get(check, "kernel_free_blocks"), w,
+		    false);
+		row(f, v, "model then", json_object_get(check, "model_free_blocks"), w, false);
+		fprintf(f, "  %-*s %.4f\n", LABEL_W, "free_blocks_error",
+			json_real_value(json_object_get(check, "free_blocks_error")));
 	}
-	if ((flags & MF_TABLE_TYPES) && z->has_mt) {
-		for (t = 0; t < z->nr_mt && t < MF_MAX_MT; t++) {
-			uint64_t v[MF_MAX_ORDERS];
-			char label[32];
+	bt = json_object_get(z, "free_blocks_by_type");
+	if (!v->types || !bt)
+		return;
+	for (t = 0; t < MF_MAX_MT; t++) {
+		char label[32];
 
-			if (z->mt_absent & (1U << t))
-				continue;
-			for (o = 0; o < m->nr_orders; o++)
-				v[o] = z->nr_free_mt[o][t];
-			snprintf(label, sizeof(label), "  %s", mf_mt_names[t]);
-			row_u64(f, label, v, m->nr_orders, w);
-		}
-		type_list(f, "free pages by type", z, z->free_pages_mt);
-		type_list(f, "pageblocks by type", z, z->pageblocks_mt);
+		e = json_object_get(bt, mf_mt_names[t]);
+		if (!e)
+			continue;
+		snprintf(label, sizeof(label), "  %s", mf_mt_names[t]);
+		row(f, v, label, e, w, false);
+	}
+	type_list(f, "free pages by type", json_object_get(z, "free_pages_by_type"));
+	type_list(f, "pageblocks by type", json_object_get(z, "pageblocks_by_type"));
+}
+
+void mf_table_zones(FILE *f, json_t *zones, const struct mf_zone_view *v)
+{
+	json_t *z;
+	size_t i;
+
+	json_array_foreach(zones, i, z) {
+		const char *name = json_string_value(json_object_get(z, "zone"));
+
+		if (!v->zone || (name && !strcasecmp(v->zone, name)))
+			zone_table(f, z, v);
 	}
 }
 
-void mf_table_zones(FILE *f, const struct mf_zone_report *z, int n, unsigned int flags)
+int mf_status_print(FILE *f, const struct mf_zone_report *z, int n, const char *source,
+		    int pageblock_order, bool json)
 {
-	int i;
+	struct mf_zone_view v = { .order_lo = 0, .order_hi = MF_MAX_ORDERS - 1, .types = true };
+	json_t *doc = mf_json_status(z, n, source, pageblock_order);
+	int ret = -ENOMEM;
 
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc('\n', f);
-		table_zone(f, &z[i], flags);
+	if (!doc)
+		return ret;
+	if (json) {
+		ret = mf_json_dump(doc, f) ? -EIO : 0;
+	} else {
+		mf_table_zones(f, json_object_get(doc, "zones"), &v);
+		ret = ferror(f) ? -EIO : 0;
 	}
+	json_decref(doc);
+	return ret;
 }
 
 /*

@@ -3,12 +3,16 @@
  * A result document from a file: a saved one, or a trace.dat replayed in memory.  Shared
  * by report and compare, so that both accept the same files with the same messages.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <jansson.h>
 
 #include "mmfrag/common.h"
+#include "mmfrag/compare.h"
+#include "mmfrag/output.h"
 #include "mmfrag/output-result.h"
 #include "mmfrag/replay.h"
 #include "mmfrag/result.h"
@@ -90,4 +94,70 @@ json_t *mf_result_load_sim(const char *path, const char *config)
 	if (!doc)
 		mf_err("%s: cannot build the result document", path);
 	return doc;
+}
+
+static bool has_zone(json_t *doc, const char *zone)
+{
+	json_t *z;
+	size_t i;
+
+	json_array_foreach(json_object_get(doc, "zones"), i, z) {
+		const char *name = json_string_value(json_object_get(z, "zone"));
+
+		if (name && !strcasecmp(name, zone))
+			return true;
+	}
+	return false;
+}
+
+int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t)
+{
+	json_t *doc = mf_result_load(path);
+	int ret;
+
+	if (!doc)
+		return -EINVAL;
+	if (t->zone && !has_zone(doc, t->zone))
+		ret = -ENOENT;
+	else if (json)
+		ret = mf_json_dump(doc, f) ? -EIO : 0;
+	else
+		ret = mf_table_result(f, doc, t) ? -EIO : 0;
+	json_decref(doc);
+	return ret;
+}
+
+int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d)
+{
+	return mf_compare_load_doc(path, sim, d, NULL);
+}
+
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **keep)
+{
+	const char *missing = NULL;
+	json_t *doc, *s;
+	char names[256] = "";
+	size_t i;
+	int ret;
+
+	doc = mf_result_load_sim(path, sim);
+	if (!doc)
+		return -1;
+	ret = mf_compare_extract(doc, sim, d, &missing);
+	if (ret == -ENOENT) {
+		json_array_foreach(json_object_get(doc, "simulations"), i, s)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s'%s'",
+				 i ? ", " : "", json_string_value(json_object_get(s, "name")));
+		mf_err("%s: no simulation named '%s' (%s%s)", path, sim,
+		       *names ? "it has " : "replayed without --simulate", names);
+	} else if (ret == -EINVAL) {
+		mf_err("%s: the result document lacks %s", path, missing);
+	} else if (ret) {
+		mf_err("%s: %s", path, strerror(-ret));
+	}
+	if (keep && !ret)
+		*keep = doc;
+	else
+		json_decref(doc);
+	return ret ? -1 : 0;
 }

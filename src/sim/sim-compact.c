@@ -14,47 +14,13 @@
  * search the MOVABLE free lists and rotate them as the kernel does), and so are the skip
  * bits a scan sets on the way.  Not modelled: migration failures other than running out
  * of targets (pinned, dirty, writeback pages), lock contention and need_resched().
+ * When compaction runs (deferral, kcompactd, proactive compaction) is sim-kcompactd.c's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmfrag/metrics.h"
 #include "sim-local.h"
-
-#define COMPACTION_HPAGE_ORDER	9
-
-struct fblock {
-	uint64_t	pfn;
-	int		order;
-};
-
-/* cc->freepages[]: isolated free blocks by order (list head at index 0) */
-struct flist {
-	struct fblock	*v;
-	int		n, cap;
-};
-
-struct cc {
-	struct mf_sim		*s;
-	struct szone		*zone;
-	int			order;		/* -1: compact_memory, proactive */
-	int			mt;		/* gfp migratetype of the request */
-	enum migrate_mode	mode;
-	bool			direct, whole_zone, ignore_skip_hint, ignore_block_suitable;
-	bool			proactive, finish_pageblock;
-	int			search_order;	/* fast_isolate_freepages() round robin */
-	unsigned int		fast_search_fail;
-	uint64_t		fast_start_pfn;	/* 0 unset, UINT64_MAX used */
-	unsigned int		alloc_flags;
-	int			hzi;
-	int			cpu;
-	uint64_t		migrate_pfn, free_pfn;
-	struct fblock		src[COMPACT_CLUSTER_MAX];
-	int			nr_src;
-	uint64_t		nr_migratepages, nr_freepages;	/* pages */
-	struct flist		fl[MF_MAX_ORDERS];
-	uint64_t		total_migrate_scanned, total_free_scanned;
-};
 
 static void fl_add(struct flist *l, uint64_t pfn, int order, bool tail)
 {
@@ -86,90 +52,6 @@ static inline bool scanners_met(const struct mf_sim *s, const struct cc *cc)
 static inline uint64_t zone_end(const struct szone *z)
 {
 	return z->d.end_pfn;
-}
-
-static int nr_orders(const struct mf_sim *s)
-{
-	return s->max_order + 1;
-}
-
-static unsigned int zone_score(const struct mf_sim *s, const struct szone *z)
-{
-	int ho = COMPACTION_HPAGE_ORDER <= s->max_order ? COMPACTION_HPAGE_ORDER : s->max_order;
-
-	return mf_extfrag_for_order(z->nr_free, nr_orders(s), ho);
-}
-
-/* fragmentation_score_node() */
-unsigned int sim_node_score(const struct mf_sim *s, int node)
-{
-	uint64_t present = 0, score = 0;
-	int i;
-
-	for (i = 0; i < s->nr_zones; i++)
-		if (s->z[i].d.node == node)
-			present += s->z[i].d.present;
-	for (i = 0; i < s->nr_zones; i++) {
-		const struct szone *z = &s->z[i];
-
-		if (z->d.node != node || !z->d.present)
-			continue;
-		score += mf_fragmentation_score_weighted(zone_score(s, z), z->d.present, present);
-	}
-	return (unsigned int)score;
-}
-
-static unsigned int score_wmark(const struct mf_sim *s, bool low)
-{
-	unsigned int wl = 100 - (unsigned int)s->c.compaction_proactiveness;
-
-	if (wl < 5)
-		wl = 5;
-	return low ? wl : (wl + 10 < 100 ? wl + 10 : 100);
-}
-
-/* ---- deferral (defer_compaction(), compaction_deferred(), compaction_defer_reset()) ---- */
-
-static void defer_compaction(struct mf_sim *s, struct szone *z, int order)
-{
-	z->considered = 0;
-	if (++z->defer_shift > COMPACT_MAX_DEFER_SHIFT)
-		z->defer_shift = COMPACT_MAX_DEFER_SHIFT;
-	if (order < z->order_failed)
-		z->order_failed = order;
-	s->stats.cp.defer_compaction++;
-}
-
-static bool compaction_deferred(struct mf_sim *s, struct szone *z, int order)
-{
-	unsigned int limit = 1U << z->defer_shift;
-
-	if (order < z->order_failed)
-		return false;
-	if (++z->considered >= limit) {
-		z->considered = limit;
-		return false;
-	}
-	s->stats.cp.deferred++;
-	return true;
-}
-
-static void compaction_defer_reset(struct mf_sim *s, struct szone *z, int order, bool alloc_success)
-{
-	if (alloc_success) {
-		z->considered = 0;
-		z->defer_shift = 0;
-	}
-	if (order >= z->order_failed)
-		z->order_failed = order + 1;
-	s->stats.cp.defer_reset++;
-}
-
-static bool compaction_restarting(const struct szone *z, int order)
-{
-	if (order < z->order_failed)
-		return false;
-	return z->defer_shift == COMPACT_MAX_DEFER_SHIFT && z->considered >= 1U << COMPACT_MAX_DEFER_SHIFT;
 }
 
 /* PageLRU() of any page of a block: a used movable block covers pfn */
@@ -293,7 +175,7 @@ static bool compaction_suitable(struct mf_sim *s, struct szone *z, int order, ui
 	ok = sim_zone_watermark_ok(s, z, 0, mark, hzi, ALLOC_CMA, (int64_t)z->free_pages);
 	r = ok ? CP_CONTINUE : CP_SKIPPED;
 	if (ok && order > PAGE_ALLOC_COSTLY_ORDER) {
-		int fi = mf_fragmentation_index(z->nr_free, nr_orders(s), order);
+		int fi = mf_fragmentation_index(z->nr_free, sim_nr_orders(s), order);
 
 		if (fi >= 0 && fi <= s->c.extfrag_threshold) {
 			ok = false;
@@ -305,9 +187,9 @@ static bool compaction_suitable(struct mf_sim *s, struct szone *z, int order, ui
 }
 
 /* compaction_suit_allocation_order() */
-static enum cp_result suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
-					    int hzi, unsigned int alloc_flags, bool async,
-					    bool kcompactd)
+enum cp_result sim_suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
+					 int hzi, unsigned int alloc_flags, bool async,
+					 bool kcompactd)
 {
 	int64_t free = kcompactd && s->c.defrag_mode ? (int64_t)sim_free_pages_blocks(s, z) :
 			(int64_t)z->free_pages;
@@ -326,7 +208,7 @@ static enum cp_result suit_allocation_order(struct mf_sim *s, struct szone *z, i
 /* ---- __compact_finished() ----------------------------------------------------------------- */
 
 /* kswapd_is_running(): ours, woken by our allocations, or the trace's, reclaiming */
-static bool kswapd_running(const struct mf_sim *s, int node)
+bool sim_kswapd_running(const struct mf_sim *s, int node)
 {
 	return s->node[node].kswapd_order >= 0 || s->node[node].reclaiming;
 }
@@ -345,9 +227,9 @@ static enum cp_result compact_finished(struct cc *cc)
 		return cc->whole_zone ? CP_COMPLETE : CP_PARTIAL_SKIPPED;
 	}
 	if (cc->proactive) {
-		if (kswapd_running(s, z->d.node))
+		if (sim_kswapd_running(s, z->d.node))
 			return CP_PARTIAL_SKIPPED;
-		return zone_score(s, z) > score_wmark(s, true) ? CP_CONTINUE : CP_SUCCESS;
+		return sim_zone_score(s, z) > sim_score_wmark(s, true) ? CP_CONTINUE : CP_SUCCESS;
 	}
 	if (cc->order < 0)
 		return CP_CONTINUE;
@@ -1083,7 +965,7 @@ static void count_end(struct mf_sim *s, const struct cc *cc, enum cp_result r)
 	c->free_scanned += cc->total_free_scanned;
 }
 
-static enum cp_result compact_zone(struct cc *cc, struct capture_control *capc)
+enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc)
 {
 	struct mf_sim *s = cc->s;
 	struct szone *z = cc->zone;
@@ -1092,12 +974,12 @@ static enum cp_result compact_zone(struct cc *cc, struct capture_control *capc)
 	enum cp_result ret;
 
 	if (cc->order >= 0) {
-		ret = suit_allocation_order(s, z, cc->order, cc->hzi, cc->alloc_flags,
+		ret = sim_suit_allocation_order(s, z, cc->order, cc->hzi, cc->alloc_flags,
 					    cc->mode == MIGRATE_ASYNC, !cc->direct);
 		if (ret != CP_CONTINUE)
 			return ret;
 	}
-	if (cc->order >= 0 && compaction_restarting(z, cc->order))
+	if (cc->order >= 0 && sim_compaction_restarting(z, cc->order))
 		reset_isolation_suitable(s, z);
 	cc->fast_start_pfn = 0;
 	if (cc->whole_zone) {
@@ -1162,8 +1044,8 @@ check_drain:
 	return ret;
 }
 
-static void cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
-		    enum migrate_mode mode)
+void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
+		 enum migrate_mode mode)
 {
 	memset(cc, 0, sizeof(*cc));
 	cc->s = s;
@@ -1174,240 +1056,4 @@ static void cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order,
 	cc->cpu = s->cur_cpu;
 	cc->hzi = NR_ZONE_TYPES - 1;
 	cc->search_order = order;
-}
-
-/* ---- direct compaction ---------------------------------------------------------------------- */
-
-/* try_to_compact_pages() and __alloc_pages_direct_compact() */
-uint64_t sim_direct_compact(struct mf_sim *s, const struct alloc_ctx *ac, enum cp_prio prio,
-			    enum cp_result *result)
-{
-	struct mf_sim_compaction *c = &s->stats.cp;
-	enum cp_result rc = CP_SKIPPED;
-	uint64_t page = MF_PFN_NONE;
-	bool stall, ok;
-	int pass, i;
-
-	*result = CP_SKIPPED;
-	if (!ac->order || !(ac->gfp & GFP_IO))
-		return MF_PFN_NONE;
-	c->direct_attempts++;
-	for (pass = 0; pass < 2 && page == MF_PFN_NONE; pass++) {
-		for (i = s->nr_zones - 1; i >= 0; i--) {
-			struct szone *z = &s->z[i];
-			struct capture_control capc = { .order = ac->order, .mt = ac->mt,
-							 .page = MF_PFN_NONE, .zone = z };
-			enum cp_result st;
-			struct cc cc;
-
-			if ((pass == 0) != (z->d.node == ac->node) || z->type > ac->hzi ||
-			    !z->d.managed)
-				continue;
-			if (prio > PRIO_SYNC_FULL && compaction_deferred(s, z, ac->order)) {
-				if (rc < CP_DEFERRED)
-					rc = CP_DEFERRED;
-				continue;
-			}
-			/* compact_zone_order() */
-			cc_init(&cc, s, z, ac->order, ac->mt,
-				prio == PRIO_ASYNC ? MIGRATE_ASYNC : MIGRATE_SYNC_LIGHT);
-			cc.direct = true;
-			cc.alloc_flags = ac->alloc_flags;
-			cc.hzi = ac->hzi;
-			cc.cpu = ac->cpu;
-			cc.whole_zone = cc.ignore_skip_hint = cc.ignore_block_suitable =
-				prio == PRIO_SYNC_FULL;
-			st = compact_zone(&cc, &capc);
-			if (capc.page != MF_PFN_NONE) {
-				page = capc.page;
-				s->stats.cp.captured++;
-				st = CP_SUCCESS;
-			}
-			if (st > rc)
-				rc = st;
-			if (st == CP_SUCCESS) {
-				compaction_defer_reset(s, z, ac->order, false);
-				break;
-			}
-			if (prio != PRIO_ASYNC && (st == CP_COMPLETE || st == CP_PARTIAL_SKIPPED))
-				defer_compaction(s, z, ac->order);
-		}
-		if (rc == CP_SUCCESS)
-			break;
-	}
-	*result = rc;
-	stall = rc != CP_SKIPPED;
-	if (!stall) {
-		c->direct_skipped++;
-		return MF_PFN_NONE;
-	}
-	if (page == MF_PFN_NONE)
-		page = sim_get_page_from_freelist(s, ac, ac->alloc_flags);
-	ok = page != MF_PFN_NONE;
-	if (ok) {
-		struct szone *z = sim_zone_of(s, page);
-
-		if (z) {
-			z->blockskip_flush = false;
-			compaction_defer_reset(s, z, ac->order, true);
-		}
-	}
-	c->direct.stall++;
-	c->direct_by_order[ac->order].stall++;
-	c->direct_by_prio[prio].stall++;
-	if (ok) {
-		c->direct.success++;
-		c->direct_by_order[ac->order].success++;
-		c->direct_by_prio[prio].success++;
-	} else {
-		c->direct.fail++;
-		c->direct_by_order[ac->order].fail++;
-		c->direct_by_prio[prio].fail++;
-	}
-	return page;
-}
-
-/* ---- kcompactd ---------------------------------------------------------------------------- */
-
-static unsigned int kcd_alloc_flags(const struct mf_sim *s)
-{
-	return s->c.defrag_mode ? ALLOC_WMARK_HIGH : ALLOC_WMARK_MIN;
-}
-
-/* kcompactd_node_suitable() */
-static bool kcompactd_node_suitable(struct mf_sim *s, int node)
-{
-	struct snode *n = &s->node[node];
-	int i;
-
-	for (i = 0; i < s->nr_zones; i++) {
-		struct szone *z = &s->z[i];
-
-		if (z->d.node != node || z->type > n->kcd_hzi || !z->d.managed)
-			continue;
-		if (suit_allocation_order(s, z, n->kcd_max_order, n->kcd_hzi, kcd_alloc_flags(s),
-					  false, true) == CP_CONTINUE)
-			return true;
-	}
-	return false;
-}
-
-/* wakeup_kcompactd() */
-void sim_wakeup_kcompactd(struct mf_sim *s, int node, int order, int hzi)
-{
-	struct snode *n = &s->node[node];
-
-	if (!order || !s->c.compaction)
-		return;
-	if (n->kcd_max_order < order)
-		n->kcd_max_order = order;
-	if (n->kcd_hzi > hzi)
-		n->kcd_hzi = hzi;
-	if (!kcompactd_node_suitable(s, node))
-		return;
-	s->stats.cp.wakeup_kcompactd++;
-	s->kcd_pending = true;
-}
-
-/* kcompactd_do_work() */
-static void kcompactd_do_work(struct mf_sim *s, int node)
-{
-	struct snode *n = &s->node[node];
-	int order = n->kcd_max_order, hzi = n->kcd_hzi, i;
-
-	s->stats.cp.kcompactd_wake++;
-	for (i = 0; i < s->nr_zones; i++) {
-		struct szone *z = &s->z[i];
-		enum cp_result st;
-		struct cc cc;
-
-		if (z->d.node != node || z->type > hzi || !z->d.managed)
-			continue;
-		if (compaction_deferred(s, z, order))
-			continue;
-		if (suit_allocation_order(s, z, order, z->type, kcd_alloc_flags(s), false, true) !=
-		    CP_CONTINUE)
-			continue;
-		cc_init(&cc, s, z, order, MF_MT_UNMOVABLE, MIGRATE_SYNC_LIGHT);	/* GFP_KERNEL */
-		cc.alloc_flags = kcd_alloc_flags(s);
-		cc.hzi = hzi;
-		st = compact_zone(&cc, NULL);
-		if (st == CP_SUCCESS) {
-			compaction_defer_reset(s, z, order, false);
-		} else if (st == CP_PARTIAL_SKIPPED || st == CP_COMPLETE) {
-			sim_drain_zone(s, z);	/* stranded per-CPU pages may coalesce */
-			defer_compaction(s, z, order);
-		}
-	}
-	if (n->kcd_max_order <= order)
-		n->kcd_max_order = 0;
-	if (n->kcd_hzi >= hzi)
-		n->kcd_hzi = NR_ZONE_TYPES - 1;
-	n->kcd_next = s->now + 500000000ULL;
-	n->kcd_backoff = 0;
-}
-
-void sim_kcompactd_work(struct mf_sim *s)
-{
-	int nd;
-
-	for (nd = 0; nd < MAX_NODES; nd++)
-		if (s->node[nd].kcd_max_order > 0)
-			kcompactd_do_work(s, nd);
-}
-
-/* compact_node(): every zone of the node, order -1 */
-static void compact_node(struct mf_sim *s, int node, bool proactive)
-{
-	int i;
-
-	for (i = 0; i < s->nr_zones; i++) {
-		struct szone *z = &s->z[i];
-		struct cc cc;
-
-		if (z->d.node != node || !z->d.present)
-			continue;
-		cc_init(&cc, s, z, -1, MF_MT_UNMOVABLE, proactive ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC);
-		cc.whole_zone = cc.ignore_skip_hint = true;
-		cc.proactive = proactive;
-		compact_zone(&cc, NULL);
-	}
-}
-
-/*
- * kcompactd's 500 ms timeout: pending work (kcompactd_max_order raised while it was not
- * suitable), else proactive compaction when the node score is above the high mark; a
- * round that did not lower the score waits 500 ms << COMPACT_MAX_DEFER_SHIFT.
- */
-void sim_kcompactd_timer(struct mf_sim *s, int node)
-{
-	struct snode *n = &s->node[node];
-	unsigned int prev, score;
-	uint64_t timeout = 500000000ULL;
-
-	if (n->kcd_max_order > 0) {
-		kcompactd_do_work(s, node);
-		return;
-	}
-	if (s->c.compaction_proactiveness && !kswapd_running(s, node) &&
-	    sim_node_score(s, node) > score_wmark(s, false)) {
-		prev = sim_node_score(s, node);
-		s->stats.cp.proactive_rounds++;
-		compact_node(s, node, true);
-		score = sim_node_score(s, node);
-		if (score >= prev)
-			timeout <<= COMPACT_MAX_DEFER_SHIFT;
-	}
-	n->kcd_next = s->now + timeout;
-	n->kcd_backoff = timeout > 500000000ULL ? n->kcd_next : 0;
-}
-
-/* compact_memory / sysfs compact: one zone, as the trace showed it */
-void sim_compact_manual(struct mf_sim *s, struct szone *z)
-{
-	struct cc cc;
-
-	cc_init(&cc, s, z, -1, MF_MT_UNMOVABLE, MIGRATE_SYNC);
-	cc.whole_zone = cc.ignore_skip_hint = true;
-	compact_zone(&cc, NULL);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The simulator's private state, shared by sim.c (the allocator), sim-compact.c
- * (compaction) and sim-workload.c (the trace as a workload).  Not a public interface.
+ * The simulator's private state, shared by its files: the allocator (sim.c free lists,
+ * sim-pcp.c, sim-rmqueue.c, sim-slowpath.c), compaction (sim-compact.c, sim-kcompactd.c),
+ * the trace as a workload (sim-owner.c, sim-workload.c) and sim-init.c.  Not a public
+ * interface.
  *
  * Layout, sized by page frames and never by events:
  *
@@ -239,7 +241,7 @@ static inline uint64_t wmark_pages(const struct szone *z, int i)
 	return z->wmark[i] + z->boost;
 }
 
-/* ---- sim.c, used by the compaction code --------------------------------------------- */
+/* ---- the allocator, used by compaction (sim.c, sim-pcp.c, sim-rmqueue.c, sim-owner.c) ---- */
 
 void sim_del_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt);
 void sim_add_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int mt, bool tail);
@@ -261,7 +263,15 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end);
 /* Compaction moved the used block at from to to: its owner follows. */
 void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order);
 /* Mark pfn as the head of a used block of order; owner as in lnk[]. */
-void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner);
+static inline void sim_set_used(struct mf_sim *s, uint64_t pfn, int order, bool movable, uint32_t owner)
+{
+	uint64_t i;
+
+	s->st[pfn] = (uint8_t)(ST_USED | order | (movable ? ST_MOVABLE : 0));
+	for (i = 1; i < (1ULL << order); i++)
+		s->st[pfn + i] = 0;
+	s->lnk[pfn] = owner;
+}
 
 /* The allocation context a direct compactor works for. */
 struct alloc_ctx {
@@ -279,7 +289,7 @@ uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac
 				    unsigned int alloc_flags);
 struct szone *sim_zone_of(struct mf_sim *s, uint64_t pfn);
 
-/* ---- sim-compact.c --------------------------------------------------------------- */
+/* ---- compaction, used by the allocator (sim-kcompactd.c, sim-compact.c) ------------ */
 
 /*
  * __alloc_pages_direct_compact(): returns the allocated pfn or MF_PFN_NONE; *result is
@@ -293,5 +303,147 @@ void sim_kcompactd_timer(struct mf_sim *s, int node);
 void sim_compact_manual(struct mf_sim *s, struct szone *z);
 void sim_reset_isolation_suitable(struct mf_sim *s, int node);
 unsigned int sim_node_score(const struct mf_sim *s, int node);
+
+/* small helpers the allocator's files share */
+/* free-list primitives: the lists are threaded through lnk[] (next) and prv[] */
+static inline void sim_list_add(struct mf_sim *s, struct slist *l, uint64_t pfn, bool tail)
+{
+	uint32_t p = (uint32_t)pfn;
+
+	if (l->head == NIL) {
+		s->lnk[p] = s->prv[p] = NIL;
+		l->head = l->tail = p;
+	} else if (tail) {
+		s->prv[p] = l->tail;
+		s->lnk[p] = NIL;
+		s->lnk[l->tail] = p;
+		l->tail = p;
+	} else {
+		s->lnk[p] = l->head;
+		s->prv[p] = NIL;
+		s->prv[l->head] = p;
+		l->head = p;
+	}
+}
+
+static inline void sim_list_del(struct mf_sim *s, struct slist *l, uint64_t pfn)
+{
+	uint32_t p = (uint32_t)pfn, n = s->lnk[p], v = s->prv[p];
+
+	if (v == NIL)
+		l->head = n;
+	else
+		s->lnk[v] = n;
+	if (n == NIL)
+		l->tail = v;
+	else
+		s->prv[n] = v;
+}
+
+static inline bool list_empty(const struct slist *l)
+{
+	return l->head == NIL;
+}
+
+static inline bool pcp_allowed_order(const struct mf_sim *s, int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == s->pcp_thp_order;
+}
+
+static inline int pindex_to_order(const struct mf_sim *s, int pindex)
+{
+	return pindex >= 12 ? s->pcp_thp_order : pindex / MF_MT_PCPTYPES;
+}
+
+static inline bool zone_usable(const struct szone *z, const struct alloc_ctx *ac)
+{
+	return z->type <= ac->hzi && z->d.managed > 0;
+}
+
+/* HPAGE_FRAG_CHECK_INTERVAL_MSEC: kcompactd's wait */
+#define KCD_TIMEOUT	500000000ULL
+
+/* __rmqueue()'s mode, which rmqueue_bulk() carries between iterations */
+enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };
+
+/* sim.c: free lists, buddy merging */
+void sim_move_free_range(struct mf_sim *s, struct szone *z, uint64_t p, uint64_t end, int new_mt);
+void sim_free_one_page_core(struct mf_sim *s, struct szone *z, uint64_t pfn, int order,
+			    int mt, bool to_tail);
+void sim_free_one_page(struct mf_sim *s, struct szone *z, uint64_t pfn, int order);
+
+/* sim-pcp.c: per-CPU lists */
+uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
+			     unsigned int alloc_flags, int cpu);
+void sim_drain_all_pages(struct mf_sim *s);
+void sim_decay_pcp(struct mf_sim *s);
+
+/* sim-rmqueue.c: rmqueue and the fallbacks */
+uint64_t sim_rmqueue(struct mf_sim *s, struct szone *z, int order, int mt,
+		     unsigned int alloc_flags, enum rmqueue_mode *mode);
+
+/* sim-slowpath.c: watermarks, kswapd, the slow path */
+bool sim_wmark_ok(const struct mf_sim *s, const struct szone *z, int order,
+		  uint64_t mark, int hzi, unsigned int alloc_flags);
+bool sim_zone_watermark_fast(const struct mf_sim *s, const struct szone *z, int order,
+			     uint64_t mark, int hzi, unsigned int alloc_flags);
+void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+void sim_deferred_work(struct mf_sim *s);
+unsigned int sim_gfp_to_alloc_flags(const struct mf_sim *s, const struct alloc_ctx *ac);
+int sim_gfp_zone(uint64_t gfp);
+uint64_t sim_alloc_pages(struct mf_sim *s, struct alloc_ctx *ac);
+
+/* struct compact_control (mm/internal.h): one compaction run */
+struct fblock {
+	uint64_t	pfn;
+	int		order;
+};
+
+/* cc->freepages[]: isolated free blocks by order (list head at index 0) */
+struct flist {
+	struct fblock	*v;
+	int		n, cap;
+};
+
+struct cc {
+	struct mf_sim		*s;
+	struct szone		*zone;
+	int			order;		/* -1: compact_memory, proactive */
+	int			mt;		/* gfp migratetype of the request */
+	enum migrate_mode	mode;
+	bool			direct, whole_zone, ignore_skip_hint, ignore_block_suitable;
+	bool			proactive, finish_pageblock;
+	int			search_order;	/* fast_isolate_freepages() round robin */
+	unsigned int		fast_search_fail;
+	uint64_t		fast_start_pfn;	/* 0 unset, UINT64_MAX used */
+	unsigned int		alloc_flags;
+	int			hzi;
+	int			cpu;
+	uint64_t		migrate_pfn, free_pfn;
+	struct fblock		src[COMPACT_CLUSTER_MAX];
+	int			nr_src;
+	uint64_t		nr_migratepages, nr_freepages;	/* pages */
+	struct flist		fl[MF_MAX_ORDERS];
+	uint64_t		total_migrate_scanned, total_free_scanned;
+};
+
+static inline int sim_nr_orders(const struct mf_sim *s)
+{
+	return s->max_order + 1;
+}
+
+/* sim-compact.c: the scanners, migration, one zone's run */
+enum cp_result sim_suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
+					 int hzi, unsigned int alloc_flags, bool async,
+					 bool kcompactd);
+bool sim_kswapd_running(const struct mf_sim *s, int node);
+enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc);
+void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
+		 enum migrate_mode mode);
+
+/* sim-kcompactd.c: deferral, direct compaction, kcompactd, proactive compaction */
+unsigned int sim_zone_score(const struct mf_sim *s, const struct szone *z);
+unsigned int sim_score_wmark(const struct mf_sim *s, bool low);
+bool sim_compaction_restarting(const struct szone *z, int order);
 
 #endif

@@ -113,7 +113,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		req.reclaim_rounds = 0;
 		/* the attempt's own allocation ends it (and any run whose end was lost), not an
 		 * interrupt's allocation in the middle of it */
-		if (t && t->direct && ev->order == t->direct_order) {
+		if (t && t->direct && ev->alloc.order == t->direct_order) {
 			t->direct = false;
 			w->nr_direct--;
 			end_run(w, t, true);
@@ -124,9 +124,9 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			w->nr_reclaiming--;
 		}
 		req.ts = ev->ts;
-		req.tpfn = ev->pfn;
-		req.gfp = ev->a[0];
-		req.order = ev->order;
+		req.tpfn = ev->alloc.pfn;
+		req.gfp = ev->alloc.gfp;
+		req.order = ev->alloc.order;
 		req.cpu = ev->cpu;
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_alloc(sims[i], &req);
@@ -135,15 +135,15 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
 		for (i = 0; i < nr_sims; i++) {
 			if (t && t->in_run)
-				mf_sim_kernel_migrated(sims[i], ev->pfn, ev->order);
+				mf_sim_kernel_migrated(sims[i], ev->free.pfn, ev->free.order);
 			else
-				mf_sim_free(sims[i], ev->ts, ev->pfn, ev->order, ev->cpu);
+				mf_sim_free(sims[i], ev->ts, ev->free.pfn, ev->free.order, ev->cpu);
 		}
 		break;
 	case MF_EV_ZONE_LOCKED:
 	case MF_EV_PCPU_DRAIN:
 		for (i = 0; i < nr_sims; i++)
-			mf_sim_frame_free(sims[i], ev->pfn, ev->order);
+			mf_sim_frame_free(sims[i], ev->page.pfn, ev->page.order);
 		break;
 	case MF_EV_CP_TRY:
 		t = task(w, ev->pid, true);
@@ -153,11 +153,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			w->nr_direct++;
 		}
 		if (t)
-			t->direct_order = ev->order;
+			t->direct_order = ev->cp_try.order;
 		break;
 	case MF_EV_CP_KCOMPACTD_SLEEP:
 		for (i = 0; i < nr_sims; i++)
-			mf_sim_kcompactd_tick(sims[i], ev->ts, (int)ev->a[0]);
+			mf_sim_kcompactd_tick(sims[i], ev->ts, ev->node.nid);
 		/* fallthrough */
 	case MF_EV_CP_KCOMPACTD_WAKE:
 		t = task(w, ev->pid, true);
@@ -173,17 +173,17 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		t->in_run = true;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
-				mf_sim_manual_compact(sims[i], ev->ts, ev->a[0]);
+				mf_sim_manual_compact(sims[i], ev->ts, ev->cp_begin.zone_start);
 		break;
 	case MF_EV_DIRECT_RECLAIM_BEGIN:
 		t = task(w, ev->pid, true);
 		if (t) {
-			t->reclaim_order = ev->order;
-			t->reclaim_gfp = ev->a[0];
+			t->reclaim_order = ev->reclaim_begin.order;
+			t->reclaim_gfp = ev->reclaim_begin.gfp;
 		}
 		break;
 	case MF_EV_DIRECT_RECLAIM_END:
-		t = ev->a[0] ? task(w, ev->pid, false) : NULL;
+		t = ev->reclaim_end.nr_reclaimed ? task(w, ev->pid, false) : NULL;
 		if (t) {
 			if (!t->reclaim_rounds)
 				w->nr_reclaiming++;
@@ -193,10 +193,12 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		}
 		break;
 	case MF_EV_KSWAPD_WAKE:
-	case MF_EV_KSWAPD_SLEEP:
 		for (i = 0; i < nr_sims; i++)
-			mf_sim_kswapd(sims[i], ev->ts, (int)ev->a[0], (int)ev->a[1],
-				      ev->type == MF_EV_KSWAPD_WAKE);
+			mf_sim_kswapd(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid, true);
+		break;
+	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
 		break;
 	case MF_EV_CP_END:
 		end_run(w, w->nr_in_run ? task(w, ev->pid, false) : NULL, true);

@@ -119,16 +119,12 @@ void mf_capture_free(struct mf_capture *c)
 	free(c);
 }
 
-double mf_capture_last_kpf_seconds(const struct mf_capture *c)
-{
-	return c->kpf_secs;
-}
-
 /* Read a /proc or debugfs file whole (their st_size is 0, so read to EOF). */
 static int slurp(struct text *t, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
+	int ret;
 
 	t->len = 0;
 	t->ok = false;
@@ -153,9 +149,10 @@ static int slurp(struct text *t, const char *path)
 			break;
 		t->len += (size_t)n;
 	}
+	ret = n < 0 ? -errno : 0;	/* before close() can change errno */
 	close(fd);
-	if (n < 0)
-		return -errno;
+	if (ret)
+		return ret;
 	t->ok = true;
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,36 @@
 
 #define MAX_SLOTS		(MF_RECORDER_MAX_EVENTS + 1)	/* + ftrace:print */
 #define IO_BUF			(1 << 20)
+
+/*
+ * The errno of a failed libtracefs or libc call, never 0: libtracefs does not set errno
+ * on every failure path, and a 0 would turn the failure into success.
+ */
+static int errno_or_eio(void)
+{
+	return errno ? errno : EIO;
+}
+
+/* Append one line to a warnings buffer (see mf_recorder_open()); cut when it is full. */
+static void add_warning(char *warn, size_t warnlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_warning(char *warn, size_t warnlen, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	if (!warn || !warnlen)
+		return;
+	n = strlen(warn);
+	if (n && n + 1 < warnlen)
+		warn[n++] = '\n';
+	if (n + 1 >= warnlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(warn + n, warnlen - n, fmt, ap);
+	va_end(ap);
+}
 
 /* What replay reads; those missing on the running kernel are skipped with one warning. */
 static const char *const default_events[] = {
@@ -362,12 +393,11 @@ static int resolve(struct mf_recorder *r, const char *spec, char *err, size_t er
 static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o, char *warn,
 			size_t warnlen, char *err, size_t errlen)
 {
+	char missing[512] = "";
 	size_t wlen = 0;
 	unsigned int i, j, slot;
 	int ret;
 
-	if (warn && warnlen)
-		*warn = 0;
 	for (i = 0; i < (o->nr_events ? o->nr_events : 1); i++) {
 		const char *spec = o->nr_events ? o->events[i] : "default";
 
@@ -376,9 +406,9 @@ static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o,
 				ret = resolve(r, default_events[j], err, errlen);
 				if (ret < 0)
 					return ret;
-				if (ret > 0 && warn && wlen + 1 < warnlen)
-					wlen += (size_t)snprintf(warn + wlen, warnlen - wlen, "%s%s",
-								 wlen ? ", " : "",
+				if (ret > 0 && wlen + 1 < sizeof(missing))
+					wlen += (size_t)snprintf(missing + wlen, sizeof(missing) - wlen,
+								 "%s%s", wlen ? ", " : "",
 								 default_events[j]);
 			}
 			continue;
@@ -396,10 +426,14 @@ static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o,
 		snprintf(err, errlen, "none of the events to record exists on this kernel");
 		return -ENOENT;
 	}
+	if (*missing)
+		add_warning(warn, warnlen, "not on this kernel, not recorded: %s", missing);
 
 	r->slot_of_id = calloc(65536, 1);
-	if (!r->slot_of_id)
+	if (!r->slot_of_id) {
+		snprintf(err, errlen, "events: %s", strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	/* slot 0 counts ids we did not enable (should not happen), 1..n the events */
 	for (i = 0, slot = 1; i < r->nr_evs; i++, slot++)
 		if (r->evs[i].id >= 0 && r->evs[i].id < 65536)
@@ -426,8 +460,11 @@ static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o,
 
 /* ---- stale instances ------------------------------------------------------------------ */
 
-/* A recorder killed by SIGKILL leaves its instance: remove those whose pid is gone. */
-static void remove_stale(void)
+/*
+ * A recorder killed by SIGKILL leaves its instance: remove those whose pid is gone, and
+ * say so in @warn.
+ */
+static void remove_stale(char *warn, size_t warnlen)
 {
 	/* a basic regex (libtracefs 1.6.4 compiles it without REG_EXTENDED): no '+' */
 	char **list = tracefs_instances("^mmfrag-[0-9][0-9]*$");
@@ -456,8 +493,8 @@ static void remove_stale(void)
 			continue;
 		tracefs_event_disable(inst, NULL, NULL);
 		if (!tracefs_instance_destroy(inst))
-			mf_warn("removed stale tracefs instance %s (its recorder, pid %ld, is gone)",
-				list[i], pid);
+			add_warning(warn, warnlen, "removed stale tracefs instance %s (its recorder, "
+				    "pid %ld, is gone)", list[i], pid);
 		tracefs_instance_free(inst);
 	}
 	tracefs_list_free(list);
@@ -599,16 +636,13 @@ static int parse_header_page(struct mf_recorder *r)
 	return 0;
 }
 
-int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
-		     char *warn, size_t warnlen, char *err, size_t errlen)
+static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
+			 char *warn, size_t warnlen, char *err, size_t errlen)
 {
 	struct mf_recorder *r;
 	sigset_t all, old;
 	int i, ret;
 
-	*rp = NULL;
-	if (warn && warnlen)
-		*warn = 0;
 	if (geteuid() != 0) {
 		snprintf(err, errlen, "recording needs root (tracefs, /proc/pagetypeinfo and "
 			 "/proc/kpageflags are root only): run it as root");
@@ -620,7 +654,7 @@ int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 			 "'mount -t tracefs nodev /sys/kernel/tracing'", strerror(errno ? errno : ENODEV));
 		return -ENODEV;
 	}
-	remove_stale();
+	remove_stale(warn, warnlen);
 
 	r = calloc(1, sizeof(*r));
 	if (!r)
@@ -642,17 +676,17 @@ int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 	}
 	r->inst = tracefs_instance_create(r->name);
 	if (!r->inst) {
-		ret = -errno;
+		ret = -errno_or_eio();
 		snprintf(err, errlen, "cannot create tracefs instance %s: %s", r->name,
-			 strerror(errno));
+			 strerror(-ret));
 		return ret;
 	}
 	/* a new instance traces at once: off until mf_recorder_start() */
 	tracefs_trace_off(r->inst);
 	if (tracefs_instance_set_buffer_size(r->inst, o->buffer_kib, -1)) {
-		ret = -errno;
+		ret = -errno_or_eio();
 		snprintf(err, errlen, "cannot set a %zu KiB per-CPU buffer in instance %s: %s; "
-			 "give a smaller -b", o->buffer_kib, r->name, strerror(errno));
+			 "give a smaller -b", o->buffer_kib, r->name, strerror(-ret));
 		return ret;
 	}
 	tracefs_instance_file_write(r->inst, "buffer_percent", "1");
@@ -686,8 +720,8 @@ int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 		}
 		c->out = fopen(c->path, "w");
 		if (!c->out) {
-			ret = -errno;
-			snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+			ret = -errno_or_eio();
+			snprintf(err, errlen, "%s: %s", c->path, strerror(-ret));
 			return ret;
 		}
 		c->iobuf = malloc(IO_BUF);
@@ -695,9 +729,9 @@ int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 			setvbuf(c->out, c->iobuf, _IOFBF, IO_BUF);
 		c->tcpu = tracefs_cpu_open(r->inst, i, false);
 		if (!c->tcpu) {
-			ret = -errno;
+			ret = -errno_or_eio();
 			snprintf(err, errlen, "cannot open per_cpu/cpu%d/trace_pipe_raw of instance "
-				 "%s: %s", i, r->name, strerror(errno));
+				 "%s: %s", i, r->name, strerror(-ret));
 			return ret;
 		}
 		if (!r->page_size)
@@ -729,12 +763,32 @@ int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
 	return 0;
 }
 
+int mf_recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts *o,
+		     char *warn, size_t warnlen, char *err, size_t errlen)
+{
+	int ret;
+
+	*rp = NULL;
+	if (warn && warnlen)
+		*warn = 0;
+	if (errlen)
+		*err = 0;
+	ret = recorder_open(rp, o, warn, warnlen, err, errlen);
+	/* the allocation failures above return bare -ENOMEM: still one line in err */
+	if (ret < 0 && errlen && !*err)
+		snprintf(err, errlen, "cannot set up tracefs instance mmfrag-%d: %s",
+			 (int)getpid(), strerror(-ret));
+	return ret;
+}
+
 int mf_recorder_start(struct mf_recorder *r, char *err, size_t errlen)
 {
 	if (tracefs_trace_on(r->inst)) {
+		int e = errno_or_eio();
+
 		snprintf(err, errlen, "cannot turn tracing on in instance %s: %s", r->name,
-			 strerror(errno));
-		return -errno;
+			 strerror(e));
+		return -e;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->t_last = r->t0;
@@ -749,7 +803,7 @@ int mf_recorder_mark(struct mf_recorder *r, const char *text)
 	if (r->marker_fd < 0)
 		return -EBADF;
 	if (write(r->marker_fd, text, len) != (ssize_t)len)
-		return -errno;
+		return -errno_or_eio();	/* a short write leaves errno alone */
 	return 0;
 }
 
@@ -847,8 +901,8 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
 		}
 		if (c->out) {
 			if (fclose(c->out) && !ret) {
-				ret = -errno;
-				snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+				ret = -errno_or_eio();
+				snprintf(err, errlen, "%s: %s", c->path, strerror(-ret));
 			}
 			c->out = NULL;
 		}
@@ -1034,13 +1088,14 @@ const char *mf_recorder_instance(const struct mf_recorder *r)
 	return r->name;
 }
 
-void mf_recorder_close(struct mf_recorder *r)
+int mf_recorder_close(struct mf_recorder *r, char *err, size_t errlen)
 {
-	int i;
+	int i, ret = 0;
 
 	if (!r)
-		return;
+		return 0;
 	if (r->inst && !r->stopped) {
+		/* only on an error path: the error that led here is the one to report */
 		char dummy[256];
 
 		mf_recorder_stop(r, dummy, sizeof(dummy));
@@ -1065,13 +1120,16 @@ void mf_recorder_close(struct mf_recorder *r)
 	if (r->inst) {
 		if (r->events_on)
 			tracefs_event_disable(r->inst, NULL, NULL);
-		if (tracefs_instance_destroy(r->inst))
-			mf_warn("could not remove tracefs instance %s: %s; remove it with "
-				"'rmdir %s/instances/%s'", r->name, strerror(errno),
-				tracefs_tracing_dir(), r->name);
+		if (tracefs_instance_destroy(r->inst)) {
+			ret = -errno_or_eio();
+			snprintf(err, errlen, "could not remove tracefs instance %s: %s; remove it "
+				 "with 'rmdir %s/instances/%s'", r->name, strerror(-ret),
+				 tracefs_tracing_dir(), r->name);
+		}
 		tracefs_instance_free(r->inst);
 	}
 	free(r->slot_of_id);
 	free(r->comms_start);
 	free(r);
+	return ret;
 }

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -745,6 +746,28 @@ static bool kpageflags_readable(const char *dir)
 			return false;
 	}
 	return false;
+}
+
+/* /proc/vmstat: "name value" per line */
+int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val)
+{
+	char path[4200], key[64];
+	long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vmstat", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2) {
+		if (!strcmp(key, name)) {
+			*val = v;
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
 }
 
 int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen)

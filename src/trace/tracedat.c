@@ -288,7 +288,7 @@ int mf_tracedat_write(const char *path, const struct mf_tracedat *td, unsigned l
 	goto out;
 
 fail_io:
-	ret = -o.err;
+	ret = -(o.err ? o.err : EIO);	/* a 0 errno must not read as success */
 fail_msg:
 	snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 out:

@@ -59,3 +59,42 @@ same_counts() {
 }
 
 finish() { [ "$_failures" -eq 0 ]; }
+
+# schema_errors SCHEMA FILE: the JSON Schema violations of the document, one line each ("path:
+# message"), nothing when it is valid; status 2 when the schema itself or the document does
+# not load.  The validator is the one of the schema's "$schema" draft (python3-jsonschema).
+schema_errors() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    print("python3-jsonschema is not installed"); sys.exit(2)
+try:
+    schema = json.load(open(sys.argv[1]))
+    doc = json.load(open(sys.argv[2]))
+except (OSError, ValueError) as e:
+    print(e); sys.exit(2)
+cls = jsonschema.validators.validator_for(schema)
+cls.check_schema(schema)
+for e in sorted(cls(schema).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path))):
+    print("/".join(map(str, e.absolute_path)) + ": " + e.message[:200])
+PY
+}
+
+# schema_valid NAME SCHEMA FILE: ok when the document validates, else not ok with the errors
+schema_valid() {
+	local name=$1 out rc
+	out=$(schema_errors "$2" "$3"); rc=$?
+	if [ "$rc" -eq 0 ] && [ -z "$out" ]; then ok "$name"
+	else nok "$name"; printf '%s\n' "$out" | head -8 | sed 's/^/#   /'; fi
+}
+
+# schema_invalid NAME SCHEMA FILE WHAT: ok when validation fails and an error mentions WHAT
+schema_invalid() {
+	local name=$1 what=$4 out rc
+	out=$(schema_errors "$2" "$3"); rc=$?
+	if [ "$rc" -eq 0 ] && [ -n "$out" ] && grep -qF -- "$what" <<<"$out"; then ok "$name"
+	elif [ "$rc" -ne 0 ]; then nok "$name (validator failed)"; printf '%s\n' "$out" | head -3 | sed 's/^/#   /'
+	else nok "$name (no error naming '$what')"; printf '%s\n' "$out" | head -3 | sed 's/^/#   /'; fi
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Man pages: lint-clean, every EXAMPLES command runs, options and commands in step with --help.
+# Man pages (commands in section 1, the result document in 5): lint-clean, every EXAMPLES
+# command runs, options, commands and simulate-mode config keys in step with --help.
 #
 # An example is a line "$ mmfrag ..." in the EXAMPLES section of a page (rendered, so roff
 # escapes are gone).  The examples of one page run in order, from a fresh folder in $TMP
@@ -10,7 +11,7 @@ cd "$TOP" || exit 1
 
 command -v mandoc >/dev/null || { skip "man pages: mandoc is not installed"; exit 77; }
 [ -x "$MMFRAG" ] || { nok "no $MMFRAG: run make first"; finish; exit; }
-pages=(man/*.1)
+pages=(man/*.1 man/*.5)
 [ -e "${pages[0]}" ] || { nok "no man pages in man/"; finish; exit; }
 
 # render PAGE: the page as plain text, no overstrike, long lines unbroken
@@ -31,7 +32,7 @@ live_ok=false
 [ -r /proc/buddyinfo ] && live_ok=true
 
 for p in "${pages[@]}"; do
-	name=$(basename "$p" .1)
+	name=$(basename "$p"); name=${name%.[15]}
 	mapfile -t examples < <(render "$p" | section EXAMPLES | sed -nE 's/^ *\$ (mmfrag( .*)?)$/\1/p')
 	if [ ${#examples[@]} -eq 0 ]; then nok "$p has no '\$ mmfrag' examples"; continue; fi
 	dir=$TMP/ex-$name
@@ -97,7 +98,36 @@ for p in man/mmfrag-*.1; do
 		nok "$p: '$c' is not a command of mmfrag --help"
 done
 
-# ---- (5) documents: every key the JSON output has is named in its page -------------------
+# ---- (5) simulate-mode keys: the knob table and mmfrag-replay(1) agree -----------------------
+# 'mmfrag replay --help' lists the table (src/sim/config.c) as "  KEY=ARG  help"; the page's
+# "Simulate mode" subsection has one tag "KEY=ARG" per key.  Both ways, ARG included, and
+# a key with a sysctl (/proc/sys/vm/KEY in --help) is named vm.KEY on the page.
+help_keys=$("$MMFRAG" replay --help | sed -n '/^Keys of --config/,/^$/p' |
+	sed -nE 's/^  ([a-z_]+=[^ ]+) .*/\1/p' | sort)
+man_sim=$(render man/mmfrag-replay.1 | awk '$0 == "   Simulate mode" { on = 1; next }
+	/^   [A-Z]/ { on = 0 } on')
+man_keys=$(printf '%s\n' "$man_sim" | sed -nE 's/^       ([a-z_]+=[^ ]+)$/\1/p' | sort -u)
+if [ -z "$help_keys" ] || [ -z "$man_keys" ]; then
+	nok "config keys: none in 'mmfrag replay --help' or in mmfrag-replay(1) Simulate mode"
+else
+	missing=$(comm -23 <(printf '%s\n' "$help_keys") <(printf '%s\n' "$man_keys") | tr '\n' ' ')
+	extra=$(comm -13 <(printf '%s\n' "$help_keys") <(printf '%s\n' "$man_keys") | tr '\n' ' ')
+	if [ -z "$missing" ]; then ok "mmfrag-replay(1) documents every config key of the table"
+	else nok "mmfrag-replay(1) Simulate mode lacks config keys: $missing"; fi
+	if [ -z "$extra" ]; then ok "every config key of mmfrag-replay(1) is in the table"
+	else nok "mmfrag-replay(1) documents config keys the table lacks: $extra"; fi
+	sysctls=$("$MMFRAG" replay --help | sed -n '/^Keys of --config/,/^$/p' |
+		grep -oE '/proc/sys/vm/[a-z_]+' | sed 's|/proc/sys/vm/||' | sort -u)
+	missing=
+	for k in $sysctls; do
+		grep -qF "vm.$k" <<<"$man_sim" || missing+="vm.$k "
+	done
+	if [ -n "$sysctls" ] && [ -z "$missing" ]; then
+		ok "mmfrag-replay(1) names each config key's sysctl"
+	else nok "mmfrag-replay(1) Simulate mode does not name: ${missing:-any sysctl}"; fi
+fi
+
+# ---- (6) documents: every key the JSON output has is named in its page -------------------
 # json_keys FILE: every object key of the document, except event names under "events" and
 # simulation names under "simulated" (the user's names, not the schema's)
 json_keys() {
@@ -151,7 +181,7 @@ else
 	nok "replay --simulate for the key check"; sed 's/^/#   /' "$TMP/err" | head -3
 fi
 [ ${#docs[@]} -gt 0 ] &&
-	keys_documented man/mmfrag-replay.1 "RESULT DOCUMENT" "${docs[@]}" "${sim_docs[@]}"
+	keys_documented man/mmfrag-result.5 DESCRIPTION "${docs[@]}" "${sim_docs[@]}"
 if [ ${#docs[@]} -ge 2 ] &&
    "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' "${docs[@]:0:2}" \
 	>"$TMP/compare.json" 2>"$TMP/err"; [ $? -eq 3 ]; then

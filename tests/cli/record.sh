@@ -153,7 +153,20 @@ expect_exit 0 "next record after SIGKILL" -- "$MMFRAG" record -o "$TMP/k2.dat" -
 	ok "stale instance mmfrag-$kpid removed"
 grep -q "stale tracefs instance mmfrag-$kpid" "$TMP/err" && ok "stale removal is reported" ||
 	nok "stale removal is reported"
-rm -f "$TMP"/k.dat.tmp-* 2>/dev/null; rm -rf "$TMP"/k.dat.state.tmp-*
+ls "$TMP"/k.dat.tmp-"$kpid"* >/dev/null 2>&1 && ok "SIGKILL leaves k.dat.tmp-$kpid" ||
+	skip "SIGKILL: no temporary file left"
+expect_exit 0 "next record of the same file after SIGKILL" -- "$MMFRAG" record -o "$TMP/k.dat" -- true
+ls -d "$TMP"/k.dat.tmp-* "$TMP"/k.dat.state.tmp-* >/dev/null 2>&1 &&
+	nok "stale k.dat.tmp-* and k.dat.state.tmp-* removed" ||
+	ok "stale k.dat.tmp-* and k.dat.state.tmp-* removed"
+grep -q "removed .*k.dat.tmp-$kpid.*killed" "$TMP/err" && ok "stale temporary files are reported" ||
+	nok "stale temporary files are reported"
+
+# ---- the exit status is COMMAND's, as time(1) --------------------------------------------------
+expect_exit 3 "record -- sh -c 'exit 3' exits 3" -- "$MMFRAG" record -q -o "$TMP/x.dat" -- sh -c 'exit 3'
+[ -s "$TMP/x.dat" ] && ok "the trace is kept when COMMAND fails" || nok "the trace is kept when COMMAND fails"
+expect_exit 137 "COMMAND killed by SIGKILL: 128 + 9" -- "$MMFRAG" record -q -o "$TMP/x.dat" -- sh -c 'kill -9 $$'
+expect_exit 0 "-d stopping COMMAND: 0" -- "$MMFRAG" record -q -o "$TMP/x.dat" -d 0.5 -- sleep 30
 
 # ---- the top-level tracefs state is untouched ------------------------------------------------------
 top_state >"$TMP/top-after"

@@ -103,4 +103,28 @@ expect_error 2 "--from-time without --from-state" "--from-time" -- "$MMFRAG" rep
 expect_error 2 "unknown option" "unrecognized" -- "$MMFRAG" replay --bogus "$t"
 expect_error 2 "unknown command" "unknown command" -- "$MMFRAG" bogus
 expect_error 2 "report with a bad --section" "--section" -- "$MMFRAG" report --section nope "$TMP/saved.json"
+# Observed direct compaction equals the kernel's own counts: compact_stall, compact_success
+# and compact_fail of the end capture's /proc/vmstat minus the start capture's, for every
+# bundled trace (its captures bracket the whole recording), and the per-order split sums up.
+vmstat_delta() { # STATE_DIR COUNTER: end minus start
+	local s e
+	s=$(awk -v k="$2" '$1 == k { print $2 }' "$1/start/vmstat")
+	e=$(awk -v k="$2" '$1 == k { print $2 }' "$1/end/vmstat")
+	[ -n "$s" ] && [ -n "$e" ] && echo $((e - s))
+}
+for t in "${traces[@]}"; do
+	st=${t%.dat}.state
+	[ -f "$st/start/vmstat" ] && [ -f "$st/end/vmstat" ] || { nok "$t: no start/end vmstat in $st"; continue; }
+	want=$(for c in stall success fail; do printf '%s=%s ' $c "$(vmstat_delta "$st" compact_$c)"; done)
+	if ! "$MMFRAG" replay -j --from-state "$st/start" --check-state "$st/end" "$t" \
+		>"$TMP/vm.json" 2>"$TMP/err"; then
+		nok "replay $t for the vmstat check"; sed 's/^/#   /' "$TMP/err" | head -3; continue
+	fi
+	got=$(json_get "$TMP/vm.json" '" ".join("%s=%d" % (k, d["compaction"]["observed"]["direct"][k]) for k in ("stall", "success", "fail")) + " "')
+	if [ "$got" = "$want" ]; then ok "$t: observed direct compaction equals the vmstat deltas ($got)"
+	else nok "$t: observed direct compaction $got, the captures' vmstat deltas $want"; fi
+	sums=$(json_get "$TMP/vm.json" '" ".join("%s=%d" % (k, sum(o[k] for o in d["compaction"]["observed"]["direct"]["by_order"])) for k in ("stall", "success", "fail")) + " "')
+	if [ "$sums" = "$want" ]; then ok "$t: direct compaction by order sums to the vmstat deltas"
+	else nok "$t: direct compaction by order sums to $sums, vmstat deltas $want"; fi
+done
 finish

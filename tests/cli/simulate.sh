@@ -136,6 +136,14 @@ expect_error 2 "--config bad value" "extfrag_threshold" -- \
 expect_error 2 "--config two configs one name" "two configs named" -- \
 	"$MMFRAG" replay --simulate --config name=a --config name=a,compaction=off "$T"
 expect_error 2 "--config memory too small" "memory" -- "$MMFRAG" replay --simulate --config memory=1M "$T"
+expect_error 2 "--config key given twice" "key 'extfrag_threshold' given twice" -- \
+	"$MMFRAG" replay --simulate --config extfrag_threshold=1,extfrag_threshold=2 "$T"
+expect_error 2 "--config number with junk" "extfrag_threshold: '5x'" -- \
+	"$MMFRAG" replay --simulate --config extfrag_threshold=5x "$T"
+# usage errors are one line on stderr
+"$MMFRAG" replay --simulate --config extfrag_threshold=1,extfrag_threshold=2 "$T" 2>"$TMP/err"
+[ "$(wc -l <"$TMP/err")" -eq 1 ] && ok "--config key given twice: one line" ||
+	nok "--config key given twice: $(wc -l <"$TMP/err") lines"
 expect_error 1 "--simulate without a capture" "no start capture" -- \
 	"$MMFRAG" replay --no-state --simulate -o "$TMP/x.json" "$T"
 [ ! -e "$TMP/x.json" ] && ok "nothing saved on error" || nok "a result was saved on error"

@@ -17,9 +17,11 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	test_model_register();
+	test_observe_register();
 	test_state_register();
 	test_reader_register();
 	test_sim_register();
+	test_compare_register();
 	test_flyrecord_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (only) {

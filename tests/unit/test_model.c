@@ -24,22 +24,40 @@ static struct mf_model *zone16(int max_order, int pageblock_order)
 	return mf_model_new(&p, &z, 1);
 }
 
+/* A page event: every page kind starts with pfn, order, mt (struct mf_ev_page). */
 static void ev_set(struct mf_event *ev, int type, uint64_t pfn, int order, int mt)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->type = (uint16_t)type;
-	ev->pfn = pfn;
-	ev->order = order;
-	ev->mt = mt;
+	ev->page.pfn = pfn;
+	ev->page.order = order;
+	ev->page.mt = mt;
 	ev->cpu = 0;
 }
 
-static void apply(struct mf_model *m, int type, uint64_t pfn, int order, int mt, uint64_t a0)
+/* refill: zone_locked's percpu_refill; ignored for the other kinds */
+static void apply(struct mf_model *m, int type, uint64_t pfn, int order, int mt, int refill)
 {
 	struct mf_event ev;
 
 	ev_set(&ev, type, pfn, order, mt);
-	ev.a[0] = a0;
+	if (type == MF_EV_ZONE_LOCKED)
+		ev.zone_locked.percpu_refill = refill;
+	mf_model_apply(m, &ev);
+}
+
+/* mm_compaction_isolate_freepages over [start, end) */
+static void isolate_free(struct mf_model *m, uint64_t start, uint64_t end, uint64_t scanned,
+			 uint64_t taken)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_ISOLATE_FREE;
+	ev.isolate.start_pfn = start;
+	ev.isolate.end_pfn = end;
+	ev.isolate.nr_scanned = scanned;
+	ev.isolate.nr_taken = taken;
 	mf_model_apply(m, &ev);
 }
 
@@ -182,9 +200,9 @@ static void test_claim_retypes(void)
 
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 3), 0);
 	ev_set(&ev, MF_EV_EXTFRAG, 8, 0, MF_MT_UNMOVABLE);
-	ev.a[0] = 3;			/* fallback_order */
-	ev.a[1] = MF_MT_MOVABLE;	/* fallback_migratetype */
-	ev.a[2] = 1;			/* change_ownership */
+	ev.extfrag.fallback_order = 3;
+	ev.extfrag.fallback_mt = MF_MT_MOVABLE;
+	ev.extfrag.change_ownership = 1;
 	mf_model_apply(m, &ev);
 	/* order 0 from an UNMOVABLE request is a per-CPU refill: pfn 8 sits on CPU 0's list */
 	apply(m, MF_EV_PAGE_ALLOC, 8, 0, MF_MT_UNMOVABLE, 0);
@@ -211,9 +229,9 @@ static void test_steal_keeps_type(void)
 
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 2), 0);
 	ev_set(&ev, MF_EV_EXTFRAG, 8, 0, MF_MT_UNMOVABLE);
-	ev.a[0] = 2;
-	ev.a[1] = MF_MT_MOVABLE;
-	ev.a[2] = 0;
+	ev.extfrag.fallback_order = 2;
+	ev.extfrag.fallback_mt = MF_MT_MOVABLE;
+	ev.extfrag.change_ownership = 0;
 	mf_model_apply(m, &ev);
 	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 8), MF_MT_MOVABLE);
 	mf_model_zone_nr_free_mt(m, 0, mt);
@@ -285,16 +303,10 @@ static void test_isolate_free(void)
 {
 	const uint64_t none[] = { 0, 0, 0, 0, 0 };
 	struct mf_model *m = zone16(4, 4);
-	struct mf_event ev;
 
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 1), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 0), 0);
-	ev_set(&ev, MF_EV_CP_ISOLATE_FREE, 0, 0, 0);
-	ev.a[0] = 0;
-	ev.a[1] = 16;
-	ev.a[2] = 16;
-	ev.a[3] = 3;
-	mf_model_apply(m, &ev);
+	isolate_free(m, 0, 16, 16, 3);
 	expect_free(m, none, 5);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolated_pages, 3);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 0);
@@ -312,16 +324,10 @@ static void test_isolation_swap(void)
 {
 	const uint64_t one[] = { 1, 0, 0, 0, 0 };
 	struct mf_model *m = zone16(4, 4);
-	struct mf_event ev;
 
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
-	ev_set(&ev, MF_EV_CP_ISOLATE_FREE, 0, 0, 0);
-	ev.a[0] = 0;
-	ev.a[1] = 16;
-	ev.a[2] = 16;
-	ev.a[3] = 1;
-	mf_model_apply(m, &ev);
+	isolate_free(m, 0, 16, 16, 1);
 	expect_free(m, one, 5);
 	apply(m, MF_EV_PAGE_FREE, 6, 0, 0, 0);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
@@ -368,13 +374,26 @@ static void test_invariants_storm(void)
 		ev_set(&ev, types[(x >> 20) % 6], ((x >> 24) % 8300) & ~((1ULL << order) - 1),
 		       order, (int)((x >> 40) % 4));
 		ev.cpu = (int)((x >> 44) % 3);
-		ev.a[0] = (x >> 48) % 2 ? (uint64_t)order : 1;
-		ev.a[1] = (x >> 50) % 3;
-		ev.a[2] = (x >> 52) % 2;
-		if (ev.type == MF_EV_CP_ISOLATE_FREE) {
-			ev.a[0] = ev.pfn;
-			ev.a[1] = ev.pfn + 512;
-			ev.a[3] = (x >> 54) % 64;
+		switch (ev.type) {
+		case MF_EV_ZONE_LOCKED:
+			ev.zone_locked.percpu_refill = (x >> 48) % 2 ? order : 1;
+			break;
+		case MF_EV_EXTFRAG:
+			ev.extfrag.fallback_order = (x >> 48) % 2 ? order : 1;
+			ev.extfrag.fallback_mt = (int)((x >> 50) % 3);
+			ev.extfrag.change_ownership = (int)((x >> 52) % 2);
+			break;
+		case MF_EV_CP_ISOLATE_FREE: {
+			uint64_t pfn = ev.page.pfn;
+
+			ev.isolate.start_pfn = pfn;
+			ev.isolate.end_pfn = pfn + 512;
+			ev.isolate.nr_scanned = (x >> 52) % 2;
+			ev.isolate.nr_taken = (x >> 54) % 64;
+			break;
+		}
+		default:
+			break;
 		}
 		mf_model_apply(m, &ev);
 		if (i % 5000 == 0 && mf_model_check(m, buf, sizeof(buf))) {

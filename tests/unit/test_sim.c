@@ -12,6 +12,7 @@
 #include <string.h>
 #include <CUnit/CUnit.h>
 
+#include "mmfrag/sim-config.h"
 #include "sim-local.h"
 #include "unit.h"
 
@@ -347,19 +348,19 @@ static void test_workload_migration(void)
 	ev.type = MF_EV_CP_BEGIN;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_PAGE_FREE;	/* the migration source */
-	ev.pfn = 9000;
-	ev.order = 4;
+	ev.free.pfn = 9000;
+	ev.free.order = 4;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_CP_END;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 1);
 	CU_ASSERT_EQUAL(s->z[0].nr_free[4], 1);		/* still held */
 	ev.type = MF_EV_PAGE_FREE;	/* the page at its new frame, freed by its owner */
-	ev.pfn = 12345;
+	ev.free.pfn = 12345;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_after_migration, 1);
 	CU_ASSERT_EQUAL(s->z[0].nr_free[5], 4);
-	ev.pfn = 23456;
+	ev.free.pfn = 23456;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
 	check(s);
@@ -384,7 +385,7 @@ static void test_workload_classify(void)
 	ev.ts = 1;
 	ev.pid = 7;
 	ev.type = MF_EV_CP_BEGIN;
-	ev.a[0] = Z_START;
+	ev.cp_begin.zone_start = Z_START;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
 	ev.type = MF_EV_CP_END;
@@ -396,11 +397,11 @@ static void test_workload_classify(void)
 	CU_ASSERT_EQUAL(s->stats.cp.runs_manual, 1);
 	/* pid 8's run never ends in the trace; its next attempt does end it */
 	ev.type = MF_EV_CP_TRY;
-	ev.order = 4;
+	ev.cp_try.order = 4;
 	mf_workload_apply(w, &ev, &s, 1);
 	ev.type = MF_EV_PAGE_FREE;
-	ev.pfn = 4321;
-	ev.order = 0;
+	ev.free.pfn = 4321;
+	ev.free.order = 0;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);	/* a free, not a migration */
 	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 0);
@@ -432,6 +433,243 @@ static void test_config_parse(void)
 	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "compaction", err, sizeof(err)), 0);
 }
 
+/* ---- the knob table and its parser ------------------------------------------------------ */
+
+/* parse text on a default config: 0 or -1, with the error in err (one line, no newline) */
+static int cfg(struct mf_sim_config *c, const char *text, char *err, size_t len)
+{
+	int r;
+
+	mf_sim_config_default(c);
+	*err = '\0';
+	r = mf_sim_config_parse(c, text, err, len);
+	CU_ASSERT(strchr(err, '\n') == NULL);
+	return r;
+}
+
+/* text must fail, with an error that contains want */
+#define BAD(text, want) do {								\
+	CU_ASSERT_EQUAL(cfg(&c, (text), err, sizeof(err)), -1);				\
+	if (!strstr(err, (want)))							\
+		CU_FAIL("'" text "': error '" want "' expected");			\
+} while (0)
+
+static void test_knob_table(void)
+{
+	const struct mf_sim_knob *k, *j;
+	struct mf_sim_config c;
+	int64_t v;
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_STRING_EQUAL(c.name, "default");
+	for (k = mf_sim_knobs; k->name; k++) {
+		CU_ASSERT_PTR_EQUAL(mf_sim_knob_find(k->name), k);
+		for (j = k + 1; j->name; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(k->name, j->name);
+		CU_ASSERT_PTR_NOT_NULL(k->help);
+		if (k->type == MF_KNOB_NAME)
+			continue;
+		/* the default is the table's; "traced" is a value no KEY=VALUE can give */
+		CU_ASSERT_EQUAL(mf_sim_knob_value(&c, k, &v), !k->traced);
+		CU_ASSERT_EQUAL(v, k->def);
+		if (k->type == MF_KNOB_BOOL) {
+			CU_ASSERT(k->def == 0 || k->def == 1);
+		} else if (k->traced) {
+			CU_ASSERT(k->def < k->min || k->def > k->max);
+		} else {
+			CU_ASSERT(k->def >= k->min && k->def <= k->max);
+		}
+	}
+	CU_ASSERT_PTR_NULL(mf_sim_knob_find("colour"));
+	CU_ASSERT_PTR_NULL(mf_sim_knob_find(""));
+	/* the fields the model reads are the table's */
+	CU_ASSERT_EQUAL(c.extfrag_threshold, 500);
+	CU_ASSERT_EQUAL(c.compaction_proactiveness, 20);
+	CU_ASSERT_EQUAL(c.watermark_boost_factor, 15000);
+	CU_ASSERT_EQUAL(c.max_order, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.min_free_kbytes, MF_SIM_KEEP);
+	CU_ASSERT_EQUAL(c.mobility_grouping, 1);
+	CU_ASSERT_EQUAL(c.defrag_mode, 0);
+	CU_ASSERT_EQUAL(c.memory, 0);
+}
+
+static void test_knob_describe(void)
+{
+	char buf[160];
+
+	mf_sim_knob_describe(mf_sim_knob_find("extfrag_threshold"), buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "0 to 1000, default 500, /proc/sys/vm/extfrag_threshold");
+	mf_sim_knob_describe(mf_sim_knob_find("max_order"), buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "1 to 14, default the traced kernel's");
+	mf_sim_knob_describe(mf_sim_knob_find("memory"), buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "64M to 1024T, default the traced kernel's");
+	mf_sim_knob_describe(mf_sim_knob_find("defrag_mode"), buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "on or off, default off, /proc/sys/vm/defrag_mode");
+	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("memory")), "SIZE");
+	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("compaction")), "on|off");
+	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("min_free_kbytes")), "N");
+}
+
+static void test_knob_good_values(void)
+{
+	static const char *const yes[] = { "on", "1", "yes", "true" };
+	static const char *const no[] = { "off", "0", "no", "false" };
+	static const struct { const char *text; uint64_t bytes; } sizes[] = {
+		{ "67108864", 64ULL << 20 }, { "67108864B", 64ULL << 20 }, { "65536K", 64ULL << 20 },
+		{ "64m", 64ULL << 20 }, { "4G", 4ULL << 30 }, { "4Gi", 4ULL << 30 },
+		{ "4GB", 4ULL << 30 }, { "4GiB", 4ULL << 30 }, { "2T", 2ULL << 40 },
+		{ "1024T", 1ULL << 50 }, { "007G", 7ULL << 30 },
+	};
+	const struct mf_sim_knob *k;
+	struct mf_sim_config c;
+	char text[256], err[256];
+	int64_t v;
+	size_t i;
+
+	/* every number knob at both ends of its range */
+	for (k = mf_sim_knobs; k->name; k++) {
+		if (k->type != MF_KNOB_INT)
+			continue;
+		snprintf(text, sizeof(text), "%s=%lld", k->name, (long long)k->min);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), 0);
+		CU_ASSERT(mf_sim_knob_value(&c, k, &v) && v == k->min);
+		snprintf(text, sizeof(text), "%s=%lld", k->name, (long long)k->max);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), 0);
+		CU_ASSERT(mf_sim_knob_value(&c, k, &v) && v == k->max);
+	}
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		snprintf(text, sizeof(text), "mobility_grouping=%s,defrag_mode=%s", no[i], yes[i]);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(c.mobility_grouping, 0);
+		CU_ASSERT_EQUAL(c.defrag_mode, 1);
+	}
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(text, sizeof(text), "memory=%s", sizes[i].text);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(c.memory, sizes[i].bytes);
+	}
+	/* every key at once, in any order; unnamed, the config is named by its text */
+	CU_ASSERT_EQUAL(cfg(&c, "memory=1G,defrag_mode=on,compaction=off,mobility_grouping=off,"
+			    "min_free_kbytes=0,watermark_boost_factor=0,watermark_scale_factor=3000,"
+			    "compaction_proactiveness=0,extfrag_threshold=1000,pageblock_order=3,"
+			    "max_order=3", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.max_order, 3);
+	CU_ASSERT_EQUAL(c.pageblock_order, 3);
+	CU_ASSERT_EQUAL(c.extfrag_threshold, 1000);
+	CU_ASSERT_EQUAL(c.compaction_proactiveness, 0);
+	CU_ASSERT_EQUAL(c.watermark_scale_factor, 3000);
+	CU_ASSERT_EQUAL(c.watermark_boost_factor, 0);
+	CU_ASSERT_EQUAL(c.min_free_kbytes, 0);
+	CU_ASSERT_EQUAL(c.compaction, 0);
+	CU_ASSERT_EQUAL(c.memory, 1ULL << 30);
+	CU_ASSERT(strncmp(c.name, "memory=1G,defrag_mode=on,", 25) == 0);
+	CU_ASSERT_EQUAL(cfg(&c, "", err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(c.name, "default");
+	/* a name of 63 characters is the longest */
+	snprintf(text, sizeof(text), "name=%063d", 7);
+	CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(strlen(c.name), 63);
+}
+
+static void test_knob_bad_values(void)
+{
+	char text[256], big[300], err[256];
+	struct mf_sim_config c;
+
+	/* not KEY=VALUE, unknown key */
+	BAD("compaction", "'compaction' is not KEY=VALUE");
+	BAD("compaction=", "is not KEY=VALUE");
+	BAD("=on", "is not KEY=VALUE");
+	BAD("colour=blue", "unknown key 'colour'");
+	BAD("Extfrag_threshold=1", "unknown key");
+	/* numbers: strictly decimal digits */
+	BAD("extfrag_threshold=nan", "extfrag_threshold: 'nan' is not a whole decimal number");
+	BAD("extfrag_threshold=inf", "not a whole decimal number");
+	BAD("extfrag_threshold=5x", "not a whole decimal number");
+	BAD("extfrag_threshold=5 ", "not a whole decimal number");
+	BAD("extfrag_threshold= 5", "not a whole decimal number");
+	BAD("extfrag_threshold=+5", "not a whole decimal number");
+	BAD("extfrag_threshold=-5", "not a whole decimal number");
+	BAD("extfrag_threshold=0x10", "not a whole decimal number");
+	BAD("extfrag_threshold=1.5", "not a whole decimal number");
+	BAD("extfrag_threshold=1e3", "not a whole decimal number");
+	/* booleans */
+	BAD("compaction=maybe", "compaction: 'maybe' is not on or off");
+	BAD("compaction=ON", "is not on or off");
+	BAD("compaction=2", "is not on or off");
+	BAD("compaction=on ", "is not on or off");
+	/* sizes */
+	BAD("memory=G", "memory: 'G' is not a size");
+	BAD("memory=4i", "is not a size");
+	BAD("memory=4Gq", "is not a size");
+	BAD("memory=4 G", "is not a size");
+	BAD("memory=-4G", "is not a size");
+	BAD("memory=4.5G", "is not a size");
+	BAD("memory=4GiBB", "is not a size");
+	/* names */
+	snprintf(text, sizeof(text), "name=%064d", 7);
+	CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, "longer than 63 characters") != NULL);
+	/* the whole text: 255 characters at most (a 256th cannot be kept in the result) */
+	memset(big, 'a', 256);
+	big[256] = '\0';
+	CU_ASSERT_EQUAL(cfg(&c, big, err, sizeof(err)), -1);
+	CU_ASSERT(strstr(err, "longer than 255 characters") != NULL);
+}
+
+static void test_knob_ranges(void)
+{
+	const struct mf_sim_knob *k;
+	struct mf_sim_config c;
+	char text[256], want[128], err[256];
+
+	/* one past each end of every number knob's range, the range named in the error */
+	for (k = mf_sim_knobs; k->name; k++) {
+		if (k->type != MF_KNOB_INT)
+			continue;
+		snprintf(want, sizeof(want), "%s: '%lld' is out of range (%lld to %lld)", k->name,
+			 (long long)k->max + 1, (long long)k->min, (long long)k->max);
+		snprintf(text, sizeof(text), "%s=%lld", k->name, (long long)k->max + 1);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, want);
+		if (k->min > 0) {
+			snprintf(text, sizeof(text), "%s=%lld", k->name, (long long)k->min - 1);
+			CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), -1);
+			CU_ASSERT(strstr(err, "out of range") != NULL);
+		}
+	}
+	BAD("extfrag_threshold=1001", "extfrag_threshold: '1001' is out of range (0 to 1000)");
+	BAD("max_order=0", "max_order: '0' is out of range (1 to 14)");
+	BAD("extfrag_threshold=99999999999999999999999", "out of range (0 to 1000)");
+	BAD("memory=1M", "memory: '1M' is out of range (64M to 1024T)");
+	BAD("memory=67108863", "out of range (64M to 1024T)");
+	BAD("memory=1025T", "out of range");
+	BAD("memory=99999999999999999T", "out of range");
+	BAD("memory=99999999999999999999999", "out of range");
+	/* a rule between two keys */
+	BAD("max_order=8,pageblock_order=9", "pageblock_order 9 is above max_order 8");
+}
+
+static void test_knob_repeated(void)
+{
+	const struct mf_sim_knob *k;
+	struct mf_sim_config c;
+	char text[256], want[96], err[256];
+
+	BAD("extfrag_threshold=1,extfrag_threshold=2", "key 'extfrag_threshold' given twice");
+	/* even with the same value, even far apart, for every key */
+	for (k = mf_sim_knobs; k->name; k++) {
+		const char *v = k->type == MF_KNOB_BOOL ? "on" : k->type == MF_KNOB_SIZE ? "1G" :
+				k->type == MF_KNOB_NAME ? "x" : "1";
+
+		snprintf(text, sizeof(text), "%s=%s,compaction_proactiveness=0,%s=%s", k->name, v,
+			 k->name, v);
+		snprintf(want, sizeof(want), "key '%s' given twice", k->name);
+		CU_ASSERT_EQUAL(cfg(&c, text, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, want);
+	}
+}
+
 void test_sim_register(void)
 {
 	CU_pSuite s = CU_add_suite("sim", NULL, NULL);
@@ -450,4 +688,10 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
 	CU_add_test(s, "config parsing", test_config_parse);
+	CU_add_test(s, "knob table: defaults, ranges, names", test_knob_table);
+	CU_add_test(s, "knob table: what --help says of a knob", test_knob_describe);
+	CU_add_test(s, "config: every good value", test_knob_good_values);
+	CU_add_test(s, "config: each kind of bad value", test_knob_bad_values);
+	CU_add_test(s, "config: one past each end of each range", test_knob_ranges);
+	CU_add_test(s, "config: a key given twice", test_knob_repeated);
 }

@@ -6,6 +6,8 @@ void test_model_register(void);
 void test_state_register(void);
 void test_reader_register(void);
 void test_sim_register(void);
+void test_compare_register(void);
+void test_observe_register(void);
 void test_flyrecord_register(void);
 
 #endif

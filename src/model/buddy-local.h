@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The observe model's private state, shared by buddy.c (free lists, per-CPU lists and the
+ * event handlers) and isolate.c (the ledger of pages compaction isolated).  Not a public
+ * interface.
+ */
+#ifndef MMFRAG_BUDDY_LOCAL_H
+#define MMFRAG_BUDDY_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmfrag/model.h"
+
+#define BLK_ORDER_MASK	0x0f
+#define BLK_MT_SHIFT	4
+#define BLK_MT_MASK	0x70
+#define BLK_PCP		0x80
+
+/* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
+#define MF_LEARN_MAX_PFNS	(1ULL << 32)
+
+/* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
+#define SWAP_REACH	256
+
+
+struct mf_model {
+	struct mf_model_params	p;
+	int			nr_zones;
+	struct mf_zone_desc	zones[MF_MAX_ZONES];
+	int			last_zone;
+
+	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
+	uint8_t			*blk;
+	uint8_t			*cpu;
+	uint64_t		*held;
+	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
+	uint8_t			*pb;
+	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
+
+	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
+	uint64_t		pcp_pages[MF_MAX_ZONES];
+	uint64_t		*cpu_pcp_pages;
+
+	struct mf_fidelity	fid;
+	bool			seeded;		/* started from a capture: every page is known */
+};
+
+static inline int blk_order(uint8_t b)
+{
+	return (b & BLK_ORDER_MASK) - 1;
+}
+
+static inline int blk_mt(uint8_t b)
+{
+	return (b & BLK_MT_MASK) >> BLK_MT_SHIFT;
+}
+
+static inline uint8_t blk_make(int order, int mt, bool pcp)
+{
+	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
+}
+
+/* pb_orders[]: free blocks of each order per pageblock */
+static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
+{
+	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
+}
+
+/* buddy.c */
+void model_del_block(struct mf_model *m, int z, uint64_t pfn);
+uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
+void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
+uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
+uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set);
+uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n);
+
+/* isolate.c */
+void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
+void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
+			   uint64_t nr_scanned, uint64_t nr_taken);
+void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
+			   uint64_t nr_taken);
+
+#endif

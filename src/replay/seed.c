@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The start of a replay: the observe model seeded from the start capture's kpageflags
+ * (free blocks, pageblock types guessed from the pages in use), and the simulators of
+ * --simulate made from that model or from a memory= layout (mf_sim_setup()).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/common.h"
+#include "replay-local.h"
+
+/* ---- seeding the model from kpageflags ------------------------------------------------ */
+
+static void seed_block(void *priv, int zone, uint64_t pfn, int order)
+{
+	struct replay *rp = priv;
+
+	if (!mf_model_seed_free(rp->m, pfn, order)) {
+		rp->seeded_blocks++;
+		rp->seeded_pages += 1ULL << order;
+	}
+}
+
+/* The compound page seed_page was walking ends: keep it if it is a naturally aligned block. */
+static void close_folio(struct replay *rp)
+{
+	struct mf_sim_folio *f = &rp->open_folio;
+
+	if (f->len >= 2 && !(f->len & (f->len - 1)) && !(f->pfn & (f->len - 1))) {
+		if (rp->nr_folios == rp->cap_folios) {
+			size_t cap = rp->cap_folios ? rp->cap_folios * 2 : 4096;
+			struct mf_sim_folio *n = realloc(rp->folios, cap * sizeof(*n));
+
+			if (!n) {
+				f->len = 0;
+				return;		/* the pages stay single frames: less exact, not wrong */
+			}
+			rp->folios = n;
+			rp->cap_folios = cap;
+		}
+		rp->folios[rp->nr_folios++] = *f;
+	}
+	f->len = 0;
+}
+
+/*
+ * Pages that cannot sit in a movable pageblock's normal use: slab, page tables, reserved
+ * memory, and in-use pages that are neither on the LRU nor mapped.  They vote for their
+ * pageblock being UNMOVABLE or RECLAIMABLE.
+ */
+static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
+{
+	struct replay *rp = priv;
+	const uint64_t movable = (1ULL << MF_KPF_LRU) | (1ULL << MF_KPF_MMAP) | (1ULL << MF_KPF_ANON) |
+				 (1ULL << MF_KPF_BUDDY) | (1ULL << MF_KPF_NOPAGE);
+	const uint64_t compound = (1ULL << MF_KPF_COMPOUND_HEAD) | (1ULL << MF_KPF_COMPOUND_TAIL) |
+				  (1ULL << MF_KPF_HUGE) | (1ULL << MF_KPF_THP);
+	uint64_t pb = pfn >> mf_model_params(rp->m)->pageblock_order;
+
+	/*
+	 * The simulator's view of the pages in use: LRU pages are movable, compound pages
+	 * (THP, large folios, hugetlb) are one block of their order.
+	 */
+	if (rp->movable && pfn < rp->nr_movable) {
+		if ((flags & (1ULL << MF_KPF_LRU)) && !(flags & compound))
+			rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
+		if ((flags & (1ULL << MF_KPF_COMPOUND_TAIL)) && rp->open_folio.len &&
+		    pfn == rp->open_folio.pfn + rp->open_folio.len) {
+			rp->open_folio.len++;
+		} else {
+			close_folio(rp);
+			if (flags & (1ULL << MF_KPF_COMPOUND_HEAD)) {
+				rp->open_folio.pfn = pfn;
+				rp->open_folio.len = 1;
+				rp->open_folio.lru = flags & (1ULL << MF_KPF_LRU);
+			}
+		}
+	}
+	if (pb >= rp->nr_pb)
+		return;
+	if ((flags & ((1ULL << MF_KPF_SLAB) | (1ULL << MF_KPF_PGTABLE) | (1ULL << MF_KPF_RESERVED))) ||
+	    !(flags & movable)) {
+		if (rp->pb_score[pb] < UINT16_MAX)
+			rp->pb_score[pb]++;
+	}
+}
+
+struct pb_rank {
+	uint64_t	pfn;
+	uint16_t	score;
+};
+
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct pb_rank *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/*
+ * kpageflags has no migratetype; pagetypeinfo has only counts per zone.  Give the zone's
+ * non-movable pageblock counts to the pageblocks with the most unmovable-looking pages,
+ * everything else MOVABLE (as memmap_init starts them).  Events then correct the guess:
+ * every zone_locked and pcpu_drain tells the true type of the block it touches.
+ */
+static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
+{
+	int pbo = mf_model_params(rp->m)->pageblock_order, z;
+
+	for (z = 0; z < mf_model_nr_zones(rp->m); z++) {
+		const struct mf_zone_desc *zd = mf_model_zone(rp->m, z);
+		const struct mf_state_zone *sz = NULL;
+		struct pb_rank *rank;
+		uint64_t n = 0, pfn, i = 0;
+		int j, t;
+
+		for (j = 0; j < st->nr_zones; j++)
+			if (st->zones[j].node == zd->node && !strcmp(st->zones[j].name, zd->name))
+				sz = &st->zones[j];
+		if (!sz || !sz->has_pagetypeinfo)
+			continue;
+		for (pfn = zd->start_pfn; pfn < zd->end_pfn; pfn += 1ULL << pbo)
+			n++;
+		rank = calloc(n ? n : 1, sizeof(*rank));
+		if (!rank)
+			return;
+		n = 0;
+		for (pfn = zd->start_pfn; pfn < zd->end_pfn; pfn += 1ULL << pbo) {
+			uint64_t pb = pfn >> pbo;
+
+			rank[n].pfn = pfn;
+			rank[n].score = pb < rp->nr_pb ? rp->pb_score[pb] : 0;
+			n++;
+		}
+		qsort(rank, n, sizeof(*rank), cmp_rank);
+		for (t = 0; t < MF_MAX_MT && t < st->nr_mt; t++) {
+			uint64_t k;
+
+			if (t == MF_MT_MOVABLE)
+				continue;
+			for (k = 0; k < sz->blocks_mt[t] && i < n; k++, i++)
+				mf_model_retype_pageblock(rp->m, rank[i].pfn, t);
+		}
+		free(rank);
+	}
+}
+
+int replay_seed_from_capture(struct replay *rp)
+{
+	const struct mf_state *st = rp->start.st;
+	const struct mf_model_params *p = mf_model_params(rp->m);
+	char err[512];
+	uint64_t maxpfn = 0;
+	int z, ret;
+
+	for (z = 0; z < mf_model_nr_zones(rp->m); z++)
+		if (mf_model_zone(rp->m, z)->end_pfn > maxpfn)
+			maxpfn = mf_model_zone(rp->m, z)->end_pfn;
+	rp->nr_pb = (maxpfn >> p->pageblock_order) + 1;
+	rp->pb_score = calloc(rp->nr_pb, sizeof(*rp->pb_score));
+	if (!rp->pb_score) {
+		mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
+		return -1;
+	}
+	if (rp->o->nr_configs) {
+		free(rp->movable);
+		rp->nr_movable = maxpfn;
+		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
+		if (!rp->movable) {
+			mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
+			return -1;
+		}
+	}
+	mf_model_clear(rp->m);
+	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err,
+				       sizeof(err));
+	if (ret == -ENOENT) {
+		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
+			     "with no free memory", rp->start.dir);
+	} else if (ret) {
+		mf_err("%s", err);
+		return -1;
+	} else {
+		seed_pageblock_types(rp, st);
+	}
+	if (rp->movable)
+		close_folio(rp);
+	free(rp->pb_score);
+	rp->pb_score = NULL;
+	rp->r->seeded_blocks = rp->seeded_blocks;
+	rp->r->seeded_pages = rp->seeded_pages;
+	return 0;
+}
+
+static int sim_cpus(const struct replay *rp)
+{
+	int n = mf_reader_info(rp->rd)->nr_cpus;
+
+	return n > 0 ? n : 1;
+}
+
+/* What seed_page gathered for the simulators: needed only until they are made. */
+static void free_seed_scratch(struct replay *rp)
+{
+	free(rp->movable);
+	rp->movable = NULL;
+	free(rp->folios);
+	rp->folios = NULL;
+	rp->nr_folios = rp->cap_folios = 0;
+}
+
+/* zoneinfo's watermarks of the start capture, per model zone (0: the simulator computes) */
+static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
+{
+	const struct mf_state *st = rp->start.st;
+	int nz = mf_model_nr_zones(rp->m), z, j;
+
+	for (z = 0; z < nz; z++) {
+		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
+
+		memset(&wm[z], 0, sizeof(wm[z]));
+		for (j = 0; st && j < st->nr_zones; j++)
+			if (st->zones[j].node == d->node && !strcmp(st->zones[j].name, d->name)) {
+				wm[z].wmark[0] = st->zones[j].wmark_min;
+				wm[z].wmark[1] = st->zones[j].wmark_low;
+				wm[z].wmark[2] = st->zones[j].wmark_high;
+			}
+	}
+}
+
+int replay_make_sims(struct replay *rp, uint64_t ts)
+{
+	const struct mf_replay_opts *o = rp->o;
+	struct mf_sim_traced t = { .max_order = rp->r->params.max_order,
+				   .pageblock_order = rp->r->params.pageblock_order };
+	struct mf_zone_wmarks wm[MF_MAX_ZONES];
+	struct mf_sim_start_state start = {
+		.m = rp->m, .wmarks = wm, .movable = rp->movable, .nr_movable = rp->nr_movable,
+		.folios = rp->folios, .nr_folios = rp->nr_folios,
+	};
+	int i;
+
+	rp->sims = calloc((size_t)o->nr_configs, sizeof(*rp->sims));
+	rp->sims_from = calloc((size_t)o->nr_configs, sizeof(*rp->sims_from));
+	rp->wl = mf_workload_new();
+	if (!rp->sims || !rp->sims_from || !rp->wl)
+		goto nomem;
+	start_wmarks(rp, wm);
+	for (i = 0; i < o->nr_configs; i++) {
+		const struct mf_sim_config *c = &o->configs[i];
+		struct mf_sim *s;
+
+		if (!c->memory && (!rp->start.st || !rp->seeded_blocks)) {
+			mf_err("%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
+			       rp->start.st ? "the start capture has no kpageflags" :
+					      "no start capture (FILE.state/start or --from-state)");
+			return -1;
+		}
+		s = mf_sim_setup(c, &t, &start, sim_cpus(rp), &rp->sims_from[i]);
+		if (!s) {
+			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name,
+			       errno == EINVAL ? "the layout does not fit the config" : strerror(errno));
+			return -1;
+		}
+		mf_sim_start(s, ts);
+		rp->sims[rp->nr_sims++] = s;
+	}
+	free_seed_scratch(rp);
+	return 0;
+nomem:
+	mf_err("%s: %s", o->trace, strerror(ENOMEM));
+	return -1;
+}
+
+void replay_free_sims(struct replay *rp)
+{
+	int i;
+
+	for (i = 0; i < rp->nr_sims; i++)
+		mf_sim_free_all(rp->sims[i]);
+	free(rp->sims);
+	free(rp->sims_from);
+	mf_workload_free(rp->wl);
+	free_seed_scratch(rp);
+	rp->sims = NULL;
+	rp->sims_from = NULL;
+	rp->wl = NULL;
+	rp->nr_sims = 0;
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Simulate-mode configs: the table of knobs and everything that reads it by name
+ * (defaults, the --config parser).  The result document's "config" object and 'mmfrag
+ * replay --help' walk the same table; the model reads only struct mf_sim_config's fields.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mmfrag/common.h"
+#include "mmfrag/sim-config.h"
+
+/*
+ * offsetof() of field f of struct mf_sim_config, and a build error (an array of size -1)
+ * when the field is not of the C type the knob's type stores.
+ */
+#define CONFIG_FIELD(f)	(((struct mf_sim_config *)0)->f)
+#define FIELD(f, ctype)							\
+	(offsetof(struct mf_sim_config, f) +				\
+	 0 * sizeof(char[__builtin_types_compatible_p(__typeof__(CONFIG_FIELD(f)), ctype) ? 1 : -1]))
+
+#define NAME(f)		.name = #f, .type = MF_KNOB_NAME,			\
+			.offset = FIELD(f, char[sizeof(CONFIG_FIELD(f))]),	\
+			.max = sizeof(CONFIG_FIELD(f)) - 1
+#define INT(f)		.name = #f, .type = MF_KNOB_INT, .offset = FIELD(f, int)
+#define BOOL(f)		.name = #f, .type = MF_KNOB_BOOL, .offset = FIELD(f, int)
+#define SIZE(f)		.name = #f, .type = MF_KNOB_SIZE, .offset = FIELD(f, uint64_t)
+#define RANGE(lo, hi)	.min = (lo), .max = (hi)
+#define DEF(v)		.def = (v)
+/* the default is the traced kernel's; keep is the field's value that says so */
+#define TRACED(keep)	.def = (keep), .traced = true
+#define VM		.sysctl_dir = "/proc/sys/vm/"
+
+const struct mf_sim_knob mf_sim_knobs[] = {
+	{ NAME(name),
+	  .help = "the simulation's name (in the result, the table and mmfrag compare's FILE#NAME)" },
+	{ INT(max_order), RANGE(1, MF_MAX_ORDERS - 2), TRACED(MF_SIM_KEEP),
+	  .help = "MAX_PAGE_ORDER, the highest order of a free block" },
+	{ INT(pageblock_order), RANGE(1, MF_MAX_ORDERS - 2), TRACED(MF_SIM_KEEP),
+	  .help = "pageblock order, not above max_order" },
+	{ INT(extfrag_threshold), RANGE(0, 1000), DEF(500), VM,
+	  .help = "compaction of a costly order needs an extfrag index above it" },
+	{ INT(compaction_proactiveness), RANGE(0, 100), DEF(20), VM,
+	  .help = "proactive compaction's target (0: none)" },
+	{ INT(watermark_scale_factor), RANGE(1, 3000), TRACED(MF_SIM_KEEP), VM,
+	  .help = "watermark distance in 1/10000 of memory (given: watermarks recomputed)" },
+	{ INT(watermark_boost_factor), RANGE(0, 1000000), DEF(15000), VM,
+	  .help = "watermark boost after a fragmenting fallback (0: no boosting)" },
+	{ INT(min_free_kbytes), RANGE(0, 1 << 30), TRACED(MF_SIM_KEEP), VM,
+	  .help = "the min watermark in KiB (given: watermarks recomputed)" },
+	{ BOOL(mobility_grouping), DEF(1),
+	  .help = "off: page_group_by_mobility_disabled, every request Unmovable" },
+	{ BOOL(compaction), DEF(1),
+	  .help = "off: a kernel without CONFIG_COMPACTION" },
+	{ BOOL(defrag_mode), DEF(0), VM,
+	  .help = "ALLOC_NOFRAGMENT until the end of the slow path (Linux 6.15)" },
+	{ SIZE(memory), RANGE(64LL << 20, 1LL << 50), TRACED(0),
+	  .help = "a machine of SIZE bytes, all free, instead of the start capture's" },
+	{ .name = NULL }
+};
+
+#define NR_KNOBS	(ARRAY_SIZE(mf_sim_knobs) - 1)
+
+const struct mf_sim_knob *mf_sim_knob_find(const char *name)
+{
+	const struct mf_sim_knob *k;
+
+	for (k = mf_sim_knobs; k->name; k++)
+		if (!strcmp(k->name, name))
+			return k;
+	return NULL;
+}
+
+static void *field(struct mf_sim_config *c, const struct mf_sim_knob *k)
+{
+	return (char *)c + k->offset;
+}
+
+static int64_t get(const struct mf_sim_config *c, const struct mf_sim_knob *k)
+{
+	const void *p = (const char *)c + k->offset;
+
+	return k->type == MF_KNOB_SIZE ? (int64_t)*(const uint64_t *)p : *(const int *)p;
+}
+
+static void set(struct mf_sim_config *c, const struct mf_sim_knob *k, int64_t v)
+{
+	if (k->type == MF_KNOB_SIZE)
+		*(uint64_t *)field(c, k) = (uint64_t)v;
+	else
+		*(int *)field(c, k) = (int)v;
+}
+
+bool mf_sim_knob_value(const struct mf_sim_config *c, const struct mf_sim_knob *k, int64_t *v)
+{
+	*v = get(c, k);
+	return !(k->traced && *v == k->def);
+}
+
+const char *mf_sim_knob_arg(const struct mf_sim_knob *k)
+{
+	switch (k->type) {
+	case MF_KNOB_NAME:	return "NAME";
+	case MF_KNOB_BOOL:	return "on|off";
+	case MF_KNOB_SIZE:	return "SIZE";
+	case MF_KNOB_INT:	break;
+	}
+	return "N";
+}
+
+/* bytes in the largest binary unit that divides them: 64M, 1024T */
+static void fmt_size(int64_t v, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int i = -1;
+
+	while (i < 3 && v && !(v & 1023)) {
+		v >>= 10;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%lld", (long long)v);
+	else
+		snprintf(buf, len, "%lld%c", (long long)v, units[i]);
+}
+
+int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
+{
+	char lo[40], hi[24], def[32];
+
+	switch (k->type) {
+	case MF_KNOB_NAME:
+		return snprintf(buf, len, "up to %lld characters, default the config's text",
+				(long long)k->max);
+	case MF_KNOB_BOOL:
+		snprintf(lo, sizeof(lo), "on or off");
+		*hi = '\0';
+		break;
+	case MF_KNOB_INT:
+		snprintf(lo, sizeof(lo), "%lld to ", (long long)k->min);
+		snprintf(hi, sizeof(hi), "%lld", (long long)k->max);
+		break;
+	case MF_KNOB_SIZE:
+		fmt_size(k->min, lo, sizeof(lo));
+		strcat(lo, " to ");
+		fmt_size(k->max, hi, sizeof(hi));
+		break;
+	}
+	if (k->traced)
+		snprintf(def, sizeof(def), "the traced kernel's");
+	else if (k->type == MF_KNOB_BOOL)
+		snprintf(def, sizeof(def), "%s", k->def ? "on" : "off");
+	else
+		snprintf(def, sizeof(def), "%lld", (long long)k->def);
+	if (k->sysctl_dir)
+		return snprintf(buf, len, "%s%s, default %s, %s%s", lo, hi, def, k->sysctl_dir,
+				k->name);
+	return snprintf(buf, len, "%s%s, default %s", lo, hi, def);
+}
+
+/*
+ * A whole decimal number: digits only (a '-' first where the range allows it), none of
+ * strtol()'s leading blanks, '+', "0x" or trailing characters.  *end: the first
+ * character after the digits.  0, -1 when there are no digits, 1 when it overflows.
+ */
+static int parse_digits(const char *s, bool neg_ok, int64_t *out, const char **end)
+{
+	bool neg = neg_ok && *s == '-';
+	uint64_t x = 0;
+	int over = 0;
+
+	s += neg;
+	*end = s;
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (x > (UINT64_MAX >> 1) / 10)
+			over = 1;
+		else
+			x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*end = s;
+	*out = neg ? -(int64_t)x : (int64_t)x;
+	return over;
+}
+
+/* SIZE: digits, then K, M, G or T (binary), optionally followed by i, B or iB; or B */
+static int parse_size(const char *v, int64_t *out)
+{
+	const char *unit = "kmgt", *p, *end;
+	int64_t x;
+	int r, shift = 0;
+
+	r = parse_digits(v, false, &x, &end);
+	if (r < 0)
+		return -1;
+	if (*end && (p = strchr(unit, *end | 0x20))) {
+		shift = 10 * (int)(p - unit + 1);
+		end++;
+		if (*end == 'i')
+			end++;
+	}
+	if (*end == 'B')
+		end++;
+	if (*end)
+		return -1;
+	/* too large to shift: above every range the table can give */
+	if (r || x > INT64_MAX >> shift) {
+		*out = INT64_MAX;
+		return 0;
+	}
+	*out = x << shift;
+	return 0;
+}
+
+static int parse_bool(const char *v, int64_t *out)
+{
+	static const char *const yes[] = { "on", "1", "yes", "true" };
+	static const char *const no[] = { "off", "0", "no", "false" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcmp(v, yes[i]))
+			return *out = 1, 0;
+		if (!strcmp(v, no[i]))
+			return *out = 0, 0;
+	}
+	return -1;
+}
+
+int mf_sim_knob_parse(struct mf_sim_config *c, const struct mf_sim_knob *k, const char *v,
+		      char *err, size_t len)
+{
+	const char *end;
+	char range[128];
+	int64_t x = 0;
+	int r;
+
+	switch (k->type) {
+	case MF_KNOB_NAME:
+		if (strlen(v) > (size_t)k->max) {
+			snprintf(err, len, "%s: '%.20s...' is longer than %lld characters", k->name, v,
+				 (long long)k->max);
+			return -1;
+		}
+		snprintf(field(c, k), (size_t)k->max + 1, "%s", v);
+		return 0;
+	case MF_KNOB_BOOL:
+		if (parse_bool(v, &x)) {
+			snprintf(err, len, "%s: '%s' is not on or off", k->name, v);
+			return -1;
+		}
+		set(c, k, x);
+		return 0;
+	case MF_KNOB_INT:
+		r = parse_digits(v, k->min < 0, &x, &end);
+		if (r < 0 || *end) {
+			snprintf(err, len, "%s: '%s' is not a whole decimal number", k->name, v);
+			return -1;
+		}
+		if (r)
+			x = INT64_MAX;
+		break;
+	case MF_KNOB_SIZE:
+		if (parse_size(v, &x)) {
+			snprintf(err, len, "%s: '%s' is not a size (a number with K, M, G or T)",
+				 k->name, v);
+			return -1;
+		}
+		break;
+	}
+	if (x < k->min || x > k->max) {
+		mf_sim_knob_describe(k, range, sizeof(range));
+		*strchr(range, ',') = '\0';	/* "LO to HI" */
+		snprintf(err, len, "%s: '%s' is out of range (%s)", k->name, v, range);
+		return -1;
+	}
+	set(c, k, x);
+	return 0;
+}
+
+void mf_sim_config_default(struct mf_sim_config *c)
+{
+	const struct mf_sim_knob *k;
+
+	memset(c, 0, sizeof(*c));
+	for (k = mf_sim_knobs; k->name; k++)
+		if (k->type != MF_KNOB_NAME)
+			set(c, k, k->def);
+	snprintf(c->name, sizeof(c->name), "default");
+}
+
+int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len)
+{
+	char buf[sizeof(c->text)], *save, *kv;
+	bool seen[NR_KNOBS] = { false };
+	const struct mf_sim_knob *k;
+	bool named = false;
+
+	if (strlen(text) >= sizeof(buf)) {
+		snprintf(err, len, "'%.40s...' is longer than %zu characters", text, sizeof(buf) - 1);
+		return -1;
+	}
+	snprintf(c->text, sizeof(c->text), "%s", text);
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *v = strchr(kv, '=');
+
+		if (!v || v == kv || !v[1]) {
+			snprintf(err, len, "'%s' is not KEY=VALUE", kv);
+			return -1;
+		}
+		*v++ = '\0';
+		k = mf_sim_knob_find(kv);
+		if (!k) {
+			snprintf(err, len, "unknown key '%s'", kv);
+			return -1;
+		}
+		if (seen[k - mf_sim_knobs]) {
+			snprintf(err, len, "key '%s' given twice", kv);
+			return -1;
+		}
+		seen[k - mf_sim_knobs] = true;
+		if (mf_sim_knob_parse(c, k, v, err, len))
+			return -1;
+		named |= k->type == MF_KNOB_NAME;
+	}
+	/* a model rule, not a range: the kernel's pageblock is never above MAX_PAGE_ORDER */
+	if (c->max_order != MF_SIM_KEEP && c->pageblock_order != MF_SIM_KEEP &&
+	    c->pageblock_order > c->max_order) {
+		snprintf(err, len, "pageblock_order %d is above max_order %d", c->pageblock_order,
+			 c->max_order);
+		return -1;
+	}
+	if (!named)
+		snprintf(c->name, sizeof(c->name), "%s", *text ? text : "default");
+	return 0;
+}

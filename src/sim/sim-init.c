@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building and inspecting a simulated machine (mm/mm_init.c and mm/page_alloc.c:
+ * setup_per_zone_wmarks(), setup_per_zone_lowmem_reserve(), zone_pcp_init()): zones
+ * sized from the traced kernel or the config, seeding from a capture, the start of a
+ * replay, the results, and a consistency check of every list.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/metrics.h"
+#include "sim-local.h"
+
+#define HPAGE_PMD_ORDER	9
+
+/* sysctl_lowmem_reserve_ratio[] by zone type (DMA, DMA32, Normal, Movable, Device) */
+static const uint64_t lowmem_ratio[NR_ZONE_TYPES] = { 256, 256, 32, 0, 0 };
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+static uint64_t int_sqrt(uint64_t x)
+{
+	uint64_t r = 0, b = 1ULL << 62;
+
+	while (b > x)
+		b >>= 2;
+	while (b) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
+		b >>= 2;
+	}
+	return r;
+}
+
+/*
+ * __setup_per_zone_wmarks(), with min_free_kbytes from calculate_min_free_kbytes() and
+ * khugepaged's set_recommended_min_free_kbytes() unless the config sets it.
+ */
+static void setup_wmarks(struct mf_sim *s, bool keep)
+{
+	uint64_t lowmem = 0, min_kb, pages_min;
+	int i, nz = 0;
+
+	if (keep)
+		return;
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].type < 3) {
+			lowmem += s->z[i].d.managed;
+			if (s->z[i].d.managed)
+				nz++;
+		}
+	if (s->c.min_free_kbytes != MF_SIM_KEEP) {
+		min_kb = (uint64_t)s->c.min_free_kbytes;
+	} else {
+		uint64_t rec = pageblock_nr_pages(s) * (uint64_t)nz * 2 +
+			       pageblock_nr_pages(s) * (uint64_t)nz * MF_MT_PCPTYPES * MF_MT_PCPTYPES;
+
+		min_kb = int_sqrt(lowmem * 4 * 16);
+		if (min_kb < 128)
+			min_kb = 128;
+		if (min_kb > 262144)
+			min_kb = 262144;
+		if (rec > lowmem / 20)
+			rec = lowmem / 20;
+		if (rec * 4 > min_kb)
+			min_kb = rec * 4;
+	}
+	pages_min = min_kb / 4;
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+		uint64_t tmp = lowmem ? pages_min * z->d.managed / lowmem : 0, dist;
+		int wsf = s->c.watermark_scale_factor == MF_SIM_KEEP ? 10 : s->c.watermark_scale_factor;
+
+		z->wmark[WMARK_MIN] = tmp;
+		if (z->type >= 3) {	/* ZONE_MOVABLE: a small min, the gaps still proportional */
+			uint64_t min_pages = z->d.managed / 1024;
+
+			z->wmark[WMARK_MIN] = min_pages < 32 ? 32 : min_pages > 128 ? 128 : min_pages;
+		}
+		dist = tmp / 4;
+		if (z->d.managed * (uint64_t)wsf / 10000 > dist)
+			dist = z->d.managed * (uint64_t)wsf / 10000;
+		z->wmark[WMARK_LOW] = z->wmark[WMARK_MIN] + dist;
+		z->wmark[WMARK_HIGH] = z->wmark[WMARK_MIN] + 2 * dist;
+		z->boost = 0;
+	}
+}
+
+/* setup_per_zone_lowmem_reserve() */
+static void setup_lowmem_reserve(struct mf_sim *s)
+{
+	int i, j, k;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		for (j = 0; j < NR_ZONE_TYPES; j++) {
+			uint64_t sum = 0;
+
+			z->lowmem_reserve[j] = 0;
+			if (j <= z->type || !lowmem_ratio[z->type])
+				continue;
+			for (k = 0; k < s->nr_zones; k++)
+				if (s->z[k].d.node == z->d.node && s->z[k].type > z->type &&
+				    s->z[k].type <= j)
+					sum += s->z[k].d.managed;
+			z->lowmem_reserve[j] = sum / lowmem_ratio[z->type];
+		}
+	}
+}
+
+/* zone_batchsize(), zone_highsize(): pcp sizes of a zone on a machine of nr_cpus */
+static void setup_pcp(struct mf_sim *s, struct szone *z)
+{
+	uint64_t batch = z->d.managed >> 12, hmin, hmax;
+	int c;
+
+	if (batch > 64)
+		batch = 64;
+	if (batch < 1)
+		batch = 1;
+	else {
+		uint64_t b = batch + batch / 2, p = 1;
+
+		while (p * 2 <= b)
+			p *= 2;
+		batch = p - 1 ? p - 1 : 1;
+	}
+	hmin = wmark_pages(z, WMARK_LOW) / (uint64_t)s->nr_cpus;
+	if (hmin < 4 * batch)
+		hmin = 4 * batch;
+	hmax = z->d.managed / 8 / (uint64_t)s->nr_cpus;
+	if (hmax < 4 * batch)
+		hmax = 4 * batch;
+	for (c = 0; c < s->nr_cpus; c++) {
+		struct pcp *p = &z->pcp[c];
+
+		p->batch = (int)batch;
+		p->high_min = (int)hmin;
+		p->high_max = (int)hmax;
+		p->high = (int)hmin;
+	}
+}
+
+struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_traced *tr,
+			  const struct mf_sim_zone_desc *zones, int nr_zones, int nr_cpus)
+{
+	struct mf_sim *s;
+	uint64_t p, end = 0;
+	int i, o, t, k;
+
+	if (nr_zones < 1 || nr_zones > MF_MAX_ZONES || nr_cpus < 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->c = *c;
+	s->max_order = c->max_order == MF_SIM_KEEP ? tr->max_order : c->max_order;
+	s->pbo = c->pageblock_order == MF_SIM_KEEP ? tr->pageblock_order : c->pageblock_order;
+	s->traced_pbo = tr->pageblock_order;
+	if (s->pbo > s->max_order)
+		s->pbo = s->max_order;
+	s->pcp_thp_order = HPAGE_PMD_ORDER <= s->max_order ? HPAGE_PMD_ORDER : -1;
+	s->nr_cpus = nr_cpus;
+	s->nr_zones = nr_zones;
+	s->capc = NULL;
+	for (i = 0; i < nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		z->d = zones[i].d;
+		z->type = zones[i].type;
+		z->idx = i;
+		memcpy(z->wmark, zones[i].wmark, sizeof(z->wmark));
+		if (z->d.end_pfn > end)
+			end = z->d.end_pfn;
+		for (o = 0; o < MF_MAX_ORDERS; o++)
+			for (t = 0; t < MF_MAX_MT; t++)
+				z->fl[o][t].head = z->fl[o][t].tail = NIL;
+		z->pcp = calloc((size_t)nr_cpus, sizeof(*z->pcp));
+		if (!z->pcp)
+			goto fail;
+		for (k = 0; k < nr_cpus; k++)
+			for (o = 0; o < NR_PCP_LISTS; o++)
+				z->pcp[k].lists[o].head = z->pcp[k].lists[o].tail = NIL;
+		z->order_failed = 0;
+	}
+	/* one spare pageblock past the end keeps every pageblock lookup in bounds */
+	end = (end + pageblock_nr_pages(s)) & ~(pageblock_nr_pages(s) - 1);
+	if (end >= OWNER_PENDING) {
+		errno = EINVAL;
+		goto fail;
+	}
+	s->nr_pfns = end;
+	s->st = malloc(end);
+	s->lnk = malloc(end * sizeof(*s->lnk));
+	s->prv = malloc(end * sizeof(*s->prv));
+	s->pb = malloc((end >> s->pbo) + 1);
+	if (!s->st || !s->lnk || !s->prv || !s->pb || sim_t2s_reserve(s, end))
+		goto fail;
+	memset(s->pb, MF_MT_MOVABLE, (end >> s->pbo) + 1);
+	/* every frame in use by the past, known to the kernel at the same pfn */
+	for (p = 0; p < end; p++) {
+		s->st[p] = ST_USED;
+		s->lnk[p] = (uint32_t)p;
+		s->t2s[p] = (uint32_t)p;
+	}
+	for (o = 0; o < MF_MAX_ORDERS; o++)
+		s->pend_fifo[o].head = s->pend_fifo[o].tail = NIL;
+	s->pend_free = NIL;
+	for (i = 0; i < MAX_NODES; i++) {
+		s->node[i].kswapd_order = -1;
+		s->node[i].kcd_hzi = NR_ZONE_TYPES - 1;
+	}
+	return s;
+fail:
+	mf_sim_free_all(s);
+	return NULL;
+}
+
+void mf_sim_free_all(struct mf_sim *s)
+{
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_zones; i++)
+		free(s->z[i].pcp);
+	free(s->st);
+	free(s->lnk);
+	free(s->prv);
+	free(s->pb);
+	free(s->t2s);
+	free(s->pend);
+	free(s);
+}
+
+void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt)
+{
+	uint64_t end = pfn + (1ULL << order), p;
+
+	if (mt < 0 || mt >= MF_MAX_MT)
+		return;
+	for (p = pfn; p < end && p < s->nr_pfns; p += pageblock_nr_pages(s)) {
+		uint8_t *b = &s->pb[p >> s->pbo];
+
+		if (mt != MF_MT_MOVABLE || (*b & PB_MT) == MF_MT_MOVABLE)
+			*b = (uint8_t)((*b & ~PB_MT) | mt);
+	}
+}
+
+int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order)
+{
+	struct szone *z = sim_zone_of(s, pfn);
+	uint64_t end = pfn + (1ULL << order), p;
+	int o;
+
+	if (!z || end > z->d.end_pfn)
+		return -EINVAL;
+	for (p = pfn; p < end; p++)
+		if (s->t2s[p] == p)
+			s->t2s[p] = NIL;
+	/* as memblock_free_pages(): list tails, in pfn order, at most max order each */
+	for (p = pfn; p < end; p += 1ULL << o) {
+		o = order > s->max_order ? s->max_order : order;
+		while (o > 0 && (p & ((1ULL << o) - 1)))
+			o--;
+		if (o > s->pbo) {
+			uint64_t q;
+			int mt = pb_mt(s, p);
+
+			for (q = p; q < p + (1ULL << o); q += pageblock_nr_pages(s))
+				if (pb_mt(s, q) != mt)
+					break;
+			if (q < p + (1ULL << o))
+				o = s->pbo;
+		}
+		/* merge as the kernel would have: our max order may be above the capture's */
+		memset(&s->st[p], 0, 1ULL << o);
+		sim_free_one_page_core(s, z, p, o, pb_mt(s, p), true);
+	}
+	return 0;
+}
+
+void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn)
+{
+	if (pfn < s->nr_pfns && st_kind(s->st[pfn]) == ST_USED && !st_order(s->st[pfn]))
+		s->st[pfn] |= ST_MOVABLE;
+}
+
+int mf_sim_seed_used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
+{
+	uint64_t p, end = pfn + (1ULL << order);
+
+	if (order > s->max_order || end > s->nr_pfns || (pfn & ((1ULL << order) - 1)))
+		return -EINVAL;
+	for (p = pfn; p < end; p++)
+		if ((s->st[p] & ~ST_MOVABLE) != ST_USED || s->t2s[p] != p)
+			return -EINVAL;
+	sim_set_used(s, pfn, order, movable, (uint32_t)pfn);
+	return 0;
+}
+
+void mf_sim_seed_all_free(struct mf_sim *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+		uint64_t p;
+
+		for (p = z->d.start_pfn; p < z->d.end_pfn; p++) {
+			s->t2s[p] = NIL;
+			s->lnk[p] = NIL;
+		}
+		for (p = z->d.start_pfn; p < z->d.end_pfn;) {
+			int o = s->max_order;
+
+			while (o > 0 && ((p & ((1ULL << o) - 1)) || p + (1ULL << o) > z->d.end_pfn))
+				o--;
+			memset(&s->st[p], 0, 1ULL << o);
+			sim_add_free(s, z, p, o, pb_mt(s, p), true);
+			p += 1ULL << o;
+		}
+	}
+}
+
+void mf_sim_start(struct mf_sim *s, uint64_t ts)
+{
+	/* khugepaged's recommended min_free_kbytes follows the pageblock size */
+	bool keep = s->c.min_free_kbytes == MF_SIM_KEEP &&
+		    s->c.watermark_scale_factor == MF_SIM_KEEP && s->pbo == s->traced_pbo;
+	uint64_t usable = 0;
+	int i, nd;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (!s->z[i].wmark[WMARK_HIGH] && s->z[i].d.managed)
+			keep = false;
+	setup_wmarks(s, keep);
+	setup_lowmem_reserve(s);
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		setup_pcp(s, z);
+		if (z->type < 3 && z->d.managed > z->wmark[WMARK_HIGH])
+			usable += z->d.managed - z->wmark[WMARK_HIGH];
+		z->cached_migrate[0] = z->cached_migrate[1] = z->init_migrate = z->d.start_pfn;
+		z->cached_free = z->init_free = pageblock_start(s, z->d.end_pfn - 1);
+	}
+	/* build_all_zonelists(): page_group_by_mobility_disabled */
+	s->mobility_disabled = !s->c.mobility_grouping ||
+			       usable < pageblock_nr_pages(s) * MF_MAX_MT;
+	if (s->mobility_disabled) {
+		uint64_t p, end = 0;
+
+		/* every zone's free blocks first: a pageblock may straddle two zones */
+		for (i = 0; i < s->nr_zones; i++)
+			sim_move_free_range(s, &s->z[i], s->z[i].d.start_pfn, s->z[i].d.end_pfn,
+					MF_MT_UNMOVABLE);
+		for (i = 0; i < s->nr_zones; i++)
+			if (s->z[i].d.end_pfn > end)
+				end = s->z[i].d.end_pfn;
+		for (p = 0; p < end; p += pageblock_nr_pages(s))
+			if (pb_mt(s, p) < MF_MT_PCPTYPES)
+				sim_set_pageblock_mt(s, p, MF_MT_UNMOVABLE);
+	}
+	s->now = ts;
+	s->next_decay = ts + 1000000000ULL;
+	for (nd = 0; nd < MAX_NODES; nd++)
+		s->node[nd].kcd_next = ts + KCD_TIMEOUT;
+	s->started = true;
+}
+
+/* ---- results ---------------------------------------------------------------------------- */
+
+const struct mf_sim_config *mf_sim_config(const struct mf_sim *s)
+{
+	return &s->c;
+}
+
+int mf_sim_max_order(const struct mf_sim *s)
+{
+	return s->max_order;
+}
+
+int mf_sim_pageblock_order(const struct mf_sim *s)
+{
+	return s->pbo;
+}
+
+int mf_sim_nr_zones(const struct mf_sim *s)
+{
+	return s->nr_zones;
+}
+
+const struct mf_zone_desc *mf_sim_zone(const struct mf_sim *s, int zone)
+{
+	return &s->z[zone].d;
+}
+
+void mf_sim_zone_nr_free(const struct mf_sim *s, int zone, uint64_t *nr_free)
+{
+	memcpy(nr_free, s->z[zone].nr_free, sizeof(s->z[zone].nr_free));
+}
+
+void mf_sim_zone_nr_free_mt(const struct mf_sim *s, int zone,
+			    uint64_t nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT])
+{
+	memcpy(nr_free_mt, s->z[zone].nr_free_mt, sizeof(s->z[zone].nr_free_mt));
+}
+
+void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks[MF_MAX_MT])
+{
+	const struct szone *z = &s->z[zone];
+	uint64_t p;
+
+	memset(blocks, 0, sizeof(uint64_t) * MF_MAX_MT);
+	for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn; p += pageblock_nr_pages(s))
+		blocks[pb_mt(s, p)]++;
+}
+
+int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn)
+{
+	return pfn < s->nr_pfns ? pb_mt(s, pfn) : -1;
+}
+
+/* A walk over st[]: heads carry their order, tails and empty frames kind none. */
+void mf_sim_for_each_block(const struct mf_sim *s, int zone, mf_model_block_fn fn, void *priv)
+{
+	const struct szone *z = &s->z[zone];
+	uint64_t p = z->d.start_pfn, end = z->d.end_pfn < s->nr_pfns ? z->d.end_pfn : s->nr_pfns;
+
+	while (p < end) {
+		uint8_t v = s->st[p];
+		int order = v & ST_ORDER;
+
+		switch (v & ST_KIND) {
+		case ST_BUDDY:
+			/* the free scanner's isolated pages are off the free lists */
+			if (!(v & ST_ISOLATED))
+				fn(priv, p, order, pb_mt(s, p), false);
+			break;
+		case ST_PCP:
+			fn(priv, p, order, pb_mt(s, p), true);
+			break;
+		case ST_USED:
+			break;
+		default:
+			p++;
+			continue;
+		}
+		p += 1ULL << order;
+	}
+}
+
+uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone)
+{
+	uint64_t n = 0;
+	int c;
+
+	for (c = 0; c < s->nr_cpus; c++)
+		n += (uint64_t)s->z[zone].pcp[c].count;
+	return n;
+}
+
+void mf_sim_zone_wmarks(const struct mf_sim *s, int zone, uint64_t wmark[3])
+{
+	memcpy(wmark, s->z[zone].wmark, sizeof(s->z[zone].wmark));
+}
+
+bool mf_sim_mobility_disabled(const struct mf_sim *s)
+{
+	return s->mobility_disabled;
+}
+
+const struct mf_sim_stats *mf_sim_stats(const struct mf_sim *s)
+{
+	struct mf_sim_stats *st = (struct mf_sim_stats *)&s->stats;
+	int i;
+
+	st->pcp_pages = 0;
+	for (i = 0; i < s->nr_zones; i++)
+		st->pcp_pages += mf_sim_zone_pcp_pages(s, i);
+	return &s->stats;
+}
+
+/*
+ * Invariants: list counts equal a walk of the lists; every free head is on the list of
+ * its pageblock's type (v6.10+); per-CPU counts equal their lists; no two free buddies
+ * the kernel would have merged; blocks aligned and inside their zone.
+ */
+int mf_sim_check(const struct mf_sim *s, char *buf, size_t len)
+{
+	int i, o, t, c;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		const struct szone *z = &s->z[i];
+		uint64_t free_pages = 0;
+
+		for (o = 0; o <= s->max_order; o++) {
+			uint64_t total = 0;
+
+			for (t = 0; t < MF_MAX_MT; t++) {
+				uint64_t n = 0;
+				uint32_t p;
+
+				for (p = z->fl[o][t].head; p != NIL; p = s->lnk[p]) {
+					if (!is_buddy_head(s, p, o)) {
+						snprintf(buf, len, "%s: pfn %u on free list %d/%d is not a free head of that order",
+							 z->d.name, p, o, t);
+						return -1;
+					}
+					if (p & ((1ULL << o) - 1) || p < z->d.start_pfn ||
+					    p + (1ULL << o) > z->d.end_pfn) {
+						snprintf(buf, len, "%s: free block %u order %d misplaced", z->d.name, p, o);
+						return -1;
+					}
+					if (pb_mt(s, p) != t) {
+						snprintf(buf, len, "%s: free block %u order %d on list %d, pageblock type %d",
+							 z->d.name, p, o, t, pb_mt(s, p));
+						return -1;
+					}
+					if (o < s->max_order && (o < s->pbo) &&
+					    (p ^ (1ULL << o)) >= z->d.start_pfn &&
+					    (p ^ (1ULL << o)) < z->d.end_pfn &&
+					    is_buddy_head(s, p ^ (1ULL << o), o)) {
+						snprintf(buf, len, "%s: free buddies %u and %llu of order %d not merged",
+							 z->d.name, p, (unsigned long long)(p ^ (1ULL << o)), o);
+						return -1;
+					}
+					n++;
+				}
+				if (n != z->nr_free_mt[o][t]) {
+					snprintf(buf, len, "%s: order %d type %d counts %llu, list has %llu",
+						 z->d.name, o, t, (unsigned long long)z->nr_free_mt[o][t],
+						 (unsigned long long)n);
+					return -1;
+				}
+				total += n;
+				if (t != MF_MT_ISOLATE)
+					free_pages += n << o;
+			}
+			if (total != z->nr_free[o]) {
+				snprintf(buf, len, "%s: nr_free[%d] %llu, lists hold %llu", z->d.name, o,
+					 (unsigned long long)z->nr_free[o], (unsigned long long)total);
+				return -1;
+			}
+		}
+		if (free_pages != z->free_pages) {
+			snprintf(buf, len, "%s: NR_FREE_PAGES %llu, lists hold %llu", z->d.name,
+				 (unsigned long long)z->free_pages, (unsigned long long)free_pages);
+			return -1;
+		}
+		for (c = 0; c < s->nr_cpus; c++) {
+			int n = 0;
+
+			for (t = 0; t < NR_PCP_LISTS; t++) {
+				uint32_t p;
+
+				for (p = z->pcp[c].lists[t].head; p != NIL; p = s->lnk[p])
+					n += 1 << pindex_to_order(s, t);
+			}
+			if (n != z->pcp[c].count) {
+				snprintf(buf, len, "%s: cpu %d pcp count %d, lists hold %d", z->d.name, c,
+					 z->pcp[c].count, n);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}

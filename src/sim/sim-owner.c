@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The trace as the simulator's workload: which of our frames holds each page the traced
+ * kernel handed out (t2s[] and the owners of used blocks), and the entry points the
+ * workload calls per event (mf_sim_alloc(), mf_sim_free(), mf_sim_kernel_migrated(), the
+ * kswapd, reclaim and kcompactd hooks).  The trace says what was asked for and freed; the
+ * frames are chosen by the simulator.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/metrics.h"
+#include "sim-local.h"
+
+#define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
+
+/* ---- the kernel's pfns and ours ------------------------------------------------------------ */
+
+int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
+{
+	uint64_t n = s->nr_t2s, i;
+	uint32_t *t;
+
+	if (end <= n)
+		return 0;
+	if (end >= OWNER_PENDING)
+		return -1;
+	while (n < end)
+		n = n ? n * 2 : 1 << 20;
+	if (n > OWNER_PENDING)
+		n = OWNER_PENDING;
+	t = realloc(s->t2s, n * sizeof(*t));
+	if (!t)
+		return -1;
+	for (i = s->nr_t2s; i < n; i++)
+		t[i] = NIL;
+	s->t2s = t;
+	s->nr_t2s = n;
+	return 0;
+}
+
+/* The used block that covers pfn: its head, or MF_PFN_NONE. */
+static uint64_t used_head(const struct mf_sim *s, uint64_t pfn)
+{
+	int k;
+
+	if (st_kind(s->st[pfn]) == ST_USED)
+		return pfn;
+	if (st_kind(s->st[pfn]))
+		return MF_PFN_NONE;
+	for (k = 1; k <= s->max_order; k++) {
+		uint64_t h = pfn & ~((1ULL << k) - 1);
+		uint8_t v = s->st[h];
+
+		if (st_kind(v)) {
+			if (st_kind(v) == ST_USED && st_order(v) >= k)
+				return h;
+			return MF_PFN_NONE;
+		}
+	}
+	return MF_PFN_NONE;
+}
+
+/* Forget where the owner of the used block at pfn said it lived. */
+static void unmap_owner(struct mf_sim *s, uint64_t pfn, int order)
+{
+	uint32_t owner = s->lnk[pfn];
+	uint64_t i;
+
+	if (owner == NIL || (owner & OWNER_PENDING))
+		return;
+	for (i = 0; i < (1ULL << order) && owner + i < s->nr_t2s; i++)
+		if (s->t2s[owner + i] == pfn + i)
+			s->t2s[owner + i] = NIL;
+}
+
+/* split_page(): a used block becomes order-0 used pages with their own owners */
+void sim_split_used(struct mf_sim *s, uint64_t pfn)
+{
+	uint8_t v = s->st[pfn];
+	int order = st_order(v);
+	uint32_t owner = s->lnk[pfn];
+	uint64_t i;
+
+	for (i = 0; i < (1ULL << order); i++) {
+		s->st[pfn + i] = (uint8_t)(ST_USED | (v & ST_MOVABLE));
+		s->lnk[pfn + i] = owner == NIL || (owner & OWNER_PENDING) ? (i ? NIL : owner) :
+				  owner + (uint32_t)i;
+	}
+}
+
+static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
+{
+	struct szone *z = sim_zone_of(s, pfn);
+	int order = st_order(s->st[pfn]);
+	uint32_t owner = s->lnk[pfn];
+
+	/* a page waiting for its free after the kernel's compaction: it has had it */
+	if (owner != NIL && (owner & OWNER_PENDING))
+		s->pend[owner & ~OWNER_PENDING].spfn = NIL;
+	unmap_owner(s, pfn, order);
+	if (z)
+		sim_free_pages(s, z, pfn, order, cpu);
+}
+
+/* Free what the simulator holds in [spfn, spfn + 2^order), splitting larger blocks. */
+static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
+{
+	uint64_t end = spfn + (1ULL << order), p, h;
+
+	if (end > s->nr_pfns)
+		end = s->nr_pfns;
+	h = spfn < s->nr_pfns ? used_head(s, spfn) : MF_PFN_NONE;
+	if (h != MF_PFN_NONE && h == spfn && st_order(s->st[h]) == order) {
+		free_used_block(s, h, cpu);
+		return;
+	}
+	if (h != MF_PFN_NONE && (h < spfn || h + (1ULL << st_order(s->st[h])) > end))
+		sim_split_used(s, h);
+	for (p = spfn; p < end;) {
+		uint8_t v = s->st[p];
+
+		if (st_kind(v) == ST_USED && !(v & ST_ISOLATED)) {
+			p += 1ULL << st_order(v);
+			free_used_block(s, p - (1ULL << st_order(v)), cpu);
+		} else if (st_kind(v)) {
+			p += 1ULL << st_order(v);
+		} else {
+			p++;
+		}
+	}
+}
+
+static uint32_t pend_take(struct mf_sim *s, int order)
+{
+	struct slist *f = &s->pend_fifo[order];
+	uint32_t i = f->head;
+
+	if (i == NIL)
+		return NIL;
+	f->head = s->pend[i].next;
+	if (f->head == NIL)
+		f->tail = NIL;
+	s->pend[i].next = s->pend_free;
+	s->pend_free = i;
+	return i;
+}
+
+static uint32_t pend_put(struct mf_sim *s, uint64_t spfn, int order)
+{
+	struct slist *f = &s->pend_fifo[order];
+	uint32_t i;
+
+	if (s->pend_free != NIL) {
+		i = s->pend_free;
+		s->pend_free = s->pend[i].next;
+	} else {
+		if (s->nr_pend == s->cap_pend) {
+			uint32_t cap = s->cap_pend ? s->cap_pend * 2 : 4096;
+			struct pending *p = realloc(s->pend, cap * sizeof(*p));
+
+			if (!p)
+				return NIL;
+			s->pend = p;
+			s->cap_pend = cap;
+		}
+		i = s->nr_pend++;
+	}
+	s->pend[i].spfn = (uint32_t)spfn;
+	s->pend[i].next = NIL;
+	if (f->tail == NIL)
+		f->head = i;
+	else
+		s->pend[f->tail].next = i;
+	f->tail = i;
+	return i;
+}
+
+/* Compaction moved the used block at from to to: its owner follows. */
+void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order)
+{
+	uint32_t owner = s->lnk[from];
+	uint64_t i;
+
+	s->lnk[to] = owner;
+	if (owner == NIL)
+		return;
+	if (owner & OWNER_PENDING) {
+		s->pend[owner & ~OWNER_PENDING].spfn = (uint32_t)to;
+		return;
+	}
+	for (i = 0; i < (1ULL << order) && owner + i < s->nr_t2s; i++)
+		if (s->t2s[owner + i] == from + i)
+			s->t2s[owner + i] = (uint32_t)(to + i);
+}
+
+/* ---- the workload's entry points ---------------------------------------------------------- */
+
+static inline int sim_cpu(const struct mf_sim *s, int cpu)
+{
+	return cpu >= 0 ? cpu % s->nr_cpus : 0;
+}
+
+static int gfp_migratetype(const struct mf_sim *s, uint64_t gfp)
+{
+	int mt = (int)((gfp & (GFP_RECLAIMABLE | GFP_MOVABLE)) >> 3);
+
+	if (s->mobility_disabled)
+		return MF_MT_UNMOVABLE;
+	return mt >= MF_MT_PCPTYPES ? MF_MT_MOVABLE : mt;	/* both bits: invalid, as movable */
+}
+
+void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
+{
+	uint64_t i, n = 1ULL << (order < 0 ? 0 : order);
+
+	if (tpfn >= s->nr_t2s)
+		return;
+	for (i = 0; i < n && tpfn + i < s->nr_t2s; i++) {
+		uint32_t sp = s->t2s[tpfn + i];
+
+		if (sp == NIL)
+			continue;
+		s->t2s[tpfn + i] = NIL;
+		if (sp == T2S_FAILED)
+			continue;
+		s->stats.stale_released++;
+		free_range(s, sp, 0, 0);
+	}
+}
+
+/* The allocation context of a request: migratetype and highest zone from its gfp. */
+static void init_ctx(const struct mf_sim *s, struct alloc_ctx *ac, int order, uint64_t gfp,
+		     int cpu)
+{
+	memset(ac, 0, sizeof(*ac));
+	ac->order = order;
+	ac->gfp = gfp;
+	ac->mt = gfp_migratetype(s, gfp);
+	ac->hzi = sim_gfp_zone(gfp);
+	ac->cpu = sim_cpu(s, cpu);
+	ac->node = s->z[0].d.node;
+}
+
+void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
+{
+	struct alloc_ctx ac;
+	uint64_t pfn, i, n;
+	bool kernel_failed = r->tpfn == MF_PFN_NONE;
+
+	if (r->order < 0 || r->order >= MF_MAX_ORDERS)
+		return;
+	mf_sim_tick(s, r->ts);
+	s->stats.requests[r->order]++;
+	if (kernel_failed)
+		s->stats.kernel_failed[r->order]++;
+	n = 1ULL << r->order;
+	if (!kernel_failed)
+		mf_sim_frame_free(s, r->tpfn, r->order);
+	if (r->order > s->max_order) {
+		s->stats.failures[r->order]++;
+		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
+			for (i = 0; i < n; i++)
+				s->t2s[r->tpfn + i] = T2S_FAILED;
+		return;
+	}
+	init_ctx(s, &ac, r->order, r->gfp, r->cpu);
+	ac.reclaim_rounds = r->reclaim_rounds;
+	s->cur_cpu = ac.cpu;
+	pfn = sim_alloc_pages(s, &ac);
+	if (pfn == MF_PFN_NONE) {
+		s->stats.failures[r->order]++;
+		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
+			for (i = 0; i < n; i++)
+				s->t2s[r->tpfn + i] = T2S_FAILED;
+	} else if (kernel_failed) {
+		/* the kernel's caller fell back to something else: give it back at once */
+		sim_set_used(s, pfn, r->order, false, NIL);
+		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, ac.cpu);
+	} else if (sim_t2s_reserve(s, r->tpfn + n)) {
+		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
+	} else {
+		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
+		for (i = 0; i < n; i++)
+			s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
+	}
+	sim_deferred_work(s);
+}
+
+void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu)
+{
+	uint32_t sp;
+
+	if (order < 0 || order >= MF_MAX_ORDERS)
+		return;
+	mf_sim_tick(s, ts);
+	cpu = sim_cpu(s, cpu);
+	sp = tpfn < s->nr_t2s ? s->t2s[tpfn] : NIL;
+	if (sp == NIL) {
+		/* a page the kernel's compaction moved: the oldest waiting of that order */
+		uint32_t e = pend_take(s, order);
+		uint64_t i, n = 1;
+
+		if (e == NIL && order > 0 && (e = pend_take(s, 0)) != NIL)
+			n = 1ULL << order;	/* or its pages, if it was split on our side */
+		if (e == NIL) {
+			s->stats.frees_unmatched++;
+			return;
+		}
+		s->stats.frees_after_migration++;
+		for (i = 0; i < n && e != NIL; i++, e = i < n ? pend_take(s, 0) : NIL) {
+			sp = s->pend[e].spfn;
+			if (sp != NIL && st_kind(s->st[sp]) == ST_USED && !(s->st[sp] & ST_ISOLATED)) {
+				s->lnk[sp] = NIL;
+				free_used_block(s, sp, cpu);
+			}
+		}
+	} else if (sp == T2S_FAILED) {
+		uint64_t i;
+
+		s->stats.frees_of_failed++;
+		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
+			if (s->t2s[tpfn + i] == T2S_FAILED)
+				s->t2s[tpfn + i] = NIL;
+		return;
+	} else {
+		s->stats.frees++;
+		free_range(s, sp, order, cpu);
+	}
+	sim_deferred_work(s);
+}
+
+void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
+{
+	uint64_t h, i;
+	uint32_t sp, e;
+
+	if (tpfn >= s->nr_t2s || order < 0 || order >= MF_MAX_ORDERS)
+		return;
+	sp = s->t2s[tpfn];
+	if (sp == NIL)
+		return;
+	if (sp == T2S_FAILED) {
+		s->t2s[tpfn] = NIL;
+		return;
+	}
+	h = used_head(s, sp);
+	if (h == MF_PFN_NONE)
+		return;
+	s->stats.kernel_migrations++;
+	if (h == sp && st_order(s->st[h]) == order) {
+		unmap_owner(s, h, order);
+		e = pend_put(s, h, order);
+		s->lnk[h] = e == NIL ? NIL : OWNER_PENDING | e;
+		return;
+	}
+	/* not one block of ours: each of its pages waits, as a page of order 0 */
+	for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
+		uint32_t p = s->t2s[tpfn + i];
+
+		if (p == NIL || p == T2S_FAILED || (h = used_head(s, p)) == MF_PFN_NONE) {
+			s->t2s[tpfn + i] = NIL;
+			continue;
+		}
+		if (st_order(s->st[h]))
+			sim_split_used(s, h);
+		unmap_owner(s, p, 0);
+		s->t2s[tpfn + i] = NIL;
+		e = pend_put(s, p, 0);
+		s->lnk[p] = e == NIL ? NIL : OWNER_PENDING | e;
+	}
+}
+
+void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn)
+{
+	struct szone *z = NULL;
+	int i, type;
+
+	mf_sim_tick(s, ts);
+	if (!s->c.compaction)
+		return;
+	if (!s->c.memory) {
+		z = sim_zone_of(s, zone_tpfn);
+	} else {
+		/* a layout of our own: the zone of the same type (x86-64 boundaries) */
+		type = zone_tpfn < 4096 ? 0 : zone_tpfn < (1ULL << 20) ? 1 : 2;
+		for (i = 0; i < s->nr_zones; i++)
+			if (s->z[i].type == type)
+				z = &s->z[i];
+	}
+	if (z)
+		sim_compact_manual(s, z);
+	sim_deferred_work(s);
+}
+
+void mf_sim_tick(struct mf_sim *s, uint64_t ts)
+{
+	int nd;
+
+	if (ts <= s->now)
+		return;
+	s->now = ts;
+	if (ts >= s->next_decay) {
+		sim_decay_pcp(s);
+		s->next_decay = ts + 1000000000ULL;
+	}
+	if (!s->c.compaction)
+		return;
+	/* without proactive compaction kcompactd waits without a timeout */
+	for (nd = 0; nd < MAX_NODES && s->c.compaction_proactiveness; nd++)
+		if (s->node[nd].kcd_next && ts >= s->node[nd].kcd_next)
+			sim_kcompactd_timer(s, nd);
+}
+
+void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running)
+{
+	int i;
+
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	mf_sim_tick(s, ts);
+	s->node[node].reclaiming = running;
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node)
+			s->z[i].reclaim_active = running && s->z[i].type <= zid;
+}
+
+void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp)
+{
+	struct alloc_ctx ac;
+	int i;
+
+	if (order < 0 || order > s->max_order)
+		return;
+	mf_sim_tick(s, ts);
+	init_ctx(s, &ac, order, gfp, 0);
+	/* would get_page_from_freelist() with the slow path's flags succeed now? */
+	for (i = 0; i < s->nr_zones; i++)
+		if (zone_usable(&s->z[i], &ac) &&
+		    sim_wmark_ok(s, &s->z[i], order, wmark_pages(&s->z[i], WMARK_MIN), ac.hzi,
+				      sim_gfp_to_alloc_flags(s, &ac)))
+			return;
+	sim_drain_all_pages(s);
+	s->stats.reclaim_drains++;
+}
+
+void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
+{
+	struct snode *n;
+
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	mf_sim_tick(s, ts);
+	n = &s->node[node];
+	/* the kernel's kcompactd starts its wait now: ours ends with it, unless backing off */
+	n->kcd_next = ts + KCD_TIMEOUT > n->kcd_backoff ? ts + KCD_TIMEOUT : n->kcd_backoff;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator's per-CPU page lists (mm/page_alloc.c: free_frozen_page_commit(),
+ * free_pcppages_bulk(), rmqueue_pcplist(), nr_pcp_high(), decay_pcp_high(), drain_pages()).
+ * Orders up to PAGE_ALLOC_COSTLY_ORDER and the THP order are freed to and allocated from
+ * a CPU's own lists; the lists fill and drain in batches, which is what keeps recently
+ * freed pages away from the buddy allocator's merging.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmfrag/metrics.h"
+#include "sim-local.h"
+
+static inline int order_to_pindex(const struct mf_sim *s, int mt, int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return 12 + (mt == MF_MT_MOVABLE);
+	return MF_MT_PCPTYPES * order + mt;
+}
+
+/* free_pcppages_bulk(): round robin from pindex, oldest (tail) first, re-read block types */
+static void free_pcppages_bulk(struct mf_sim *s, struct szone *z, struct pcp *pcp, int count,
+			       int pindex)
+{
+	int min_pindex = 0, max_pindex = NR_PCP_LISTS - 1;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	pindex--;
+	while (count > 0) {
+		struct slist *l;
+		int order;
+
+		for (;;) {
+			if (++pindex > max_pindex)
+				pindex = min_pindex;
+			l = &pcp->lists[pindex];
+			if (!list_empty(l))
+				break;
+			if (pindex == max_pindex)
+				max_pindex--;
+			if (pindex == min_pindex)
+				min_pindex++;
+			if (min_pindex > max_pindex)
+				return;		/* count and lists disagree: cannot happen */
+		}
+		order = pindex_to_order(s, pindex);
+		do {
+			uint64_t pfn = l->tail;
+
+			sim_list_del(s, l, pfn);
+			s->st[pfn] = 0;
+			count -= 1 << order;
+			pcp->count -= 1 << order;
+			sim_free_one_page_core(s, z, pfn, order, pb_mt(s, pfn), false);
+		} while (count > 0 && !list_empty(l));
+	}
+}
+
+void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu)
+{
+	struct pcp *pcp = &z->pcp[cpu];
+
+	if (pcp->count)
+		free_pcppages_bulk(s, z, pcp, pcp->count, 0);
+}
+
+/* nr_pcp_high(): the auto-tuned pcp->high */
+static int nr_pcp_high(struct pcp *pcp, const struct szone *z, int batch, bool free_high)
+{
+	int high = pcp->high;
+
+	if (high < pcp->high_min)
+		high = pcp->high_min;
+	if (high > pcp->high_max)
+		high = pcp->high_max;
+	pcp->high = high;
+	if (!high)
+		return 0;
+	if (free_high) {
+		int h = high - (batch << PCP_BATCH_SCALE_MAX);
+
+		pcp->high = h > pcp->high_min ? h : pcp->high_min;
+		return 0;
+	}
+	if (z->reclaim_active) {
+		int fc = pcp->free_count > batch ? pcp->free_count : batch;
+		int h = high - fc;
+
+		pcp->high = h > pcp->high_min ? h : pcp->high_min;
+		return batch << 2 < pcp->high ? batch << 2 : pcp->high;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (z->below_high) {
+		int fc = pcp->free_count > batch ? pcp->free_count : batch;
+		int h = high - fc;
+
+		pcp->high = h > pcp->high_min ? h : pcp->high_min;
+		high = pcp->count > pcp->high_min ? pcp->count : pcp->high_min;
+	} else if (pcp->count >= high) {
+		int need = pcp->free_count + batch;
+
+		if (pcp->high < need)
+			pcp->high = need < pcp->high_min ? pcp->high_min :
+				    need > pcp->high_max ? pcp->high_max : need;
+	}
+	return high;
+}
+
+static int nr_pcp_free(const struct pcp *pcp, int batch, int high, bool free_high)
+{
+	int lo = batch, hi = high - batch, n;
+
+	if (free_high)
+		return pcp->count < (batch << PCP_BATCH_SCALE_MAX) ? pcp->count :
+		       batch << PCP_BATCH_SCALE_MAX;
+	if (high < batch)
+		return 1;
+	n = pcp->free_count;
+	if (n > hi)
+		n = hi;
+	if (n < lo)
+		n = lo;
+	return n;
+}
+
+/* free_frozen_page_commit() */
+static void free_to_pcp(struct mf_sim *s, struct szone *z, struct pcp *pcp, uint64_t pfn,
+			int order, int mt)
+{
+	int pindex = order_to_pindex(s, mt, order), batch = pcp->batch, high;
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	s->st[pfn] = (uint8_t)(ST_PCP | order);
+	sim_list_add(s, &pcp->lists[pindex], pfn, false);
+	pcp->count += 1 << order;
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch + pcp->high_min / 2 && pcp->prev_free_high;
+		pcp->prev_free_high = true;
+	} else {
+		pcp->prev_free_high = false;
+	}
+	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, z, batch, free_high);
+	if (pcp->count >= high) {
+		free_pcppages_bulk(s, z, pcp, nr_pcp_free(pcp, batch, high, free_high), pindex);
+		if (z->below_high && sim_wmark_ok(s, z, 0, wmark_pages(z, WMARK_HIGH), 3, 0))
+			z->below_high = false;
+	}
+}
+
+/* __free_frozen_pages(): per-CPU lists for pcp orders, else the buddy lists */
+void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu)
+{
+	int mt;
+
+	s->st[pfn] = 0;
+	if (!pcp_allowed_order(s, order)) {
+		sim_free_one_page(s, z, pfn, order);
+		return;
+	}
+	mt = pb_mt(s, pfn);
+	if (mt >= MF_MT_PCPTYPES) {
+		if (mt == MF_MT_ISOLATE) {
+			sim_free_one_page(s, z, pfn, order);
+			return;
+		}
+		mt = MF_MT_MOVABLE;
+	}
+	free_to_pcp(s, z, &z->pcp[cpu], pfn, order, mt);
+}
+
+/* nr_pcp_alloc() */
+static int nr_pcp_alloc(struct pcp *pcp, const struct szone *z, int order)
+{
+	int base = pcp->batch, high = pcp->high, batch;
+
+	if (high < pcp->high_min)
+		high = pcp->high_min;
+	if (high > pcp->high_max)
+		high = pcp->high_max;
+	pcp->high = high;
+	if (high < base)
+		return 1;
+	batch = order ? base : base << pcp->alloc_factor;
+	if (pcp->high_min != pcp->high_max && !z->below_high) {
+		high = high + batch < pcp->high_max ? high + batch : pcp->high_max;
+		pcp->high = high;
+	}
+	if (!order) {
+		int max_nr = high - pcp->count - base;
+
+		if (max_nr < base)
+			max_nr = base;
+		if (batch <= max_nr && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		if (batch > max_nr)
+			batch = max_nr;
+	}
+	if (batch > 1) {
+		batch >>= order;
+		if (batch < 2)
+			batch = 2;
+	}
+	return batch;
+}
+
+/* rmqueue_pcplist() with rmqueue_bulk() refills at the list tail */
+uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
+			     unsigned int alloc_flags, int cpu)
+{
+	struct pcp *pcp = &z->pcp[cpu];
+	struct slist *l = &pcp->lists[order_to_pindex(s, mt, order)];
+	uint64_t pfn;
+
+	pcp->free_count >>= 1;
+	if (list_empty(l)) {
+		enum rmqueue_mode mode = RMQUEUE_NORMAL;
+		int n = nr_pcp_alloc(pcp, z, order), i;
+
+		for (i = 0; i < n; i++) {
+			pfn = sim_rmqueue(s, z, order, mt, alloc_flags, &mode);
+			if (pfn == MF_PFN_NONE)
+				break;
+			s->st[pfn] = (uint8_t)(ST_PCP | order);
+			sim_list_add(s, l, pfn, true);
+			pcp->count += 1 << order;
+		}
+		if (list_empty(l))
+			return MF_PFN_NONE;
+	}
+	pfn = l->head;
+	sim_list_del(s, l, pfn);
+	s->st[pfn] = 0;
+	pcp->count -= 1 << order;
+	return pfn;
+}
+
+/* drain_all_pages(zone): every CPU's lists of one zone */
+void sim_drain_zone(struct mf_sim *s, struct szone *z)
+{
+	int c;
+
+	for (c = 0; c < s->nr_cpus; c++)
+		sim_drain_zone_cpu(s, z, c);
+}
+
+/* drain_all_pages(NULL) */
+void sim_drain_all_pages(struct mf_sim *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		sim_drain_zone(s, &s->z[i]);
+}
+
+/* refresh_cpu_vm_stats() -> decay_pcp_high(), once a second per CPU and zone */
+void sim_decay_pcp(struct mf_sim *s)
+{
+	int i, c;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		for (c = 0; c < s->nr_cpus; c++) {
+			struct pcp *pcp = &z->pcp[c];
+			int to_drain;
+
+			if (pcp->high > pcp->high_min) {
+				int a = pcp->count - (pcp->batch << PCP_BATCH_SCALE_MAX);
+				int b = pcp->high - (pcp->high >> 3);
+				int h = a > b ? a : b;
+
+				pcp->high = h > pcp->high_min ? h : pcp->high_min;
+			}
+			to_drain = pcp->count - pcp->high;
+			if (to_drain > 0)
+				free_pcppages_bulk(s, z, pcp, to_drain, 0);
+		}
+	}
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The trace reader's private state, shared by reader-open.c (opening a trace.dat: layout
+ * checks, formats, decoders) and reader.c (decoding and merging records).  Only these
+ * two files include libtracecmd and libtraceevent headers.  Not a public interface.
+ */
+#ifndef MMFRAG_READER_LOCAL_H
+#define MMFRAG_READER_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <trace-cmd/trace-cmd.h>
+#include <traceevent/event-parse.h>
+
+#include "mmfrag/reader.h"
+
+#define SEGMENT_BYTES_DEFAULT	(64ULL << 20)	/* compressed data: reopen after this much */
+#define TRIM_BYTES		(1UL << 20)	/* mmap()ed data: drop consumed pages by this much */
+#define MAX_WARNINGS		64
+#define NR_TEP_IDS		65536	/* common_type is an unsigned short */
+
+/*
+ * Each field names where its value goes: the member of struct mf_event's union that the
+ * event's type selects, by offset and width, so decode() stores it without a switch.
+ */
+#define F_REQ	1	/* without it the event is decoded as MF_EV_OTHER */
+#define F_PFN	2	/* a pfn: a 32-bit kernel's -1UL becomes MF_PFN_NONE */
+#define F_STR	4	/* a string (ftrace print's buf) into ev->print.str */
+#define MAX_FIELDS 7
+
+/* ---- resolved decoders ---------------------------------------------------------- */
+
+struct dec_field {
+	uint16_t	offset;
+	uint8_t		size;		/* 1, 2, 4 or 8; 0 = absent, use dflt */
+	uint8_t		ev_off;		/* from the field_spec */
+	uint8_t		ev_size;
+	uint8_t		flags;		/* F_PFN, F_STR */
+	uint8_t		is_signed;
+	int64_t		dflt;
+};
+
+/* How a string field is stored (F_STR). */
+enum str_kind {
+	STR_STATIC,	/* char buf[N] or char buf[]: from offset to the end of the record */
+	STR_DYNAMIC,	/* __data_loc: u32 (len << 16 | offset) */
+	STR_REL,	/* __rel_loc: as dynamic, offset relative to the end of the field */
+};
+
+struct decoder {
+	const char	*name;		/* owned copies: valid across reopen */
+	const char	*system;
+	uint16_t	type;		/* enum mf_ev_type */
+	int32_t		name_idx;	/* -1 until the first record */
+	uint8_t		nr;
+	uint8_t		str_kind;
+	uint16_t	str_size;	/* declared size of a static string field */
+	uint32_t	min_size;	/* record bytes needed to decode every field */
+	struct dec_field f[MAX_FIELDS];
+};
+
+struct stream {
+	struct tep_record	*rec;	/* head record, owned; NULL when the CPU is done */
+	uint64_t		ts;
+	uint64_t		last_page;	/* file page of the last record taken */
+	uintptr_t		trim_lo;	/* consumed mmap()ed pages not yet dropped */
+	uintptr_t		trim_hi;
+	int			idx;	/* CPU index for tracecmd_read_data() */
+};
+
+struct mf_reader {
+	char			*path;
+	struct tracecmd_input	*top;		/* handle from tracecmd_open() */
+	struct tracecmd_input	*h;		/* handle read: top or a buffer instance */
+	struct tep_handle	*tep;
+	int			instance;	/* -1: top buffer */
+	int			probed_cpu;	/* CPU whose first record the probe took */
+
+	struct mf_reader_info	info;
+	char			err[512];
+
+	/* merge */
+	struct stream		*streams;
+	int			nr_streams;
+	int			*heap;		/* indices into streams, min (ts, idx) first */
+	int			heap_len;
+
+	/* segmented reading (compressed data) */
+	uint64_t		segment_bytes;	/* 0: never reopen */
+	uint64_t		seg_pages;	/* pages entered since the last (re)open */
+	unsigned int		nr_reopens;
+
+	/* dropping consumed pages (uncompressed, mmap()ed data) */
+	bool			trim;
+	dev_t			dev;
+	ino_t			ino;
+	char			*realpath;
+	uint64_t		nr_trims;
+
+	/* common fields, read directly */
+	bool			swap;		/* file endianness differs from ours */
+	uint16_t		type_off, pid_off;
+	uint8_t			type_size, pid_size;	/* 0: use tep_data_type() / _pid() */
+
+	/* decoders: tep event id -> decoders[] index + 1 (0: not seen yet) */
+	uint16_t		*id_map;
+	struct decoder		*decoders;
+	int			nr_decoders, cap_decoders;
+
+	/* event-name table */
+	const char		**names;
+	const char		**systems;
+	uint64_t		*counts;
+	int			nr_names, cap_names;
+
+	/* lost events per CPU (record->cpu) */
+	uint64_t		*lost;
+	uint64_t		*lost_unknown;
+	int			nr_lost;
+
+	char			*warn[MAX_WARNINGS + 1];
+	int			nr_warn;
+
+	char			*str;		/* MF_EV_PRINT text */
+	size_t			str_cap;
+	int			page_size;
+	int			page_shift;
+};
+
+/* reader-open.c */
+void reader_set_err(struct mf_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void reader_add_warning(struct mf_reader *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int reader_new_decoder(struct mf_reader *r, struct tep_event *ev, int id);
+int reader_open_handle(struct mf_reader *r, bool first);
+void reader_close_handle(struct mf_reader *r);
+
+/* reader.c */
+void reader_heap_build(struct mf_reader *r);
+void reader_trim_flush(struct mf_reader *r, struct stream *s);
+int reader_ensure_lost(struct mf_reader *r, int cpu);
+
+#endif

@@ -10,9 +10,9 @@
  * per-CPU data uncompressed or in zstd / zlib chunks), read without libtracecmd.
  *
  * The file layout (headers, options, the per-CPU table) is parsed here; the event formats
- * come from a tep handle the caller already has (reader.c gets it from tracecmd_open()),
- * which gives the page-header layout (commit word size, endianness).  Each page goes to
- * libtraceevent's kbuffer, as libtracecmd does, so a record comes out as libtracecmd's
+ * come from a tep handle the caller already has (mf_fly_load_tep(), or tracecmd_open()),
+ * which gives the page-header layout (commit word size, endianness).  Pages are parsed
+ * here by kbuffer's rules (see page_record() in flyrecord.c), so a record comes out as libtracecmd's
  * tracecmd_read_data() gives it: same ts (with the file's DATE / OFFSET options applied),
  * same data and size, same missed_events.  Every offset, length and size read from the
  * file is checked against the file and the page size first; a corrupt file gives -EINVAL
@@ -75,6 +75,18 @@ const char *mf_fly_error(const struct mf_fly *f);
 
 /* Bytes of trace pages handed to kbuffer so far (decompressed size for v7). */
 uint64_t mf_fly_page_bytes(const struct mf_fly *f);
+
+/* The kernel's uname stored in the file (UNAME option), or NULL; valid until close. */
+const char *mf_fly_uname(const struct mf_fly *f);
+
+/* Named buffer instances in the file: mf_fly_open()'s @instance goes 0 .. n-1. */
+int mf_fly_nr_instances(const struct mf_fly *f);
+
+/*
+ * How far reading has got: file bytes of the buffer's CPU data read so far and in all.
+ * May be called from another thread than the one reading (a relaxed atomic load).
+ */
+void mf_fly_progress(const struct mf_fly *f, uint64_t *done, uint64_t *total);
 
 void mf_fly_close(struct mf_fly *f);
 

@@ -37,7 +37,6 @@
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
-#include <traceevent/kbuffer.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -58,6 +57,7 @@
 #define OPT_DONE		0
 #define OPT_DATE		1
 #define OPT_BUFFER		3
+#define OPT_UNAME		5
 #define OPT_OFFSET		7
 #define OPT_TIME_SHIFT		12
 #define OPT_CPUCOUNT		8
@@ -75,15 +75,17 @@
 enum codec { C_NONE, C_ZSTD, C_ZLIB };
 
 struct fly_cpu {
-	struct kbuffer	*kbuf;
 	unsigned char	*buf;		/* whole pages of this CPU, then SLACK zero bytes */
 	size_t		cap;		/* bytes allocated for pages (SLACK not counted) */
 	size_t		len;		/* bytes of pages in buf */
 	size_t		next;		/* offset in buf of the next page to load */
 	uint64_t	pos, end;	/* file range not read yet */
 	uint32_t	chunks;		/* compressed: chunks left */
-	const unsigned char *page;	/* page loaded in kbuf, NULL if none */
+	const unsigned char *page;	/* page being parsed, NULL if none */
 	const unsigned char *lo, *hi;	/* its event data: [lo, hi) */
+	uint64_t	ts;		/* time of the item at lo + off, before ts_offset */
+	uint32_t	off;		/* next item's offset from lo */
+	int64_t		lost;		/* the page's lost events: 0, a count, or -1 */
 	struct mf_fly_record head;	/* mf_fly_next(): the CPU's next record */
 	bool		has_data;
 	bool		done;
@@ -108,6 +110,10 @@ struct mf_fly {
 					 * cmdlines, CPU count */
 	uint64_t	sec[OPT_LAST_SECTION + 1];	/* v7: section offsets by option id */
 	uint64_t	cpucount;
+	char		*uname;		/* UNAME option, or NULL */
+	int		nr_instances;	/* named buffers (BUFFER options with a name) */
+	uint64_t	data_bytes;	/* file bytes of this buffer's CPU data */
+	uint64_t	data_read;	/* of those, read so far (progress) */
 
 	struct fly_cpu	*cpus;
 	int		nr_cpus;
@@ -366,6 +372,13 @@ static int one_option(struct mf_fly *f, struct layout *l, unsigned int id,
 		if (size >= 4)
 			l->cpucount = get_num(f, d, 4);
 		return 0;
+	case OPT_UNAME:
+		if (!f->uname && size) {
+			f->uname = strndup((const char *)d, size);
+			if (!f->uname)
+				return -ENOMEM;
+		}
+		return 0;
 	default:
 		if (id >= OPT_HEADER_INFO && id <= OPT_LAST_SECTION && size >= 8)
 			l->sec[id] = get_num(f, d, 8);
@@ -540,6 +553,7 @@ static int add_cpu(struct mf_fly *f, uint64_t cpu, uint64_t off, uint64_t size)
 	c->has_data = true;
 	c->pos = off;
 	c->end = off + size;
+	f->data_bytes += size;
 	return 0;
 }
 
@@ -644,6 +658,7 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 		if ((ret = v6_options(f, &l, &pos)))
 			return ret;
 	}
+	f->nr_instances = l.nr_named;
 	if (instance < 0)
 		return v6_table(f, pos, nr_cpus);
 	if (!l.found) {
@@ -669,6 +684,7 @@ static int v7_layout(struct mf_fly *f, uint64_t first_options, int instance)
 		goto out;
 	memcpy(f->sec, l.sec, sizeof(f->sec));
 	f->cpucount = l.cpucount;
+	f->nr_instances = l.nr_named;
 	if (!l.found) {
 		if (instance >= 0) {
 			set_err(f, "no buffer instance %d", instance);
@@ -841,6 +857,7 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 			return -EINVAL;
 		}
 		c->pos += 8 + zs;
+		__atomic_store_n(&f->data_read, f->data_read + 8 + zs, __ATOMIC_RELAXED);
 		c->chunks--;
 		c->len = us;
 	} else {
@@ -855,6 +872,7 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 		    (ret = rd(f, c->pos, c->buf, want)))
 			return ret;
 		c->pos += want;
+		__atomic_store_n(&f->data_read, f->data_read + want, __ATOMIC_RELAXED);
 		c->len = want;
 	}
 	memset(c->buf + c->len, 0, SLACK);
@@ -866,11 +884,11 @@ bad:
 	return -EINVAL;
 }
 
-/* Load the CPU's next page into its kbuffer: 1, 0 at the end, < 0 error. */
+/* Load the CPU's next page: 1, 0 at the end, < 0 error. */
 static int next_page(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
 	const unsigned char *pg;
-	uint64_t commit, used;
+	uint64_t commit, used, size;
 	int ret;
 
 	if (c->next >= c->len) {
@@ -884,60 +902,150 @@ static int next_page(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	pg = c->buf + c->next;
 	c->next += f->page_size;
 	commit = get_num(f, pg + 8, f->lsize);
-	used = f->hdr + (commit & COMMIT_MASK);
-	if ((commit & MISSED_EVENTS) && (commit & MISSED_STORED))
-		used += f->lsize;		/* the lost-event count after the data */
+	size = commit & COMMIT_MASK;
+	used = f->hdr + size;
+	c->lost = 0;
+	if (commit & MISSED_EVENTS) {
+		c->lost = -1;
+		if (commit & MISSED_STORED) {
+			used += f->lsize;		/* the lost-event count after the data */
+			if (used <= f->page_size)
+				c->lost = (int64_t)get_num(f, pg + f->hdr + size, f->lsize);
+		}
+	}
 	if (used > f->page_size) {
 		set_err(f, "CPU %d: corrupt page header (commit %#llx for a %u-byte page)", cpu,
 			(unsigned long long)commit, f->page_size);
 		c->done = true;
 		return -EINVAL;
 	}
-	kbuffer_load_subbuffer(c->kbuf, (void *)pg);
 	f->page_bytes += f->page_size;
+	c->ts = get_num(f, pg, 8);
+	c->off = 0;
 	c->page = pg;
 	c->lo = pg + f->hdr;
-	c->hi = c->lo + (commit & COMMIT_MASK);
+	c->hi = c->lo + size;
 	return 1;
 }
 
 /*
- * The CPU's next record into *rec: 1, 0 at its end, < 0 error.  Two kbuffer calls per
- * record: kbuffer_next_event() both steps and reads.  Only a page's first record can carry
- * lost events (kbuffer_missed_events() is 0 past offset 0), so it is asked only there.
+ * Ring-buffer page items (kernel ring_buffer.c, struct ring_buffer_event): a 32-bit
+ * header, type_len in the low 5 bits and time_delta in the high 27 (the other way round
+ * in a big-endian file), then:
+ *  0       data; array[0] = length + 4, the payload after it, padded to 4 bytes
+ *  1..28   data; the payload right after the header, type_len * 4 bytes
+ *  29      padding; array[0] = bytes to skip after the header (the delta still counts)
+ *  30      time extend: delta += array[0] << 27
+ *  31      absolute time stamp: array[0] << 27 | delta, the top 5 bits kept from before
+ * Each data item's time is the page's time plus the deltas of every item up to it.  The
+ * rules are those of libtraceevent's kbuffer (translate_data(), update_pointers()), so the
+ * records come out as libtracecmd gives them; the oracle test holds both to that.  The
+ * page's lost-event count belongs to its first record only when that record is the
+ * page's first item (kbuffer_missed_events() is 0 for any later offset).
  */
+#define RB_PADDING	29
+#define RB_TIME_EXTEND	30
+#define RB_TIME_STAMP	31
+#define RB_TS_SHIFT	27
+#define RB_TS_MSB	(0xf8ULL << 56)
+
+static inline uint32_t item_word(const struct mf_fly *f, const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return f->swap ? __builtin_bswap32(v) : v;
+}
+
+/* The page's next data record: 1, 0 at the page's end, < 0 error. */
+static inline int page_record(struct mf_fly *f, struct fly_cpu *c, int cpu,
+			      struct mf_fly_record *rec)
+{
+	const unsigned char *lo = c->lo;
+	uint64_t size = c->hi - lo, off = c->off, ts = c->ts, start, len;
+	uint32_t w, type_len, delta;
+	int64_t slen;
+
+	for (;;) {
+		if (off >= size) {
+			c->off = off;
+			c->ts = ts;
+			return 0;
+		}
+		/* the item's first 8 bytes are inside the buffer (SLACK past its end) */
+		w = item_word(f, lo + off);
+		if (f->big_endian) {
+			type_len = w >> 27;
+			delta = w & ((1U << 27) - 1);
+		} else {
+			type_len = w & 31;
+			delta = w >> 5;
+		}
+		switch (type_len) {
+		case RB_PADDING:
+			ts += delta;
+			off += 4 + (uint64_t)item_word(f, lo + off + 4);
+			continue;
+		case RB_TIME_EXTEND:
+			ts += ((uint64_t)item_word(f, lo + off + 4) << RB_TS_SHIFT) + delta;
+			off += 8;
+			continue;
+		case RB_TIME_STAMP:
+			ts = (((uint64_t)item_word(f, lo + off + 4) << RB_TS_SHIFT) + delta) |
+			     (ts & RB_TS_MSB);
+			off += 8;
+			continue;
+		case 0:
+			/* kbuffer: int length = array[0] - 4, rounded up to 4 (1..3 give 0) */
+			slen = ((int64_t)item_word(f, lo + off + 4) - 4 + 3) & ~(int64_t)3;
+			if (slen < 0)
+				goto bad;
+			len = (uint64_t)slen;
+			start = off + 8;
+			break;
+		default:
+			len = type_len * 4;
+			start = off + 4;
+			break;
+		}
+		ts += delta;
+		if (start > size || len > size - start)
+			goto bad;
+		rec->missed = off ? 0 : c->lost;
+		rec->data = lo + start;
+		rec->size = (uint32_t)len;
+		rec->ts = ts + f->ts_offset;
+		rec->cpu = cpu;
+		c->off = start + len;
+		c->ts = ts;
+		return 1;
+	}
+bad:
+	set_err(f, "CPU %d: corrupt record (at page offset %llu past the page's data)", cpu,
+		(unsigned long long)(off + f->hdr));
+	c->done = true;
+	c->page = NULL;
+	return -EINVAL;
+}
+
+/* The CPU's next record into *rec: 1, 0 at its end, < 0 error. */
 static inline int read_record(struct mf_fly *f, int cpu, struct mf_fly_record *rec)
 {
 	struct fly_cpu *c = &f->cpus[cpu];
-	unsigned long long ts;
-	const unsigned char *d = NULL;
 	int ret;
 
-	if (c->page)
-		d = kbuffer_next_event(c->kbuf, &ts);
-	rec->missed = 0;
-	while (!d) {
+	for (;;) {
+		if (c->page) {
+			ret = page_record(f, c, cpu, rec);
+			if (ret)
+				return ret;
+		}
 		if (c->done)
 			return 0;
 		ret = next_page(f, c, cpu);
 		if (ret <= 0)
 			return ret;
-		d = kbuffer_read_event(c->kbuf, &ts);
-		if (d)
-			rec->missed = kbuffer_missed_events(c->kbuf);
 	}
-	rec->size = kbuffer_event_size(c->kbuf);
-	if (d < c->lo || d > c->hi || rec->size > (size_t)(c->hi - d)) {
-		set_err(f, "CPU %d: corrupt record (%u bytes at page offset %td past the page's "
-			"data)", cpu, rec->size, d - c->page);
-		c->done = true;
-		c->page = NULL;
-		return -EINVAL;
-	}
-	rec->data = d;
-	rec->ts = ts + f->ts_offset;
-	rec->cpu = cpu;
-	return 1;
 }
 
 int mf_fly_read_cpu(struct mf_fly *f, int cpu, struct mf_fly_record *rec)
@@ -1298,6 +1406,11 @@ static int fly_open(const char *path, struct tep_handle *tep, int instance, bool
 		ret = -ENOTSUP;
 		goto fail;
 	}
+	if (tep_is_old_format(tep)) {
+		set_err(f, "ring-buffer format of kernels before 2.6.31: left to libtracecmd");
+		ret = -ENOTSUP;
+		goto fail;
+	}
 	f->lsize = tep_get_header_page_size(tep) == 8 ? 8 : 4;
 	f->hdr = 8 + f->lsize;
 	for (cpu = 0; cpu < f->nr_cpus; cpu++) {
@@ -1306,12 +1419,6 @@ static int fly_open(const char *path, struct tep_handle *tep, int instance, bool
 
 		if (!c->has_data)
 			continue;
-		c->kbuf = kbuffer_alloc(f->lsize == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
-					f->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE);
-		if (!c->kbuf)
-			goto nomem;
-		if (tep_is_old_format(tep))
-			kbuffer_set_old_format(c->kbuf);
 		if (f->compressed) {
 			if ((ret = rd_num(f, &pos, 4, &n)))
 				goto fail;
@@ -1328,9 +1435,6 @@ static int fly_open(const char *path, struct tep_handle *tep, int instance, bool
 	}
 	*out = f;
 	return 0;
-nomem:
-	ret = -ENOMEM;
-	set_err(f, "%s", strerror(ENOMEM));
 fail:
 	if (err && errlen)
 		snprintf(err, errlen, "%s", f->err);
@@ -1366,8 +1470,6 @@ void mf_fly_close(struct mf_fly *f)
 	if (!f)
 		return;
 	for (cpu = 0; f->cpus && cpu < f->nr_cpus; cpu++) {
-		if (f->cpus[cpu].kbuf)
-			kbuffer_free(f->cpus[cpu].kbuf);
 		free(f->cpus[cpu].buf);
 	}
 	free(f->cpus);
@@ -1377,6 +1479,23 @@ void mf_fly_close(struct mf_fly *f)
 		ZSTD_freeDCtx(f->zctx);
 	if (f->fd >= 0)
 		close(f->fd);
+	free(f->uname);
 	free(f->path);
 	free(f);
+}
+
+const char *mf_fly_uname(const struct mf_fly *f)
+{
+	return f->uname;
+}
+
+int mf_fly_nr_instances(const struct mf_fly *f)
+{
+	return f->nr_instances;
+}
+
+void mf_fly_progress(const struct mf_fly *f, uint64_t *done, uint64_t *total)
+{
+	*done = __atomic_load_n(&f->data_read, __ATOMIC_RELAXED);
+	*total = f->data_bytes;
 }

@@ -24,8 +24,9 @@ struct mf_reader_info {
 	const char	*compression;	/* "none", "zstd", "zlib", ... (static: valid after close) */
 	int		nr_cpus;
 	uint64_t	first_ts;	/* ns, first record in the file (0 if empty) */
-	const char	*uname;		/* kernel uname stored in the file, or NULL (always NULL:
-					 * libtracecmd's public API does not expose it) */
+	const char	*uname;		/* kernel uname stored in the file (UNAME option), or
+					 * NULL (also when libtracecmd reads the file: its public
+					 * API does not expose it) */
 	int		page_size;
 };
 
@@ -67,6 +68,12 @@ uint64_t mf_reader_lost_unknown(const struct mf_reader *r, int cpu);
  */
 void mf_reader_set_segment(struct mf_reader *r, uint64_t bytes);
 unsigned int mf_reader_nr_reopens(const struct mf_reader *r);
+
+/*
+ * How far reading has got, in file bytes of the trace's CPU data: 0 and *done / *total,
+ * or -ENOTSUP when libtracecmd reads the file.  Callable between mf_reader_next() calls.
+ */
+int mf_reader_progress(const struct mf_reader *r, uint64_t *done, uint64_t *total);
 
 /* Problems found in the formats (absent events/fields), one line each; NULL-terminated. */
 const char *const *mf_reader_warnings(const struct mf_reader *r);

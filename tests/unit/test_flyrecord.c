@@ -25,6 +25,7 @@
 #include <traceevent/event-parse.h>
 
 #include "mmfrag/flyrecord.h"
+#include "mmfrag/reader.h"
 #include "unit.h"
 
 static const char *const traces[] = {
@@ -602,6 +603,168 @@ static void test_zlib(void)
 	unlink(zl);
 }
 
+/* Bytes of the union member each type defines (event.h); 0 for MF_EV_OTHER. */
+static size_t member_size(int type)
+{
+	static const size_t size[MF_EV_NR] = {
+		[MF_EV_PAGE_ALLOC] = sizeof(struct mf_ev_alloc),
+		[MF_EV_PAGE_FREE] = 12,		/* pfn, order (the rest is padding) */
+		[MF_EV_PAGE_FREE_BATCHED] = sizeof(struct mf_ev_free_batched),
+		[MF_EV_ZONE_LOCKED] = 20,
+		[MF_EV_PCPU_DRAIN] = sizeof(struct mf_ev_pcpu_drain),
+		[MF_EV_EXTFRAG] = 28,
+		[MF_EV_CP_ISOLATE_MIGRATE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_ISOLATE_FREE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_FAST_ISOLATE_FREE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_MIGRATEPAGES] = sizeof(struct mf_ev_migrate),
+		[MF_EV_CP_BEGIN] = 36,
+		[MF_EV_CP_END] = sizeof(struct mf_ev_cp_end),
+		[MF_EV_CP_TRY] = sizeof(struct mf_ev_cp_try),
+		[MF_EV_CP_FINISHED] = sizeof(struct mf_ev_cp_ret),
+		[MF_EV_CP_SUITABLE] = sizeof(struct mf_ev_cp_ret),
+		[MF_EV_CP_DEFERRED] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_DEFER_COMPACTION] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_DEFER_RESET] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_KCOMPACTD_SLEEP] = sizeof(struct mf_ev_node),
+		[MF_EV_CP_WAKEUP_KCOMPACTD] = sizeof(struct mf_ev_kcompactd),
+		[MF_EV_CP_KCOMPACTD_WAKE] = sizeof(struct mf_ev_kcompactd),
+		[MF_EV_KSWAPD_SLEEP] = sizeof(struct mf_ev_node),
+		[MF_EV_KSWAPD_WAKE] = 12,
+		[MF_EV_WAKEUP_KSWAPD] = 12,	/* nid, zid, order; gfp after a hole: same_fields() */
+		[MF_EV_DIRECT_RECLAIM_BEGIN] = 4,	/* order; gfp after a hole: same_fields() */
+		[MF_EV_DIRECT_RECLAIM_END] = sizeof(struct mf_ev_reclaim_end),
+	};
+
+	return type > 0 && type < MF_EV_NR ? size[type] : 0;
+}
+
+/* Every field x's type defines (bytes in holes are left as they were: not compared). */
+static bool same_fields(const struct mf_event *x, const struct mf_event *y)
+{
+	if (x->type == MF_EV_PRINT)
+		return !strcmp(x->print.str, y->print.str);
+	if (memcmp(&x->alloc, &y->alloc, member_size(x->type)))
+		return false;
+	if (x->type == MF_EV_WAKEUP_KSWAPD)
+		return x->kswapd.gfp == y->kswapd.gfp;
+	if (x->type == MF_EV_DIRECT_RECLAIM_BEGIN)
+		return x->reclaim_begin.gfp == y->reclaim_begin.gfp;
+	return true;
+}
+
+/*
+ * mf_reader_next() with the own reader (default: flyrecord.c, a decoding thread) against
+ * MMFRAG_READER=tracecmd, event by event: every field of every event's type, the names,
+ * the counts, the lost events and the file facts.  1 when identical.
+ */
+static int same_mf_stream(const char *path, uint64_t *nr)
+{
+	struct mf_reader *a = NULL, *b = NULL;
+	struct mf_event x, y;
+	int ra, rb, i, same = 1;
+	char err[512];
+
+	*nr = 0;
+	unsetenv("MMFRAG_READER");
+	if (mf_reader_open(path, &a, err, sizeof(err)))
+		return 0;
+	setenv("MMFRAG_READER", "tracecmd", 1);
+	ra = mf_reader_open(path, &b, err, sizeof(err));
+	unsetenv("MMFRAG_READER");
+	if (ra) {
+		mf_reader_close(a);
+		return 0;
+	}
+	if (mf_reader_progress(a, &(uint64_t){ 0 }, &(uint64_t){ 0 }) ||
+	    !mf_reader_progress(b, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+		same = 0;	/* a is the own reader, b libtracecmd */
+	if (mf_reader_info(a)->nr_cpus != mf_reader_info(b)->nr_cpus ||
+	    mf_reader_info(a)->first_ts != mf_reader_info(b)->first_ts ||
+	    mf_reader_info(a)->file_version != mf_reader_info(b)->file_version)
+		same = 0;
+	for (;;) {
+		ra = mf_reader_next(a, &x);
+		rb = mf_reader_next(b, &y);
+		if (ra != rb) {
+			same = 0;
+			break;
+		}
+		if (ra <= 0)
+			break;
+		(*nr)++;
+		if (x.ts != y.ts || x.cpu != y.cpu || x.pid != y.pid || x.type != y.type ||
+		    x.missed != y.missed ||
+		    strcmp(mf_reader_event_name(a, x.name_idx), mf_reader_event_name(b, y.name_idx)) ||
+		    !same_fields(&x, &y)) {
+			same = 0;
+			break;
+		}
+	}
+	if (same) {
+		for (i = 0; i < mf_reader_nr_event_names(a); i++) {
+			const char *name = mf_reader_event_name(a, i);
+			int j;
+
+			for (j = 0; j < mf_reader_nr_event_names(b); j++)
+				if (!strcmp(name, mf_reader_event_name(b, j)))
+					break;
+			if (j == mf_reader_nr_event_names(b) ||
+			    mf_reader_event_count(a, i) != mf_reader_event_count(b, j))
+				same = 0;
+		}
+		for (i = 0; i < mf_reader_info(a)->nr_cpus; i++)
+			if (mf_reader_lost(a, i) != mf_reader_lost(b, i) ||
+			    mf_reader_lost_unknown(a, i) != mf_reader_lost_unknown(b, i))
+				same = 0;
+	}
+	mf_reader_close(a);
+	mf_reader_close(b);
+	return same;
+}
+
+/* The same through mmfrag's reader API, bundled traces and their conversions. */
+static void test_mf_reader(void)
+{
+	static const char *const conv[][2] = { { "6", "none" }, { "7", "zstd" } };
+	char path[256], cmd[768];
+	struct mf_reader *r;
+	uint64_t n;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		CU_ASSERT_EQUAL(same_mf_stream(traces[i], &n), 1);
+		CU_ASSERT(n > 10000);
+		for (j = 0; j < sizeof(conv) / sizeof(conv[0]); j++) {
+			snprintf(path, sizeof(path), "%s/mf-%zu-v%s-%s.dat", tmpdir, i, conv[j][0],
+				 conv[j][1]);
+			snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version %s "
+				 "--compression %s >/dev/null 2>&1", traces[i], path, conv[j][0],
+				 conv[j][1]);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			CU_ASSERT_EQUAL(same_mf_stream(path, &n), 1);
+			CU_ASSERT(n > 10000);
+			unlink(path);
+		}
+	}
+	/* the UNAME option: the own reader fills it */
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
+	mf_reader_close(r);
+}
+
+/* Closing mid-stream stops the decoding thread (no leak, no hang). */
+static void test_mf_reader_close_early(void)
+{
+	struct mf_reader *r;
+	struct mf_event ev;
+	int i;
+
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	for (i = 0; i < 10; i++)
+		CU_ASSERT_EQUAL(mf_reader_next(r, &ev), 1);
+	mf_reader_close(r);
+}
+
 void test_flyrecord_register(void)
 {
 	CU_pSuite s = CU_add_suite("flyrecord = libtracecmd", fly_init, fly_cleanup);
@@ -612,4 +775,7 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
 	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);
+	CU_add_test(s, "mf_reader: own reader = MMFRAG_READER=tracecmd, event by event",
+		    test_mf_reader);
+	CU_add_test(s, "mf_reader: closing mid-stream", test_mf_reader_close_early);
 }

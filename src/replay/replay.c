@@ -143,6 +143,15 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 	return 0;
 }
 
+static void report_progress(struct replay *rp)
+{
+	struct mf_replay_progress p = { .events = rp->r->nr_events };
+
+	if (mf_reader_progress(rp->rd, &p.done, &p.total))
+		p.done = p.total = 0;
+	rp->o->progress(&p, rp->o->progress_arg);
+}
+
 static int run_events(struct replay *rp)
 {
 	const struct mf_replay_opts *o = rp->o;
@@ -163,6 +172,8 @@ static int run_events(struct replay *rp)
 		}
 		r->nr_events++;
 		r->last_ts = ev.ts;
+		if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
+			report_progress(rp);
 		rp->type_count[ev.type]++;
 
 		if (!started && ((rp->start.align == ALIGN_TIME && ev.ts >= rp->start.ts) ||

@@ -199,11 +199,19 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 	return 0;
 }
 
+/* tep_data_pid() / tep_data_type() for records too short for the common fields. */
+static __attribute__((noinline)) int slow_common(struct mf_reader *r, const char *data,
+						 uint32_t size, bool pid)
+{
+	struct tep_record rec = { .data = (void *)data, .size = size };
+
+	return pid ? tep_data_pid(r->tep, &rec) : tep_data_type(r->tep, &rec);
+}
+
 /* One record (data, size bytes) into *ev: fields at the offsets resolved at open. */
 static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
 		  struct mf_event *ev)
 {
-	struct tep_record rec = { .data = (void *)data, .size = size, .ts = ts, .cpu = cpu };
 	struct decoder *d;
 	int id, i, di;
 
@@ -212,11 +220,11 @@ static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t
 	if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
 		ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
 	else
-		ev->pid = tep_data_pid(r->tep, &rec);
+		ev->pid = slow_common(r, data, size, true);
 	if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
 		id = (int)load_num(r, data + r->type_off, r->type_size);
 	else
-		id = tep_data_type(r->tep, &rec);
+		id = slow_common(r, data, size, false);
 	if (id < 0 || id >= NR_TEP_IDS)
 		id = NR_TEP_IDS - 1;
 	di = r->id_map[id] - 1;

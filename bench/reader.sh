@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Trace reading throughput: libtracecmd's reader (reader.c as it is) against our own
-# flyrecord reader (src/trace/flyrecord.c, selected with MMFRAG_READER=own), on v7 zstd
-# and v6 versions of each trace, side by side with `trace-cmd report`.  A measurement,
-# not a test: it prints figures and never fails on them.
+# Trace reading throughput: our own reader (src/trace/flyrecord.c on a decoding thread,
+# the default) against libtracecmd's (MMFRAG_READER=tracecmd), on v7 zstd and v6
+# versions of each trace, side by side with `trace-cmd report`.  A measurement, not a
+# test: it prints figures and never fails on them.
 #
 #   bench/reader.sh [TRACE.dat ...]   default: bench/holdout/compact-holdout.dat, and
 #                                     bench/work/large.dat when it exists
 #
 # For each file:
-#   replay old/own   `mmfrag replay --json` end to end (open, read, decode, model), wall
-#                    time, events/s, ratio to trace-cmd report, peak RSS (/usr/bin/time %M)
-#   read old/own     the reader alone (bench/fly-bench.c: records only, no decoding, no
+#   replay tracecmd/own  `mmfrag replay --json --no-state` end to end (open, read, decode,
+#                    model), wall time, CPU time (user + sys, both threads), events/s by
+#                    wall time, ratio to trace-cmd report's wall time, peak RSS (%M)
+#   read tracecmd/own  the reader alone (bench/fly-bench.c: records only, no decoding, no
 #                    model), in CPU seconds of the process, so that other load on the
 #                    machine does not count; "open" is tracecmd_open() (formats, kallsyms)
 #   read own+tep     the same with the formats from mf_fly_load_tep(): no libtracecmd
@@ -45,11 +46,13 @@ for t in "$@"; do
 	files+=("$v7" "$v6")
 done
 
-# timed NAME CMD...: "wall rss_kib" of CMD, output discarded
+# timed CMD...: "wall rss_kib cpu_s" of CMD, output discarded
 timed() {
 	local tmp
 	tmp=$(mktemp)
-	/usr/bin/time -f "%e %M" -o "$tmp" "$@" >/dev/null 2>/dev/null || true
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp" "$@" >/dev/null 2>/dev/null || true
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tmp" > "$tmp.2"
+	mv "$tmp.2" "$tmp"
 	cat "$tmp"
 	rm -f "$tmp"
 }
@@ -62,30 +65,30 @@ for f in "${files[@]}"; do
 	echo
 	echo "== $f: $events events, $(du -h "$f" | cut -f1), trace.dat v$(version "$f")" \
 		"$(trace-cmd dump --summary -i "$f" 2>/dev/null | awk '/Compression algorithm/ {print $1}')"
-	read -r tc_wall tc_rss < <(timed trace-cmd report "$f")
-	printf '%-22s %8s %12s %10s %10s\n' "" "wall s" "events/s" "x report" "RSS MB"
-	printf '%-22s %8.2f %12.0f %10.1f %10.1f\n' "trace-cmd report" "$tc_wall" \
+	read -r tc_wall tc_rss tc_cpu < <(timed trace-cmd report "$f")
+	printf '%-22s %8s %8s %12s %10s %10s\n' "" "wall s" "CPU s" "events/s" "x report" "RSS MB"
+	printf '%-22s %8.2f %8.2f %12.0f %10.1f %10.1f\n' "trace-cmd report" "$tc_wall" "$tc_cpu" \
 		"$(calc "$events / max($tc_wall, 0.001)")" 1 "$(calc "$tc_rss / 1024")"
-	for mode in old own; do
-		read -r wall rss < <(MMFRAG_READER=$mode timed ./mmfrag replay --json "$f")
-		printf '%-22s %8.2f %12.0f %10.1f %10.1f\n' "replay $mode" "$wall" \
+	for mode in tracecmd own; do
+		read -r wall rss cpu < <(MMFRAG_READER=$mode timed ./mmfrag replay --json --no-state "$f")
+		printf '%-22s %8.2f %8.2f %12.0f %10.1f %10.1f\n' "replay $mode" "$wall" "$cpu" \
 			"$(calc "$events / max($wall, 0.001)")" "$(calc "$tc_wall / max($wall, 0.001)")" \
 			"$(calc "$rss / 1024")"
 	done
-	for mode in old own own+tep; do
-		case $mode in old) opt=-t ;; own) opt= ;; *) opt=-n ;; esac
+	for mode in tracecmd own own+tep; do
+		case $mode in tracecmd) opt=-t ;; own) opt= ;; *) opt=-n ;; esac
 		# records N seconds S open O records/s R (reading alone A) missed M checksum C
 		read -r _ n _ secs _ open _ _ _ _ read _ < <($bin $opt "$f")
 		read=${read%)}
-		read -r _ rss < <(timed $bin $opt "$f")
+		read -r _ rss _ < <(timed $bin $opt "$f")
 		printf 'read %-8s %6.3f CPU s (open %.3f)  %5.1fM events/s, %5.1fM reading alone, RSS %5.1f MB\n' \
 			$mode "$secs" "$open" "$(calc "$n / $secs / 1e6")" "$(calc "$read / 1e6")" \
 			"$(calc "$rss / 1024")"
 	done
 	perf stat -x, -e cycles:u,instructions:u -o bench/work/perf.txt true 2>/dev/null || true
 	if grep -q '^[0-9][0-9]*,.*cycles' bench/work/perf.txt 2>/dev/null; then
-		for mode in old own; do
-			opt=; [ $mode = old ] && opt=-t
+		for mode in tracecmd own; do
+			opt=; [ $mode = tracecmd ] && opt=-t
 			perf stat -x, -e cycles:u,instructions:u -o bench/work/perf.txt $bin $opt "$f" >/dev/null
 			awk -F, -v n="$events" -v m="$mode" '$3 ~ /cycles|instructions/ {
 				printf "perf read %s: %.1f %s per event (open included)\n", m, $1 / n, $3 }' \

@@ -48,7 +48,10 @@ const char *mf_reader_event_name(const struct mf_reader *r, int name_idx);	/* e.
 const char *mf_reader_comm(const struct mf_reader *r, int pid);
 const char *mf_reader_event_system(const struct mf_reader *r, int name_idx);	/* e.g. "kmem" */
 
-/* Counts per name_idx of events returned so far. */
+/*
+ * Counts per name_idx of events decoded so far: with the own reader's decoding thread
+ * that may run ahead of mf_reader_next() until the end of the trace is returned.
+ */
 uint64_t mf_reader_event_count(const struct mf_reader *r, int name_idx);
 
 /* Lost events: sum of records' missed_events; unknown amounts (-1) counted in lost_unknown. */

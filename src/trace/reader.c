@@ -9,9 +9,18 @@
  * directly (tep_read_number() on record->data + offset).  No string lookups and no
  * allocation of ours per record.
  *
+ * Two ways to the records:
+ *  - the own reader (default; flyrecord.c): formats from mf_fly_load_tep(), pages read,
+ *    decompressed and merged by flyrecord.c, decoded here on a thread of its own into a
+ *    ring of preallocated batches (fill_batch()); mf_reader_next() hands the events out
+ *    on the caller's thread, so the model runs on the other core.  No tracecmd_open().
+ *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: TSC clocks, guest time
+ *    shifts, lz4) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
+ *    below about libtracecmd concerns this path only.
+ *
  * Ordering: one stream per CPU (tracecmd_read_data()), merged by a small binary heap on
  * (timestamp, CPU index), which is the order `trace-cmd report` prints: on equal
- * timestamps the lower CPU comes first.
+ * timestamps the lower CPU comes first.  flyrecord.c merges in the same order.
  *
  * Memory: libtracecmd 1.3.1 keeps what it has read until tracecmd_close():
  *  - v7 compressed data is decompressed in memory, chunk by chunk (10 pages each), into a

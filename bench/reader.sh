@@ -11,6 +11,8 @@
 #   replay tracecmd/own  `mmfrag replay --json --no-state` end to end (open, read, decode,
 #                    model), wall time, CPU time (user + sys, both threads), events/s by
 #                    wall time, ratio to trace-cmd report's wall time, peak RSS (%M)
+#   replay own threads  CPU time of the model thread and of the reader thread (perf record
+#                    samples), and the rate if each had a core of its own
 #   read tracecmd/own  the reader alone (bench/fly-bench.c: records only, no decoding, no
 #                    model), in CPU seconds of the process, so that other load on the
 #                    machine does not count; "open" is tracecmd_open() (formats, kallsyms)
@@ -75,6 +77,18 @@ for f in "${files[@]}"; do
 			"$(calc "$events / max($wall, 0.001)")" "$(calc "$tc_wall / max($wall, 0.001)")" \
 			"$(calc "$rss / 1024")"
 	done
+	# CPU time of each thread of the own replay (perf samples at 2 kHz): on an idle
+	# 2-core machine the wall time is the larger of the two
+	if perf record -q -F 2000 -o bench/work/perf.data ./mmfrag replay --json --no-state "$f" \
+		>/dev/null 2>&1; then
+		perf report -i bench/work/perf.data --stdio -s pid -F sample,pid 2>/dev/null |
+			awk -v n="$events" '/mmfrag/ { split($2, t, ":"); tid[++k] = t[1]; s[k] = $1 / 2000 }
+			END { if (k < 2) exit
+				m = tid[1] < tid[2] ? 1 : 2; r = 3 - m	# the main thread has the lower id
+				printf "replay own threads: model %.2f CPU s, reader %.2f CPU s: " \
+				"%.1fM events/s if each had a core\n", s[m], s[r],
+				n / (s[m] > s[r] ? s[m] : s[r]) / 1e6 }'
+	fi
 	for mode in tracecmd own own+tep; do
 		case $mode in tracecmd) opt=-t ;; own) opt= ;; *) opt=-n ;; esac
 		# records N seconds S open O records/s R (reading alone A) missed M checksum C

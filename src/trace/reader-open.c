@@ -836,6 +836,17 @@ static int open_own(struct mf_reader *r)
 		r->ended = true;	/* no record: nothing to decode */
 		return 0;
 	}
+	/*
+	 * The name table at its largest (one name per event id) up front: the thread never
+	 * reallocates it, so the caller may look names up while it runs.  Pages nobody
+	 * touches cost no memory.
+	 */
+	r->names = calloc(NR_TEP_IDS, sizeof(*r->names));
+	r->systems = calloc(NR_TEP_IDS, sizeof(*r->systems));
+	r->counts = calloc(NR_TEP_IDS, sizeof(*r->counts));
+	if (!r->names || !r->systems || !r->counts)
+		return -ENOMEM;
+	r->cap_names = NR_TEP_IDS;
 	r->info.first_ts = fr.ts;
 	r->fly_first = fr;	/* its data stays valid until the thread's mf_fly_next() */
 	r->fly_has_first = true;

@@ -771,13 +771,7 @@ void reader_close_handle(struct mf_reader *r)
 
 /* ---- the own reader ------------------------------------------------------------------ */
 
-/*
- * Open with flyrecord.c: the formats from mf_fly_load_tep() (no tracecmd_open(), no
- * kallsyms parsing), the data without libtracecmd, decoded on a thread of its own.
- * Buffer choice as reader_open_handle(): the top buffer, or when it has no record the
- * first named instance that has one.  0, -ENOTSUP for what libtracecmd should read, or
- * another negative errno with r->err set.
- */
+/* The tep of mf_fly_load_tep(), when it is not (or no longer) the one read with. */
 static void close_own_tep(struct mf_reader *r)
 {
 	if (!r->fly_tep)
@@ -788,6 +782,13 @@ static void close_own_tep(struct mf_reader *r)
 	r->fly_tep = NULL;
 }
 
+/*
+ * Open with flyrecord.c: the formats from mf_fly_load_tep() (no tracecmd_open(), no
+ * kallsyms parsing), the data without libtracecmd, decoded on a thread of its own.
+ * Buffer choice as reader_open_handle(): the top buffer, or when it has no record the
+ * first named instance that has one.  0, -ENOTSUP for what libtracecmd should read, or
+ * another negative errno with r->err set.
+ */
 static int open_own(struct mf_reader *r)
 {
 	struct mf_fly_record fr;

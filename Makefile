@@ -33,8 +33,8 @@ else
 Q := @
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
+PKG_CFLAGS := $(shell command -v pkg-config >/dev/null && pkg-config --cflags libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
+PKG_LIBS   := $(shell command -v pkg-config >/dev/null && pkg-config --libs libtracecmd libtracefs libtraceevent jansson libzstd zlib liblzma 2>/dev/null)
 
 # CC, CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CC=clang CFLAGS="-O0 -g");
 # what the build needs whatever they say lives in the MF_* variables.

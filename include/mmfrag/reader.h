@@ -26,8 +26,9 @@ struct mf_reader_info {
 					 * a text trace's: "none", "zstd", "gzip" or "xz" */
 	int		nr_cpus;
 	uint64_t	first_ts;	/* ns, first record in the file (0 if empty) */
-	const char	*uname;		/* kernel uname stored in the file, or NULL (always NULL:
-					 * libtracecmd's public API does not expose it) */
+	const char	*uname;		/* kernel uname stored in the file (UNAME option), or
+					 * NULL (also when libtracecmd reads the file: its public
+					 * API does not expose it) */
 	int		page_size;
 };
 
@@ -54,7 +55,10 @@ const char *mf_reader_event_name(const struct mf_reader *r, int name_idx);	/* e.
 const char *mf_reader_comm(const struct mf_reader *r, int pid);
 const char *mf_reader_event_system(const struct mf_reader *r, int name_idx);	/* e.g. "kmem" */
 
-/* Counts per name_idx of events returned so far. */
+/*
+ * Counts per name_idx of events decoded so far: with the own reader's decoding thread
+ * that may run ahead of mf_reader_next() until the end of the trace is returned.
+ */
 uint64_t mf_reader_event_count(const struct mf_reader *r, int name_idx);
 
 /* Lost events: sum of records' missed_events; unknown amounts (-1) counted in lost_unknown. */
@@ -77,6 +81,11 @@ unsigned int mf_reader_nr_reopens(const struct mf_reader *r);
 
 /* Text traces: lines that were neither an event, a header nor a lost-events line. */
 uint64_t mf_reader_unknown_lines(const struct mf_reader *r);
+/*
+ * How far reading has got, in file bytes of the trace's CPU data: 0 and *done / *total,
+ * or -ENOTSUP when libtracecmd reads the file.  Callable between mf_reader_next() calls.
+ */
+int mf_reader_progress(const struct mf_reader *r, uint64_t *done, uint64_t *total);
 
 /* Problems found in the formats (absent events/fields), one line each; NULL-terminated. */
 const char *const *mf_reader_warnings(const struct mf_reader *r);

@@ -7,6 +7,15 @@
 #include "result.h"
 #include "sim.h"
 
+/*
+ * How far a replay has got: events handed to the model so far, and file bytes of the
+ * trace's CPU data read of all (both 0 when the reader cannot tell).
+ */
+struct mf_replay_progress {
+	uint64_t	events;
+	uint64_t	done, total;
+};
+
 /* What a replay needs to know; shared by replay, report (given a trace) and compare. */
 struct mf_replay_opts {
 	const char	*trace;
@@ -26,7 +35,12 @@ struct mf_replay_opts {
 	int		pageblock_order;	/* 0: from the capture, else 9 */
 	int		nr_configs;		/* simulate mode: one simulator per config */
 	const struct mf_sim_config *configs;
+	/* called every MF_REPLAY_PROGRESS_EVENTS events when set (cmd-replay.c's line) */
+	void		(*progress)(const struct mf_replay_progress *p, void *arg);
+	void		*progress_arg;
 };
+
+#define MF_REPLAY_PROGRESS_EVENTS	(1U << 18)
 
 /*
  * Run the replay: reader -> model + observer -> metrics -> *out.  Returns 0, or -1 after

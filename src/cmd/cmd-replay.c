@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mmfrag/cmds.h"
@@ -254,8 +255,48 @@ static const struct argp replay_argp = {
 	.help_filter = replay_help_filter,
 };
 
+/* ---- the progress line ---------------------------------------------------------------- */
+
+#define PROGRESS_AFTER_S	2.0	/* shorter replays print nothing */
+#define PROGRESS_EVERY_S	0.25
+
+struct progress {
+	const char	*trace;
+	double		start, last;
+	bool		shown;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* "\rTRACE: 42.0%  21.3M events/s  ETA 7s", redrawn in place on the terminal. */
+static void show_progress(const struct mf_replay_progress *p, void *arg)
+{
+	struct progress *pr = arg;
+	double t = now_s(), el = t - pr->start;
+	double rate = el > 0 ? p->events / el / 1e6 : 0;
+
+	if (el < PROGRESS_AFTER_S || t - pr->last < PROGRESS_EVERY_S)
+		return;
+	pr->last = t;
+	pr->shown = true;
+	if (p->total && p->done && p->done <= p->total)
+		fprintf(stderr, "\r\033[K%s: %.1f%%  %.1fM events/s  ETA %.0fs", pr->trace,
+			100.0 * p->done / p->total, rate, el * (p->total - p->done) / p->done);
+	else
+		fprintf(stderr, "\r\033[K%s: %.1fM events  %.1fM events/s", pr->trace,
+			p->events / 1e6, rate);
+	fflush(stderr);
+}
+
 int cmd_replay(int argc, char **argv)
 {
+	struct progress pr = { 0 };
 	static struct replay_args ra;
 	struct mf_replay_opts o;
 	struct mf_result *r;
@@ -272,7 +313,16 @@ int cmd_replay(int argc, char **argv)
 	if (o.output && !strcmp(o.output, "-"))
 		o.json = true;
 
+	/* only for a person watching: a terminal, and no -q */
+	if (!o.quiet && isatty(STDERR_FILENO)) {
+		pr.trace = o.trace;
+		pr.start = pr.last = now_s();
+		o.progress = show_progress;
+		o.progress_arg = &pr;
+	}
 	ret = mf_replay_run(&o, &r);
+	if (pr.shown)
+		fputs("\r\033[K", stderr);	/* the line goes: what follows starts clean */
 	if (ret)
 		return MF_EXIT_RUNTIME;
 	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL);

@@ -231,6 +231,15 @@ static int start_now(struct replay *rp, uint64_t ts, const char *how)
 	return start_done(rp, ts, false);
 }
 
+static void report_progress(struct replay *rp)
+{
+	struct mf_replay_progress p = { .events = rp->r->nr_events };
+
+	if (mf_reader_progress(rp->rd, &p.done, &p.total))
+		p.done = p.total = 0;
+	rp->o->progress(&p, rp->o->progress_arg);
+}
+
 static int run_events(struct replay *rp)
 {
 	const struct mf_replay_opts *o = rp->o;
@@ -251,6 +260,8 @@ static int run_events(struct replay *rp)
 		}
 		r->nr_events++;
 		r->last_ts = ev.ts;
+		if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
+			report_progress(rp);
 		rp->type_count[ev.type]++;
 
 		if (!started && ((rp->start.align == ALIGN_TIME && ev.ts >= rp->start.ts) ||

@@ -57,6 +57,7 @@ void mf_result_free(struct mf_result *r)
 	for (i = 0; i < r->nr_warnings; i++)
 		free(r->warnings[i]);
 	free(r->warnings);
+	free((char *)r->uname);
 	free(r->event_counts);
 	free(r->lost_per_cpu);
 	free(r->lost_intervals);
@@ -499,7 +500,8 @@ int replay_collect(struct replay *rp)
 	r->unknown_lines = mf_reader_unknown_lines(rp->rd);
 	r->file_version = info->file_version;
 	r->compression = info->compression;
-	r->uname = info->uname;
+	/* a copy: the result outlives the reader */
+	r->uname = info->uname ? strdup(info->uname) : NULL;
 	r->nr_cpus = info->nr_cpus;
 	r->nr_event_counts = mf_reader_nr_event_names(rp->rd);
 	r->event_counts = calloc((size_t)r->nr_event_counts + 1, sizeof(*r->event_counts));

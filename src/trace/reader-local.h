@@ -7,6 +7,7 @@
 #ifndef MMFRAG_READER_LOCAL_H
 #define MMFRAG_READER_LOCAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 #include <trace-cmd/trace-cmd.h>
 #include <traceevent/event-parse.h>
 
+#include "mmfrag/flyrecord.h"
 #include "mmfrag/reader.h"
 
 #define SEGMENT_BYTES_DEFAULT	(64ULL << 20)	/* compressed data: reopen after this much */
@@ -70,6 +72,23 @@ struct stream {
 	int			idx;	/* CPU index for tracecmd_read_data() */
 };
 
+/*
+ * Own reader (flyrecord.c): a thread reads, merges and decodes into a ring of NR_BATCHES
+ * preallocated batches; mf_reader_next() hands them out on the caller's thread.  A print
+ * event's text lives in its batch's str buffer (ev->print.str holds the offset until the
+ * batch is full, then the pointer).
+ */
+#define BATCH_EVENTS	4096
+#define NR_BATCHES	8
+
+struct ev_batch {
+	struct mf_event	*ev;		/* BATCH_EVENTS */
+	int		n;
+	int		ret;		/* 1: more follow; 0: the last one; < 0: error after it */
+	char		*str;
+	size_t		str_len, str_cap;
+};
+
 struct mf_reader {
 	char			*path;
 	struct tracecmd_input	*top;		/* handle from tracecmd_open() */
@@ -124,6 +143,24 @@ struct mf_reader {
 	int			nr_warn;
 
 	struct mf_text		*text;		/* a text trace: reader-text.c reads it */
+	/* own reader: set when flyrecord.c reads the file (no tracecmd handle then) */
+	struct mf_fly		*fly;
+	struct tep_handle	*fly_tep;	/* from mf_fly_load_tep(), owned */
+	struct mf_fly_record	fly_first;	/* the probe's record, decoded first */
+	bool			fly_has_first;
+	char			*uname;
+	struct ev_batch		batches[NR_BATCHES];
+	struct ev_batch		*fill;		/* batch the thread decodes into */
+	struct ev_batch		*cur;		/* batch mf_reader_next() hands out */
+	int			cur_pos;
+	int			end_ret;	/* the stream ended: this is returned */
+	bool			ended;
+	pthread_t		thread;
+	bool			thread_on;
+	pthread_mutex_t		lock;
+	pthread_cond_t		cond;
+	unsigned int		produced, consumed;	/* batches; ring index = count % NR */
+	bool			stop;
 
 	char			*str;		/* MF_EV_PRINT text */
 	size_t			str_cap;
@@ -141,6 +178,8 @@ int reader_open_handle(struct mf_reader *r, bool first);
 void reader_close_handle(struct mf_reader *r);
 
 /* reader.c */
+int reader_pipe_start(struct mf_reader *r);
+void reader_pipe_stop(struct mf_reader *r);
 void reader_heap_build(struct mf_reader *r);
 void reader_trim_flush(struct mf_reader *r, struct stream *s);
 int reader_ensure_lost(struct mf_reader *r, int cpu);

@@ -9,9 +9,18 @@
  * directly (tep_read_number() on record->data + offset).  No string lookups and no
  * allocation of ours per record.
  *
+ * Two ways to the records:
+ *  - the own reader (default; flyrecord.c): formats from mf_fly_load_tep(), pages read,
+ *    decompressed and merged by flyrecord.c, decoded here on a thread of its own into a
+ *    ring of preallocated batches (fill_batch()); mf_reader_next() hands the events out
+ *    on the caller's thread, so the model runs on the other core.  No tracecmd_open().
+ *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: TSC clocks, guest time
+ *    shifts, lz4) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
+ *    below about libtracecmd concerns this path only.
+ *
  * Ordering: one stream per CPU (tracecmd_read_data()), merged by a small binary heap on
  * (timestamp, CPU index), which is the order `trace-cmd report` prints: on equal
- * timestamps the lower CPU comes first.
+ * timestamps the lower CPU comes first.  flyrecord.c merges in the same order.
  *
  * Memory: libtracecmd 1.3.1 keeps what it has read until tracecmd_close():
  *  - v7 compressed data is decompressed in memory, chunk by chunk (10 pages each), into a
@@ -49,6 +58,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -132,15 +142,15 @@ static inline uint64_t read_num(struct mf_reader *r, const void *p, const struct
 }
 
 static int decode_str(struct mf_reader *r, const struct decoder *d, const struct dec_field *f,
-		      const struct tep_record *rec, struct mf_event *ev)
+		      const char *data, uint32_t size, struct mf_event *ev)
 {
-	const char *data = rec->data;
+	struct ev_batch *b = r->fill;
 	size_t start, len;
 	const char *nul;
 
 	if (d->str_kind == STR_STATIC) {
 		start = f->offset;
-		len = (size_t)rec->size - start;
+		len = (size_t)size - start;
 		if (d->str_size && d->str_size < len)
 			len = d->str_size;
 	} else {
@@ -150,16 +160,36 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 		len = loc >> 16;
 		if (d->str_kind == STR_REL)
 			start += f->offset + 4;
-		if (start > (size_t)rec->size)
+		if (start > (size_t)size)
 			return -1;
-		if (len > (size_t)rec->size - start)
-			len = (size_t)rec->size - start;
+		if (len > (size_t)size - start)
+			len = (size_t)size - start;
 	}
 	nul = memchr(data + start, 0, len);
 	if (nul)
 		len = nul - (data + start);
 	while (len && data[start + len - 1] == '\n')
 		len--;
+	if (b) {
+		/* into the batch; the offset becomes a pointer when the batch is full */
+		if (b->str_len + len + 1 > b->str_cap) {
+			size_t cap = b->str_cap ? b->str_cap : 4096;
+			char *s;
+
+			while (cap < b->str_len + len + 1)
+				cap *= 2;
+			s = realloc(b->str, cap);
+			if (!s)
+				return -1;
+			b->str = s;
+			b->str_cap = cap;
+		}
+		memcpy(b->str + b->str_len, data + start, len);
+		b->str[b->str_len + len] = 0;
+		ev->print.str = (const char *)(uintptr_t)b->str_len;
+		b->str_len += len + 1;
+		return 0;
+	}
 	if (len + 1 > r->str_cap) {
 		size_t cap = r->str_cap ? r->str_cap : 256;
 		char *s;
@@ -178,22 +208,32 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 	return 0;
 }
 
-static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *ev)
+/* tep_data_pid() / tep_data_type() for records too short for the common fields. */
+static __attribute__((noinline)) int slow_common(struct mf_reader *r, const char *data,
+						 uint32_t size, bool pid)
 {
-	const char *data = rec->data;
+	struct tep_record rec = { .data = (void *)data, .size = size };
+
+	return pid ? tep_data_pid(r->tep, &rec) : tep_data_type(r->tep, &rec);
+}
+
+/* One record (data, size bytes) into *ev: fields at the offsets resolved at open. */
+static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
+		  struct mf_event *ev)
+{
 	struct decoder *d;
 	int id, i, di;
 
-	ev->ts = rec->ts;
-	ev->cpu = rec->cpu;
-	if (r->pid_size && (uint32_t)rec->size >= (uint32_t)r->pid_off + r->pid_size)
+	ev->ts = ts;
+	ev->cpu = cpu;
+	if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
 		ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
 	else
-		ev->pid = tep_data_pid(r->tep, rec);
-	if (r->type_size && (uint32_t)rec->size >= (uint32_t)r->type_off + r->type_size)
+		ev->pid = slow_common(r, data, size, true);
+	if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
 		id = (int)load_num(r, data + r->type_off, r->type_size);
 	else
-		id = tep_data_type(r->tep, rec);
+		id = slow_common(r, data, size, false);
 	if (id < 0 || id >= NR_TEP_IDS)
 		id = NR_TEP_IDS - 1;
 	di = r->id_map[id] - 1;
@@ -208,7 +248,7 @@ static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *
 	r->counts[d->name_idx]++;
 	ev->name_idx = d->name_idx;
 	ev->type = MF_EV_OTHER;
-	if (d->type == MF_EV_OTHER || (uint32_t)rec->size < d->min_size)
+	if (d->type == MF_EV_OTHER || size < d->min_size)
 		return 0;
 
 	/* every field of the type's union member is written: no clearing needed */
@@ -218,7 +258,7 @@ static int decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *
 		uint64_t v;
 
 		if (f->flags & F_STR) {
-			if (decode_str(r, d, f, rec, ev))
+			if (decode_str(r, d, f, data, size, ev))
 				return 0;
 			continue;
 		}
@@ -433,6 +473,178 @@ out:
 	return ret;
 }
 
+/* A record's missed events: counted per CPU, and what goes into ev->missed. */
+static uint32_t count_missed(struct mf_reader *r, int cpu, long long missed)
+{
+	if (!reader_ensure_lost(r, cpu)) {
+		if (missed > 0)
+			r->lost[cpu] += missed;
+		else
+			r->lost_unknown[cpu]++;
+	}
+	return missed < 0 ? MF_MISSED_UNKNOWN :
+	       missed > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)missed;
+}
+
+/* ---- own reader: the decoding thread and its batches -------------------------------- */
+
+/*
+ * Fill one batch from flyrecord.c's merged stream.  b->ret: 1 when full (more may follow),
+ * 0 at the end, < 0 on an error (message in r->err), after the events before it.
+ */
+static void fill_batch(struct mf_reader *r, struct ev_batch *b)
+{
+	struct mf_fly_record fr;
+	struct mf_event *ev;
+	int ret = 1, i;
+
+	b->n = 0;
+	b->str_len = 0;
+	r->fill = b;
+	while (b->n < BATCH_EVENTS) {
+		if (r->fly_has_first) {
+			fr = r->fly_first;
+			r->fly_has_first = false;
+		} else {
+			ret = mf_fly_next(r->fly, &fr);
+			if (ret <= 0) {
+				if (ret < 0)
+					snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(r->fly));
+				break;
+			}
+		}
+		ev = &b->ev[b->n];
+		ev->missed = fr.missed ? count_missed(r, fr.cpu, fr.missed) : 0;
+		ret = decode(r, fr.data, fr.size, fr.ts, fr.cpu, ev);
+		if (ret < 0) {
+			reader_set_err(r, "%s", strerror(-ret));
+			break;
+		}
+		b->n++;
+		ret = 1;
+	}
+	r->fill = NULL;
+	for (i = 0; i < b->n; i++)
+		if (b->ev[i].type == MF_EV_PRINT)
+			b->ev[i].print.str = b->str + (uintptr_t)b->ev[i].print.str;
+	b->ret = ret;
+}
+
+static void *pipe_thread(void *arg)
+{
+	struct mf_reader *r = arg;
+	struct ev_batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->produced - r->consumed == NR_BATCHES && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+		b = &r->batches[r->produced % NR_BATCHES];
+		pthread_mutex_unlock(&r->lock);
+
+		fill_batch(r, b);
+
+		pthread_mutex_lock(&r->lock);
+		r->produced++;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		if (b->ret <= 0)
+			break;
+	}
+	return NULL;
+}
+
+int reader_pipe_start(struct mf_reader *r)
+{
+	int i, ret;
+
+	for (i = 0; i < NR_BATCHES; i++) {
+		r->batches[i].ev = malloc(BATCH_EVENTS * sizeof(struct mf_event));
+		if (!r->batches[i].ev)
+			return -ENOMEM;
+	}
+	if (pthread_mutex_init(&r->lock, NULL))
+		return -ENOMEM;
+	if (pthread_cond_init(&r->cond, NULL)) {
+		pthread_mutex_destroy(&r->lock);
+		return -ENOMEM;
+	}
+	ret = pthread_create(&r->thread, NULL, pipe_thread, r);
+	if (ret) {
+		pthread_cond_destroy(&r->cond);
+		pthread_mutex_destroy(&r->lock);
+		return -ret;
+	}
+	r->thread_on = true;
+	return 0;
+}
+
+/* Stop the thread (mid-trace when the caller closes early) and free the batches. */
+void reader_pipe_stop(struct mf_reader *r)
+{
+	int i;
+
+	if (r->thread_on) {
+		pthread_mutex_lock(&r->lock);
+		r->stop = true;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		pthread_join(r->thread, NULL);
+		pthread_cond_destroy(&r->cond);
+		pthread_mutex_destroy(&r->lock);
+		r->thread_on = false;
+	}
+	for (i = 0; i < NR_BATCHES; i++) {
+		free(r->batches[i].ev);
+		free(r->batches[i].str);
+		r->batches[i].ev = NULL;
+		r->batches[i].str = NULL;
+	}
+}
+
+static int pipe_next(struct mf_reader *r, struct mf_event *ev)
+{
+	struct ev_batch *b;
+
+	for (;;) {
+		b = r->cur;
+		if (b && r->cur_pos < b->n) {
+			*ev = b->ev[r->cur_pos++];
+			return 1;
+		}
+		if (r->ended)
+			return r->end_ret;
+		if (b) {
+			if (b->ret <= 0) {
+				/* the thread has exited: its writes (counts, r->err) are ours */
+				pthread_join(r->thread, NULL);
+				pthread_cond_destroy(&r->cond);
+				pthread_mutex_destroy(&r->lock);
+				r->thread_on = false;
+				r->ended = true;
+				r->end_ret = b->ret;
+				return b->ret;
+			}
+			pthread_mutex_lock(&r->lock);
+			r->consumed++;
+			pthread_cond_broadcast(&r->cond);
+			pthread_mutex_unlock(&r->lock);
+			r->cur = NULL;
+		}
+		pthread_mutex_lock(&r->lock);
+		while (r->produced == r->consumed)
+			pthread_cond_wait(&r->cond, &r->lock);
+		b = &r->batches[r->consumed % NR_BATCHES];
+		pthread_mutex_unlock(&r->lock);
+		r->cur = b;
+		r->cur_pos = 0;
+	}
+}
+
 int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 {
 	struct tep_record *rec;
@@ -442,6 +654,8 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 
 	if (r->text)
 		return reader_text_next(r, ev);
+	if (r->fly || r->ended)
+		return r->ended ? r->end_ret : pipe_next(r, ev);
 	if (!r->heap_len)
 		return 0;
 	if (r->segment_bytes && r->seg_pages * r->page_size >= r->segment_bytes) {
@@ -460,20 +674,8 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev)
 		s->last_page = page;
 		r->seg_pages++;
 	}
-	if (rec->missed_events) {
-		if (!reader_ensure_lost(r, rec->cpu)) {
-			if (rec->missed_events > 0)
-				r->lost[rec->cpu] += rec->missed_events;
-			else
-				r->lost_unknown[rec->cpu]++;
-		}
-		ev->missed = rec->missed_events < 0 ? MF_MISSED_UNKNOWN :
-			     rec->missed_events > UINT32_MAX - 1 ? UINT32_MAX - 1 :
-			     (uint32_t)rec->missed_events;
-	} else {
-		ev->missed = 0;
-	}
-	ret = decode(r, rec, ev);
+	ev->missed = rec->missed_events ? count_missed(r, rec->cpu, rec->missed_events) : 0;
+	ret = decode(r, rec->data, rec->size, rec->ts, rec->cpu, ev);
 
 	s->rec = tracecmd_read_data(r->h, s->idx);
 	if (r->trim)
@@ -548,6 +750,14 @@ uint64_t mf_reader_lost_unknown(const struct mf_reader *r, int cpu)
 const char *const *mf_reader_warnings(const struct mf_reader *r)
 {
 	return (const char *const *)r->warn;
+}
+
+int mf_reader_progress(const struct mf_reader *r, uint64_t *done, uint64_t *total)
+{
+	if (!r->fly)
+		return -ENOTSUP;
+	mf_fly_progress(r->fly, done, total);
+	return 0;
 }
 
 unsigned int mf_reader_nr_reopens(const struct mf_reader *r)

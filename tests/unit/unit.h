@@ -9,5 +9,6 @@ void test_reader_text_register(void);
 void test_sim_register(void);
 void test_compare_register(void);
 void test_observe_register(void);
+void test_flyrecord_register(void);
 
 #endif

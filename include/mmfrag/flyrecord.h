@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMFRAG_FLYRECORD_H
+#define MMFRAG_FLYRECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Flyrecord reader: the ring-buffer pages of a trace.dat (v6 uncompressed; v7 with its
+ * per-CPU data uncompressed or in zstd / zlib chunks), read without libtracecmd.
+ *
+ * The file layout (headers, options, the per-CPU table) is parsed here; the event formats
+ * come from a tep handle the caller already has (mf_fly_load_tep(), or tracecmd_open()),
+ * which gives the page-header layout (commit word size, endianness).  Pages are parsed
+ * here by kbuffer's rules (see page_record() in flyrecord.c), so a record comes out as libtracecmd's
+ * tracecmd_read_data() gives it: same ts (with the file's DATE / OFFSET options applied),
+ * same data and size, same missed_events.  Every offset, length and size read from the
+ * file is checked against the file and the page size first; a corrupt file gives -EINVAL
+ * and a message, never a read outside a buffer or an allocation sized by the file beyond
+ * MF_FLY_MAX_CHUNK.
+ *
+ * Memory: one buffer of decompressed (or read) pages per CPU, at most one chunk or
+ * MF_FLY_READ_BYTES, whatever the trace's length.  No allocation per record.
+ */
+struct mf_fly;
+struct tep_handle;
+
+#define MF_FLY_MAX_CHUNK	(64U << 20)	/* largest uncompressed chunk accepted */
+#define MF_FLY_READ_BYTES	(1U << 20)	/* uncompressed data: pread() this much at once */
+
+struct mf_fly_record {
+	const void	*data;		/* the event (common fields first) */
+	uint64_t	ts;		/* ns, as libtracecmd reports it */
+	uint32_t	size;		/* bytes at data */
+	int32_t		cpu;
+	/* events lost before this one: 0, a count, or -1 when the kernel did not store it */
+	int64_t		missed;
+};
+
+/*
+ * Open path's buffer @instance (-1: the top buffer; i: the i-th named buffer instance, in
+ * the order of tracecmd_buffer_instance_handle()).  @tep is borrowed and must outlive the
+ * reader.  Returns 0, or a negative errno with a one-line "PATH: problem" in err:
+ * -EINVAL corrupt or truncated, -ENOTSUP a feature this reader leaves to libtracecmd
+ * (TSC-to-ns conversion, guest time shift, latency data, lz4 and other compressions).
+ */
+int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct mf_fly **out,
+		char *err, size_t errlen);
+
+/*
+ * A tep handle with the file's formats, built without libtracecmd: header page, ftrace and
+ * event formats, printk formats, saved cmdlines and CPU count, but not kallsyms (parsing
+ * /proc/kallsyms text is most of tracecmd_open()'s time; function addresses then print
+ * as numbers).  Free it with tep_free().  Returns 0 or a negative errno with err set.
+ */
+int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen);
+
+/* Slots for CPU ids 0 .. n-1 (a CPU without data gives no records). */
+int mf_fly_nr_cpus(const struct mf_fly *f);
+
+/*
+ * The next record of one CPU: 1 and *rec filled, 0 at its end, < 0 on error (message in
+ * mf_fly_error()).  rec->data stays valid until the next call for the same CPU.
+ * Do not mix with mf_fly_next() on one reader.
+ */
+int mf_fly_read_cpu(struct mf_fly *f, int cpu, struct mf_fly_record *rec);
+
+/*
+ * The next record of all CPUs merged by (ts, cpu), the order of `trace-cmd report`:
+ * 1, 0 at the end, < 0 on error.  rec->data stays valid until the next call.
+ */
+int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec);
+
+const char *mf_fly_error(const struct mf_fly *f);
+
+/* Bytes of trace pages handed to kbuffer so far (decompressed size for v7). */
+uint64_t mf_fly_page_bytes(const struct mf_fly *f);
+
+/* The kernel's uname stored in the file (UNAME option), or NULL; valid until close. */
+const char *mf_fly_uname(const struct mf_fly *f);
+
+/* Named buffer instances in the file: mf_fly_open()'s @instance goes 0 .. n-1. */
+int mf_fly_nr_instances(const struct mf_fly *f);
+
+/*
+ * How far reading has got: file bytes of the buffer's CPU data read so far and in all.
+ * May be called from another thread than the one reading (a relaxed atomic load).
+ */
+void mf_fly_progress(const struct mf_fly *f, uint64_t *done, uint64_t *total);
+
+void mf_fly_close(struct mf_fly *f);
+
+#endif

@@ -1,0 +1,781 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The flyrecord reader against libtracecmd, the oracle: on every bundled trace, on its v6
+ * and v7 (none, zstd) conversions, and on mutated copies, both readers must give the same
+ * record stream: cpu, ts, size, the bytes of every record, missed-event counts, in the
+ * merged (ts, cpu) order.  A mutated copy may instead fail cleanly in our reader (a
+ * negative return and a message); it must never crash it.
+ *
+ * libtracecmd itself crashes on some mutated files, so its side runs in a child process
+ * that writes one fixed-size line per record (and a final status) to a file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <CUnit/CUnit.h>
+
+#include <trace-cmd/trace-cmd.h>
+#include <traceevent/event-parse.h>
+
+#include "mmfrag/flyrecord.h"
+#include "mmfrag/reader.h"
+#include "unit.h"
+
+static const char *const traces[] = {
+	"traces/compact-small.dat",	/* v7, zstd */
+	"traces/pagecache-small.dat",	/* v6 */
+};
+
+static char tmpdir[64];
+
+struct line {
+	uint64_t	ts;
+	uint64_t	hash;
+	int64_t		missed;
+	uint32_t	size;
+	int32_t		cpu;
+};
+
+static uint64_t fnv(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * Child: libtracecmd's stream, per-CPU tracecmd_read_data() merged by (ts, cpu) as
+ * reader.c does.  The last line has cpu -1 and size 0 (end) or 1 (error).
+ */
+static void oracle_child(const char *path, const char *out)
+{
+	struct tracecmd_input *h;
+	struct tep_record **head;
+	struct line l;
+	int ncpu, i, best, devnull;
+	FILE *f;
+
+	f = fopen(out, "w");
+	if (!f)
+		_exit(3);
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0) {
+		dup2(devnull, 1);	/* libtracecmd printf()s some diagnostics */
+		dup2(devnull, 2);	/* and perror()s others */
+	}
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	memset(&l, 0, sizeof(l));
+	l.cpu = -1;
+	l.size = 1;
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!h)
+		goto out;
+	ncpu = tep_get_cpus(tracecmd_get_tep(h));
+	head = calloc(ncpu > 0 ? ncpu : 1, sizeof(*head));
+	if (!head)
+		goto out;
+	for (i = 0; i < ncpu; i++)
+		head[i] = tracecmd_read_data(h, i);
+	for (;;) {
+		struct line r;
+
+		best = -1;
+		for (i = 0; i < ncpu; i++)
+			if (head[i] && (best < 0 || head[i]->ts < head[best]->ts))
+				best = i;
+		if (best < 0)
+			break;
+		memset(&r, 0, sizeof(r));
+		r.ts = head[best]->ts;
+		r.cpu = head[best]->cpu;
+		r.size = head[best]->size;
+		r.missed = head[best]->missed_events;
+		r.hash = fnv(head[best]->data, head[best]->size);
+		fwrite(&r, sizeof(r), 1, f);
+		tracecmd_free_record(head[best]);
+		head[best] = tracecmd_read_data(h, best);
+	}
+	l.size = 0;
+out:
+	fwrite(&l, sizeof(l), 1, f);
+	fclose(f);
+	_exit(0);
+}
+
+/*
+ * Compare both readers on path.  strict: both must read it all and agree.  Otherwise our
+ * reader may fail cleanly.  Returns 1 agreed, 0 our reader failed cleanly, -1 mismatch.
+ */
+static int compare2(const char *opath, const char *path, bool strict, uint64_t *nr_out,
+		    uint64_t *missed_out);
+
+static int compare(const char *path, bool strict, uint64_t *nr_out, uint64_t *missed_out)
+{
+	return compare2(path, path, strict, nr_out, missed_out);
+}
+
+/* As compare(), libtracecmd reading opath (and giving the formats), ours reading path. */
+static int compare2(const char *opath, const char *path, bool strict, uint64_t *nr_out,
+		    uint64_t *missed_out)
+{
+	char out[256], err[512];
+	struct tracecmd_input *h = NULL;
+	struct mf_fly_record rec;
+	struct mf_fly *fly = NULL;
+	struct line l;
+	bool oracle_ok, mismatch = false;
+	uint64_t n = 0, missed = 0;
+	int status, ret;
+	pid_t pid;
+	FILE *f;
+
+	snprintf(out, sizeof(out), "%s/oracle.bin", tmpdir);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (!pid)
+		oracle_child(opath, out);
+	CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid);
+	oracle_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	/* the tep handle (formats) still comes from libtracecmd */
+	if (oracle_ok || strict) {
+		tracecmd_set_loglevel(TEP_LOG_NONE);
+		h = tracecmd_open_head(opath, TRACECMD_FL_LOAD_NO_PLUGINS);
+	}
+	if (!h) {
+		CU_ASSERT(!strict);
+		return 0;
+	}
+	ret = mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err, sizeof(err));
+	if (ret < 0) {
+		if (strict)
+			fprintf(stderr, "\n%s\n", err);
+		CU_ASSERT(!strict);
+		CU_ASSERT(!strncmp(err, path, strlen(path)) && !strchr(err, '\n'));
+		tracecmd_close(h);
+		return 0;
+	}
+	f = oracle_ok ? fopen(out, "r") : NULL;
+	while ((ret = mf_fly_next(fly, &rec)) > 0) {
+		n++;
+		missed += rec.missed > 0 ? rec.missed : 0;
+		if (!f || mismatch)
+			continue;	/* our reader must still get through without crashing */
+		if (fread(&l, sizeof(l), 1, f) != 1 || l.cpu != rec.cpu || l.ts != rec.ts ||
+		    l.size != rec.size || l.missed != rec.missed ||
+		    l.hash != fnv(rec.data, rec.size)) {
+			if (strict)
+				fprintf(stderr, "\n%s: record %llu differs (cpu %d/%d ts %llu/%llu size "
+					"%u/%u)\n", path, (unsigned long long)n, l.cpu, rec.cpu,
+					(unsigned long long)l.ts, (unsigned long long)rec.ts, l.size,
+					rec.size);
+			mismatch = true;
+		}
+	}
+	if (ret < 0) {
+		CU_ASSERT(!strict);
+		CU_ASSERT(!strncmp(mf_fly_error(fly), path, strlen(path)));
+	} else if (f && !mismatch) {
+		/* the oracle's next line must be its clean end */
+		if (fread(&l, sizeof(l), 1, f) != 1 || l.cpu != -1 || l.size != 0)
+			mismatch = true;
+	}
+	if (f)
+		fclose(f);
+	mf_fly_close(fly);
+	tracecmd_close(h);
+	if (nr_out)
+		*nr_out = n;
+	if (missed_out)
+		*missed_out = missed;
+	if (ret < 0)
+		return 0;
+	if (mismatch && !strict && !oracle_ok)
+		return 0;
+	CU_ASSERT(!mismatch || !strict);
+	if (mismatch && !strict) {
+		/* both read the whole mutated file and disagree: only fine if libtracecmd
+		 * read something our checks call corrupt, which they would have reported */
+		fprintf(stderr, "\n%s: both readers accept it but disagree\n", path);
+		CU_FAIL("mutated file: readers disagree");
+	}
+	return mismatch ? -1 : 1;
+}
+
+static int fly_init(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/mmfrag-test-fly.XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int fly_cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) ? -1 : 0;
+}
+
+static void test_bundled(void)
+{
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		CU_ASSERT_EQUAL(compare(traces[i], true, &n, NULL), 1);
+		CU_ASSERT(n > 10000);
+	}
+}
+
+static void test_conversions(void)
+{
+	static const char *const conv[][2] = { { "6", "none" }, { "7", "none" }, { "7", "zstd" } };
+	char path[256], cmd[768];
+	uint64_t n;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		for (j = 0; j < sizeof(conv) / sizeof(conv[0]); j++) {
+			snprintf(path, sizeof(path), "%s/conv-%zu-v%s-%s.dat", tmpdir, i, conv[j][0],
+				 conv[j][1]);
+			snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version %s "
+				 "--compression %s >/dev/null 2>&1", traces[i], path, conv[j][0],
+				 conv[j][1]);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			CU_ASSERT_EQUAL(compare(path, true, &n, NULL), 1);
+			CU_ASSERT(n > 10000);
+			unlink(path);
+		}
+	}
+}
+
+static char *slurp(const char *path, long *size)
+{
+	char *data;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*size = ftell(f);
+	rewind(f);
+	data = malloc(*size);
+	if (data && fread(data, 1, *size, f) != (size_t)*size) {
+		free(data);
+		data = NULL;
+	}
+	fclose(f);
+	return data;
+}
+
+static void spit(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* Offsets of the flyrecord data of CPU 0 (first chunk / page) of a v7 file, from its
+ * BUFFER option: the test finds them itself so that a mutation hits what it means to. */
+static long v7_cpu0_data(const char *data, long size)
+{
+	const char *p = memmem(data, size, "\0local\0", 7);	/* BUFFER: name "", clock */
+	uint64_t off;
+
+	if (!p || p - 8 < data)
+		return -1;
+	/* after "local\0": page size 4, count 4, cpu 4, offset 8 */
+	memcpy(&off, p + 7 + 4 + 4 + 4, 8);
+	return (long)off;
+}
+
+/* Lost events (stored count and unknown) in a v6 copy: both readers report the same. */
+static void test_lost(void)
+{
+	const uint64_t missing = 1ULL << 31, stored = 1ULL << 30, mask = (1ULL << 27) - 1;
+	uint64_t commit, cnt = 1234, missed, n;
+	char path[256], *data;
+	long size, off;
+
+	data = slurp(traces[1], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	off = size - 4096;
+	memcpy(&commit, data + off + 8, 8);
+	CU_ASSERT_FATAL((commit & mask) + 16 + 8 <= 4096);
+	memcpy(data + off + 16 + (commit & mask), &cnt, 8);
+	commit |= missing | stored;
+	memcpy(data + off + 8, &commit, 8);
+	off = size - 3 * 4096;
+	memcpy(&commit, data + off + 8, 8);
+	commit |= missing;
+	memcpy(data + off + 8, &commit, 8);
+	snprintf(path, sizeof(path), "%s/lost.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	CU_ASSERT_EQUAL(compare(path, true, &n, &missed), 1);
+	CU_ASSERT_EQUAL(missed, 1234);
+}
+
+/*
+ * Mutations: truncations everywhere, and flipped bytes in the v7 section headers, the
+ * chunk headers, the v6 CPU table and page headers.  Each copy must agree with
+ * libtracecmd or fail cleanly; our reader must never crash (this test process would).
+ */
+static void mutate_and_check(const char *src, long at, int bits, int *agree, int *fail)
+{
+	char path[256], *data;
+	long size;
+	int r;
+
+	data = slurp(src, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	if (at < 0 || at >= size) {
+		free(data);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/mut.dat", tmpdir);
+	if (bits)
+		data[at] ^= bits;
+	spit(path, data, bits ? size : at);
+	free(data);
+	r = compare(path, false, NULL, NULL);
+	*agree += r == 1;
+	*fail += r == 0;
+}
+
+static void test_mutated(void)
+{
+	static const long cuts[] = { 5, 12, 40, 300, 4000, 1021860, 1022470, 1022500, 1100000,
+				     3000000, 6000000, 6369100, 6369200 };
+	char v6[256], cmd[512], *data;
+	int agree = 0, fail = 0, i;
+	long size, cpu0, off;
+	uint64_t secsize;
+
+	/* truncations of the v7 zstd trace: in every section, the options, the data */
+	for (i = 0; i < (int)(sizeof(cuts) / sizeof(cuts[0])); i++)
+		mutate_and_check(traces[0], cuts[i], 0, &agree, &fail);
+	CU_ASSERT(fail >= 10);
+
+	data = slurp(traces[0], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	cpu0 = v7_cpu0_data(data, size);
+	CU_ASSERT_FATAL(cpu0 > 0 && cpu0 < size - 64);
+	/* section headers: id, flags, size of the first sections and the options */
+	for (off = 37; off < 37 + 16; off++)
+		mutate_and_check(traces[0], off, 0x40, &agree, &fail);
+	memcpy(&secsize, data + 37 + 8, 8);
+	for (off = 0; off < 16; off++)
+		mutate_and_check(traces[0], 37 + 16 + (long)secsize + off, 0x11, &agree, &fail);
+	free(data);
+	/* the chunk count and the first chunk's sizes, high and low bytes */
+	for (off = 0; off < 12; off++)
+		mutate_and_check(traces[0], cpu0 + off, off & 1 ? 0x80 : 0x01, &agree, &fail);
+	/* compressed bytes inside the first chunk */
+	for (off = 12; off < 400; off += 97)
+		mutate_and_check(traces[0], cpu0 + off, 0x5a, &agree, &fail);
+
+	/* v6: the CPU table and page headers */
+	snprintf(v6, sizeof(v6), "%s/v6.dat", tmpdir);
+	snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version 6 "
+		 "--compression none >/dev/null 2>&1", traces[0], v6);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	data = slurp(v6, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	{
+		const char *t = memmem(data, size, "flyrecord", 10);
+		uint64_t d0;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		for (off = 0; off < 32; off += 5)
+			mutate_and_check(v6, t - data + 10 + off, 0x70, &agree, &fail);
+		memcpy(&d0, t + 10, 8);
+		/* page headers: timestamp high byte, commit low and high bytes, of pages 0..3 */
+		for (i = 0; i < 4; i++) {
+			mutate_and_check(v6, (long)d0 + i * 4096 + 7, 0x20, &agree, &fail);
+			mutate_and_check(v6, (long)d0 + i * 4096 + 8, 0xff, &agree, &fail);
+			mutate_and_check(v6, (long)d0 + i * 4096 + 10, 0x10, &agree, &fail);
+			mutate_and_check(v6, (long)d0 + i * 4096 + 11, 0x08, &agree, &fail);
+			/* a record header in the page */
+			mutate_and_check(v6, (long)d0 + i * 4096 + 16 + 3, 0x3f, &agree, &fail);
+			mutate_and_check(v6, (long)d0 + i * 4096 + 16 + 5, 0x80, &agree, &fail);
+		}
+		/* truncation inside the CPU data */
+		mutate_and_check(v6, (long)d0 + 5 * 4096 + 100, 0, &agree, &fail);
+		mutate_and_check(v6, size - 100, 0, &agree, &fail);
+	}
+	free(data);
+	unlink(v6);
+	/* some copies must still be readable and agree (flips that do not matter) */
+	CU_ASSERT(agree > 0);
+}
+
+/*
+ * mf_fly_load_tep() against tracecmd_open()'s tep: the same events (id, system, name,
+ * every field's offset, size and flags), page header, CPU count and saved cmdlines; and
+ * the record stream read with it is the same.  Not kallsyms, by design.
+ */
+static void check_tep(const char *path)
+{
+	struct tep_handle *mine = NULL, *ref;
+	struct tracecmd_input *h;
+	struct tep_event **evs;
+	struct mf_fly *fa, *fb;
+	struct mf_fly_record ra, rb;
+	char err[512];
+	int i, j, pid, ret, nfields = 0, bad_comm = 0, nr_comm = 0, bad_rec = 0;
+
+	h = tracecmd_open(path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	ref = tracecmd_get_tep(h);
+	ret = mf_fly_load_tep(path, &mine, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "\n%s\n", err);
+	CU_ASSERT_EQUAL_FATAL(ret, 0);
+	CU_ASSERT_EQUAL(tep_get_cpus(mine), tep_get_cpus(ref));
+	CU_ASSERT_EQUAL(tep_get_header_page_size(mine), tep_get_header_page_size(ref));
+	CU_ASSERT_EQUAL(tep_get_header_timestamp_size(mine), tep_get_header_timestamp_size(ref));
+	CU_ASSERT_EQUAL(tep_get_long_size(mine), tep_get_long_size(ref));
+	/* tracecmd_open() makes up an ftrace:blktrace format (tracecmd_blk_hack()) */
+	CU_ASSERT_EQUAL(tep_get_events_count(mine) + !!tep_find_event_by_name(ref, "ftrace",
+		"blktrace") - !!tep_find_event_by_name(mine, "ftrace", "blktrace"),
+		tep_get_events_count(ref));
+	evs = tep_list_events(ref, TEP_EVENT_SORT_ID);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(evs);
+	for (i = 0; evs[i]; i++) {
+		struct tep_event *e = tep_find_event(mine, evs[i]->id);
+		struct tep_format_field **fr, **fm;
+
+		if (!e && !strcmp(evs[i]->system, "ftrace") && !strcmp(evs[i]->name, "blktrace"))
+			continue;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		CU_ASSERT_STRING_EQUAL(e->name, evs[i]->name);
+		CU_ASSERT_STRING_EQUAL(e->system, evs[i]->system);
+		fr = tep_event_fields(evs[i]);
+		fm = tep_event_fields(e);
+		for (j = 0; fr && fm && fr[j]; j++, nfields++) {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(fm[j]);
+			CU_ASSERT_STRING_EQUAL(fm[j]->name, fr[j]->name);
+			CU_ASSERT_EQUAL(fm[j]->offset, fr[j]->offset);
+			CU_ASSERT_EQUAL(fm[j]->size, fr[j]->size);
+			CU_ASSERT_EQUAL(fm[j]->flags, fr[j]->flags);
+		}
+		CU_ASSERT(fm && fr && !fm[j]);
+		free(fr);
+		free(fm);
+	}
+	CU_ASSERT(i > 10);
+	CU_ASSERT(nfields > 50);
+	for (pid = 0; pid < 65536; pid++) {
+		if (tep_is_pid_registered(mine, pid) != tep_is_pid_registered(ref, pid))
+			bad_comm++;
+		else if (tep_is_pid_registered(ref, pid) &&
+			 strcmp(tep_data_comm_from_pid(mine, pid), tep_data_comm_from_pid(ref, pid)))
+			bad_comm++;
+		else
+			nr_comm += tep_is_pid_registered(ref, pid);
+	}
+	CU_ASSERT_EQUAL(bad_comm, 0);
+	CU_ASSERT(nr_comm > 10);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, ref, -1, &fa, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, mine, -1, &fb, err, sizeof(err)), 0);
+	do {
+		ret = mf_fly_next(fa, &ra);
+		if (mf_fly_next(fb, &rb) != ret || (ret > 0 && (ra.ts != rb.ts || ra.size != rb.size ||
+							       memcmp(ra.data, rb.data, ra.size))))
+			bad_rec++;
+	} while (ret > 0 && bad_rec < 10);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(bad_rec, 0);
+	mf_fly_close(fa);
+	mf_fly_close(fb);
+	tep_free(mine);
+	tracecmd_close(h);
+}
+
+static void test_load_tep(void)
+{
+	char path[256], cmd[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		check_tep(traces[i]);
+		snprintf(path, sizeof(path), "%s/tep-v%d.dat", tmpdir, i ? 7 : 6);
+		snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version %d "
+			 "--compression %s >/dev/null 2>&1", traces[i], path, i ? 7 : 6,
+			 i ? "zstd" : "none");
+		CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+		check_tep(path);
+		unlink(path);
+	}
+}
+
+/*
+ * zlib: the installed trace-cmd writes zstd only, so make a v7 zlib file from a v7 "none"
+ * one: the compression name becomes "zlib" (same length), each CPU's pages are
+ * compressed in place in chunks of 10 pages (compress2(), as trace-cmd's zlib plugin),
+ * the FLYRECORD section gets its compressed flag and keeps its size (zero padding), the
+ * BUFFER option gets the new offsets and sizes.  Nothing else moves.  Our reader on it
+ * must give libtracecmd's stream of the "none" file.
+ */
+static void test_zlib(void)
+{
+	char none[256], zl[256], cmd[512], *data, *out;
+	const char *opt;
+	long size;
+	uint64_t sec, secsize, w, n;
+	uint32_t ncpu, i;
+
+	snprintf(none, sizeof(none), "%s/v7-none.dat", tmpdir);
+	snprintf(zl, sizeof(zl), "%s/v7-zlib.dat", tmpdir);
+	snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version 7 "
+		 "--compression none >/dev/null 2>&1", traces[0], none);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	data = slurp(none, &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	out = malloc(size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	memcpy(out, data, size);
+	CU_ASSERT_FATAL(!memcmp(out + 10, "7\0", 2) && !memcmp(out + 18, "none\0", 5));
+	memcpy(out + 18, "zlib", 4);
+	opt = memmem(data, size, "\0local\0", 7);	/* BUFFER: offset 8, name "", clock */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
+	memcpy(&sec, opt - 8, 8);
+	memcpy(&ncpu, opt + 7 + 4, 4);
+	CU_ASSERT_FATAL(sec + 16 < (uint64_t)size && ncpu >= 1 && ncpu <= 64);
+	CU_ASSERT_EQUAL_FATAL(data[sec], 3);		/* FLYRECORD */
+	memcpy(&secsize, data + sec + 8, 8);
+	out[sec + 2] |= 1;				/* compressed */
+	w = sec + 16;
+	for (i = 0; i < ncpu; i++) {
+		char *e = (char *)opt + 7 + 8 + 20 * i;	/* cpu 4, offset 8, size 8 */
+		uint64_t off, len, done, start = w;
+		uint32_t chunks = 0;
+
+		memcpy(&off, e + 4, 8);
+		memcpy(&len, e + 12, 8);
+		CU_ASSERT_FATAL(off + len <= (uint64_t)size && len % 4096 == 0);
+		w += 4;
+		for (done = 0; done < len; done += n, chunks++) {
+			uLongf zs = compressBound(40960);
+			unsigned char z[compressBound(40960)];
+			uint32_t zs32, us32;
+
+			n = len - done < 40960 ? len - done : 40960;
+			CU_ASSERT_EQUAL_FATAL(compress2(z, &zs, (unsigned char *)data + off + done, n,
+							Z_BEST_COMPRESSION), Z_OK);
+			CU_ASSERT_FATAL(w + 8 + zs <= sec + 16 + secsize);
+			zs32 = zs;
+			us32 = n;
+			memcpy(out + w, &zs32, 4);
+			memcpy(out + w + 4, &us32, 4);
+			memcpy(out + w + 8, z, zs);
+			w += 8 + zs;
+		}
+		memcpy(out + start, &chunks, 4);
+		/* the BUFFER option: new offset, size without the chunk count */
+		memcpy(out + (e - data) + 4, &start, 8);
+		n = w - start - 4;
+		memcpy(out + (e - data) + 12, &n, 8);
+	}
+	memset(out + w, 0, sec + 16 + secsize - w);
+	spit(zl, out, size);
+	free(out);
+	free(data);
+	CU_ASSERT_EQUAL(compare2(none, zl, true, &n, NULL), 1);
+	CU_ASSERT(n > 100000);
+	unlink(none);
+	unlink(zl);
+}
+
+/* Bytes of the union member each type defines (event.h); 0 for MF_EV_OTHER. */
+static size_t member_size(int type)
+{
+	static const size_t size[MF_EV_NR] = {
+		[MF_EV_PAGE_ALLOC] = sizeof(struct mf_ev_alloc),
+		[MF_EV_PAGE_FREE] = 12,		/* pfn, order (the rest is padding) */
+		[MF_EV_PAGE_FREE_BATCHED] = sizeof(struct mf_ev_free_batched),
+		[MF_EV_ZONE_LOCKED] = 20,
+		[MF_EV_PCPU_DRAIN] = sizeof(struct mf_ev_pcpu_drain),
+		[MF_EV_EXTFRAG] = 28,
+		[MF_EV_CP_ISOLATE_MIGRATE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_ISOLATE_FREE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_FAST_ISOLATE_FREE] = sizeof(struct mf_ev_isolate),
+		[MF_EV_CP_MIGRATEPAGES] = sizeof(struct mf_ev_migrate),
+		[MF_EV_CP_BEGIN] = 36,
+		[MF_EV_CP_END] = sizeof(struct mf_ev_cp_end),
+		[MF_EV_CP_TRY] = sizeof(struct mf_ev_cp_try),
+		[MF_EV_CP_FINISHED] = sizeof(struct mf_ev_cp_ret),
+		[MF_EV_CP_SUITABLE] = sizeof(struct mf_ev_cp_ret),
+		[MF_EV_CP_DEFERRED] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_DEFER_COMPACTION] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_DEFER_RESET] = sizeof(struct mf_ev_defer),
+		[MF_EV_CP_KCOMPACTD_SLEEP] = sizeof(struct mf_ev_node),
+		[MF_EV_CP_WAKEUP_KCOMPACTD] = sizeof(struct mf_ev_kcompactd),
+		[MF_EV_CP_KCOMPACTD_WAKE] = sizeof(struct mf_ev_kcompactd),
+		[MF_EV_KSWAPD_SLEEP] = sizeof(struct mf_ev_node),
+		[MF_EV_KSWAPD_WAKE] = 12,
+		[MF_EV_WAKEUP_KSWAPD] = 12,	/* nid, zid, order; gfp after a hole: same_fields() */
+		[MF_EV_DIRECT_RECLAIM_BEGIN] = 4,	/* order; gfp after a hole: same_fields() */
+		[MF_EV_DIRECT_RECLAIM_END] = sizeof(struct mf_ev_reclaim_end),
+	};
+
+	return type > 0 && type < MF_EV_NR ? size[type] : 0;
+}
+
+/* Every field x's type defines (bytes in holes are left as they were: not compared). */
+static bool same_fields(const struct mf_event *x, const struct mf_event *y)
+{
+	if (x->type == MF_EV_PRINT)
+		return !strcmp(x->print.str, y->print.str);
+	if (memcmp(&x->alloc, &y->alloc, member_size(x->type)))
+		return false;
+	if (x->type == MF_EV_WAKEUP_KSWAPD)
+		return x->kswapd.gfp == y->kswapd.gfp;
+	if (x->type == MF_EV_DIRECT_RECLAIM_BEGIN)
+		return x->reclaim_begin.gfp == y->reclaim_begin.gfp;
+	return true;
+}
+
+/*
+ * mf_reader_next() with the own reader (default: flyrecord.c, a decoding thread) against
+ * MMFRAG_READER=tracecmd, event by event: every field of every event's type, the names,
+ * the counts, the lost events and the file facts.  1 when identical.
+ */
+static int same_mf_stream(const char *path, uint64_t *nr)
+{
+	struct mf_reader *a = NULL, *b = NULL;
+	struct mf_event x, y;
+	int ra, rb, i, same = 1;
+	char err[512];
+
+	*nr = 0;
+	unsetenv("MMFRAG_READER");
+	if (mf_reader_open(path, &a, err, sizeof(err)))
+		return 0;
+	setenv("MMFRAG_READER", "tracecmd", 1);
+	ra = mf_reader_open(path, &b, err, sizeof(err));
+	unsetenv("MMFRAG_READER");
+	if (ra) {
+		mf_reader_close(a);
+		return 0;
+	}
+	if (mf_reader_progress(a, &(uint64_t){ 0 }, &(uint64_t){ 0 }) ||
+	    !mf_reader_progress(b, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+		same = 0;	/* a is the own reader, b libtracecmd */
+	if (mf_reader_info(a)->nr_cpus != mf_reader_info(b)->nr_cpus ||
+	    mf_reader_info(a)->first_ts != mf_reader_info(b)->first_ts ||
+	    mf_reader_info(a)->file_version != mf_reader_info(b)->file_version)
+		same = 0;
+	for (;;) {
+		ra = mf_reader_next(a, &x);
+		rb = mf_reader_next(b, &y);
+		if (ra != rb) {
+			same = 0;
+			break;
+		}
+		if (ra <= 0)
+			break;
+		(*nr)++;
+		if (x.ts != y.ts || x.cpu != y.cpu || x.pid != y.pid || x.type != y.type ||
+		    x.missed != y.missed ||
+		    strcmp(mf_reader_event_name(a, x.name_idx), mf_reader_event_name(b, y.name_idx)) ||
+		    !same_fields(&x, &y)) {
+			same = 0;
+			break;
+		}
+	}
+	if (same) {
+		for (i = 0; i < mf_reader_nr_event_names(a); i++) {
+			const char *name = mf_reader_event_name(a, i);
+			int j;
+
+			for (j = 0; j < mf_reader_nr_event_names(b); j++)
+				if (!strcmp(name, mf_reader_event_name(b, j)))
+					break;
+			if (j == mf_reader_nr_event_names(b) ||
+			    mf_reader_event_count(a, i) != mf_reader_event_count(b, j))
+				same = 0;
+		}
+		for (i = 0; i < mf_reader_info(a)->nr_cpus; i++)
+			if (mf_reader_lost(a, i) != mf_reader_lost(b, i) ||
+			    mf_reader_lost_unknown(a, i) != mf_reader_lost_unknown(b, i))
+				same = 0;
+	}
+	mf_reader_close(a);
+	mf_reader_close(b);
+	return same;
+}
+
+/* The same through mmfrag's reader API, bundled traces and their conversions. */
+static void test_mf_reader(void)
+{
+	static const char *const conv[][2] = { { "6", "none" }, { "7", "zstd" } };
+	char path[256], cmd[768];
+	struct mf_reader *r;
+	uint64_t n;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+		CU_ASSERT_EQUAL(same_mf_stream(traces[i], &n), 1);
+		CU_ASSERT(n > 10000);
+		for (j = 0; j < sizeof(conv) / sizeof(conv[0]); j++) {
+			snprintf(path, sizeof(path), "%s/mf-%zu-v%s-%s.dat", tmpdir, i, conv[j][0],
+				 conv[j][1]);
+			snprintf(cmd, sizeof(cmd), "trace-cmd convert -i '%s' -o '%s' --file-version %s "
+				 "--compression %s >/dev/null 2>&1", traces[i], path, conv[j][0],
+				 conv[j][1]);
+			CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+			CU_ASSERT_EQUAL(same_mf_stream(path, &n), 1);
+			CU_ASSERT(n > 10000);
+			unlink(path);
+		}
+	}
+	/* the UNAME option: the own reader fills it */
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
+	mf_reader_close(r);
+}
+
+/* Closing mid-stream stops the decoding thread (no leak, no hang). */
+static void test_mf_reader_close_early(void)
+{
+	struct mf_reader *r;
+	struct mf_event ev;
+	int i;
+
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	for (i = 0; i < 10; i++)
+		CU_ASSERT_EQUAL(mf_reader_next(r, &ev), 1);
+	mf_reader_close(r);
+}
+
+void test_flyrecord_register(void)
+{
+	CU_pSuite s = CU_add_suite("flyrecord = libtracecmd", fly_init, fly_cleanup);
+
+	CU_add_test(s, "bundled traces: identical record streams", test_bundled);
+	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
+	CU_add_test(s, "lost-event markers: identical", test_lost);
+	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
+	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
+	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);
+	CU_add_test(s, "mf_reader: own reader = MMFRAG_READER=tracecmd, event by event",
+		    test_mf_reader);
+	CU_add_test(s, "mf_reader: closing mid-stream", test_mf_reader_close_early);
+}

@@ -7,6 +7,7 @@
 #   make test_mem   the unit tests, a replay and a simulate replay under valgrind
 #   make install    PREFIX=/usr/local DESTDIR= (the JSON Schemas go to $(PREFIX)/share/mmfrag)
 #   make check_doc  mandoc -Tlint the man pages
+#   make fuzz       build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (fuzz/README.md)
 #   V=1 for full commands, O=DIR for an out-of-tree build directory
 
 PREFIX	?= /usr/local
@@ -14,12 +15,14 @@ BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DATADIR	?= $(PREFIX)/share/mmfrag
 O	?= build
+# the program; the sanitizer build of `make test` puts its own in build-san/
+BIN	?= mmfrag
 
 # Debian packages that provide what we build and test with (the compiler included: a
 # fresh bookworm container has only make and git).
 DEB_PKGS := gcc libc6-dev pkg-config libtraceevent-dev libtracefs-dev libtracecmd-dev \
 	    trace-cmd libjansson-dev libzstd-dev libcunit1-dev mandoc zstd valgrind python3 \
-	    python3-jsonschema libjs-chart.js xxd
+	    python3-jsonschema libjs-chart.js xxd clang libclang-rt-dev
 # The HTML report's test opens the page in it; big, and not on every architecture, so
 # deps tries it apart and tests/cli/html.sh skips when it is missing.
 TEST_DEB_PKGS := chromium
@@ -53,9 +56,9 @@ MANS	:= $(sort $(wildcard man/*.1 man/*.5))
 # JSON Schemas of the documents mmfrag writes (mmfrag-result(5), mmfrag-compare(1))
 SCHEMAS	:= $(sort $(wildcard doc/*.schema.json))
 
-all: mmfrag
+all: $(BIN)
 
-mmfrag: $(OBJS)
+$(BIN): $(OBJS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(MF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MF_LDLIBS) $(LDLIBS)
 
@@ -96,10 +99,12 @@ $(O)/gen/html-assets.o: $(O)/gen/html-assets.c
 deps:
 	@missing=""; \
 	for m in $(PC_MODS); do pkg-config --exists $$m || missing=1; done; \
-	for c in $(CC) pkg-config trace-cmd mandoc zstd valgrind python3; do \
+	for c in $(CC) pkg-config trace-cmd mandoc zstd valgrind python3 clang; do \
 		command -v $$c >/dev/null || missing=1; done; \
 	python3 -c 'import jsonschema' 2>/dev/null || missing=1; \
 	test -r $(CHARTJS) && command -v xxd >/dev/null || missing=1; \
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan*-x86_64.a \
+		/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan*.a >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "  DEPS    apt-get install $(DEB_PKGS)"; \
@@ -125,6 +130,62 @@ run: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory mmfrag $(O)/unit-tests
 	$(Q)tests/run.sh $(O)
+	$(Q)$(MAKE) --no-print-directory test_san
+
+# ---- sanitizers and fuzzing (fuzz/README.md) ----------------------------------------
+#
+# test_san: the unit and CLI tests once more, against a build with ASan and UBSan (any UB
+# aborts; huge allocations are errors, not NULL), then every input kept under
+# tests/fuzz-regress/TARGET/ through that build's harness of TARGET.  libtracecmd's own
+# leak is suppressed (tests/lsan.supp, as tests/valgrind.supp does for valgrind).
+SAN_CC	   ?= clang
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=undefined
+SAN_ENV	   := ASAN_OPTIONS=allocator_may_return_null=0:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
+	      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	      LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+FUZZ_TARGETS := capture result trace args
+FUZZ_DEFS  = -DFUZZ_FIXTURES='"$(CURDIR)/fuzz/fixtures"'
+
+test_san: deps
+	$(Q)$(MAKE) --no-print-directory O=build-san BIN=build-san/mmfrag CC=$(SAN_CC) \
+		CFLAGS="$(SAN_FLAGS)" build-san/mmfrag build-san/unit-tests \
+		$(patsubst %,build-san/fuzz-%-run,$(FUZZ_TARGETS))
+	@echo "== sanitizer build (ASan+UBSan): unit and CLI tests"
+	$(Q)env $(SAN_ENV) MMFRAG=$(CURDIR)/build-san/mmfrag tests/run.sh build-san
+	$(Q)env $(SAN_ENV) tests/fuzz-regress.sh build-san $(FUZZ_TARGETS)
+
+# A harness with a main() (fuzz/driver.c): any compiler, AFL++'s afl-clang-fast included
+# (make O=build-afl CC=afl-clang-fast build-afl/fuzz-trace-run), and the regression replay.
+$(O)/fuzz-%-run: fuzz/fuzz-%.c fuzz/driver.c fuzz/fuzz-util.c fuzz/fuzz.h $(LIBOBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -Iinclude -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
+		$(LDFLAGS) -o $@ $(filter %.c,$^) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS)
+
+# The libFuzzer harnesses: clang, objects built with -fsanitize=fuzzer-no-link.
+FUZZ_SECONDS ?= 60
+FUZZ_RSS_MB  ?= 2048
+FUZZ_MALLOC_MB ?= 1024
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=undefined
+
+$(O)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-util.c fuzz/fuzz.h $(LIBOBJS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -Iinclude -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
+		-fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS)
+
+fuzz_build:
+	$(Q)$(MAKE) --no-print-directory O=build-fuzz BIN=build-fuzz/mmfrag CC=clang \
+		CFLAGS="$(FUZZ_FLAGS)" $(patsubst %,build-fuzz/fuzz-%,$(FUZZ_TARGETS))
+
+# Each harness for FUZZ_SECONDS (FUZZ=capture,... for some), new inputs kept in
+# build-fuzz/corpus-TARGET, crashers in build-fuzz/crash-TARGET-*: copy each one to
+# tests/fuzz-regress/TARGET/ with its fix.
+fuzz: fuzz_build
+	$(Q)fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_RSS_MB) $(FUZZ_MALLOC_MB) \
+		$(if $(FUZZ),$(subst $(comma), ,$(FUZZ)),$(FUZZ_TARGETS))
+
+comma := ,
 
 # The unit tests and a real replay under valgrind: no leak, no invalid access.
 test_mem: deps
@@ -151,6 +212,6 @@ install: mmfrag
 	install -m 0644 $(SCHEMAS) $(DESTDIR)$(DATADIR)/
 
 clean:
-	rm -rf $(O) mmfrag
+	rm -rf $(O) build-san build-fuzz mmfrag
 
-.PHONY: all deps run test test_mem check_doc install clean
+.PHONY: all deps run test test_san test_mem check_doc install clean fuzz fuzz_build

@@ -6,7 +6,7 @@
 set -u
 O=${1:-build}
 cd "$(dirname "$0")/.."
-export MMFRAG="$PWD/mmfrag" TOP="$PWD" O
+export MMFRAG="${MMFRAG:-$PWD/mmfrag}" TOP="$PWD" O
 
 passed=0 failed=0 skipped=0 failed_names=()
 

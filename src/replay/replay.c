@@ -106,6 +106,18 @@ static int setup(struct replay *rp)
 		p.learn_zones = true;
 	}
 	r->zones_from = p.learn_zones ? "learned" : "capture";
+	p.max_pfns = mf_model_max_pfns();
+	for (z = 0; z < nz; z++) {
+		if (zd[z].end_pfn <= p.max_pfns)
+			continue;
+		/* checked before allocating: a zoneinfo may say anything up to 2^52 */
+		mf_err("%s: node %d zone %s ends at pfn %#llx: a model of that much memory needs "
+		       "%llu MiB, more than this machine has (%llu MiB)", layout ? layout->dir : o->trace,
+		       zd[z].node, zd[z].name, (unsigned long long)zd[z].end_pfn,
+		       (unsigned long long)(zd[z].end_pfn / (1 << 20) * MF_MODEL_BYTES_PER_PFN),
+		       (unsigned long long)(p.max_pfns / (1 << 20) * MF_MODEL_BYTES_PER_PFN));
+		return -1;
+	}
 	r->params = p;
 
 	rp->m = mf_model_new(&p, zd, nz);
@@ -330,6 +342,10 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 			goto out_err;
 		rp.start.align = ALIGN_EDGE;
 		ret = run_events(&rp);
+	}
+	if (!ret && mf_model_alloc_failed(rp.m)) {
+		mf_err("%s: out of memory growing the model to the trace's pfns", o->trace);
+		goto out_err;
 	}
 	if (ret || replay_collect(&rp))
 		goto out_err;

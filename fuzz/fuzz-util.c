@@ -15,7 +15,7 @@ static void cleanup(void)
 	char cmd[128];
 
 	/* only what this process made: the directory name carries its pid */
-	if (dir[0] && !strncmp(dir, "/tmp/mmfrag-fuzz.", 17)) {
+	if (dir[0] && strstr(dir, "/mmfrag-fuzz.")) {
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 		if (system(cmd))
 			return;
@@ -25,7 +25,9 @@ static void cleanup(void)
 const char *fuzz_dir(void)
 {
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/mmfrag-fuzz.%d.XXXXXX", (int)getpid());
+		/* memory-backed when there is one: a run writes its input to a file each time */
+		snprintf(dir, sizeof(dir), "%s/mmfrag-fuzz.%d.XXXXXX",
+			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid());
 		if (!mkdtemp(dir))
 			abort();
 		atexit(cleanup);

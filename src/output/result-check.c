@@ -95,6 +95,31 @@ static double num(json_t *v)
 	return json_is_integer(v) ? (double)json_integer_value(v) : json_real_value(v);
 }
 
+/*
+ * A missing key, with the members it should have had in compare's dotted names ("lacks
+ * fallbacks (fallbacks.by_alloc_order, ..., fallbacks.total)"): what a reader looks for.
+ */
+static const char *missing_name(struct check *c, json_t *s, const char *key, char *buf,
+				size_t len)
+{
+	json_t *sub = json_object_get(json_object_get(s, "properties"), key), *e;
+	size_t i, n;
+	int hops = 0;
+
+	while (json_object_get(sub, "$ref") && hops++ < 8)
+		sub = resolve(c, json_string_value(json_object_get(sub, "$ref")) ?: "");
+	n = (size_t)snprintf(buf, len, "%s", key);
+	json_array_foreach(json_object_get(sub, "required"), i, e) {
+		if (n >= len)
+			break;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s.%s", i ? ", " : " (", key,
+				      json_string_value(e) ?: "?");
+	}
+	if (i && n + 1 < len)
+		strcat(buf, ")");
+	return buf;
+}
+
 static bool check_object(struct check *c, json_t *s, json_t *v, const char *path, int depth)
 {
 	json_t *props = json_object_get(s, "properties"), *addl = json_object_get(s, "additionalProperties");
@@ -106,7 +131,8 @@ static bool check_object(struct check *c, json_t *s, json_t *v, const char *path
 
 	json_array_foreach(req, i, e)
 		if (json_is_string(e) && !json_object_get(v, json_string_value(e)))
-			return fail(c, path, "lacks ", json_string_value(e));
+			return fail(c, path, "lacks ", missing_name(c, s, json_string_value(e), p,
+								  sizeof(p)));
 	json_object_foreach(v, key, e) {
 		snprintf(p, sizeof(p), "%s/%s", path, key);
 		if (names) {

@@ -251,11 +251,24 @@ int mf_result_check(json_t *doc, char *err, size_t errlen)
 	if (!schema) {
 		json_error_t jerr;
 
+		json_t *req, *e;
+		size_t i;
+
 		schema = json_loadb((const char *)mf_result_schema, mf_result_schema_len, 0, &jerr);
 		if (!schema) {
 			snprintf(err, errlen, "the compiled-in schema does not load: %s", jerr.text);
 			return -EINVAL;
 		}
+		/*
+		 * Documents saved before "pageblocks" existed still render (the memory map
+		 * says it has nothing to draw): the one required key the renderers do not need.
+		 */
+		req = json_object_get(schema, "required");
+		json_array_foreach(req, i, e)
+			if (!strcmp(json_string_value(e) ?: "", "pageblocks")) {
+				json_array_remove(req, i);
+				break;
+			}
 	}
 	c.root = schema;
 	return check(&c, schema, doc, "", 0) ? 0 : -EINVAL;

@@ -149,7 +149,8 @@ test: deps
 # ---- sanitizers and fuzzing (fuzz/README.md) ----------------------------------------
 #
 # test_san: the unit and CLI tests once more, against a build with ASan and UBSan (any UB
-# aborts; huge allocations are errors, not NULL), then every input kept under
+# aborts; huge allocations are errors, not NULL; record.sh's minutes of live recording
+# only in the first pass), then every input kept under
 # tests/fuzz-regress/TARGET/ through that build's harness of TARGET.  libtracecmd's own
 # leak is suppressed (tests/lsan.supp, as tests/valgrind.supp does for valgrind).
 SAN_CC	   ?= clang
@@ -166,7 +167,7 @@ test_san: deps
 		CFLAGS="$(SAN_FLAGS)" build-san/mmfrag build-san/unit-tests \
 		$(patsubst %,build-san/fuzz-%-run,$(FUZZ_TARGETS))
 	@echo "== sanitizer build (ASan+UBSan): unit and CLI tests"
-	$(Q)env $(SAN_ENV) MMFRAG=$(CURDIR)/build-san/mmfrag tests/run.sh build-san
+	$(Q)env $(SAN_ENV) MF_SKIP_TESTS=record.sh MMFRAG=$(CURDIR)/build-san/mmfrag tests/run.sh build-san
 	$(Q)env $(SAN_ENV) tests/fuzz-regress.sh build-san $(FUZZ_TARGETS)
 
 # A harness with a main() (fuzz/driver.c): any compiler, AFL++'s afl-clang-fast included

@@ -117,8 +117,7 @@ deps:
 		command -v $$c >/dev/null || missing=1; done; \
 	python3 -c 'import jsonschema' 2>/dev/null || missing=1; \
 	test -r $(CHARTJS) && command -v xxd >/dev/null || missing=1; \
-	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan*-x86_64.a \
-		/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan*.a >/dev/null 2>&1 || missing=1; \
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan*.a >/dev/null 2>&1 || missing=1; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "  DEPS    apt-get install $(DEB_PKGS)"; \

@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 O=$1 secs=$2 rss=$3 mal=$4; shift 4
 found=0
 for t in "$@"; do
+	# the seeds are copied in: libFuzzer writes what it learns to its first corpus
+	# directory, and in fork mode to the others too; fuzz/corpus stays as committed
 	mkdir -p "$O/corpus-$t"
+	cp -n "fuzz/corpus/$t"/* "$O/corpus-$t/"
 	leaks=1
 	# argp's state on its exit() path is not freed (fuzz/fuzz-args.c)
 	[ "$t" = args ] && leaks=0
@@ -20,7 +23,7 @@ for t in "$@"; do
 	ASAN_OPTIONS=detect_leaks=$leaks "$O/fuzz-$t" -fork=1 -ignore_crashes=1 -ignore_ooms=1 \
 		-ignore_timeouts=1 -max_total_time="$secs" -rss_limit_mb="$rss" \
 		-malloc_limit_mb="$mal" -timeout=20 -close_fd_mask=3 -detect_leaks=$leaks \
-		-artifact_prefix="$O/$t-" "$O/corpus-$t" "fuzz/corpus/$t" >"$log" 2>&1
+		-artifact_prefix="$O/$t-" "$O/corpus-$t" >"$log" 2>&1
 	last=$(grep -E '^#[0-9]+: cov' "$log" | tail -1)
 	execs=$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
 	cov=$(printf '%s' "$last" | grep -o 'cov: [0-9]*')

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "mmfrag/common.h"
 
@@ -72,6 +73,15 @@ void mf_warn(const char *fmt, ...)
 static ssize_t null_write(void *cookie, const char *buf, size_t size)
 {
 	return (ssize_t)size;
+}
+
+uint64_t mf_model_max_pfns(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+
+	if (pages <= 0 || psz <= 0)
+		return 1ULL << 32;	/* unknown: 16 TiB of 4K frames, the learn-mode cap */
+	return (uint64_t)pages * (uint64_t)psz / MF_MODEL_BYTES_PER_PFN;
 }
 
 void mf_argp_quiet(struct argp_state *state)

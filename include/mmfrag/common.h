@@ -64,6 +64,17 @@ struct argp_state;
 void mf_argp_quiet(struct argp_state *state);
 int mf_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The page frames a model may describe on this machine.  A model keeps up to about
+ * MF_MODEL_BYTES_PER_PFN bytes per frame (the observe model some 2.3: two bytes and two
+ * bits per pfn, its pageblock index; a simulation's model about 14), so a zone layout
+ * beyond this would not fit in the machine's RAM: refused before allocating (a capture's
+ * zoneinfo, memory=SIZE) or never grown to (the trace's pfns).  Twice this machine's RAM
+ * stays well inside.
+ */
+#define MF_MODEL_BYTES_PER_PFN	16
+uint64_t mf_model_max_pfns(void);
+
 /* A whole decimal number in [lo, hi] into *out: 0, or -1 for anything else. */
 int mf_parse_int(const char *s, long lo, long hi, int *out);
 /* A plain decimal number of seconds in [0, hi] ("1.5", "2e3"; not nan, inf, "-0"): 0 or -1. */

@@ -36,6 +36,7 @@ struct mf_model_params {
 	int	pcp_high_order;		/* HPAGE_PMD_ORDER, also kept on per-CPU lists; -1 for none */
 	int	nr_cpus;		/* per-CPU lists; events from higher CPUs are folded in */
 	bool	learn_zones;		/* grow the last zone to cover pfns seen in the trace */
+	uint64_t max_pfns;		/* learn_zones grows no further than this (0: 2^32) */
 };
 
 void mf_model_params_default(struct mf_model_params *p);
@@ -84,6 +85,11 @@ struct mf_model;
 struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_zone_desc *zones,
 			      int nr_zones);
 void mf_model_free(struct mf_model *m);
+/*
+ * True once growing the model's arrays (learn_zones) failed for want of memory: the
+ * events of that pfn were dropped, and the run must report an error, not a result.
+ */
+bool mf_model_alloc_failed(const struct mf_model *m);
 
 const struct mf_model_params *mf_model_params(const struct mf_model *m);
 int mf_model_nr_zones(const struct mf_model *m);

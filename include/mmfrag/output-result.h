@@ -15,6 +15,13 @@
 int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream);
 json_t *mf_result_json(const struct mf_result *r);
 
+/*
+ * The structure of a loaded result document against doc/mmfrag-result.schema.json
+ * (compiled in), integers within +-2^53 on top.  Returns 0, or -EINVAL with "PATH:
+ * problem" in err (e.g. "/zones/0/zone: not of type string").
+ */
+int mf_result_check(json_t *doc, char *err, size_t errlen);
+
 /* Sections of the human view. */
 #define MF_SEC_SUMMARY		0x01
 #define MF_SEC_ZONES		0x02

@@ -20,6 +20,13 @@ struct mf_zone_report;
  * matched against mf_mt_names[].  Types this program does not know (e.g. "Reserve") are
  * summed into the *_unknown counters so that totals still add up.
  */
+/*
+ * No zone has more page frames than this (2^52 pages of 4 KiB: 16 EiB, the reach of
+ * x86-64's 5-level paging and more); every count, size and pfn read from a capture is
+ * checked against it, so that sums and products of them cannot overflow.
+ */
+#define MF_STATE_MAX_PAGES	(1ULL << 52)
+
 struct mf_state_zone {
 	int		node;
 	char		name[16];		/* "DMA", "DMA32", "Normal", ... */

@@ -159,6 +159,15 @@ static error_t replay_parse(int key, char *arg, struct argp_state *state)
 		mf_sim_config_default(&ra->configs[ra->nr_configs]);
 		if (mf_sim_config_parse(&ra->configs[ra->nr_configs], arg, err, sizeof(err)))
 			return mf_usage_error("replay", "--config: %s", err);
+		/* refused before the trace is read: such a model cannot fit in memory here */
+		if (ra->configs[ra->nr_configs].memory / 4096 > mf_model_max_pfns())
+			return mf_usage_error("replay", "--config: memory=%llu MiB needs a model of "
+					      "%llu MiB, more than this machine has (%llu MiB)",
+					      (unsigned long long)(ra->configs[ra->nr_configs].memory >> 20),
+					      (unsigned long long)(ra->configs[ra->nr_configs].memory /
+								   4096 / (1 << 20) * MF_MODEL_BYTES_PER_PFN),
+					      (unsigned long long)(mf_model_max_pfns() / (1 << 20) *
+								   MF_MODEL_BYTES_PER_PFN));
 		for (i = 0; i < ra->nr_configs; i++)
 			if (!strcmp(ra->configs[i].name, ra->configs[ra->nr_configs].name))
 				return mf_usage_error("replay", "--config: two configs named '%s' (add name=...)",

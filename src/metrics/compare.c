@@ -170,8 +170,12 @@ int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 		*missing = "allocations.failures_by_order";
 		return -EINVAL;
 	}
+	/* checked: the document is another machine's, its counts need not be sane */
 	json_array_foreach(fails, i, e)
-		d->alloc_failures += json_integer_value(e);
+		if (__builtin_add_overflow(d->alloc_failures, json_integer_value(e), &d->alloc_failures)) {
+			*missing = "allocations.failures_by_order (a sum within 64 bits)";
+			return -EINVAL;
+		}
 	return 0;
 }
 

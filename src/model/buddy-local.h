@@ -19,6 +19,12 @@
 
 /* Largest pfn array a trace may make us grow to in learn mode: 16 TiB of 4K pages. */
 #define MF_LEARN_MAX_PFNS	(1ULL << 32)
+/*
+ * In learn mode a pfn more than this beyond twice the model's size (1 GiB of 4K pages)
+ * grows it only when a second event falls in the same GiB: one damaged pfn (a high byte
+ * set) is counted and skipped instead of sizing the model for terabytes.
+ */
+#define MF_LEARN_FAR_PFNS	(1ULL << 18)
 
 /* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
 #define LNONE		0xffffffffu
@@ -74,6 +80,8 @@ struct mf_model {
 
 	struct mf_fidelity	fid;
 	bool			seeded;		/* started from a capture: every page is known */
+	bool			alloc_failed;	/* model_resize() failed: events were dropped */
+	uint64_t		far_region;	/* learn mode: GiB of the last pfn far beyond the zones, + 1 */
 };
 
 static inline int blk_order(uint8_t b)

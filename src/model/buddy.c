@@ -35,6 +35,7 @@ void mf_model_params_default(struct mf_model_params *p)
 	p->pcp_high_order = 9;
 	p->nr_cpus = 256;
 	p->learn_zones = false;
+	p->max_pfns = 0;
 }
 
 /* ---- allocation of the per-pfn arrays ---------------------------------------------- */
@@ -168,6 +169,11 @@ void mf_model_free(struct mf_model *m)
 	free(m);
 }
 
+bool mf_model_alloc_failed(const struct mf_model *m)
+{
+	return m->alloc_failed;
+}
+
 const struct mf_model_params *mf_model_params(const struct mf_model *m)
 {
 	return &m->p;
@@ -221,12 +227,23 @@ static int zone_of(struct mf_model *m, uint64_t pfn)
 	i = mf_model_zone_of_pfn(m, pfn);
 	if (i < 0 && m->p.learn_zones && m->nr_zones &&
 	    pfn >= m->zones[m->nr_zones - 1].start_pfn &&
-	    pfn < MF_LEARN_MAX_PFNS - (1ULL << m->p.max_order)) {
+	    pfn < (m->p.max_pfns ? m->p.max_pfns : MF_LEARN_MAX_PFNS) - (1ULL << m->p.max_order)) {
 		struct mf_zone_desc *last = &m->zones[m->nr_zones - 1];
 		uint64_t end = (pfn | ((1ULL << m->p.max_order) - 1)) + 1;
+		uint64_t cap = m->p.max_pfns ? m->p.max_pfns : MF_LEARN_MAX_PFNS;
+		uint64_t grow = end > 2 * m->nr_pfns ? end : 2 * m->nr_pfns;
 
-		if (end > m->nr_pfns && model_resize(m, end > 2 * m->nr_pfns ? end : 2 * m->nr_pfns))
+		if (end > 2 * m->nr_pfns + MF_LEARN_FAR_PFNS &&
+		    m->far_region != (pfn >> 18) + 1) {
+			m->far_region = (pfn >> 18) + 1;
+			return -1;	/* the caller counts it out of range */
+		}
+		if (grow > cap)
+			grow = end;
+		if (end > m->nr_pfns && model_resize(m, grow)) {
+			m->alloc_failed = true;
 			return -1;
+		}
 		last->end_pfn = end;
 		last->present = last->end_pfn - last->start_pfn;
 		i = m->nr_zones - 1;

@@ -3,6 +3,7 @@
  * Human tables of a result document.  They read the saved JSON, so `replay`'s summary and
  * `report` are the same renderer; units and rounding live only here.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,30 @@ static json_t *zone_named(json_t *zones, json_int_t node, const char *name)
 	return NULL;
 }
 
+/*
+ * Sums of a document's counts, checked: mf_result_check() bounds each count by 2^53 and
+ * each array by 16 entries, but a saved document is another machine's, so the sums
+ * saturate instead of wrapping (INT64_MAX reads as "more than any machine has").
+ */
+static json_int_t sat_add(json_int_t a, json_int_t b)
+{
+	json_int_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+/* count << order, the pages of count blocks of that order, saturated the same way */
+static json_int_t sat_pages(json_int_t count, size_t order)
+{
+	if (order >= 63 || count < 0)
+		return count ? (count < 0 ? INT64_MIN : INT64_MAX) : 0;
+	if (count > (INT64_MAX >> order))
+		return INT64_MAX;
+	return count << order;
+}
+
 static json_int_t failures(json_t *arr)
 {
 	json_int_t n = 0;
@@ -272,7 +297,7 @@ static json_int_t failures(json_t *arr)
 	size_t i;
 
 	json_array_foreach(arr, i, v)
-		n += json_integer_value(v);
+		n = sat_add(n, json_integer_value(v));
 	return n;
 }
 
@@ -407,7 +432,7 @@ static void section_series(FILE *f, json_t *doc, const struct mf_table_opts *t)
 			if (!zone_wanted(t, z))
 				continue;
 			json_array_foreach(fb, o, v)
-				pages += json_integer_value(v) << o;
+				pages = sat_add(pages, sat_pages(json_integer_value(v), o));
 			fprintf(f, "%14.6f %-8s %12lld", (double)ival(p, "time_ns") / 1e9, zn,
 				(long long)pages);
 			print_thousandths(f, json_integer_value(json_array_get(

@@ -53,6 +53,7 @@ static json_t *load_saved(const char *path)
 {
 	json_error_t jerr;
 	const char *schema;
+	char err[512];
 	json_t *doc;
 
 	doc = json_load_file(path, 0, &jerr);
@@ -71,6 +72,12 @@ static json_t *load_saved(const char *path)
 	}
 	if (strcmp(schema, MF_RESULT_SCHEMA)) {
 		mf_err("%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	/* the renderers take the structure for granted: check it first */
+	if (mf_result_check(doc, err, sizeof(err))) {
+		mf_err("%s: not a valid %s document: %s", path, MF_RESULT_SCHEMA, err);
 		json_decref(doc);
 		return NULL;
 	}

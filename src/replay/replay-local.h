@@ -30,7 +30,6 @@ struct capture {
 	uint64_t	ts;
 	bool		done;
 	/* --reanchor: measured at its begin marker, the model reset to it at its end marker */
-	bool		reanchor_pending;
 	int		check_idx;	/* its point in r->checks */
 };
 

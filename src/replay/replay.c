@@ -114,6 +114,18 @@ static int setup(struct replay *rp)
 		p.learn_zones = true;
 	}
 	r->zones_from = p.learn_zones ? "learned" : "capture";
+	p.max_pfns = mf_model_max_pfns();
+	for (z = 0; z < nz; z++) {
+		if (zd[z].end_pfn <= p.max_pfns)
+			continue;
+		/* checked before allocating: a zoneinfo may say anything up to 2^52 */
+		mf_err("%s: node %d zone %s ends at pfn %#llx: a model of that much memory needs "
+		       "%llu MiB, more than this machine has (%llu MiB)", layout ? layout->dir : o->trace,
+		       zd[z].node, zd[z].name, (unsigned long long)zd[z].end_pfn,
+		       (unsigned long long)(zd[z].end_pfn / (1 << 20) * MF_MODEL_BYTES_PER_PFN),
+		       (unsigned long long)(p.max_pfns / (1 << 20) * MF_MODEL_BYTES_PER_PFN));
+		return -1;
+	}
 	r->params = p;
 
 	rp->m = mf_model_new(&p, zd, nz);
@@ -171,34 +183,15 @@ static int start_done(struct replay *rp, uint64_t ts, bool window)
 
 /*
  * --reanchor: capture c was just measured at its begin marker (the error stands as
- * measured).  With kpageflags it resets the model, as the start capture seeds it: at its
- * end marker (written after kpageflags was read), or now when --check-time placed it.  A
- * light capture (buddyinfo, pagetypeinfo) has counts but no positions, so it cannot.
+ * measured).  With kpageflags it resets the model there, as the start capture seeds it:
+ * the events of the kpageflags scan that follow are applied over the seed, so a page the
+ * scan saw before and after an event lands either way.  A light capture (buddyinfo,
+ * pagetypeinfo) has counts but no positions, so it cannot.
  */
 static int reanchor_arm(struct replay *rp, struct capture *c)
 {
 	if (!rp->o->reanchor || !c->st->has_kpageflags || c->check_idx < 0)
 		return 0;
-	if (c->align != ALIGN_MARKER) {
-		if (replay_seed_from_capture(rp, c))
-			return -1;
-		replay_note_reanchor(rp, c->check_idx);
-		return 0;
-	}
-	/* "mmfrag-capture-begin NAME" -> "mmfrag-capture-end NAME" */
-	memmove(c->marker + 19, c->marker + 21, strlen(c->marker + 21) + 1);
-	memcpy(c->marker, "mmfrag-capture-end ", 19);
-	c->done = false;
-	c->reanchor_pending = true;
-	return 0;
-}
-
-static int reanchor_at_marker(struct replay *rp, const struct mf_event *ev, struct capture *c)
-{
-	if (!c->reanchor_pending || !is_marker(ev, c))
-		return 0;
-	c->reanchor_pending = false;
-	c->done = true;
 	if (replay_seed_from_capture(rp, c))
 		return -1;
 	replay_note_reanchor(rp, c->check_idx);
@@ -272,7 +265,7 @@ static int run_events(struct replay *rp)
 			started = true;
 		}
 		note_cpu(rp, &ev, started);
-		if (!rp->check.done && rp->check.st && !rp->check.reanchor_pending &&
+		if (!rp->check.done && rp->check.st &&
 		    ((rp->check.align == ALIGN_TIME && ev.ts >= rp->check.ts) ||
 		     is_marker(&ev, &rp->check))) {
 			replay_do_check(rp, rp->check.align == ALIGN_TIME ? rp->check.ts : ev.ts);
@@ -288,7 +281,7 @@ static int run_events(struct replay *rp)
 			int i;
 
 			for (i = 0; i < rp->nr_periodic; i++)
-				if (!rp->periodic[i].reanchor_pending && is_marker(&ev, &rp->periodic[i])) {
+				if (is_marker(&ev, &rp->periodic[i])) {
 					rp->periodic[i].done = true;
 					rp->periodic[i].check_idx = replay_add_check_point(rp,
 						&rp->periodic[i], rp->periodic[i].marker + 21, ev.ts);
@@ -312,16 +305,6 @@ static int run_events(struct replay *rp)
 			}
 		} else
 			r->events_before_start++;
-
-		if (ev.type == MF_EV_PRINT && started) {
-			int i;
-
-			if (reanchor_at_marker(rp, &ev, &rp->check))
-				return -1;
-			for (i = 0; i < rp->nr_periodic; i++)
-				if (reanchor_at_marker(rp, &ev, &rp->periodic[i]))
-					return -1;
-		}
 
 		if (!started && is_start_begin(&ev, &rp->start)) {
 			if (seed_now(rp, ev.ts, "marker"))
@@ -349,7 +332,7 @@ static int run_events(struct replay *rp)
 		if (start_done(rp, r->last_ts, true))
 			return -1;
 	}
-	if (rp->check.st && !rp->check.done && !rp->check.reanchor_pending) {
+	if (rp->check.st && !rp->check.done) {
 		if (rp->check.align == ALIGN_MARKER)
 			replay_warnf(r, "%s: no marker '%s' in the trace: checked at the end of the trace",
 			      rp->check.dir, rp->check.marker);
@@ -467,6 +450,10 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 			goto out_err;
 		rp.start.align = ALIGN_EDGE;
 		ret = run_events(&rp);
+	}
+	if (!ret && mf_model_alloc_failed(rp.m)) {
+		mf_err("%s: out of memory growing the model to the trace's pfns", o->trace);
+		goto out_err;
 	}
 	if (ret || replay_collect(&rp))
 		goto out_err;

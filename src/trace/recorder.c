@@ -466,6 +466,64 @@ static int setup_events(struct mf_recorder *r, const struct mf_recorder_opts *o,
  * A recorder killed by SIGKILL leaves its instance: remove those whose pid is gone, and
  * say so in @warn.
  */
+/*
+ * The per-CPU ring buffers: under memory pressure the kernel may refuse -b's size
+ * (ring_buffer_resize() allocates every page up front and fails with ENOMEM beyond
+ * si_mem_available()); then a smaller one, with a warning, since a smaller buffer only
+ * risks lost events (counted), where no recording loses them all.  The first retry takes
+ * at most 1/16 of MemAvailable over all CPUs, not just under what the kernel would still
+ * give: a recording must not push the machine it watches into reclaim.  Then halves, down
+ * to MIN_BUFFER_KIB.
+ */
+#define MIN_BUFFER_KIB	64
+
+static size_t mem_available_kib(void)
+{
+	unsigned long long v = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &v) == 1)
+			break;
+	fclose(f);
+	return (size_t)v;
+}
+
+static int set_buffer_size(struct mf_recorder *r, size_t kib, char *warn, size_t warnlen,
+			   char *err, size_t errlen)
+{
+	size_t want = kib;
+	int ret;
+
+	for (;;) {
+		if (!tracefs_instance_set_buffer_size(r->inst, kib, -1))
+			break;
+		ret = -errno_or_eio();
+		if (ret != -ENOMEM || kib / 2 < MIN_BUFFER_KIB) {
+			snprintf(err, errlen, "cannot set a %zu KiB per-CPU buffer in instance %s: %s; "
+				 "give a smaller -b", kib, r->name, strerror(-ret));
+			return ret;
+		}
+		if (kib == want) {
+			long cpus = sysconf(_SC_NPROCESSORS_CONF);
+			size_t cap = mem_available_kib() / 16 / (size_t)(cpus > 0 ? cpus : 1);
+
+			kib = cap < kib / 2 ? cap : kib / 2;
+			if (kib < MIN_BUFFER_KIB)
+				kib = MIN_BUFFER_KIB;
+		} else {
+			kib /= 2;
+		}
+	}
+	if (kib != want)
+		add_warning(warn, warnlen, "not enough memory for a %zu KiB per-CPU buffer: "
+			    "recording with %zu KiB, events may be lost (counted)", want, kib);
+	return 0;
+}
+
 static void remove_stale(char *warn, size_t warnlen)
 {
 	/* a basic regex (libtracefs 1.6.4 compiles it without REG_EXTENDED): no '+' */
@@ -679,18 +737,16 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 	r->inst = tracefs_instance_create(r->name);
 	if (!r->inst) {
 		ret = -errno_or_eio();
-		snprintf(err, errlen, "cannot create tracefs instance %s: %s", r->name,
-			 strerror(-ret));
+		snprintf(err, errlen, "cannot create tracefs instance %s: %s%s", r->name,
+			 strerror(-ret), ret == -ENOMEM ? " (the kernel could not allocate its "
+			 "default ring buffers: free some memory)" : "");
 		return ret;
 	}
 	/* a new instance traces at once: off until mf_recorder_start() */
 	tracefs_trace_off(r->inst);
-	if (tracefs_instance_set_buffer_size(r->inst, o->buffer_kib, -1)) {
-		ret = -errno_or_eio();
-		snprintf(err, errlen, "cannot set a %zu KiB per-CPU buffer in instance %s: %s; "
-			 "give a smaller -b", o->buffer_kib, r->name, strerror(-ret));
+	ret = set_buffer_size(r, o->buffer_kib, warn, warnlen, err, errlen);
+	if (ret)
 		return ret;
-	}
 	tracefs_instance_file_write(r->inst, "buffer_percent", "1");
 
 	ret = parse_header_page(r);

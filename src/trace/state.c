@@ -459,6 +459,12 @@ static int parse_buddyinfo(struct mf_state *st, const char *text, const char *la
 				       MF_MAX_ORDERS);
 				return -E2BIG;
 			}
+			if (v > MF_STATE_MAX_PAGES >> n) {
+				seterr(err, errlen, "%s: line %d: %llu free blocks of order %d are "
+				       "more pages than a zone can have", label, l.nr,
+				       (unsigned long long)v, n);
+				return -ERANGE;
+			}
 			z->nr_free[n++] = v;
 		}
 		if (!n || !at_end(p)) {
@@ -493,6 +499,7 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 	struct mf_state_zone *z = NULL;
 	char line[MF_LINE_MAX];
 	bool too_long, start_seen = false, spanned_seen = false;
+	int zi;
 
 	while (next_line(&l, line, sizeof(line), &too_long)) {
 		static const struct { const char *key; size_t off; } keys[] = {
@@ -546,6 +553,8 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 			p += 4;
 			if (!parse_u64(&p, &v) || !at_end(p))
 				goto bad;
+			if (v > MF_STATE_MAX_PAGES)
+				goto range;
 			z->free_pages = v;
 			continue;
 		}
@@ -554,6 +563,8 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 				continue;
 			if (!parse_u64(&p, &v) || !at_end(p))
 				goto bad;
+			if (v > MF_STATE_MAX_PAGES)
+				goto range;
 			*(uint64_t *)((char *)z + keys[i].off) = v;
 			if (!strcmp(word, "start_pfn:"))
 				start_seen = true;
@@ -565,9 +576,23 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 bad:
 		seterr(err, errlen, "%s: line %d: expected a number after '%s'", label, l.nr, word);
 		return -EINVAL;
+range:
+		seterr(err, errlen, "%s: line %d: '%s' %llu is more pages than a zone can have "
+		       "(2^52)", label, l.nr, word, (unsigned long long)v);
+		return -ERANGE;
 	}
 	if (z)
 		z->has_span = start_seen && spanned_seen;
+	/* sums of them stay far from overflowing: a zone must end below 2^52 too */
+	for (zi = 0; zi < st->nr_zones; zi++) {
+		z = &st->zones[zi];
+		if (z->has_span && z->start_pfn + z->spanned > MF_STATE_MAX_PAGES) {
+			seterr(err, errlen, "%s: node %d zone %s: start_pfn %llu + spanned %llu "
+			       "ends beyond pfn 2^52", label, z->node, z->name,
+			       (unsigned long long)z->start_pfn, (unsigned long long)z->spanned);
+			return -ERANGE;
+		}
+	}
 	st->has_zoneinfo = true;
 	return 0;
 }
@@ -660,6 +685,8 @@ static int parse_pagetypeinfo(struct mf_state *st, const char *text, const char 
 						goto bad;
 					break;
 				}
+				if (n < MF_MAX_ORDERS && v > MF_STATE_MAX_PAGES >> n)
+					goto bad;
 				if (!z || n >= MF_MAX_ORDERS)
 					continue;
 				z->has_pagetypeinfo = true;
@@ -678,7 +705,7 @@ static int parse_pagetypeinfo(struct mf_state *st, const char *text, const char 
 			idx = find_zone(st, node, name);
 			z = idx >= 0 ? &st->zones[idx] : NULL;
 			for (n = 0; parse_u64(&p, &v); n++) {
-				if (n >= nr_cols)
+				if (n >= nr_cols || v > MF_STATE_MAX_PAGES)
 					goto bad;
 				if (!z)
 					continue;

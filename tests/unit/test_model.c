@@ -596,6 +596,53 @@ static void test_repair_pages(void)
 	mf_model_free(m);
 }
 
+/*
+ * Learn mode (no capture): a zone ending at pfn 0x1000 grows to cover pfns the trace
+ * shows, but one damaged pfn with a high byte set (0xff001000, 16 TiB up) is counted out
+ * of range and skipped; a second event in the same GiB confirms memory there; and no pfn
+ * grows the model past max_pfns.
+ */
+static void test_learn_bounded(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0x800,
+				  .end_pfn = 0x1000, .present = 0x800 };
+	struct mf_model_params p;
+	struct mf_model *m;
+
+	mf_model_params_default(&p);
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	p.learn_zones = true;
+	p.max_pfns = 1ULL << 30;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+
+	/* just past the end: grows */
+	apply(m, MF_EV_PAGE_FREE, 0x1000, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone(m, 0)->end_pfn, 0x1400);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pfn_out_of_range, 0);
+
+	/* far beyond, once: skipped, counted, the zone unchanged */
+	apply(m, MF_EV_PAGE_FREE, 0x2f001000, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone(m, 0)->end_pfn, 0x1400);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pfn_out_of_range, 1);
+
+	/* a different far GiB resets the confirmation, then a second event in it grows */
+	apply(m, MF_EV_PAGE_FREE, 0x100000, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pfn_out_of_range, 2);
+	apply(m, MF_EV_PAGE_FREE, 0x100200, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone(m, 0)->end_pfn, 0x100400);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pfn_out_of_range, 2);
+
+	/* beyond max_pfns: never, however often */
+	apply(m, MF_EV_PAGE_FREE, 0xff001000, 0, MF_MT_MOVABLE, 0);
+	apply(m, MF_EV_PAGE_FREE, 0xff001200, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone(m, 0)->end_pfn, 0x100400);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->pfn_out_of_range, 4);
+	CU_ASSERT_FALSE(mf_model_alloc_failed(m));
+	mf_model_free(m);
+}
+
 void test_model_register(void)
 {
 	CU_pSuite s = CU_add_suite("model", NULL, NULL);
@@ -614,4 +661,5 @@ void test_model_register(void)
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
+	CU_add_test(s, "learn mode: a damaged pfn does not grow the model", test_learn_bounded);
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make fuzz: run each libFuzzer harness O/fuzz-TARGET for SECONDS with memory limits, on
+# its seeds (fuzz/corpus/TARGET) and what earlier runs kept (O/corpus-TARGET), and print
+# executions, time and coverage.  Exits 1 when a harness found something: the input is in
+# O/crash-TARGET-* (or leak-, oom-, timeout-), to keep under tests/fuzz-regress/TARGET/.
+# usage: fuzz/run.sh O SECONDS RSS_MB MALLOC_MB TARGET...
+set -u
+cd "$(dirname "$0")/.."
+O=$1 secs=$2 rss=$3 mal=$4; shift 4
+found=0
+for t in "$@"; do
+	# the seeds are copied in: libFuzzer writes what it learns to its first corpus
+	# directory, and in fork mode to the others too; fuzz/corpus stays as committed
+	mkdir -p "$O/corpus-$t"
+	cp -n "fuzz/corpus/$t"/* "$O/corpus-$t/"
+	leaks=1
+	# argp's state on its exit() path is not freed (fuzz/fuzz-args.c)
+	[ "$t" = args ] && leaks=0
+	log=$O/fuzz-$t.log
+	before=$(ls "$O" | grep -c "^$t-")
+	# fork mode: a finding is saved and the run goes on, so one library bug does not
+	# hide the rest for the whole run
+	ASAN_OPTIONS=detect_leaks=$leaks "$O/fuzz-$t" -fork=1 -ignore_crashes=1 -ignore_ooms=1 \
+		-ignore_timeouts=1 -max_total_time="$secs" -rss_limit_mb="$rss" \
+		-malloc_limit_mb="$mal" -timeout=20 -close_fd_mask=3 -detect_leaks=$leaks \
+		-artifact_prefix="$O/$t-" "$O/corpus-$t" >"$log" 2>&1
+	last=$(grep -E '^#[0-9]+: cov' "$log" | tail -1)
+	execs=$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+	cov=$(printf '%s' "$last" | grep -o 'cov: [0-9]*')
+	ft=$(printf '%s' "$last" | grep -o 'ft: [0-9]*')
+	after=$(ls "$O" | grep -c "^$t-")
+	echo "fuzz $t: ${execs:-?} executions in ${secs}s, $cov, $ft, corpus $(ls "$O/corpus-$t" | wc -l), $((after - before)) new findings"
+	if [ "$after" -gt "$before" ]; then
+		found=1
+		ls -t "$O" | grep "^$t-" | head -$((after - before)) | sed "s|^|  $O/|"
+	fi
+done
+exit $found

@@ -150,11 +150,13 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 	}
 }
 
-int replay_seed_from_capture(struct replay *rp)
+/*
+ * The model's free blocks and pageblock types from st's kpageflags (and pagetypeinfo):
+ * 0, -ENOENT without kpageflags (the model is then left empty), or -errno with @err.
+ */
+static int seed_scan(struct replay *rp, const struct mf_state *st, char *err, size_t errlen)
 {
-	const struct mf_state *st = rp->start.st;
 	const struct mf_model_params *p = mf_model_params(rp->m);
-	char err[512];
 	uint64_t maxpfn = 0;
 	int z, ret;
 
@@ -164,37 +166,87 @@ int replay_seed_from_capture(struct replay *rp)
 	rp->nr_pb = (maxpfn >> p->pageblock_order) + 1;
 	rp->pb_score = calloc(rp->nr_pb, sizeof(*rp->pb_score));
 	if (!rp->pb_score) {
-		mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
-		return -1;
+		snprintf(err, errlen, "%s: %s", st->dir, strerror(ENOMEM));
+		return -ENOMEM;
 	}
 	if (rp->o->nr_configs) {
 		free(rp->movable);
 		rp->nr_movable = maxpfn;
 		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
 		if (!rp->movable) {
-			mf_err("%s: %s", rp->start.dir, strerror(ENOMEM));
-			return -1;
+			free(rp->pb_score);
+			rp->pb_score = NULL;
+			snprintf(err, errlen, "%s: %s", st->dir, strerror(ENOMEM));
+			return -ENOMEM;
 		}
 	}
 	mf_model_clear(rp->m);
-	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err,
-				       sizeof(err));
+	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err, errlen);
+	if (!ret)
+		seed_pageblock_types(rp, st);
+	if (rp->movable)
+		close_folio(rp);
+	free(rp->pb_score);
+	rp->pb_score = NULL;
+	return ret;
+}
+
+int replay_seed_from_capture(struct replay *rp)
+{
+	char err[512];
+	int ret;
+
+	ret = seed_scan(rp, rp->start.st, err, sizeof(err));
 	if (ret == -ENOENT) {
 		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
 			     "with no free memory", rp->start.dir);
 	} else if (ret) {
 		mf_err("%s", err);
 		return -1;
-	} else {
-		seed_pageblock_types(rp, st);
 	}
-	if (rp->movable)
-		close_folio(rp);
-	free(rp->pb_score);
-	rp->pb_score = NULL;
 	rp->r->seeded_blocks = rp->seeded_blocks;
 	rp->r->seeded_pages = rp->seeded_pages;
 	return 0;
+}
+
+struct mf_model *mf_replay_model_new(const struct mf_state *st, int nr_cpus, char *err,
+				     size_t errlen)
+{
+	struct mf_zone_desc zd[MF_MAX_ZONES];
+	struct mf_model_params p;
+	struct mf_model *m;
+	int nz = replay_zone_desc_from_state(st, zd);
+
+	if (!nz) {
+		snprintf(err, errlen, "%s/zoneinfo: no zone spans: cannot lay out the model", st->dir);
+		return NULL;
+	}
+	/* as setup() in replay.c does for a start capture */
+	mf_model_params_default(&p);
+	if (st->nr_zones && st->zones[0].nr_orders > 1)
+		p.max_order = st->zones[0].nr_orders - 1;
+	if (st->pageblock_order > 0)
+		p.pageblock_order = st->pageblock_order;
+	if (p.pageblock_order > p.max_order)
+		p.pageblock_order = p.max_order;
+	p.pcp_high_order = COMPACTION_HPAGE_ORDER <= p.max_order ? COMPACTION_HPAGE_ORDER : -1;
+	p.nr_cpus = nr_cpus > 0 ? nr_cpus : 1;
+	m = mf_model_new(&p, zd, nz);
+	if (!m)
+		snprintf(err, errlen, "cannot set up the model: %s", strerror(ENOMEM));
+	return m;
+}
+
+int mf_replay_seed_model(struct mf_model *m, const struct mf_state *st, uint64_t *blocks,
+			 char *err, size_t errlen)
+{
+	struct mf_replay_opts o = { 0 };
+	struct replay rp = { .o = &o, .m = m };
+	int ret = seed_scan(&rp, st, err, errlen);
+
+	if (blocks)
+		*blocks = rp.seeded_blocks;
+	return ret;
 }
 
 static int sim_cpus(const struct replay *rp)

@@ -937,6 +937,8 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
 	for (i = 0; i < r->nr_cpus; i++) {
 		struct cpu_reader *c = &r->cpus[i];
 
+		if (r->live)
+			c->lost = cpu_lost(r, i, NULL, NULL);
 		if (!c->running)
 			continue;
 		pthread_join(c->thread, NULL);

@@ -20,7 +20,7 @@
 #include "mmfrag/common.h"
 #include "mmfrag/top.h"
 
-#define DEFAULT_BUFFER_KIB	8192
+#define DEFAULT_BUFFER_KIB	65536	/* as record: absorbs a compacting workload's bursts */
 #define PUMP_MS			20	/* how often the ring buffers are read when idle */
 
 enum {
@@ -50,7 +50,7 @@ static const struct argp_option top_options[] = {
 	  "polluted or pid", 0 },
 	{ "order", OPT_ORDER, "ORDER", 0, "the order of the second pair of index columns "
 	  "(default 3; the first pair is order 9)", 0 },
-	{ "buffer-size", OPT_BUFFER, "KIB", 0, "per-CPU ring buffer in KiB (default 8192)", 0 },
+	{ "buffer-size", OPT_BUFFER, "KIB", 0, "per-CPU ring buffer in KiB (default 65536)", 0 },
 	{ "drift-threshold", OPT_DRIFT, "FRACTION", 0, "re-seed the model from kpageflags when "
 	  "its free blocks differ from /proc/buddyinfo by more than FRACTION (default 0.1; 0 "
 	  "never)", 0 },

@@ -9,15 +9,21 @@
  * events are applied late; reads of all CPUs are microseconds apart, so this is rare and
  * the model repairs it like any other contradiction.
  *
- * Start: tracing goes on before the kpageflags scan, so nothing that happens during the
- * scan is missed; what happened just before it and is applied again after is repaired.
+ * Seeding, as replay seeds from a start capture at the capture's end marker: a thread
+ * scans kpageflags into a new model while the pump goes on (the ring buffers must not
+ * overflow during a scan of seconds); then a trace marker is written, and the new model
+ * takes over at that marker's event, so it sees exactly the events after its scan.  The
+ * old model (none at the start) is kept up to then.  Re-anchoring is the same.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "mmfrag/metrics.h"
 #include "mmfrag/model.h"
@@ -28,7 +34,7 @@
 #include "mmfrag/state.h"
 #include "mmfrag/top.h"
 
-#define MAX_PAGES_PER_CPU	256	/* per pump: keep the other CPUs' reads close in time */
+#define MAX_PAGES_PER_CPU	64	/* per pump: keep the other CPUs' reads close in time */
 
 const char *const mf_top_sort_names[MF_TOP_NR_SORT] = {
 	[MF_TOP_SORT_STALL] = "stall", [MF_TOP_SORT_TIME] = "time",
@@ -36,7 +42,10 @@ const char *const mf_top_sort_names[MF_TOP_NR_SORT] = {
 	[MF_TOP_SORT_POLLUTED] = "polluted", [MF_TOP_SORT_PID] = "pid",
 };
 
+struct mf_top;
+
 struct evbuf {
+	struct mf_top	*t;
 	struct mf_event	*ev;
 	size_t		len, cap, pos;
 	bool		oom;
@@ -67,6 +76,17 @@ struct mf_top {
 	struct mf_top_task	*sorted;
 	int32_t			*pb_polluter;	/* pageblock -> pid of its last polluter, 0 */
 	uint64_t		nr_pb;
+
+	/* seeding: the scan thread, its model, and the marker that hands it over */
+	pthread_t		seed_thread;
+	bool			seed_running;
+	atomic_bool		seed_done;
+	struct mf_model		*next_m;	/* scanned, waiting for its marker */
+	struct mf_state		seed_st;
+	int			seed_ret;
+	char			seed_err[256];
+	char			marker[64];	/* "" when no marker is awaited */
+	unsigned int		nr_seeds;
 
 	/* stall latencies: all, and those of the current window */
 	struct u64vec		lat_all, lat_win;
@@ -216,6 +236,8 @@ static void on_extfrag(struct mf_top *t, const struct mf_event *ev)
 	}
 }
 
+static int seed_poll(struct mf_top *t, bool wait, char *err, size_t errlen);
+
 /* ---- events --------------------------------------------------------------------------- */
 
 static void collect(void *priv, const struct mf_event *ev)
@@ -234,8 +256,12 @@ static void collect(void *priv, const struct mf_event *ev)
 		b->cap = cap;
 	}
 	b->ev[b->len] = *ev;
-	if (ev->type == MF_EV_PRINT)
-		b->ev[b->len].type = MF_EV_OTHER;	/* its text does not outlive the call */
+	if (ev->type == MF_EV_PRINT) {
+		/* its text does not outlive the call: the seeding marker is told by pid -1 */
+		b->ev[b->len].print.str = NULL;
+		if (b->t->marker[0] && ev->print.str && !strcmp(ev->print.str, b->t->marker))
+			b->ev[b->len].pid = -1;
+	}
 	b->len++;
 }
 
@@ -243,6 +269,15 @@ static void apply(struct mf_top *t, const struct mf_event *ev)
 {
 	if (ev->missed)
 		t->missed += ev->missed == MF_MISSED_UNKNOWN ? 1 : ev->missed;
+	if (ev->type == MF_EV_PRINT && ev->pid == -1 && t->next_m) {
+		/* the scanned model takes over from here */
+		mf_model_free(t->m);
+		t->m = t->next_m;
+		t->next_m = NULL;
+		t->marker[0] = 0;
+		t->seeded = true;
+		return;
+	}
 	if (t->seeded)
 		mf_model_apply(t->m, ev);
 	mf_observer_apply(t->obs, ev);
@@ -275,7 +310,7 @@ static void merge(struct mf_top *t)
 
 int mf_top_pump(struct mf_top *t, char *err, size_t errlen)
 {
-	int c, n, pages = 0, k;
+	int c, n, pages = 0, k, ret;
 
 	if (t->stopped)
 		return 0;
@@ -303,27 +338,78 @@ int mf_top_pump(struct mf_top *t, char *err, size_t errlen)
 		}
 	}
 	merge(t);
-	return pages;
+	ret = seed_poll(t, false, err, errlen);
+	return ret < 0 ? ret : pages;
 }
 
 /* ---- seeding -------------------------------------------------------------------------- */
 
-static int seed(struct mf_top *t, char *err, size_t errlen)
+static void *seed_main(void *arg)
 {
+	struct mf_top *t = arg;
 	uint64_t blocks;
 	int ret;
 
-	ret = mf_state_load(&t->st, "/proc", err, errlen);
-	if (ret)
-		return ret;
-	ret = mf_replay_seed_model(t->m, &t->st, &blocks, err, errlen);
-	if (ret == -ENOENT) {
-		t->seeded = false;
+	ret = mf_state_load(&t->seed_st, "/proc", t->seed_err, sizeof(t->seed_err));
+	if (!ret) {
+		t->next_m = mf_replay_model_new(&t->seed_st, t->nr_cpus, t->seed_err,
+						sizeof(t->seed_err));
+		ret = t->next_m ? 0 : -ENOMEM;
+	}
+	if (!ret)
+		ret = mf_replay_seed_model(t->next_m, &t->seed_st, &blocks, t->seed_err,
+					   sizeof(t->seed_err));
+	t->seed_ret = ret;
+	atomic_store(&t->seed_done, true);
+	return NULL;
+}
+
+/* Start a scan in the background (nothing when one runs or awaits its marker). */
+static int seed_start(struct mf_top *t, char *err, size_t errlen)
+{
+	int ret;
+
+	if (t->seed_running || t->next_m || t->o->no_seed)
+		return 0;
+	atomic_store(&t->seed_done, false);
+	ret = pthread_create(&t->seed_thread, NULL, seed_main, t);
+	if (ret) {
+		snprintf(err, errlen, "cannot start the kpageflags scan: %s", strerror(ret));
+		return -ret;
+	}
+	t->seed_running = true;
+	return 0;
+}
+
+/*
+ * A finished scan: mark the trace; the model changes hands at the marker's event.
+ * Without kpageflags (-ENOENT) the model stays unseeded.  0 or -errno.
+ */
+static int seed_poll(struct mf_top *t, bool wait, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!t->seed_running || (!wait && !atomic_load(&t->seed_done)))
+		return 0;
+	pthread_join(t->seed_thread, NULL);
+	t->seed_running = false;
+	if (t->seed_ret == -ENOENT) {
+		mf_model_free(t->next_m);
+		t->next_m = NULL;
 		return 0;
 	}
-	if (ret)
+	if (t->seed_ret) {
+		snprintf(err, errlen, "%s", t->seed_err);
+		return t->seed_ret;
+	}
+	snprintf(t->marker, sizeof(t->marker), "mmfrag-top-seeded %d %u", (int)getpid(),
+		 ++t->nr_seeds);
+	ret = mf_recorder_mark(t->rec, t->marker);
+	if (ret) {
+		snprintf(err, errlen, "cannot write the seeding marker into instance %s: %s",
+			 mf_recorder_instance(t->rec), strerror(-ret));
 		return ret;
-	t->seeded = true;
+	}
 	return 0;
 }
 
@@ -334,7 +420,7 @@ int mf_top_open(struct mf_top **tp, const struct mf_top_opts *o, char *warn, siz
 	struct tep_handle *tep;
 	struct mf_top *t;
 	uint64_t maxpfn = 0;
-	int ret, z;
+	int ret, z, c;
 
 	*tp = t = calloc(1, sizeof(*t));
 	if (!t)
@@ -383,14 +469,29 @@ int mf_top_open(struct mf_top **tp, const struct mf_top_opts *o, char *warn, siz
 	t->t_frame = t->t0;
 	t->has_vmstat = read_vmstat(t->vm0);
 	memcpy(t->vm_prev, t->vm0, sizeof(t->vm0));
-	if (!o->no_seed) {
-		ret = seed(t, err, errlen);
-		if (ret)
-			return ret;
-		if (!t->seeded && warn && warnlen)
-			snprintf(warn + strlen(warn), warnlen - strlen(warn), "%s/proc/kpageflags is "
-				 "not readable: the model's free lists start empty", *warn ? "\n" : "");
+	for (c = 0; c < t->nr_cpus; c++)
+		t->cpu[c].t = t;
+	/* the first scan: pump meanwhile, and wait until its model has taken over */
+	ret = seed_start(t, err, errlen);
+	while (!ret && t->seed_running) {
+		ret = mf_top_pump(t, err, errlen);
+		if (ret >= 0)
+			ret = seed_poll(t, false, err, errlen);
+		if (!ret)
+			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 	}
+	for (c = 0; !ret && t->next_m && c < 500; c++) {
+		ret = mf_top_pump(t, err, errlen);
+		if (ret >= 0 && t->next_m) {
+			ret = 0;
+			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+		}
+	}
+	if (ret < 0)
+		return ret;
+	if (!o->no_seed && !t->seeded && warn && warnlen)
+		snprintf(warn + strlen(warn), warnlen - strlen(warn), "%s/proc/kpageflags is "
+			 "not readable: the model's free lists start empty", *warn ? "\n" : "");
 	return 0;
 }
 
@@ -610,11 +711,13 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 	fill_zones(t, f);
 	f->reanchors = t->reanchors;
 	if (!final && t->seeded && t->o->drift_threshold > 0 && f->drift > t->o->drift_threshold) {
-		/* re-anchor: the next frame starts from the kernel's own free lists again */
-		ret = seed(t, err, errlen);
-		if (ret)
-			return ret;
-		t->reanchors++;
+		/* re-anchor: a fresh scan takes over when done (a few frames later at most) */
+		if (!t->seed_running && !t->next_m) {
+			ret = seed_start(t, err, errlen);
+			if (ret)
+				return ret;
+			t->reanchors++;
+		}
 	}
 
 	free(t->sorted);
@@ -645,6 +748,9 @@ int mf_top_close(struct mf_top *t, char *err, size_t errlen)
 
 	if (!t)
 		return 0;
+	if (t->seed_running)
+		pthread_join(t->seed_thread, NULL);
+	mf_model_free(t->next_m);
 	ret = mf_recorder_close(t->rec, err, errlen);
 	mf_reader_close_live(t->lr);
 	mf_model_free(t->m);

@@ -4,10 +4,12 @@
  * observer and a per-task table -> one struct mf_top_frame per interval.
  *
  * Order: each pump reads every CPU's ring buffer dry (non-blocking reads return the
- * committed part of a sub-buffer too) and merges the CPUs' events by timestamp before
- * applying them.  Events of one CPU that arrive in a later pump than another CPU's later
- * events are applied late; reads of all CPUs are microseconds apart, so this is rare and
- * the model repairs it like any other contradiction.
+ * committed part of a sub-buffer too) and merges the CPUs' events by timestamp.  Reading
+ * the CPUs one after the other takes time, during which the first ones get new events
+ * older than the last ones' newest; so only events stamped before the pump began (minus
+ * a slack for commits in flight) are applied, on the instance's CLOCK_MONOTONIC clock,
+ * and the rest wait for the next pump.  Out of order, a page freed on one CPU and taken
+ * on another would be allocated before it is free.
  *
  * Seeding, as replay seeds from a start capture at the capture's end marker: a thread
  * scans kpageflags into a new model while the pump goes on (the ring buffers must not
@@ -34,6 +36,7 @@
 #include "mmfrag/state.h"
 #include "mmfrag/top.h"
 
+#define MERGE_SLACK_NS		1000000ULL	/* see mf_top_pump() */
 #define MAX_PAGES_PER_CPU	64	/* per pump: keep the other CPUs' reads close in time */
 
 const char *const mf_top_sort_names[MF_TOP_NR_SORT] = {
@@ -68,6 +71,7 @@ struct mf_top {
 	char			*page;
 	struct evbuf		*cpu;
 	bool			stopped;
+	bool			draining;	/* tracing off: apply everything */
 	bool			seeded;
 
 	/* tasks: open addressing on pid, plus the sorted copy handed out */
@@ -286,8 +290,11 @@ static void apply(struct mf_top *t, const struct mf_event *ev)
 	t->events++;
 }
 
-/* Apply the collected events of every CPU, oldest first. */
-static void merge(struct mf_top *t)
+/*
+ * Apply the collected events of every CPU up to @until (trace time, ns), oldest first;
+ * later ones wait for the next pump, when the other CPUs' events up to then are in.
+ */
+static void merge(struct mf_top *t, uint64_t until)
 {
 	int c, best;
 
@@ -300,20 +307,35 @@ static void merge(struct mf_top *t)
 			    (best < 0 || b->ev[b->pos].ts < t->cpu[best].ev[t->cpu[best].pos].ts))
 				best = c;
 		}
-		if (best < 0)
+		if (best < 0 || t->cpu[best].ev[t->cpu[best].pos].ts > until)
 			break;
 		apply(t, &t->cpu[best].ev[t->cpu[best].pos++]);
 	}
-	for (c = 0; c < t->nr_cpus; c++)
-		t->cpu[c].len = t->cpu[c].pos = 0;
+	for (c = 0; c < t->nr_cpus; c++) {
+		struct evbuf *b = &t->cpu[c];
+
+		memmove(b->ev, b->ev + b->pos, (b->len - b->pos) * sizeof(*b->ev));
+		b->len -= b->pos;
+		b->pos = 0;
+	}
 }
 
 int mf_top_pump(struct mf_top *t, char *err, size_t errlen)
 {
 	int c, n, pages = 0, k, ret;
+	struct timespec now;
+	uint64_t until;
 
 	if (t->stopped)
 		return 0;
+	/*
+	 * The instance's clock is CLOCK_MONOTONIC: an event stamped a millisecond before
+	 * this read began is committed (commits take microseconds), so once every CPU has
+	 * been read, all events up to then are here and can be applied in order.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	until = t->draining ? UINT64_MAX : until - MERGE_SLACK_NS;
 	for (c = 0; c < t->nr_cpus; c++) {
 		for (k = 0; k < MAX_PAGES_PER_CPU; k++) {
 			n = mf_recorder_read(t->rec, (unsigned int)c, t->page);
@@ -336,8 +358,12 @@ int mf_top_pump(struct mf_top *t, char *err, size_t errlen)
 			}
 			pages++;
 		}
+		/* not read dry: its unread events may be older than the others' newest */
+		if (k == MAX_PAGES_PER_CPU && t->cpu[c].len &&
+		    t->cpu[c].ev[t->cpu[c].len - 1].ts < until)
+			until = t->cpu[c].ev[t->cpu[c].len - 1].ts;
 	}
-	merge(t);
+	merge(t, until);
 	ret = seed_poll(t, false, err, errlen);
 	return ret < 0 ? ret : pages;
 }
@@ -631,10 +657,13 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 		ret = mf_recorder_stop(t->rec, err, errlen);
 		if (ret)
 			return ret;
-		/* tracing is off: read until every buffer is dry */
+		/* tracing is off: read until every buffer is dry, and apply it all */
 		t->stopped = false;
+		t->draining = true;
 		while ((ret = mf_top_pump(t, err, errlen)) > 0)
 			;
+		if (ret >= 0)
+			ret = mf_top_pump(t, err, errlen);	/* the last held-back events */
 		t->stopped = true;
 		if (ret < 0)
 			return ret;

@@ -692,6 +692,16 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 		return ret;
 	}
 	tracefs_instance_file_write(r->inst, "buffer_percent", "1");
+	/*
+	 * Live: timestamps on CLOCK_MONOTONIC, so the reader knows which events every CPU
+	 * has surely written by a given time (mmfrag top merges the CPUs with that).
+	 */
+	if (r->live && tracefs_instance_file_write(r->inst, "trace_clock", "mono") < 0) {
+		ret = -errno_or_eio();
+		snprintf(err, errlen, "cannot set trace_clock mono in instance %s: %s", r->name,
+			 strerror(-ret));
+		return ret;
+	}
 
 	ret = parse_header_page(r);
 	if (ret) {

@@ -60,6 +60,16 @@ struct mf_observer;
 struct mf_observer *mf_observer_new(int pageblock_order);
 void mf_observer_free(struct mf_observer *o);
 void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev);
+/*
+ * Per-task stalls (mmfrag top): @fn is called for every direct compaction attempt that
+ * counted as a stall, when its outcome is known, with the task, the order, the outcome and
+ * the trace times of its try_to_compact_pages and of the event that resolved it (the
+ * allocation, the task's next attempt or its direct reclaim): the time the task spent in
+ * __alloc_pages_direct_compact(), to within the events around it.
+ */
+typedef void (*mf_observer_stall_fn)(void *priv, int32_t pid, int order, bool success,
+				     uint64_t start_ts, uint64_t end_ts);
+void mf_observer_set_stall_fn(struct mf_observer *o, mf_observer_stall_fn fn, void *priv);
 /* Close attempts still open at the end of the trace (counted as unresolved, not as stalls). */
 void mf_observer_finish(struct mf_observer *o);
 const struct mf_observed *mf_observer_result(const struct mf_observer *o);

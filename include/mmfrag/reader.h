@@ -92,4 +92,24 @@ const char *const *mf_reader_warnings(const struct mf_reader *r);
 
 void mf_reader_close(struct mf_reader *r);
 
+/*
+ * Live reading (reader-live.c, for mmfrag top): the same decoders on ring-buffer
+ * sub-buffers read from a tracefs instance.  mf_reader_open_live() takes @tep (from
+ * mf_recorder_tep()) and frees it, also on failure.  mf_reader_live_page() decodes one
+ * sub-buffer of @cpu and calls @fn for each event in order (ev->missed on the first when
+ * the kernel lost events before this sub-buffer; print.str valid during the call only);
+ * returns the number of events or -errno.  mf_reader_live_reader() gives the reader
+ * underneath, for the event-name table and warnings.
+ */
+struct tep_handle;
+struct mf_live_reader;
+typedef void (*mf_reader_event_fn)(void *priv, const struct mf_event *ev);
+
+int mf_reader_open_live(struct tep_handle *tep, struct mf_live_reader **out, char *err,
+			size_t errlen);
+int mf_reader_live_page(struct mf_live_reader *lr, int cpu, void *page, mf_reader_event_fn fn,
+			void *priv);
+struct mf_reader *mf_reader_live_reader(struct mf_live_reader *lr);
+void mf_reader_close_live(struct mf_live_reader *lr);
+
 #endif

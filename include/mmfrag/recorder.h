@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct mf_tracedat;
+struct tep_handle;
 
 /*
  * Live capture of trace events into per-CPU files of raw ring-buffer sub-buffers, through a
@@ -23,7 +24,11 @@ struct mf_tracedat;
 #define MF_RECORDER_MAX_EVENTS	64
 
 struct mf_recorder_opts {
-	const char	*data_prefix;	/* per-CPU files are <data_prefix>.cpuN */
+	/*
+	 * Per-CPU files are <data_prefix>.cpuN.  NULL: live mode (mmfrag top): no files and
+	 * no reader threads; the caller takes each CPU's sub-buffers with mf_recorder_read().
+	 */
+	const char	*data_prefix;
 	size_t		buffer_kib;	/* per-CPU ring buffer */
 	/*
 	 * "system:event", "system:*" or "system"; "default" stands for the events replay
@@ -90,6 +95,21 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen);
  * printk formats, process names, the clock, per-CPU stats and the per-CPU data files.
  */
 int mf_recorder_header(struct mf_recorder *r, struct mf_tracedat *td, char *err, size_t errlen);
+
+/*
+ * mf_recorder_read - live mode: one sub-buffer of @cpu into @buf (mf_recorder_page_size()
+ * bytes), without blocking.  Returns its length, 0 when the CPU has nothing to read, or
+ * -errno.  The sub-buffer is in the ring buffer's format (header, commit, events).
+ */
+int mf_recorder_read(struct mf_recorder *r, unsigned int cpu, void *buf);
+int mf_recorder_page_size(const struct mf_recorder *r);
+
+/*
+ * mf_recorder_tep - the running kernel's event formats (ftrace, kmem, compaction, vmscan)
+ * and ring-buffer header, for decoding live sub-buffers (mf_reader_open_live() takes it).
+ * NULL with one line in @err.
+ */
+struct tep_handle *mf_recorder_tep(struct mf_recorder *r, char *err, size_t errlen);
 
 /* Per-CPU figures after mf_recorder_stop(); @cpu < mf_recorder_nr_cpus(). */
 unsigned int mf_recorder_nr_cpus(const struct mf_recorder *r);

@@ -49,6 +49,21 @@ struct mf_replay_opts {
 int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out);
 void mf_result_free(struct mf_result *r);
 
+/*
+ * The observe model of a live machine (mmfrag top), reusing replay's start: a model laid
+ * out as st's zones (zoneinfo spans, buddyinfo orders, pagetypeinfo's pageblock order),
+ * then seeded as replay seeds from its start capture: free blocks from st's kpageflags,
+ * pageblock types guessed from the pages in use.  mf_replay_seed_model() clears the
+ * model first, so it also re-anchors a model that drifted; it returns 0, -ENOENT without
+ * kpageflags, or -errno, with @err; @blocks gets the number of free blocks seeded.
+ */
+struct mf_state;
+struct mf_model;
+struct mf_model *mf_replay_model_new(const struct mf_state *st, int nr_cpus, char *err,
+				     size_t errlen);
+int mf_replay_seed_model(struct mf_model *m, const struct mf_state *st, uint64_t *blocks,
+			 char *err, size_t errlen);
+
 /* Whether path starts with trace-cmd's magic bytes (a trace.dat, not a result document). */
 bool mf_is_trace_file(const char *path);
 

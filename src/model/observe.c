@@ -48,6 +48,7 @@ struct attempt {
 	bool		stall;		/* deferred, end or defer_reset seen */
 	bool		inloop_seen;	/* a reset that cannot be the allocation's */
 	uint32_t	resets;		/* mm_compaction_defer_reset events */
+	uint64_t	ts;		/* of its mm_compaction_try_to_compact_pages */
 };
 
 struct kcompactd {
@@ -62,6 +63,8 @@ struct mf_observer {
 	struct attempt		pending[MAX_PENDING];
 	int			nr_kcd;
 	struct kcompactd	kcd[64];
+	mf_observer_stall_fn	stall_fn;
+	void			*stall_priv;
 };
 
 struct mf_observer *mf_observer_new(int pageblock_order)
@@ -71,6 +74,12 @@ struct mf_observer *mf_observer_new(int pageblock_order)
 	if (o)
 		o->pageblock_order = pageblock_order;
 	return o;
+}
+
+void mf_observer_set_stall_fn(struct mf_observer *o, mf_observer_stall_fn fn, void *priv)
+{
+	o->stall_fn = fn;
+	o->stall_priv = priv;
 }
 
 void mf_observer_free(struct mf_observer *o)
@@ -114,7 +123,7 @@ static void add(struct mf_cp_outcome *c, bool stall, bool success)
 }
 
 /* __alloc_pages_direct_compact(): COMPACT_SKIPPED is no stall; anything else is one. */
-static void resolve(struct mf_observer *o, struct attempt *a, bool alloc_ok)
+static void resolve(struct mf_observer *o, struct attempt *a, bool alloc_ok, uint64_t ts)
 {
 	struct mf_observed *r = &o->r;
 	bool success;
@@ -132,6 +141,8 @@ static void resolve(struct mf_observer *o, struct attempt *a, bool alloc_ok)
 		add(&r->direct_by_order[a->order], a->stall, success);
 	if (a->prio >= 0 && a->prio < MF_CP_NR_PRIO)
 		add(&r->direct_by_prio[a->prio], a->stall, success);
+	if (a->stall && o->stall_fn)
+		o->stall_fn(o->stall_priv, a->pid, a->order, success, a->ts, ts);
 	*a = o->pending[--o->nr_pending];
 }
 
@@ -210,7 +221,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		if (o->nr_pending) {
 			a = find_attempt(o, ev->pid);
 			if (a && a->order == ev->alloc.order && same_gfp(a->gfp, ev->alloc.gfp))
-				resolve(o, a, ev->alloc.pfn != MF_PFN_NONE);
+				resolve(o, a, ev->alloc.pfn != MF_PFN_NONE, ev->ts);
 		}
 		break;
 	case MF_EV_PAGE_FREE:
@@ -233,7 +244,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		r->direct_attempts++;
 		a = find_attempt(o, ev->pid);
 		if (a)
-			resolve(o, a, false);
+			resolve(o, a, false, ev->ts);
 		if (o->nr_pending == MAX_PENDING) {
 			r->direct_unresolved++;
 			break;
@@ -245,6 +256,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		a->gfp = ev->cp_try.gfp;
 		a->stall = a->inloop_seen = false;
 		a->resets = 0;
+		a->ts = ev->ts;
 		break;
 	case MF_EV_CP_DEFERRED:
 		r->deferred++;
@@ -300,7 +312,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		r->direct_reclaim++;
 		a = o->nr_pending ? find_attempt(o, ev->pid) : NULL;
 		if (a)
-			resolve(o, a, false);
+			resolve(o, a, false, ev->ts);
 		break;
 	case MF_EV_KSWAPD_WAKE:
 		r->kswapd_wake++;

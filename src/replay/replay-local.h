@@ -73,6 +73,9 @@ char *replay_state_dir(const char *trace);
 char *replay_capture_dir(const char *sdir, const char *name);
 int replay_load_periodic(struct replay *rp, const char *sdir, char ***names);
 
+/* replay.c */
+int replay_zone_desc_from_state(const struct mf_state *st, struct mf_zone_desc *zd);
+
 /* seed.c */
 int replay_seed_from_capture(struct replay *rp, const struct capture *c);
 int replay_make_sims(struct replay *rp, uint64_t ts);

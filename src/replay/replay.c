@@ -27,7 +27,7 @@
 #include "mmfrag/common.h"
 #include "replay-local.h"
 
-static int zone_desc_from_state(const struct mf_state *st, struct mf_zone_desc *zd)
+int replay_zone_desc_from_state(const struct mf_state *st, struct mf_zone_desc *zd)
 {
 	int i, n = 0;
 
@@ -92,7 +92,7 @@ static int setup(struct replay *rp)
 
 	layout = rp->start.st ? rp->start.st : rp->check.st;
 	if (layout)
-		nz = zone_desc_from_state(layout, zd);
+		nz = replay_zone_desc_from_state(layout, zd);
 	if (layout && !nz)
 		replay_warnf(r, "%s: no zoneinfo: zone layout learned from the trace", layout->dir);
 
@@ -371,7 +371,7 @@ static int restart(struct replay *rp)
 			zd[z].node = r->zones[z].node;
 			snprintf(zd[z].name, sizeof(zd[z].name), "%s", r->zones[z].name);
 		}
-		if (zone_desc_from_state(rp->start.st, zd) != r->nr_zones)
+		if (replay_zone_desc_from_state(rp->start.st, zd) != r->nr_zones)
 			zone_desc_learned(zd);
 		rp->m = mf_model_new(&r->params, zd, r->nr_zones);
 	}

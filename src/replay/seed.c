@@ -152,17 +152,15 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 }
 
 /*
- * The model reset to capture c's kpageflags: the start capture, and with --reanchor every
- * later capture that has kpageflags.  Only the start's seed feeds the simulators and the
- * result's seeded_blocks; a later one leaves the simulations as they are, and keeps the
- * pageblock types the events have told the model since (better than a guess from counts).
+ * The model's free blocks from st's kpageflags, and with TYPES its pageblock types from
+ * the counts of pagetypeinfo (a reset keeps what the events have taught it instead):
+ * 0, -ENOENT without kpageflags (the model is then left empty), or -errno with @err.
+ * Compound pages are noted for the simulators only when rp->movable is wanted (the start).
  */
-int replay_seed_from_capture(struct replay *rp, const struct capture *c)
+static int seed_scan(struct replay *rp, const struct mf_state *st, bool types, bool folios,
+		     char *err, size_t errlen)
 {
-	const struct mf_state *st = c->st;
 	const struct mf_model_params *p = mf_model_params(rp->m);
-	bool first = c == &rp->start;
-	char err[512];
 	uint64_t maxpfn = 0;
 	int z, ret;
 
@@ -173,40 +171,97 @@ int replay_seed_from_capture(struct replay *rp, const struct capture *c)
 	free(rp->pb_score);
 	rp->pb_score = calloc(rp->nr_pb, sizeof(*rp->pb_score));
 	if (!rp->pb_score) {
-		mf_err("%s: %s", c->dir, strerror(ENOMEM));
-		return -1;
+		snprintf(err, errlen, "%s: %s", st->dir, strerror(ENOMEM));
+		return -ENOMEM;
 	}
-	if (first && rp->o->nr_configs) {
+	if (folios) {
 		free(rp->movable);
 		rp->nr_movable = maxpfn;
 		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
 		if (!rp->movable) {
-			mf_err("%s: %s", c->dir, strerror(ENOMEM));
-			return -1;
+			free(rp->pb_score);
+			rp->pb_score = NULL;
+			snprintf(err, errlen, "%s: %s", st->dir, strerror(ENOMEM));
+			return -ENOMEM;
 		}
 	}
 	rp->seeded_blocks = rp->seeded_pages = 0;
 	mf_model_clear(rp->m);
-	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err,
-				       sizeof(err));
+	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err, errlen);
+	if (!ret && types)
+		seed_pageblock_types(rp, st);
+	if (rp->movable)
+		close_folio(rp);
+	free(rp->pb_score);
+	rp->pb_score = NULL;
+	return ret;
+}
+
+/*
+ * The model reset to capture c's kpageflags: the start capture, and with --reanchor every
+ * later capture that has kpageflags.  Only the start's seed feeds the simulators and the
+ * result's seeded_blocks; a later one leaves the simulations as they are, and keeps the
+ * pageblock types the events have told the model since (better than a guess from counts).
+ */
+int replay_seed_from_capture(struct replay *rp, const struct capture *c)
+{
+	bool first = c == &rp->start;
+	char err[512];
+	int ret;
+
+	ret = seed_scan(rp, c->st, first, first && rp->o->nr_configs, err, sizeof(err));
 	if (ret == -ENOENT) {
 		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
 			     "with no free memory", c->dir);
 	} else if (ret) {
 		mf_err("%s", err);
 		return -1;
-	} else if (first) {
-		seed_pageblock_types(rp, st);
 	}
-	if (rp->movable)
-		close_folio(rp);
-	free(rp->pb_score);
-	rp->pb_score = NULL;
 	if (first) {
 		rp->r->seeded_blocks = rp->seeded_blocks;
 		rp->r->seeded_pages = rp->seeded_pages;
 	}
 	return 0;
+}
+
+struct mf_model *mf_replay_model_new(const struct mf_state *st, int nr_cpus, char *err,
+				     size_t errlen)
+{
+	struct mf_zone_desc zd[MF_MAX_ZONES];
+	struct mf_model_params p;
+	struct mf_model *m;
+	int nz = replay_zone_desc_from_state(st, zd);
+
+	if (!nz) {
+		snprintf(err, errlen, "%s/zoneinfo: no zone spans: cannot lay out the model", st->dir);
+		return NULL;
+	}
+	/* as setup() in replay.c does for a start capture */
+	mf_model_params_default(&p);
+	if (st->nr_zones && st->zones[0].nr_orders > 1)
+		p.max_order = st->zones[0].nr_orders - 1;
+	if (st->pageblock_order > 0)
+		p.pageblock_order = st->pageblock_order;
+	if (p.pageblock_order > p.max_order)
+		p.pageblock_order = p.max_order;
+	p.pcp_high_order = COMPACTION_HPAGE_ORDER <= p.max_order ? COMPACTION_HPAGE_ORDER : -1;
+	p.nr_cpus = nr_cpus > 0 ? nr_cpus : 1;
+	m = mf_model_new(&p, zd, nz);
+	if (!m)
+		snprintf(err, errlen, "cannot set up the model: %s", strerror(ENOMEM));
+	return m;
+}
+
+int mf_replay_seed_model(struct mf_model *m, const struct mf_state *st, uint64_t *blocks,
+			 char *err, size_t errlen)
+{
+	struct mf_replay_opts o = { 0 };
+	struct replay rp = { .o = &o, .m = m };
+	int ret = seed_scan(&rp, st, true, false, err, errlen);
+
+	if (blocks)
+		*blocks = rp.seeded_blocks;
+	return ret;
 }
 
 static int sim_cpus(const struct replay *rp)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The trace reader's private state, shared by reader-open.c (opening a trace.dat: layout
- * checks, formats, decoders) and reader.c (decoding and merging records).  Only these
- * two files include libtracecmd and libtraceevent headers.  Not a public interface.
+ * checks, formats, decoders) and reader.c (decoding and merging records), and by
+ * reader-live.c (the same decoders on live sub-buffers, for mmfrag top).  Only these
+ * files include libtracecmd and libtraceevent headers.  Not a public interface.
  */
 #ifndef MMFRAG_READER_LOCAL_H
 #define MMFRAG_READER_LOCAL_H
@@ -176,6 +177,7 @@ void reader_add_warning(struct mf_reader *r, const char *fmt, ...)
 int reader_new_decoder(struct mf_reader *r, struct tep_event *ev, int id);
 int reader_open_handle(struct mf_reader *r, bool first);
 void reader_close_handle(struct mf_reader *r);
+int reader_setup_decoders(struct mf_reader *r);	/* for reader-live.c */
 
 /* reader.c */
 int reader_pipe_start(struct mf_reader *r);
@@ -183,6 +185,7 @@ void reader_pipe_stop(struct mf_reader *r);
 void reader_heap_build(struct mf_reader *r);
 void reader_trim_flush(struct mf_reader *r, struct stream *s);
 int reader_ensure_lost(struct mf_reader *r, int cpu);
+int reader_decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *ev); /* reader-live.c */
 
 /* reader-text.c: text traces (trace_pipe, trace-cmd report), plain or compressed */
 struct mf_text;

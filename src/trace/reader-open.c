@@ -1042,3 +1042,9 @@ void mf_reader_close(struct mf_reader *r)
 	free(r->path);
 	free(r);
 }
+
+/* For reader-live.c: the same decoders from a live tep handle (r->tep set by the caller). */
+int reader_setup_decoders(struct mf_reader *r)
+{
+	return setup_decoders(r);
+}

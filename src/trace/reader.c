@@ -769,3 +769,9 @@ void mf_reader_set_segment(struct mf_reader *r, uint64_t bytes)
 {
 	r->segment_bytes = bytes;
 }
+
+/* For reader-live.c: decode one record of a live sub-buffer. */
+int reader_decode(struct mf_reader *r, struct tep_record *rec, struct mf_event *ev)
+{
+	return decode(r, rec->data, (uint32_t)rec->size, rec->ts, rec->cpu, ev);
+}

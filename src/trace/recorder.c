@@ -136,6 +136,7 @@ struct mf_recorder {
 	char			*comms_start;	/* "PID COMM\n" of every process at start */
 	size_t			comms_start_len;
 	const char		*data_prefix;
+	bool			live;		/* no files, no threads: mf_recorder_read() */
 };
 
 static double ts_diff(const struct timespec *a, const struct timespec *b)
@@ -722,6 +723,7 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 	r->marker_fd = -1;
 	r->print_id = -1;
 	r->data_prefix = o->data_prefix;
+	r->live = !o->data_prefix;
 	snprintf(r->name, sizeof(r->name), "mmfrag-%d", (int)getpid());
 	*rp = r;
 
@@ -748,6 +750,16 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 	if (ret)
 		return ret;
 	tracefs_instance_file_write(r->inst, "buffer_percent", "1");
+	/*
+	 * Live: timestamps on CLOCK_MONOTONIC, so the reader knows which events every CPU
+	 * has surely written by a given time (mmfrag top merges the CPUs with that).
+	 */
+	if (r->live && tracefs_instance_file_write(r->inst, "trace_clock", "mono") < 0) {
+		ret = -errno_or_eio();
+		snprintf(err, errlen, "cannot set trace_clock mono in instance %s: %s", r->name,
+			 strerror(-ret));
+		return ret;
+	}
 
 	ret = parse_header_page(r);
 	if (ret) {
@@ -772,6 +784,19 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 
 		c->r = r;
 		c->cpu = i;
+		if (r->live) {
+			/* the caller reads: non-blocking, sub-buffer by sub-buffer */
+			c->tcpu = tracefs_cpu_open(r->inst, i, true);
+			if (!c->tcpu) {
+				ret = -errno_or_eio();
+				snprintf(err, errlen, "cannot open per_cpu/cpu%d/trace_pipe_raw of "
+					 "instance %s: %s", i, r->name, strerror(-ret));
+				return ret;
+			}
+			if (!r->page_size)
+				r->page_size = tracefs_cpu_read_size(c->tcpu);
+			continue;
+		}
 		if (asprintf(&c->path, "%s.cpu%d", o->data_prefix, i) < 0) {
 			c->path = NULL;
 			return -ENOMEM;
@@ -803,6 +828,8 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 		return -EINVAL;
 	}
 
+	if (r->live)
+		return 0;
 	r->comms_start = proc_comms(&r->comms_start_len);
 
 	/* readers get no signals: the main thread handles SIGINT/SIGTERM */
@@ -863,6 +890,36 @@ int mf_recorder_mark(struct mf_recorder *r, const char *text)
 	if (write(r->marker_fd, text, len) != (ssize_t)len)
 		return -errno_or_eio();	/* a short write leaves errno alone */
 	return 0;
+}
+
+int mf_recorder_read(struct mf_recorder *r, unsigned int cpu, void *buf)
+{
+	int n;
+
+	if (!r->live || cpu >= (unsigned int)r->nr_cpus)
+		return -EINVAL;
+	n = tracefs_cpu_read(r->cpus[cpu].tcpu, buf, true);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EINTR)
+		return 0;
+	return -errno_or_eio();
+}
+
+int mf_recorder_page_size(const struct mf_recorder *r)
+{
+	return r->page_size;
+}
+
+struct tep_handle *mf_recorder_tep(struct mf_recorder *r, char *err, size_t errlen)
+{
+	const char *systems[] = { "ftrace", "kmem", "compaction", "vmscan", NULL };
+	struct tep_handle *tep = tracefs_local_events_system(NULL, systems);
+
+	if (!tep)
+		snprintf(err, errlen, "cannot read the event formats under %s/events: %s",
+			 tracefs_tracing_dir(), strerror(errno_or_eio()));
+	return tep;
 }
 
 /* overrun + commit overrun + dropped events of per_cpu/cpuN/stats */
@@ -948,6 +1005,8 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
 	for (i = 0; i < r->nr_cpus; i++) {
 		struct cpu_reader *c = &r->cpus[i];
 
+		if (r->live)
+			c->lost = cpu_lost(r, i, NULL, NULL);
 		if (!c->running)
 			continue;
 		pthread_join(c->thread, NULL);

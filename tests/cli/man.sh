@@ -48,6 +48,12 @@ for p in "${pages[@]}"; do
 			skip "$name: $ex (no /proc/buddyinfo)"
 			continue
 		fi
+		# the live view needs root and tracefs
+		if [[ $ex =~ ^mmfrag\ top ]] && { [ "$(id -u)" -ne 0 ] ||
+			[ ! -w /sys/kernel/tracing/instances ]; }; then
+			skip "$name: $ex (needs root and tracefs)"
+			continue
+		fi
 		cmd=$(printf '%s\n' "$ex" | sed -E 's/(^|[|;&] *)mmfrag( |$)/\1"$MMFRAG"\2/g')
 		(cd "$dir" && MMFRAG="$MMFRAG" bash -o pipefail -c "$cmd") >"$TMP/out" 2>"$TMP/err"
 		rc=$?
@@ -67,7 +73,7 @@ man_opts() {
 	render "$1" | section OPTIONS | sed -nE 's/^       (-[^ ,-], )?(--[a-z][a-z-]*).*/\2/p' | sort -u
 }
 
-for cmd in "" status replay report compare; do
+for cmd in "" status replay report compare top; do
 	if [ -n "$cmd" ]; then page=man/mmfrag-$cmd.1; label="mmfrag $cmd"
 	else page=man/mmfrag.1; label="mmfrag"; fi
 	[ -f "$page" ] || { nok "$label: no $page"; continue; }

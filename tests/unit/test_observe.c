@@ -371,6 +371,73 @@ static void test_scan_totals(void)
 	mf_observer_free(o);
 }
 
+/* What the stall callback was told, for test_stall_fn. */
+struct stall_log {
+	int		n;
+	int32_t		pid[4];
+	bool		success[4];
+	uint64_t	ns[4];
+};
+
+static void log_stall(void *priv, int32_t pid, int order, bool success, uint64_t start_ts,
+		      uint64_t end_ts)
+{
+	struct stall_log *l = priv;
+
+	if (l->n < 4) {
+		l->pid[l->n] = pid;
+		l->success[l->n] = success;
+		l->ns[l->n] = end_ts - start_ts;
+	}
+	l->n++;
+}
+
+/*
+ * Per-task stalls (mmfrag top): two tasks interleaved, and a skipped attempt.
+ *   t=1000 pid 10: try(order 9)              t=1500 pid 20: try(order 4)
+ *   t=2000 pid 10: end(complete)             t=2500 pid 20: direct reclaim (no event
+ *   t=4000 pid 10: alloc(no page)                           between: skipped, no stall)
+ *   t=5000 pid 30: try  t=5200 end(success)  t=5300 reset(0,0)  t=6000 alloc(page)
+ * Told: pid 10 fail after 3000 ns, pid 30 success after 1000 ns; nothing for pid 20.
+ */
+static void test_stall_fn(void)
+{
+	struct mf_observer *o = mf_observer_new(PBO);
+	struct stall_log l = { 0 };
+	struct mf_event ev;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	mf_observer_set_stall_fn(o, log_stall, &l);
+	ev = ev_of(MF_EV_CP_TRY, 10); ev.ts = 1000; ev.cp_try.order = 9;
+	ev.cp_try.gfp = GFP_USER_MOV; mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_CP_TRY, 20); ev.ts = 1500; ev.cp_try.order = 4;
+	ev.cp_try.gfp = GFP_USER_MOV; mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_CP_END, 10); ev.ts = 2000; ev.cp_end.status = ST_COMPLETE;
+	mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_DIRECT_RECLAIM_BEGIN, 20); ev.ts = 2500; mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_PAGE_ALLOC, 10); ev.ts = 4000; ev.alloc.pfn = MF_PFN_NONE;
+	ev.alloc.order = 9; ev.alloc.gfp = GFP_USER_MOV; mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_CP_TRY, 30); ev.ts = 5000; ev.cp_try.order = 3;
+	ev.cp_try.gfp = GFP_USER_MOV; mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_CP_END, 30); ev.ts = 5200; ev.cp_end.status = ST_SUCCESS;
+	mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_CP_DEFER_RESET, 30); ev.ts = 5300; ev.defer.order = 3;
+	mf_observer_apply(o, &ev);
+	ev = ev_of(MF_EV_PAGE_ALLOC, 30); ev.ts = 6000; ev.alloc.pfn = 0x200000;
+	ev.alloc.order = 3; ev.alloc.mt = MF_MT_MOVABLE; ev.alloc.gfp = GFP_USER_MOV;
+	mf_observer_apply(o, &ev);
+	mf_observer_finish(o);
+	CU_ASSERT_EQUAL_FATAL(l.n, 2);
+	CU_ASSERT_EQUAL(l.pid[0], 10);
+	CU_ASSERT_FALSE(l.success[0]);
+	CU_ASSERT_EQUAL(l.ns[0], 3000);
+	CU_ASSERT_EQUAL(l.pid[1], 30);
+	CU_ASSERT_TRUE(l.success[1]);
+	CU_ASSERT_EQUAL(l.ns[1], 1000);
+	expect_outcome(&mf_observer_result(o)->direct, 2, 1, 1);
+	mf_observer_free(o);
+}
+
 void test_observe_register(void)
 {
 	CU_pSuite s = CU_add_suite("observe", NULL, NULL);
@@ -384,4 +451,5 @@ void test_observe_register(void)
 	CU_add_test(s, "compaction runs: kcompactd, proactive, other", test_run_classes);
 	CU_add_test(s, "fallbacks from mm_page_alloc_extfrag", test_fallbacks);
 	CU_add_test(s, "scanner and migration totals", test_scan_totals);
+	CU_add_test(s, "per-task stalls and their times", test_stall_fn);
 }

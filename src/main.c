@@ -35,7 +35,7 @@ const struct mf_cmd mf_cmds[] = {
 	{ "report",	cmd_report,	"present a saved replay result" },
 	{ "compare",	cmd_compare,	"compare two results or traces; exit 3 when a threshold is crossed" },
 	{ "record",	cmd_record,	"capture page-allocator and compaction events with ground truth" },
-	{ "top",	cmd_top,	"live view of fragmentation, compaction stalls and the tasks behind them" },
+	{ "top",	cmd_top,	"live fragmentation, compaction stalls and the tasks behind them" },
 	{ NULL, NULL, NULL },
 };
 

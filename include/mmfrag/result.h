@@ -46,6 +46,8 @@ struct mf_series_point {
 	uint64_t		events;		/* events read so far */
 	uint64_t		lost;
 	struct mf_cp_outcome	direct;		/* cumulative direct compaction outcome */
+	uint64_t		runs_kcompactd;	/* cumulative kcompactd and proactive runs */
+	uint64_t		runs_proactive;
 	uint64_t		fallbacks;
 	int			nr_zones;
 	struct mf_series_zone	zones[MF_MAX_ZONES];

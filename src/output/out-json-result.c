@@ -481,10 +481,12 @@ static json_t *json_series(const struct mf_result *r)
 
 	for (i = 0; i < r->nr_series; i++) {
 		const struct mf_series_point *p = &r->series[i];
-		json_t *pt = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}",
+		json_t *pt = json_pack("{s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I}, s:o}",
 			"time_ns", (json_int_t)p->ts, "events", (json_int_t)p->events,
 			"lost_events", (json_int_t)p->lost, "fallbacks", (json_int_t)p->fallbacks,
 			"compaction_direct", outcome(&p->direct),
+			"compaction_runs", "kcompactd", (json_int_t)p->runs_kcompactd,
+			"proactive", (json_int_t)p->runs_proactive,
 			"zones", series_zones(p->zones, p->nr_zones, nr));
 
 		if (p->nr_sims) {

@@ -343,6 +343,8 @@ void replay_add_point(struct replay *rp, uint64_t ts)
 		lost += mf_reader_lost(rp->rd, cpu);
 	pt->lost = lost;
 	pt->direct = ob->direct;
+	pt->runs_kcompactd = ob->runs_kcompactd;
+	pt->runs_proactive = ob->runs_proactive;
 	pt->nr_zones = r->nr_zones;
 	for (z = 0; z < r->nr_zones; z++) {
 		mf_model_zone_nr_free(rp->m, z, pt->zones[z].nr_free);

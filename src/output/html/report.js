@@ -63,7 +63,8 @@
 
 			if (q)
 				series.push({ t: secs(p.time_ns, t0), zones: q.zones,
-					      direct: q.compaction_direct });
+					      direct: q.compaction_direct,
+					      runs: sim ? null : p.compaction_runs });
 		});
 		if (!series.length)	/* no --interval: the end state alone */
 			series.push({ t: secs(doc.trace.last_ns, t0), zones: (s || doc).zones,
@@ -290,7 +291,8 @@
 
 	guard(function () {
 		var view = section('compaction', 'Compaction',
-			'Direct compaction over time (cumulative stalls, successes, failures), then ' +
+			'Direct compaction over time (cumulative stalls, successes, failures), ' +
+			'kcompactd and proactive runs over time (observed), then ' +
 			'runs by trigger and the compact_result mix of every run, per config.');
 		var row = el('div', { 'class': 'row' }, view), sets = [], kinds = ['stall', 'success',
 			'fail'], statuses = {}, runs = ['direct', 'kcompactd', 'proactive'], n;
@@ -311,6 +313,25 @@
 			});
 		});
 		var c1 = lineChart(canvasBox(row), sets, 'direct compaction (cumulative)', 0);
+		/* kcompactd's and proactive runs over time: the trace's, in the series (observed) */
+		var rsets = [];
+
+		S.forEach(function (s, i) {
+			['kcompactd', 'proactive'].forEach(function (k, j) {
+				if (!s.series.some(function (p) { return p.runs; }))
+					return;
+				rsets.push({
+					label: s.label + ' ' + k + ' runs',
+					borderColor: PAL[(i * 2 + j + 3) % PAL.length],
+					backgroundColor: PAL[(i * 2 + j + 3) % PAL.length],
+					data: s.series.map(function (p) {
+						return { x: p.t, y: p.runs ? p.runs[k] : null };
+					})
+				});
+			});
+		});
+		var c3 = rsets.length ? lineChart(canvasBox(row), rsets,
+			'kcompactd and proactive runs (cumulative)', 0) : null;
 		var labels = S.map(function (s) { return s.label; });
 		var bars = runs.map(function (r, j) {
 			return { label: r + ' runs', backgroundColor: PAL[j], stack: 'runs',
@@ -322,7 +343,7 @@
 		}));
 		var c2 = barChart(canvasBox(row), labels, bars, { stacked: true, legend: true,
 			title: 'runs by trigger | compact_result of every run' });
-		n = countPoints(c1) + countPoints(c2);
+		n = countPoints(c1) + countPoints(c2) + (c3 ? countPoints(c3) : 0);
 		done(view, n);
 	});
 

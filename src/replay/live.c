@@ -314,6 +314,8 @@ static void merge(struct mf_top *t, uint64_t until)
 	for (c = 0; c < t->nr_cpus; c++) {
 		struct evbuf *b = &t->cpu[c];
 
+		if (!b->pos)
+			continue;	/* nothing taken (and maybe no buffer yet) */
 		memmove(b->ev, b->ev + b->pos, (b->len - b->pos) * sizeof(*b->ev));
 		b->len -= b->pos;
 		b->pos = 0;

@@ -290,6 +290,8 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		if (q >= min_pfn && (high == MF_PFN_NONE || q > high)) {
 			high = q;
 			hpos = n;
+			if (q == top)
+				break;	/* the highest: nothing later changes the pick */
 		}
 	}
 	if (best == MF_PFN_NONE && top != MF_PFN_NONE) {

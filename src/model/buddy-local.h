@@ -111,6 +111,46 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
 }
 
+/*
+ * Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap (held, ciso, cconf);
+ * returns how many were set.  Inline: most callers drop the count, and then the compiler
+ * drops its popcounts (a libgcc call each without -mpopcnt).
+ */
+static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
+{
+	uint64_t was = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		was += (uint64_t)__builtin_popcountll(map[w] & mask);
+		if (set)
+			map[w] |= mask;
+		else
+			map[w] &= ~mask;
+		pfn += cnt;
+	}
+	return was;
+}
+
+/* How many bits of [pfn, pfn + n) are set. */
+static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
+{
+	uint64_t c = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		c += (uint64_t)__builtin_popcountll(map[w] & mask);
+		pfn += cnt;
+	}
+	return c;
+}
+
 /* pb_map[]: the word holding pageblock pb's bit for an order */
 static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int order)
 {
@@ -123,8 +163,6 @@ uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
-uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set);
-uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n);
 
 void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
 

@@ -574,42 +574,6 @@ uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to)
 
 /* ---- held bitmap ------------------------------------------------------------------ */
 
-/* Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap; returns how many were set. */
-uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
-{
-	uint64_t was = 0, end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		was += (uint64_t)__builtin_popcountll(map[w] & mask);
-		if (set)
-			map[w] |= mask;
-		else
-			map[w] &= ~mask;
-		pfn += cnt;
-	}
-	return was;
-}
-
-/* How many bits of [pfn, pfn + n) are set. */
-uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
-{
-	uint64_t c = 0, end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		c += (uint64_t)__builtin_popcountll(map[w] & mask);
-		pfn += cnt;
-	}
-	return c;
-}
-
 static inline uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
 {
 	return model_bits_update(m->held, pfn, n, set);

@@ -456,13 +456,14 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 
 		if ((int)(run->picks[i] & 63) != order || head == pfn)
 			continue;
+		/* the distance first: the bitmaps only for a block that would be nearer */
+		d = head > pfn ? head - pfn : pfn - head;
+		if (d >= best_d)
+			continue;
 		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->cconf, head, n))
 			continue;
-		d = head > pfn ? head - pfn : pfn - head;
-		if (d < best_d) {
-			best = i;
-			best_d = d;
-		}
+		best = i;
+		best_d = d;
 	}
 	return best;
 }

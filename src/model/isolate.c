@@ -182,6 +182,9 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_short += nr_taken - best_taken;
 }
 
+/* fast_isolate's list walk asks the pageblock index after this many entries */
+#define FAST_LOOK_AFTER	64
+
 /*
  * The highest block in [lo, end) on zone z's free_list[order][MOVABLE], or MF_PFN_NONE:
  * pageblocks without a free block of the order are skipped through pb_map[] a word at a
@@ -250,9 +253,10 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0, top;
+	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
+	uint64_t top = MF_PFN_NONE;
+	bool miss = false, looked = false;
 	uint32_t q;
-	bool miss;
 	int order;
 
 	if (nr_taken & (nr_taken - 1)) {
@@ -274,13 +278,17 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 
 	/*
 	 * With no block at or above low_pfn the walk below would cover the whole list, tens
-	 * of thousands of cache misses, to find the highest block; the pageblock index finds
-	 * it directly, and only the first cap entries are walked, to tell whether it lies
-	 * among them.
+	 * of thousands of cache misses, to find the highest block.  Most walks hit within a
+	 * few entries; one that has not after FAST_LOOK_AFTER asks the pageblock index for
+	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
+	 * whether that block lies among them.
 	 */
-	top = movable_top(m, z, order, min_pfn, zd->end_pfn);
-	miss = top == MF_PFN_NONE || top < low_pfn;
 	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+		if (n == FAST_LOOK_AFTER) {
+			looked = true;
+			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
+			miss = top == MF_PFN_NONE || top < low_pfn;
+		}
 		if (miss && (top == MF_PFN_NONE || n >= cap))
 			break;
 		if (q >= low_pfn) {
@@ -294,7 +302,10 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 				break;	/* the highest: nothing later changes the pick */
 		}
 	}
-	if (best == MF_PFN_NONE && top != MF_PFN_NONE) {
+	if (best == MF_PFN_NONE && !looked) {
+		best = high;		/* the whole list was walked */
+		n = hpos;
+	} else if (best == MF_PFN_NONE && top != MF_PFN_NONE) {
 		best = top;
 		n = high == top ? hpos : cap;	/* not met in the first cap entries */
 	}

@@ -44,6 +44,7 @@ struct cp_run {
 	int32_t		pid;
 	uint32_t	nr, cap;
 	uint64_t	*picks;		/* pfn << 6 | order */
+	int		max_order;	/* the largest order among picks[] (0 when none) */
 };
 
 struct mf_model {

@@ -346,6 +346,7 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 		run->pid = pid;
 	}
 	run->nr = 0;
+	run->max_order = 0;
 }
 
 /* Note a block the model isolated, for the run of the task applying the event. */
@@ -365,6 +366,8 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order)
 		run->cap = cap;
 	}
 	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
+	if (order > run->max_order)
+		run->max_order = order;
 }
 
 static inline bool bit_test(const uint64_t *map, uint64_t pfn)
@@ -439,6 +442,7 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	*run = m->runs[--m->nr_runs];
 	m->runs[m->nr_runs].picks = NULL;
 	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
+	m->runs[m->nr_runs].max_order = 0;
 }
 
 void model_runs_free(struct mf_model *m)
@@ -494,7 +498,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
 	uint64_t head, blk;
-	int order, max = 0;
+	int order, max;
 	int64_t back;
 	uint32_t i;
 
@@ -529,9 +533,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	head = model_find_block(m, pfn);
 	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
 		return;		/* in use already, or on a per-CPU list: not isolated */
-	for (i = 0; i < run->nr; i++)
-		if ((int)(run->picks[i] & 63) > max)
-			max = (int)(run->picks[i] & 63);
+	max = run->max_order;
 	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */

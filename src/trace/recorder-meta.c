@@ -140,6 +140,58 @@ static int merge_comms(struct mf_td_blob *out, const char *const *texts, const s
 
 /* ---- trace.dat header ------------------------------------------------------------- */
 
+/*
+ * /proc/kallsyms, whole (5.4 MB, 1.0 MB with zstd on this 6.18 kernel), as trace-cmd
+ * stores it: trace-cmd report resolves addresses with it, e.g. the ip of every
+ * trace_marker text (ftrace:print, "%ps: %s") to tracing_mark_write.  A subset would
+ * resolve the addresses it lacks to the wrong function.  With kptr_restrict hiding the
+ * addresses (all zero) it is of no use: empty then, as before.
+ */
+static int read_kallsyms(struct mf_td_blob *b)
+{
+	size_t cap = 8 << 20, len = 0;
+	char *buf = malloc(cap);
+	int fd = open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	b->data = NULL;
+	b->len = 0;
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return buf ? 0 : -ENOMEM;
+	}
+	for (;;) {
+		if (len == cap) {
+			char *p = realloc(buf, cap * 2);
+
+			if (!p) {
+				close(fd);
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	/* the first line's address: zeros when kptr_restrict hides them all */
+	if (n < 0 || !len || strspn(buf, "0") >= 8) {
+		free(buf);
+		return 0;
+	}
+	b->data = buf;
+	b->len = len;
+	return 0;
+}
+
 static int read_blob(struct tracefs_instance *inst, const char *file, struct mf_td_blob *b)
 {
 	int n = 0;
@@ -229,6 +281,9 @@ int mf_recorder_header(struct mf_recorder *r, struct mf_tracedat *td, char *err,
 
 	/* printk_formats is global (trace_printk() strings); read-only for us */
 	read_blob(NULL, "printk_formats", &td->printk);
+	ret = read_kallsyms(&td->kallsyms);
+	if (ret)
+		goto nomem;
 
 	/*
 	 * Process names: the kernel's saved_cmdlines (names at event time, a ring of

@@ -73,7 +73,9 @@
 
 /*
  * Sub-buffers per compressed chunk.  trace-cmd takes 10; 64 (256 KiB with 4 KiB
- * sub-buffers) compresses about 10% better here, and a reader holds one chunk per CPU.
+ * sub-buffers) makes a file 1% larger (zstd -3 on an 89 MB recording: 14.83 MB against
+ * 14.66 MB) but gives a reader 6x fewer frames to set up, and one chunk per CPU is all a
+ * reader holds.
  */
 #define PAGES_PER_CHUNK		64
 #define ZSTD_LEVEL		3	/* zstd's default, trace-cmd's too */

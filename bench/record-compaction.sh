@@ -1,5 +1,5 @@
 #!/bin/bash
-# bench/record-compaction.sh [-n RUNS] [-m MIB] [-M MODES] -- recording overhead on a
+# bench/record-compaction.sh [-n RUNS] [-m MIB] [-M MODES] [-L] -- recording overhead on a
 # compaction-heavy workload (root).
 #
 # Workload (tests/tools/fragment.c): fault MIB (default 4000) of 4K pages, free every other
@@ -8,7 +8,7 @@
 # time" of issue 15.
 #
 # Each of RUNS repetitions (default 3) runs every mode once, in this order, holding
-# /tmp/mmfrag-live.lock for the repetition only (about a minute):
+# /tmp/mmfrag-live.lock for the repetition only (about a minute; -L: the caller holds it):
 #   untraced    the workload alone
 #   trace-cmd   under `trace-cmd record -e kmem -e compaction` (-b 65536, --no-filter)
 #   v7          under `mmfrag record` (default events, v7 zstd)
@@ -23,13 +23,14 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 MMFRAG=${MMFRAG:-$TOP/mmfrag}
-RUNS=3 MIB=4000 MODES=untraced,trace-cmd,v7,v6
-while getopts n:m:M: o; do
+RUNS=3 MIB=4000 MODES=untraced,trace-cmd,v7,v6 LOCK=/tmp/mmfrag-live.lock
+while getopts n:m:M:L o; do
 	case $o in
 	n) RUNS=$OPTARG ;;
 	m) MIB=$OPTARG ;;
 	M) MODES=$OPTARG ;;
-	*) echo "usage: $0 [-n RUNS] [-m MIB] [-M untraced,trace-cmd,v7,v6]" >&2; exit 2 ;;
+	L) LOCK= ;;
+	*) echo "usage: $0 [-n RUNS] [-m MIB] [-M untraced,trace-cmd,v7,v6] [-L]" >&2; exit 2 ;;
 	esac
 done
 WORK=$HERE/work
@@ -88,13 +89,13 @@ print(sum(d["events"].values()), d["lost_events"])' "$WORK/tc.json" 2>/dev/null 
 }
 
 echo "mode wall_s recorder_cpu_s events lost bytes load1" | tee "$WORK/compaction.runs"
-exec 9>/tmp/mmfrag-live.lock
+[ -z "$LOCK" ] || exec 9>"$LOCK"
 for ((r = 1; r <= RUNS; r++)); do
-	flock 9
+	[ -z "$LOCK" ] || flock 9
 	for m in ${MODES//,/ }; do
 		run "$m" | tee -a "$WORK/compaction.runs"
 	done
-	flock -u 9
+	[ -z "$LOCK" ] || flock -u 9
 done
 awk 'NR > 1 { n[$1]++; w[$1] += $2; c[$1] += $3; s[$1] += $6; order[$1] = NR }
 	END { for (m in n) printf "mean %-9s wall %.2f s  recorder cpu %.2f s  %.1f MB  (n=%d)\n",

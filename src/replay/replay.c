@@ -346,6 +346,17 @@ static int run_events(struct replay *rp)
 	return 0;
 }
 
+/* What one pass over the events built: pageblock maps, model, observer, simulators. */
+void replay_release(struct replay *rp)
+{
+	replay_free_pageblocks(rp, rp->nr_sims);
+	mf_model_free(rp->m);
+	rp->m = NULL;
+	mf_observer_free(rp->obs);
+	rp->obs = NULL;
+	replay_free_sims(rp);
+}
+
 /* Back to the first event: a fresh reader, model, observer and result counters. */
 static int restart(struct replay *rp)
 {
@@ -356,10 +367,7 @@ static int restart(struct replay *rp)
 	rp->rd = NULL;
 	if (mf_reader_open(rp->o->trace, &rp->rd, rp->err, rp->errlen))
 		return -1;
-	replay_free_pageblocks(rp, rp->nr_sims);
-	mf_model_free(rp->m);
-	mf_observer_free(rp->obs);
-	replay_free_sims(rp);
+	replay_release(rp);
 	rp->obs = mf_observer_new(r->params.pageblock_order);
 	{
 		struct mf_zone_desc zd[MF_MAX_ZONES];
@@ -470,10 +478,7 @@ out_err:
 out:
 	if (rp.rd)
 		mf_reader_close(rp.rd);
-	replay_free_pageblocks(&rp, rp.nr_sims);
-	mf_model_free(rp.m);
-	mf_observer_free(rp.obs);
-	replay_free_sims(&rp);
+	replay_release(&rp);
 	free(rp.start.st);
 	free(rp.check.st);
 	for (z = 0; z < rp.nr_periodic; z++) {

@@ -18,7 +18,9 @@ json_t *mf_result_json(const struct mf_result *r);
 
 /*
  * The structure of a loaded result document against doc/mmfrag-result.schema.json
- * (compiled in), integers within +-2^53 on top.  Returns 0, or -EINVAL with "PATH:
+ * (compiled in), integers within +-2^53 on top.  Keys added to mmfrag-replay/1 after it
+ * first shipped are optional here (a document saved by an older mmfrag lacks them), though
+ * the schema file requires them of what mmfrag writes.  Returns 0, or -EINVAL with "PATH:
  * problem" in err (e.g. "/zones/0/zone: not of type string").
  */
 int mf_result_check(json_t *doc, char *err, size_t errlen);

@@ -496,6 +496,12 @@ static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 			}
 		}
 		ev = &b->ev[b->n];
+		/*
+		 * decode() writes the type's member of the union only: the rest would keep
+		 * the bytes of the event this slot held in an earlier batch.  Zeroed, an
+		 * event reads the same whichever reader made it (test_reader_text.c).
+		 */
+		memset(ev, 0, sizeof(*ev));
 		ev->missed = fr.missed ? count_missed(r, fr.cpu, fr.missed) : 0;
 		ret = decode(r, fr.data, fr.size, fr.ts, fr.cpu, ev);
 		if (ret < 0) {

@@ -64,9 +64,20 @@
 
 static int quiet;
 static int markers;
-static volatile sig_atomic_t stop_hold;
+static volatile sig_atomic_t stop_hold, waiting;
 
-static void on_signal(int sig) { (void)sig; stop_hold = 1; }
+/*
+ * In the pause and hold phases a signal ends the wait (the program then exits as usual);
+ * while it faults or frees, it ends the program at once, as the default action would:
+ * a caller that gives up on the workload (bench/whatif/run-one.sh's trap) must not wait
+ * for a gigabyte of faults under short memory.
+ */
+static void on_signal(int sig)
+{
+	if (!waiting)
+		_exit(128 + sig);
+	stop_hold = 1;
+}
 
 static double now(void)
 {
@@ -293,8 +304,10 @@ int main(int argc, char **argv)
 		touch_file(pause_file);
 		say("paused; remove %s to continue", pause_file);
 		mark("paused");
+		waiting = 1;
 		while (access(pause_file, F_OK) == 0 && !stop_hold)
 			usleep(20000);
+		waiting = 0;
 		stop_hold = 0;
 		mark("resumed");
 	}
@@ -340,6 +353,7 @@ int main(int argc, char **argv)
 			touch_file(ready);
 		say("holding %s", hold < 0 ? "until signal" : "");
 		double end = now() + hold;
+		waiting = 1;
 		while (!stop_hold && (hold < 0 || now() < end))
 			usleep(20000);
 	} else if (ready) {

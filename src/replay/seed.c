@@ -214,7 +214,7 @@ int replay_seed_from_capture(struct replay *rp, const struct capture *c)
 		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
 			     "with no free memory", c->dir);
 	} else if (ret) {
-		mf_err("%s", err);
+		replay_errf(rp, "%s", err);
 		return -1;
 	}
 	if (first) {
@@ -354,19 +354,19 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 		if (rp->start.st && !c->memory &&
 		    mf_sim_config_traced(c, start_setting, (void *)rp->start.dir, err,
 					 sizeof(err)) < 0) {
-			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name, err);
+			replay_errf(rp, "%s: --simulate: config '%s': %s", o->trace, c->name, err);
 			return -1;
 		}
 
 		if (!c->memory && (!rp->start.st || !rp->seeded_blocks)) {
-			mf_err("%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
+			replay_errf(rp, "%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
 			       rp->start.st ? "the start capture has no kpageflags" :
 					      "no start capture (FILE.state/start or --from-state)");
 			return -1;
 		}
 		s = mf_sim_setup(c, &t, &start, sim_cpus(rp), &rp->sims_from[i]);
 		if (!s) {
-			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name,
+			replay_errf(rp, "%s: --simulate: config '%s': %s", o->trace, c->name,
 			       errno == EINVAL ? "the layout does not fit the config" : strerror(errno));
 			return -1;
 		}
@@ -378,7 +378,7 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	free_seed_scratch(rp);
 	return 0;
 nomem:
-	mf_err("%s: %s", o->trace, strerror(ENOMEM));
+	replay_errf(rp, "%s: %s", o->trace, strerror(ENOMEM));
 	return -1;
 }
 

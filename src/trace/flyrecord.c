@@ -39,6 +39,7 @@
 #include <zstd.h>
 
 #include "flyrecord-local.h"
+#include "merge-heap.h"
 
 /* ---- pages -------------------------------------------------------------------------------- */
 
@@ -286,36 +287,20 @@ int mf_fly_read_cpu(struct mf_fly *f, int cpu, struct mf_fly_record *rec)
 
 /* ---- merge ---------------------------------------------------------------------------------- */
 
+/* merge-heap.h on the CPUs' head records */
 static inline bool before(const struct mf_fly *f, int a, int b)
 {
-	const struct mf_fly_record *x = &f->cpus[a].head, *y = &f->cpus[b].head;
-
-	return x->ts < y->ts || (x->ts == y->ts && a < b);
+	return mf_merge_before(&f->cpus->head.ts, sizeof(*f->cpus), a, b);
 }
 
 static void heap_down(struct mf_fly *f, int i)
 {
-	int *h = f->heap, n = f->heap_len;
-
-	for (;;) {
-		int l = 2 * i + 1, m = i, t;
-
-		if (l < n && before(f, h[l], h[m]))
-			m = l;
-		if (l + 1 < n && before(f, h[l + 1], h[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
+	mf_merge_heap_down(f->heap, f->heap_len, i, &f->cpus->head.ts, sizeof(*f->cpus));
 }
 
 static int merge_start(struct mf_fly *f)
 {
-	int cpu, ret, i;
+	int cpu, ret;
 
 	f->merging = true;
 	f->pending = -1;
@@ -329,8 +314,8 @@ static int merge_start(struct mf_fly *f)
 		if (ret)
 			f->heap[f->heap_len++] = cpu;
 	}
-	for (i = f->heap_len / 2 - 1; i >= 0; i--)
-		heap_down(f, i);
+	if (f->heap_len)
+		mf_merge_heap_build(f->heap, f->heap_len, &f->cpus->head.ts, sizeof(*f->cpus));
 	return 0;
 }
 

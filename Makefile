@@ -168,7 +168,7 @@ SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 SAN_ENV	   := ASAN_OPTIONS=allocator_may_return_null=0:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
 	      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	      LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
-FUZZ_TARGETS := capture result trace args
+FUZZ_TARGETS := capture result trace text args
 FUZZ_DEFS  = -DFUZZ_FIXTURES='"$(CURDIR)/fuzz/fixtures"'
 
 test_san: deps

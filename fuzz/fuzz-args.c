@@ -4,9 +4,14 @@
  * compare (never record: it runs commands).  The input is the argument vector, NUL
  * separated; its first byte picks the subcommand.  The work is guarded: the harness runs
  * in its scratch directory, arguments naming an absolute path or a parent ('/') are
- * refused, and the only files there are small fixtures rewritten before every run (t.dat,
- * a trace cut to a page per CPU; r.json, a result; cap/, a capture), so whatever an
- * option makes the command write stays in the scratch directory.
+ * refused, and the only files there are small fixtures rewritten before every run (t.txt,
+ * a text trace of 76 events; r.json, a result; cap/, a capture of a 144 MB machine), so
+ * whatever an option makes the command write stays in the scratch directory.
+ *
+ * Each run must stay cheap: the fixtures describe a small machine (a model sized for the
+ * 24 GB of tests/data/extfrag/idle cost 150 MB of memset() a run), and a --config memory=
+ * above MAX_MEMORY is not run (the parser's limits are the unit tests' part; the harness
+ * would spend its time clearing a model that large).
  *
  * argp exits on --help, --version and usage errors: an atexit handler jumps back here, so
  * that exit() ends one run, not the fuzzer (leak checking is off for this harness: argp
@@ -30,15 +35,17 @@
 
 #define MAX_ARGS	24
 #define MAX_ARG_LEN	256
+#define MAX_MEMORY	(256ULL << 20)
 
 static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 	{ "status", cmd_status }, { "replay", cmd_replay },
 	{ "report", cmd_report }, { "compare", cmd_compare },
 };
 
-static const char *const fixtures[] = { "t.dat", "r.json", "cap/buddyinfo", "cap/zoneinfo",
-					"cap/pagetypeinfo" };
-static struct { char *data; size_t len; } fix[5];
+static const char *const fixtures[] = { "t.txt", "r.json", "cap/buddyinfo", "cap/zoneinfo",
+					"cap/pagetypeinfo", "cap/sysctl" };
+#define NR_FIX	(sizeof(fixtures) / sizeof(fixtures[0]))
+static struct { char *data; size_t len; } fix[NR_FIX];
 
 static sigjmp_buf back;
 static bool armed, in_cmd;
@@ -57,7 +64,7 @@ static void load_fixtures(void)
 	char path[512];
 	size_t i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < NR_FIX; i++) {
 		FILE *f;
 		long n;
 
@@ -87,12 +94,38 @@ static void reset_dir(unsigned long runs)
 	if (!(runs % 512) && system("find . -mindepth 1 -maxdepth 1 ! -name out -exec rm -rf {} +"))
 		abort();
 	mkdir("cap", 0700);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < NR_FIX; i++) {
 		unlink(fixtures[i]);
 		fuzz_write(fixtures[i], fix[i].data, fix[i].len);
 	}
 	if (ftruncate(1, 0))
 		abort();
+}
+
+/* Does some "memory=N[kKmMgGtT]" in [p, e) ask for more than MAX_MEMORY? */
+static bool too_much_memory(const uint8_t *p, const uint8_t *e)
+{
+	const uint8_t *m;
+
+	while ((m = memmem(p, (size_t)(e - p), "memory=", 7))) {
+		unsigned long long v = 0;
+		int digits = 0;
+
+		for (p = m + 7; p < e && *p >= '0' && *p <= '9' && digits < 20; p++, digits++)
+			v = v * 10 + (*p - '0');
+		if (digits >= 20)
+			return true;
+		if (p < e && *p && strchr("kKmMgGtT", *p)) {
+			int shift = strchr("kK", *p) ? 10 : strchr("mM", *p) ? 20 :
+				    strchr("gG", *p) ? 30 : 40;
+
+			if (v > (MAX_MEMORY >> shift))
+				return true;
+		} else if (v > MAX_MEMORY) {
+			return true;
+		}
+	}
+	return false;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,6 +141,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 1; i < size; i++)
 		if (data[i] == '/')
 			return 0;
+	if (too_much_memory(data, data + size))
+		return 0;
 	if (!runs)
 		load_fixtures();
 	reset_dir(++runs);

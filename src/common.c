@@ -87,6 +87,27 @@ uint64_t mf_model_max_pfns(void)
 void mf_argp_quiet(struct argp_state *state)
 {
 	static FILE *sink;
+	int i;
+
+	/*
+	 * glibc's argp has a hidden debugging option, "--HANG[=SECS]" (argp-parse.c), that
+	 * sleeps an hour by default, and getopt takes any prefix down to "--H" for it: found
+	 * by the args fuzzer as `mmfrag status --H` hanging.  Refused here as getopt refuses
+	 * an unknown option.  Up to "--", and in ARGP_IN_ORDER parsers (main, record) up to
+	 * the first argument that is not an option: what follows is not parsed by argp.
+	 */
+	for (i = state->next > 0 ? state->next : 1; i < state->argc; i++) {
+		const char *a = state->argv[i];
+		size_t n = strcspn(a, "=");
+
+		if (!strcmp(a, "--") || (a[0] != '-' && (state->flags & ARGP_IN_ORDER)))
+			break;
+		if (n >= 3 && n <= 6 && !strncmp(a, "--HANG", n)) {
+			fprintf(stderr, "%s: unrecognized option '%s'\n",
+				state->name ? state->name : state->argv[0], a);
+			exit(argp_err_exit_status);
+		}
+	}
 
 	if (!sink)
 		sink = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = null_write });

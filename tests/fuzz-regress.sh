@@ -12,7 +12,11 @@ for t in "$@"; do
 	for f in "$dir"/*; do
 		[ -f "$f" ] || continue
 		case "$f" in *.md) continue ;; esac
-		if out=$(timeout 60 "$O/fuzz-$t-run" "$f" 2>&1 >/dev/null); then
+		# argp's state is not freed on its exit() path (fuzz/fuzz-args.c): no leak check
+		leaks=1
+		[ "$t" = args ] && leaks=0
+		if out=$(ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=$leaks" \
+			 timeout 60 "$O/fuzz-$t-run" "$f" 2>&1 >/dev/null); then
 			passed=$((passed + 1))
 		else
 			failed=$((failed + 1))

@@ -4,6 +4,8 @@
  * formats, printk formats and saved cmdlines into a tep handle (mf_fly_load_tep()), from
  * the v6 header blocks or the v7 sections the options named.
  */
+#define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +102,70 @@ static const unsigned char *cur_blob(const struct mf_fly *f, struct cur *c, unsi
 enum part { P_HEADER, P_FTRACE, P_EVENTS, P_PRINTK, P_CMDLINES };
 
 /*
+ * What of an event format goes to libtraceevent, or 0 to skip the event.  Only the part
+ * before "print fmt:": mmfrag reads fields and never prints an event, and libtraceevent
+ * 1.7.1's print-format parser crashes on damaged formats (NULL reads, a division by zero,
+ * __print_flags naming a missing field; fuzz/README.md); without it tep_parse_event()
+ * keeps the event and its fields, marked TEP_EVENT_FL_FAILED, which nothing here reads.
+ * Its field parser crashes too (strcmp(NULL) on a control byte in a declaration), so the
+ * lines before are checked against what the kernel writes (trace_events.c, f_show()):
+ * "name: N", "ID: N", "format:", then "\tfield:DECL;\toffset:N;\tsize:N;..." and
+ * empty lines, DECL made of identifiers, numbers, "*+-/," and balanced brackets.
+ */
+static uint64_t format_len(const unsigned char *d, uint64_t sz)
+{
+	static const char *const tags[] = { ";\toffset:", ";\tsize:" };
+	const unsigned char *pf = memmem(d, sz, "\nprint fmt:", 11);
+	const unsigned char *p = d, *e = pf ? pf + 1 : d + sz, *nl;
+	int line, depth, k;
+
+	for (line = 0; p < e; line++, p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		if (!nl)
+			return 0;
+		if (line < 3) {
+			static const char *const head[] = { "name: ", "ID: ", "format:" };
+			size_t n = strlen(head[line]);
+
+			if ((size_t)(nl - p) < n || memcmp(p, head[line], n))
+				return 0;
+			for (; p < nl; p++)
+				if (*p < 0x20 || *p > 0x7e)
+					return 0;
+			continue;
+		}
+		if (nl == p)
+			continue;
+		if (nl - p < 7 || memcmp(p, "\tfield:", 7))
+			return 0;
+		for (p += 7, depth = 0; p < nl && *p != ';'; p++) {
+			/* a ':' or '=' leaks the half-parsed event inside libtraceevent */
+			if (!isalnum(*p) && (!*p || !strchr("_ *[]()+-/,", *p)))
+				return 0;
+			depth += (*p == '[' || *p == '(') - (*p == ']' || *p == ')');
+			if (depth < 0)
+				return 0;
+		}
+		if (depth)
+			return 0;
+		for (k = 0; k < 2; k++) {
+			size_t n = strlen(tags[k]);
+			const unsigned char *q;
+
+			if ((size_t)(nl - p) < n || memcmp(p, tags[k], n))
+				return 0;
+			for (q = p += n; p < nl && *p >= '0' && *p <= '9'; p++)
+				;
+			if (p == q || p - q > 10)
+				return 0;
+		}
+		if (p == nl || *p != ';')
+			return 0;	/* "signed:" and what newer kernels add are not checked */
+	}
+	return line >= 3 ? (uint64_t)(e - d) : 0;
+}
+
+/*
  * One block of the formats, as trace-cmd.dat(5) lays it out in both versions; the buffer
  * is NUL-terminated just past the block (printk formats and cmdlines are text).
  */
@@ -121,7 +187,7 @@ static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 	case P_FTRACE:
 		n = cur_num(f, &c, 4);
 		for (i = 0; i < n && !c.bad; i++)
-			if ((d = cur_blob(f, &c, 8, &sz)))
+			if ((d = cur_blob(f, &c, 8, &sz)) && (sz = format_len(d, sz)))
 				tep_parse_event(tep, (const char *)d, sz, "ftrace");
 		break;
 	case P_EVENTS:
@@ -130,7 +196,7 @@ static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 			sys = cur_str(&c);
 			m = cur_num(f, &c, 4);
 			for (j = 0; j < m && !c.bad; j++)
-				if ((d = cur_blob(f, &c, 8, &sz)))
+				if ((d = cur_blob(f, &c, 8, &sz)) && (sz = format_len(d, sz)))
 					tep_parse_event(tep, (const char *)d, sz, sys);
 		}
 		break;

@@ -416,10 +416,20 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 		*out = f;
 		return 0;
 	}
-	if (!tep || tep_get_header_timestamp_size(tep) != 8 ||
-	    tep_is_file_bigendian(tep) != f->big_endian) {
+	if (!tep || tep_is_file_bigendian(tep) != f->big_endian) {
 		fly_set_err(f, "page header layout not understood: left to libtracecmd");
 		ret = -ENOTSUP;
+		goto fail;
+	}
+	/*
+	 * Every kernel since the ring buffer (2.6.28) writes "u64 timestamp" in header_page:
+	 * another size is a damaged file, not one for libtracecmd, which crashes on some
+	 * (tracecmd_close() of its half-opened handle, fuzz/README.md).
+	 */
+	if (tep_get_header_timestamp_size(tep) != 8) {
+		fly_set_err(f, "corrupt header_page format (timestamp of %d bytes, 8 expected)",
+			    tep_get_header_timestamp_size(tep));
+		ret = -EINVAL;
 		goto fail;
 	}
 	if (tep_is_old_format(tep)) {

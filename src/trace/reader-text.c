@@ -32,12 +32,12 @@
  * only goes the other way, binary to text).  So each line is walked once: the comm-pid,
  * CPU and timestamp columns from fixed landmarks, the event name through a hash table,
  * then "key=value" tokens matched against a small per-event field table (tspecs[]),
- * in the spirit of reader-open.c's specs[].
+ * in the spirit of reader-open.c's specs[].  The file layer (decompression) is in
+ * reader-text-src.c, the kernel's name tables in reader-text-sym.c (reader-text.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <lzma.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,222 +46,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include "reader-local.h"
+#include "reader-text.h"
 
 #define TEXT_BUF_INIT	(1U << 20)	/* decompressed text window */
 #define TEXT_BUF_MAX	(64U << 20)	/* longest line accepted */
-#define IN_BUF_SIZE	(256U << 10)	/* compressed input */
 #define PRESCAN_LINES	200000		/* lines looked at for the CPU count (trace_pipe) */
 #define NAME_SLOTS	8192		/* event-name hash table (power of 2): half of it usable */
 #define MAX_TFIELDS	8
-
-/* ---- decompression ------------------------------------------------------------------ */
-
-enum src_kind { SRC_PLAIN, SRC_ZSTD, SRC_GZIP, SRC_XZ };
-
-static const char *const src_names[] = { "none", "zstd", "gzip", "xz" };
-
-struct text_src {
-	enum src_kind	kind;
-	int		fd;
-	unsigned char	*in;
-	size_t		in_len, in_pos;
-	bool		in_eof;
-	bool		at_end;		/* the stream ended where a frame/member/stream may */
-	bool		done;
-	ZSTD_DStream	*zs;
-	z_stream	gz;
-	bool		gz_init;
-	lzma_stream	xz;
-	bool		xz_init;
-};
-
-static enum src_kind sniff_kind(const unsigned char *b, size_t n)
-{
-	if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
-		return SRC_ZSTD;
-	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
-		return SRC_GZIP;
-	if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
-		return SRC_XZ;
-	return SRC_PLAIN;
-}
-
-static int src_open(struct text_src *s, const char *path, char *err, size_t errlen)
-{
-	unsigned char head[8];
-	ssize_t n;
-
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -errno;
-	}
-	n = pread(s->fd, head, sizeof(head), 0);
-	s->kind = sniff_kind(head, n > 0 ? (size_t)n : 0);
-	if (s->kind == SRC_PLAIN)
-		return 0;
-	s->in = malloc(IN_BUF_SIZE);
-	if (!s->in)
-		return -ENOMEM;
-	switch (s->kind) {
-	case SRC_ZSTD:
-		s->zs = ZSTD_createDStream();
-		if (!s->zs || ZSTD_isError(ZSTD_initDStream(s->zs)))
-			return -ENOMEM;
-		break;
-	case SRC_GZIP:
-		/* 16 + MAX_WBITS: a gzip header and trailer, not a raw zlib stream */
-		if (inflateInit2(&s->gz, 16 + MAX_WBITS) != Z_OK)
-			return -ENOMEM;
-		s->gz_init = true;
-		break;
-	case SRC_XZ:
-		s->xz = (lzma_stream)LZMA_STREAM_INIT;
-		if (lzma_stream_decoder(&s->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
-			return -ENOMEM;
-		s->xz_init = true;
-		break;
-	default:
-		break;
-	}
-	return 0;
-}
-
-static void src_close(struct text_src *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	ZSTD_freeDStream(s->zs);
-	s->zs = NULL;
-	if (s->gz_init)
-		inflateEnd(&s->gz);
-	s->gz_init = false;
-	if (s->xz_init)
-		lzma_end(&s->xz);
-	s->xz_init = false;
-	free(s->in);
-	s->in = NULL;
-}
-
-static int src_refill_in(struct text_src *s, char *err, size_t errlen)
-{
-	ssize_t n;
-
-	if (s->in_pos < s->in_len || s->in_eof)
-		return 0;
-	n = read(s->fd, s->in, IN_BUF_SIZE);
-	if (n < 0) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		return -errno;
-	}
-	s->in_pos = 0;
-	s->in_len = (size_t)n;
-	if (!n)
-		s->in_eof = true;
-	return 0;
-}
-
-/*
- * Up to cap bytes of text into out: the count (0 at the end of the data) or a negative
- * errno value with err set.  A compressed stream cut short is an error, not an end.
- */
-static ssize_t src_read(struct text_src *s, char *out, size_t cap, char *err, size_t errlen)
-{
-	size_t got = 0;
-	int ret;
-
-	if (s->done)
-		return 0;
-	if (s->kind == SRC_PLAIN) {
-		ssize_t n = read(s->fd, out, cap);
-
-		if (n < 0) {
-			snprintf(err, errlen, "%s", strerror(errno));
-			return -errno;
-		}
-		if (!n)
-			s->done = true;
-		return n;
-	}
-	while (!got) {
-		ret = src_refill_in(s, err, errlen);
-		if (ret)
-			return ret;
-		if (s->in_eof && s->kind != SRC_XZ) {
-			if (!s->at_end) {
-				snprintf(err, errlen, "truncated %s stream (the compressed data ends early)",
-					 src_names[s->kind]);
-				return -EINVAL;
-			}
-			s->done = true;
-			return 0;
-		}
-		if (s->kind == SRC_ZSTD) {
-			ZSTD_inBuffer ib = { s->in, s->in_len, s->in_pos };
-			ZSTD_outBuffer ob = { out, cap, 0 };
-			size_t r = ZSTD_decompressStream(s->zs, &ob, &ib);
-
-			if (ZSTD_isError(r)) {
-				snprintf(err, errlen, "corrupt zstd data: %s", ZSTD_getErrorName(r));
-				return -EINVAL;
-			}
-			s->in_pos = ib.pos;
-			got = ob.pos;
-			/* 0: a frame is complete; more frames may follow (zstd concatenates) */
-			s->at_end = r == 0;
-		} else if (s->kind == SRC_GZIP) {
-			s->gz.next_in = s->in + s->in_pos;
-			s->gz.avail_in = (uInt)(s->in_len - s->in_pos);
-			s->gz.next_out = (Bytef *)out;
-			s->gz.avail_out = (uInt)cap;
-			ret = inflate(&s->gz, Z_NO_FLUSH);
-			if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
-				snprintf(err, errlen, "corrupt gzip data: %s",
-					 s->gz.msg ? s->gz.msg : "inflate failed");
-				return -EINVAL;
-			}
-			s->in_pos = s->in_len - s->gz.avail_in;
-			got = cap - s->gz.avail_out;
-			s->at_end = ret == Z_STREAM_END;
-			if (ret == Z_STREAM_END)	/* gzip members may be concatenated */
-				inflateReset(&s->gz);
-			else if (s->at_end)
-				s->at_end = false;
-		} else {
-			/* LZMA_CONCATENATED: the end is only known once told there is no more input */
-			lzma_action act = s->in_eof ? LZMA_FINISH : LZMA_RUN;
-			lzma_ret lr;
-
-			s->xz.next_in = s->in + s->in_pos;
-			s->xz.avail_in = s->in_len - s->in_pos;
-			s->xz.next_out = (uint8_t *)out;
-			s->xz.avail_out = cap;
-			lr = lzma_code(&s->xz, act);
-			s->in_pos = s->in_len - s->xz.avail_in;
-			got = cap - s->xz.avail_out;
-			if (lr == LZMA_STREAM_END) {
-				s->done = true;
-				return (ssize_t)got;
-			}
-			if (lr != LZMA_OK || (act == LZMA_FINISH && !got)) {
-				if (act == LZMA_FINISH && (lr == LZMA_OK || lr == LZMA_BUF_ERROR))
-					snprintf(err, errlen, "truncated xz stream (the compressed data "
-						 "ends early)");
-				else
-					snprintf(err, errlen, "corrupt xz data (lzma error %d)", (int)lr);
-				return -EINVAL;
-			}
-		}
-	}
-	return (ssize_t)got;
-}
 
 /* ---- what each event's text carries -------------------------------------------------- */
 
@@ -382,70 +175,6 @@ static const struct tspec tspecs[] = {
 	{ "vmscan", "mm_vmscan_direct_reclaim_end", MF_EV_DIRECT_RECLAIM_END,
 	  { TR("nr_reclaimed", K_NUM, reclaim_end.nr_reclaimed) } },
 };
-
-/*
- * __def_gfpflag_names (include/trace/events/mmflags.h) with the values of
- * include/linux/gfp_types.h since Linux 6.10 (___GFP_*_BIT); __print_flags() prints the
- * composites first and clears their bits, so ORing the names back gives the value.
- */
-#define B(n)	(1ULL << (n))
-#define GFP_RECLAIM_	(B(10) | B(11))
-#define GFP_KERNEL_	(GFP_RECLAIM_ | B(6) | B(7))
-#define GFP_USER_	(GFP_KERNEL_ | B(20))
-#define GFP_HIGHUSER_MOVABLE_ (GFP_USER_ | B(1) | B(3))
-#define GFP_TRANSHUGE_LIGHT_ ((GFP_HIGHUSER_MOVABLE_ | B(18) | B(19) | B(13)) & ~GFP_RECLAIM_)
-
-static const struct { const char *name; uint8_t len; uint64_t val; } gfp_names[] = {
-#define G(n, v)	{ n, sizeof(n) - 1, v }
-	G("GFP_TRANSHUGE", GFP_TRANSHUGE_LIGHT_ | B(10)),
-	G("GFP_TRANSHUGE_LIGHT", GFP_TRANSHUGE_LIGHT_),
-	G("GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE_),
-	G("GFP_HIGHUSER", GFP_USER_ | B(1)),
-	G("GFP_USER", GFP_USER_),
-	G("GFP_KERNEL_ACCOUNT", GFP_KERNEL_ | B(22)),
-	G("GFP_KERNEL", GFP_KERNEL_),
-	G("GFP_NOFS", GFP_RECLAIM_ | B(6)),
-	G("GFP_ATOMIC", B(5) | B(11)),
-	G("GFP_NOIO", GFP_RECLAIM_),
-	G("GFP_NOWAIT", B(11) | B(13)),
-	G("GFP_DMA", B(0)),
-	G("GFP_DMA32", B(2)),
-	G("__GFP_RECLAIM", GFP_RECLAIM_),
-	G("__GFP_DMA", B(0)),
-	G("__GFP_HIGHMEM", B(1)),
-	G("__GFP_DMA32", B(2)),
-	G("__GFP_MOVABLE", B(3)),
-	G("__GFP_RECLAIMABLE", B(4)),
-	G("__GFP_HIGH", B(5)),
-	G("__GFP_IO", B(6)),
-	G("__GFP_FS", B(7)),
-	G("__GFP_ZERO", B(8)),
-	G("__GFP_DIRECT_RECLAIM", B(10)),
-	G("__GFP_KSWAPD_RECLAIM", B(11)),
-	G("__GFP_WRITE", B(12)),
-	G("__GFP_NOWARN", B(13)),
-	G("__GFP_RETRY_MAYFAIL", B(14)),
-	G("__GFP_NOFAIL", B(15)),
-	G("__GFP_NORETRY", B(16)),
-	G("__GFP_MEMALLOC", B(17)),
-	G("__GFP_COMP", B(18)),
-	G("__GFP_NOMEMALLOC", B(19)),
-	G("__GFP_HARDWALL", B(20)),
-	G("__GFP_THISNODE", B(21)),
-	G("__GFP_ACCOUNT", B(22)),
-	G("__GFP_ZEROTAGS", B(23)),
-	G("__GFP_NO_OBJ_EXT", B(24)),
-#undef G
-};
-
-/* enum compact_result (include/linux/compaction.h) by COMPACTION_STATUS name */
-static const char *const status_names[] = {
-	"not_suitable_zone", "skipped", "deferred", "no_suitable_page", "continue", "complete",
-	"partial_skipped", "contended", "success",
-};
-
-/* ZONE_TYPE of a 64-bit kernel with ZONE_DMA and ZONE_DMA32 (no ZONE_HIGHMEM) */
-static const char *const zone_names[] = { "DMA", "DMA32", "Normal", "Movable", "Device" };
 
 /* ---- the reader's state ---------------------------------------------------------------- */
 
@@ -608,7 +337,7 @@ static int fill(struct mf_reader *r, struct mf_text *t)
 		t->buf = b;
 		t->cap = cap;
 	}
-	n = src_read(&t->src, t->buf + t->len, t->cap - t->len, t->serr, sizeof(t->serr));
+	n = text_src_read(&t->src, t->buf + t->len, t->cap - t->len, t->serr, sizeof(t->serr));
 	if (n < 0) {
 		reader_set_err(r, "%s", t->serr);
 		return (int)n;
@@ -663,6 +392,7 @@ static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, con
 {
 	uint32_t h = hash_name(s, n), i = h & (NAME_SLOTS - 1);
 	struct name_slot *sl;
+	char *name;
 	size_t k;
 
 	for (;;) {
@@ -694,9 +424,13 @@ static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, con
 		r->counts = c;
 		r->cap_names = cap;
 	}
-	sl->name = strndup(s, n);
-	if (!sl->name)
+	/* all n bytes, not strndup(): a NUL inside would leave fewer than sl->len to compare */
+	name = malloc(n + 1);
+	if (!name)
 		return NULL;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	sl->name = name;
 	sl->len = (uint32_t)n;
 	sl->hash = h;
 	sl->spec = NULL;
@@ -857,7 +591,6 @@ static bool gfp_value(struct mf_reader *r, struct name_slot *sl, const char *p, 
 		      uint64_t *out)
 {
 	uint64_t v = 0, x;
-	size_t i;
 
 	if (e - p == 4 && !memcmp(p, "none", 4)) {
 		*out = 0;
@@ -876,20 +609,12 @@ static bool gfp_value(struct mf_reader *r, struct name_slot *sl, const char *p, 
 			if (!scan_num(&s, q, &x))
 				return false;
 			v |= x;
-		} else {
-			for (i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-				if (gfp_names[i].len == n && !memcmp(gfp_names[i].name, p, n))
-					break;
-			if (i == sizeof(gfp_names) / sizeof(gfp_names[0])) {
-				if (!sl->warned) {
-					sl->warned = true;
-					reader_add_warning(r, "%s: gfp flag '%.*s' unknown (not in Linux "
-						"6.10+'s __def_gfpflag_names): taken as no bit", sl->name,
-						(int)n, p);
-				}
-			} else {
-				v |= gfp_names[i].val;
-			}
+		} else if (text_gfp_flag(p, n, &x)) {
+			v |= x;
+		} else if (!sl->warned) {
+			sl->warned = true;
+			reader_add_warning(r, "%s: gfp flag '%.*s' unknown (not in Linux 6.10+'s "
+				"__def_gfpflag_names): taken as no bit", sl->name, (int)n, p);
 		}
 		p = q + 1;
 	}
@@ -1000,13 +725,13 @@ static bool parse_fields(struct mf_reader *r, struct name_slot *sl, const char *
 					return false;
 				break;
 			case K_STATUS:
-				if (!sym_value(status_names, sizeof(status_names) / sizeof(*status_names),
+				if (!sym_value(text_status_names, text_nr_status_names,
 					       v, ve, &s))
 					return false;
 				store(ev, f, (uint64_t)(int64_t)s);
 				break;
 			case K_ZONE:
-				if (!sym_value(zone_names, sizeof(zone_names) / sizeof(*zone_names),
+				if (!sym_value(text_zone_names, text_nr_zone_names,
 					       v, ve, &s))
 					return false;
 				store(ev, f, (uint64_t)(int64_t)s);
@@ -1076,7 +801,8 @@ static const char *parse_head(struct mf_text *t, const char *p, const char *e, s
 		if (b[-1] != ' ')
 			continue;
 		q = b + 1;
-		if (!scan_num(&q, e, &cpu) || q >= e || *q != ']')
+		/* bounded as lost_line() bounds it: a negative or huge number is no CPU */
+		if (!scan_num(&q, e, &cpu) || q >= e || *q != ']' || cpu > 1 << 20)
 			continue;
 		break;
 	}
@@ -1273,28 +999,6 @@ static int parse_line(struct mf_reader *r, struct mf_text *t, const char *p, con
 /* ---- the entry points (reader-local.h) ------------------------------------------------- */
 
 /*
- * Is the file a text trace?  Compressed data is taken as text (a compressed trace.dat is
- * not read; it then fails as "no ftrace event line"), plain data when its first bytes are
- * printable text.
- */
-bool reader_text_detect(int fd)
-{
-	unsigned char b[512];
-	ssize_t n = pread(fd, b, sizeof(b), 0), i;
-
-	if (n <= 0)
-		return false;
-	if (n >= 3 && b[0] == 0x17 && b[1] == 0x08 && b[2] == 0x44)
-		return false;	/* trace.dat */
-	if (sniff_kind(b, (size_t)n) != SRC_PLAIN)
-		return true;
-	for (i = 0; i < n; i++)
-		if (b[i] < 0x20 && b[i] != '\n' && b[i] != '\t' && b[i] != '\r')
-			return false;
-	return true;
-}
-
-/*
  * Look at the start of the text: which layout, the CPU count (trace-cmd report's "cpus=",
  * else the highest CPU in the first PRESCAN_LINES: trace_pipe states none), and the first
  * timestamp.  Fails when no event line starts the trace.
@@ -1314,7 +1018,7 @@ static int prescan(struct mf_reader *r, struct mf_text *t)
 	p->quiet = true;
 	p->cap = TEXT_BUF_INIT;
 	p->buf = malloc(p->cap);
-	ret = p->buf ? src_open(&p->src, r->path, p->serr, sizeof(p->serr)) : -ENOMEM;
+	ret = p->buf ? text_src_open(&p->src, r->path, p->serr, sizeof(p->serr)) : -ENOMEM;
 	if (ret) {
 		reader_set_err(r, "%s", ret == -ENOMEM ? strerror(ENOMEM) : p->serr);
 		goto out;
@@ -1356,7 +1060,7 @@ static int prescan(struct mf_reader *r, struct mf_text *t)
 	r->info.nr_cpus = p->nr_cpus_hdr > p->max_cpu ? p->nr_cpus_hdr : p->max_cpu + 1;
 	ret = 0;
 out:
-	src_close(&p->src);
+	text_src_close(&p->src);
 	free(p->buf);
 	free(p);
 	return ret;
@@ -1383,7 +1087,7 @@ int reader_text_open(struct mf_reader *r)
 	}
 	for (i = 0; i < t->comm_cap; i++)
 		t->comms[i].pid = -1;
-	ret = src_open(&t->src, r->path, t->serr, sizeof(t->serr));
+	ret = text_src_open(&t->src, r->path, t->serr, sizeof(t->serr));
 	if (ret) {
 		reader_set_err(r, "%s", ret == -ENOMEM ? strerror(ENOMEM) : t->serr);
 		return ret;
@@ -1393,7 +1097,7 @@ int reader_text_open(struct mf_reader *r)
 		return ret;
 	r->info.format = t->report ? "trace-cmd report" : "trace_pipe";	/* static: valid after close */
 	r->info.file_version = 0;
-	r->info.compression = src_names[t->src.kind];
+	r->info.compression = text_src_names[t->src.kind];
 	r->info.page_size = 0;
 	r->info.uname = NULL;
 	if (r->info.nr_cpus > 0 && (reader_ensure_lost(r, r->info.nr_cpus - 1) ||
@@ -1472,7 +1176,7 @@ void reader_text_close(struct mf_reader *r)
 
 	if (!t)
 		return;
-	src_close(&t->src);
+	text_src_close(&t->src);
 	for (i = 0; i < NAME_SLOTS; i++)
 		free((char *)t->names[i].name);
 	free(t->buf);

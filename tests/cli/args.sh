@@ -23,4 +23,14 @@ expect_error 2 "no command" "a command is required" -- "$MMFRAG"
 expect_error 2 "unknown global option" "--bogus" -- "$MMFRAG" --bogus
 [ "$(wc -l <"$TMP/err")" -eq 1 ] && ok "unknown global option: one line" ||
 	nok "unknown global option: one line"
+
+# glibc argp's hidden --HANG (any prefix down to --H) sleeps an hour: an unknown option here
+# (found by the args fuzzer).  timeout: a regression fails instead of hanging the suite.
+for a in --H --HAN --HANG=1; do
+	for c in status report replay compare top; do
+		expect_error 2 "$c $a is an unknown option, not argp's hang" "unrecognized option '$a'" -- \
+			timeout 20 "$MMFRAG" $c $a
+	done
+done
+expect_error 2 "mmfrag --H is an unknown option" "unrecognized option '--H'" -- timeout 20 "$MMFRAG" --H
 finish

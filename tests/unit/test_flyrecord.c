@@ -473,7 +473,12 @@ static void check_tep(const char *path)
 			CU_ASSERT_STRING_EQUAL(fm[j]->name, fr[j]->name);
 			CU_ASSERT_EQUAL(fm[j]->offset, fr[j]->offset);
 			CU_ASSERT_EQUAL(fm[j]->size, fr[j]->size);
-			CU_ASSERT_EQUAL(fm[j]->flags, fr[j]->flags);
+			/*
+			 * all but IS_FLAG and IS_SYMBOLIC: libtraceevent sets those from the
+			 * print format, which mf_fly_load_tep() does not parse (format_len())
+			 */
+			CU_ASSERT_EQUAL(fm[j]->flags, fr[j]->flags &
+					~(unsigned long)(TEP_FIELD_IS_FLAG | TEP_FIELD_IS_SYMBOLIC));
 		}
 		CU_ASSERT(fm && fr && !fm[j]);
 		free(fr);

@@ -457,7 +457,7 @@ static inline int sim_nr_orders(const struct mf_sim *s)
 	return s->max_order + 1;
 }
 
-/* sim-compact.c: the scanners, migration, one zone's run */
+/* sim-compact.c: the scanners, one zone's run */
 enum cp_result sim_suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
 					 int hzi, unsigned int alloc_flags, bool async,
 					 bool kcompactd);
@@ -465,6 +465,11 @@ bool sim_kswapd_running(const struct mf_sim *s, int node);
 enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc);
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
 		 enum migrate_mode mode);
+bool sim_compaction_alloc(struct cc *cc, int order, uint64_t *pfn);
+
+/* sim-migrate.c: migrate_pages() and the failure rates learned from the trace */
+void sim_draw_contention(struct cc *cc);
+int sim_migrate_pages(struct cc *cc);
 
 /* sim-kcompactd.c: deferral, direct compaction, kcompactd, proactive compaction */
 unsigned int sim_zone_score(const struct mf_sim *s, const struct szone *z);

@@ -63,6 +63,7 @@
 #define GFP_NOMEMALLOC		(1ULL << 19)
 #define GFP_NOWARN		(1ULL << 13)
 #define GFP_COMP		(1ULL << 18)
+#define GFP_THISNODE		(1ULL << 21)
 
 /* ALLOC_* (mm/internal.h, v6.15) */
 #define ALLOC_WMARK_MIN		0x00

@@ -306,6 +306,7 @@ struct alloc_ctx {
 	int		node;
 	int		cpu;
 	int		reclaim_rounds;	/* the kernel's direct reclaim made progress this often */
+	uint64_t	tpfn;		/* the traced kernel's block, or MF_PFN_NONE */
 };
 
 uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac,

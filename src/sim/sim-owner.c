@@ -242,6 +242,7 @@ static void init_ctx(const struct mf_sim *s, struct alloc_ctx *ac, int order, ui
 	ac->hzi = sim_gfp_zone(gfp);
 	ac->cpu = sim_cpu(s, cpu);
 	ac->node = s->z[0].d.node;
+	ac->tpfn = MF_PFN_NONE;
 }
 
 /*
@@ -418,6 +419,7 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	}
 	init_ctx(s, &ac, r->order, r->gfp, r->cpu);
 	ac.reclaim_rounds = r->reclaim_rounds;
+	ac.tpfn = r->tpfn;
 	s->cur_cpu = ac.cpu;
 	pfn = sim_alloc_pages(s, &ac);
 	if (pfn == MF_PFN_NONE) {

@@ -191,6 +191,9 @@ struct mf_sim {
 	uint64_t		thp_faults, thp_regfp, thp_as_4k, thp_madv_guessed;
 	uint64_t		hugetlb_taken, hugetlb_short;
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
+	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
+	uint64_t		thp_retry_pfn;
+	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {

@@ -194,6 +194,11 @@ struct mf_sim {
 	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
 	uint64_t		thp_retry_pfn;
 	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */
+	bool			absorbing;	/* a served THP the kernel failed, see absorb() */
+	uint64_t		absorb_pfn;
+	uint64_t		absorb_next;
+	int			absorb_cpu;
+	uint64_t		thp_absorbed;	/* the kernel's 4K fallback pages it stood for */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {

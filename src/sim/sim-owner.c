@@ -403,11 +403,56 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
  * workload's), a block the kernel did not get goes back at once (the kernel's caller
  * fell back to something else), else the kernel's frames map to the simulator's.
  */
+/*
+ * A THP fault the kernel failed and the simulator served: the kernel's fault fell back to
+ * do_anonymous_page(), and the next 4K faults of the same task filled the 2 MiB region
+ * one page at a time.  The simulator's huge page is that region: the next movable order-0
+ * requests on the fault's CPU (up to the huge page's size, until the next THP fault) are
+ * its pages, the trace's frees of them free parts of it (free_range() splits it).
+ */
+static void absorb_end(struct mf_sim *s)
+{
+	uint64_t n = 1ULL << s->pcp_thp_order;
+
+	if (!s->absorbing)
+		return;
+	for (; s->absorb_next < n; s->absorb_next++)
+		free_range(s, s->absorb_pfn + s->absorb_next, 0, s->absorb_cpu);
+	s->absorbing = false;
+}
+
+static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
+{
+	uint64_t sp;
+
+	if (!s->absorbing || r->order || !(r->gfp & GFP_MOVABLE) ||
+	    r->tpfn == MF_PFN_NONE || sim_cpu(s, r->cpu) != s->absorb_cpu)
+		return false;
+	mf_sim_frame_free(s, r->tpfn, 0);
+	sp = s->absorb_pfn + s->absorb_next++;
+	if (!sim_t2s_reserve(s, r->tpfn + 1))
+		s->t2s[r->tpfn] = (uint32_t)sp;
+	s->thp_absorbed++;
+	if (s->absorb_next == 1ULL << s->pcp_thp_order)
+		s->absorbing = false;
+	return true;
+}
+
 static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, int cpu)
 {
 	uint64_t i, n = 1ULL << r->order;
 	bool kernel_failed = r->tpfn == MF_PFN_NONE;
 
+	if (kernel_failed && pfn != MF_PFN_NONE && is_thp_fault(s, r)) {
+		s->kfail_served++;
+		sim_set_used(s, pfn, r->order, true, NIL);
+		absorb_end(s);
+		s->absorbing = true;
+		s->absorb_pfn = pfn;
+		s->absorb_next = 0;
+		s->absorb_cpu = cpu;
+		return;
+	}
 	if (pfn == MF_PFN_NONE) {
 		s->stats.failures[r->order]++;
 		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
@@ -458,6 +503,12 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	bool kernel_failed = r->tpfn == MF_PFN_NONE, local = thp_local_try(s, r);
 
 	mf_sim_tick(s, r->ts);
+	if (s->absorbing) {
+		if (absorb(s, r))
+			return;
+		if (is_thp_fault(s, r) && !s->thp_retry_pending)
+			absorb_end(s);
+	}
 	if (s->thp_retry_pending) {
 		if (is_thp_fault(s, r) && !local) {	/* the kernel's second try: made */
 			thp_retry_settle(s, r, sim_cpu(s, r->cpu));

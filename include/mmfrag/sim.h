@@ -158,6 +158,9 @@ void mf_sim_free_all(struct mf_sim *s);
 void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt);
 int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order);
 void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn);
+/* Free blocks onto the non-movable lists pagetypeinfo counts (sim-seedmt.c), once seeded. */
+void mf_sim_seed_free_types(struct mf_sim *s, int zone,
+			    const uint64_t free_mt[MF_MAX_ORDERS][MF_MAX_MT]);
 /* A compound page in use at the capture (THP, large folio, hugetlb): one block of order. */
 int mf_sim_seed_used(struct mf_sim *s, uint64_t pfn, int order, bool movable);
 /* Starts every frame free (memory= layouts): pageblocks MOVABLE, blocks of max order. */
@@ -181,10 +184,17 @@ struct mf_zone_wmarks {
 	uint64_t	boost;
 };
 
+/* pagetypeinfo of a zone at the start capture: its free blocks per order and type */
+struct mf_zone_free_mt {
+	bool		known;
+	uint64_t	n[MF_MAX_ORDERS][MF_MAX_MT];
+};
+
 /* What a replay knows at its start capture, for a simulator built from it. */
 struct mf_sim_start_state {
 	const struct mf_model		*m;	/* seeded model: zones, free blocks, types */
 	const struct mf_zone_wmarks	*wmarks; /* per model zone, or NULL: computed */
+	const struct mf_zone_free_mt	*free_mt; /* per model zone, or NULL */
 	const uint64_t			*movable; /* bit per pfn: an LRU page, not compound */
 	uint64_t			nr_movable;
 	const struct mf_sim_folio	*folios; /* naturally aligned compound pages */

@@ -90,6 +90,9 @@ static struct mf_sim *sim_from_model(const struct mf_sim_config *c,
 	}
 	for (z = 0; z < nz; z++)
 		mf_model_for_each_block(st->m, z, sim_seed_block, s);
+	for (z = 0; st->free_mt && z < nz; z++)
+		if (st->free_mt[z].known)
+			mf_sim_seed_free_types(s, z, st->free_mt[z].n);
 	for (pfn = 0; st->movable && pfn < st->nr_movable; pfn++)
 		if (st->movable[pfn / 64] & (1ULL << (pfn % 64)))
 			mf_sim_seed_movable(s, pfn);

@@ -63,6 +63,7 @@
 #define GFP_NOMEMALLOC		(1ULL << 19)
 #define GFP_NOWARN		(1ULL << 13)
 #define GFP_COMP		(1ULL << 18)
+#define GFP_THISNODE		(1ULL << 21)
 
 /* ALLOC_* (mm/internal.h, v6.15) */
 #define ALLOC_WMARK_MIN		0x00
@@ -190,6 +191,14 @@ struct mf_sim {
 	uint64_t		thp_faults, thp_regfp, thp_as_4k, thp_madv_guessed;
 	uint64_t		hugetlb_taken, hugetlb_short;
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
+	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
+	uint64_t		thp_retry_pfn;
+	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */
+	bool			absorbing;	/* a served THP the kernel failed, see absorb() */
+	uint64_t		absorb_pfn;
+	uint64_t		absorb_next;
+	int			absorb_cpu;
+	uint64_t		thp_absorbed;	/* the kernel's 4K fallback pages it stood for */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
@@ -305,6 +314,7 @@ struct alloc_ctx {
 	int		node;
 	int		cpu;
 	int		reclaim_rounds;	/* the kernel's direct reclaim made progress this often */
+	uint64_t	tpfn;		/* the traced kernel's block, or MF_PFN_NONE */
 };
 
 uint64_t sim_get_page_from_freelist(struct mf_sim *s, const struct alloc_ctx *ac,
@@ -457,7 +467,7 @@ static inline int sim_nr_orders(const struct mf_sim *s)
 	return s->max_order + 1;
 }
 
-/* sim-compact.c: the scanners, migration, one zone's run */
+/* sim-compact.c: the scanners, one zone's run */
 enum cp_result sim_suit_allocation_order(struct mf_sim *s, struct szone *z, int order,
 					 int hzi, unsigned int alloc_flags, bool async,
 					 bool kcompactd);
@@ -465,6 +475,11 @@ bool sim_kswapd_running(const struct mf_sim *s, int node);
 enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc);
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
 		 enum migrate_mode mode);
+bool sim_compaction_alloc(struct cc *cc, int order, uint64_t *pfn);
+
+/* sim-migrate.c: migrate_pages() and the failure rates learned from the trace */
+void sim_draw_contention(struct cc *cc);
+int sim_migrate_pages(struct cc *cc);
 
 /* sim-kcompactd.c: deferral, direct compaction, kcompactd, proactive compaction */
 unsigned int sim_zone_score(const struct mf_sim *s, const struct szone *z);

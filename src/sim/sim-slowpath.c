@@ -284,6 +284,12 @@ static uint64_t alloc_slowpath(struct mf_sim *s, struct alloc_ctx *ac)
 		if (costly && (ac->gfp & GFP_NORETRY)) {
 			if (cr == CP_SKIPPED || cr == CP_DEFERRED)
 				return MF_PFN_NONE;
+			/*
+			 * A THP fault's first, local-node-only try (alloc_pages_mpol()) may
+			 * compact but never reclaim (Linux 6.18 and the stable kernels).
+			 */
+			if (ac->gfp & GFP_THISNODE)
+				return MF_PFN_NONE;
 			prio = PRIO_ASYNC;
 		}
 	}

@@ -83,13 +83,14 @@ int mf_top_print_json(FILE *f, const struct mf_top_frame *fr)
 					      "wake", u64(fr->kcompactd_wake_i),
 					      "runs", u64(fr->kcompactd_runs_i),
 					      "proactive_runs", u64(fr->proactive_runs_i)));
-	doc = json_pack("{s:s, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:{s:f, s:f, s:i, s:b}, s:o, "
+	doc = json_pack("{s:s, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:{s:f, s:f, s:i, s:b, s:i}, s:o, "
 			"s:{s:o, s:o, s:{s:o, s:o}}, s:s, s:o, s:{s:o, s:o, s:o}, s:o}",
 			"schema", MF_TOP_SCHEMA, "time_s", fr->time_s, "interval_s", fr->interval_s,
 			"final", fr->final, "pageblock_order", fr->pageblock_order,
 			"hpage_order", fr->hpage_order, "order", fr->order, "zones", zones,
 			"drift", "value", fr->drift, "threshold", fr->drift_threshold,
 			"reanchors", (int)fr->reanchors, "seeded", fr->seeded,
+			"stale_checks", (int)fr->check_age,
 			"compaction", cp,
 			"fallbacks", "total", u64(fr->fallbacks), "fragmenting", u64(fr->fragmenting),
 			"interval", "total", u64(fr->fallbacks_i), "fragmenting", u64(fr->fragmenting_i),

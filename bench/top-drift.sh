@@ -7,7 +7,9 @@
 # while bench/fidelity/churn faults -m MiB (default 1000), gives back 2/3 and faults -t MiB
 # of THP (default 800).  Prints, per run: the drift per zone over the intervals during the
 # workload (max, median), stalls against the vmstat delta, events, lost events, and the
-# load average.  TOP-OPTIONS go to mmfrag top (e.g. --drift-threshold 0.02).
+# load average.  TOP-OPTIONS go to mmfrag top (e.g. --drift-threshold 0.02).  With -R, a
+# recording beside top (bench/work/top-drift-rec-RUN.dat, periodic captures every SEC):
+# replay it afterwards (not under the lock) for the model's drift on the same events.
 set -eu
 . "$(dirname "$0")/fidelity/lib.sh"
 fid_lock "$@"
@@ -78,17 +80,8 @@ PY
 	sed 's/^/  top: /' "$WL/top.err" | head -3
 	cp "$WL/top.json" "$FID_WORK/top-drift-$run.json"
 	if [ "$REC" = 1 ]; then
-		"$MMFRAG" replay --json -q "$FID_WORK/top-drift-rec.dat" >"$FID_WORK/top-drift-rec.json"
-		python3 - "$FID_WORK/top-drift-rec.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-zones = {}
-for c in d["checks"]:
-    for z in c["zones"]:
-        zones.setdefault(z["zone"], []).append(z["free_blocks_error"])
-for k, v in zones.items():
-    print("  replay of a recording beside it, zone %-7s error max %.4f per capture: %s"
-          % (k, max(v), " ".join("%.3f" % x for x in v)))
-PY
+		rm -rf "$FID_WORK/top-drift-rec-$run.dat.state"
+		mv "$FID_WORK/top-drift-rec.dat" "$FID_WORK/top-drift-rec-$run.dat"
+		mv "$FID_WORK/top-drift-rec.dat.state" "$FID_WORK/top-drift-rec-$run.dat.state"
 	fi
 done

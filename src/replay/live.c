@@ -50,7 +50,7 @@
 
 #define MERGE_SLACK_NS		1000000ULL	/* see mf_top_pump() */
 #define CHECK_WAIT_MS		200	/* at most this long for the model to reach a check */
-#define MAX_BACKLOG		(1u << 23)	/* events kept for a new model: about 1 GiB at most */
+#define MAX_BACKLOG		(1u << 23)	/* events kept for a new model: 512 MiB at most */
 
 /* The trace markers mmfrag top writes, told apart in collect() by these pids. */
 enum { MARK_SEED = -1, MARK_CHECK_BEGIN = -2, MARK_CHECK_END = -3 };

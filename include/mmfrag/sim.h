@@ -214,6 +214,12 @@ struct mf_sim_req {
 void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r);
 /* mm_page_free of the kernel's (tpfn, order). */
 void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu);
+/*
+ * mm_page_free by the traced kswapd of node (its reclaim): a free, unless the simulated
+ * kswapd has reclaimed as much already (then the page stays in use, reclaimable later).
+ */
+void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
+			 int node);
 /* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
 /* The trace shows (tpfn, order) free (zone_locked, pcpu_drain): release what we held there. */
@@ -231,8 +237,9 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts);
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
 /*
  * The traced kernel's kswapd started (mm_vmscan_kswapd_wake, zones up to zid) or stopped
- * reclaiming: reclaim itself is outside the model, but while it runs the zones are
- * ZONE_RECLAIM_ACTIVE (per-CPU lists shrink) and proactive compaction backs off.
+ * reclaiming: while it runs the zones are ZONE_RECLAIM_ACTIVE (per-CPU lists shrink)
+ * and proactive compaction backs off.  The simulated kswapd is woken by the simulated
+ * allocations (src/sim/sim-vmscan.c); the traced one's frees come as mf_sim_reclaim_free().
  */
 void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
 /*

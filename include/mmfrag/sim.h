@@ -38,6 +38,7 @@ struct mf_sim_config {
 	int		compaction;		/* 1: CONFIG_COMPACTION, 0: none at all */
 	int		defrag_mode;		/* vm.defrag_mode (v6.15+) */
 	uint64_t	memory;			/* bytes; 0: the start capture's layout */
+	uint64_t	kernelcore, movablecore;	/* bytes (boot options); 0: as traced */
 	int		percpu_pagelist_high_fraction;	/* 0: pcp high auto-tuned */
 	int		thp_enabled;		/* enum mf_thp_enabled; KEEP: as traced */
 	int		thp_defrag;		/* enum mf_thp_defrag; KEEP: as traced */

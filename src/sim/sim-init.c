@@ -376,6 +376,9 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	/* a kernel that never boosts had no boost at the capture either */
 	for (i = 0; !s->c.watermark_boost_factor && i < s->nr_zones; i++)
 		s->z[i].boost = 0;
+	/* a boost at the capture was raised with ZONE_BOOSTED_WATERMARK: kswapd is due */
+	for (i = 0; i < s->nr_zones; i++)
+		s->z[i].boosted = s->z[i].boost > 0;
 	setup_lowmem_reserve(s);
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];

@@ -84,6 +84,12 @@ struct mf_model {
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
 	/*
+	 * One bit per (pageblock, order): pb_orders[] of it is non-zero.  Word w of order o
+	 * is pb_map[w * (max_order + 1) + o]; 1.4 KiB per GiB of page frames.  Lets the
+	 * highest free block of an order be found without walking a free list.
+	 */
+	uint64_t		*pb_map;
+	/*
 	 * The free lists in the kernel's order, for fast_isolate_freepages(): per block head,
 	 * the pfn of the next and previous block on its free_list[order][mt] (LNONE at the
 	 * ends); head and tail of each list.  8 bytes per page frame.
@@ -126,6 +132,12 @@ static inline uint8_t blk_make(int order, int mt, bool pcp)
 static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
 {
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
+}
+
+/* pb_map[]: the word holding pageblock pb's bit for an order */
+static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int order)
+{
+	return &m->pb_map[(pb / 64) * ((size_t)m->p.max_order + 1) + order];
 }
 
 /* buddy.c */

@@ -99,6 +99,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		m->pb_orders = po;
 		memset(po + (old ? pbs_old + 1 : 0) * per, 0,
 		       ((pbs_new + 1) - (old ? pbs_old + 1 : 0)) * per * sizeof(*po));
+		held = realloc(m->pb_map, (pbs_new / 64 + 1) * per * sizeof(*held));
+		if (!held)
+			return -ENOMEM;
+		m->pb_map = held;
+		memset(held + (old ? pbs_old / 64 + 1 : 0) * per, 0,
+		       ((pbs_new / 64 + 1) - (old ? pbs_old / 64 + 1 : 0)) * per * sizeof(*held));
 	}
 
 	memset(blk + old, 0, nr_pfns - old);
@@ -164,6 +170,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->lprev);
 	free(m->pb);
 	free(m->pb_orders);
+	free(m->pb_map);
 	free(m->cpu_pcp_pages);
 	model_runs_free(m);
 	free(m);
@@ -335,7 +342,9 @@ static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int orde
 {
 	m->blk[pfn] = blk_make(order, mt, false);
 	m->nr_free[z][order][mt]++;
-	(*pb_order_count(m, pfn, order))++;
+	if (!(*pb_order_count(m, pfn, order))++)
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
+			1ULL << ((pfn >> m->p.pageblock_order) % 64);
 	list_link(m, z, pfn, order, mt, tail);
 }
 
@@ -368,7 +377,9 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
-		(*pb_order_count(m, pfn, order))--;
+		if (!--(*pb_order_count(m, pfn, order)))
+			*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
+				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
 	m->blk[pfn] = 0;
@@ -981,6 +992,8 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
+	memset(m->pb_map, 0, ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) *
+	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_map));
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	memset(m->lhead, 0xff, sizeof(m->lhead));
 	memset(m->ltail, 0xff, sizeof(m->ltail));
@@ -1115,7 +1128,8 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 			if (!(m->blk[q] & BLK_PCP))
 				per[blk_order(m->blk[q])]++;
 		for (o = 0; o <= m->p.max_order; o++)
-			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o]) {
+			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o] ||
+			    !per[o] != !(*pb_map_word(m, p, o) & (1ULL << (p % 64)))) {
 				snprintf(buf, len, "pageblock at pfn 0x%llx: order-%d index is wrong",
 					 (unsigned long long)base, o);
 				return -1;

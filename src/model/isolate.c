@@ -184,6 +184,49 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 }
 
 /*
+ * The highest block in [lo, end) on zone z's free_list[order][MOVABLE], or MF_PFN_NONE:
+ * pageblocks without a free block of the order are skipped through pb_map[] a word at a
+ * time, and the candidates of the others (aligned to 2^order) are looked at from the top.
+ * A block on that list is a head of that order, of that type, not per-CPU, in the zone
+ * (mf_model_check() holds the lists to it).
+ */
+static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t lo, uint64_t end)
+{
+	const uint8_t want = blk_make(order, MF_MT_MOVABLE, false);
+	const int pbo = m->p.pageblock_order;
+	uint64_t pb, w;
+
+	if (lo >= end)
+		return MF_PFN_NONE;
+	pb = (end - 1) >> pbo;
+	w = *pb_map_word(m, pb, order) & (~0ULL >> (63 - pb % 64));
+	for (;;) {
+		uint64_t base, h;
+
+		if (!w) {
+			if (pb < 64 || ((pb & ~63ULL) << pbo) <= lo)
+				return MF_PFN_NONE;
+			pb = (pb & ~63ULL) - 1;
+			w = *pb_map_word(m, pb, order);
+			continue;
+		}
+		pb = (pb & ~63ULL) + 63 - (uint64_t)__builtin_clzll(w);
+		w &= ~(1ULL << (pb % 64));
+		base = pb << pbo;
+		if (base + (1ULL << pbo) <= lo)
+			return MF_PFN_NONE;
+		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
+		    ~((1ULL << order) - 1);
+		for (; h >= base && h >= lo; h -= 1ULL << order) {
+			if (m->blk[h] == want && mf_model_zone_of_pfn(m, h) == z)
+				return h;
+			if (h < (1ULL << order))
+				break;
+		}
+	}
+}
+
+/*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
  * with 2^o = nr_taken.  It walks that list from the tail (list_for_each_entry_reverse) and
@@ -208,8 +251,9 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
+	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0, top;
 	uint32_t q;
+	bool miss;
 	int order;
 
 	if (nr_taken & (nr_taken - 1)) {
@@ -229,7 +273,17 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		low_pfn = min_pfn;
 	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;
 
+	/*
+	 * With no block at or above low_pfn the walk below would cover the whole list, tens
+	 * of thousands of cache misses, to find the highest block; the pageblock index finds
+	 * it directly, and only the first cap entries are walked, to tell whether it lies
+	 * among them.
+	 */
+	top = movable_top(m, z, order, min_pfn, zd->end_pfn);
+	miss = top == MF_PFN_NONE || top < low_pfn;
 	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+		if (miss && (top == MF_PFN_NONE || n >= cap))
+			break;
 		if (q >= low_pfn) {
 			best = q;
 			break;
@@ -239,9 +293,9 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 			hpos = n;
 		}
 	}
-	if (best == MF_PFN_NONE) {
-		best = high;
-		n = hpos;
+	if (best == MF_PFN_NONE && top != MF_PFN_NONE) {
+		best = top;
+		n = high == top ? hpos : cap;	/* not met in the first cap entries */
 	}
 	if (best != MF_PFN_NONE && n >= cap)
 		m->fid.cp_isolate_mismatch++;

@@ -25,8 +25,9 @@ cd "$(dirname "$0")/.."
 make -s mmfrag
 mkdir -p bench/work
 bin=bench/work/fly-bench
-if [ ! -x $bin ] || [ bench/fly-bench.c -nt $bin ] || [ src/trace/flyrecord.c -nt $bin ]; then
-	${CC:-cc} -O2 -g -std=gnu11 -Iinclude bench/fly-bench.c src/trace/flyrecord.c \
+fly_srcs="src/trace/flyrecord.c src/trace/flyrecord-file.c src/trace/flyrecord-tep.c"
+if [ ! -x $bin ] || [ -n "$(find bench/fly-bench.c $fly_srcs src/trace/flyrecord-local.h -newer $bin)" ]; then
+	${CC:-cc} -O2 -g -std=gnu11 -Iinclude bench/fly-bench.c $fly_srcs \
 		$(pkg-config --cflags --libs libtracecmd libtraceevent libzstd zlib) -o $bin
 fi
 

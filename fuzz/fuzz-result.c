@@ -23,8 +23,9 @@ static void compare_self(const char *path, const char *sim)
 	struct mf_threshold t;
 	struct mf_cmp_doc d;
 	json_t *doc = NULL;
+	char err[512];
 
-	if (mf_compare_load_doc(path, sim, &d, &doc))
+	if (mf_compare_load_doc(path, sim, &d, &doc, err, sizeof(err)))
 		return;
 	if (!mf_compare_build(&d, &d, &c)) {
 		mf_table_compare(fuzz_sink(), &c, &v, path, path);
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mf_table_opts t = { .sections = MF_SEC_ALL, .order_lo = 0,
 				   .order_hi = MF_MAX_ORDERS - 1 };
 	const char *path;
-	char file[256];
+	char file[256], err[512];
 	json_t *doc;
 
 	/* a trace would be replayed: that is the trace harness's input, not this one's */
@@ -53,13 +54,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path = fuzz_write("result.json", data, size);
 	snprintf(file, sizeof(file), "%s", path);
 
-	mf_result_report(fuzz_sink(), file, true, &t);
-	mf_result_report(fuzz_sink(), file, false, &t);
+	mf_result_report(fuzz_sink(), file, true, &t, err, sizeof(err));
+	mf_result_report(fuzz_sink(), file, false, &t, err, sizeof(err));
 	t.zone = "Normal";
 	t.order_lo = 2;
 	t.order_hi = 9;
-	mf_result_report(fuzz_sink(), file, false, &t);
-	doc = mf_result_load(file);
+	mf_result_report(fuzz_sink(), file, false, &t, err, sizeof(err));
+	doc = mf_result_load(file, err, sizeof(err));
 	if (doc) {
 		mf_csv_result(fuzz_sink(), doc);
 		/*

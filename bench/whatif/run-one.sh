@@ -23,7 +23,7 @@ THP_MIB=${WHATIF_THP_MIB:-800}
 KEEP=${WHATIF_KEEP:-3}
 FREE_MB=${WHATIF_FREE_MB:-1300}
 BUF_KIB=${WHATIF_BUF_KIB:-65536}
-WL=${WHATIF_WORKLOAD:-$TOP/bench/work/whatif/workload}
+WL=${WHATIF_WORKLOAD:-$TOP/bench/work/whatif/fragment}
 THP=/sys/kernel/mm/transparent_hugepage
 
 [ "$(id -u)" -eq 0 ] || { echo "run-one.sh: needs root" >&2; exit 1; }
@@ -107,7 +107,8 @@ for kv in "${KV[@]}"; do
 done
 DURING=$(snapshot)
 
-# the recorded command: make memory short (hugetlb pool), then the workload
+# the recorded command: make memory short (hugetlb pool), then the workload (fragment.c:
+# keep 1 of every KEEP 4K pages, -f as memory is short on purpose; its lines on stderr)
 cat >"$REC.cmd.sh" <<EOS
 #!/bin/bash
 free_kb() { awk '/^MemFree:/ { print \$2 }' /proc/meminfo; }
@@ -122,7 +123,7 @@ extra=\$(( (f1 - $FREE_MB * 1000 * 1000 / 1024) / 2048 ))
 got=\$(cat /proc/sys/vm/nr_hugepages)
 f1=\$(free_kb)
 echo "memfree_before_kb=\$f0 nr_hugepages_asked=\$n nr_hugepages=\$got memfree_after_kb=\$f1"
-"$WL" -m $FRAG_MIB -k $KEEP -t $THP_MIB &
+"$WL" -f -m $FRAG_MIB -F $((KEEP - 1))/$KEEP -t $THP_MIB &
 echo \$! >"$WL_PIDFILE"
 wait \$!
 EOS

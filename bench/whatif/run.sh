@@ -6,7 +6,7 @@
 #
 # For each config (-c, repeatable: "" or "default" for the machine's own settings, else
 # KEY=VALUE,... with the keys of `mmfrag replay --config`, plus thp_enabled and thp_defrag for
-# /sys/kernel/mm/transparent_hugepage), it records the workload (workload.c: hugetlb pool until
+# /sys/kernel/mm/transparent_hugepage), it records the workload (tests/tools/fragment.c: hugetlb pool until
 # about 1.3 GB is free, 1000 MiB of 4K pages, 2 of every 3 freed, 800 MiB of THP faults) REPS
 # times (default 6) under `mmfrag record`, with the setting really written for that recording
 # and restored after it (run-one.sh, in a trap on EXIT/INT/TERM).  The
@@ -54,8 +54,8 @@ name_of() { [ -z "$1" ] || [ "$1" = default ] && echo default || echo "$1" | tr 
 
 if [ $ANALYZE_ONLY -eq 0 ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "run.sh: recording needs root" >&2; exit 1; }
-	cc -O2 -Wall -o "$DIR/workload" "$HERE/workload.c" || exit 1
-	export WHATIF_WORKLOAD=$DIR/workload
+	cc -O2 -Wall -o "$DIR/fragment" "$TOP/tests/tools/fragment.c" || exit 1
+	export WHATIF_WORKLOAD=$DIR/fragment
 	CHILD=
 	stop() {
 		# run-one.sh restores the settings and the hugetlb pool in its own trap

@@ -34,6 +34,9 @@ extern const char *const mf_mt_names[MF_MAX_MT];	/* as /proc/pagetypeinfo prints
  *   exit status.  Nothing below them prints, to stdout or stderr, or exits: src/trace/,
  *   src/model/, src/metrics/, src/sim/, src/replay/ and src/output/ (whose renderers write
  *   the data they are given to the FILE * they are given, and nothing else).
+ *   tests/cli/layers.sh fails when a file there calls mf_err(), mf_warn(), perror() or
+ *   exit(), or names stderr.  A long job's progress line is a callback the cmd_*() caller
+ *   supplies (struct mf_replay_opts' progress).
  * - A function that can fail returns 0 (or a count, or a pointer) on success and -errno on
  *   failure (never -1, never a positive errno, never 0 when errno happened to be 0: use EIO).
  *   Constructors return NULL, with errno set, only when ENOMEM is the one possible failure.

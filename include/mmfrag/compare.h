@@ -103,12 +103,14 @@ int mf_compare_extract(json_t *doc, const char *config, struct mf_cmp_doc *d,
 		       const char **missing);
 /*
  * mf_compare_extract() of the result document of path (result-load.c: a saved result, or
- * a trace replayed; sim as mf_result_load_sim()'s config).  Returns 0, or -1 after one
- * line on stderr naming path.
+ * a trace replayed; sim as mf_result_load_sim()'s config).  Returns 0, or -errno with one
+ * line in err naming path.
  */
-int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d);
+int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d, char *err,
+		    size_t errlen);
 /* The same, keeping the document in *doc (the caller's reference) for compare --html. */
-int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **doc);
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **doc,
+			char *err, size_t errlen);
 /* The simulate-mode entry of doc named name, or NULL. */
 json_t *mf_compare_simulation(json_t *doc, const char *name);
 

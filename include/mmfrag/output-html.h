@@ -15,8 +15,8 @@
  */
 int mf_html_write(FILE *f, const char *title, json_t *data);
 
-/* The same into PATH, whole or untouched (outfile.h): 0, or -1 after one line on stderr. */
-int mf_html_save(const char *path, const char *title, json_t *data);
+/* The same into PATH, whole or untouched (outfile.h): 0, or -errno with one line in err. */
+int mf_html_save(const char *path, const char *title, json_t *data, char *err, size_t errlen);
 
 /*
  * The time series and the per-order tables of a result document as one CSV table with a

@@ -9,15 +9,18 @@
 
 /*
  * The result document.  Write it to path (atomically: a temporary file renamed into
- * place, so a failure never leaves half a document) and/or to stream.  Returns 0 or -1
- * after one line on stderr.
+ * place, so a failure never leaves half a document) and/or to stream.  Returns 0, or
+ * -errno with one line in err.
  */
-int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream);
+int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream, char *err,
+		   size_t errlen);
 json_t *mf_result_json(const struct mf_result *r);
 
 /*
  * The structure of a loaded result document against doc/mmfrag-result.schema.json
- * (compiled in), integers within +-2^53 on top.  Returns 0, or -EINVAL with "PATH:
+ * (compiled in), integers within +-2^53 on top.  Keys added to mmfrag-replay/1 after it
+ * first shipped are optional here (a document saved by an older mmfrag lacks them), though
+ * the schema file requires them of what mmfrag writes.  Returns 0, or -EINVAL with "PATH:
  * problem" in err (e.g. "/zones/0/zone: not of type string").
  */
 int mf_result_check(json_t *doc, char *err, size_t errlen);
@@ -48,9 +51,10 @@ int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t);
  * mmfrag report: the result document of path (mf_result_load(): a saved result, or a
  * trace.dat replayed in memory) on f, as JSON or as the tables t selects.  Returns 0,
  * -ENOENT when t->zone names no zone of it, -EIO when f could not be written, or -EINVAL
- * when it could not be loaded (the loader has said why on stderr).
+ * when it could not be loaded (err says why, naming the file).
  */
-int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t);
+int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t,
+		     char *err, size_t errlen);
 
 /*
  * The short human summary replay prints after saving: these sections of report, byte for

@@ -92,7 +92,8 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen);
 /*
  * mf_recorder_header - fill @td with what the trace.dat header needs: header_page and
  * header_event, ftrace formats, the formats of every event of the recorded systems,
- * printk formats, process names, the clock, per-CPU stats and the per-CPU data files.
+ * printk formats, /proc/kallsyms, process names, the clock, per-CPU stats and the per-CPU
+ * data files.  @td->version is left 0 (v6): the caller picks.
  */
 int mf_recorder_header(struct mf_recorder *r, struct mf_tracedat *td, char *err, size_t errlen);
 

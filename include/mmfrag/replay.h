@@ -43,10 +43,12 @@ struct mf_replay_opts {
 #define MF_REPLAY_PROGRESS_EVENTS	(1U << 18)
 
 /*
- * Run the replay: reader -> model + observer -> metrics -> *out.  Returns 0, or -1 after
- * printing one line on stderr naming the file and the problem.
+ * Run the replay: reader -> model + observer -> metrics -> *out.  Returns 0, or -errno
+ * with one line in err naming the file and the problem.  Warnings (lost events, markers
+ * not found) are the result's (struct mf_result's warnings), for the caller to print.
  */
-int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out);
+int mf_replay_run(const struct mf_replay_opts *o, struct mf_result **out, char *err,
+		  size_t errlen);
 void mf_result_free(struct mf_result *r);
 
 /*
@@ -70,15 +72,16 @@ bool mf_is_trace_file(const char *path);
 /*
  * The result document of path: a trace.dat is replayed first, in memory, as 'mmfrag
  * replay FILE' would without options; anything else must be a saved result of schema
- * MF_RESULT_SCHEMA.  NULL after one line on stderr naming the file.
+ * MF_RESULT_SCHEMA.  NULL with one line in err naming the file.
  */
 struct json_t;
-struct json_t *mf_result_load(const char *path);
+struct json_t *mf_result_load(const char *path, char *err, size_t errlen);
 /*
  * The same, for compare's "FILE#NAME": a trace is replayed with --simulate under the
  * config NAME (KEY=VALUE,... or "default"); a saved result is loaded as it is and NAME
  * names one of its simulations.  config may be NULL (mf_result_load()).
  */
-struct json_t *mf_result_load_sim(const char *path, const char *config);
+struct json_t *mf_result_load_sim(const char *path, const char *config, char *err,
+				  size_t errlen);
 
 #endif

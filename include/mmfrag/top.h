@@ -48,8 +48,9 @@ struct mf_top_zone {
 	int			node;
 	char			name[16];
 	struct mf_zone_metrics	m;			/* the model's free lists and indices */
-	uint64_t		kernel_nr_free[MF_MAX_ORDERS];	/* buddyinfo at the frame */
-	double			drift;		/* sum |model - kernel| / kernel blocks */
+	uint64_t		kernel_nr_free[MF_MAX_ORDERS];	/* buddyinfo of the last check */
+	double			drift;		/* sum |model - kernel| / kernel blocks at the
+						 * last check the model reached (see live.c) */
 };
 
 struct mf_top_task {
@@ -79,6 +80,7 @@ struct mf_top_frame {
 	struct mf_top_zone	zones[MF_MAX_ZONES];
 	double			drift;		/* over all zones */
 	double			drift_threshold;
+	unsigned int		check_age;	/* checks written since the one drift is from */
 	unsigned int		reanchors;
 	bool			seeded;		/* from kpageflags (else free lists unknown) */
 

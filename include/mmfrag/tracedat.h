@@ -5,10 +5,14 @@
 #include <stddef.h>
 
 /*
- * Writing a trace.dat, file format version 6, as documented in trace-cmd.dat.v6(5) and
- * read by trace-cmd report and libtracecmd.  Everything the header holds is gathered by
- * the caller (the recorder reads it from tracefs); this layer only lays it out.
+ * Writing a trace.dat, file format version 7 with zstd-compressed sections
+ * (trace-cmd.dat.v7(5)) or version 6 uncompressed (trace-cmd.dat.v6(5)), as read by
+ * trace-cmd report and libtracecmd.  Everything the header holds is gathered by the caller
+ * (the recorder reads it from tracefs); this layer only lays it out.
  */
+
+#define MF_TD_V6	6	/* uncompressed, the sub-buffers copied as they are */
+#define MF_TD_V7	7	/* sections, zstd: metadata and chunks of sub-buffers */
 
 /* A copy of one tracefs file: data need not be NUL-terminated. */
 struct mf_td_blob {
@@ -24,6 +28,7 @@ struct mf_td_system {
 };
 
 struct mf_tracedat {
+	unsigned int		version;	/* MF_TD_V7 or MF_TD_V6; 0 reads as v6 */
 	unsigned int		page_size;	/* ring-buffer sub-buffer size of the data */
 	struct mf_td_blob	header_page;	/* events/header_page */
 	struct mf_td_blob	header_event;	/* events/header_event */

@@ -144,6 +144,7 @@ static bool load_side(const char *arg, struct mf_cmp_doc *d, json_t **doc, const
 {
 	const char *hash = strrchr(arg, '#'), *sim = NULL;
 	char *path = strdup(arg);
+	char err[512];
 	struct stat sb;
 	int ret;
 
@@ -155,7 +156,9 @@ static bool load_side(const char *arg, struct mf_cmp_doc *d, json_t **doc, const
 		path[hash - arg] = '\0';
 		sim = hash + 1;
 	}
-	ret = mf_compare_load_doc(path, sim, d, doc);
+	ret = mf_compare_load_doc(path, sim, d, doc, err, sizeof(err));
+	if (ret)
+		mf_err("%s", err);
 	/* the page draws the named simulation of the document */
 	*simp = sim;
 	free(path);
@@ -246,16 +249,17 @@ int cmd_compare(int argc, char **argv)
 			"b", doc[1], "b_sim", sim[1], "b_name", o->file[1],
 			"compare", mf_json_compare(&c, &o->view, o->file[0], o->file[1], o->t,
 						   o->nr_thresholds));
-		char title[512];
+		char title[512], msg[512];
 
 		snprintf(title, sizeof(title), "%s vs %s", o->file[0], o->file[1]);
 		if (!data) {
 			mf_err("compare: %s", strerror(ENOMEM));
 			goto out;
 		}
-		if (o->output && mf_html_save(o->output, title, data)) {
+		if (o->output && mf_html_save(o->output, title, data, msg, sizeof(msg))) {
+			mf_err("%s", msg);
 			json_decref(data);
-			goto out;	/* said, naming the file */
+			goto out;
 		}
 		err = !o->output && (mf_html_write(stdout, title, data) || fflush(stdout));
 		json_decref(data);

@@ -36,6 +36,7 @@
 
 enum {
 	OPT_CAPTURE_INTERVAL = 0x100,
+	OPT_FORMAT,
 };
 
 struct record_opts {
@@ -46,6 +47,7 @@ struct record_opts {
 	unsigned int	nr_events;
 	double		capture_interval;	/* 0: none */
 	bool		quiet;
+	unsigned int	format;			/* MF_TD_V7 or MF_TD_V6 */
 	char		**cmd;			/* NULL: no COMMAND */
 };
 
@@ -58,6 +60,8 @@ static const struct argp_option record_options[] = {
 	  "repeatable; replaces the default set", 0 },
 	{ "capture-interval", OPT_CAPTURE_INTERVAL, "SECONDS", 0,
 	  "also capture buddyinfo and pagetypeinfo every SECONDS", 0 },
+	{ "format", OPT_FORMAT, "v7|v6", 0, "trace.dat version: v7 with zstd-compressed data "
+	  "(default), or v6 uncompressed", 0 },
 	{ "quiet", 'q', NULL, 0, "no progress line and no summary", 0 },
 	{ 0 }
 };
@@ -106,6 +110,14 @@ static error_t record_parse(int key, char *arg, struct argp_state *state)
 			return mf_usage_error("record", "--capture-interval: '%s' is not a number of "
 					      "seconds >= 0.1", arg);
 		break;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "v7") || !strcmp(arg, "7"))
+			o->format = MF_TD_V7;
+		else if (!strcmp(arg, "v6") || !strcmp(arg, "6"))
+			o->format = MF_TD_V6;
+		else
+			return mf_usage_error("record", "--format: '%s' is not v7 or v6", arg);
+		break;
 	case 'q':
 		o->quiet = true;
 		break;
@@ -125,7 +137,7 @@ static const struct argp record_argp = {
 	.parser = record_parse,
 	.args_doc = "[-- COMMAND [ARG...]]",
 	.doc = "Record the page-allocator, compaction and reclaim events of the whole machine "
-	       "into a trace.dat (version 6) through a private tracefs instance, with captures "
+	       "into a trace.dat (version 7, zstd) through a private tracefs instance, with captures "
 	       "of /proc/buddyinfo, pagetypeinfo, zoneinfo, vmstat and kpageflags at the start "
 	       "and the end in FILE.state/."
 	       "\vStops when COMMAND exits, after -d SECONDS, or on SIGINT/SIGTERM. Needs root. "
@@ -388,7 +400,8 @@ static void print_warnings(const char *warn)
 
 int cmd_record(int argc, char **argv)
 {
-	struct record_opts o = { .output = "trace.dat", .buffer_kib = DEFAULT_BUFFER_KIB };
+	struct record_opts o = { .output = "trace.dat", .buffer_kib = DEFAULT_BUFFER_KIB,
+				 .format = MF_TD_V7 };
 	char *tmp_out = NULL, *data_prefix = NULL, *state_tmp = NULL, *state_dir = NULL;
 	char *final = NULL;
 	enum mf_out_kind okind;
@@ -549,6 +562,7 @@ int cmd_record(int argc, char **argv)
 		mf_err("%s", err);
 		goto out;
 	}
+	td.version = o.format;
 	if (mf_tracedat_write(tmp_out, &td, &size, err, sizeof(err))) {
 		mf_err("%s%s", err, strstr(err, strerror(ENOSPC)) ?
 		       "; free space or record to another file system with -o" : "");

@@ -309,6 +309,7 @@ int cmd_replay(int argc, char **argv)
 	static struct replay_args ra;
 	struct mf_replay_opts o;
 	struct mf_result *r;
+	char err[512];
 	int ret;
 
 	memset(&ra, 0, sizeof(ra));
@@ -329,20 +330,24 @@ int cmd_replay(int argc, char **argv)
 		o.progress = show_progress;
 		o.progress_arg = &pr;
 	}
-	ret = mf_replay_run(&o, &r);
+	ret = mf_replay_run(&o, &r, err, sizeof(err));
 	if (pr.shown)
 		fputs("\r\033[K", stderr);	/* the line goes: what follows starts clean */
-	if (ret)
+	if (ret) {
+		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
-	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL);
+	}
+	ret = mf_result_emit(r, o.output, o.json ? stdout : NULL, err, sizeof(err));
 	if (!ret && ra.html) {
 		json_t *data = json_pack("{s:s, s:o}", "kind", "report", "doc", mf_result_json(r));
 
-		ret = data ? mf_html_save(ra.html, o.trace, data) : -1;
 		if (!data)
-			mf_err("%s: cannot build the result document", o.trace);
+			snprintf(err, sizeof(err), "%s: cannot build the result document", o.trace);
+		ret = data ? mf_html_save(ra.html, o.trace, data, err, sizeof(err)) : -ENOMEM;
 		json_decref(data);
 	}
+	if (ret)
+		mf_err("%s", err);
 	if (!ret && !o.json && !o.quiet)
 		mf_result_print_summary(r, stdout, o.output);
 	mf_result_free(r);

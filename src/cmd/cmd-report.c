@@ -158,9 +158,11 @@ static int report_file(const struct report_opts *o)
 	char err[512];
 	int ret;
 
-	doc = mf_result_load(o->file);
-	if (!doc)
+	doc = mf_result_load(o->file, err, sizeof(err));
+	if (!doc) {
+		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
+	}
 	if (!o->output) {
 		if (o->format == FMT_HTML) {
 			data = json_pack("{s:s, s:o}", "kind", "report", "doc", doc);
@@ -178,8 +180,13 @@ static int report_file(const struct report_opts *o)
 	}
 	if (o->format == FMT_HTML) {
 		data = json_pack("{s:s, s:o}", "kind", "report", "doc", doc);
-		ret = data ? mf_html_save(o->output, o->file, data) : -1;
+		if (!data)
+			snprintf(err, sizeof(err), "%s: cannot build the page: %s", o->file,
+				 strerror(ENOMEM));
+		ret = data ? mf_html_save(o->output, o->file, data, err, sizeof(err)) : -ENOMEM;
 		json_decref(data);
+		if (ret)
+			mf_err("%s", err);
 		return ret ? MF_EXIT_RUNTIME : MF_EXIT_OK;
 	}
 	if (mf_outfile_open(&of, o->output, err, sizeof(err))) {
@@ -213,7 +220,9 @@ int cmd_report(int argc, char **argv)
 	if (o.format == FMT_HTML || o.format == FMT_CSV)
 		return report_file(&o);
 	if (!o.output) {
-		ret = mf_result_report(stdout, o.file, o.format == FMT_JSON, &o.t);
+		ret = mf_result_report(stdout, o.file, o.format == FMT_JSON, &o.t, err, sizeof(err));
+		if (ret == -EINVAL)
+			mf_err("%s", err);
 		if (ret == -ENOENT) {
 			mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
 			return MF_EXIT_RUNTIME;
@@ -229,7 +238,7 @@ int cmd_report(int argc, char **argv)
 		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
 	}
-	ret = mf_result_report(of.f, o.file, o.format == FMT_JSON, &o.t);
+	ret = mf_result_report(of.f, o.file, o.format == FMT_JSON, &o.t, err, sizeof(err));
 	if (ret == -ENOENT) {
 		mf_outfile_abort(&of);
 		mf_err("%s: no zone '%s' in the result", o.file, o.t.zone);
@@ -239,6 +248,7 @@ int cmd_report(int argc, char **argv)
 		of.error = errno ? errno : EIO;
 	else if (ret) {
 		mf_outfile_abort(&of);
+		mf_err("%s", err);
 		return MF_EXIT_RUNTIME;
 	}
 	if (mf_outfile_commit(&of, err, sizeof(err))) {

@@ -108,21 +108,32 @@ void mf_zone_metrics_compute(struct mf_zone_metrics *zm, const uint64_t *nr_free
 }
 
 /*
- * unusable_show_print(): "Node %d, zone %8s " then "%d.%03d " per order.  The index is
- * never negative, so plain division gives the kernel's digits.
+ * One line of unusable_index or extfrag_index: "Node %d, zone %8s " then one index per
+ * order, in thousandths, as "W.DDD " with the integer part at least width wide.
  */
-int mf_format_unusable_line(char *buf, size_t len, int node, const char *zone,
-			    const int *idx, int nr_orders)
+static int format_index_line(char *buf, size_t len, int node, const char *zone,
+			     const int *idx, int nr_orders, int width)
 {
 	size_t n;
 	int o;
 
 	n = (size_t)snprintf(buf, len, "Node %d, zone %8s ", node, zone);
 	for (o = 0; o < nr_orders && n < len; o++)
-		n += (size_t)snprintf(buf + n, len - n, "%d.%03d ", idx[o] / 1000, idx[o] % 1000);
+		n += (size_t)snprintf(buf + n, len - n, "%*d.%03d ", width, idx[o] / 1000,
+				      idx[o] % 1000);
 	if (n < len)
 		n += (size_t)snprintf(buf + n, len - n, "\n");
 	return (int)n;
+}
+
+/*
+ * unusable_show_print(): "%d.%03d " per order.  The index is never negative, so plain
+ * division gives the kernel's digits.
+ */
+int mf_format_unusable_line(char *buf, size_t len, int node, const char *zone,
+			    const int *idx, int nr_orders)
+{
+	return format_index_line(buf, len, node, zone, idx, nr_orders, 0);
 }
 
 /*
@@ -132,15 +143,7 @@ int mf_format_unusable_line(char *buf, size_t len, int node, const char *zone,
 int mf_format_extfrag_line(char *buf, size_t len, int node, const char *zone,
 			   const int *idx, int nr_orders)
 {
-	size_t n;
-	int o;
-
-	n = (size_t)snprintf(buf, len, "Node %d, zone %8s ", node, zone);
-	for (o = 0; o < nr_orders && n < len; o++)
-		n += (size_t)snprintf(buf + n, len - n, "%2d.%03d ", idx[o] / 1000, idx[o] % 1000);
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n, "\n");
-	return (int)n;
+	return format_index_line(buf, len, node, zone, idx, nr_orders, 2);
 }
 
 /*

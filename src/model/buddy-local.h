@@ -44,6 +44,7 @@ struct cp_run {
 	int32_t		pid;
 	uint32_t	nr, cap;
 	uint64_t	*picks;		/* pfn << 6 | order */
+	int		max_order;	/* the largest order among picks[] (0 when none) */
 };
 
 struct mf_model {
@@ -60,6 +61,12 @@ struct mf_model {
 	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
+	/*
+	 * One bit per (pageblock, order): pb_orders[] of it is non-zero.  Word w of order o
+	 * is pb_map[w * (max_order + 1) + o]; 1.4 KiB per GiB of page frames.  Lets the
+	 * highest free block of an order be found without walking a free list.
+	 */
+	uint64_t		*pb_map;
 	/*
 	 * The free lists in the kernel's order, for fast_isolate_freepages(): per block head,
 	 * the pfn of the next and previous block on its free_list[order][mt] (LNONE at the
@@ -105,14 +112,58 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
 }
 
+/*
+ * Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap (held, ciso, cconf);
+ * returns how many were set.  Inline: most callers drop the count, and then the compiler
+ * drops its popcounts (a libgcc call each without -mpopcnt).
+ */
+static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
+{
+	uint64_t was = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		was += (uint64_t)__builtin_popcountll(map[w] & mask);
+		if (set)
+			map[w] |= mask;
+		else
+			map[w] &= ~mask;
+		pfn += cnt;
+	}
+	return was;
+}
+
+/* How many bits of [pfn, pfn + n) are set. */
+static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
+{
+	uint64_t c = 0, end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		c += (uint64_t)__builtin_popcountll(map[w] & mask);
+		pfn += cnt;
+	}
+	return c;
+}
+
+/* pb_map[]: the word holding pageblock pb's bit for an order */
+static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int order)
+{
+	return &m->pb_map[(pb / 64) * ((size_t)m->p.max_order + 1) + order];
+}
+
 /* buddy.c */
 void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
-uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set);
-uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n);
 
 void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
 

@@ -99,6 +99,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		m->pb_orders = po;
 		memset(po + (old ? pbs_old + 1 : 0) * per, 0,
 		       ((pbs_new + 1) - (old ? pbs_old + 1 : 0)) * per * sizeof(*po));
+		held = realloc(m->pb_map, (pbs_new / 64 + 1) * per * sizeof(*held));
+		if (!held)
+			return -ENOMEM;
+		m->pb_map = held;
+		memset(held + (old ? pbs_old / 64 + 1 : 0) * per, 0,
+		       ((pbs_new / 64 + 1) - (old ? pbs_old / 64 + 1 : 0)) * per * sizeof(*held));
 	}
 
 	memset(blk + old, 0, nr_pfns - old);
@@ -164,6 +170,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->lprev);
 	free(m->pb);
 	free(m->pb_orders);
+	free(m->pb_map);
 	free(m->cpu_pcp_pages);
 	model_runs_free(m);
 	free(m);
@@ -335,7 +342,9 @@ static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int orde
 {
 	m->blk[pfn] = blk_make(order, mt, false);
 	m->nr_free[z][order][mt]++;
-	(*pb_order_count(m, pfn, order))++;
+	if (!(*pb_order_count(m, pfn, order))++)
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
+			1ULL << ((pfn >> m->p.pageblock_order) % 64);
 	list_link(m, z, pfn, order, mt, tail);
 }
 
@@ -368,7 +377,9 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
-		(*pb_order_count(m, pfn, order))--;
+		if (!--(*pb_order_count(m, pfn, order)))
+			*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
+				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
 	m->blk[pfn] = 0;
@@ -562,42 +573,6 @@ uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to)
 }
 
 /* ---- held bitmap ------------------------------------------------------------------ */
-
-/* Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap; returns how many were set. */
-uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
-{
-	uint64_t was = 0, end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		was += (uint64_t)__builtin_popcountll(map[w] & mask);
-		if (set)
-			map[w] |= mask;
-		else
-			map[w] &= ~mask;
-		pfn += cnt;
-	}
-	return was;
-}
-
-/* How many bits of [pfn, pfn + n) are set. */
-uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint64_t n)
-{
-	uint64_t c = 0, end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		c += (uint64_t)__builtin_popcountll(map[w] & mask);
-		pfn += cnt;
-	}
-	return c;
-}
 
 static inline uint64_t held_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
 {
@@ -966,13 +941,17 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
+	memset(m->pb_map, 0, ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) *
+	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_map));
 	memset(m->nr_free, 0, sizeof(m->nr_free));
 	memset(m->lhead, 0xff, sizeof(m->lhead));
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
-	for (i = 0; i < m->nr_runs; i++)
+	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
+		m->runs[i].max_order = 0;
+	}
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 
@@ -1100,7 +1079,8 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 			if (!(m->blk[q] & BLK_PCP))
 				per[blk_order(m->blk[q])]++;
 		for (o = 0; o <= m->p.max_order; o++)
-			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o]) {
+			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o] ||
+			    !per[o] != !(*pb_map_word(m, p, o) & (1ULL << (p % 64)))) {
 				snprintf(buf, len, "pageblock at pfn 0x%llx: order-%d index is wrong",
 					 (unsigned long long)base, o);
 				return -1;

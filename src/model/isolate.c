@@ -182,6 +182,52 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_short += nr_taken - best_taken;
 }
 
+/* fast_isolate's list walk asks the pageblock index after this many entries */
+#define FAST_LOOK_AFTER	64
+
+/*
+ * The highest block in [lo, end) on zone z's free_list[order][MOVABLE], or MF_PFN_NONE:
+ * pageblocks without a free block of the order are skipped through pb_map[] a word at a
+ * time, and the candidates of the others (aligned to 2^order) are looked at from the top.
+ * A block on that list is a head of that order, of that type, not per-CPU, in the zone
+ * (mf_model_check() holds the lists to it).
+ */
+static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t lo, uint64_t end)
+{
+	const uint8_t want = blk_make(order, MF_MT_MOVABLE, false);
+	const int pbo = m->p.pageblock_order;
+	uint64_t pb, w;
+
+	if (lo >= end)
+		return MF_PFN_NONE;
+	pb = (end - 1) >> pbo;
+	w = *pb_map_word(m, pb, order) & (~0ULL >> (63 - pb % 64));
+	for (;;) {
+		uint64_t base, h;
+
+		if (!w) {
+			if (pb < 64 || ((pb & ~63ULL) << pbo) <= lo)
+				return MF_PFN_NONE;
+			pb = (pb & ~63ULL) - 1;
+			w = *pb_map_word(m, pb, order);
+			continue;
+		}
+		pb = (pb & ~63ULL) + 63 - (uint64_t)__builtin_clzll(w);
+		w &= ~(1ULL << (pb % 64));
+		base = pb << pbo;
+		if (base + (1ULL << pbo) <= lo)
+			return MF_PFN_NONE;
+		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
+		    ~((1ULL << order) - 1);
+		for (; h >= base && h >= lo; h -= 1ULL << order) {
+			if (m->blk[h] == want && mf_model_zone_of_pfn(m, h) == z)
+				return h;
+			if (h < (1ULL << order))
+				break;
+		}
+	}
+}
+
 /*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
@@ -208,6 +254,8 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
 	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
+	uint64_t top = MF_PFN_NONE;
+	bool miss = false, looked = false;
 	uint32_t q;
 	int order;
 
@@ -228,7 +276,21 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		low_pfn = min_pfn;
 	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;
 
+	/*
+	 * With no block at or above low_pfn the walk below would cover the whole list, tens
+	 * of thousands of cache misses, to find the highest block.  Most walks hit within a
+	 * few entries; one that has not after FAST_LOOK_AFTER asks the pageblock index for
+	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
+	 * whether that block lies among them.
+	 */
 	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+		if (n == FAST_LOOK_AFTER) {
+			looked = true;
+			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
+			miss = top == MF_PFN_NONE || top < low_pfn;
+		}
+		if (miss && (top == MF_PFN_NONE || n >= cap))
+			break;
 		if (q >= low_pfn) {
 			best = q;
 			break;
@@ -236,11 +298,16 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		if (q >= min_pfn && (high == MF_PFN_NONE || q > high)) {
 			high = q;
 			hpos = n;
+			if (q == top)
+				break;	/* the highest: nothing later changes the pick */
 		}
 	}
-	if (best == MF_PFN_NONE) {
-		best = high;
+	if (best == MF_PFN_NONE && !looked) {
+		best = high;		/* the whole list was walked */
 		n = hpos;
+	} else if (best == MF_PFN_NONE && top != MF_PFN_NONE) {
+		best = top;
+		n = high == top ? hpos : cap;	/* not met in the first cap entries */
 	}
 	if (best != MF_PFN_NONE && n >= cap)
 		m->fid.cp_isolate_mismatch++;
@@ -279,6 +346,7 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 		run->pid = pid;
 	}
 	run->nr = 0;
+	run->max_order = 0;
 }
 
 /* Note a block the model isolated, for the run of the task applying the event. */
@@ -298,6 +366,8 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order)
 		run->cap = cap;
 	}
 	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
+	if (order > run->max_order)
+		run->max_order = order;
 }
 
 static inline bool bit_test(const uint64_t *map, uint64_t pfn)
@@ -372,6 +442,7 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	*run = m->runs[--m->nr_runs];
 	m->runs[m->nr_runs].picks = NULL;
 	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
+	m->runs[m->nr_runs].max_order = 0;
 }
 
 void model_runs_free(struct mf_model *m)
@@ -400,13 +471,14 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 
 		if ((int)(run->picks[i] & 63) != order || head == pfn)
 			continue;
+		/* the distance first: the bitmaps only for a block that would be nearer */
+		d = head > pfn ? head - pfn : pfn - head;
+		if (d >= best_d)
+			continue;
 		if (model_bits_count(m->ciso, head, n) != n || model_bits_count(m->cconf, head, n))
 			continue;
-		d = head > pfn ? head - pfn : pfn - head;
-		if (d < best_d) {
-			best = i;
-			best_d = d;
-		}
+		best = i;
+		best_d = d;
 	}
 	return best;
 }
@@ -426,7 +498,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
 	uint64_t head, blk;
-	int order, max = 0;
+	int order, max;
 	int64_t back;
 	uint32_t i;
 
@@ -461,9 +533,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	head = model_find_block(m, pfn);
 	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
 		return;		/* in use already, or on a per-CPU list: not isolated */
-	for (i = 0; i < run->nr; i++)
-		if ((int)(run->picks[i] & 63) > max)
-			max = (int)(run->picks[i] & 63);
+	max = run->max_order;
 	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */

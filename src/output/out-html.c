@@ -96,22 +96,17 @@ int mf_html_write(FILE *f, const char *title, json_t *data)
 	return ferror(f) ? -1 : 0;
 }
 
-int mf_html_save(const char *path, const char *title, json_t *data)
+int mf_html_save(const char *path, const char *title, json_t *data, char *err, size_t errlen)
 {
 	struct mf_outfile of;
-	char err[512];
+	int ret;
 
-	if (mf_outfile_open(&of, path, err, sizeof(err))) {
-		mf_err("%s", err);
-		return -1;
-	}
+	ret = mf_outfile_open(&of, path, err, errlen);
+	if (ret)
+		return ret;
 	if (mf_html_write(of.f, title, data))
 		of.error = errno ? errno : EIO;		/* commit reports it */
-	if (mf_outfile_commit(&of, err, sizeof(err))) {
-		mf_err("%s", err);
-		return -1;
-	}
-	return 0;
+	return mf_outfile_commit(&of, err, errlen);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------- */

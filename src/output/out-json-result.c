@@ -613,41 +613,37 @@ json_t *mf_result_json(const struct mf_result *r)
 }
 
 /* Whole or untouched, and never a rename over a device (outfile.h). */
-static int save_doc(json_t *doc, const char *path)
+static int save_doc(json_t *doc, const char *path, char *err, size_t errlen)
 {
 	struct mf_outfile of;
-	char err[512];
+	int ret;
 
-	if (mf_outfile_open(&of, path, err, sizeof(err))) {
-		mf_err("%s", err);
-		return -1;
-	}
+	ret = mf_outfile_open(&of, path, err, errlen);
+	if (ret)
+		return ret;
 	if (mf_json_dump(doc, of.f))
 		of.error = errno ? errno : EIO;		/* commit reports it */
-	if (mf_outfile_commit(&of, err, sizeof(err))) {
-		mf_err("%s", err);
-		return -1;
-	}
-	return 0;
+	return mf_outfile_commit(&of, err, errlen);
 }
 
-int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream)
+int mf_result_emit(const struct mf_result *r, const char *path, FILE *stream, char *err,
+		   size_t errlen)
 {
 	json_t *doc = json_result(r);
 	int ret = 0;
 
 	if (!doc) {
-		mf_err("%s: cannot build the result document", r->trace_path);
-		return -1;
+		snprintf(err, errlen, "%s: cannot build the result document", r->trace_path);
+		return -ENOMEM;
 	}
 	/* "-o -" is standard output: the document goes there once */
 	if (path && !strcmp(path, "-") && stream == stdout)
 		path = NULL;
 	if (path)
-		ret = save_doc(doc, path);
+		ret = save_doc(doc, path, err, errlen);
 	if (!ret && stream && (mf_json_dump(doc, stream) || fflush(stream))) {
-		mf_err("stdout: %s", strerror(errno));
-		ret = -1;
+		ret = errno ? -errno : -EIO;
+		snprintf(err, errlen, "stdout: %s", strerror(-ret));
 	}
 	json_decref(doc);
 	return ret;

@@ -83,13 +83,14 @@ int mf_top_print_json(FILE *f, const struct mf_top_frame *fr)
 					      "wake", u64(fr->kcompactd_wake_i),
 					      "runs", u64(fr->kcompactd_runs_i),
 					      "proactive_runs", u64(fr->proactive_runs_i)));
-	doc = json_pack("{s:s, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:{s:f, s:f, s:i, s:b}, s:o, "
+	doc = json_pack("{s:s, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:{s:f, s:f, s:i, s:b, s:i}, s:o, "
 			"s:{s:o, s:o, s:{s:o, s:o}}, s:s, s:o, s:{s:o, s:o, s:o}, s:o}",
 			"schema", MF_TOP_SCHEMA, "time_s", fr->time_s, "interval_s", fr->interval_s,
 			"final", fr->final, "pageblock_order", fr->pageblock_order,
 			"hpage_order", fr->hpage_order, "order", fr->order, "zones", zones,
 			"drift", "value", fr->drift, "threshold", fr->drift_threshold,
 			"reanchors", (int)fr->reanchors, "seeded", fr->seeded,
+			"stale_checks", (int)fr->check_age,
 			"compaction", cp,
 			"fallbacks", "total", u64(fr->fallbacks), "fragmenting", u64(fr->fragmenting),
 			"interval", "total", u64(fr->fallbacks_i), "fragmenting", u64(fr->fragmenting_i),
@@ -174,14 +175,15 @@ void mf_top_print_text(FILE *f, const struct mf_top_frame *fr, int rows, int col
 	     "lost %llu", fr->time_s, s, fr->final ? " (final)" : "",
 	     (unsigned long long)fr->events, rate(fr->events_i, s),
 	     (unsigned long long)fr->peak_events_per_s, (unsigned long long)fr->lost_events);
-	line(&v, false, "model drift %.2f%% vs /proc/buddyinfo (re-anchor above %.0f%%, done %u)%s",
+	line(&v, false, "model drift %.2f%% vs /proc/buddyinfo (re-anchor above %.0f%%, done %u)%s%s",
 	     fr->drift * 100, fr->drift_threshold * 100, fr->reanchors,
+	     fr->check_age ? ", from an earlier check" : "",
 	     fr->seeded ? "" : ", not seeded: free lists unknown");
 	line(&v, false, "%s", "");
 
 	for (o = 0; o < nr_orders && n < (int)sizeof(hdr) - 8; o++)
 		n += snprintf(hdr + n, sizeof(hdr) - (size_t)n, "%7d", o);
-	line(&v, true, "%-12s%s  unus@%-2d extf@%-2d unus@%-2d extf@%-2d score", "ZONE", hdr,
+	line(&v, true, "%-12s%s  unus@%-2d extf@%-2d unus@%-2d extf@%-2d score  drift", "ZONE", hdr,
 	     fr->hpage_order, fr->hpage_order, fr->order, fr->order);
 	for (i = 0; i < fr->nr_zones; i++) {
 		const struct mf_top_zone *z = &fr->zones[i];
@@ -192,11 +194,12 @@ void mf_top_print_text(FILE *f, const struct mf_top_frame *fr, int rows, int col
 			n += snprintf(hdr + n, sizeof(hdr) - (size_t)n, "%7s",
 				      si(z->m.nr_free[o], b1, sizeof(b1)));
 		snprintf(name, sizeof(name), "%d %s", z->node, z->name);
-		line(&v, false, "%-12s%s  %7.3f %7.3f %7.3f %7.3f %5u", name, hdr,
+		line(&v, false, "%-12s%s  %7.3f %7.3f %7.3f %7.3f %5u %5.1f%%", name, hdr,
 		     z->m.unusable_index[fr->hpage_order] / 1000.0,
 		     z->m.extfrag_index[fr->hpage_order] / 1000.0,
 		     z->m.unusable_index[fr->order] / 1000.0,
-		     z->m.extfrag_index[fr->order] / 1000.0, z->m.fragmentation_score);
+		     z->m.extfrag_index[fr->order] / 1000.0, z->m.fragmentation_score,
+		     z->drift * 100);
 	}
 	line(&v, false, "%s", "");
 	line(&v, false, "direct compaction: %.1f stalls/s  %.1f success/s  %.1f fail/s   total %llu "

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "mmfrag/common.h"
 #include "mmfrag/output-result.h"
 
 extern const unsigned char mf_result_schema[];
@@ -243,6 +244,61 @@ static bool check(struct check *c, json_t *s, json_t *v, const char *path, int d
 	return true;
 }
 
+/*
+ * Keys added to mmfrag-replay/1 after it first shipped (5ec2bc7): mmfrag writes them
+ * today and doc/mmfrag-result.schema.json requires them of what it produces, but a
+ * document saved by an older mmfrag lacks them and must still load.  Each entry is a
+ * place in the schema ("#" its root) and the keys its "required" loses when loading; the
+ * renderers print "-" or leave a section out for a key that is absent.  A key made
+ * required later goes here too (tests/data/result-*.json are such old documents).
+ */
+static const struct {
+	const char	*at;
+	const char	*keys[20];
+} added_later[] = {
+	{ "#", { "lost_intervals", "pageblocks" } },
+	{ "#/properties/compaction", { "success_rates" } },
+	{ "#/$defs/observed_compaction", { "end_status_proactive", "pages_scanned" } },
+	{ "#/properties/fidelity", { "alloc_from_buddy_pages", "alloc_not_free_pages",
+		"alloc_of_allocated_pages", "alloc_of_pcp_elsewhere_pages", "alloc_unknown_pages",
+		"compaction_isolate_mismatch_pages", "compaction_isolation_swapped",
+		"compaction_isolation_swapped_pages", "compaction_released_pages",
+		"compaction_targets_taken", "drain_not_pcp_pages", "drain_unknown_pages",
+		"free_of_pcp_pages", "lru_insert_of_free", "pageblock_retyped_pages",
+		"start_window_events", "start_window_repairs" } },
+	{ "#/properties/model", { "reanchor", "reanchored" } },
+	{ "#/$defs/check_point", { "after_lost_events", "reanchored" } },
+	{ "#/$defs/simulation", { "limits", "pageblocks" } },
+	{ "#/$defs/simulation/properties/config", { "nr_hugepages",
+		"percpu_pagelist_high_fraction", "thp_defrag", "thp_enabled" } },
+};
+
+/* The schema a loaded document is held to: the strict one less added_later's keys. */
+static int accepting_schema(json_t *schema, char *err, size_t errlen)
+{
+	struct check c = { .root = schema };
+	size_t i, k, j;
+	json_t *e;
+
+	for (i = 0; i < ARRAY_SIZE(added_later); i++) {
+		json_t *at = strcmp(added_later[i].at, "#") ? resolve(&c, added_later[i].at) : schema;
+		json_t *req = json_object_get(at, "required");
+
+		if (!json_is_array(req)) {
+			snprintf(err, errlen, "the compiled-in schema has no %s/required",
+				 added_later[i].at);
+			return -EINVAL;
+		}
+		for (k = 0; k < ARRAY_SIZE(added_later[i].keys) && added_later[i].keys[k]; k++)
+			json_array_foreach(req, j, e)
+				if (!strcmp(json_string_value(e) ?: "", added_later[i].keys[k])) {
+					json_array_remove(req, j);
+					break;
+				}
+	}
+	return 0;
+}
+
 int mf_result_check(json_t *doc, char *err, size_t errlen)
 {
 	static json_t *schema;
@@ -251,24 +307,16 @@ int mf_result_check(json_t *doc, char *err, size_t errlen)
 	if (!schema) {
 		json_error_t jerr;
 
-		json_t *req, *e;
-		size_t i;
-
 		schema = json_loadb((const char *)mf_result_schema, mf_result_schema_len, 0, &jerr);
 		if (!schema) {
 			snprintf(err, errlen, "the compiled-in schema does not load: %s", jerr.text);
 			return -EINVAL;
 		}
-		/*
-		 * Documents saved before "pageblocks" existed still render (the memory map
-		 * says it has nothing to draw): the one required key the renderers do not need.
-		 */
-		req = json_object_get(schema, "required");
-		json_array_foreach(req, i, e)
-			if (!strcmp(json_string_value(e) ?: "", "pageblocks")) {
-				json_array_remove(req, i);
-				break;
-			}
+		if (accepting_schema(schema, err, errlen)) {
+			json_decref(schema);
+			schema = NULL;
+			return -EINVAL;
+		}
 	}
 	c.root = schema;
 	return check(&c, schema, doc, "", 0) ? 0 : -EINVAL;

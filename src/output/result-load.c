@@ -49,60 +49,62 @@ bool mf_is_trace_file(const char *path)
 	return true;
 }
 
-static json_t *load_saved(const char *path)
+static json_t *load_saved(const char *path, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	const char *schema;
-	char err[512];
+	char why[512];
 	json_t *doc;
 
 	doc = json_load_file(path, 0, &jerr);
 	if (!doc) {
 		if (jerr.position == 0 && jerr.line == -1)
-			mf_err("%s: cannot read: %s", path, jerr.text);
+			snprintf(err, errlen, "%s: cannot read: %s", path, jerr.text);
 		else
-			mf_err("%s: not a result document (line %d: %s)", path, jerr.line, jerr.text);
+			snprintf(err, errlen, "%s: not a result document (line %d: %s)", path,
+				 jerr.line, jerr.text);
 		return NULL;
 	}
 	schema = json_string_value(json_object_get(doc, "schema"));
 	if (!schema || strncmp(schema, "mmfrag-replay/", 14)) {
-		mf_err("%s: not a replay result (schema %s)", path, schema ? schema : "missing");
+		snprintf(err, errlen, "%s: not a replay result (schema %s)", path,
+			 schema ? schema : "missing");
 		json_decref(doc);
 		return NULL;
 	}
 	if (strcmp(schema, MF_RESULT_SCHEMA)) {
-		mf_err("%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
+		snprintf(err, errlen, "%s: result schema %s is not %s", path, schema, MF_RESULT_SCHEMA);
 		json_decref(doc);
 		return NULL;
 	}
 	/* the renderers take the structure for granted: check it first */
-	if (mf_result_check(doc, err, sizeof(err))) {
-		mf_err("%s: not a valid %s document: %s", path, MF_RESULT_SCHEMA, err);
+	if (mf_result_check(doc, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: not a valid %s document: %s", path, MF_RESULT_SCHEMA, why);
 		json_decref(doc);
 		return NULL;
 	}
 	return doc;
 }
 
-json_t *mf_result_load(const char *path)
+json_t *mf_result_load(const char *path, char *err, size_t errlen)
 {
-	return mf_result_load_sim(path, NULL);
+	return mf_result_load_sim(path, NULL, err, errlen);
 }
 
-json_t *mf_result_load_sim(const char *path, const char *config)
+json_t *mf_result_load_sim(const char *path, const char *config, char *err, size_t errlen)
 {
 	struct mf_replay_opts ro = { .trace = path };
 	struct mf_sim_config c;
 	struct mf_result *r;
-	char err[256];
+	char why[256];
 	json_t *doc;
 
 	if (!mf_is_trace_file(path))
-		return load_saved(path);
+		return load_saved(path, err, errlen);
 	if (config) {
 		mf_sim_config_default(&c);
-		if (strcmp(config, "default") && mf_sim_config_parse(&c, config, err, sizeof(err))) {
-			mf_err("%s#%s: %s", path, config, err);
+		if (strcmp(config, "default") && mf_sim_config_parse(&c, config, why, sizeof(why))) {
+			snprintf(err, errlen, "%s#%s: %s", path, config, why);
 			return NULL;
 		}
 		/* the simulation is then found under the name the config was given */
@@ -111,12 +113,12 @@ json_t *mf_result_load_sim(const char *path, const char *config)
 		ro.configs = &c;
 	}
 	/* as 'mmfrag replay FILE' without options would, captures beside it included */
-	if (mf_replay_run(&ro, &r))
+	if (mf_replay_run(&ro, &r, err, errlen))
 		return NULL;
 	doc = mf_result_json(r);
 	mf_result_free(r);
 	if (!doc)
-		mf_err("%s: cannot build the result document", path);
+		snprintf(err, errlen, "%s: cannot build the result document", path);
 	return doc;
 }
 
@@ -134,9 +136,10 @@ static bool has_zone(json_t *doc, const char *zone)
 	return false;
 }
 
-int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t)
+int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table_opts *t,
+		     char *err, size_t errlen)
 {
-	json_t *doc = mf_result_load(path);
+	json_t *doc = mf_result_load(path, err, errlen);
 	int ret;
 
 	if (!doc)
@@ -151,12 +154,14 @@ int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table
 	return ret;
 }
 
-int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d)
+int mf_compare_load(const char *path, const char *sim, struct mf_cmp_doc *d, char *err,
+		    size_t errlen)
 {
-	return mf_compare_load_doc(path, sim, d, NULL);
+	return mf_compare_load_doc(path, sim, d, NULL, err, errlen);
 }
 
-int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **keep)
+int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d, json_t **keep,
+			char *err, size_t errlen)
 {
 	const char *missing = NULL;
 	json_t *doc, *s;
@@ -164,24 +169,24 @@ int mf_compare_load_doc(const char *path, const char *sim, struct mf_cmp_doc *d,
 	size_t i;
 	int ret;
 
-	doc = mf_result_load_sim(path, sim);
+	doc = mf_result_load_sim(path, sim, err, errlen);
 	if (!doc)
-		return -1;
+		return -EINVAL;
 	ret = mf_compare_extract(doc, sim, d, &missing);
 	if (ret == -ENOENT) {
 		json_array_foreach(json_object_get(doc, "simulations"), i, s)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s'%s'",
 				 i ? ", " : "", json_string_value(json_object_get(s, "name")));
-		mf_err("%s: no simulation named '%s' (%s%s)", path, sim,
-		       *names ? "it has " : "replayed without --simulate", names);
+		snprintf(err, errlen, "%s: no simulation named '%s' (%s%s)", path, sim,
+			 *names ? "it has " : "replayed without --simulate", names);
 	} else if (ret == -EINVAL) {
-		mf_err("%s: the result document lacks %s", path, missing);
+		snprintf(err, errlen, "%s: the result document lacks %s", path, missing);
 	} else if (ret) {
-		mf_err("%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 	}
 	if (keep && !ret)
 		*keep = doc;
 	else
 		json_decref(doc);
-	return ret ? -1 : 0;
+	return ret;
 }

@@ -54,20 +54,18 @@ static void capture_name(const char *dir, char *name, size_t len)
 }
 
 int replay_capture_load(struct capture *c, const char *dir, bool has_ts, uint64_t ts,
-			const char *marker_kind)
+			const char *marker_kind, char *err, size_t errlen)
 {
-	char err[512], name[128];
+	char name[128];
 
 	c->dir = dir;
 	c->st = calloc(1, sizeof(*c->st));
 	if (!c->st) {
-		mf_err("%s: %s", dir, strerror(ENOMEM));
+		snprintf(err, errlen, "%s: %s", dir, strerror(ENOMEM));
 		return -1;
 	}
-	if (mf_state_load(c->st, dir, err, sizeof(err))) {
-		mf_err("%s", err);
+	if (mf_state_load(c->st, dir, err, errlen))
 		return -1;
-	}
 	if (has_ts) {
 		c->align = ALIGN_TIME;
 		c->ts = ts;
@@ -166,10 +164,13 @@ int replay_load_periodic(struct replay *rp, const char *sdir, char ***names)
 		return 0;
 	qsort(list, (size_t)n, sizeof(*list), cmp_str);
 	rp->periodic = calloc((size_t)n, sizeof(*rp->periodic));
-	if (!rp->periodic)
+	if (!rp->periodic) {
+		replay_errf(rp, "%s: %s", sdir, strerror(ENOMEM));
 		return -1;
+	}
 	for (i = 0; i < n; i++) {
-		if (replay_capture_load(&rp->periodic[i], list[i], false, 0, "begin"))
+		if (replay_capture_load(&rp->periodic[i], list[i], false, 0, "begin", rp->err,
+					rp->errlen))
 			return -1;
 		rp->nr_periodic++;
 	}

@@ -11,11 +11,23 @@
  * and the rest wait for the next pump.  Out of order, a page freed on one CPU and taken
  * on another would be allocated before it is free.
  *
- * Seeding, as replay seeds from a start capture at the capture's end marker: a thread
+ * Seeding, as replay seeds from a start capture: a trace marker is written, then a thread
  * scans kpageflags into a new model while the pump goes on (the ring buffers must not
- * overflow during a scan of seconds); then a trace marker is written, and the new model
- * takes over at that marker's event, so it sees exactly the events after its scan.  The
- * old model (none at the start) is kept up to then.  Re-anchoring is the same.
+ * overflow during a scan of seconds).  The scan reads each page at its own moment of the
+ * window, so the new model takes every event from the marker on: the events it kept
+ * meanwhile are applied to it when the scan is done, and it takes over from the old model
+ * (none at the start).  An event the scan already saw is then applied twice, which the
+ * model's repairs absorb; one it did not see is applied once, as it must be.  Dropping the
+ * window's events instead (the new model taking over at a marker written after the scan)
+ * left every page that changed during the scan wrong: drift of 0.1 to 0.8 from the first
+ * frame under load.  Re-anchoring is the same.
+ *
+ * The drift check, as replay's against a capture: "mmfrag-top-check-begin" is written, then
+ * /proc/buddyinfo read, then "mmfrag-top-check-end"; the model is compared with that
+ * buddyinfo when it reaches each marker, and the smaller difference of the two kept for
+ * each zone (the kernel printed the zone's line somewhere between them).  Compared at the
+ * moment of the frame instead, the model lagged the kernel by whatever was still in the
+ * ring buffers: a transient drift of up to 0.4 during bursts of frees.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +49,13 @@
 #include "mmfrag/top.h"
 
 #define MERGE_SLACK_NS		1000000ULL	/* see mf_top_pump() */
+#define CHECK_WAIT_MS		200	/* at most this long for the model to reach a check */
+#define MAX_BACKLOG		(1u << 23)	/* events kept for a new model: 512 MiB at most */
+
+/* The trace markers mmfrag top writes, told apart in collect() by these pids. */
+enum { MARK_SEED = -1, MARK_CHECK_BEGIN = -2, MARK_CHECK_END = -3 };
+
+enum seed_state { SEED_IDLE, SEED_SCANNING, SEED_READY };
 #define MAX_PAGES_PER_CPU	64	/* per pump: keep the other CPUs' reads close in time */
 
 const char *const mf_top_sort_names[MF_TOP_NR_SORT] = {
@@ -57,6 +76,19 @@ struct evbuf {
 struct u64vec {
 	uint64_t	*v;
 	size_t		len, cap;
+};
+
+/* One drift check: the buddyinfo read between its two markers, and the model against it. */
+struct check {
+	char		marker[2][64];	/* begin, end */
+	struct mf_state	bi;
+	bool		have_bi;
+	bool		pending;	/* written, the model has not reached the end marker */
+	int		edges;		/* markers reached */
+	double		drift[MF_MAX_ZONES];	/* per model zone, the smaller of the two */
+	uint64_t	diff[MF_MAX_ZONES], total[MF_MAX_ZONES];
+	unsigned int	seq;		/* checks written */
+	unsigned int	done;		/* checks resolved */
 };
 
 struct mf_top {
@@ -81,16 +113,22 @@ struct mf_top {
 	int32_t			*pb_polluter;	/* pageblock -> pid of its last polluter, 0 */
 	uint64_t		nr_pb;
 
-	/* seeding: the scan thread, its model, and the marker that hands it over */
+	/* seeding: the marker, the scan thread, its model, and the events since the marker */
 	pthread_t		seed_thread;
-	bool			seed_running;
+	enum seed_state		seed;
 	atomic_bool		seed_done;
-	struct mf_model		*next_m;	/* scanned, waiting for its marker */
+	struct mf_model		*next_m;	/* being scanned, or scanned */
 	struct mf_state		seed_st;
 	int			seed_ret;
 	char			seed_err[256];
 	char			marker[64];	/* "" when no marker is awaited */
+	bool			marker_seen;	/* the events since are kept in backlog */
+	struct mf_event		*backlog;
+	size_t			nr_backlog, cap_backlog;
+	bool			backlog_full;	/* the scan took too long: dropped */
 	unsigned int		nr_seeds;
+
+	struct check		check;
 
 	/* stall latencies: all, and those of the current window */
 	struct u64vec		lat_all, lat_win;
@@ -261,27 +299,133 @@ static void collect(void *priv, const struct mf_event *ev)
 	}
 	b->ev[b->len] = *ev;
 	if (ev->type == MF_EV_PRINT) {
-		/* its text does not outlive the call: the seeding marker is told by pid -1 */
+		struct mf_top *t = b->t;
+
+		/* its text does not outlive the call: our markers are told by their pid */
 		b->ev[b->len].print.str = NULL;
-		if (b->t->marker[0] && ev->print.str && !strcmp(ev->print.str, b->t->marker))
-			b->ev[b->len].pid = -1;
+		if (!ev->print.str)
+			;
+		else if (t->marker[0] && !strcmp(ev->print.str, t->marker))
+			b->ev[b->len].pid = MARK_SEED;
+		else if (t->check.pending && !strcmp(ev->print.str, t->check.marker[0]))
+			b->ev[b->len].pid = MARK_CHECK_BEGIN;
+		else if (t->check.pending && !strcmp(ev->print.str, t->check.marker[1]))
+			b->ev[b->len].pid = MARK_CHECK_END;
 	}
 	b->len++;
+}
+
+/*
+ * Model zone z against the kernel's buddyinfo bi: the sum over orders of |model - kernel|
+ * and the kernel's blocks (as replay's free_blocks_error); false when bi lacks the zone.
+ */
+static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, uint64_t *diff,
+		      uint64_t *total, uint64_t *kernel)
+{
+	const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
+	int nr_orders = mf_model_params(t->m)->max_order + 1, j, o;
+	uint64_t nr_free[MF_MAX_ORDERS] = { 0 };
+
+	for (j = 0; j < bi->nr_zones; j++)
+		if (bi->zones[j].node == zd->node && !strcmp(bi->zones[j].name, zd->name))
+			break;
+	if (j == bi->nr_zones)
+		return false;
+	mf_model_zone_nr_free(t->m, z, nr_free);
+	*diff = *total = 0;
+	for (o = 0; o < nr_orders && o < bi->zones[j].nr_orders; o++) {
+		uint64_t k = bi->zones[j].nr_free[o], mo = nr_free[o];
+
+		if (kernel)
+			kernel[o] = k;
+		*diff += k > mo ? k - mo : mo - k;
+		*total += k;
+	}
+	return true;
+}
+
+/* The model reached a marker of the pending check: compare, keep the smaller per zone. */
+static void check_edge(struct mf_top *t)
+{
+	struct check *c = &t->check;
+	int z;
+
+	if (!c->pending)
+		return;
+	for (z = 0; c->have_bi && t->seeded && z < mf_model_nr_zones(t->m) && z < MF_MAX_ZONES;
+	     z++) {
+		uint64_t diff, total;
+		double d;
+
+		if (!zone_diff(t, &c->bi, z, &diff, &total, NULL))
+			diff = total = 0;
+		d = total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
+		if (!c->edges || d < c->drift[z]) {
+			c->drift[z] = d;
+			c->diff[z] = diff;
+			c->total[z] = total;
+		}
+	}
+	if (++c->edges == 2) {
+		c->pending = false;
+		if (c->have_bi && t->seeded)
+			c->done = c->seq;
+	}
+}
+
+/* A new model scanned: take the events since its marker, and take over. */
+static void seed_take_over(struct mf_top *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr_backlog; i++)
+		mf_model_apply(t->next_m, &t->backlog[i]);
+	mf_model_free(t->m);
+	t->m = t->next_m;
+	t->next_m = NULL;
+	t->nr_backlog = 0;
+	t->marker_seen = false;
+	t->seeded = true;
+	t->seed = SEED_IDLE;
+}
+
+static void backlog_push(struct mf_top *t, const struct mf_event *ev)
+{
+	if (t->backlog_full)
+		return;
+	if (t->nr_backlog == t->cap_backlog) {
+		size_t cap = t->cap_backlog ? 2 * t->cap_backlog : 65536;
+		struct mf_event *n = cap <= MAX_BACKLOG ? realloc(t->backlog, cap * sizeof(*n)) : NULL;
+
+		if (!n) {
+			t->backlog_full = true;	/* this seed is given up (seed_poll()) */
+			return;
+		}
+		t->backlog = n;
+		t->cap_backlog = cap;
+	}
+	t->backlog[t->nr_backlog++] = *ev;
 }
 
 static void apply(struct mf_top *t, const struct mf_event *ev)
 {
 	if (ev->missed)
 		t->missed += ev->missed == MF_MISSED_UNKNOWN ? 1 : ev->missed;
-	if (ev->type == MF_EV_PRINT && ev->pid == -1 && t->next_m) {
-		/* the scanned model takes over from here */
-		mf_model_free(t->m);
-		t->m = t->next_m;
-		t->next_m = NULL;
-		t->marker[0] = 0;
-		t->seeded = true;
+	if (ev->type == MF_EV_PRINT && ev->pid < 0) {
+		switch (ev->pid) {
+		case MARK_SEED:
+			t->marker[0] = 0;
+			t->marker_seen = true;	/* the scan starts after it */
+			break;
+		case MARK_CHECK_BEGIN:
+		case MARK_CHECK_END:
+			check_edge(t);
+			break;
+		}
 		return;
 	}
+	if (t->marker_seen)
+		backlog_push(t, ev);
 	if (t->seeded)
 		mf_model_apply(t->m, ev);
 	mf_observer_apply(t->obs, ev);
@@ -392,52 +536,73 @@ static void *seed_main(void *arg)
 	return NULL;
 }
 
-/* Start a scan in the background (nothing when one runs or awaits its marker). */
+/*
+ * Start a scan in the background (nothing when one runs or waits to take over): the marker
+ * first, so that every event the scan may miss comes after it.
+ */
 static int seed_start(struct mf_top *t, char *err, size_t errlen)
 {
 	int ret;
 
-	if (t->seed_running || t->next_m || t->o->no_seed)
+	if (t->seed != SEED_IDLE || t->o->no_seed)
 		return 0;
-	atomic_store(&t->seed_done, false);
-	ret = pthread_create(&t->seed_thread, NULL, seed_main, t);
-	if (ret) {
-		snprintf(err, errlen, "cannot start the kpageflags scan: %s", strerror(ret));
-		return -ret;
-	}
-	t->seed_running = true;
-	return 0;
-}
-
-/*
- * A finished scan: mark the trace; the model changes hands at the marker's event.
- * Without kpageflags (-ENOENT) the model stays unseeded.  0 or -errno.
- */
-static int seed_poll(struct mf_top *t, bool wait, char *err, size_t errlen)
-{
-	int ret;
-
-	if (!t->seed_running || (!wait && !atomic_load(&t->seed_done)))
-		return 0;
-	pthread_join(t->seed_thread, NULL);
-	t->seed_running = false;
-	if (t->seed_ret == -ENOENT) {
-		mf_model_free(t->next_m);
-		t->next_m = NULL;
-		return 0;
-	}
-	if (t->seed_ret) {
-		snprintf(err, errlen, "%s", t->seed_err);
-		return t->seed_ret;
-	}
-	snprintf(t->marker, sizeof(t->marker), "mmfrag-top-seeded %d %u", (int)getpid(),
+	snprintf(t->marker, sizeof(t->marker), "mmfrag-top-seed %d %u", (int)getpid(),
 		 ++t->nr_seeds);
+	t->marker_seen = false;
+	t->nr_backlog = 0;
+	t->backlog_full = false;
 	ret = mf_recorder_mark(t->rec, t->marker);
 	if (ret) {
+		t->marker[0] = 0;
 		snprintf(err, errlen, "cannot write the seeding marker into instance %s: %s",
 			 mf_recorder_instance(t->rec), strerror(-ret));
 		return ret;
 	}
+	atomic_store(&t->seed_done, false);
+	ret = pthread_create(&t->seed_thread, NULL, seed_main, t);
+	if (ret) {
+		t->marker[0] = 0;
+		snprintf(err, errlen, "cannot start the kpageflags scan: %s", strerror(ret));
+		return -ret;
+	}
+	t->seed = SEED_SCANNING;
+	return 0;
+}
+
+/* Give the scanned model up (the marker is then ignored when it comes). */
+static void seed_drop(struct mf_top *t)
+{
+	mf_model_free(t->next_m);
+	t->next_m = NULL;
+	t->marker[0] = 0;
+	t->marker_seen = false;
+	t->nr_backlog = 0;
+	t->seed = SEED_IDLE;
+}
+
+/*
+ * A finished scan takes over once the events have reached its marker.  Without kpageflags
+ * (-ENOENT) the model stays unseeded.  0 or -errno.
+ */
+static int seed_poll(struct mf_top *t, bool wait, char *err, size_t errlen)
+{
+	if (t->seed == SEED_SCANNING && (wait || atomic_load(&t->seed_done))) {
+		pthread_join(t->seed_thread, NULL);
+		t->seed = SEED_READY;
+		if (t->seed_ret == -ENOENT) {
+			seed_drop(t);
+			return 0;
+		}
+		if (t->seed_ret) {
+			seed_drop(t);
+			snprintf(err, errlen, "%s", t->seed_err);
+			return t->seed_ret;
+		}
+	}
+	if (t->seed == SEED_READY && t->backlog_full)
+		seed_drop(t);	/* a scan of minutes: the next drift check starts another */
+	else if (t->seed == SEED_READY && t->marker_seen)
+		seed_take_over(t);
 	return 0;
 }
 
@@ -448,7 +613,7 @@ int mf_top_open(struct mf_top **tp, const struct mf_top_opts *o, char *warn, siz
 	struct tep_handle *tep;
 	struct mf_top *t;
 	uint64_t maxpfn = 0;
-	int ret, z, c;
+	int ret, z, c, tries;
 
 	*tp = t = calloc(1, sizeof(*t));
 	if (!t)
@@ -500,20 +665,19 @@ int mf_top_open(struct mf_top **tp, const struct mf_top_opts *o, char *warn, siz
 	for (c = 0; c < t->nr_cpus; c++)
 		t->cpu[c].t = t;
 	/* the first scan: pump meanwhile, and wait until its model has taken over */
-	ret = seed_start(t, err, errlen);
-	while (!ret && t->seed_running) {
-		ret = mf_top_pump(t, err, errlen);
-		if (ret >= 0)
-			ret = seed_poll(t, false, err, errlen);
-		if (!ret)
-			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
-	}
-	for (c = 0; !ret && t->next_m && c < 500; c++) {
-		ret = mf_top_pump(t, err, errlen);
-		if (ret >= 0 && t->next_m) {
-			ret = 0;
-			nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	for (tries = 0; !ret && !t->seeded && !o->no_seed && tries < 3; tries++) {
+		ret = seed_start(t, err, errlen);
+		for (c = 0; !ret && t->seed != SEED_IDLE && c < 60000; c++) {
+			ret = mf_top_pump(t, err, errlen);	/* polls the scan too */
+			if (ret >= 0 && t->seed != SEED_IDLE) {
+				ret = 0;
+				nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+			}
 		}
+		if (ret > 0)
+			ret = 0;
+		if (!ret && !t->seeded && t->seed_ret == -ENOENT)
+			break;
 	}
 	if (ret < 0)
 		return ret;
@@ -573,37 +737,74 @@ static int cmp_task(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/* /proc/buddyinfo parsed into *bi: buddyinfo only (zoneinfo and pagetypeinfo take zone locks). */
+static bool read_buddyinfo(struct mf_state *bi)
+{
+	char buf[8192], err[256];
+	size_t len = 0, n;
+	FILE *fp = fopen("/proc/buddyinfo", "re");
+
+	if (!fp)
+		return false;
+	while (len + 1 < sizeof(buf) && (n = fread(buf + len, 1, sizeof(buf) - 1 - len, fp)) > 0)
+		len += n;
+	fclose(fp);
+	buf[len] = 0;
+	return len + 1 < sizeof(buf) && !mf_state_parse(bi, buf, NULL, NULL, err, sizeof(err));
+}
+
+/* Write a check's markers around a read of buddyinfo (see the top of this file). */
+static int check_start(struct mf_top *t, char *err, size_t errlen)
+{
+	struct check *c = &t->check;
+	int ret;
+
+	if (c->pending)
+		return 0;	/* the last one not reached yet: it stands */
+	c->seq++;
+	snprintf(c->marker[0], sizeof(c->marker[0]), "mmfrag-top-check-begin %d %u",
+		 (int)getpid(), c->seq);
+	snprintf(c->marker[1], sizeof(c->marker[1]), "mmfrag-top-check-end %d %u",
+		 (int)getpid(), c->seq);
+	c->edges = 0;
+	c->pending = true;
+	ret = mf_recorder_mark(t->rec, c->marker[0]);
+	if (!ret) {
+		c->have_bi = read_buddyinfo(&c->bi);
+		ret = mf_recorder_mark(t->rec, c->marker[1]);
+	}
+	if (ret) {
+		c->pending = false;
+		snprintf(err, errlen, "cannot write a check marker into instance %s: %s",
+			 mf_recorder_instance(t->rec), strerror(-ret));
+	}
+	return ret;
+}
+
+/* Pump until the model has reached the check's end marker, CHECK_WAIT_MS at most. */
+static int check_wait(struct mf_top *t, char *err, size_t errlen)
+{
+	int i, ret;
+
+	for (i = 0; t->check.pending && i < CHECK_WAIT_MS; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		ret = mf_top_pump(t, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The zones: the model's free lists and indices now, and its drift at the last resolved
+ * check (per zone, and over all zones).
+ */
 static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 {
-	struct mf_state bi;
+	const struct check *c = &t->check;
 	uint64_t node_present[MF_MAX_ZONES] = { 0 }, diff = 0, total = 0;
-	char err[256];
-	bool have_bi;
-	int z, j, o, nr_orders = mf_model_params(t->m)->max_order + 1;
+	int z, nr_orders = mf_model_params(t->m)->max_order + 1;
 
-	/* buddyinfo only: zoneinfo and pagetypeinfo take zone locks, and are not needed */
-	{
-		char *text = NULL;
-		size_t len = 0;
-		FILE *fp = fopen("/proc/buddyinfo", "re");
-		char buf[4096];
-		size_t n;
-		FILE *mem = open_memstream(&text, &len);
-
-		have_bi = false;
-		if (fp && mem) {
-			while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-				fwrite(buf, 1, n, mem);
-			fclose(mem);
-			mem = NULL;
-			have_bi = text && !mf_state_parse(&bi, text, NULL, NULL, err, sizeof(err));
-		}
-		if (mem)
-			fclose(mem);
-		if (fp)
-			fclose(fp);
-		free(text);
-	}
 	f->nr_zones = mf_model_nr_zones(t->m);
 	for (z = 0; z < f->nr_zones; z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
@@ -611,10 +812,11 @@ static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 		if (zd->node >= 0 && zd->node < MF_MAX_ZONES)
 			node_present[zd->node] += zd->present;
 	}
+	f->check_age = c->done ? c->seq - c->done : c->seq;
 	for (z = 0; z < f->nr_zones; z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
 		struct mf_top_zone *fz = &f->zones[z];
-		uint64_t nr_free[MF_MAX_ORDERS] = { 0 }, zdiff = 0, ztotal = 0;
+		uint64_t nr_free[MF_MAX_ORDERS] = { 0 }, zd_diff, zd_total;
 
 		fz->node = zd->node;
 		snprintf(fz->name, sizeof(fz->name), "%s", zd->name);
@@ -623,21 +825,13 @@ static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 					zd->node >= 0 && zd->node < MF_MAX_ZONES ?
 						node_present[zd->node] : zd->present);
 		memset(fz->kernel_nr_free, 0, sizeof(fz->kernel_nr_free));
-		fz->drift = 0;
-		for (j = 0; have_bi && j < bi.nr_zones; j++) {
-			if (bi.zones[j].node != zd->node || strcmp(bi.zones[j].name, zd->name))
-				continue;
-			for (o = 0; o < nr_orders && o < bi.zones[j].nr_orders; o++) {
-				uint64_t k = bi.zones[j].nr_free[o], mo = nr_free[o];
-
-				fz->kernel_nr_free[o] = k;
-				zdiff += k > mo ? k - mo : mo - k;
-				ztotal += k;
-			}
+		if (c->have_bi)
+			zone_diff(t, &c->bi, z, &zd_diff, &zd_total, fz->kernel_nr_free);
+		fz->drift = c->done ? c->drift[z] : 0;
+		if (c->done) {
+			diff += c->diff[z];
+			total += c->total[z];
 		}
-		fz->drift = ztotal ? (double)zdiff / (double)ztotal : (zdiff ? 1.0 : 0.0);
-		diff += zdiff;
-		total += ztotal;
 	}
 	f->drift = total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
 }
@@ -654,8 +848,11 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 
 	memset(f, 0, sizeof(*f));
 	if (final && !t->stopped) {
-		/* the kernel's counters first: the trace then covers at least their window */
+		/* the kernel's counters and buddyinfo first: the trace then covers them */
 		t->has_vmstat = t->has_vmstat && read_vmstat(vm);
+		ret = check_start(t, err, errlen);
+		if (ret)
+			return ret;
 		ret = mf_recorder_stop(t->rec, err, errlen);
 		if (ret)
 			return ret;
@@ -675,6 +872,11 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 		if (ret < 0)
 			return ret;
 		t->has_vmstat = t->has_vmstat && read_vmstat(vm);
+		ret = check_start(t, err, errlen);
+		if (!ret)
+			ret = check_wait(t, err, errlen);
+		if (ret < 0)
+			return ret;
 	}
 	r = mf_observer_result(t->obs);
 
@@ -743,7 +945,7 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 	f->reanchors = t->reanchors;
 	if (!final && t->seeded && t->o->drift_threshold > 0 && f->drift > t->o->drift_threshold) {
 		/* re-anchor: a fresh scan takes over when done (a few frames later at most) */
-		if (!t->seed_running && !t->next_m) {
+		if (t->seed == SEED_IDLE) {
 			ret = seed_start(t, err, errlen);
 			if (ret)
 				return ret;
@@ -779,7 +981,7 @@ int mf_top_close(struct mf_top *t, char *err, size_t errlen)
 
 	if (!t)
 		return 0;
-	if (t->seed_running)
+	if (t->seed == SEED_SCANNING)
 		pthread_join(t->seed_thread, NULL);
 	mf_model_free(t->next_m);
 	ret = mf_recorder_close(t->rec, err, errlen);
@@ -793,6 +995,7 @@ int mf_top_close(struct mf_top *t, char *err, size_t errlen)
 	free(t->tasks);
 	free(t->sorted);
 	free(t->pb_polluter);
+	free(t->backlog);
 	free(t->lat_all.v);
 	free(t->lat_win.v);
 	free(t);

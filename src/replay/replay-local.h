@@ -35,6 +35,8 @@ struct capture {
 
 struct replay {
 	const struct mf_replay_opts	*o;
+	char				*err;		/* the caller's: one line on failure */
+	size_t				errlen;
 	struct mf_result		*r;
 	struct mf_reader		*rd;
 	struct mf_model			*m;
@@ -68,12 +70,13 @@ struct replay {
 
 /* captures.c */
 int replay_capture_load(struct capture *c, const char *dir, bool has_ts, uint64_t ts,
-			const char *marker_kind);
+			const char *marker_kind, char *err, size_t errlen);
 char *replay_state_dir(const char *trace);
 char *replay_capture_dir(const char *sdir, const char *name);
 int replay_load_periodic(struct replay *rp, const char *sdir, char ***names);
 
 /* replay.c */
+void replay_release(struct replay *rp);
 int replay_zone_desc_from_state(const struct mf_state *st, struct mf_zone_desc *zd);
 
 /* seed.c */
@@ -82,6 +85,8 @@ int replay_make_sims(struct replay *rp, uint64_t ts);
 void replay_free_sims(struct replay *rp);
 
 /* result.c */
+/* the one line of a failure into rp->err (mf_replay_run()'s caller prints it) */
+void replay_errf(struct replay *rp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void replay_warnf(struct mf_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void replay_free_series_sims(struct mf_result *r);
 int replay_add_check_point(struct replay *rp, const struct capture *c, const char *name,

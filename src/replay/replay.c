@@ -84,10 +84,10 @@ static int setup(struct replay *rp)
 	int nz = 0, z;
 
 	if (o->from_state && replay_capture_load(&rp->start, o->from_state, o->has_from_ts,
-						 o->from_ts, "end"))
+						 o->from_ts, "end", rp->err, rp->errlen))
 		return -1;
 	if (o->check_state && replay_capture_load(&rp->check, o->check_state, o->has_check_ts,
-						  o->check_ts, "begin"))
+						  o->check_ts, "begin", rp->err, rp->errlen))
 		return -1;
 
 	layout = rp->start.st ? rp->start.st : rp->check.st;
@@ -119,11 +119,12 @@ static int setup(struct replay *rp)
 		if (zd[z].end_pfn <= p.max_pfns)
 			continue;
 		/* checked before allocating: a zoneinfo may say anything up to 2^52 */
-		mf_err("%s: node %d zone %s ends at pfn %#llx: a model of that much memory needs "
-		       "%llu MiB, more than this machine has (%llu MiB)", layout ? layout->dir : o->trace,
-		       zd[z].node, zd[z].name, (unsigned long long)zd[z].end_pfn,
-		       (unsigned long long)(zd[z].end_pfn / (1 << 20) * MF_MODEL_BYTES_PER_PFN),
-		       (unsigned long long)(p.max_pfns / (1 << 20) * MF_MODEL_BYTES_PER_PFN));
+		replay_errf(rp, "%s: node %d zone %s ends at pfn %#llx: a model of that much memory "
+			    "needs %llu MiB, more than this machine has (%llu MiB)",
+			    layout ? layout->dir : o->trace, zd[z].node, zd[z].name,
+			    (unsigned long long)zd[z].end_pfn,
+			    (unsigned long long)(zd[z].end_pfn / (1 << 20) * MF_MODEL_BYTES_PER_PFN),
+			    (unsigned long long)(p.max_pfns / (1 << 20) * MF_MODEL_BYTES_PER_PFN));
 		return -1;
 	}
 	r->params = p;
@@ -131,7 +132,7 @@ static int setup(struct replay *rp)
 	rp->m = mf_model_new(&p, zd, nz);
 	rp->obs = mf_observer_new(p.pageblock_order);
 	if (!rp->m || !rp->obs) {
-		mf_err("%s: cannot set up the model: %s", o->trace, strerror(ENOMEM));
+		replay_errf(rp, "%s: cannot set up the model: %s", o->trace, strerror(ENOMEM));
 		return -1;
 	}
 	r->nr_zones = nz;
@@ -321,7 +322,7 @@ static int run_events(struct replay *rp)
 		}
 	}
 	if (ret < 0) {
-		mf_err("%s", mf_reader_error(rp->rd));
+		replay_errf(rp, "%s", mf_reader_error(rp->rd));
 		return -1;
 	}
 	if (!started)
@@ -345,23 +346,28 @@ static int run_events(struct replay *rp)
 	return 0;
 }
 
+/* What one pass over the events built: pageblock maps, model, observer, simulators. */
+void replay_release(struct replay *rp)
+{
+	replay_free_pageblocks(rp, rp->nr_sims);
+	mf_model_free(rp->m);
+	rp->m = NULL;
+	mf_observer_free(rp->obs);
+	rp->obs = NULL;
+	replay_free_sims(rp);
+}
+
 /* Back to the first event: a fresh reader, model, observer and result counters. */
 static int restart(struct replay *rp)
 {
 	struct mf_result *r = rp->r;
-	char err[512];
 	int z;
 
 	mf_reader_close(rp->rd);
 	rp->rd = NULL;
-	if (mf_reader_open(rp->o->trace, &rp->rd, err, sizeof(err))) {
-		mf_err("%s", err);
+	if (mf_reader_open(rp->o->trace, &rp->rd, rp->err, rp->errlen))
 		return -1;
-	}
-	replay_free_pageblocks(rp, rp->nr_sims);
-	mf_model_free(rp->m);
-	mf_observer_free(rp->obs);
-	replay_free_sims(rp);
+	replay_release(rp);
 	rp->obs = mf_observer_new(r->params.pageblock_order);
 	{
 		struct mf_zone_desc zd[MF_MAX_ZONES];
@@ -376,7 +382,7 @@ static int restart(struct replay *rp)
 		rp->m = mf_model_new(&r->params, zd, r->nr_zones);
 	}
 	if (!rp->m || !rp->obs) {
-		mf_err("%s: cannot set up the model: %s", rp->o->trace, strerror(ENOMEM));
+		replay_errf(rp, "%s: cannot set up the model: %s", rp->o->trace, strerror(ENOMEM));
 		return -1;
 	}
 	memset(rp->type_count, 0, sizeof(rp->type_count));
@@ -398,19 +404,20 @@ static int restart(struct replay *rp)
 	return 0;
 }
 
-int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
+int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out, char *err,
+		  size_t errlen)
 {
 	struct mf_replay_opts opts = *o_in, *o = &opts;
 	char *sdir = NULL, *auto_start = NULL, *auto_end = NULL, **periodic = NULL;
-	struct replay rp = { .o = o };
-	char err[512];
+	struct replay rp = { .o = o, .err = err, .errlen = errlen };
 	int ret = -1, z;
 
 	*out = NULL;
+	snprintf(err, errlen, "%s: replay failed", o->trace);	/* replaced by the cause */
 	rp.r = calloc(1, sizeof(*rp.r));
 	if (!rp.r) {
-		mf_err("%s: %s", o->trace, strerror(ENOMEM));
-		return -1;
+		replay_errf(&rp, "%s: %s", o->trace, strerror(ENOMEM));
+		return -ENOMEM;
 	}
 	rp.r->trace_path = o->trace;
 	rp.r->reanchor = o->reanchor;
@@ -428,10 +435,8 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 	rp.r->owned[0] = auto_start;
 	rp.r->owned[1] = auto_end;
 	rp.r->owned[2] = sdir;
-	if (mf_reader_open(o->trace, &rp.rd, err, sizeof(err))) {
-		mf_err("%s", err);
+	if (mf_reader_open(o->trace, &rp.rd, err, errlen))
 		goto out_err;
-	}
 	if (setup(&rp))
 		goto out_err;
 	if (sdir && rp.start.st && replay_load_periodic(&rp, sdir, &periodic) < 0)
@@ -452,7 +457,7 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out)
 		ret = run_events(&rp);
 	}
 	if (!ret && mf_model_alloc_failed(rp.m)) {
-		mf_err("%s: out of memory growing the model to the trace's pfns", o->trace);
+		replay_errf(&rp, "%s: out of memory growing the model to the trace's pfns", o->trace);
 		goto out_err;
 	}
 	if (ret || replay_collect(&rp))
@@ -473,10 +478,7 @@ out_err:
 out:
 	if (rp.rd)
 		mf_reader_close(rp.rd);
-	replay_free_pageblocks(&rp, rp.nr_sims);
-	mf_model_free(rp.m);
-	mf_observer_free(rp.obs);
-	replay_free_sims(&rp);
+	replay_release(&rp);
 	free(rp.start.st);
 	free(rp.check.st);
 	for (z = 0; z < rp.nr_periodic; z++) {
@@ -489,7 +491,7 @@ out:
 	free(rp.cpu_last_ts);
 	if (ret) {
 		mf_result_free(rp.r);
-		return -1;
+		return -EIO;
 	}
 	*out = rp.r;
 	return 0;

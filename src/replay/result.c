@@ -14,6 +14,17 @@
 #include "mmfrag/common.h"
 #include "replay-local.h"
 
+void replay_errf(struct replay *rp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rp->err || !rp->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rp->err, rp->errlen, fmt, ap);
+	va_end(ap);
+}
+
 void replay_warnf(struct mf_result *r, const char *fmt, ...)
 {
 	char **w, *s;
@@ -443,7 +454,7 @@ static int collect_sims(struct replay *rp)
 		return 0;
 	r->sims = calloc((size_t)rp->nr_sims, sizeof(*r->sims));
 	if (!r->sims) {
-		mf_err("%s: %s", rp->o->trace, strerror(ENOMEM));
+		replay_errf(rp, "%s: %s", rp->o->trace, strerror(ENOMEM));
 		return -1;
 	}
 	for (i = 0; i < rp->nr_sims; i++) {
@@ -492,7 +503,7 @@ int replay_collect(struct replay *rp)
 	page_events = rp->type_count[MF_EV_PAGE_ALLOC] + rp->type_count[MF_EV_PAGE_FREE] +
 		      rp->type_count[MF_EV_ZONE_LOCKED] + rp->type_count[MF_EV_PCPU_DRAIN];
 	if (!page_events) {
-		mf_err("%s: no page-allocator events (kmem:mm_page_alloc, mm_page_free, "
+		replay_errf(rp, "%s: no page-allocator events (kmem:mm_page_alloc, mm_page_free, "
 		       "mm_page_alloc_zone_locked, mm_page_pcpu_drain) in the trace",
 		       rp->o->trace);
 		return -1;
@@ -509,7 +520,7 @@ int replay_collect(struct replay *rp)
 	r->event_counts = calloc((size_t)r->nr_event_counts + 1, sizeof(*r->event_counts));
 	r->lost_per_cpu = calloc((size_t)r->nr_cpus + 1, sizeof(*r->lost_per_cpu));
 	if (!r->event_counts || !r->lost_per_cpu) {
-		mf_err("%s: %s", rp->o->trace, strerror(ENOMEM));
+		replay_errf(rp, "%s: %s", rp->o->trace, strerror(ENOMEM));
 		return -1;
 	}
 	for (i = 0; i < r->nr_event_counts; i++) {

@@ -214,7 +214,7 @@ int replay_seed_from_capture(struct replay *rp, const struct capture *c)
 		replay_warnf(rp->r, "%s: no kpageflags: free block positions unknown, the model starts "
 			     "with no free memory", c->dir);
 	} else if (ret) {
-		mf_err("%s", err);
+		replay_errf(rp, "%s", err);
 		return -1;
 	}
 	if (first) {
@@ -304,6 +304,25 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 	}
 }
 
+/* pagetypeinfo's free blocks per order and type, per model zone */
+static void start_free_mt(const struct replay *rp, struct mf_zone_free_mt *fm)
+{
+	const struct mf_state *st = rp->start.st;
+	int nz = mf_model_nr_zones(rp->m), z, j;
+
+	for (z = 0; z < nz; z++) {
+		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
+
+		memset(&fm[z], 0, sizeof(fm[z]));
+		for (j = 0; st && st->has_pagetypeinfo && j < st->nr_zones; j++)
+			if (st->zones[j].node == d->node && !strcmp(st->zones[j].name, d->name) &&
+			    st->zones[j].has_pagetypeinfo) {
+				fm[z].known = true;
+				memcpy(fm[z].n, st->zones[j].free_mt, sizeof(fm[z].n));
+			}
+	}
+}
+
 /*
  * pgmigrate_fail's share of the migrations between the start and check captures, in ppm;
  * -1 without both vmstat files.
@@ -333,8 +352,9 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	struct mf_sim_traced t = { .max_order = rp->r->params.max_order,
 				   .pageblock_order = rp->r->params.pageblock_order };
 	struct mf_zone_wmarks wm[MF_MAX_ZONES];
+	struct mf_zone_free_mt fm[MF_MAX_ZONES];
 	struct mf_sim_start_state start = {
-		.m = rp->m, .wmarks = wm, .movable = rp->movable, .nr_movable = rp->nr_movable,
+		.m = rp->m, .wmarks = wm, .free_mt = fm, .movable = rp->movable, .nr_movable = rp->nr_movable,
 		.folios = rp->folios, .nr_folios = rp->nr_folios,
 	};
 	int i;
@@ -345,6 +365,7 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	if (!rp->sims || !rp->sims_from || !rp->wl)
 		goto nomem;
 	start_wmarks(rp, wm);
+	start_free_mt(rp, fm);
 	for (i = 0; i < o->nr_configs; i++) {
 		struct mf_sim_config cfg = o->configs[i], *c = &cfg;
 		char err[256];
@@ -354,19 +375,19 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 		if (rp->start.st && !c->memory &&
 		    mf_sim_config_traced(c, start_setting, (void *)rp->start.dir, err,
 					 sizeof(err)) < 0) {
-			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name, err);
+			replay_errf(rp, "%s: --simulate: config '%s': %s", o->trace, c->name, err);
 			return -1;
 		}
 
 		if (!c->memory && (!rp->start.st || !rp->seeded_blocks)) {
-			mf_err("%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
+			replay_errf(rp, "%s: --simulate: config '%s': %s; give it memory=SIZE", o->trace, c->name,
 			       rp->start.st ? "the start capture has no kpageflags" :
 					      "no start capture (FILE.state/start or --from-state)");
 			return -1;
 		}
 		s = mf_sim_setup(c, &t, &start, sim_cpus(rp), &rp->sims_from[i]);
 		if (!s) {
-			mf_err("%s: --simulate: config '%s': %s", o->trace, c->name,
+			replay_errf(rp, "%s: --simulate: config '%s': %s", o->trace, c->name,
 			       errno == EINVAL ? "the layout does not fit the config" : strerror(errno));
 			return -1;
 		}
@@ -378,7 +399,7 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	free_seed_scratch(rp);
 	return 0;
 nomem:
-	mf_err("%s: %s", o->trace, strerror(ENOMEM));
+	replay_errf(rp, "%s: %s", o->trace, strerror(ENOMEM));
 	return -1;
 }
 

@@ -14,8 +14,6 @@
 #include "mmfrag/metrics.h"
 #include "sim-local.h"
 
-#define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
-
 /* ---- the kernel's pfns and ours ------------------------------------------------------------ */
 
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
@@ -133,6 +131,33 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 	}
 }
 
+uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order)
+{
+	uint32_t sp = tpfn < s->nr_t2s ? s->t2s[tpfn] : NIL;
+	uint8_t v;
+
+	if (sp >= s->nr_pfns)		/* NIL, failed or reclaimed */
+		return MF_PFN_NONE;
+	v = s->st[sp];
+	if (st_kind(v) != ST_USED || (v & ST_ISOLATED) || st_order(v) != order ||
+	    s->lnk[sp] != (uint32_t)tpfn)
+		return MF_PFN_NONE;
+	return sp;
+}
+
+void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu)
+{
+	uint32_t owner = s->lnk[pfn];
+	uint64_t i, n = 1ULL << st_order(s->st[pfn]);
+
+	free_used_block(s, pfn, cpu);
+	if (owner == NIL || (owner & OWNER_PENDING))
+		return;
+	for (i = 0; i < n && owner + i < s->nr_t2s; i++)
+		if (s->t2s[owner + i] == NIL)
+			s->t2s[owner + i] = T2S_RECLAIMED;
+}
+
 static uint32_t pend_take(struct mf_sim *s, int order)
 {
 	struct slist *f = &s->pend_fifo[order];
@@ -224,7 +249,7 @@ void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
 		if (sp == NIL)
 			continue;
 		s->t2s[tpfn + i] = NIL;
-		if (sp == T2S_FAILED)
+		if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
 			continue;
 		s->stats.stale_released++;
 		free_range(s, sp, 0, 0);
@@ -242,6 +267,7 @@ static void init_ctx(const struct mf_sim *s, struct alloc_ctx *ac, int order, ui
 	ac->hzi = sim_gfp_zone(gfp);
 	ac->cpu = sim_cpu(s, cpu);
 	ac->node = s->z[0].d.node;
+	ac->tpfn = MF_PFN_NONE;
 }
 
 /*
@@ -396,13 +422,131 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 	alloc_one(s, &q);
 }
 
+/*
+ * What became of a request the simulator served at pfn (MF_PFN_NONE: failed), against
+ * what the kernel did: a failure marks the kernel's frames (their frees are no
+ * workload's), a block the kernel did not get goes back at once (the kernel's caller
+ * fell back to something else), else the kernel's frames map to the simulator's.
+ */
+/*
+ * A THP fault the kernel failed and the simulator served: the kernel's fault fell back to
+ * do_anonymous_page(), and the next 4K faults of the same task filled the 2 MiB region
+ * one page at a time.  The simulator's huge page is that region: the next movable order-0
+ * requests on the fault's CPU (up to the huge page's size, until the next THP fault) are
+ * its pages, the trace's frees of them free parts of it (free_range() splits it).
+ */
+static void absorb_end(struct mf_sim *s)
+{
+	uint64_t n = 1ULL << s->pcp_thp_order;
+
+	if (!s->absorbing)
+		return;
+	for (; s->absorb_next < n; s->absorb_next++)
+		free_range(s, s->absorb_pfn + s->absorb_next, 0, s->absorb_cpu);
+	s->absorbing = false;
+}
+
+static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
+{
+	uint64_t sp;
+
+	if (!s->absorbing || r->order || !(r->gfp & GFP_MOVABLE) ||
+	    r->tpfn == MF_PFN_NONE || sim_cpu(s, r->cpu) != s->absorb_cpu)
+		return false;
+	mf_sim_frame_free(s, r->tpfn, 0);
+	sp = s->absorb_pfn + s->absorb_next++;
+	if (!sim_t2s_reserve(s, r->tpfn + 1))
+		s->t2s[r->tpfn] = (uint32_t)sp;
+	s->thp_absorbed++;
+	if (s->absorb_next == 1ULL << s->pcp_thp_order)
+		s->absorbing = false;
+	return true;
+}
+
+static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, int cpu)
+{
+	uint64_t i, n = 1ULL << r->order;
+	bool kernel_failed = r->tpfn == MF_PFN_NONE;
+
+	if (kernel_failed && pfn != MF_PFN_NONE && is_thp_fault(s, r)) {
+		s->kfail_served++;
+		sim_set_used(s, pfn, r->order, true, NIL);
+		absorb_end(s);
+		s->absorbing = true;
+		s->absorb_pfn = pfn;
+		s->absorb_next = 0;
+		s->absorb_cpu = cpu;
+		return;
+	}
+	if (pfn == MF_PFN_NONE) {
+		s->stats.failures[r->order]++;
+		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
+			for (i = 0; i < n; i++)
+				s->t2s[r->tpfn + i] = T2S_FAILED;
+	} else if (kernel_failed) {
+		s->kfail_served++;
+		sim_set_used(s, pfn, r->order, false, NIL);
+		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, cpu);
+	} else if (sim_t2s_reserve(s, r->tpfn + n)) {
+		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
+	} else {
+		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
+		for (i = 0; i < n; i++)
+			s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
+	}
+}
+
+/*
+ * alloc_pages_mpol(): a THP fault first tries the local node only, __GFP_THISNODE |
+ * __GFP_NORETRY (compaction, no reclaim), and when that fails and the VMA's gfp allows
+ * direct reclaim, tries again with the VMA's gfp.  The trace has the second request
+ * only where the kernel's first failed: the simulator makes its own second try where
+ * its first failed, and takes the kernel's second request as already made.
+ */
+static bool thp_local_try(const struct mf_sim *s, const struct mf_sim_req *r)
+{
+	const uint64_t local = GFP_THISNODE | GFP_NORETRY;
+
+	return is_thp_fault(s, r) && (r->gfp & local) == local && (r->gfp & GFP_DIRECT_RECLAIM);
+}
+
+static void thp_retry_settle(struct mf_sim *s, const struct mf_sim_req *r, int cpu)
+{
+	struct mf_sim_req q = *r;
+
+	s->thp_retry_pending = false;
+	if (r->tpfn != MF_PFN_NONE)
+		mf_sim_frame_free(s, r->tpfn, r->order);
+	q.order = s->pcp_thp_order;
+	settle(s, &q, s->thp_retry_pfn, cpu);
+}
+
 static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 {
 	struct alloc_ctx ac;
 	uint64_t pfn, i, n;
-	bool kernel_failed = r->tpfn == MF_PFN_NONE;
+	bool kernel_failed = r->tpfn == MF_PFN_NONE, local = thp_local_try(s, r);
 
 	mf_sim_tick(s, r->ts);
+	if (s->absorbing) {
+		if (absorb(s, r))
+			return;
+		if (is_thp_fault(s, r) && !s->thp_retry_pending)
+			absorb_end(s);
+	}
+	if (s->thp_retry_pending) {
+		if (is_thp_fault(s, r) && !local) {	/* the kernel's second try: made */
+			thp_retry_settle(s, r, sim_cpu(s, r->cpu));
+			sim_deferred_work(s);
+			return;
+		}
+		if (local) {		/* no second try followed: the kernel's fault fell back */
+			struct mf_sim_req f = *r;
+
+			f.tpfn = MF_PFN_NONE;
+			thp_retry_settle(s, &f, sim_cpu(s, r->cpu));
+		}
+	}
 	s->stats.requests[r->order]++;
 	if (kernel_failed)
 		s->stats.kernel_failed[r->order]++;
@@ -418,24 +562,22 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	}
 	init_ctx(s, &ac, r->order, r->gfp, r->cpu);
 	ac.reclaim_rounds = r->reclaim_rounds;
+	ac.tpfn = r->tpfn;
 	s->cur_cpu = ac.cpu;
 	pfn = sim_alloc_pages(s, &ac);
-	if (pfn == MF_PFN_NONE) {
-		s->stats.failures[r->order]++;
-		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
-			for (i = 0; i < n; i++)
-				s->t2s[r->tpfn + i] = T2S_FAILED;
-	} else if (kernel_failed) {
-		s->kfail_served++;
-		/* the kernel's caller fell back to something else: give it back at once */
-		sim_set_used(s, pfn, r->order, false, NIL);
-		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, ac.cpu);
-	} else if (sim_t2s_reserve(s, r->tpfn + n)) {
-		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
+	if (local && pfn == MF_PFN_NONE) {
+		init_ctx(s, &ac, r->order, r->gfp & ~(GFP_THISNODE | GFP_NORETRY), r->cpu);
+		ac.tpfn = r->tpfn;
+		s->thp_second_tries++;
+		pfn = sim_alloc_pages(s, &ac);
+	}
+	if (local && kernel_failed) {	/* settled by the kernel's second try, next */
+		if (pfn != MF_PFN_NONE)
+			sim_set_used(s, pfn, r->order, true, NIL);
+		s->thp_retry_pending = true;
+		s->thp_retry_pfn = pfn;
 	} else {
-		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
-		for (i = 0; i < n; i++)
-			s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
+		settle(s, r, pfn, ac.cpu);
 	}
 	sim_deferred_work(s);
 }
@@ -468,12 +610,16 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 				free_used_block(s, sp, cpu);
 			}
 		}
-	} else if (sp == T2S_FAILED) {
+	} else if (sp == T2S_FAILED || sp == T2S_RECLAIMED) {
 		uint64_t i;
 
-		s->stats.frees_of_failed++;
+		/* failed by us, or reclaimed by our kswapd before the workload let it go */
+		if (sp == T2S_FAILED)
+			s->stats.frees_of_failed++;
+		else
+			s->reclaim_freed_later++;
 		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
-			if (s->t2s[tpfn + i] == T2S_FAILED)
+			if (s->t2s[tpfn + i] == sp)
 				s->t2s[tpfn + i] = NIL;
 		return;
 	} else if (order > 0 && st_kind(s->st[sp]) == ST_USED && !st_order(s->st[sp]) &&
@@ -485,7 +631,7 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 		s->stats.frees++;
 		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
 			sp = s->t2s[tpfn + i];
-			if (sp == T2S_FAILED)
+			if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
 				s->t2s[tpfn + i] = NIL;
 			else if (sp != NIL)
 				free_range(s, sp, 0, cpu);
@@ -495,6 +641,36 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 		free_range(s, sp, order, cpu);
 	}
 	sim_deferred_work(s);
+}
+
+/*
+ * The trace's kswapd freed (tpfn, order).  Where the simulated kswapd has reclaimed that
+ * much beyond the trace's already, the page stays in use here (it was ours to reclaim
+ * instead: reclaimed pages are interchangeable) and may be reclaimed later; else it is
+ * a free, and reclaim done for the simulated kswapd if it runs.
+ */
+void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
+			 int node)
+{
+	uint64_t sp, n = 1ULL << (order < 0 ? 0 : order);
+
+	if (order < 0 || order >= MF_MAX_ORDERS)
+		return;
+	sp = sim_owner_frame(s, tpfn, order);
+	if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE)) {
+		/* not a page of ours on an LRU (slab a shrinker freed, ...): a plain free */
+		mf_sim_free(s, ts, tpfn, order, cpu);
+		return;
+	}
+	mf_sim_tick(s, ts);
+	if (s->reclaim_ahead >= n && !sim_lru_add(s, tpfn, order)) {
+		s->reclaim_ahead -= n;
+		s->reclaim_absorbed += n;
+		sim_deferred_work(s);
+		return;
+	}
+	sim_kswapd_credit(s, node, n);
+	mf_sim_free(s, ts, tpfn, order, cpu);
 }
 
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
@@ -507,7 +683,7 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	sp = s->t2s[tpfn];
 	if (sp == NIL)
 		return;
-	if (sp == T2S_FAILED) {
+	if (sp == T2S_FAILED || sp == T2S_RECLAIMED) {
 		s->t2s[tpfn] = NIL;
 		return;
 	}
@@ -525,7 +701,7 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
 		uint32_t p = s->t2s[tpfn + i];
 
-		if (p == NIL || p == T2S_FAILED || (h = used_head(s, p)) == MF_PFN_NONE) {
+		if (p >= s->nr_pfns || (h = used_head(s, p)) == MF_PFN_NONE) {
 			s->t2s[tpfn + i] = NIL;
 			continue;
 		}

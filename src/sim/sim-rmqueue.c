@@ -241,12 +241,70 @@ uint64_t sim_rmqueue(struct mf_sim *s, struct szone *z, int order, int mt,
 	return MF_PFN_NONE;
 }
 
+/*
+ * The block the traced kernel handed out, when the simulated zone has it free on the
+ * request's own list: taken as take_page_off_buddy() does (the free block holding it off
+ * its list, the rest back as break_down_buddy_pages() leaves it).  Which free block of
+ * a list the kernel takes depends on the order of its free and per-CPU lists, which no
+ * capture shows; the trace shows the kernel's choice, and as long as the simulated state
+ * allows the same choice, placing the page where the kernel did keeps the simulated
+ * zone's layout (what compaction's scanners later find) the traced one.  Only where a
+ * config made the states differ does the simulator's own list order decide.
+ */
+static uint64_t take_traced_block(struct mf_sim *s, struct szone *z, const struct alloc_ctx *ac)
+{
+	uint64_t tp = ac->tpfn, head = MF_PFN_NONE, p;
+	int o, ho = -1, mt;
+
+	if (tp == MF_PFN_NONE || tp < z->d.start_pfn || tp + (1ULL << ac->order) > z->d.end_pfn ||
+	    (tp & ((1ULL << ac->order) - 1)))
+		return MF_PFN_NONE;
+	for (o = ac->order; o <= s->max_order; o++) {
+		uint8_t v;
+
+		p = tp & ~((1ULL << o) - 1);
+		if (p < z->d.start_pfn)
+			break;
+		v = s->st[p];
+		if (st_kind(v) == ST_BUDDY && !(v & ST_ISOLATED) && st_order(v) >= ac->order &&
+		    p + (1ULL << st_order(v)) > tp) {
+			head = p;
+			ho = st_order(v);
+			break;
+		}
+		if (st_kind(v) && st_kind(v) != ST_BUDDY && p + (1ULL << st_order(v)) > tp)
+			return MF_PFN_NONE;	/* a used block covers it */
+	}
+	if (head == MF_PFN_NONE)
+		return MF_PFN_NONE;
+	mt = pb_mt(s, head);
+	if (mt != ac->mt)
+		return MF_PFN_NONE;
+	sim_del_free(s, z, head, ho, mt);
+	/* break_down_buddy_pages(): halves without the target back on the list */
+	while (ho > ac->order) {
+		uint64_t half;
+
+		ho--;
+		half = head + (1ULL << ho);
+		if (tp >= half) {
+			sim_add_free(s, z, head, ho, mt, false);
+			head = half;
+		} else {
+			sim_add_free(s, z, half, ho, mt, false);
+		}
+	}
+	return tp;
+}
+
 /* rmqueue() */
 static uint64_t rmqueue_zone(struct mf_sim *s, struct szone *z, const struct alloc_ctx *ac,
 			     unsigned int alloc_flags)
 {
-	uint64_t pfn = MF_PFN_NONE;
+	uint64_t pfn = take_traced_block(s, z, ac);
 
+	if (pfn != MF_PFN_NONE)
+		return pfn;
 	if (pcp_allowed_order(s, ac->order))
 		pfn = sim_rmqueue_pcplist(s, z, ac->order, ac->mt, alloc_flags, ac->cpu);
 	if (pfn == MF_PFN_NONE) {

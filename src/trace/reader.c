@@ -68,6 +68,7 @@
 #include <trace-cmd/trace-cmd.h>
 #include <traceevent/event-parse.h>
 
+#include "merge-heap.h"
 #include "reader-local.h"
 
 static int add_name(struct mf_reader *r, struct decoder *d)
@@ -355,29 +356,10 @@ static void trim_page(struct mf_reader *r, struct stream *s, const struct tep_re
 
 /* ---- the merge ----------------------------------------------------------------------- */
 
-static inline bool before(const struct stream *a, const struct stream *b)
-{
-	return a->ts < b->ts || (a->ts == b->ts && a->idx < b->idx);
-}
-
+/* merge-heap.h on the streams (streams[i].idx == i: the tie breaks on the CPU) */
 static void heap_down(struct mf_reader *r, int i)
 {
-	int *h = r->heap, n = r->heap_len;
-
-	for (;;) {
-		int l = 2 * i + 1, m = i, t;
-
-		if (l < n && before(&r->streams[h[l]], &r->streams[h[m]]))
-			m = l;
-		if (l + 1 < n && before(&r->streams[h[l + 1]], &r->streams[h[m]]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
+	mf_merge_heap_down(r->heap, r->heap_len, i, &r->streams->ts, sizeof(*r->streams));
 }
 
 void reader_heap_build(struct mf_reader *r)
@@ -388,8 +370,8 @@ void reader_heap_build(struct mf_reader *r)
 	for (i = 0; i < r->nr_streams; i++)
 		if (r->streams[i].rec)
 			r->heap[r->heap_len++] = i;
-	for (i = r->heap_len / 2 - 1; i >= 0; i--)
-		heap_down(r, i);
+	if (r->heap_len)
+		mf_merge_heap_build(r->heap, r->heap_len, &r->streams->ts, sizeof(*r->streams));
 }
 
 int reader_ensure_lost(struct mf_reader *r, int cpu)
@@ -514,6 +496,12 @@ static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 			}
 		}
 		ev = &b->ev[b->n];
+		/*
+		 * decode() writes the type's member of the union only: the rest would keep
+		 * the bytes of the event this slot held in an earlier batch.  Zeroed, an
+		 * event reads the same whichever reader made it (test_reader_text.c).
+		 */
+		memset(ev, 0, sizeof(*ev));
 		ev->missed = fr.missed ? count_missed(r, fr.cpu, fr.missed) : 0;
 		ret = decode(r, fr.data, fr.size, fr.ts, fr.cpu, ev);
 		if (ret < 0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Live recording through a private tracefs instance: the only user of libtracefs.
+ * Live recording through a private tracefs instance: with recorder-meta.c (the trace.dat
+ * header's formats, process names and stats), the only user of libtracefs.
  *
  * Why an instance: the top-level buffer belongs to whoever else traces on the machine, and
  * on this kind of machine the function tracer's files (set_ftrace_filter, set_ftrace_pid)
@@ -17,8 +18,6 @@
  * kernel/trace/ring_buffer.c, rb_event_length()), which is cheap next to copying it.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -37,6 +36,8 @@
 #include "mmfrag/recorder.h"
 #include "mmfrag/tracedat.h"
 
+#include "recorder-local.h"
+
 /* ring-buffer event types (kernel/trace/ring_buffer.c, enum ring_buffer_type) */
 #define RB_TYPE_DATA_MAX	28
 #define RB_TYPE_PADDING		29
@@ -46,17 +47,7 @@
 #define RB_MISSED_EVENTS	(1ULL << 31)
 #define RB_COMMIT_MASK		((1ULL << 27) - 1)
 
-#define MAX_SLOTS		(MF_RECORDER_MAX_EVENTS + 1)	/* + ftrace:print */
 #define IO_BUF			(1 << 20)
-
-/*
- * The errno of a failed libtracefs or libc call, never 0: libtracefs does not set errno
- * on every failure path, and a 0 would turn the failure into success.
- */
-static int errno_or_eio(void)
-{
-	return errno ? errno : EIO;
-}
 
 /* Append one line to a warnings buffer (see mf_recorder_open()); cut when it is full. */
 static void add_warning(char *warn, size_t warnlen, const char *fmt, ...)
@@ -89,54 +80,6 @@ static const char *const default_events[] = {
 	"vmscan:mm_vmscan_direct_reclaim_end",
 	/* migration targets: folio_add_lru(dst) in migrate_folio_move() */
 	"pagemap:mm_lru_insertion",
-};
-
-struct ev {
-	char	system[64];
-	char	name[64];
-	int	id;
-};
-
-struct cpu_reader {
-	struct mf_recorder	*r;
-	int			cpu;
-	struct tracefs_cpu	*tcpu;
-	pthread_t		thread;
-	bool			running;
-	char			*path;
-	FILE			*out;
-	char			*iobuf;
-	char			*page;
-	atomic_bool		stop;
-	atomic_uint_fast64_t	pages, bytes, events;
-	uint64_t		missed_pages;
-	uint64_t		counts[MAX_SLOTS];
-	uint64_t		*hist;		/* events per second of trace time, from hist_base */
-	uint64_t		hist_base;
-	size_t			hist_len;
-	int			err;		/* errno of a failed read or write */
-	uint64_t		lost;		/* per_cpu stats after stop */
-};
-
-struct mf_recorder {
-	struct tracefs_instance	*inst;
-	char			name[32];
-	int			marker_fd;
-	int			nr_cpus;
-	struct cpu_reader	*cpus;
-	struct ev		evs[MF_RECORDER_MAX_EVENTS];
-	unsigned int		nr_evs;
-	int			print_id;
-	uint8_t			*slot_of_id;	/* 65536 entries: event id -> count slot */
-	int			page_size;
-	int			commit_off, commit_size, data_off;
-	bool			started, stopped, events_on;
-	struct timespec		t0, t_last;
-	uint64_t		last_events, peak_rate;
-	char			*comms_start;	/* "PID COMM\n" of every process at start */
-	size_t			comms_start_len;
-	const char		*data_prefix;
-	bool			live;		/* no files, no threads: mf_recorder_read() */
 };
 
 static double ts_diff(const struct timespec *a, const struct timespec *b)
@@ -561,120 +504,6 @@ static void remove_stale(char *warn, size_t warnlen)
 	tracefs_list_free(list);
 }
 
-/* ---- process names ------------------------------------------------------------------- */
-
-/* "PID COMM\n" for every process now: saved_cmdlines holds only recent ones. */
-static char *proc_comms(size_t *len)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-
-	*len = 0;
-	if (!d || !buf) {
-		if (d)
-			closedir(d);
-		free(buf);
-		return NULL;
-	}
-	while ((de = readdir(d))) {
-		char path[300], comm[64];
-		ssize_t k;
-		int fd;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		k = read(fd, comm, sizeof(comm) - 1);
-		close(fd);
-		if (k <= 0)
-			continue;
-		comm[k] = 0;
-		comm[strcspn(comm, "\n")] = 0;
-		if (n + strlen(de->d_name) + strlen(comm) + 3 > cap) {
-			char *p = realloc(buf, cap * 2);
-
-			if (!p)
-				break;
-			buf = p;
-			cap *= 2;
-		}
-		n += (size_t)sprintf(buf + n, "%s %s\n", de->d_name, comm);
-	}
-	closedir(d);
-	*len = n;
-	return buf;
-}
-
-struct comm {
-	long		pid;
-	const char	*line;
-	int		len;
-	int		prio;
-};
-
-static int cmp_comm(const void *a, const void *b)
-{
-	const struct comm *x = a, *y = b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->prio - y->prio;
-}
-
-/* Merge "PID COMM" lists, the first list winning for a pid seen in several. */
-static int merge_comms(struct mf_td_blob *out, const char *const *texts, const size_t *lens,
-		       int nr)
-{
-	struct comm *v = NULL;
-	size_t nv = 0, cap = 0, k, total = 0, pos = 0;
-	int t;
-
-	for (t = 0; t < nr; t++) {
-		const char *p = texts[t], *end = p ? p + lens[t] : NULL;
-
-		while (p && p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			int len = (int)((nl ? nl : end) - p);
-
-			if (nv == cap) {
-				struct comm *q = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
-
-				if (!q) {
-					free(v);
-					return -ENOMEM;
-				}
-				v = q;
-			}
-			if (len > 0 && isdigit((unsigned char)*p)) {
-				v[nv++] = (struct comm){ strtol(p, NULL, 10), p, len, t };
-				total += (size_t)len + 1;
-			}
-			p = nl ? nl + 1 : end;
-		}
-	}
-	qsort(v, nv, sizeof(*v), cmp_comm);
-	out->data = malloc(total + 1);
-	if (!out->data) {
-		free(v);
-		return -ENOMEM;
-	}
-	for (k = 0; k < nv; k++) {
-		if (k && v[k].pid == v[k - 1].pid)
-			continue;
-		memcpy(out->data + pos, v[k].line, (size_t)v[k].len);
-		pos += (size_t)v[k].len;
-		out->data[pos++] = '\n';
-	}
-	out->len = pos;
-	free(v);
-	return 0;
-}
-
 /* ---- life cycle ------------------------------------------------------------------------- */
 
 /* header_page: where the commit word and the data start ("field: local_t commit; ...") */
@@ -830,7 +659,7 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 
 	if (r->live)
 		return 0;
-	r->comms_start = proc_comms(&r->comms_start_len);
+	r->comms_start = recorder_proc_comms(&r->comms_start_len);
 
 	/* readers get no signals: the main thread handles SIGINT/SIGTERM */
 	sigfillset(&all);
@@ -923,7 +752,7 @@ struct tep_handle *mf_recorder_tep(struct mf_recorder *r, char *err, size_t errl
 }
 
 /* overrun + commit overrun + dropped events of per_cpu/cpuN/stats */
-static uint64_t cpu_lost(struct mf_recorder *r, int cpu, char **text, size_t *len)
+uint64_t recorder_cpu_lost(struct mf_recorder *r, int cpu, char **text, size_t *len)
 {
 	char file[64], *s, *p;
 	uint64_t lost = 0;
@@ -962,7 +791,7 @@ int mf_recorder_poll(struct mf_recorder *r, struct mf_recorder_stats *s, char *e
 
 		s->events += atomic_load_explicit(&c->events, memory_order_relaxed);
 		s->bytes += atomic_load_explicit(&c->bytes, memory_order_relaxed);
-		s->lost += r->stopped ? c->lost : cpu_lost(r, i, NULL, NULL);
+		s->lost += r->stopped ? c->lost : recorder_cpu_lost(r, i, NULL, NULL);
 	}
 	s->seconds = r->started ? ts_diff(&r->t0, &now) : 0;
 	dt = ts_diff(&r->t_last, &now);
@@ -1006,12 +835,12 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
 		struct cpu_reader *c = &r->cpus[i];
 
 		if (r->live)
-			c->lost = cpu_lost(r, i, NULL, NULL);
+			c->lost = recorder_cpu_lost(r, i, NULL, NULL);
 		if (!c->running)
 			continue;
 		pthread_join(c->thread, NULL);
 		c->running = false;
-		c->lost = cpu_lost(r, i, NULL, NULL);
+		c->lost = recorder_cpu_lost(r, i, NULL, NULL);
 		if (c->err && !ret) {
 			ret = -c->err;
 			snprintf(err, errlen, "%s: %s", c->path, strerror(c->err));
@@ -1026,135 +855,6 @@ int mf_recorder_stop(struct mf_recorder *r, char *err, size_t errlen)
 	}
 	r->stopped = true;
 	return ret;
-}
-
-static int read_blob(struct tracefs_instance *inst, const char *file, struct mf_td_blob *b)
-{
-	int n = 0;
-
-	b->data = tracefs_instance_file_read(inst, file, &n);
-	b->len = b->data ? (size_t)n : 0;
-	return b->data ? 0 : -(errno ? errno : EIO);
-}
-
-/* every event format of @sys, for the trace.dat header */
-static int read_system(struct mf_recorder *r, const char *sys, struct mf_td_blob **formats,
-		       unsigned int *nr)
-{
-	char **list = tracefs_system_events(NULL, sys);
-	unsigned int i, n = 0;
-
-	*formats = NULL;
-	*nr = 0;
-	for (i = 0; list && list[i]; i++)
-		n++;
-	if (!n) {
-		tracefs_list_free(list);
-		return 0;
-	}
-	*formats = calloc(n, sizeof(**formats));
-	if (!*formats) {
-		tracefs_list_free(list);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		struct mf_td_blob *b = &(*formats)[*nr];
-		int len = 0;
-
-		b->data = tracefs_event_file_read(r->inst, sys, list[i], "format", &len);
-		if (!b->data)
-			continue;	/* an event that vanished (module unload) */
-		b->len = (size_t)len;
-		(*nr)++;
-	}
-	tracefs_list_free(list);
-	return 0;
-}
-
-int mf_recorder_header(struct mf_recorder *r, struct mf_tracedat *td, char *err, size_t errlen)
-{
-	const char *texts[3];
-	size_t lens[3], end_len = 0;
-	char *end_comms, *saved;
-	struct mf_td_blob saved_b = { 0 };
-	unsigned int i, j;
-	int ret;
-
-	memset(td, 0, sizeof(*td));
-	td->page_size = (unsigned int)r->page_size;
-	td->nr_cpus = (unsigned int)r->nr_cpus;
-	ret = read_blob(r->inst, "events/header_page", &td->header_page);
-	if (!ret)
-		ret = read_blob(r->inst, "events/header_event", &td->header_event);
-	if (ret) {
-		snprintf(err, errlen, "cannot read the ring-buffer headers of instance %s: %s",
-			 r->name, strerror(-ret));
-		return ret;
-	}
-	ret = read_system(r, "ftrace", &td->ftrace, &td->nr_ftrace);
-	if (ret)
-		goto nomem;
-
-	/* the systems of the recorded events, each with all of its formats */
-	td->systems = calloc(r->nr_evs, sizeof(*td->systems));
-	if (!td->systems)
-		goto nomem;
-	for (i = 0; i < r->nr_evs; i++) {
-		for (j = 0; j < td->nr_systems; j++)
-			if (!strcmp(td->systems[j].name, r->evs[i].system))
-				break;
-		if (j < td->nr_systems)
-			continue;
-		td->systems[j].name = strdup(r->evs[i].system);
-		if (!td->systems[j].name)
-			goto nomem;
-		td->nr_systems++;
-		ret = read_system(r, r->evs[i].system, &td->systems[j].formats,
-				  &td->systems[j].nr_formats);
-		if (ret)
-			goto nomem;
-	}
-
-	/* printk_formats is global (trace_printk() strings); read-only for us */
-	read_blob(NULL, "printk_formats", &td->printk);
-
-	/*
-	 * Process names: the kernel's saved_cmdlines (names at event time, a ring of
-	 * saved_cmdlines_size entries), then every process alive at the end and at the start.
-	 */
-	saved = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
-	saved_b.data = saved;
-	saved_b.len = saved ? strlen(saved) : 0;
-	end_comms = proc_comms(&end_len);
-	texts[0] = saved_b.data;
-	lens[0] = saved_b.len;
-	texts[1] = end_comms;
-	lens[1] = end_len;
-	texts[2] = r->comms_start;
-	lens[2] = r->comms_start_len;
-	ret = merge_comms(&td->cmdlines, texts, lens, 3);
-	free(saved);
-	free(end_comms);
-	if (ret)
-		goto nomem;
-
-	td->clock = tracefs_get_clock(r->inst);
-
-	td->cpustats = calloc((size_t)r->nr_cpus, sizeof(*td->cpustats));
-	td->cpu_files = calloc((size_t)r->nr_cpus, sizeof(*td->cpu_files));
-	if (!td->cpustats || !td->cpu_files)
-		goto nomem;
-	for (i = 0; i < (unsigned int)r->nr_cpus; i++) {
-		cpu_lost(r, (int)i, &td->cpustats[i].data, &td->cpustats[i].len);
-		td->cpu_files[i] = strdup(r->cpus[i].path);
-		if (!td->cpu_files[i])
-			goto nomem;
-	}
-	return 0;
-nomem:
-	snprintf(err, errlen, "trace.dat header: %s", strerror(ENOMEM));
-	mf_tracedat_release(td);
-	return -ENOMEM;
 }
 
 unsigned int mf_recorder_nr_cpus(const struct mf_recorder *r)

@@ -134,6 +134,13 @@ expect_exit 0 "report --html of a result without pageblocks" -- \
 	"$MMFRAG" report --html -o "$TMP/nomap.html" "$TMP/nomap.json"
 check_page "report --html, no memory map in the result" "$TMP/nomap.html" "$REPORT_VIEWS" 0
 
+# results saved by older mmfrag builds (tests/data/result-*.json, oldresult.sh): drawn, no error
+for old in tests/data/result-5ec2bc7.json tests/data/result-dc9ed8f-sim.json; do
+	n=$(basename "$old" .json)
+	expect_exit 0 "report --html of $n" -- "$MMFRAG" report --html -o "$TMP/$n.html" "$old"
+	check_page "report --html, $n" "$TMP/$n.html" "$REPORT_VIEWS" 0
+done
+
 # several configs: a map per config, side by side
 S=$TMP/sim.json
 expect_exit 0 "replay --simulate a, b (mobility_grouping=off), c (pageblock_order=10)" -- \

@@ -1,5 +1,7 @@
 /*
- * fragment.c -- deterministic workload that fragments the buddy allocator.
+ * fragment.c -- deterministic workload that fragments the buddy allocator.  The tests
+ * (record.sh, top.sh), bench/record-*.sh and the what-if validation (bench/whatif/run.sh,
+ * with -F 2/3) all run this one program.
  *
  * Build:  cc -O2 -o fragment fragment.c        (no dependencies)
  *
@@ -12,6 +14,10 @@
  *      0, 2, 4, ... stay resident).  Physically consecutive faults tend to get
  *      physically consecutive pfns, so this leaves isolated order-0 holes that
  *      cannot merge because their buddies stay allocated.
+ *      -F K/N instead frees the last K pages of every N (one MADV_DONTNEED per run of
+ *      K pages): -d D is -F 1/D; -F 2/3 keeps page 0 of every 3 and frees pages 1, 2,
+ *      4, 5, ..., holes of order 0 and 1 (bench/whatif's workload).  A last, partial
+ *      group frees the pages it has of those K.  -F 0/N frees nothing.
  *   3. -t MiB: mmap a second region aligned to 2 MiB, madvise(MADV_HUGEPAGE) and
  *      touch every 4 KiB page.  With THP "defrag=madvise" (the default) each
  *      PMD fault does direct compaction when no order-9 block is free.  The
@@ -58,9 +64,20 @@
 
 static int quiet;
 static int markers;
-static volatile sig_atomic_t stop_hold;
+static volatile sig_atomic_t stop_hold, waiting;
 
-static void on_signal(int sig) { (void)sig; stop_hold = 1; }
+/*
+ * In the pause and hold phases a signal ends the wait (the program then exits as usual);
+ * while it faults or frees, it ends the program at once, as the default action would:
+ * a caller that gives up on the workload (bench/whatif/run-one.sh's trap) must not wait
+ * for a gigabyte of faults under short memory.
+ */
+static void on_signal(int sig)
+{
+	if (!waiting)
+		_exit(128 + sig);
+	stop_hold = 1;
+}
 
 static double now(void)
 {
@@ -171,10 +188,11 @@ static void touch_file(const char *path)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: fragment [-m MiB] [-d D] [-t MiB] [-s SEC] [-u USEC] [-r MiB] [-f]\n"
+		"usage: fragment [-m MiB] [-d D | -F K/N] [-t MiB] [-s SEC] [-u USEC] [-r MiB] [-f]\n"
 		"                [-M] [-R FILE] [-P FILE] [-q]\n"
 		"  -m MiB   fault MiB of anonymous memory as 4K pages (MADV_NOHUGEPAGE)\n"
 		"  -d D     then free every D-th page of it (default 2 = every other page)\n"
+		"  -F K/N   then free the last K pages of every N instead (-d D is -F 1/D)\n"
 		"  -t MiB   then fault MiB of 2MiB-aligned MADV_HUGEPAGE memory (THP, compaction)\n"
 		"  -s SEC   hold the memory SEC seconds before exit (-1: until signal)\n"
 		"  -u USEC  sleep USEC after each MiB faulted/freed (throttle)\n"
@@ -189,16 +207,23 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long m_mib = 0, t_mib = 0, stride = 2, reserve = 256, usec = 0;
+	unsigned long m_mib = 0, t_mib = 0, stride = 2, nfree = 1, reserve = 256, usec = 0;
+	char *slash;
 	long hold = 0;
 	int force = 0, c;
 	const char *ready = NULL, *pause_file = NULL;
 	double t0;
 
-	while ((c = getopt(argc, argv, "m:d:t:s:u:r:fMR:P:qh")) != -1) {
+	while ((c = getopt(argc, argv, "m:d:F:t:s:u:r:fMR:P:qh")) != -1) {
 		switch (c) {
 		case 'm': m_mib = strtoul(optarg, NULL, 0); break;
-		case 'd': stride = strtoul(optarg, NULL, 0); break;
+		case 'd': stride = strtoul(optarg, NULL, 0); nfree = 1; break;
+		case 'F':
+			nfree = strtoul(optarg, &slash, 0);
+			if (*slash != '/')
+				usage();
+			stride = strtoul(slash + 1, NULL, 0);
+			break;
 		case 't': t_mib = strtoul(optarg, NULL, 0); break;
 		case 's': hold = strtol(optarg, NULL, 0); break;
 		case 'u': usec = strtoul(optarg, NULL, 0); break;
@@ -211,7 +236,7 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || stride < 1)
+	if (optind != argc || stride < 1 || nfree > stride)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, on_signal);
@@ -243,22 +268,35 @@ int main(int argc, char **argv)
 		mark("fault4k-end");
 		say("faulted %lu MiB = %zu 4K pages in %.2f s", m_mib, npages, now() - t0);
 
-		/* ---- phase 2: free every stride-th page (pages stride-1, 2*stride-1, ...) ---- */
+		/*
+		 * ---- phase 2: free the last nfree pages of every stride (-d D: page D-1,
+		 * 2D-1, ...), one madvise per run ----
+		 */
 		mark("free-begin");
 		t0 = now();
 		size_t freed = 0;
-		for (i = stride - 1; i < npages; i += stride) {
-			if (madvise(p + i * PAGE_SZ, PAGE_SZ, MADV_DONTNEED)) {
+		for (i = 0; nfree && i + stride - nfree < npages; i += stride) {
+			size_t lo = i + stride - nfree, cnt = nfree;
+
+			if (lo + cnt > npages)
+				cnt = npages - lo;
+			if (madvise(p + lo * PAGE_SZ, cnt * PAGE_SZ, MADV_DONTNEED)) {
 				perror("fragment: madvise(MADV_DONTNEED)");
 				return 1;
 			}
-			freed++;
-			if (usec && (freed % (MIB / PAGE_SZ)) == 0)
+			/* throttle each time another MiB has gone back */
+			if (usec && (freed + cnt) / (MIB / PAGE_SZ) != freed / (MIB / PAGE_SZ))
 				throttle(usec);
+			freed += cnt;
 		}
 		mark("free-end");
-		say("freed %zu of %zu pages (every %lu%s) in %.2f s", freed, npages, stride,
-		    stride == 1 ? "" : stride == 2 ? "nd" : stride == 3 ? "rd" : "th", now() - t0);
+		if (nfree == 1)
+			say("freed %zu of %zu pages (every %lu%s) in %.2f s", freed, npages, stride,
+			    stride == 1 ? "" : stride == 2 ? "nd" : stride == 3 ? "rd" : "th",
+			    now() - t0);
+		else
+			say("freed %zu of %zu pages (the last %lu of every %lu) in %.2f s", freed,
+			    npages, nfree, stride, now() - t0);
 		/* the region stays mapped: the remaining pages are held until exit */
 	}
 
@@ -266,8 +304,10 @@ int main(int argc, char **argv)
 		touch_file(pause_file);
 		say("paused; remove %s to continue", pause_file);
 		mark("paused");
+		waiting = 1;
 		while (access(pause_file, F_OK) == 0 && !stop_hold)
 			usleep(20000);
+		waiting = 0;
 		stop_hold = 0;
 		mark("resumed");
 	}
@@ -302,7 +342,8 @@ int main(int argc, char **argv)
 		say("faulted %lu MiB with MADV_HUGEPAGE in %.2f s: %ld of %lu huge pages (AnonHugePages %ld kB)",
 		    t_mib, now() - t0, kb / 2048, len / HPAGE_SZ, kb);
 		if (!quiet)
-			printf("thp_huge_pages=%ld thp_requested=%lu\n", kb / 2048, len / HPAGE_SZ);
+			printf("thp_huge_pages=%ld thp_requested=%lu\n", kb < 0 ? -1 : kb / 2048,
+			       len / HPAGE_SZ);
 	}
 
 	/* ---- phase 4: hold ---- */
@@ -312,6 +353,7 @@ int main(int argc, char **argv)
 			touch_file(ready);
 		say("holding %s", hold < 0 ? "until signal" : "");
 		double end = now() + hold;
+		waiting = 1;
 		while (!stop_hold && (hold < 0 || now() < end))
 			usleep(20000);
 	} else if (ready) {

@@ -770,6 +770,28 @@ static void test_mf_reader_close_early(void)
 	mf_reader_close(r);
 }
 
+/*
+ * Fresh recordings (tests/cli/record.sh passes those of `mmfrag record`, v7 and v6, in
+ * MMFRAG_RECORDED_TRACES, colon separated): the same two comparisons as on the bundled
+ * traces, record by record and event by event.
+ */
+static void test_recorded(void)
+{
+	char *list = strdup(getenv("MMFRAG_RECORDED_TRACES")), *path, *save = NULL;
+	uint64_t n, m;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(list);
+	for (path = strtok_r(list, ":", &save); path; path = strtok_r(NULL, ":", &save)) {
+		CU_ASSERT_EQUAL(compare(path, true, &n, NULL), 1);
+		CU_ASSERT(n > 0);
+		CU_ASSERT_EQUAL(same_mf_stream(path, &m), 1);
+		CU_ASSERT(m > 0);
+		printf("\n  %s: %llu records, %llu events identical", path, (unsigned long long)n,
+		       (unsigned long long)m);
+	}
+	free(list);
+}
+
 void test_flyrecord_register(void)
 {
 	CU_pSuite s = CU_add_suite("flyrecord = libtracecmd", fly_init, fly_cleanup);
@@ -783,4 +805,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "mf_reader: own reader = MMFRAG_READER=tracecmd, event by event",
 		    test_mf_reader);
 	CU_add_test(s, "mf_reader: closing mid-stream", test_mf_reader_close_early);
+	if (getenv("MMFRAG_RECORDED_TRACES")) {
+		s = CU_add_suite("recorded traces", fly_init, fly_cleanup);
+		CU_add_test(s, "own readers = libtracecmd on fresh recordings", test_recorded);
+	}
 }

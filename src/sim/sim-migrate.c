@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator's migration: migrate_pages() (mm/migrate.c) as compaction calls it, and
+ * what makes it fail.  Migration failures (pinned, dirty, writeback pages) and the aborts
+ * of async compaction (lock contention, need_resched()) are not derived from page state
+ * the simulator does not have: they happen at the rates the trace shows the kernel had
+ * (mf_sim_learn_migration(), mf_sim_learn_async_end()), drawn from one seeded generator
+ * so that a simulation is repeatable and configs are compared on the same draws.
+ */
+#include "sim-local.h"
+
+#define PPM		1000000ULL
+#define LEARN_WEIGHT	256	/* pages: a source's own rate outweighs the pooled one after */
+
+/* splitmix64: every simulator starts from the same seed, so configs share the draws */
+static uint64_t sim_rand(struct mf_sim *s)
+{
+	uint64_t z = (s->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed)
+{
+	if (src < 0 || src >= SIM_NR_MSRC)
+		return;
+	s->learn.migrated[src] += nr_migrated;
+	s->learn.failed[src] += nr_failed;
+	s->learn.calls++;
+}
+
+void mf_sim_learn_async_end(struct mf_sim *s, bool contended)
+{
+	s->learn.async_runs++;
+	s->learn.async_contended += contended;
+}
+
+void mf_sim_migration_prior(struct mf_sim *s, uint64_t fail_ppm)
+{
+	s->learn.prior_ppm = fail_ppm > PPM ? PPM : fail_ppm;
+	s->learn.have_prior = true;
+}
+
+static int cc_source(const struct cc *cc)
+{
+	if (!cc->direct)
+		return SIM_MSRC_BACKGROUND;
+	return cc->mode == MIGRATE_ASYNC ? SIM_MSRC_ASYNC : SIM_MSRC_SYNC;
+}
+
+/*
+ * The failure rate of a migration from source src, in ppm: the source's own failed /
+ * (migrated + failed) pages, pulled towards the rate of all sources (or, before the trace
+ * showed any migration, the captures' vmstat share) while the source has few pages.
+ */
+static uint64_t fail_ppm(const struct mf_sim *s, int src)
+{
+	uint64_t n = 0, f = 0, base = 0, ns;
+	int i;
+
+	for (i = 0; i < SIM_NR_MSRC; i++) {
+		n += s->learn.migrated[i] + s->learn.failed[i];
+		f += s->learn.failed[i];
+	}
+	if (n)
+		base = f * PPM / n;
+	else if (s->learn.have_prior)
+		base = s->learn.prior_ppm;
+	ns = s->learn.migrated[src] + s->learn.failed[src];
+	return (s->learn.failed[src] * PPM + LEARN_WEIGHT * base) / (ns + LEARN_WEIGHT);
+}
+
+/*
+ * A direct async run is cut short (cc->contended, need_resched() or a contended lock in
+ * isolate_migratepages_block()) as often as the kernel's were: after 0 to 3 batches.
+ */
+void sim_draw_contention(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t rate;
+
+	cc->contend_after = -1;
+	if (!cc->direct || cc->mode != MIGRATE_ASYNC || !s->learn.async_runs)
+		return;
+	rate = s->learn.async_contended * PPM / s->learn.async_runs;
+	if (sim_rand(s) % PPM < rate) {
+		cc->contend_after = (int)(sim_rand(s) % 4);
+		s->injected_contended++;
+	}
+}
+
+/* Move the used block at from to a target; the source goes back through the free path. */
+static bool migrate_one(struct cc *cc, uint64_t from, int o)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t to;
+
+	if (!sim_compaction_alloc(cc, o, &to))
+		return false;
+	sim_set_used(s, to, o, true, NIL);
+	sim_owner_moved(s, from, to, o);
+	s->st[from] = (uint8_t)(ST_USED | o);
+	sim_free_pages(s, cc->zone, from, o, cc->cpu);
+	s->stats.cp.migrated += 1ULL << o;
+	return true;
+}
+
+/*
+ * Whether the folio at frame pfn cannot be migrated now.  The kernel's failures are not
+ * spread evenly: a pinned page, or one under writeback, fails every time compaction
+ * comes back to it, so the same few pages make most of the trace's nr_failed.  Frames
+ * are "pinned" by a fixed hash below a density per source (a denser set for async,
+ * which cannot wait on locks or writeback, contains the sparser ones), and the density
+ * is steered so that the simulator's share of failed pages per source follows the
+ * trace's (fail_ppm()).
+ */
+static uint64_t frame_hash(uint64_t pfn)
+{
+	uint64_t z = pfn * 0x9e3779b97f4a7c15ULL + 0x6d6d66726167ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) % PPM;
+}
+
+static bool pinned(struct mf_sim *s, int src, uint64_t pfn, int order)
+{
+	uint64_t target = fail_ppm(s, src), share, *d = &s->pin_ppm[src];
+	bool fail;
+
+	if (!s->sim_tried[src])		/* start from the learned rate, steer from there */
+		*d = target;
+	/* a pageblock holds such pages or not; in one that does, every other page fails */
+	fail = *d && frame_hash(pfn >> s->pbo) < *d && frame_hash(pfn) < PPM / 2;
+	s->sim_tried[src] += 1ULL << order;
+	s->sim_failed[src] += fail ? 1ULL << order : 0;
+	share = s->sim_failed[src] * PPM / s->sim_tried[src];
+	if (share < target)
+		*d = *d + *d / 64 + 1 < PPM ? *d + *d / 64 + 1 : PPM;
+	else
+		*d -= *d / 64;
+	return fail;
+}
+
+/*
+ * migrate_pages() with compaction_alloc(): the last isolated first.  A pinned folio
+ * (pinned()) fails and stays where it is (putback_movable_pages()); the others
+ * are still migrated.  A large folio that finds no target is split and its pages
+ * migrated one by one (migrate_pages_batch()'s -ENOMEM path).  Returns 0, 1 when some
+ * folio failed, -1 when even the split pages ran out of targets (-ENOMEM).
+ */
+int sim_migrate_pages(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	int i, j, err = 0, src = cc_source(cc);
+	bool learned = s->learn.calls || s->learn.have_prior;
+
+	for (i = cc->nr_src - 1; i >= 0; i--) {
+		uint64_t from = cc->src[i].pfn, p;
+		int o = cc->src[i].order;
+
+		if (learned && pinned(s, src, from, o)) {
+			s->st[from] &= (uint8_t)~ST_ISOLATED;
+			s->stats.cp.migrate_failed += 1ULL << o;
+			s->injected_fail += 1ULL << o;
+			err = 1;
+			continue;
+		}
+		if (migrate_one(cc, from, o))
+			continue;
+		if (o > 0) {
+			s->st[from] &= (uint8_t)~ST_ISOLATED;
+			sim_split_used(s, from);
+			for (p = from; p < from + (1ULL << o); p++) {
+				if (!migrate_one(cc, p, 0)) {
+					s->stats.cp.migrate_failed += from + (1ULL << o) - p;
+					break;
+				}
+			}
+			if (p == from + (1ULL << o))
+				continue;
+		} else {
+			s->stats.cp.migrate_failed += 1;
+		}
+		for (j = 0; j < i; j++) {
+			s->st[cc->src[j].pfn] &= (uint8_t)~ST_ISOLATED;
+			s->stats.cp.migrate_failed += 1ULL << cc->src[j].order;
+		}
+		s->st[from] &= (uint8_t)~ST_ISOLATED;
+		cc->nr_src = 0;
+		cc->nr_migratepages = 0;
+		return -1;
+	}
+	cc->nr_src = 0;
+	cc->nr_migratepages = 0;
+	return err;
+}

@@ -269,7 +269,7 @@ static const struct {
 	{ "#/properties/model", { "reanchor", "reanchored" } },
 	{ "#/$defs/check_point", { "after_lost_events", "reanchored" } },
 	{ "#/$defs/simulation", { "limits", "pageblocks" } },
-	{ "#/$defs/simulation/properties/config", { "nr_hugepages",
+	{ "#/$defs/simulation/properties/config", { "kernelcore", "movablecore", "nr_hugepages",
 		"percpu_pagelist_high_fraction", "thp_defrag", "thp_enabled" } },
 };
 

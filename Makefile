@@ -187,9 +187,13 @@ $(O)/fuzz-%-run: fuzz/fuzz-%.c fuzz/driver.c fuzz/fuzz-util.c fuzz/fuzz.h $(LIBO
 		$(LDFLAGS) -o $@ $(filter %.c,$^) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS)
 
 # The libFuzzer harnesses: clang, objects built with -fsanitize=fuzzer-no-link.
-FUZZ_SECONDS ?= 60
+# per target; -timeout is wall-clock time, 60 s so that a nice'd run on a loaded machine
+# does not report slow runs as hangs (fuzz/run.sh)
+FUZZ_SECONDS ?= 300
 FUZZ_RSS_MB  ?= 2048
 FUZZ_MALLOC_MB ?= 1024
+FUZZ_JOBS    ?= 1
+FUZZ_NICE    ?= 19
 FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
 		-fno-sanitize-recover=undefined
 
@@ -206,7 +210,7 @@ fuzz_build:
 # build-fuzz/corpus-TARGET, crashers in build-fuzz/crash-TARGET-*: copy each one to
 # tests/fuzz-regress/TARGET/ with its fix.
 fuzz: fuzz_build
-	$(Q)fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_RSS_MB) $(FUZZ_MALLOC_MB) \
+	$(Q)FUZZ_JOBS=$(FUZZ_JOBS) FUZZ_NICE=$(FUZZ_NICE) fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_RSS_MB) $(FUZZ_MALLOC_MB) \
 		$(if $(FUZZ),$(subst $(comma), ,$(FUZZ)),$(FUZZ_TARGETS))
 
 comma := ,

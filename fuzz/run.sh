@@ -3,8 +3,11 @@
 # its seeds (fuzz/corpus/TARGET) and what earlier runs kept (O/corpus-TARGET), and print
 # executions, time and coverage.  Exits 1 when a harness found something: the input is in
 # O/crash-TARGET-* (or leak-, oom-, timeout-), to keep under tests/fuzz-regress/TARGET/.
-# usage: fuzz/run.sh O SECONDS RSS_MB MALLOC_MB TARGET...
+# usage: [FUZZ_JOBS=N] [FUZZ_NICE=N] fuzz/run.sh O SECONDS RSS_MB MALLOC_MB TARGET...
+# FUZZ_JOBS: libFuzzer -fork=N (1); FUZZ_NICE: the nice level of the run (19: a machine
+# shared with others loses nothing but idle time).
 set -u
+jobs=${FUZZ_JOBS:-1} nice=${FUZZ_NICE:-19}
 cd "$(dirname "$0")/.."
 O=$1 secs=$2 rss=$3 mal=$4; shift 4
 found=0
@@ -22,9 +25,9 @@ for t in "$@"; do
 	# hide the rest for the whole run
 	# leaks inside libtracecmd/libtraceevent are theirs (tests/lsan.supp, fuzz/README.md)
 	ASAN_OPTIONS=detect_leaks=$leaks LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
-		"$O/fuzz-$t" -fork=1 -ignore_crashes=1 -ignore_ooms=1 \
+		nice -n "$nice" "$O/fuzz-$t" -fork="$jobs" -ignore_crashes=1 -ignore_ooms=1 \
 		-ignore_timeouts=1 -max_total_time="$secs" -rss_limit_mb="$rss" \
-		-malloc_limit_mb="$mal" -timeout=20 -close_fd_mask=3 -detect_leaks=$leaks \
+		-malloc_limit_mb="$mal" -timeout=60 -close_fd_mask=3 -detect_leaks=$leaks \
 		-artifact_prefix="$O/$t-" "$O/corpus-$t" >"$log" 2>&1
 	last=$(grep -E '^#[0-9]+: cov' "$log" | tail -1)
 	execs=$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')

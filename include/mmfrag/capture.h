@@ -17,13 +17,16 @@
  * kpageflags), sysctl (the settings that change compaction, "name value" lines named
  * as simulate mode's --config keys, read just before the window) and meta ("key=value"
  * lines, name=NAME first).  A light capture
- * (MF_CAPTURE_LIGHT, for --capture-interval) holds buddyinfo, pagetypeinfo and meta.
+ * (MF_CAPTURE_LIGHT, for --capture-interval) holds buddyinfo, pagetypeinfo and meta;
+ * MF_CAPTURE_LIGHT_KPF adds zoneinfo, kpageflags.zst and buddyinfo.after, so that
+ * replay --reanchor can reset its model there.
  * The layout and meta keys are those of tests/tools/capture.sh.
  */
 
 enum mf_capture_kind {
 	MF_CAPTURE_FULL,
 	MF_CAPTURE_LIGHT,
+	MF_CAPTURE_LIGHT_KPF,
 };
 
 /* Write @text to the trace (the recorder's trace_marker); 0 or -errno. */

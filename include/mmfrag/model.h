@@ -61,6 +61,8 @@ struct mf_fidelity {
 	uint64_t cp_isolation_swapped;	/* model isolations given back when the kernel's pick showed */
 	uint64_t cp_dest_taken;		/* migration targets (mm_lru_insertion) the model held free */
 	uint64_t cp_released_pages;	/* isolated pages no target confirmed, given back at run end */
+	uint64_t cp_targets_predicted;	/* pages kept as migration targets by compaction_alloc()'s order */
+	uint64_t cp_targets_unsure;	/* ... pages of a run's picks beyond or short of nr_migrated */
 	uint64_t lru_of_free;		/* mm_lru_insertion outside a compaction run of a page held free */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */

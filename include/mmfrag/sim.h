@@ -38,6 +38,7 @@ struct mf_sim_config {
 	int		compaction;		/* 1: CONFIG_COMPACTION, 0: none at all */
 	int		defrag_mode;		/* vm.defrag_mode (v6.15+) */
 	uint64_t	memory;			/* bytes; 0: the start capture's layout */
+	uint64_t	kernelcore, movablecore;	/* bytes (boot options); 0: as traced */
 	int		percpu_pagelist_high_fraction;	/* 0: pcp high auto-tuned */
 	int		thp_enabled;		/* enum mf_thp_enabled; KEEP: as traced */
 	int		thp_defrag;		/* enum mf_thp_defrag; KEEP: as traced */
@@ -224,6 +225,12 @@ struct mf_sim_req {
 void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r);
 /* mm_page_free of the kernel's (tpfn, order). */
 void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu);
+/*
+ * mm_page_free by the traced kswapd of node (its reclaim): a free, unless the simulated
+ * kswapd has reclaimed as much already (then the page stays in use, reclaimable later).
+ */
+void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
+			 int node);
 /* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
 /* The trace shows (tpfn, order) free (zone_locked, pcpu_drain): release what we held there. */
@@ -241,8 +248,9 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts);
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
 /*
  * The traced kernel's kswapd started (mm_vmscan_kswapd_wake, zones up to zid) or stopped
- * reclaiming: reclaim itself is outside the model, but while it runs the zones are
- * ZONE_RECLAIM_ACTIVE (per-CPU lists shrink) and proactive compaction backs off.
+ * reclaiming: while it runs the zones are ZONE_RECLAIM_ACTIVE (per-CPU lists shrink)
+ * and proactive compaction backs off.  The simulated kswapd is woken by the simulated
+ * allocations (src/sim/sim-vmscan.c); the traced one's frees come as mf_sim_reclaim_free().
  */
 void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
 /*

@@ -37,6 +37,19 @@
 #define MAX_CP_RUNS	64
 
 /*
+ * One block on a run's cc->freepages[order] list: seq orders the list (lowest first),
+ * state says whether compaction_alloc() took it as a migration target or an event took it
+ * off the run.
+ */
+enum { ENT_LISTED, ENT_TARGET, ENT_GONE };
+struct cp_ent {
+	uint64_t	pfn;
+	int64_t		seq;
+	uint8_t		order, state;
+	bool		exact;		/* from an isolate event the model's walk reproduced */
+};
+
+/*
  * One compaction run (mm_compaction_begin to mm_compaction_end of one task): the blocks
  * the model isolated for it, so that mm_lru_insertion can confirm or correct them.
  */
@@ -45,6 +58,16 @@ struct cp_run {
 	uint32_t	nr, cap;
 	uint64_t	*picks;		/* pfn << 6 | order */
 	int		max_order;	/* the largest order among picks[] (0 when none) */
+	/*
+	 * Without mm_lru_insertion (sim): the run's cc->freepages[] as the kernel orders them,
+	 * entry by entry (see isolate.c, compaction_alloc()).
+	 */
+	bool		sim;
+	uint32_t	nent, ecap;
+	struct cp_ent	*ent;
+	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
+	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
+	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
 };
 
 struct mf_model {
@@ -166,15 +189,20 @@ void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 
 void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
+void model_free_page(struct mf_model *m, int z, uint64_t pfn, int order, int cpu);
 
 /* isolate.c */
 void model_run_begin(struct mf_model *m, int32_t pid);
 void model_run_end(struct mf_model *m, int32_t pid);
 void model_runs_free(struct mf_model *m);
+void model_runs_lru_seen(struct mf_model *m);
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn);
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
 void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			   uint64_t nr_scanned, uint64_t nr_taken);
+void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);
+bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu);
+bool model_run_swap_held_back(struct mf_model *m);
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
 			   uint64_t nr_scanned, uint64_t nr_taken);
 

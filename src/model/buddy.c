@@ -741,12 +741,28 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 	}
 }
 
+/*
+ * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
+ * pageblock is isolated; HIGHATOMIC and CMA pages ride on the MOVABLE list.
+ */
+void model_free_page(struct mf_model *m, int z, uint64_t pfn, int order, int cpu)
+{
+	int mt = pb_mt(m, pfn);
+
+	if (pcp_allowed(m, order) && mt != MF_MT_ISOLATE)
+		add_pcp(m, z, pfn, order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, cpu);
+	else
+		model_free_to_buddy(m, z, pfn, order);
+}
+
 static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	const struct mf_ev_free *e = &ev->free;
 	uint64_t pfn = e->pfn, taken, pcp;
-	int mt = pb_mt(m, pfn);
 
+	/* a page of a compaction run's cc->freepages: it stays isolated until the run ends */
+	if (model_run_free(m, pfn, e->order, ev->cpu))
+		return;
 	held_update(m, pfn, 1ULL << e->order, false);
 	model_bits_update(m->ciso, pfn, 1ULL << e->order, false);
 	model_bits_update(m->cconf, pfn, 1ULL << e->order, false);
@@ -754,21 +770,14 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
-		model_swap_isolation(m, z, pfn, e->order);
+		if (!model_run_swap_held_back(m))
+			model_swap_isolation(m, z, pfn, e->order);
 	}
 	if (pcp) {
 		m->fid.free_of_pcp++;
 		m->fid.free_of_pcp_pages += pcp;
 	}
-
-	/*
-	 * free_frozen_page_commit(): cheap and THP orders go to this CPU's list unless the
-	 * pageblock is isolated; HIGHATOMIC and CMA pages ride on the MOVABLE list.
-	 */
-	if (pcp_allowed(m, e->order) && mt != MF_MT_ISOLATE)
-		add_pcp(m, z, pfn, e->order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, ev->cpu);
-	else
-		model_free_to_buddy(m, z, pfn, e->order);
+	model_free_page(m, z, pfn, e->order, ev->cpu);
 }
 
 static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
@@ -853,6 +862,7 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 			m->fid.lost_events += ev->missed;
 	}
 
+	m->cur_pid = ev->pid;
 	switch (ev->type) {
 	case MF_EV_PAGE_ALLOC:
 	case MF_EV_PAGE_FREE:
@@ -860,6 +870,9 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_PCPU_DRAIN:
 	case MF_EV_EXTFRAG:
 		break;
+	case MF_EV_CP_MIGRATEPAGES:
+		model_on_migratepages(m, ev->pid, ev->migrate.nr_migrated);
+		return;
 	case MF_EV_CP_BEGIN:
 		model_run_begin(m, ev->pid);
 		return;
@@ -867,6 +880,8 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 		model_run_end(m, ev->pid);
 		return;
 	case MF_EV_LRU_INSERT:
+		if (!m->lru_seen)
+			model_runs_lru_seen(m);
 		m->lru_seen = true;
 		if (ev->lru_insert.pfn == MF_PFN_NONE)
 			return;

@@ -22,7 +22,8 @@
 
 #include "buddy-local.h"
 
-static void run_note(struct mf_model *m, uint64_t pfn, int order);
+static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact);
+static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, bool exact);
 
 /*
  * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
@@ -174,7 +175,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	for (n = 0; n < best_n; n++) {
 		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
 				  true);
-		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]));
+		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), best_score == 3);
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -317,7 +318,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
 	model_bits_update(m->ciso, best, nr_taken, true);
-	run_note(m, best, order);
+	run_note(m, best, order, false);
 	model_del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;
 }
@@ -347,15 +348,22 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	}
 	run->nr = 0;
 	run->max_order = 0;
+	run->sim = !m->lru_seen;
+	run->nent = 0;
+	run->head_seq = run->tail_seq = 0;
+	run->migrated = 0;
+	memset(run->src, 0, sizeof(run->src));
 }
 
 /* Note a block the model isolated, for the run of the task applying the event. */
-static void run_note(struct mf_model *m, uint64_t pfn, int order)
+static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
 
 	if (!run)
 		return;
+	if (run->sim && ent_add(run, pfn, order, false, exact) < 0)
+		run->sim = false;	/* not followed: its picks stay in the ledger */
 	if (run->nr == run->cap) {
 		uint32_t cap = run->cap ? run->cap * 2 : 256;
 		uint64_t *p = realloc(run->picks, cap * sizeof(*p));
@@ -416,6 +424,270 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 	return left;
 }
 
+/* ---- cc->freepages without mm_lru_insertion ------------------------------------------
+ *
+ * Without mm_lru_insertion no event names a migration target, but the kernel's order
+ * does.  isolate_freepages_block() and fast_isolate_freepages() add each block they take
+ * at the tail of cc->freepages[order] (list_add_tail()).  compaction_alloc() serves a
+ * source folio of order o from the first block of the lowest non-empty list >= o, and
+ * splits it as expand() does: the upper halves go back at the head of the lower lists
+ * (list_add()), the lowest 2^o pages become the target.  compaction_free() puts a target
+ * whose migration failed back at the head, after free_pages_prepare() traced it with
+ * mm_page_free.  At the run's end release_free_list() frees every block still listed
+ * with mm_page_free, before mm_compaction_end.  So, per run:
+ *   - a free by the compacting task of one of its listed or target blocks takes the block
+ *     off the run and is applied as any free (compaction_free() or the release; the
+ *     per-CPU list it reaches is drained with events);
+ *   - a free of a page the model held free by the compacting task is the release of a
+ *     block the kernel picked and the model did not: the model's pick in its place is
+ *     still listed and goes back at the end, so no swap_isolation() now;
+ *   - mm_compaction_migratepages takes nr_migrated pages of targets off the lists in the
+ *     kernel's order, as folios of the orders of the sources the batch freed (order 0 for
+ *     the rest);
+ *   - at mm_compaction_end every block an event released is gone; of the rest, the run's
+ *     nr_migrated pages stay targets (the simulated ones first, then in list order), and
+ *     the others were the model's own picks: given back.  A target from a block whose
+ *     isolate walk the model reproduced is the kernel's: swap_isolation() never takes it.
+ * The prediction is exact where the model's picks are the kernel's; where they are not
+ * (compaction_isolate_mismatch), the pages kept or given back against the run's
+ * nr_migrated count as compaction_targets_unsure.
+ */
+
+/* Add a block to the run's lists; returns its index, -1 when out of memory. */
+static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, bool exact)
+{
+	struct cp_ent *e;
+
+	if (run->nent == run->ecap) {
+		uint32_t cap = run->ecap ? run->ecap * 2 : 256;
+		struct cp_ent *p = realloc(run->ent, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		run->ent = p;
+		run->ecap = cap;
+	}
+	e = &run->ent[run->nent];
+	memset(e, 0, sizeof(*e));
+	e->pfn = pfn;
+	e->order = (uint8_t)order;
+	e->state = ENT_LISTED;
+	e->exact = exact;
+	e->seq = head ? --run->head_seq : ++run->tail_seq;
+	return run->nent++;
+}
+
+/* Split entry i in halves, keeping its place, until its piece holding pfn is of order. */
+static int64_t ent_split_to(struct cp_run *run, int64_t i, uint64_t pfn, int order)
+{
+	while (run->ent[i].order > order) {
+		struct cp_ent e = run->ent[i];
+		int o = e.order - 1;
+		uint64_t half = e.pfn + (1ULL << o);
+		int64_t j = ent_add(run, pfn >= half ? e.pfn : half, o, false, e.exact);
+
+		if (j < 0)
+			return -1;
+		e.order = (uint8_t)o;
+		run->ent[j].seq = e.seq;
+		run->ent[j].state = e.state;
+		if (pfn >= half)
+			e.pfn = half;
+		run->ent[i] = e;
+	}
+	return i;
+}
+
+/*
+ * The run's block [pfn, pfn + 2^order) as one entry: a larger entry is split, smaller
+ * ones inside it are joined (the model picked the kernel's block in pieces).  -1 if the
+ * run's entries do not cover it.
+ */
+static int64_t ent_find(struct cp_run *run, uint64_t pfn, int order)
+{
+	uint64_t n = 1ULL << order, covered = 0;
+	int64_t i, first = -1;
+
+	for (i = 0; i < run->nent; i++) {
+		struct cp_ent *e = &run->ent[i];
+		uint64_t en = 1ULL << e->order;
+
+		if (e->state == ENT_GONE || e->pfn + en <= pfn || e->pfn >= pfn + n)
+			continue;
+		if (e->pfn <= pfn && e->pfn + en >= pfn + n)
+			return ent_split_to(run, i, pfn, order);
+		if (e->pfn < pfn || e->pfn + en > pfn + n)
+			return -1;	/* straddles the freed block */
+		covered += en;
+		if (first < 0 || e->seq < run->ent[first].seq)
+			first = i;
+	}
+	if (covered != n)
+		return -1;
+	for (i = 0; i < run->nent; i++) {
+		struct cp_ent *e = &run->ent[i];
+
+		if (i != first && e->state != ENT_GONE && e->pfn >= pfn && e->pfn < pfn + n)
+			e->state = ENT_GONE;
+	}
+	run->ent[first].pfn = pfn;
+	run->ent[first].order = (uint8_t)order;
+	return first;
+}
+
+/*
+ * mm_page_free by a task in a compaction run.  Of a page on the run's lists or one of its
+ * targets: compaction_free() or release_free_list(); the page leaves the run (the caller
+ * frees it as any other: the per-CPU list it went to is drained with events).  Of a page
+ * in use: a migrated source, whose order is the order of the target compaction_alloc()
+ * gave it.  Returns false: the caller applies the free.
+ */
+bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	uint64_t n = 1ULL << order;
+	int64_t i;
+
+	(void)cpu;
+	if (!run || !run->sim)
+		return false;
+	if (model_bits_count(m->ciso, pfn, n) != n) {
+		if (model_bits_count(m->held, pfn, n) == n && run->src[order] < UINT32_MAX)
+			run->src[order]++;
+		return false;
+	}
+	i = ent_find(run, pfn, order);
+	if (i >= 0)
+		run->ent[i].state = ENT_GONE;
+	return false;
+}
+
+/*
+ * A page the model held free was freed by a task whose run follows cc->freepages: the
+ * kernel released a block of its own pick, and the model's pick in its place is still on
+ * the run's lists, given back at the run's end: no swap now.
+ */
+bool model_run_swap_held_back(struct mf_model *m)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+
+	return run && run->sim;
+}
+
+/*
+ * compaction_alloc() for one folio of order: the first block of the lowest non-empty list
+ * >= order, split; a block a failed migration of this batch gave back is not taken again
+ * (the kernel took it before it came back).  Returns false when the lists are empty.
+ */
+static bool run_consume(struct mf_model *m, struct cp_run *run, int order)
+{
+	int64_t i, best = -1;
+	int k;
+
+	for (i = 0; i < run->nent; i++) {
+		const struct cp_ent *e = &run->ent[i];
+
+		if (e->state != ENT_LISTED || e->order < order ||
+		    model_bits_count(m->ciso, e->pfn, 1ULL << e->order) != 1ULL << e->order)
+			continue;
+		if (best < 0 || e->order < run->ent[best].order ||
+		    (e->order == run->ent[best].order && e->seq < run->ent[best].seq))
+			best = i;
+	}
+	if (best < 0)
+		return false;
+	for (k = run->ent[best].order; k > order; k--) {
+		uint64_t half = run->ent[best].pfn + (1ULL << (k - 1));
+
+		if (ent_add(run, half, k - 1, true, run->ent[best].exact) < 0)
+			return false;
+		run->ent[best].order = (uint8_t)(k - 1);
+	}
+	run->ent[best].state = ENT_TARGET;
+	return true;
+}
+
+/*
+ * mm_compaction_migratepages(nr_migrated): the batch's targets, in the order
+ * compaction_alloc() took them.  The folios' orders are those of the sources the batch
+ * freed (largest first); what nr_migrated leaves beyond them is taken as order 0.
+ */
+void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, pid) : NULL;
+	uint64_t budget = nr_migrated;
+	int o;
+
+	if (!run || !run->sim)
+		return;
+	run->migrated += nr_migrated;
+	for (o = MF_MAX_ORDERS - 1; o >= 0; o--) {
+		for (; run->src[o] && budget >= 1ULL << o; run->src[o]--) {
+			if (!run_consume(m, run, o))
+				break;
+			budget -= 1ULL << o;
+		}
+		run->src[o] = 0;
+	}
+	while (budget && run_consume(m, run, 0))
+		budget--;
+}
+
+static int ent_cmp(const void *a, const void *b)
+{
+	const struct cp_ent *x = a, *y = b;
+
+	/* targets first, then the lists in the kernel's order */
+	if (x->state != y->state)
+		return x->state == ENT_TARGET ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* mm_compaction_end of a run that follows cc->freepages: see above. */
+static void run_release(struct mf_model *m, struct cp_run *run)
+{
+	uint64_t keep = run->migrated, left = 0, kept = 0;
+	uint32_t i;
+
+	for (i = 0; i < run->nent; i++) {
+		struct cp_ent *e = &run->ent[i];
+		uint64_t n = 1ULL << e->order;
+
+		if (e->state == ENT_GONE || model_bits_count(m->ciso, e->pfn, n) != n)
+			e->state = ENT_GONE;
+		else
+			left += n;
+	}
+	qsort(run->ent, run->nent, sizeof(run->ent[0]), ent_cmp);
+	for (i = 0; i < run->nent; i++) {
+		struct cp_ent *e = &run->ent[i];
+		uint64_t n = 1ULL << e->order;
+		int z;
+
+		if (e->state == ENT_GONE)
+			continue;
+		if (kept + n <= keep) {
+			/*
+			 * A target: stays in the ledger until it is freed.  One the simulation
+			 * took from a block the kernel's walk isolated too is the kernel's own:
+			 * swap_isolation() leaves it alone.
+			 */
+			kept += n;
+			if (e->state == ENT_TARGET && e->exact)
+				model_bits_update(m->cconf, e->pfn, n, true);
+			continue;
+		}
+		z = mf_model_zone_of_pfn(m, e->pfn);
+		model_bits_update(m->ciso, e->pfn, n, false);
+		if (z >= 0)
+			model_free_to_buddy(m, z, e->pfn, e->order);
+		m->fid.cp_released_pages += n;
+	}
+	m->fid.cp_targets_predicted += kept;
+	m->fid.cp_targets_unsure += left > keep ? left - keep : keep - left;
+	run->nent = 0;
+}
+
 /*
  * mm_compaction_end.  With LRU insertions in the trace, the run's isolated blocks that no
  * migration target confirmed were not the kernel's: give them back.  (Of a block a target
@@ -431,7 +703,9 @@ void model_run_end(struct mf_model *m, int32_t pid)
 
 	if (!run)
 		return;
-	for (i = 0; m->lru_seen && i < run->nr; i++) {
+	if (run->sim)
+		run_release(m, run);
+	for (i = 0; !run->sim && m->lru_seen && i < run->nr; i++) {
 		uint64_t pfn = run->picks[i] >> 6;
 		int order = (int)(run->picks[i] & 63), z = mf_model_zone_of_pfn(m, pfn);
 
@@ -439,18 +713,35 @@ void model_run_end(struct mf_model *m, int32_t pid)
 			m->fid.cp_released_pages += release_block(m, z, pfn, order);
 	}
 	free(run->picks);
+	free(run->ent);
 	*run = m->runs[--m->nr_runs];
 	m->runs[m->nr_runs].picks = NULL;
 	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
 	m->runs[m->nr_runs].max_order = 0;
+	m->runs[m->nr_runs].ent = NULL;
+	m->runs[m->nr_runs].nent = m->runs[m->nr_runs].ecap = 0;
+}
+
+/*
+ * The first mm_lru_insertion: targets show from now on, so the open runs follow them
+ * (their picks) instead of the simulated cc->freepages.
+ */
+void model_runs_lru_seen(struct mf_model *m)
+{
+	int i;
+
+	for (i = 0; i < m->nr_runs; i++)
+		m->runs[i].sim = false;
 }
 
 void model_runs_free(struct mf_model *m)
 {
 	int i;
 
-	for (i = 0; i < m->nr_runs; i++)
+	for (i = 0; i < m->nr_runs; i++) {
 		free(m->runs[i].picks);
+		free(m->runs[i].ent);
+	}
 	m->nr_runs = 0;
 }
 
@@ -542,7 +833,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	m->held[pfn / 64] |= 1ULL << (pfn % 64);
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);
-	run_note(m, blk, order);
+	run_note(m, blk, order, false);
 	if (back >= 0) {
 		uint64_t q = run->picks[back] >> 6;
 

@@ -422,6 +422,9 @@ static json_t *json_fidelity(const struct mf_result *r)
 		{ "pageblock_retyped_pages", f->pageblock_retyped_pages },
 		{ "compaction_isolate_mismatch_pages", f->cp_isolate_mismatch_pages },
 		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },
+		/* runs without mm_lru_insertion: targets by compaction_alloc()'s order */
+		{ "compaction_targets_predicted", f->cp_targets_predicted },
+		{ "compaction_targets_unsure", f->cp_targets_unsure },
 	};
 	json_t *o;
 	size_t i;

@@ -266,6 +266,8 @@ void mf_sim_free_all(struct mf_sim *s)
 	free(s->pb);
 	free(s->t2s);
 	free(s->pend);
+	free(s->lru.tpfn);
+	free(s->lru.order);
 	free(s);
 }
 
@@ -374,6 +376,9 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	/* a kernel that never boosts had no boost at the capture either */
 	for (i = 0; !s->c.watermark_boost_factor && i < s->nr_zones; i++)
 		s->z[i].boost = 0;
+	/* a boost at the capture was raised with ZONE_BOOSTED_WATERMARK: kswapd is due */
+	for (i = 0; i < s->nr_zones; i++)
+		s->z[i].boosted = s->z[i].boost > 0;
 	setup_lowmem_reserve(s);
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];
@@ -406,6 +411,7 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	for (nd = 0; nd < MAX_NODES; nd++)
 		s->node[nd].kcd_next = ts + KCD_TIMEOUT;
 	s->started = true;
+	sim_lru_seed(s);
 	sim_hugetlb_pool(s);
 }
 
@@ -424,9 +430,16 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max)
 		      "kernel defaults stand for the traced kernel's extfrag_threshold, "
 		      "compaction_proactiveness, watermark_boost_factor, defrag_mode and "
 		      "percpu_pagelist_high_fraction");
-	LIMIT("reclaim approximated: kswapd and direct reclaim free nothing of their own; the "
-	      "trace's frees stand for them, with %llu per-CPU drains after the kernel's direct "
-	      "reclaims",
+	LIMIT("reclaim approximated: %llu pages: the simulated kswapd took %llu pages from "
+	      "%llu LRU pages of the start capture (anonymous ones too: no swap is modelled) and "
+	      "applied %llu pages of the trace's kswapd frees, %llu more of which it had "
+	      "reclaimed already; direct reclaim is the trace's, with %llu per-CPU drains after "
+	      "it",
+	      (unsigned long long)(s->reclaim_pool_pages + s->reclaim_trace_pages),
+	      (unsigned long long)s->reclaim_pool_pages,
+	      (unsigned long long)s->reclaim_pool_seeded,
+	      (unsigned long long)s->reclaim_trace_pages,
+	      (unsigned long long)s->reclaim_absorbed,
 	      (unsigned long long)st->reclaim_drains);
 	for (i = 0; i < SIM_NR_MSRC; i++) {
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];

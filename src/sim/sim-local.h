@@ -26,6 +26,8 @@
 
 #define NIL		UINT32_MAX
 #define OWNER_PENDING	0x80000000u
+#define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
+#define T2S_RECLAIMED	(NIL - 2)	/* t2s: the simulated kswapd reclaimed this page */
 
 #define ST_ORDER	0x0f
 #define ST_KIND		0x30
@@ -115,6 +117,7 @@ struct szone {
 	bool			boosted;	/* ZONE_BOOSTED_WATERMARK */
 	bool			below_high;	/* ZONE_BELOW_HIGH */
 	bool			reclaim_active;	/* ZONE_RECLAIM_ACTIVE: the trace's kswapd runs */
+	uint64_t		boost_snap;	/* balance_pgdat()'s zone_boosts[] */
 
 	uint64_t		free_pages;	/* NR_FREE_PAGES (no isolate) */
 	uint64_t		free_highatomic, free_cma;
@@ -148,6 +151,21 @@ struct snode {
 	uint64_t	kcd_backoff;	/* no proactive check before (a round that did not help) */
 	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
 	unsigned int	proactive_defer;
+	/* balance_pgdat() in progress (sim-vmscan.c) */
+	int		reclaim_order;	/* sc.order: 0 once compact_gap() is reclaimed */
+	uint64_t	nr_boost_reclaim;
+	bool		boosted;	/* the run started with a boost */
+	uint64_t	reclaimed;	/* sc.nr_reclaimed */
+	uint64_t	budget_ts;	/* trace time the reclaim budget was last topped up */
+	int64_t		budget;		/* pages kswapd may still reclaim by now */
+	int		kswapd_failures;
+};
+
+/* reclaim candidates: pages the kernel could reclaim (LRU, not anonymous), in LRU order */
+struct lru_pool {
+	uint32_t	*tpfn;		/* the kernel's pfn of each page (or folio head) */
+	uint8_t		*order;
+	uint64_t	n, cap, next;	/* [next, n): not yet taken */
 };
 
 /* compaction_capture(): a direct compactor waiting for a block of its order */
@@ -199,6 +217,15 @@ struct mf_sim {
 	uint64_t		absorb_next;
 	int			absorb_cpu;
 	uint64_t		thp_absorbed;	/* the kernel's 4K fallback pages it stood for */
+
+	/* reclaim approximated (sim-vmscan.c) */
+	struct lru_pool		lru;
+	uint64_t		reclaim_ahead;	/* pages our kswapd reclaimed beyond the trace's */
+	uint64_t		reclaim_pool_pages;	/* pages our kswapd took from the pool */
+	uint64_t		reclaim_trace_pages;	/* the trace's kswapd frees applied */
+	uint64_t		reclaim_absorbed;	/* the trace's kswapd frees ours had done already */
+	uint64_t		reclaim_pool_seeded;
+	uint64_t		reclaim_freed_later;	/* workload frees of pages ours reclaimed */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
@@ -419,13 +446,27 @@ bool sim_wmark_ok(const struct mf_sim *s, const struct szone *z, int order,
 		  uint64_t mark, int hzi, unsigned int alloc_flags);
 bool sim_zone_watermark_fast(const struct mf_sim *s, const struct szone *z, int order,
 			     uint64_t mark, int hzi, unsigned int alloc_flags);
-void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
 void sim_deferred_work(struct mf_sim *s);
 unsigned int sim_gfp_to_alloc_flags(const struct mf_sim *s, const struct alloc_ctx *ac);
 int sim_gfp_zone(uint64_t gfp);
 uint64_t sim_alloc_pages(struct mf_sim *s, struct alloc_ctx *ac);
 /* sim-owner.c: a config's nr_hugepages above the capture's, taken at the start */
 void sim_hugetlb_pool(struct mf_sim *s);
+/*
+ * The page (or folio) the kernel knew at tpfn, still held whole by the workload: our
+ * frame, or MF_PFN_NONE.
+ */
+uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order);
+/* Free the block at frame pfn as reclaimed: the trace's later free of it is ignored. */
+void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu);
+
+/* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
+void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+void sim_kswapd_work(struct mf_sim *s, int node);
+bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi);
+void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages);
+int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);
+void sim_lru_seed(struct mf_sim *s);
 
 /* struct compact_control (mm/internal.h): one compaction run */
 struct fblock {

@@ -14,8 +14,6 @@
 #include "mmfrag/metrics.h"
 #include "sim-local.h"
 
-#define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
-
 /* ---- the kernel's pfns and ours ------------------------------------------------------------ */
 
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
@@ -133,6 +131,33 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 	}
 }
 
+uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order)
+{
+	uint32_t sp = tpfn < s->nr_t2s ? s->t2s[tpfn] : NIL;
+	uint8_t v;
+
+	if (sp >= s->nr_pfns)		/* NIL, failed or reclaimed */
+		return MF_PFN_NONE;
+	v = s->st[sp];
+	if (st_kind(v) != ST_USED || (v & ST_ISOLATED) || st_order(v) != order ||
+	    s->lnk[sp] != (uint32_t)tpfn)
+		return MF_PFN_NONE;
+	return sp;
+}
+
+void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu)
+{
+	uint32_t owner = s->lnk[pfn];
+	uint64_t i, n = 1ULL << st_order(s->st[pfn]);
+
+	free_used_block(s, pfn, cpu);
+	if (owner == NIL || (owner & OWNER_PENDING))
+		return;
+	for (i = 0; i < n && owner + i < s->nr_t2s; i++)
+		if (s->t2s[owner + i] == NIL)
+			s->t2s[owner + i] = T2S_RECLAIMED;
+}
+
 static uint32_t pend_take(struct mf_sim *s, int order)
 {
 	struct slist *f = &s->pend_fifo[order];
@@ -224,7 +249,7 @@ void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
 		if (sp == NIL)
 			continue;
 		s->t2s[tpfn + i] = NIL;
-		if (sp == T2S_FAILED)
+		if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
 			continue;
 		s->stats.stale_released++;
 		free_range(s, sp, 0, 0);
@@ -585,12 +610,16 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 				free_used_block(s, sp, cpu);
 			}
 		}
-	} else if (sp == T2S_FAILED) {
+	} else if (sp == T2S_FAILED || sp == T2S_RECLAIMED) {
 		uint64_t i;
 
-		s->stats.frees_of_failed++;
+		/* failed by us, or reclaimed by our kswapd before the workload let it go */
+		if (sp == T2S_FAILED)
+			s->stats.frees_of_failed++;
+		else
+			s->reclaim_freed_later++;
 		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
-			if (s->t2s[tpfn + i] == T2S_FAILED)
+			if (s->t2s[tpfn + i] == sp)
 				s->t2s[tpfn + i] = NIL;
 		return;
 	} else if (order > 0 && st_kind(s->st[sp]) == ST_USED && !st_order(s->st[sp]) &&
@@ -602,7 +631,7 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 		s->stats.frees++;
 		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
 			sp = s->t2s[tpfn + i];
-			if (sp == T2S_FAILED)
+			if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
 				s->t2s[tpfn + i] = NIL;
 			else if (sp != NIL)
 				free_range(s, sp, 0, cpu);
@@ -612,6 +641,36 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 		free_range(s, sp, order, cpu);
 	}
 	sim_deferred_work(s);
+}
+
+/*
+ * The trace's kswapd freed (tpfn, order).  Where the simulated kswapd has reclaimed that
+ * much beyond the trace's already, the page stays in use here (it was ours to reclaim
+ * instead: reclaimed pages are interchangeable) and may be reclaimed later; else it is
+ * a free, and reclaim done for the simulated kswapd if it runs.
+ */
+void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
+			 int node)
+{
+	uint64_t sp, n = 1ULL << (order < 0 ? 0 : order);
+
+	if (order < 0 || order >= MF_MAX_ORDERS)
+		return;
+	sp = sim_owner_frame(s, tpfn, order);
+	if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE)) {
+		/* not a page of ours on an LRU (slab a shrinker freed, ...): a plain free */
+		mf_sim_free(s, ts, tpfn, order, cpu);
+		return;
+	}
+	mf_sim_tick(s, ts);
+	if (s->reclaim_ahead >= n && !sim_lru_add(s, tpfn, order)) {
+		s->reclaim_ahead -= n;
+		s->reclaim_absorbed += n;
+		sim_deferred_work(s);
+		return;
+	}
+	sim_kswapd_credit(s, node, n);
+	mf_sim_free(s, ts, tpfn, order, cpu);
 }
 
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
@@ -624,7 +683,7 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	sp = s->t2s[tpfn];
 	if (sp == NIL)
 		return;
-	if (sp == T2S_FAILED) {
+	if (sp == T2S_FAILED || sp == T2S_RECLAIMED) {
 		s->t2s[tpfn] = NIL;
 		return;
 	}
@@ -642,7 +701,7 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
 		uint32_t p = s->t2s[tpfn + i];
 
-		if (p == NIL || p == T2S_FAILED || (h = used_head(s, p)) == MF_PFN_NONE) {
+		if (p >= s->nr_pfns || (h = used_head(s, p)) == MF_PFN_NONE) {
 			s->t2s[tpfn + i] = NIL;
 			continue;
 		}

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Watermarks, kswapd and the allocation slow path (mm/page_alloc.c:
- * __zone_watermark_ok(), zone_watermark_fast(), __alloc_pages_slowpath(),
- * should_compact_retry(); mm/vmscan.c: wakeup_kswapd(), pgdat_balanced()).  Reclaim
- * itself is outside the model: kswapd wakes, clears boosts and wakes kcompactd; a request
- * that still fails after direct compaction counts as an allocation failure at its order.
+ * Watermarks and the allocation slow path (mm/page_alloc.c: __zone_watermark_ok(),
+ * zone_watermark_fast(), __alloc_pages_slowpath(), should_compact_retry()).  kswapd is
+ * in sim-vmscan.c; direct reclaim is the trace's (its rounds of progress); a request that
+ * still fails after direct compaction counts as an allocation failure at its order.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,90 +89,13 @@ bool sim_zone_watermark_fast(const struct mf_sim *s, const struct szone *z, int 
 	return false;
 }
 
-/* pgdat_balanced(): some zone up to hzi meets its high watermark at order */
-static bool pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi)
-{
-	bool any = false;
-	int i;
-
-	for (i = 0; i < s->nr_zones; i++) {
-		const struct szone *z = &s->z[i];
-
-		if (z->d.node != node || z->type > hzi || !z->d.managed)
-			continue;
-		any = true;
-		if (sim_wmark_ok(s, z, order, wmark_pages(z, WMARK_HIGH), hzi, 0))
-			return true;
-	}
-	return !any;
-}
-
-static bool pgdat_boosted(const struct mf_sim *s, int node, int hzi)
-{
-	int i;
-
-	for (i = 0; i < s->nr_zones; i++)
-		if (s->z[i].d.node == node && s->z[i].type <= hzi && s->z[i].boost)
-			return true;
-	return false;
-}
-
-/* wakeup_kswapd() */
-void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi)
-{
-	struct snode *n = &s->node[node];
-
-	if (n->kswapd_order >= 0) {		/* running: raise what it works for */
-		if (order > n->kswapd_order)
-			n->kswapd_order = order;
-		if (hzi > n->kswapd_hzi)
-			n->kswapd_hzi = hzi;
-		return;
-	}
-	if (pgdat_balanced(s, node, order, hzi) && !pgdat_boosted(s, node, hzi)) {
-		if (!(gfp & GFP_DIRECT_RECLAIM))
-			sim_wakeup_kcompactd(s, node, order, hzi);
-		return;
-	}
-	n->kswapd_order = order;
-	n->kswapd_hzi = hzi;
-	s->stats.cp.kswapd_wake++;
-}
-
-/*
- * kswapd without reclaim: balance_pgdat() ends a boosted run by clearing the boost and
- * waking kcompactd for a pageblock; kswapd_try_to_sleep() sleeps once the node meets its
- * order-0 high watermarks (kswapd drops to order 0 after compact_gap of reclaim) and then
- * wakes kcompactd for the order it was woken for.  Reclaim itself shows in the trace as
- * the frees that follow.
- */
-static void kswapd_step(struct mf_sim *s, int node)
-{
-	struct snode *n = &s->node[node];
-	bool boosted = false;
-	int i, order = n->kswapd_order, hzi = n->kswapd_hzi;
-
-	for (i = 0; i < s->nr_zones; i++)
-		if (s->z[i].d.node == node && s->z[i].boost) {
-			s->z[i].boost = 0;
-			boosted = true;
-		}
-	if (boosted)
-		sim_wakeup_kcompactd(s, node, s->pbo, hzi);
-	if (!pgdat_balanced(s, node, 0, hzi))
-		return;
-	n->kswapd_order = -1;
-	sim_reset_isolation_suitable(s, node);
-	sim_wakeup_kcompactd(s, node, order, hzi);
-}
-
 void sim_deferred_work(struct mf_sim *s)
 {
 	int nd;
 
 	for (nd = 0; nd < MAX_NODES; nd++)
 		if (s->node[nd].kswapd_order >= 0)
-			kswapd_step(s, nd);
+			sim_kswapd_work(s, nd);
 	if (s->kcd_pending && s->c.compaction)
 		sim_kcompactd_work(s);
 	s->kcd_pending = false;

@@ -15,7 +15,8 @@
  *   mm_compaction_begin	in a task that is neither kcompactd nor a direct compactor:
  *				compact_memory or sysfs compact, which the simulators replay
  *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks
- *   kswapd_wake, _sleep	when the kernel reclaimed (outside the model)
+ *   kswapd_wake, _sleep	when the kernel's kswapd reclaimed; its task's mm_page_free
+ *				are its reclaim (mf_sim_reclaim_free())
  *   direct_reclaim_end		the kernel's direct reclaim made progress for the task's next
  *				request: the drain of the per-CPU lists that follows it, and
  *				as many rounds of progress in the simulator's slow path
@@ -26,6 +27,7 @@
 #include "mmfrag/sim.h"
 
 #define MAX_TASKS	256
+#define MAX_KSWAPD	8
 
 struct task {
 	int32_t		pid;
@@ -43,7 +45,29 @@ struct mf_workload {
 	int		nr;
 	int		nr_in_run, nr_direct, nr_reclaiming;	/* the hot path looks up tasks only then */
 	struct task	t[MAX_TASKS];
+	int		nr_kswapd;
+	int32_t		kswapd_pid[MAX_KSWAPD];
+	int		kswapd_nid[MAX_KSWAPD];
 };
+
+/* The node whose kswapd task pid is (its wake and sleep events name it), or -1. */
+static int kswapd_node(const struct mf_workload *w, int32_t pid)
+{
+	int i;
+
+	for (i = 0; i < w->nr_kswapd; i++)
+		if (w->kswapd_pid[i] == pid)
+			return w->kswapd_nid[i];
+	return -1;
+}
+
+static void note_kswapd(struct mf_workload *w, int32_t pid, int nid)
+{
+	if (pid <= 0 || kswapd_node(w, pid) >= 0 || w->nr_kswapd == MAX_KSWAPD)
+		return;
+	w->kswapd_pid[w->nr_kswapd] = pid;
+	w->kswapd_nid[w->nr_kswapd++] = nid;
+}
 
 struct mf_workload *mf_workload_new(void)
 {
@@ -101,7 +125,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 {
 	struct mf_sim_req req;
 	struct task *t;
-	int i;
+	int i, nid;
 
 	/* lost events: a run's end may be among them */
 	if (ev->missed && w->nr_in_run)
@@ -134,9 +158,13 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_PAGE_FREE:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		nid = w->nr_kswapd ? kswapd_node(w, ev->pid) : -1;
 		for (i = 0; i < nr_sims; i++) {
 			if (t && t->in_run)
 				mf_sim_kernel_migrated(sims[i], ev->free.pfn, ev->free.order);
+			else if (nid >= 0)
+				mf_sim_reclaim_free(sims[i], ev->ts, ev->free.pfn, ev->free.order,
+						    ev->cpu, nid);
 			else
 				mf_sim_free(sims[i], ev->ts, ev->free.pfn, ev->free.order, ev->cpu);
 		}
@@ -195,10 +223,12 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		}
 		break;
 	case MF_EV_KSWAPD_WAKE:
+		note_kswapd(w, ev->pid, ev->kswapd.nid);
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid, true);
 		break;
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
+		note_kswapd(w, ev->pid, ev->node.nid);
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
 		break;

@@ -342,6 +342,7 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		    char *err, size_t errlen)
 {
 	static const int light[] = { T_BUDDY, T_PAGETYPE, T_BUDDY3 };
+	static const int light_kpf[] = { T_BUDDY, T_PAGETYPE, T_ZONE };
 	static const int full[] = { T_BUDDY, T_EXTFRAG, T_UNUSABLE, T_PAGETYPE, T_ZONE, T_VMSTAT,
 				    T_MEMINFO, T_BUDDY2 };
 	const char *kpf = "skipped", *m_begin = "no", *m_end = "no";
@@ -359,7 +360,7 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return ret;
 	}
-	if (kind == MF_CAPTURE_FULL) {
+	if (kind != MF_CAPTURE_LIGHT) {
 		/* opened before the window: a spill (rare) then needs no open() inside it */
 		snprintf(path, sizeof(path), "%s/kpageflags.zst", dir);
 		kf = fopen(path, "w");
@@ -384,11 +385,19 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		for (i = 0; i < sizeof(light) / sizeof(light[0]); i++)
 			slurp(&c->t[light[i]], srcs[light[i]].path);
 	} else {
-		for (i = 0; i < sizeof(full) / sizeof(full[0]); i++)
-			slurp(&c->t[full[i]], srcs[full[i]].path);
-		extfrag = c->t[T_EXTFRAG].ok && c->t[T_UNUSABLE].ok;
-		small_stable = c->t[T_BUDDY2].ok && c->t[T_BUDDY2].len == c->t[T_BUDDY].len &&
-			       !memcmp(c->t[T_BUDDY2].buf, c->t[T_BUDDY].buf, c->t[T_BUDDY].len);
+		if (kind == MF_CAPTURE_FULL) {
+			for (i = 0; i < sizeof(full) / sizeof(full[0]); i++)
+				slurp(&c->t[full[i]], srcs[full[i]].path);
+			extfrag = c->t[T_EXTFRAG].ok && c->t[T_UNUSABLE].ok;
+			small_stable = c->t[T_BUDDY2].ok &&
+				       c->t[T_BUDDY2].len == c->t[T_BUDDY].len &&
+				       !memcmp(c->t[T_BUDDY2].buf, c->t[T_BUDDY].buf,
+					       c->t[T_BUDDY].len);
+		} else {
+			/* zoneinfo: the zone spans the kpageflags scan is cut by */
+			for (i = 0; i < sizeof(light_kpf) / sizeof(light_kpf[0]); i++)
+				slurp(&c->t[light_kpf[i]], srcs[light_kpf[i]].path);
+		}
 
 		k0 = now_mono();
 		ret = compress_kpf(c, kf, &kpf_raw);
@@ -417,7 +426,7 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		ret = -EACCES;
 		goto out;
 	}
-	if (kind == MF_CAPTURE_FULL && !c->t[T_ZONE].ok) {
+	if (kind != MF_CAPTURE_LIGHT && !c->t[T_ZONE].ok) {
 		snprintf(err, errlen, "/proc/zoneinfo: cannot read it");
 		ret = -EIO;
 		goto out;
@@ -426,6 +435,9 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		if (!srcs[i].save || !c->t[i].ok)
 			continue;
 		if (kind == MF_CAPTURE_LIGHT && i != T_BUDDY && i != T_PAGETYPE)
+			continue;
+		if (kind == MF_CAPTURE_LIGHT_KPF && i != T_BUDDY && i != T_PAGETYPE &&
+		    i != T_ZONE && i != T_BUDDY3)
 			continue;
 		ret = write_file(dir, srcs[i].save, c->t[i].buf, c->t[i].len, err, errlen);
 	}
@@ -465,6 +477,18 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 			name, t_begin, t_end, up_begin, up_end, un.release, name, m_begin, name,
 			m_end, extfrag ? "yes" : "no", small_stable ? "yes" : "no",
 			stable ? "yes" : "no", kpf, (unsigned long long)kpf_raw, c->kpf_secs);
+	} else if (kind == MF_CAPTURE_LIGHT_KPF) {
+		ret = asprintf(&meta,
+			"name=%s\ndate_begin=%.9f\ndate_end=%.9f\nuptime_begin=%s\nuptime_end=%s\n"
+			"kernel=%s\nmarker_begin=mmfrag-capture-begin %s\nmarker_begin_written=%s\n"
+			"marker_end=mmfrag-capture-end %s\nmarker_end_written=%s\n"
+			"buddyinfo_stable=%s\n"
+			"kpageflags=%s\nkpageflags_raw_bytes=%llu\nkpageflags_read_seconds=%.3f\n"
+			"read_order=buddyinfo pagetypeinfo zoneinfo kpageflags buddyinfo.after\n"
+			"writer=mmfrag record\n",
+			name, t_begin, t_end, up_begin, up_end, un.release, name, m_begin, name,
+			m_end, stable ? "yes" : "no", kpf, (unsigned long long)kpf_raw,
+			c->kpf_secs);
 	} else {
 		ret = asprintf(&meta,
 			"name=%s\ndate_begin=%.9f\ndate_end=%.9f\nuptime_begin=%s\nuptime_end=%s\n"

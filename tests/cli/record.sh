@@ -112,6 +112,23 @@ expect_exit 0 "record -d 1.5 --capture-interval 0.5" -- "$MMFRAG" record -q -o "
 	grep -qx name=0001 "$TMP/d.dat.state/0001/meta" && ok "periodic capture 0001" || nok "periodic capture 0001"
 trace-cmd report "$TMP/d.dat" 2>/dev/null | grep -q "mmfrag-capture-end 0001\$" &&
 	ok "periodic capture markers in the trace" || nok "periodic capture markers in the trace"
+expect_exit 0 "record --capture-interval 0.5 --kpageflags-interval 1" -- "$MMFRAG" record -q \
+	-o "$TMP/k.dat" -d 3 --capture-interval 0.5 --kpageflags-interval 1
+nk=$(ls "$TMP"/k.dat.state/0*/kpageflags.zst 2>/dev/null | wc -l)
+np=$(ls -d "$TMP"/k.dat.state/0* 2>/dev/null | wc -l)
+[ "$nk" -ge 1 ] && [ "$nk" -lt "$np" ] && [ -s "$(ls "$TMP"/k.dat.state/0*/kpageflags.zst | head -1)" ] &&
+	ok "--kpageflags-interval 1: $nk of $np periodic captures scan kpageflags" ||
+	nok "--kpageflags-interval 1: $nk of $np periodic captures scan kpageflags"
+"$MMFRAG" replay --json --reanchor "$TMP/k.dat" >"$TMP/k.json" 2>"$TMP/err"
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = sum(1 for c in d['checks'] if c['reanchored'])
+sys.exit(not n >= int(sys.argv[2]))" "$TMP/k.json" "$nk" &&
+	ok "replay --reanchor re-anchors at each periodic capture with kpageflags" ||
+	nok "replay --reanchor re-anchors at each periodic capture with kpageflags"
+[ ! -e "$TMP/d.dat.state/0001/kpageflags.zst" ] && ok "--kpageflags-interval 5 (default): none in 1.5 s" ||
+	nok "--kpageflags-interval 5 (default): a scan within 1.5 s"
 expect_exit 0 "record -e kmem:mm_page_alloc" -- "$MMFRAG" record -q -o "$TMP/e.dat" -e kmem:mm_page_alloc -- true
 counts_report "$TMP/e.dat" | awk '{ print $1 }' | sort -u | tr '\n' ' ' >"$TMP/names"
 [ "$(cat "$TMP/names")" = "mm_page_alloc print " ] && ok "-e replaces the default events" ||

@@ -106,6 +106,16 @@ expect_exit 0 "simulate memory=4G without captures" -- "$MMFRAG" replay -q --no-
 	--config memory=4G,name=m4 -o "$TMP/mem.json" "$T"
 json_get "$TMP/mem.json" 'd["simulations"][0]["model"]["zones_from"] == "memory" and [z["zone"] for z in d["simulations"][0]["zones"]] == ["DMA", "DMA32"] and sum(z["present"] for z in d["simulations"][0]["zones"]) == (4 << 18) - 1' |
 	grep -q True && ok "memory=4G: DMA and DMA32, 4 GiB" || nok "memory=4G layout"
+# kernelcore= / movablecore=: ZONE_MOVABLE as find_zone_movable_pfns_for_nodes() lays it out
+expect_exit 0 "simulate memory=8G,movablecore=3G" -- "$MMFRAG" replay -q --no-state --simulate \
+	--config memory=8G,movablecore=3G,name=mc -o "$TMP/mc.json" "$T"
+json_get "$TMP/mc.json" '[(z["zone"], z["start_pfn"], z["present"]) for z in d["simulations"][0]["zones"]][2:] == [("Normal", 1 << 20, 262144), ("Movable", 1310720, 786432)]' |
+	grep -q True && ok "movablecore=3G: a 3 GiB Movable zone on top" || nok "movablecore=3G layout"
+expect_exit 0 "simulate a capture with kernelcore=512M" -- "$MMFRAG" replay -q --simulate \
+	--config kernelcore=512M,name=kc -o "$TMP/kc.json" traces/compact-small.dat
+json_get "$TMP/kc.json" '[z["zone"] for z in d["simulations"][0]["zones"]] == ["DMA", "DMA32", "Normal", "Movable"] and d["simulations"][0]["zones"][2]["present"] == 0' |
+	grep -q True && ok "kernelcore=512M: DMA32 meets it, all of Normal is Movable" || nok "kernelcore=512M layout"
+expect_error 2 "--config kernelcore too small" "kernelcore" -- "$MMFRAG" replay --simulate --config kernelcore=1M "$T"
 
 # Tables.
 expect_exit 0 "report --section simulations" -- "$MMFRAG" report --section simulations "$R"

@@ -494,6 +494,118 @@ static void test_lru_targets(void)
 	mf_model_free(m);
 }
 
+/* Every page in the buddy lists (any order) of a 64-page zone, one bit per pfn. */
+static void add_pages(void *priv, uint64_t pfn, int order, int mt, bool pcp)
+{
+	uint64_t *set = priv, i;
+
+	(void)mt;
+	for (i = 0; !pcp && i < 1ULL << order && pfn + i < 64; i++)
+		*set |= 1ULL << (pfn + i);
+}
+
+static uint64_t buddy_pages(struct mf_model *m)
+{
+	uint64_t set = 0;
+
+	mf_model_for_each_block(m, 0, add_pages, &set);
+	return set;
+}
+
+/* An event of task 7: isolate_freepages over [start, end), migratepages, or a free. */
+static void run_event(struct mf_model *m, int type, uint64_t a, uint64_t b, uint64_t c,
+		      uint64_t d)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (uint16_t)type;
+	ev.pid = 7;
+	if (type == MF_EV_CP_ISOLATE_FREE) {
+		ev.isolate.start_pfn = a;
+		ev.isolate.end_pfn = b;
+		ev.isolate.nr_scanned = c;
+		ev.isolate.nr_taken = d;
+	} else if (type == MF_EV_CP_MIGRATEPAGES) {
+		ev.migrate.nr_migrated = a;
+	} else if (type == MF_EV_PAGE_FREE) {
+		ev.free.pfn = a;
+		ev.free.order = (int)b;
+	}
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * Migration targets without mm_lru_insertion, by compaction_alloc()'s order.  Free: 5
+ * (order 0) and 10-11 (order 1).  Run 1: the scanner takes both over 0-15 (the stride-1
+ * walk reproduces nr_scanned 16, nr_taken 3): freepages[0] = {5}, freepages[1] = {10}.
+ * One page migrated: compaction_alloc() takes 5, the lowest order first.  No event frees
+ * 10 (the kernel would have): at the end one page stays a target (5), 10-11 go back.
+ * Run 2: the scanner takes 10-11 (nr_scanned 14 over 2-15); one page migrated:
+ * compaction_alloc() splits 10-11, target 10, 11 listed; release_free_list() frees 11
+ * (to a per-CPU list): 10 stays a target, nothing is unsure.  Then task 8 frees 40, which
+ * the model held free: swap_isolation() may not give back 5 or 10 (their isolate walks
+ * were reproduced: the kernel's own targets).
+ *   buddy pages: {5, 10, 11, 40} -> {40} -> {10, 11, 40} -> {40} -> {40}
+ */
+static void test_targets_predicted(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
+				  .present = 64, .managed = 64 };
+	const struct mf_fidelity *f;
+	struct mf_model_params p;
+	struct mf_model *m;
+	struct mf_event ev;
+	char buf[256];
+
+	mf_model_params_default(&p);
+	p.max_order = 3;
+	p.pageblock_order = 2;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	f = mf_model_fidelity(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 10, 1), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 40, 0), 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	run_event(m, MF_EV_CP_ISOLATE_FREE, 0, 16, 16, 3);
+	CU_ASSERT_EQUAL(buddy_pages(m), 1ULL << 40);
+	CU_ASSERT_EQUAL(f->cp_isolate_mismatch, 0);
+	run_event(m, MF_EV_CP_MIGRATEPAGES, 1, 0, 0, 0);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(buddy_pages(m), 1ULL << 40 | 3ULL << 10);
+	CU_ASSERT_EQUAL(f->cp_targets_predicted, 1);
+	CU_ASSERT_EQUAL(f->cp_released_pages, 2);
+	CU_ASSERT_EQUAL(f->cp_targets_unsure, 2);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	run_event(m, MF_EV_CP_ISOLATE_FREE, 2, 16, 14, 2);
+	CU_ASSERT_EQUAL(buddy_pages(m), 1ULL << 40);
+	run_event(m, MF_EV_CP_MIGRATEPAGES, 1, 0, 0, 0);
+	run_event(m, MF_EV_PAGE_FREE, 11, 0, 0, 0);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(buddy_pages(m), 1ULL << 40);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	CU_ASSERT_EQUAL(f->cp_targets_predicted, 2);
+	CU_ASSERT_EQUAL(f->cp_released_pages, 2);
+	CU_ASSERT_EQUAL(f->cp_targets_unsure, 2);
+	CU_ASSERT_EQUAL(f->free_of_free, 0);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_PAGE_FREE;
+	ev.pid = 8;
+	ev.free.pfn = 40;
+	mf_model_apply(m, &ev);
+	CU_ASSERT_EQUAL(f->free_of_free, 1);
+	CU_ASSERT_EQUAL(f->cp_isolation_swapped, 0);
+	CU_ASSERT_EQUAL(buddy_pages(m), 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * A page the model isolated that the kernel hands out anyway (the model's pick was not the
  * kernel's).  64 pages, max order 3, pageblocks of 4, free order-1 blocks 4-5 and 12-13:
@@ -729,6 +841,7 @@ void test_model_register(void)
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
+	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);
 	CU_add_test(s, "an isolated page the kernel allocates is no longer isolated",
 		    test_isolated_then_allocated);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);

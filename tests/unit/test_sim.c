@@ -679,6 +679,147 @@ static void test_knob_repeated(void)
  * recomputed (watermark_scale_factor given) __setup_per_zone_wmarks() zeroes the boost;
  * with watermark_boost_factor=0 the kernel never had one.
  */
+/*
+ * kernelcore= / movablecore= on an 8 GiB machine (memory=: DMA 1-4095, DMA32 to 1 Mi,
+ * Normal to 2 Mi pages; 2,097,151 present), find_zone_movable_pfns_for_nodes():
+ * kernelcore=5G is 1,310,720 pages, DMA and DMA32 count 1,048,575 of them, the rest
+ * 262,145 ends at pfn 1,310,721, rounded up to 1024: Movable from 1,311,744.
+ * movablecore=3G leaves 1,310,719 to the kernel: Movable from 1,310,720, 3 GiB exactly.
+ * With kernelcore=2G,movablecore=1G the larger kernel share wins: Movable is 1 GiB.
+ * kernelcore=2G alone is met below Normal: all of Normal is Movable.  kernelcore=8G: no
+ * Movable zone.  A request for ZONE_MOVABLE (GFP_HIGHUSER_MOVABLE) is served from it.
+ */
+static void test_kernelcore(void)
+{
+	static const struct { const char *cfg; int nz; uint64_t mstart; } cases[] = {
+		{ "memory=8G,kernelcore=5G", 4, 1311744 },
+		{ "memory=8G,movablecore=3G", 4, 1310720 },
+		{ "memory=8G,kernelcore=2G,movablecore=1G", 4, 1835008 },
+		{ "memory=8G,kernelcore=2G", 4, 1048576 },
+		{ "memory=8G,kernelcore=8G", 3, 0 },
+	};
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct mf_sim_config c;
+	const char *from;
+	struct mf_sim *s;
+	char err[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_HIGHMEM |
+					  GFP_KSWAPD_RECLAIM);
+		uint64_t pfn;
+
+		mf_sim_config_default(&c);
+		CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cases[i].cfg, err, sizeof(err)), 0);
+		s = mf_sim_setup(&c, &t, NULL, 1, &from);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+		mf_sim_start(s, 0);
+		CU_ASSERT_EQUAL(mf_sim_nr_zones(s), cases[i].nz);
+		CU_ASSERT_EQUAL(mf_sim_zone(s, 2)->end_pfn, cases[i].nz == 4 ? cases[i].mstart : 2097152);
+		if (cases[i].nz == 4) {
+			CU_ASSERT_STRING_EQUAL(mf_sim_zone(s, 3)->name, "Movable");
+			CU_ASSERT_EQUAL(s->z[3].type, 3);
+			CU_ASSERT_EQUAL(mf_sim_zone(s, 3)->start_pfn, cases[i].mstart);
+			CU_ASSERT_EQUAL(mf_sim_zone(s, 3)->end_pfn, 2097152);
+			CU_ASSERT_EQUAL(mf_sim_zone(s, 3)->present + mf_sim_zone(s, 2)->present,
+					2097152 - 1048576);
+			ac.hzi = sim_gfp_zone(ac.gfp);
+			CU_ASSERT_EQUAL(ac.hzi, 3);
+			pfn = sim_alloc_pages(s, &ac);
+			CU_ASSERT(pfn >= cases[i].mstart && pfn < 2097152);
+		}
+		check(s);
+		mf_sim_free_all(s);
+	}
+	mf_sim_config_default(&c);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "kernelcore=1M", err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "kernelcore: '1M' is out of range (2M to 1024T)"));
+}
+
+/*
+ * kswapd with reclaim approximated: 128 pages, watermarks 10/20/30, pfns 128-191 LRU
+ * pages of the start capture (the pool), 192-207 free (16 pages), the rest unmovable.
+ * A movable order-0 request fails the low watermark and wakes kswapd (16 < 30 high);
+ * kswapd reclaims from the pool at most SWAP_CLUSTER_MAX pages before any trace time
+ * passes, then, 1 ms later, until the zone meets its high watermark, and sleeps.  A
+ * reclaimed page's later free by the workload is ignored.  With the node balanced, a
+ * boost of 8 wakes kswapd all the same (pgdat_watermark_boosted()); it reclaims the
+ * boost's 8 pages, clears it and sleeps.  A traced kswapd free of a held LRU page while
+ * ours is ahead leaves it in use (absorbed).
+ */
+static void test_kswapd_reclaim(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2, .wmark = { 10, 20, 30 },
+	};
+	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	struct mf_sim_config c;
+	uint64_t p, before, reclaimed, tp = MF_PFN_NONE;
+	struct mf_sim *s;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "compaction=off", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (p = 128; p < 192; p++)
+		mf_sim_seed_movable(s, p);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->lru.n, 64);
+	CU_ASSERT_EQUAL(s->reclaim_pool_seeded, 64);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 16);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
+	sim_deferred_work(s);
+	CU_ASSERT(s->reclaim_pool_pages >= 1 && s->reclaim_pool_pages <= 32);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, s->z[0].free_pages > 30 ? -1 : 0);
+	mf_sim_tick(s, 1000 + 1000000);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT(s->z[0].free_pages > 30);
+	CU_ASSERT_EQUAL(s->reclaim_ahead, s->reclaim_pool_pages);
+	check(s);
+	/* a reclaimed page: the workload's free of it changes nothing */
+	for (p = 128; p < 192 && tp == MF_PFN_NONE; p++)
+		if (s->t2s[p] == T2S_RECLAIMED)
+			tp = p;
+	CU_ASSERT_NOT_EQUAL_FATAL(tp, MF_PFN_NONE);
+	before = s->z[0].free_pages;
+	mf_sim_free(s, 1000 + 2000000, tp, 0, 0);
+	CU_ASSERT_EQUAL(s->reclaim_freed_later, 1);
+	CU_ASSERT_EQUAL(s->t2s[tp], NIL);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, before);
+	check(s);
+	/* boosted while balanced: boost reclaim of the boost's pages, then cleared */
+	reclaimed = s->reclaim_pool_pages;
+	s->z[0].boost = 8;
+	sim_wakeup_kswapd(s, 0, 0, 0, 2);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	mf_sim_tick(s, 1000 + 3000000);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->z[0].boost, 0);
+	CU_ASSERT(s->reclaim_pool_pages - reclaimed >= 8);
+	/* the trace's kswapd frees a page ours has reclaimed the like of already */
+	for (p = 128; p < 192; p++)
+		if (sim_owner_frame(s, p, 0) != MF_PFN_NONE)
+			break;
+	CU_ASSERT_FATAL(p < 192);
+	before = s->reclaim_ahead;
+	mf_sim_reclaim_free(s, 1000 + 4000000, p, 0, 0, 0);
+	CU_ASSERT_EQUAL(s->reclaim_absorbed, 1);
+	CU_ASSERT_EQUAL(s->reclaim_ahead, before - 1);
+	CU_ASSERT_EQUAL(sim_owner_frame(s, p, 0), p);
+	check(s);
+	mf_sim_free_all(s);
+}
+
 static void test_wmark_boost(void)
 {
 	struct mf_sim_zone_desc z = {
@@ -850,6 +991,8 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
+	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
+	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "compaction fails pages at the trace's learned rate",
 		    test_compaction_learned_failures);
 	CU_add_test(s, "config: the start capture's settings are the default",

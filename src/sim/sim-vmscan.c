@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kswapd (mm/vmscan.c: wakeup_kswapd(), pgdat_balanced(), pgdat_watermark_boosted(),
+ * balance_pgdat(), kswapd_shrink_node(), kswapd_try_to_sleep()), with reclaim itself
+ * approximated.  Page reclaim is outside the model's events, so the simulated kswapd
+ * reclaims from a pool of pages the kernel could have reclaimed: the LRU pages in use
+ * at the start capture (in a fixed shuffled order: the trace's own kswapd frees scatter
+ * over the pageblocks, a few dozen pages in each) and the pages the traced kswapd freed
+ * after ours had already reclaimed as much.  The trace's kswapd frees stand for
+ * reclaim as they come; ours reclaims only what its watermarks want beyond them, and
+ * takes the trace's later ones as done already (reclaim_ahead), so a config whose
+ * watermarks match the traced kernel's reclaims about what the kernel did, and one with
+ * higher watermarks (watermark_scale_factor, boosting) reclaims more, at the traced
+ * kswapd's rate.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim-local.h"
+
+/*
+ * The traced kswapd's reclaim rate while awake: about 150 pages per ms (121,202 pages in
+ * 0.81 s of kswapd wake-to-sleep in a watermark_scale_factor=100 recording on the
+ * development machine, 6.18, 2 CPUs).
+ */
+#define KSWAPD_PAGES_PER_MS	150
+#define SWAP_CLUSTER_MAX	32
+#define MAX_RECLAIM_RETRIES	16
+#define KSWAPD_CPU		0
+
+/* ---- the pool of reclaimable pages ---------------------------------------------------- */
+
+int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order)
+{
+	struct lru_pool *l = &s->lru;
+	int nd;
+
+	if (l->n == l->cap) {
+		uint64_t cap = l->cap ? l->cap * 2 : 65536;
+		uint32_t *t = realloc(l->tpfn, cap * sizeof(*t));
+		uint8_t *o;
+
+		if (!t)
+			return -ENOMEM;
+		l->tpfn = t;
+		o = realloc(l->order, cap);
+		if (!o)
+			return -ENOMEM;
+		l->order = o;
+		l->cap = cap;
+	}
+	l->tpfn[l->n] = (uint32_t)tpfn;
+	l->order[l->n++] = (uint8_t)order;
+	/* reclaimable memory again: a hopeless kswapd may try once more */
+	for (nd = 0; nd < MAX_NODES; nd++)
+		s->node[nd].kswapd_failures = 0;
+	return 0;
+}
+
+static uint64_t mix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/*
+ * The LRU's order, approximated: clusters of 2^LRU_CLUSTER_ORDER frames in a random order
+ * (a fixed seed: every config and every run the same), pfn order inside a cluster.  The
+ * traced kswapd's frees come in short runs of neighbouring pfns from a few interleaved
+ * streams: in a watermark_scale_factor=100 recording, 121,202 pages over 1,636
+ * pageblocks (74 per pageblock touched); 64-frame clusters give 79 on the same trace,
+ * single pages 51, whole pageblocks 364.
+ */
+#define LRU_CLUSTER_ORDER	6
+#define LRU_SEED		0x5eedc0deULL
+
+struct lru_ent {
+	uint64_t	key;
+	uint32_t	tpfn;
+	uint8_t		order;
+};
+
+static int cmp_lru(const void *a, const void *b)
+{
+	const struct lru_ent *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->tpfn < y->tpfn ? -1 : x->tpfn > y->tpfn;
+}
+
+/*
+ * The pages of the start capture on the LRU (not compound, or a compound page that was),
+ * still held by the past, in the approximated LRU order.
+ */
+void sim_lru_seed(struct mf_sim *s)
+{
+	struct lru_pool *l = &s->lru;
+	struct lru_ent *e;
+	uint64_t p, i;
+
+	for (p = 0; p < s->nr_pfns; p++) {
+		uint8_t v = s->st[p];
+
+		if (st_kind(v) != ST_USED || !(v & ST_MOVABLE) || s->lnk[p] != (uint32_t)p ||
+		    p >= s->nr_t2s || s->t2s[p] != (uint32_t)p)
+			continue;
+		if (sim_lru_add(s, p, st_order(v)))
+			break;
+		s->reclaim_pool_seeded += 1ULL << st_order(v);
+		p += (1ULL << st_order(v)) - 1;
+	}
+	e = malloc(l->n * sizeof(*e) + 1);
+	if (!e) {
+		l->n = 0;	/* no pool: the simulated kswapd reclaims nothing of its own */
+		return;
+	}
+	for (i = 0; i < l->n; i++) {
+		uint64_t st = ((uint64_t)l->tpfn[i] >> LRU_CLUSTER_ORDER) * 0x9e3779b97f4a7c15ULL ^
+			      LRU_SEED;
+
+		e[i].key = mix64(&st);
+		e[i].tpfn = l->tpfn[i];
+		e[i].order = l->order[i];
+	}
+	qsort(e, l->n, sizeof(*e), cmp_lru);
+	for (i = 0; i < l->n; i++) {
+		l->tpfn[i] = e[i].tpfn;
+		l->order[i] = e[i].order;
+	}
+	free(e);
+}
+
+/*
+ * shrink_node(), one folio: the next page of the pool that is still held whole and lies
+ * in a zone kswapd balances; 0 pages when the pool is exhausted.
+ */
+static uint64_t shrink_one(struct mf_sim *s, int node, int hzi)
+{
+	struct lru_pool *l = &s->lru;
+
+	while (l->next < l->n) {
+		uint64_t tpfn = l->tpfn[l->next], sp;
+		int order = l->order[l->next];
+		const struct szone *z;
+
+		l->next++;
+		sp = sim_owner_frame(s, tpfn, order);
+		if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE))
+			continue;
+		z = sim_zone_of(s, sp);
+		if (!z || z->d.node != node || z->type > hzi)
+			continue;
+		sim_reclaim_frame(s, sp, KSWAPD_CPU % s->nr_cpus);
+		return 1ULL << order;
+	}
+	return 0;
+}
+
+/* ---- kswapd ------------------------------------------------------------------------------ */
+
+/*
+ * pgdat_balanced(): some zone up to hzi meets its high watermark (boost included) at
+ * order; in defrag_mode, for order > 0, with free whole pageblocks only (v6.15+: until
+ * kswapd_shrink_node() drops the order, then base pages for compaction suffice).
+ */
+bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi)
+{
+	bool any = false;
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		const struct szone *z = &s->z[i];
+		int64_t free_pages;
+
+		if (z->d.node != node || z->type > hzi || !z->d.managed)
+			continue;
+		any = true;
+		free_pages = s->c.defrag_mode && order ? (int64_t)sim_free_pages_blocks(s, z) :
+			     (int64_t)z->free_pages;
+		if (sim_zone_watermark_ok(s, z, order, wmark_pages(z, WMARK_HIGH), hzi, 0, free_pages))
+			return true;
+	}
+	return !any;
+}
+
+/* pgdat_watermark_boosted() */
+static bool pgdat_watermark_boosted(const struct mf_sim *s, int node, int hzi)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node && s->z[i].type <= hzi && s->z[i].boost)
+			return true;
+	return false;
+}
+
+/* balance_pgdat()'s start: the boosts it will reclaim for, sc.order */
+static void balance_begin(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	int i;
+
+	n->reclaim_order = n->kswapd_order;
+	n->nr_boost_reclaim = 0;
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		z->boost_snap = 0;
+		if (z->d.node != node || z->type > n->kswapd_hzi || !z->d.managed)
+			continue;
+		z->boost_snap = z->boost;
+		n->nr_boost_reclaim += z->boost;
+	}
+	n->boosted = n->nr_boost_reclaim > 0;
+	n->reclaimed = 0;
+	n->budget_ts = s->now;
+	n->budget = SWAP_CLUSTER_MAX;
+}
+
+/* wakeup_kswapd() */
+void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi)
+{
+	struct snode *n = &s->node[node];
+
+	if (n->kswapd_order >= 0) {		/* running: the next balance_pgdat() sees it */
+		if (order > n->kswapd_order)
+			n->kswapd_order = order;
+		if (hzi > n->kswapd_hzi)
+			n->kswapd_hzi = hzi;
+		return;
+	}
+	/* a hopeless node, or balanced and not boosted: kcompactd may still help */
+	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    (sim_pgdat_balanced(s, node, order, hzi) && !pgdat_watermark_boosted(s, node, hzi))) {
+		if (!(gfp & GFP_DIRECT_RECLAIM))
+			sim_wakeup_kcompactd(s, node, order, hzi);
+		return;
+	}
+	n->kswapd_order = order;
+	n->kswapd_hzi = hzi;
+	s->stats.cp.kswapd_wake++;
+	balance_begin(s, node);
+}
+
+/* sc.nr_reclaimed grows: the boost to reclaim shrinks, kswapd_shrink_node() drops the order */
+static void reclaimed(struct snode *n, uint64_t pages)
+{
+	n->reclaimed += pages;
+	n->budget -= (int64_t)pages;
+	n->nr_boost_reclaim -= n->nr_boost_reclaim < pages ? n->nr_boost_reclaim : pages;
+	/* compact_gap(): enough for compaction to work with; balance for order 0 now */
+	if (n->reclaim_order && n->reclaimed >= 2ULL << n->reclaim_order)
+		n->reclaim_order = 0;
+}
+
+/* The trace's kswapd freed pages as reclaim (not taken as done by ours already). */
+void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages)
+{
+	struct snode *n;
+
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	n = &s->node[node];
+	s->reclaim_trace_pages += pages;
+	if (n->kswapd_order >= 0)
+		reclaimed(n, pages);
+}
+
+/*
+ * balance_pgdat()'s end and kswapd_try_to_sleep(): the boosts it reclaimed for are
+ * cleared and kcompactd woken for a pageblock; balanced (or hopeless), kswapd resets the
+ * skip hints, wakes kcompactd for the order it was woken for and sleeps; else another
+ * balance_pgdat() round starts.
+ */
+static void balance_end(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	int i, hzi = n->kswapd_hzi;
+
+	if (!n->reclaimed && n->kswapd_failures < MAX_RECLAIM_RETRIES &&
+	    !sim_pgdat_balanced(s, node, n->reclaim_order, hzi))
+		n->kswapd_failures++;
+	if (n->boosted) {
+		for (i = 0; i < s->nr_zones; i++) {
+			struct szone *z = &s->z[i];
+
+			if (z->d.node != node || z->type > hzi)
+				continue;
+			z->boost -= z->boost < z->boost_snap ? z->boost : z->boost_snap;
+			z->boost_snap = 0;
+		}
+		sim_wakeup_kcompactd(s, node, s->pbo, hzi);
+	}
+	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
+	    sim_pgdat_balanced(s, node, n->reclaim_order, hzi)) {
+		int order = n->kswapd_order;
+
+		n->kswapd_order = -1;
+		sim_reset_isolation_suitable(s, node);
+		sim_wakeup_kcompactd(s, node, order, hzi);
+		return;
+	}
+	balance_begin(s, node);
+}
+
+/*
+ * kswapd's work by now (after every event): balance_pgdat()'s loop, as far as the
+ * reclaim rate allows since the last event.  Boost reclaim goes on while the node is
+ * balanced; an unbalanced node turns it into normal reclaim to the (boosted) high
+ * watermark, as balance_pgdat()'s restart does.
+ */
+void sim_kswapd_work(struct mf_sim *s, int node)
+{
+	struct snode *n = &s->node[node];
+	int hzi = n->kswapd_hzi;
+
+	if (s->now > n->budget_ts) {
+		uint64_t add = (s->now - n->budget_ts) / 1000000ULL * KSWAPD_PAGES_PER_MS +
+			       (s->now - n->budget_ts) % 1000000ULL * KSWAPD_PAGES_PER_MS / 1000000ULL;
+
+		n->budget = n->budget + (int64_t)(add > (1ULL << 30) ? 1ULL << 30 : add);
+		n->budget_ts = s->now;
+	}
+	for (;;) {
+		bool balanced = sim_pgdat_balanced(s, node, n->reclaim_order, hzi);
+		uint64_t got;
+
+		if (!balanced && n->nr_boost_reclaim)
+			n->nr_boost_reclaim = 0;
+		if (!n->nr_boost_reclaim && balanced)
+			break;
+		if (n->budget <= 0)
+			return;
+		got = shrink_one(s, node, hzi);
+		if (!got) {
+			/* nothing left to reclaim: a boost gives up, normal reclaim fails */
+			if (!n->nr_boost_reclaim && !n->reclaimed)
+				n->kswapd_failures = MAX_RECLAIM_RETRIES;
+			break;
+		}
+		s->reclaim_pool_pages += got;
+		s->reclaim_ahead += got;
+		reclaimed(n, got);
+	}
+	balance_end(s, node);
+}

@@ -672,11 +672,24 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 	}
 }
 
+/*
+ * The kernel takes pages the model holds isolated for compaction: the free scanner
+ * (isolate_freepages_block(), fast_isolate_freepages()) had not taken them, so the model's
+ * pick was not the kernel's.  They are no longer isolated: a run must not give them back
+ * to the buddy lists (release_block(), or a swap in model_on_lru_insert()) over the block
+ * or allocation they are now part of.
+ */
+static void not_isolated(struct mf_model *m, uint64_t pfn, int order)
+{
+	model_bits_update(m->ciso, pfn, 1ULL << order, false);
+}
+
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	const struct mf_ev_zone_locked *e = &ev->zone_locked;
 	uint64_t pfn = e->pfn, head;
 
+	not_isolated(m, pfn, e->order);
 	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		if (m->blk[head] & BLK_PCP) {
@@ -702,6 +715,7 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 	const struct mf_ev_alloc *e = &ev->alloc;
 	uint64_t pfn = e->pfn, head, n = 1ULL << e->order;
 
+	not_isolated(m, pfn, e->order);
 	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		/*
@@ -771,6 +785,7 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 	const struct mf_ev_pcpu_drain *e = &ev->pcpu_drain;
 	uint64_t pfn = e->pfn, head;
 
+	not_isolated(m, pfn, e->order);		/* it was on a per-CPU list */
 	head = model_find_block(m, pfn);
 	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == e->order) {
 		model_del_block(m, z, head);

@@ -220,8 +220,9 @@ static enum cp_result compact_finished(struct cc *cc)
 	int o;
 
 	if (scanners_met(s, cc)) {
-		z->cached_migrate[0] = z->cached_migrate[1] = z->init_migrate;
-		z->cached_free = z->init_free;
+		/* reset_cached_positions(): the zone's ends, not __reset_isolation_suitable()'s */
+		z->cached_migrate[0] = z->cached_migrate[1] = z->d.start_pfn;
+		z->cached_free = pageblock_start(s, z->d.end_pfn - 1);
 		if (cc->direct)
 			z->blockskip_flush = true;
 		return cc->whole_zone ? CP_COMPLETE : CP_PARTIAL_SKIPPED;

@@ -33,6 +33,7 @@ vm() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 # one: MODE (alone|top) -> "wall user+sys stalls" of the workload, and top's figures
 one() {
 	local mode=$1 s0 s1
+	shift			# the rest: top's own options
 	fid_hog "$FREE" 2>/dev/null
 	sync; echo 1 >/proc/sys/vm/compact_memory 2>/dev/null || true
 	sleep 1
@@ -50,7 +51,10 @@ one() {
 		"$(echo "$u + $s" | bc)" $((s1 - s0)) "$(cut -d' ' -f1 /proc/loadavg)"
 	if [ "$mode" = top ]; then
 		# top's CPU time so far (utime + stime ticks, /proc/PID/stat fields 14 and 15)
-		ticks=$(awk '{ print $14 + $15 }' /proc/$TOP_PID/stat)
+		if ! ticks=$(awk '{ print $14 + $15 }' /proc/$TOP_PID/stat 2>/dev/null); then
+			wait "$TOP_PID" || true; echo "; top exited early (status $?): $(head -c 300 "$WL/top.err")"
+			TOP_PID=; return 1
+		fi
 		kill -INT "$TOP_PID"; wait "$TOP_PID" || true
 		python3 - "$WL/top.json" "$ticks" "$(getconf CLK_TCK)" <<'PY'
 import json, sys

@@ -658,7 +658,8 @@ static void run_release(struct mf_model *m, struct cp_run *run)
 		else
 			left += n;
 	}
-	qsort(run->ent, run->nent, sizeof(run->ent[0]), ent_cmp);
+	if (run->nent)		/* ent is NULL until the run's first isolation */
+		qsort(run->ent, run->nent, sizeof(run->ent[0]), ent_cmp);
 	for (i = 0; i < run->nent; i++) {
 		struct cp_ent *e = &run->ent[i];
 		uint64_t n = 1ULL << e->order;

@@ -8,9 +8,11 @@
 #ifndef MMFRAG_READER_LOCAL_H
 #define MMFRAG_READER_LOCAL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
 
 #include <trace-cmd/trace-cmd.h>
@@ -81,6 +83,27 @@ struct stream {
  */
 #define BATCH_EVENTS	4096
 #define NR_BATCHES	8
+
+/*
+ * Room for need bytes in a string buffer that doubles as it grows (first: its first size):
+ * MF_EV_PRINT text, in a batch or in a reader.  0, or -ENOMEM with the buffer kept.
+ */
+static inline int reader_str_reserve(char **buf, size_t *cap, size_t need, size_t first)
+{
+	size_t c = *cap ? *cap : first;
+	char *s;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	s = realloc(*buf, c);
+	if (!s)
+		return -ENOMEM;
+	*buf = s;
+	*cap = c;
+	return 0;
+}
 
 struct ev_batch {
 	struct mf_event	*ev;		/* BATCH_EVENTS */

@@ -901,18 +901,8 @@ static int set_print(struct mf_reader *r, struct name_slot *sl, const char *p, c
 	while (e > p && (e[-1] == '\n' || e[-1] == '\r'))
 		e--;
 	len = (size_t)(e - p);
-	if (len + 1 > r->str_cap) {
-		size_t cap = r->str_cap ? r->str_cap : 256;
-		char *s;
-
-		while (cap < len + 1)
-			cap *= 2;
-		s = realloc(r->str, cap);
-		if (!s)
-			return -ENOMEM;
-		r->str = s;
-		r->str_cap = cap;
-	}
+	if (reader_str_reserve(&r->str, &r->str_cap, len + 1, 256))
+		return -ENOMEM;
 	memcpy(r->str, p, len);
 	r->str[len] = 0;
 	ev->print.str = r->str;

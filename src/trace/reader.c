@@ -173,36 +173,16 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 		len--;
 	if (b) {
 		/* into the batch; the offset becomes a pointer when the batch is full */
-		if (b->str_len + len + 1 > b->str_cap) {
-			size_t cap = b->str_cap ? b->str_cap : 4096;
-			char *s;
-
-			while (cap < b->str_len + len + 1)
-				cap *= 2;
-			s = realloc(b->str, cap);
-			if (!s)
-				return -1;
-			b->str = s;
-			b->str_cap = cap;
-		}
+		if (reader_str_reserve(&b->str, &b->str_cap, b->str_len + len + 1, 4096))
+			return -1;
 		memcpy(b->str + b->str_len, data + start, len);
 		b->str[b->str_len + len] = 0;
 		ev->print.str = (const char *)(uintptr_t)b->str_len;
 		b->str_len += len + 1;
 		return 0;
 	}
-	if (len + 1 > r->str_cap) {
-		size_t cap = r->str_cap ? r->str_cap : 256;
-		char *s;
-
-		while (cap < len + 1)
-			cap *= 2;
-		s = realloc(r->str, cap);
-		if (!s)
-			return -1;
-		r->str = s;
-		r->str_cap = cap;
-	}
+	if (reader_str_reserve(&r->str, &r->str_cap, len + 1, 256))
+		return -1;
 	memcpy(r->str, data + start, len);
 	r->str[len] = 0;
 	ev->print.str = r->str;

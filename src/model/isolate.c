@@ -835,11 +835,11 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);
 	run_note(m, blk, order, false);
-	if (back >= 0) {
-		uint64_t q = run->picks[back] >> 6;
-
-		model_bits_update(m->ciso, q, 1ULL << order, false);
+	/*
+	 * The give-back goes through release_block(): a block of the model's found inside
+	 * the pick (free or on a per-CPU list) is not freed over, only the pages that are
+	 * still isolated go back.
+	 */
+	if (back >= 0 && release_block(m, z, run->picks[back] >> 6, order))
 		m->fid.cp_isolation_swapped++;
-		model_free_to_buddy(m, z, q, order);
-	}
 }

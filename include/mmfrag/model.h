@@ -59,6 +59,7 @@ struct mf_fidelity {
 	uint64_t cp_isolate_short;	/* pages an isolate event took that the model did not hold free */
 	uint64_t cp_isolate_mismatch;	/* isolate events no walk over the model reproduces (fast: pick past nr_scanned) */
 	uint64_t cp_isolation_swapped;	/* model isolations given back when the kernel's pick showed */
+	uint64_t cp_isolation_replaced;	/* model isolations the kernel allocated: a free block taken instead */
 	uint64_t cp_dest_taken;		/* migration targets (mm_lru_insertion) the model held free */
 	uint64_t cp_released_pages;	/* isolated pages no target confirmed, given back at run end */
 	uint64_t cp_targets_predicted;	/* pages kept as migration targets by compaction_alloc()'s order */
@@ -80,6 +81,7 @@ struct mf_fidelity {
 	uint64_t pageblock_retyped_pages;
 	uint64_t cp_isolate_mismatch_pages;
 	uint64_t cp_isolation_swapped_pages;
+	uint64_t cp_isolation_replaced_pages;
 };
 
 struct mf_model;

@@ -198,6 +198,8 @@ void model_runs_free(struct mf_model *m);
 void model_runs_lru_seen(struct mf_model *m);
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn);
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
+void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int order);
+bool model_runs_cover(const struct mf_model *m, uint64_t pfn);
 void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			   uint64_t nr_scanned, uint64_t nr_taken);
 void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);

@@ -684,12 +684,30 @@ static void not_isolated(struct mf_model *m, uint64_t pfn, int order)
 	model_bits_update(m->ciso, pfn, 1ULL << order, false);
 }
 
+/*
+ * [pfn, pfn + 2^order) is all in the model's ledger of isolated pages, not free in the
+ * model, no migration target confirmed it and no open run still decides on it.
+ */
+static bool isolated_by_model(const struct mf_model *m, uint64_t pfn, int order)
+{
+	uint64_t n = 1ULL << order;
+
+	return model_bits_count(m->ciso, pfn, n) == n && !model_bits_count(m->cconf, pfn, n) &&
+	       model_find_block(m, pfn) == MF_PFN_NONE && !model_runs_cover(m, pfn);
+}
+
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	const struct mf_ev_zone_locked *e = &ev->zone_locked;
 	uint64_t pfn = e->pfn, head;
+	bool replace;
+
+	/* __rmqueue_smallest() hands out the model's pick: the scanner had taken another */
+	replace = isolated_by_model(m, pfn, e->order);
 
 	not_isolated(m, pfn, e->order);
+	if (replace)
+		model_isolation_taken_back(m, z, pfn, e->order);
 	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
 		if (m->blk[head] & BLK_PCP) {

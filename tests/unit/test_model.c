@@ -542,6 +542,50 @@ static void test_lru_giveback_guard(void)
 	mf_model_free(m);
 }
 
+/*
+ * The kernel allocates the model's pick.  Pages 5 and 9 are free.  The free scanner takes
+ * one page over 0-15: the model takes 5, the first of its walk.  Then the kernel hands 5
+ * out (zone_locked, alloc): its scanner had not taken 5, so it took another free page the
+ * model still holds, and the nearest is 9: the model isolates 9 in its place.  When the
+ * kernel frees 9 (a migration target going away) that is an ordinary free, not a free of
+ * a free page.
+ *   free pages: {5, 9} -> {9} -> {} -> {9 on a per-CPU list}
+ */
+static void test_isolation_replaced(void)
+{
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
+				  .present = 64, .managed = 64 };
+	struct mf_model_params p;
+	struct mf_model *m;
+	char buf[256];
+
+	mf_model_params_default(&p);
+	p.max_order = 3;
+	p.pageblock_order = 2;
+	p.pcp_high_order = -1;
+	p.nr_cpus = 4;
+	m = mf_model_new(&p, &z, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	isolate_free(m, 0, 16, 16, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
+
+	apply(m, MF_EV_ZONE_LOCKED, 5, 0, MF_MT_MOVABLE, 0);
+	apply(m, MF_EV_PAGE_ALLOC, 5, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(free_set(m), 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_replaced, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_replaced_pages, 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+
+	apply(m, MF_EV_PAGE_FREE, 9, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);	/* 9 on CPU 0's list */
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /* Every page in the buddy lists (any order) of a 64-page zone, one bit per pfn. */
 static void add_pages(void *priv, uint64_t pfn, int order, int mt, bool pcp)
 {
@@ -890,6 +934,8 @@ void test_model_register(void)
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "an LRU give-back does not free over a block in the pick", test_lru_giveback_guard);
+	CU_add_test(s, "a pick the kernel allocates is replaced by a free block",
+		    test_isolation_replaced);
 	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);
 	CU_add_test(s, "an isolated page the kernel allocates is no longer isolated",
 		    test_isolated_then_allocated);

@@ -54,6 +54,34 @@ static uint64_t nearest_free(const struct mf_model *m, int z, uint64_t pfn, int 
 }
 
 /*
+ * pfn is in a block an open compaction run isolated (its picks, or its cc->freepages
+ * entries and targets): the run's end still decides whether it was the kernel's.
+ */
+bool model_runs_cover(const struct mf_model *m, uint64_t pfn)
+{
+	int i;
+	uint32_t k;
+
+	for (i = 0; i < m->nr_runs; i++) {
+		const struct cp_run *run = &m->runs[i];
+
+		for (k = 0; k < run->nr; k++) {
+			uint64_t b = run->picks[k] >> 6;
+
+			if (pfn >= b && pfn < b + (1ULL << (run->picks[k] & 63)))
+				return true;
+		}
+		for (k = 0; run->sim && k < run->nent; k++) {
+			const struct cp_ent *e = &run->ent[k];
+
+			if (e->state != ENT_GONE && pfn >= e->pfn && pfn < e->pfn + (1ULL << e->order))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
  * The kernel allocated [pfn, pfn + 2^order), all of it in the model's ledger of isolated
  * pages and no migration target confirmed: isolate the nearest free block of the order
  * in its place (the pages were already cleared from the ledger by the caller).

@@ -355,34 +355,6 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	memset(run->src, 0, sizeof(run->src));
 }
 
-/*
- * pfn is in a block an open compaction run isolated (its picks, or its cc->freepages
- * entries and targets): the run's end still decides whether it was the kernel's.
- */
-bool model_runs_cover(const struct mf_model *m, uint64_t pfn)
-{
-	int i;
-	uint32_t k;
-
-	for (i = 0; i < m->nr_runs; i++) {
-		const struct cp_run *run = &m->runs[i];
-
-		for (k = 0; k < run->nr; k++) {
-			uint64_t b = run->picks[k] >> 6;
-
-			if (pfn >= b && pfn < b + (1ULL << (run->picks[k] & 63)))
-				return true;
-		}
-		for (k = 0; run->sim && k < run->nent; k++) {
-			const struct cp_ent *e = &run->ent[k];
-
-			if (e->state != ENT_GONE && pfn >= e->pfn && pfn < e->pfn + (1ULL << e->order))
-				return true;
-		}
-	}
-	return false;
-}
-
 /* Note a block the model isolated, for the run of the task applying the event. */
 static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 {

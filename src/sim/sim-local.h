@@ -132,6 +132,12 @@ struct szone {
 	unsigned int		considered, defer_shift;
 	int			order_failed;
 	bool			blockskip_flush;
+	/*
+	 * The trace's first mm_compaction_begin per mode in this zone has been taken as the
+	 * kernel's cached positions (seen[sync]); passed: our own scanners have since met
+	 * or been reset, so our positions are our own (mf_sim_traced_begin()).
+	 */
+	bool			begin_seen[2], passed;
 };
 
 struct pending {

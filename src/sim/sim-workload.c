@@ -194,6 +194,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			t->kcompactd = true;
 		break;
 	case MF_EV_CP_BEGIN:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_traced_begin(sims[i], ev->cp_begin.zone_start, ev->cp_begin.migrate_pfn,
+					    ev->cp_begin.free_pfn, ev->cp_begin.zone_end,
+					    ev->cp_begin.sync);
 		t = task(w, ev->pid, true);
 		if (!t)
 			break;

@@ -802,7 +802,7 @@ void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
 	 * workload may just be freeing what makes the score), and waits a little past the
 	 * timeout so that the kernel's next sleep is what ends its wait, if it comes.
 	 */
-	if (s->c.compaction_proactiveness && n->kcd_next && n->kcd_sleep &&
+	if (s->c.compaction && s->c.compaction_proactiveness && n->kcd_next && n->kcd_sleep &&
 	    ts >= n->kcd_sleep + KCD_TIMEOUT && ts >= n->kcd_backoff)
 		sim_kcompactd_timer(s, node);
 	n->kcd_sleep = ts;

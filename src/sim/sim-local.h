@@ -138,6 +138,7 @@ struct szone {
 	 * or been reset, so our positions are our own (mf_sim_traced_begin()).
 	 */
 	bool			begin_seen[2], passed;
+	bool			defer_seen;	/* mf_sim_traced_defer() took the kernel's */
 };
 
 struct pending {

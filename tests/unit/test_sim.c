@@ -217,6 +217,37 @@ static void test_traced_begin(void)
 }
 
 /*
+ * The trace's first deferral event in a zone is the kernel's deferral state
+ * (mf_sim_traced_defer()): Normal deferred before the recording, considered 17 of 64 at
+ * order 4, so the next attempt is deferred (a stall, COMPACT_DEFERRED, no run); events
+ * of another zone type or node and later events change nothing.
+ */
+static void test_traced_defer(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	struct szone *z = &s->z[0];
+	enum cp_result r;
+
+	mf_sim_traced_defer(s, 0, 1, 3, 2, 4);		/* DMA32: not ours */
+	mf_sim_traced_defer(s, 1, 2, 3, 2, 4);		/* another node */
+	CU_ASSERT_EQUAL(z->defer_shift, 0);
+	mf_sim_traced_defer(s, 0, 2, 17, 6, 4);
+	mf_sim_traced_defer(s, 0, 2, 0, 0, 10);		/* not the first */
+	CU_ASSERT_EQUAL(z->considered, 17);
+	CU_ASSERT_EQUAL(z->defer_shift, 6);
+	CU_ASSERT_EQUAL(z->order_failed, 4);
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(r, CP_DEFERRED);
+	CU_ASSERT_EQUAL(cp->direct.stall, 1);
+	CU_ASSERT_EQUAL(cp->runs_direct, 0);
+	CU_ASSERT_EQUAL(z->considered, 18);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * defer_compaction() / compaction_deferred(): after the k-th failing sync run the next
  * 2^k - 1 attempts are deferred, so compaction runs at attempts 1, 3, 7, 15, 31, 63 and
  * defer_shift reaches COMPACT_MAX_DEFER_SHIFT (6) there; it stays at 6, and the next run
@@ -1025,6 +1056,8 @@ void test_sim_register(void)
 	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
 	CU_add_test(s, "the trace's first compaction begin sets the cached positions",
 		    test_traced_begin);
+	CU_add_test(s, "the trace's first deferral event sets the deferral state",
+		    test_traced_defer);
 	CU_add_test(s, "async compaction skips an order block on failure",
 		    test_compaction_async_skip_on_failure);
 	CU_add_test(s, "slow path: the kernel's reclaim rounds, up to sync-full",

@@ -95,7 +95,7 @@ static void compaction_defer_reset(struct mf_sim *s, struct szone *z, int order,
  * compaction_deferred()'s silent count up to the limit has such an event, so the kernel's
  * first one in a zone shows the state it brought from before the recording.  A zone the
  * kernel had deferred then (the calibration trace's Normal: considered 17 of 64, the
- * whatif recordings' Normal alike) skips its first attempts, where ours compacted it,
+ * whatif recordings' Normal in 5 of 6) skips its first attempts, where ours compacted it,
  * failed sync-light runs and deferred DMA32 instead.  The first event per zone is taken
  * over whatever our own runs did there before: runs the kernel did not make (it would
  * have traced a change), so its state is the better guess for every config.

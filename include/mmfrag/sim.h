@@ -237,6 +237,15 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
 void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order);
 /* Writing compact_memory (or sysfs compact) compacted the zone holding the kernel's pfn. */
 void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
+/*
+ * The trace's mm_compaction_begin (sync -1: mode unknown): the kernel's cached scanner
+ * positions in that zone, taken until the simulator's own scanners have met there.
+ */
+void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
+			 uint64_t free_pfn, uint64_t zone_end, int sync);
+/* The trace's deferral events: the kernel's deferral state of zone_type on node nid. */
+void mf_sim_traced_defer(struct mf_sim *s, int nid, int zone_type, unsigned int considered,
+			 unsigned int defer_shift, int order_failed);
 /* Trace time moves on: timers (kcompactd's 500 ms, the vmstat worker's per-CPU decay). */
 void mf_sim_tick(struct mf_sim *s, uint64_t ts);
 /*

@@ -143,6 +143,7 @@ static void reset_isolation_suitable(struct mf_sim *s, struct szone *z)
 		z->cached_migrate[0] = z->cached_migrate[1] = migrate;
 		z->cached_free = free;
 	}
+	z->passed = true;
 }
 
 /* reset_isolation_suitable(pgdat): kswapd going to sleep */
@@ -223,6 +224,7 @@ static enum cp_result compact_finished(struct cc *cc)
 		/* reset_cached_positions(): the zone's ends, not __reset_isolation_suitable()'s */
 		z->cached_migrate[0] = z->cached_migrate[1] = z->d.start_pfn;
 		z->cached_free = pageblock_start(s, z->d.end_pfn - 1);
+		z->passed = true;
 		if (cc->direct)
 			z->blockskip_flush = true;
 		return cc->whole_zone ? CP_COMPLETE : CP_PARTIAL_SKIPPED;
@@ -1003,6 +1005,43 @@ check_drain:
 		ret = CP_SUCCESS;
 	count_end(s, cc, ret);
 	return ret;
+}
+
+/*
+ * The kernel's zone->compact_cached_migrate_pfn[] and compact_cached_free_pfn when the
+ * trace began are in no capture, but compact_zone() prints them: its first
+ * mm_compaction_begin in a zone of each mode shows cached_migrate[sync] and cached_free
+ * (corrected into the zone) as that run starts.  Until our own scanners meet or restart
+ * there, a pass over the zone is still the kernel's pass of before the trace, so we take
+ * them: update_cached_migrate() only raises the migrate position and the free scanner
+ * only lowers the free one, hence the max and min with where our own runs got to.
+ */
+void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
+			 uint64_t free_pfn, uint64_t zone_end, int sync)
+{
+	struct szone *z;
+	bool first = false;
+	int m;
+
+	if (s->c.memory || zone_start >= zone_end || zone_start >= s->nr_pfns)
+		return;
+	z = sim_zone_of(s, zone_start);
+	/* a layout of the config's own (kernelcore=, movablecore=): not the kernel's zone */
+	if (!z || z->d.start_pfn != zone_start || z->d.end_pfn != zone_end || z->passed)
+		return;
+	if (migrate_pfn < zone_start || migrate_pfn >= zone_end ||
+	    free_pfn < zone_start || free_pfn >= zone_end)
+		return;
+	first = !z->begin_seen[0] && !z->begin_seen[1];
+	for (m = 0; m < 2; m++) {
+		if (z->begin_seen[m] || (sync >= 0 && !!sync != m))
+			continue;
+		z->begin_seen[m] = true;
+		if (migrate_pfn > z->cached_migrate[m])
+			z->cached_migrate[m] = migrate_pfn;
+	}
+	if (first && free_pfn < z->cached_free)
+		z->cached_free = free_pfn;
 }
 
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,

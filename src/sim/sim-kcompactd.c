@@ -88,6 +88,39 @@ static void compaction_defer_reset(struct mf_sim *s, struct szone *z, int order,
 	s->stats.cp.defer_reset++;
 }
 
+/*
+ * zone->compact_considered, compact_defer_shift and compact_order_failed when the trace
+ * began are in no capture, but every mm_compaction_deferred, _defer_compaction and
+ * _defer_reset prints them (as the event left them).  Every change of that state but
+ * compaction_deferred()'s silent count up to the limit has such an event, so the kernel's
+ * first one in a zone shows the state it brought from before the recording.  A zone the
+ * kernel had deferred then (the calibration trace's Normal: considered 17 of 64, the
+ * whatif recordings' Normal in 5 of 6) skips its first attempts, where ours compacted it,
+ * failed sync-light runs and deferred DMA32 instead.  The first event per zone is taken
+ * over whatever our own runs did there before: runs the kernel did not make (it would
+ * have traced a change), so its state is the better guess for every config.
+ */
+void mf_sim_traced_defer(struct mf_sim *s, int nid, int zone_type, unsigned int considered,
+			 unsigned int defer_shift, int order_failed)
+{
+	int i;
+
+	if (s->c.memory || s->c.kernelcore || s->c.movablecore)
+		return;		/* not the traced kernel's zones */
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		if (z->d.node != nid || z->type != zone_type || z->defer_seen)
+			continue;
+		z->defer_seen = true;
+		z->defer_shift = defer_shift > COMPACT_MAX_DEFER_SHIFT ? COMPACT_MAX_DEFER_SHIFT :
+				 defer_shift;
+		z->considered = considered > 1U << z->defer_shift ? 1U << z->defer_shift : considered;
+		z->order_failed = order_failed < 0 ? 0 : order_failed;
+		return;
+	}
+}
+
 bool sim_compaction_restarting(const struct szone *z, int order)
 {
 	if (order < z->order_failed)

@@ -132,6 +132,13 @@ struct szone {
 	unsigned int		considered, defer_shift;
 	int			order_failed;
 	bool			blockskip_flush;
+	/*
+	 * The trace's first mm_compaction_begin per mode in this zone has been taken as the
+	 * kernel's cached positions (seen[sync]); passed: our own scanners have since met
+	 * or been reset, so our positions are our own (mf_sim_traced_begin()).
+	 */
+	bool			begin_seen[2], passed;
+	bool			defer_seen;	/* mf_sim_traced_defer() took the kernel's */
 };
 
 struct pending {
@@ -148,6 +155,7 @@ struct snode {
 	int		kcd_max_order;	/* kcompactd_max_order, 0: nothing asked */
 	int		kcd_hzi;
 	uint64_t	kcd_next;	/* next proactive check (trace ns) */
+	uint64_t	kcd_sleep;	/* the trace's last kcompactd_sleep */
 	uint64_t	kcd_backoff;	/* no proactive check before (a round that did not help) */
 	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
 	unsigned int	proactive_defer;
@@ -421,6 +429,7 @@ static inline bool zone_usable(const struct szone *z, const struct alloc_ctx *ac
 
 /* HPAGE_FRAG_CHECK_INTERVAL_MSEC: kcompactd's wait */
 #define KCD_TIMEOUT	500000000ULL
+#define KCD_SLACK	50000000ULL	/* a traced wait's overrun: 10-15 ms seen */
 
 /* __rmqueue()'s mode, which rmqueue_bulk() carries between iterations */
 enum rmqueue_mode { RMQUEUE_NORMAL, RMQUEUE_CMA, RMQUEUE_CLAIM, RMQUEUE_STEAL };

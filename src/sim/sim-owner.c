@@ -795,6 +795,17 @@ void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
 		return;
 	mf_sim_tick(s, ts);
 	n = &s->node[node];
-	/* the kernel's kcompactd starts its wait now: ours ends with it, unless backing off */
-	n->kcd_next = ts + KCD_TIMEOUT > n->kcd_backoff ? ts + KCD_TIMEOUT : n->kcd_backoff;
+	/*
+	 * kcompactd() logs the sleep as each wait starts.  One that comes a full timeout
+	 * after the last is where the wait timed out and should_proactive_compact_node()
+	 * was asked, a moment before: ours asks now, not a few milliseconds early (the
+	 * workload may just be freeing what makes the score), and waits a little past the
+	 * timeout so that the kernel's next sleep is what ends its wait, if it comes.
+	 */
+	if (s->c.compaction && s->c.compaction_proactiveness && n->kcd_next && n->kcd_sleep &&
+	    ts >= n->kcd_sleep + KCD_TIMEOUT && ts >= n->kcd_backoff)
+		sim_kcompactd_timer(s, node);
+	n->kcd_sleep = ts;
+	n->kcd_next = ts + KCD_TIMEOUT + KCD_SLACK > n->kcd_backoff ?
+		      ts + KCD_TIMEOUT + KCD_SLACK : n->kcd_backoff;
 }

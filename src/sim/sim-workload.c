@@ -193,7 +193,20 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (t)
 			t->kcompactd = true;
 		break;
+	case MF_EV_CP_DEFERRED:
+	case MF_EV_CP_DEFER_COMPACTION:
+	case MF_EV_CP_DEFER_RESET:
+		for (i = 0; i < nr_sims; i++) {
+			mf_sim_tick(sims[i], ev->ts);
+			mf_sim_traced_defer(sims[i], ev->defer.nid, ev->defer.idx, ev->defer.considered,
+					    ev->defer.defer_shift, ev->defer.order_failed);
+		}
+		break;
 	case MF_EV_CP_BEGIN:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_traced_begin(sims[i], ev->cp_begin.zone_start, ev->cp_begin.migrate_pfn,
+					    ev->cp_begin.free_pfn, ev->cp_begin.zone_end,
+					    ev->cp_begin.sync);
 		t = task(w, ev->pid, true);
 		if (!t)
 			break;

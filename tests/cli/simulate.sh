@@ -157,7 +157,7 @@ def vmdelta(st, key):
 real = {k: vmdelta(sys.argv[2], "compact_" + k) for k in ("stall", "success", "fail")}
 obs = d["compaction"]["observed"]["direct"]
 sims = {s["name"]: s["compaction"]["direct"] for s in d["simulations"]}
-tol = {"stall": 0.85, "success": 0.65, "fail": 2.60}	# relative error allowed, see above
+tol = {"stall": 0.50, "success": 0.25, "fail": 1.10}	# relative error allowed, see above
 out = []
 for k in ("stall", "success", "fail"):
     err = (sims["default"][k] - real[k]) / real[k]
@@ -168,7 +168,7 @@ ef_real = vmdelta(sys.argv[2] + "/extfrag_threshold_1000", "compact_stall") - re
 ef_sim = sims["ef1000"]["stall"] - sims["default"]["stall"]
 ratio = ef_sim / ef_real if ef_real else 0
 out.append("%s extfrag_threshold=1000 stall effect real=%d sim=%d ratio=%.2f" % (
-    "ok" if ef_real < 0 and ef_sim < 0 and 0.5 <= ratio <= 2.0 else "BAD", ef_real, ef_sim, ratio))
+    "ok" if ef_real < 0 and ef_sim < 0 and 0.7 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
 print("\n".join(out))
 PY
 )

@@ -175,6 +175,79 @@ static void test_compaction_blocked(void)
 }
 
 /*
+ * The trace's first mm_compaction_begin per mode is the kernel's cached positions
+ * (mf_sim_traced_begin()): an async begin at migrate 176, free 208 sets
+ * cached_migrate[0] and cached_free; a sync begin sets cached_migrate[1]; later begins,
+ * begins of another zone layout and begins out of the zone change nothing.  A sync-light
+ * run then starts at 176, not at the zone start, so it is no whole-zone pass: when the
+ * scanners meet it ends PARTIAL_SKIPPED (COMPLETE in test_compaction_blocked), puts the
+ * positions back at the zone's ends, and from then on the positions are ours.
+ */
+static void test_traced_begin(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	struct szone *z = &s->z[0];
+	enum cp_result r;
+
+	mf_sim_traced_begin(s, Z_START, 176, 208, Z_END, 0);
+	CU_ASSERT_EQUAL(z->cached_migrate[0], 176);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, 208);
+	mf_sim_traced_begin(s, Z_START, 192, 160, Z_END, 0);	/* not the first async */
+	mf_sim_traced_begin(s, Z_START, 150, 200, Z_END + PB, 1);	/* another layout */
+	mf_sim_traced_begin(s, Z_START, Z_END, 200, Z_END, 1);	/* out of the zone */
+	CU_ASSERT_EQUAL(z->cached_migrate[0], 176);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, 208);
+	mf_sim_traced_begin(s, Z_START, 176, 160, Z_END, 1);	/* the first sync one */
+	CU_ASSERT_EQUAL(z->cached_migrate[1], 176);
+	CU_ASSERT_EQUAL(z->cached_free, 208);			/* only the first begin's */
+
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(r, CP_PARTIAL_SKIPPED);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, Z_END - PB);
+	CU_ASSERT(z->passed);
+	mf_sim_traced_begin(s, Z_START, 192, 192, Z_END, 1);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, Z_END - PB);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * The trace's first deferral event in a zone is the kernel's deferral state
+ * (mf_sim_traced_defer()): Normal deferred before the recording, considered 17 of 64 at
+ * order 4, so the next attempt is deferred (a stall, COMPACT_DEFERRED, no run); events
+ * of another zone type or node and later events change nothing.
+ */
+static void test_traced_defer(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	const struct mf_sim_compaction *cp = &s->stats.cp;
+	struct szone *z = &s->z[0];
+	enum cp_result r;
+
+	mf_sim_traced_defer(s, 0, 1, 3, 2, 4);		/* DMA32: not ours */
+	mf_sim_traced_defer(s, 1, 2, 3, 2, 4);		/* another node */
+	CU_ASSERT_EQUAL(z->defer_shift, 0);
+	mf_sim_traced_defer(s, 0, 2, 17, 6, 4);
+	mf_sim_traced_defer(s, 0, 2, 0, 0, 10);		/* not the first */
+	CU_ASSERT_EQUAL(z->considered, 17);
+	CU_ASSERT_EQUAL(z->defer_shift, 6);
+	CU_ASSERT_EQUAL(z->order_failed, 4);
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(r, CP_DEFERRED);
+	CU_ASSERT_EQUAL(cp->direct.stall, 1);
+	CU_ASSERT_EQUAL(cp->runs_direct, 0);
+	CU_ASSERT_EQUAL(z->considered, 18);
+	check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * defer_compaction() / compaction_deferred(): after the k-th failing sync run the next
  * 2^k - 1 attempts are deferred, so compaction runs at attempts 1, 3, 7, 15, 31, 63 and
  * defer_shift reaches COMPACT_MAX_DEFER_SHIFT (6) there; it stays at 6, and the next run
@@ -981,6 +1054,10 @@ void test_sim_register(void)
 		    test_compaction_success);
 	CU_add_test(s, "unmovable pages: scanners meet, COMPLETE, deferred", test_compaction_blocked);
 	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
+	CU_add_test(s, "the trace's first compaction begin sets the cached positions",
+		    test_traced_begin);
+	CU_add_test(s, "the trace's first deferral event sets the deferral state",
+		    test_traced_defer);
 	CU_add_test(s, "async compaction skips an order block on failure",
 		    test_compaction_async_skip_on_failure);
 	CU_add_test(s, "slow path: the kernel's reclaim rounds, up to sync-full",

@@ -608,6 +608,50 @@ static void test_zlib(void)
 	unlink(zl);
 }
 
+/*
+ * A compressed CPU's size in the BUFFER option: trace-cmd 3.1.6 leaves out the 4-byte chunk
+ * count (compact-small.dat was written so), 3.2 and later count it, with nothing after the
+ * last CPU's chunks.  The same file with 4 added to every size must read as before, by
+ * libtracecmd and by ours.
+ */
+static void test_size_conventions(void)
+{
+	uint64_t sec, secsize, off, len, n316, n32;
+	char path[256], *data;
+	const char *opt;
+	uint32_t ncpu, i;
+	long size;
+
+	data = slurp(traces[0], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	opt = memmem(data, size, "\0local\0", 7);	/* BUFFER: offset 8, name "", clock */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
+	memcpy(&sec, opt - 8, 8);
+	memcpy(&ncpu, opt + 7 + 4, 4);
+	CU_ASSERT_FATAL(sec + 16 < (uint64_t)size && ncpu >= 1 && ncpu <= 64);
+	CU_ASSERT_FATAL(data[sec] == 3 && (data[sec + 2] & 1));	/* compressed FLYRECORD */
+	memcpy(&secsize, data + sec + 8, 8);
+	for (i = 0; i < ncpu; i++) {
+		char *e = (char *)opt + 7 + 8 + 20 * i;	/* cpu 4, offset 8, size 8 */
+
+		memcpy(&off, e + 4, 8);
+		memcpy(&len, e + 12, 8);
+		/* 3.1.6: the last CPU's count and chunks end the section, its size 4 short */
+		if (i == ncpu - 1)
+			CU_ASSERT_EQUAL_FATAL(off + len + 4, sec + 16 + secsize);
+		len += 4;
+		memcpy(e + 12, &len, 8);
+	}
+	snprintf(path, sizeof(path), "%s/size-3.2.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	CU_ASSERT_EQUAL(compare(traces[0], true, &n316, NULL), 1);
+	CU_ASSERT_EQUAL(compare(path, true, &n32, NULL), 1);
+	CU_ASSERT_EQUAL(n32, n316);
+	CU_ASSERT(n32 > 10000);
+	unlink(path);
+}
+
 /* Bytes of the union member each type defines (event.h); 0 for MF_EV_OTHER. */
 static size_t member_size(int type)
 {
@@ -800,6 +844,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
+	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",
+		    test_size_conventions);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
 	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);
 	CU_add_test(s, "mf_reader: own reader = MMFRAG_READER=tracecmd, event by event",

@@ -731,6 +731,10 @@ static int same_mf_stream(const char *path, uint64_t *nr)
 	    mf_reader_info(a)->first_ts != mf_reader_info(b)->first_ts ||
 	    mf_reader_info(a)->file_version != mf_reader_info(b)->file_version)
 		same = 0;
+	/* the UNAME option: both give it, or neither (a file without one) */
+	if (!mf_reader_info(a)->uname != !mf_reader_info(b)->uname ||
+	    (mf_reader_info(a)->uname && strcmp(mf_reader_info(a)->uname, mf_reader_info(b)->uname)))
+		same = 0;
 	for (;;) {
 		ra = mf_reader_next(a, &x);
 		rb = mf_reader_next(b, &y);
@@ -795,8 +799,13 @@ static void test_mf_reader(void)
 			unlink(path);
 		}
 	}
-	/* the UNAME option: the own reader fills it */
+	/* the UNAME option: the own reader fills it, and so does libtracecmd's path */
 	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
+	mf_reader_close(r);
+	setenv("MMFRAG_READER", "tracecmd", 1);
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	unsetenv("MMFRAG_READER");
 	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
 	mf_reader_close(r);
 }

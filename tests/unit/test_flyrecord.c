@@ -332,6 +332,43 @@ static void test_lost(void)
 }
 
 /*
+ * A page whose commit (data size) runs past the page (issue 13 item 3): our reader must
+ * refuse it with one message, not parse the next page's header as records.  A page in the
+ * middle of a v6 copy, so that a reader without the check stays inside its buffer.
+ */
+static void test_commit_past_page(void)
+{
+	char path[256], err[512], *data;
+	struct tracecmd_input *h;
+	struct mf_fly_record rec;
+	struct mf_fly *fly = NULL;
+	uint64_t commit;
+	long size, off;
+	int ret;
+
+	data = slurp(traces[1], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	off = size - 3 * 4096;
+	memcpy(&commit, data + off + 8, 8);
+	commit = (commit & ~((1ULL << 27) - 1)) | 4096;	/* 16 header bytes + 4096 > 4096 */
+	memcpy(data + off + 8, &commit, 8);
+	snprintf(path, sizeof(path), "%s/commit.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open_head(traces[1], TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err, sizeof(err)), 0);
+	while ((ret = mf_fly_next(fly, &rec)) > 0)
+		;
+	CU_ASSERT(ret < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), "corrupt page header"));
+	mf_fly_close(fly);
+	tracecmd_close(h);
+	unlink(path);
+}
+
+/*
  * Mutations: truncations everywhere, and flipped bytes in the v7 section headers, the
  * chunk headers, the v6 CPU table and page headers.  Each copy must agree with
  * libtracecmd or fail cleanly; our reader must never crash (this test process would).
@@ -852,6 +889,7 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "bundled traces: identical record streams", test_bundled);
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
+	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
 	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",
 		    test_size_conventions);

@@ -7,7 +7,9 @@
 # free every other one, fault MIB/4 of THP memory, compact_memory, exit), about 5.5M
 # events each.  Holds /tmp/mmfrag-live.lock while recording; changes no setting
 # (compact_memory is a one-shot action).  Prints the recorder's summary (events, peak
-# rate, lost events, size) and trace-cmd's summary of the file.
+# rate, lost events, size) and trace-cmd's summary of the file.  time(1)'s max RSS is the
+# largest of mmfrag and its descendants: fragment -m 4000 alone is 4.0 GB; mmfrag's own
+# peak is about 24 MB (bench/record-rss.sh measures it).
 # Output (bench/work/ is git-ignored): OUT (default bench/work/large-50m.dat) and
 # OUT.state/ (start and end captures).
 set -eu
@@ -45,6 +47,6 @@ EOF
 chmod +x "$WORK/50m-workload.sh"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-flock /tmp/mmfrag-live.lock /usr/bin/time -f "recorder: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+flock /tmp/mmfrag-live.lock /usr/bin/time -f "recorder: %e s wall, %U s user, %S s sys, %M KB max RSS of mmfrag or its workload" \
 	"$MMFRAG" record -o "$OUT" -- "$WORK/50m-workload.sh"
 trace-cmd dump --summary "$OUT" 2>&1 | grep -E "Version|Compression algorithm|flyrecord data"

@@ -79,6 +79,13 @@ uint64_t mf_fly_page_bytes(const struct mf_fly *f);
 /* The kernel's uname stored in the file (UNAME option), or NULL; valid until close. */
 const char *mf_fly_uname(const struct mf_fly *f);
 
+/*
+ * The UNAME option of the file at @path, read from its options alone (no formats, no
+ * data), in *uname (malloc()ed; NULL when the file has none).  0, or a negative errno when
+ * the options cannot be read here (a codec or option left to libtracecmd, a corrupt file).
+ */
+int mf_fly_read_uname(const char *path, char **uname);
+
 /* Named buffer instances in the file: mf_fly_open()'s @instance goes 0 .. n-1. */
 int mf_fly_nr_instances(const struct mf_fly *f);
 

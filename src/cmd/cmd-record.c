@@ -465,7 +465,7 @@ int cmd_record(int argc, char **argv)
 	if (geteuid() != 0) {
 		mf_err("record: recording needs root (tracefs, /proc/pagetypeinfo and "
 		       "/proc/kpageflags are root only): run it as root");
-		return MF_EXIT_RUNTIME;
+		goto out_free;
 	}
 	/* find an unwritable output now, before any tracing is set up */
 	fd = open(tmp_out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -574,15 +574,22 @@ static int v7_layout(struct mf_fly *f, uint64_t first_options, int instance)
 		ret = add_cpu(f, get_num(f, e, 4), get_num(f, e + 4, 8), get_num(f, e + 12, 8));
 		if (ret)
 			goto out;
-		/* compressed: the size counts the chunks, not the chunk count before them */
-		if (c->has_data && f->compressed)
-			c->end += 4;
 		/* the data lies inside its section */
 		if (c->has_data && (c->pos < pos || c->end > pos + size)) {
 			fly_set_err(f, "corrupt BUFFER option (CPU data outside its section)");
 			ret = -EINVAL;
 			goto out;
 		}
+		/*
+		 * Compressed: trace-cmd up to 3.1.6 wrote a size that leaves out the 4-byte
+		 * chunk count (the chunks alone), 3.2 and later count it (commit "libtracecmd:
+		 * Fix tracecmd_compress_copy_from() write size return"); libtracecmd of either
+		 * reads the chunks by their count and uses the size only against the file's.
+		 * So do we: the count ends the data, and the extent may reach 4 bytes further,
+		 * within the section.
+		 */
+		if (c->has_data && f->compressed)
+			c->end = c->end + 4 <= pos + size ? c->end + 4 : pos + size;
 	}
 out:
 	free(l.cpu_list);

@@ -515,6 +515,21 @@ const char *mf_fly_uname(const struct mf_fly *f)
 	return f->uname;
 }
 
+int mf_fly_read_uname(const char *path, char **uname)
+{
+	struct mf_fly *f;
+	int ret;
+
+	*uname = NULL;
+	ret = fly_open(path, NULL, -1, true, &f, NULL, 0);
+	if (ret < 0)
+		return ret;
+	if (f->uname && !(*uname = strdup(f->uname)))
+		ret = -ENOMEM;
+	mf_fly_close(f);
+	return ret;
+}
+
 int mf_fly_nr_instances(const struct mf_fly *f)
 {
 	return f->nr_instances;

@@ -969,6 +969,17 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 		ret = ncpu;
 		goto fail;
 	}
+	/*
+	 * The UNAME option, as the own reader gives it: libtracecmd has no public call for it
+	 * (tracecmd_get_uname() is declared only in its private header), so flyrecord.c reads
+	 * the options.  A file whose options it cannot read (lz4, TSC clocks) keeps NULL.
+	 */
+	if (!r->uname) {
+		ret = mf_fly_read_uname(path, &r->uname);
+		if (ret == -ENOMEM)
+			goto fail_nomem;
+	}
+	r->info.uname = r->uname;
 	ret = setup_decoders(r);
 	if (ret)
 		goto fail_nomem;

@@ -36,8 +36,10 @@
  *     cpu(4) offset(8) size(8) per CPU with data), DONE(8: no next OPTIONS section);
  *   STRINGS(15), compressed: the sections' names, the header's string id an offset in it.
  * A CPU's size in the BUFFER option counts its chunk count too, as trace-cmd writes it
- * since 2023 (commit "Fix tracecmd_compress_copy_from() write size return"); 3.1.6 wrote
- * 4 bytes less, so 4 spare bytes end the section for readers that add them back.
+ * since 3.2 (commit "libtracecmd: Fix tracecmd_compress_copy_from() write size return");
+ * 3.1.6 wrote 4 bytes less.  Readers of both find the chunks by their count and use the
+ * size only against the file's (libtracecmd's init_cpu_zpage()), or accept either size
+ * (flyrecord-file.c), so the section ends with the last CPU's last chunk.
  */
 #define _GNU_SOURCE		/* copy_file_range() */
 #include <errno.h>
@@ -546,7 +548,6 @@ static int write_v7(struct out *o, const struct mf_tracedat *td, const uint64_t 
 		if (ret)
 			goto out;
 	}
-	put_u32(o, 0);		/* the 4 spare bytes (see the top of this file) */
 	patch_u64(o, size_at, pos_of(o) - data_start);
 
 	/* OPTIONS: the offset field of the file's start points here */

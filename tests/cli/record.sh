@@ -48,6 +48,15 @@ ls "$TMP"/s.dat.tmp-* >/dev/null 2>&1 && nok "no temporary files left" || ok "no
 grep -q "sleep exited with status 0" "$TMP/s.summary" && ok "summary reports COMMAND's exit status" ||
 	nok "summary reports COMMAND's exit status"
 check_trace "sleep 1" "$TMP/s.dat"
+# the UNAME option (issue 13 item 8: a recording's result had "uname": null), through both
+# readers (MMFRAG_READER=tracecmd is libtracecmd's)
+un=$(json_get "$TMP/replay.json" 'd["trace"]["uname"]' 2>/dev/null)
+case "$un" in *" $(uname -r) "*) ok "the result's uname is the kernel's ($un)" ;;
+	*) nok "the result's uname is the kernel's (got '$un')" ;; esac
+MMFRAG_READER=tracecmd "$MMFRAG" replay --json "$TMP/s.dat" >"$TMP/replay-tc.json" 2>/dev/null
+un2=$(json_get "$TMP/replay-tc.json" 'd["trace"]["uname"]' 2>/dev/null)
+[ "$un2" = "$un" ] && [ "$un" != None ] && ok "libtracecmd's reader gives the same uname" ||
+	nok "libtracecmd's reader gives the same uname (got '$un2')"
 for c in start end; do
 	d=$TMP/s.dat.state/$c
 	missing=
@@ -92,6 +101,9 @@ if cc -O2 -o "$TMP/fragment" tests/tools/fragment.c 2>"$TMP/err"; then
 	expect_exit 0 "record --format v6 -- fragment -m 200" -- "$MMFRAG" record -q --format v6 \
 		-o "$TMP/f6.dat" -- "$TMP/fragment" -q -m 200
 	check_trace "fragment -m 200, v6" "$TMP/f6.dat"
+	case "$(json_get "$TMP/replay.json" 'd["trace"]["uname"]' 2>/dev/null)" in
+	*" $(uname -r) "*) ok "v6: the result's uname is the kernel's" ;;
+	*) nok "v6: the result's uname is the kernel's" ;; esac
 	head -c 16 "$TMP/f6.dat" | grep -qa "tracing6" && ok "--format v6 writes v6" || nok "--format v6 writes v6"
 	echo "# sizes: v7 $(stat -c %s "$TMP/f.dat"), v6 $(stat -c %s "$TMP/f6.dat") bytes"
 	if MMFRAG_UNIT_SUITE="recorded traces" MMFRAG_RECORDED_TRACES="$TMP/f.dat:$TMP/f6.dat" \

@@ -332,6 +332,43 @@ static void test_lost(void)
 }
 
 /*
+ * A page whose commit (data size) runs past the page (issue 13 item 3): our reader must
+ * refuse it with one message, not parse the next page's header as records.  A page in the
+ * middle of a v6 copy, so that a reader without the check stays inside its buffer.
+ */
+static void test_commit_past_page(void)
+{
+	char path[256], err[512], *data;
+	struct tracecmd_input *h;
+	struct mf_fly_record rec;
+	struct mf_fly *fly = NULL;
+	uint64_t commit;
+	long size, off;
+	int ret;
+
+	data = slurp(traces[1], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	off = size - 3 * 4096;
+	memcpy(&commit, data + off + 8, 8);
+	commit = (commit & ~((1ULL << 27) - 1)) | 4096;	/* 16 header bytes + 4096 > 4096 */
+	memcpy(data + off + 8, &commit, 8);
+	snprintf(path, sizeof(path), "%s/commit.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open_head(traces[1], TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err, sizeof(err)), 0);
+	while ((ret = mf_fly_next(fly, &rec)) > 0)
+		;
+	CU_ASSERT(ret < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), "corrupt page header"));
+	mf_fly_close(fly);
+	tracecmd_close(h);
+	unlink(path);
+}
+
+/*
  * Mutations: truncations everywhere, and flipped bytes in the v7 section headers, the
  * chunk headers, the v6 CPU table and page headers.  Each copy must agree with
  * libtracecmd or fail cleanly; our reader must never crash (this test process would).
@@ -608,6 +645,50 @@ static void test_zlib(void)
 	unlink(zl);
 }
 
+/*
+ * A compressed CPU's size in the BUFFER option: trace-cmd 3.1.6 leaves out the 4-byte chunk
+ * count (compact-small.dat was written so), 3.2 and later count it, with nothing after the
+ * last CPU's chunks.  The same file with 4 added to every size must read as before, by
+ * libtracecmd and by ours.
+ */
+static void test_size_conventions(void)
+{
+	uint64_t sec, secsize, off, len, n316, n32;
+	char path[256], *data;
+	const char *opt;
+	uint32_t ncpu, i;
+	long size;
+
+	data = slurp(traces[0], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	opt = memmem(data, size, "\0local\0", 7);	/* BUFFER: offset 8, name "", clock */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
+	memcpy(&sec, opt - 8, 8);
+	memcpy(&ncpu, opt + 7 + 4, 4);
+	CU_ASSERT_FATAL(sec + 16 < (uint64_t)size && ncpu >= 1 && ncpu <= 64);
+	CU_ASSERT_FATAL(data[sec] == 3 && (data[sec + 2] & 1));	/* compressed FLYRECORD */
+	memcpy(&secsize, data + sec + 8, 8);
+	for (i = 0; i < ncpu; i++) {
+		char *e = (char *)opt + 7 + 8 + 20 * i;	/* cpu 4, offset 8, size 8 */
+
+		memcpy(&off, e + 4, 8);
+		memcpy(&len, e + 12, 8);
+		/* 3.1.6: the last CPU's count and chunks end the section, its size 4 short */
+		if (i == ncpu - 1)
+			CU_ASSERT_EQUAL_FATAL(off + len + 4, sec + 16 + secsize);
+		len += 4;
+		memcpy(e + 12, &len, 8);
+	}
+	snprintf(path, sizeof(path), "%s/size-3.2.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	CU_ASSERT_EQUAL(compare(traces[0], true, &n316, NULL), 1);
+	CU_ASSERT_EQUAL(compare(path, true, &n32, NULL), 1);
+	CU_ASSERT_EQUAL(n32, n316);
+	CU_ASSERT(n32 > 10000);
+	unlink(path);
+}
+
 /* Bytes of the union member each type defines (event.h); 0 for MF_EV_OTHER. */
 static size_t member_size(int type)
 {
@@ -687,6 +768,10 @@ static int same_mf_stream(const char *path, uint64_t *nr)
 	    mf_reader_info(a)->first_ts != mf_reader_info(b)->first_ts ||
 	    mf_reader_info(a)->file_version != mf_reader_info(b)->file_version)
 		same = 0;
+	/* the UNAME option: both give it, or neither (a file without one) */
+	if (!mf_reader_info(a)->uname != !mf_reader_info(b)->uname ||
+	    (mf_reader_info(a)->uname && strcmp(mf_reader_info(a)->uname, mf_reader_info(b)->uname)))
+		same = 0;
 	for (;;) {
 		ra = mf_reader_next(a, &x);
 		rb = mf_reader_next(b, &y);
@@ -751,8 +836,13 @@ static void test_mf_reader(void)
 			unlink(path);
 		}
 	}
-	/* the UNAME option: the own reader fills it */
+	/* the UNAME option: the own reader fills it, and so does libtracecmd's path */
 	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
+	mf_reader_close(r);
+	setenv("MMFRAG_READER", "tracecmd", 1);
+	CU_ASSERT_EQUAL_FATAL(mf_reader_open(traces[0], &r, NULL, 0), 0);
+	unsetenv("MMFRAG_READER");
 	CU_ASSERT_PTR_NOT_NULL(mf_reader_info(r)->uname);
 	mf_reader_close(r);
 }
@@ -799,7 +889,10 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "bundled traces: identical record streams", test_bundled);
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
+	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
+	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",
+		    test_size_conventions);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
 	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);
 	CU_add_test(s, "mf_reader: own reader = MMFRAG_READER=tracecmd, event by event",

@@ -73,6 +73,17 @@ expect_exit 0 "replay --config memory=twice this machine's RAM works" -- \
 rss=$(tail -1 "$TMP/rss")
 [ "${rss:-9999999}" -lt 400000 ] && ok "... in $rss KB" || nok "... in $rss KB (wanted < 400 MB)"
 
+# item 2: an allocation that fails is an error, never silent.  An address-space limit makes
+# the model's allocation (sized by the trace's capture, ~75 MB) fail; not under ASan, whose
+# shadow memory needs terabytes of address space.
+if [ -z "${ASAN_OPTIONS:-}" ]; then
+	expect_error 1 "replay: the model's allocation failing is one error line" \
+		"Cannot allocate memory" -- \
+		sh -c 'ulimit -v 60000 && exec "$0" "$@"' "$MMFRAG" replay -q \
+		-o "$TMP/alloc.json" traces/compact-small.dat
+	[ ! -e "$TMP/alloc.json" ] && ok "... and no result file" || nok "... a result file was written"
+fi
+
 # item 5: result documents are checked against the schema before any renderer reads them
 S=fuzz/corpus/result/simulate.json
 mk() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); exec(sys.argv[2]); json.dump(d, open(sys.argv[3], "w"))' "$S" "$1" "$2"; }

@@ -980,6 +980,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
+		pick_ix_reset(&m->runs[i].ix);
 		m->runs[i].max_order = 0;
 	}
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */

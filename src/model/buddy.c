@@ -391,21 +391,26 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
  */
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 {
-	uint64_t prev = MF_PFN_NONE;
-	int o;
+	uint64_t h = pfn;
+	int o = 0;
 
-	for (o = 0; o <= m->p.max_order; o++) {
-		uint64_t h = pfn & ~((1ULL << o) - 1);
-		uint8_t b;
+	/*
+	 * Only the distinct candidates: rounding down to orders o..k gives the same head while
+	 * bit k is its lowest set bit, so the next one is h without that bit, first seen at
+	 * order k + 1 (a free probe per set low bit of pfn instead of one per order).
+	 */
+	for (;;) {
+		uint8_t b = m->blk[h];
 
-		if (h == prev)
-			continue;
-		prev = h;
-		b = m->blk[h];
 		if (b && blk_order(b) >= o)
 			return h;
+		if (!h)
+			return MF_PFN_NONE;
+		o = __builtin_ctzll(h) + 1;
+		if (o > m->p.max_order)
+			return MF_PFN_NONE;
+		h &= h - 1;
 	}
-	return MF_PFN_NONE;
 }
 
 /*
@@ -632,14 +637,10 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 		}
 	}
 	/* smaller blocks inside the range */
-	for (p = pfn; p < end; ) {
+	for (p = pfn; (p = model_next_head(m, p, end)) < end; ) {
 		uint8_t b = m->blk[p];
 		uint64_t size;
 
-		if (!b) {
-			p++;
-			continue;
-		}
 		size = 1ULL << blk_order(b);
 		if (b & BLK_PCP)
 			*pcp += size;

@@ -89,6 +89,11 @@ struct cp_run {
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
 };
 
+/* A free block head's neighbours on its free list (LNONE at the ends). */
+struct mf_link {
+	uint32_t	next, prev;
+};
+
 struct mf_model {
 	struct mf_model_params	p;
 	int			nr_zones;
@@ -114,7 +119,7 @@ struct mf_model {
 	 * the pfn of the next and previous block on its free_list[order][mt] (LNONE at the
 	 * ends); head and tail of each list.  8 bytes per page frame.
 	 */
-	uint32_t		*lnext, *lprev;
+	struct mf_link		*link;
 	uint32_t		lhead[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint32_t		ltail[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 

@@ -284,7 +284,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
 	 * whether that block lies among them.
 	 */
-	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->link[q].prev, n++) {
 		if (n == FAST_LOOK_AFTER) {
 			looked = true;
 			top = movable_top(m, z, order, min_pfn, zd->end_pfn);

@@ -8,8 +8,9 @@
 # of CPU time on events, RSS over page frames).  A measurement, not a test: it prints
 # figures and never fails on them.
 #
-#   bench/run.sh [-n RUNS] [-R] [TRACE.dat ...]
+#   bench/run.sh [-n RUNS] [-r RUNS] [-R] [TRACE.dat ...]
 #     -n RUNS   replays per file (default 3)
+#     -r RUNS   trace-cmd report runs per file, median (default 1)
 #     -R        leave trace-cmd report out (15-45 s a file on this VM)
 #   default traces: traces/pagecache-small.dat traces/compact-heavy.dat
 #   bench/holdout/compact-holdout.dat, then bench/work/large.dat when it exists
@@ -22,11 +23,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
 report=1
-while getopts "n:R" o; do
+report_runs=1
+while getopts "n:r:R" o; do
 	case $o in
 	n) runs=$OPTARG ;;
+	r) report_runs=$OPTARG ;;
 	R) report=0 ;;
-	*) echo "usage: bench/run.sh [-n RUNS] [-R] [TRACE.dat ...]" >&2; exit 2 ;;
+	*) echo "usage: bench/run.sh [-n RUNS] [-r RUNS] [-R] [TRACE.dat ...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -67,7 +70,8 @@ timed() {
 	awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$tmp/time"
 }
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 CPUs); replay: median of $runs runs"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (2 CPUs); replay: median of $runs runs;" \
+	"trace-cmd report: median of $report_runs"
 printf '%-26s %2s %8s %7s | %15s | %13s %8s %8s %8s %8s %7s\n' "trace" "v" "events" "frames" \
 	"report wall/CPU" "replay wall/CPU" "Mev/s w" "Mev/s c" "x rep w" "x rep c" "RSS MB"
 : > "$tmp/rows"
@@ -81,7 +85,14 @@ d = json.load(open(sys.argv[1]))
 print(d["trace"]["events"], sum(z["spanned"] for z in d["zones"]))' "$tmp/out.json")
 		rw=0 rc=0
 		if [ $report = 1 ]; then
-			read -r rw rc _ < <(timed trace-cmd report "$f")
+			rws=() rcs=()
+			for ((i = 0; i < report_runs; i++)); do
+				read -r w c _ < <(timed trace-cmd report "$f")
+				rws+=("$w") rcs+=("$c")
+			done
+			read -r rw rc < <(python3 -c 'import statistics as s, sys
+print(s.median(map(float, sys.argv[1].split())), s.median(map(float, sys.argv[2].split())))' \
+				"${rws[*]}" "${rcs[*]}")
 		fi
 		walls=() cpus=() rss=0
 		for ((i = 0; i < runs; i++)); do
@@ -132,3 +143,4 @@ print("peak RSS %.0f-%.0f MB for %s M page frames: %.1f-%.1f bytes per page fram
       "/".join(sorted({"%.2f" % (f / 1e6) for f, _ in mem})),
       min(m * 1024 / f for f, m in mem), max(m * 1024 / f for f, m in mem)))
 EOF
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -50,6 +50,24 @@ struct cp_ent {
 };
 
 /*
+ * A run's picks[] indexed by pfn (picks.c): per order, the distinct heads of that order in
+ * descending pfn order, each with the first index in picks[] that holds it.  Built as the
+ * run isolates; lets mm_lru_insertion find the pick holding a pfn and the nearest pick of
+ * an order without walking picks[].  broken: out of memory, or a pick not aligned to its
+ * order; the callers then walk picks[] as without.
+ */
+struct pick_ent {
+	uint64_t	head;
+	uint32_t	first;
+};
+struct pick_ix {
+	struct pick_ent	*e[MF_MAX_ORDERS];
+	uint32_t	n[MF_MAX_ORDERS], cap[MF_MAX_ORDERS];
+	uint32_t	orders;		/* bit o: e[o] is not empty */
+	bool		broken;
+};
+
+/*
  * One compaction run (mm_compaction_begin to mm_compaction_end of one task): the blocks
  * the model isolated for it, so that mm_lru_insertion can confirm or correct them.
  */
@@ -58,6 +76,7 @@ struct cp_run {
 	uint32_t	nr, cap;
 	uint64_t	*picks;		/* pfn << 6 | order */
 	int		max_order;	/* the largest order among picks[] (0 when none) */
+	struct pick_ix	ix;		/* picks[] by pfn */
 	/*
 	 * Without mm_lru_insertion (sim): the run's cc->freepages[] as the kernel orders them,
 	 * entry by entry (see isolate.c, compaction_alloc()).
@@ -68,6 +87,11 @@ struct cp_run {
 	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
 	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
+};
+
+/* A free block head's neighbours on its free list (LNONE at the ends). */
+struct mf_link {
+	uint32_t	next, prev;
 };
 
 struct mf_model {
@@ -95,7 +119,7 @@ struct mf_model {
 	 * the pfn of the next and previous block on its free_list[order][mt] (LNONE at the
 	 * ends); head and tail of each list.  8 bytes per page frame.
 	 */
-	uint32_t		*lnext, *lprev;
+	struct mf_link		*link;
 	uint32_t		lhead[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint32_t		ltail[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 
@@ -190,6 +214,14 @@ uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 
 void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order);
 void model_free_page(struct mf_model *m, int z, uint64_t pfn, int order, int cpu);
+
+/* picks.c */
+void pick_ix_reset(struct pick_ix *ix);
+void pick_ix_free(struct pick_ix *ix);
+void pick_ix_add(struct pick_ix *ix, uint64_t pfn, int order, uint32_t i);
+uint32_t pick_ix_first(const struct cp_run *run, uint64_t pfn);
+int64_t pick_ix_nearest(const struct mf_model *m, const struct cp_run *run, uint64_t pfn,
+			int order);
 
 /* isolate.c */
 void model_run_begin(struct mf_model *m, int32_t pid);

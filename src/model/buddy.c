@@ -11,7 +11,8 @@
  *   cpu[pfn]	owning CPU of a per-CPU block (head only).
  *   held	one bit per pfn: handed out by mm_page_alloc and not freed since.
  *   pb[]	one byte per pageblock: its migratetype.
- *   lnext[], lprev[]	per free block head: its neighbours on its free list, so that the
+ *   link[]	per free block head: its neighbours on its free list (next, prev side by side:
+ *		one cache line per unlink or insert instead of two), so that the
  *		lists keep the kernel's order (head or tail insertion, fast_isolate_freepages()'s
  *		rotation), which decides the blocks compaction's fast search takes.
  *
@@ -74,17 +75,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		return -ENOMEM;
 	m->cconf = held;
 	{
-		uint32_t *l = realloc(m->lnext, nr_pfns * sizeof(*l));
+		struct mf_link *l = realloc(m->link, nr_pfns * sizeof(*l));
 
 		if (!l)
 			return -ENOMEM;
-		m->lnext = l;
-		l = realloc(m->lprev, nr_pfns * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		m->lprev = l;
-		memset(m->lnext + old, 0xff, (nr_pfns - old) * sizeof(*l));
-		memset(m->lprev + old, 0xff, (nr_pfns - old) * sizeof(*l));
+		m->link = l;
+		memset(m->link + old, 0xff, (nr_pfns - old) * sizeof(*l));
 	}
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
@@ -166,8 +162,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->held);
 	free(m->ciso);
 	free(m->cconf);
-	free(m->lnext);
-	free(m->lprev);
+	free(m->link);
 	free(m->pb);
 	free(m->pb_orders);
 	free(m->pb_map);
@@ -288,33 +283,33 @@ static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order,
 
 	if (*h == LNONE) {
 		*h = *t = p;
-		m->lnext[p] = m->lprev[p] = LNONE;
+		m->link[p].next = m->link[p].prev = LNONE;
 	} else if (tail) {
-		m->lprev[p] = *t;
-		m->lnext[p] = LNONE;
-		m->lnext[*t] = p;
+		m->link[p].prev = *t;
+		m->link[p].next = LNONE;
+		m->link[*t].next = p;
 		*t = p;
 	} else {
-		m->lnext[p] = *h;
-		m->lprev[p] = LNONE;
-		m->lprev[*h] = p;
+		m->link[p].next = *h;
+		m->link[p].prev = LNONE;
+		m->link[*h].prev = p;
 		*h = p;
 	}
 }
 
 static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
-	uint32_t p = (uint32_t)pfn, n = m->lnext[p], v = m->lprev[p];
+	uint32_t p = (uint32_t)pfn, n = m->link[p].next, v = m->link[p].prev;
 
 	if (v != LNONE)
-		m->lnext[v] = n;
+		m->link[v].next = n;
 	else
 		m->lhead[z][order][mt] = n;
 	if (n != LNONE)
-		m->lprev[n] = v;
+		m->link[n].prev = v;
 	else
 		m->ltail[z][order][mt] = v;
-	m->lnext[p] = m->lprev[p] = LNONE;
+	m->link[p].next = m->link[p].prev = LNONE;
 }
 
 /*
@@ -325,16 +320,16 @@ static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int orde
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn)
 {
 	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt];
-	uint32_t p = (uint32_t)pfn, before = m->lprev[p];
+	uint32_t p = (uint32_t)pfn, before = m->link[p].prev;
 
 	if (before == LNONE)
 		return;
-	m->lnext[*t] = *h;
-	m->lprev[*h] = *t;
+	m->link[*t].next = *h;
+	m->link[*h].prev = *t;
 	*h = p;
-	m->lprev[p] = LNONE;
+	m->link[p].prev = LNONE;
 	*t = before;
-	m->lnext[before] = LNONE;
+	m->link[before].next = LNONE;
 }
 
 static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
@@ -391,21 +386,26 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
  */
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 {
-	uint64_t prev = MF_PFN_NONE;
-	int o;
+	uint64_t h = pfn;
+	int o = 0;
 
-	for (o = 0; o <= m->p.max_order; o++) {
-		uint64_t h = pfn & ~((1ULL << o) - 1);
-		uint8_t b;
+	/*
+	 * Only the distinct candidates: rounding down to orders o..k gives the same head while
+	 * bit k is its lowest set bit, so the next one is h without that bit, first seen at
+	 * order k + 1 (a free probe per set low bit of pfn instead of one per order).
+	 */
+	for (;;) {
+		uint8_t b = m->blk[h];
 
-		if (h == prev)
-			continue;
-		prev = h;
-		b = m->blk[h];
 		if (b && blk_order(b) >= o)
 			return h;
+		if (!h)
+			return MF_PFN_NONE;
+		o = __builtin_ctzll(h) + 1;
+		if (o > m->p.max_order)
+			return MF_PFN_NONE;
+		h &= h - 1;
 	}
-	return MF_PFN_NONE;
 }
 
 /*
@@ -632,14 +632,10 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 		}
 	}
 	/* smaller blocks inside the range */
-	for (p = pfn; p < end; ) {
+	for (p = pfn; (p = model_next_head(m, p, end)) < end; ) {
 		uint8_t b = m->blk[p];
 		uint64_t size;
 
-		if (!b) {
-			p++;
-			continue;
-		}
 		size = 1ULL << blk_order(b);
 		if (b & BLK_PCP)
 			*pcp += size;
@@ -998,6 +994,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
+		pick_ix_reset(&m->runs[i].ix);
 		m->runs[i].max_order = 0;
 	}
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
@@ -1153,9 +1150,9 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 				uint32_t q = m->lhead[z][o][t], prev = LNONE;
 				uint64_t n = 0;
 
-				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = m->lnext[q]) {
+				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = m->link[q].next) {
 					n++;
-					if (m->lprev[q] != prev || !is_free_head(m, q, o) ||
+					if (m->link[q].prev != prev || !is_free_head(m, q, o) ||
 					    blk_mt(m->blk[q]) != t || mf_model_zone_of_pfn(m, q) != z)
 						break;
 				}

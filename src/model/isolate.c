@@ -284,7 +284,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
 	 * whether that block lies among them.
 	 */
-	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->lprev[q], n++) {
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->link[q].prev, n++) {
 		if (n == FAST_LOOK_AFTER) {
 			looked = true;
 			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
@@ -347,6 +347,7 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 		run->pid = pid;
 	}
 	run->nr = 0;
+	pick_ix_reset(&run->ix);
 	run->max_order = 0;
 	run->sim = !m->lru_seen;
 	run->nent = 0;
@@ -373,6 +374,7 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 		run->picks = p;
 		run->cap = cap;
 	}
+	pick_ix_add(&run->ix, pfn, order, run->nr);
 	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
 	if (order > run->max_order)
 		run->max_order = order;
@@ -715,7 +717,9 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	}
 	free(run->picks);
 	free(run->ent);
+	pick_ix_free(&run->ix);
 	*run = m->runs[--m->nr_runs];
+	memset(&m->runs[m->nr_runs].ix, 0, sizeof(m->runs[m->nr_runs].ix));
 	m->runs[m->nr_runs].picks = NULL;
 	m->runs[m->nr_runs].nr = m->runs[m->nr_runs].cap = 0;
 	m->runs[m->nr_runs].max_order = 0;
@@ -742,6 +746,7 @@ void model_runs_free(struct mf_model *m)
 	for (i = 0; i < m->nr_runs; i++) {
 		free(m->runs[i].picks);
 		free(m->runs[i].ent);
+		pick_ix_free(&m->runs[i].ix);
 	}
 	m->nr_runs = 0;
 }
@@ -758,6 +763,8 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 	int64_t best = -1;
 	uint32_t i;
 
+	if (!run->ix.broken)
+		return pick_ix_nearest(m, run, pfn, order);
 	for (i = 0; i < run->nr; i++) {
 		uint64_t head = run->picks[i] >> 6, d;
 
@@ -812,7 +819,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	}
 	if (bit_test(m->ciso, pfn)) {
 		m->held[pfn / 64] |= 1ULL << (pfn % 64);
-		for (i = 0; i < run->nr; i++) {
+		for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
 			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
 
 			if (pfn >= b && pfn < b + n) {

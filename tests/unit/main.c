@@ -24,6 +24,7 @@ int main(void)
 	test_sim_register();
 	test_compare_register();
 	test_flyrecord_register();
+	test_picks_register();
 	CU_basic_set_mode(CU_BRM_NORMAL);
 	if (only) {
 		CU_pSuite s = CU_get_suite(only);

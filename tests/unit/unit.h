@@ -10,5 +10,6 @@ void test_sim_register(void);
 void test_compare_register(void);
 void test_observe_register(void);
 void test_flyrecord_register(void);
+void test_picks_register(void);
 
 #endif

@@ -206,6 +206,12 @@ fuzz_build:
 	$(Q)$(MAKE) --no-print-directory O=build-fuzz BIN=build-fuzz/mmfrag CC=clang \
 		CFLAGS="$(FUZZ_FLAGS)" $(patsubst %,build-fuzz/fuzz-%,$(FUZZ_TARGETS))
 
+# The same harnesses for AFL++ (packaged: afl++), persistent mode, ASan+UBSan; how to run
+# them: fuzz/README.md
+fuzz_afl_build:
+	$(Q)AFL_QUIET=1 $(MAKE) --no-print-directory O=build-afl BIN=build-afl/mmfrag CC=afl-clang-fast \
+		CFLAGS="$(SAN_FLAGS)" $(patsubst %,build-afl/fuzz-%-run,$(FUZZ_TARGETS))
+
 # Each harness for FUZZ_SECONDS (FUZZ=capture,... for some), new inputs kept in
 # build-fuzz/corpus-TARGET, crashers in build-fuzz/crash-TARGET-*: copy each one to
 # tests/fuzz-regress/TARGET/ with its fix.
@@ -242,6 +248,6 @@ install: mmfrag $(COMPLETION)
 	install -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/mmfrag
 
 clean:
-	rm -rf $(O) build-san build-fuzz mmfrag
+	rm -rf $(O) build-san build-fuzz build-afl mmfrag
 
-.PHONY: all deps run test test_san test_mem check_doc install clean fuzz fuzz_build
+.PHONY: all deps run test test_san test_mem check_doc install clean fuzz fuzz_build fuzz_afl_build

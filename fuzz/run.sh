@@ -21,6 +21,7 @@ for t in "$@"; do
 	[ "$t" = args ] && leaks=0
 	log=$O/fuzz-$t.log
 	before=$(ls "$O" | grep -c "^$t-")
+	load0=$(cut -d' ' -f1 /proc/loadavg) t0=$(date +%s)
 	# fork mode: a finding is saved and the run goes on, so one library bug does not
 	# hide the rest for the whole run
 	# leaks inside libtracecmd/libtraceevent are theirs (tests/lsan.supp, fuzz/README.md)
@@ -34,7 +35,11 @@ for t in "$@"; do
 	cov=$(printf '%s' "$last" | grep -o 'cov: [0-9]*')
 	ft=$(printf '%s' "$last" | grep -o 'ft: [0-9]*')
 	after=$(ls "$O" | grep -c "^$t-")
-	echo "fuzz $t: ${execs:-?} executions in ${secs}s, $cov, $ft, corpus $(ls "$O/corpus-$t" | wc -l), $((after - before)) new findings"
+	# wall-clock rates depend on the load: say it (1-minute average at start and end)
+	wall=$(( $(date +%s) - t0 ))
+	echo "fuzz $t: ${execs:-?} executions in ${wall}s ($(( ${execs:-0} / (wall ? wall : 1) )) exec/s)," \
+	     "$cov, $ft, corpus $(ls "$O/corpus-$t" | wc -l), $((after - before)) new findings," \
+	     "load $load0 -> $(cut -d' ' -f1 /proc/loadavg)"
 	if [ "$after" -gt "$before" ]; then
 		found=1
 		ls -t "$O" | grep "^$t-" | head -$((after - before)) | sed "s|^|  $O/|"

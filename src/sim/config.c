@@ -275,6 +275,33 @@ static int parse_bool(const char *v, int64_t *out)
 	return -1;
 }
 
+/* Valid UTF-8 without control characters (RFC 3629: no overlongs, surrogates or > U+10FFFF). */
+static bool name_ok(const char *v)
+{
+	const unsigned char *p = (const unsigned char *)v;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+			(*p & 0xf8) == 0xf0 ? 3 : -1;
+		uint32_t cp;
+		int i;
+
+		if (n < 0 || *p < 0x20 || *p == 0x7f)
+			return false;
+		cp = n ? *p & (0x3f >> n) : *p;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return false;
+			cp = cp << 6 | (p[i] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
 int mf_sim_knob_parse(struct mf_sim_config *c, const struct mf_sim_knob *k, const char *v,
 		      char *err, size_t len)
 {
@@ -288,6 +315,15 @@ int mf_sim_knob_parse(struct mf_sim_config *c, const struct mf_sim_knob *k, cons
 		if (strlen(v) > (size_t)k->max) {
 			snprintf(err, len, "%s: '%.20s...' is longer than %lld characters", k->name, v,
 				 (long long)k->max);
+			return -1;
+		}
+		/*
+		 * the name (and the config's text, which holds it) goes into the result
+		 * document, where JSON takes UTF-8 only: jansson's json_string() returns
+		 * NULL for anything else, and the simulation was left without its keys
+		 */
+		if (!name_ok(v)) {
+			snprintf(err, len, "%s: not printable UTF-8 text", k->name);
 			return -1;
 		}
 		snprintf(field(c, k), (size_t)k->max + 1, "%s", v);

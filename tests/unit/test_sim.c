@@ -498,6 +498,14 @@ static void test_config_parse(void)
 	mf_sim_config_default(&c);
 	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "name=x,defrag_mode=1", err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(c.name, "x");
+	/* the name goes into the JSON result: UTF-8 (found by fuzz-args) */
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL(mf_sim_config_parse(&c, "name=\xc3\xa9t\xc3\xa9", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "name=\x84" "a", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "name=a\xdd\xdd", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "name=\xc0\x80", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "name=\xed\xa0\x80", err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "name=a\tb", err, sizeof(err)), 0);
 	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "colour=blue", err, sizeof(err)), 0);
 	CU_ASSERT(strstr(err, "colour") != NULL);
 	CU_ASSERT_NOT_EQUAL(mf_sim_config_parse(&c, "extfrag_threshold=1001", err, sizeof(err)), 0);

@@ -208,7 +208,11 @@ fuzz_build:
 
 # The same harnesses for AFL++ (packaged: afl++), persistent mode, ASan+UBSan; how to run
 # them: fuzz/README.md
-fuzz_afl_build:
+fuzz_afl_build: deps
+	@command -v afl-clang-fast >/dev/null || { [ "$$(id -u)" = 0 ] && \
+		echo "  DEPS    apt-get install afl++" && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null; } || \
+		{ echo "afl-clang-fast missing; run as root: apt-get install afl++"; exit 1; }
 	$(Q)AFL_QUIET=1 $(MAKE) --no-print-directory O=build-afl BIN=build-afl/mmfrag CC=afl-clang-fast \
 		CFLAGS="$(SAN_FLAGS)" $(patsubst %,build-afl/fuzz-%-run,$(FUZZ_TARGETS))
 

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Scratch files and a null stream for the harnesses (fuzz.h). */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,12 +26,41 @@ static void cleanup(void)
 	}
 }
 
+/*
+ * A harness that crashes, or is killed by libFuzzer's -fork parent, never reaches its
+ * atexit(): remove the directories of harness processes that no longer exist, so that a
+ * long campaign does not fill the memory-backed /dev/shm.
+ */
+static void reap_stale(const char *base)
+{
+	char cmd[PATH_MAX + 32];
+	struct dirent *de;
+	DIR *d = opendir(base);
+	int pid;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (sscanf(de->d_name, "mmfrag-fuzz.%d.", &pid) != 1 || pid <= 0 ||
+		    pid == getpid() || strchr(de->d_name, '\''))
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s/%s'", base, de->d_name);
+		if (system(cmd))
+			break;
+	}
+	closedir(d);
+}
+
 const char *fuzz_dir(void)
 {
 	if (!dir[0]) {
 		/* memory-backed when there is one: a run writes its input to a file each time */
-		snprintf(dir, sizeof(dir), "%s/mmfrag-fuzz.%d.XXXXXX",
-			 access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid());
+		const char *base = access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm";
+
+		reap_stale(base);
+		snprintf(dir, sizeof(dir), "%s/mmfrag-fuzz.%d.XXXXXX", base, (int)getpid());
 		if (!mkdtemp(dir))
 			abort();
 		atexit(cleanup);

@@ -10,11 +10,12 @@
 #include "mmfrag/model.h"
 #include "unit.h"
 
-static struct mf_model *zone16(int max_order, int pageblock_order)
+/* A Normal zone of `pages` page frames from pfn 0, 4 CPUs, no high-order per-CPU lists */
+static struct mf_model *small_zone(uint64_t pages, int max_order, int pageblock_order)
 {
 	struct mf_model_params p;
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 16,
-				  .present = 16, .managed = 16 };
+	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = pages,
+				  .present = pages, .managed = pages };
 
 	mf_model_params_default(&p);
 	p.max_order = max_order;
@@ -22,6 +23,11 @@ static struct mf_model *zone16(int max_order, int pageblock_order)
 	p.pcp_high_order = -1;
 	p.nr_cpus = 4;
 	return mf_model_new(&p, &z, 1);
+}
+
+static struct mf_model *zone16(int max_order, int pageblock_order)
+{
+	return small_zone(16, max_order, pageblock_order);
 }
 
 /* A page event: every page kind starts with pfn, order, mt (struct mf_ev_page). */
@@ -386,19 +392,11 @@ static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn
  */
 static void test_fast_isolate_list_order(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
-	struct mf_model_params p;
 	struct mf_model *m;
 	uint64_t all;
 	char buf[256];
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
-	m = mf_model_new(&p, &z, 1);
+	m = small_zone(64, 3, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 17, 0), 0);
@@ -453,18 +451,10 @@ static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
  */
 static void test_lru_targets(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
-	struct mf_model_params p;
 	struct mf_model *m;
 	char buf[256];
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
-	m = mf_model_new(&p, &z, 1);
+	m = small_zone(64, 3, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
@@ -505,19 +495,11 @@ static void test_lru_targets(void)
  */
 static void test_lru_giveback_guard(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
-	struct mf_model_params p;
 	uint64_t nr[MF_MAX_ORDERS];
 	struct mf_model *m;
 	char buf[256];
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
-	m = mf_model_new(&p, &z, 1);
+	m = small_zone(64, 3, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
@@ -553,18 +535,10 @@ static void test_lru_giveback_guard(void)
  */
 static void test_isolation_replaced(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
-	struct mf_model_params p;
 	struct mf_model *m;
 	char buf[256];
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
-	m = mf_model_new(&p, &z, 1);
+	m = small_zone(64, 3, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
@@ -642,20 +616,12 @@ static void run_event(struct mf_model *m, int type, uint64_t a, uint64_t b, uint
  */
 static void test_targets_predicted(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
 	const struct mf_fidelity *f;
-	struct mf_model_params p;
 	struct mf_model *m;
 	struct mf_event ev;
 	char buf[256];
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
-	m = mf_model_new(&p, &z, 1);
+	m = small_zone(64, 3, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
 	f = mf_model_fidelity(m);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
@@ -712,18 +678,10 @@ static void test_targets_predicted(void)
  */
 static void test_isolated_then_allocated(void)
 {
-	struct mf_zone_desc z = { .node = 0, .name = "Normal", .start_pfn = 0, .end_pfn = 64,
-				  .present = 64, .managed = 64 };
-	struct mf_model_params p;
 	int round;
 
-	mf_model_params_default(&p);
-	p.max_order = 3;
-	p.pageblock_order = 2;
-	p.pcp_high_order = -1;
-	p.nr_cpus = 4;
 	for (round = 0; round < 2; round++) {
-		struct mf_model *m = mf_model_new(&p, &z, 1);
+		struct mf_model *m = small_zone(64, 3, 2);
 		struct mf_event ev;
 		char buf[256];
 		uint64_t nr[MF_MAX_ORDERS];

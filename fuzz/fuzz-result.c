@@ -17,7 +17,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <jansson.h>
 
 #include "fuzz.h"
@@ -44,21 +43,6 @@ static void compare_self(json_t *doc, const struct mf_cmp_doc *d, const char *na
 		mf_json_compare_print(fuzz_sink(), &c, &v, name, name, NULL, 0);
 		mf_compare_free(&c);
 	}
-}
-
-/* result-load.c has_zone(): report renders a zone's tables only when the document has it */
-static bool has_zone(json_t *doc, const char *zone)
-{
-	json_t *z;
-	size_t i;
-
-	json_array_foreach(json_object_get(doc, "zones"), i, z) {
-		const char *name = json_string_value(json_object_get(z, "zone"));
-
-		if (name && !strcasecmp(name, zone))
-			return true;
-	}
-	return false;
 }
 
 /*
@@ -117,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	t.zone = "Normal";
 	t.order_lo = 2;
 	t.order_hi = 9;
-	if (has_zone(doc, t.zone))
+	if (mf_result_has_zone(doc, t.zone))
 		mf_table_result(fuzz_sink(), doc, &t);
 	mf_csv_result(fuzz_sink(), doc);
 	/*

@@ -47,6 +47,9 @@ struct mf_table_opts {
 /* Tables of a result document (as saved by replay). */
 int mf_table_result(FILE *f, json_t *doc, const struct mf_table_opts *t);
 
+/* The document has a zone of that name (any case): report renders a zone's tables only then. */
+bool mf_result_has_zone(json_t *doc, const char *zone);
+
 /*
  * mmfrag report: the result document of path (mf_result_load(): a saved result, or a
  * trace.dat replayed in memory) on f, as JSON or as the tables t selects.  Returns 0,

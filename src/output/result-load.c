@@ -122,7 +122,7 @@ json_t *mf_result_load_sim(const char *path, const char *config, char *err, size
 	return doc;
 }
 
-static bool has_zone(json_t *doc, const char *zone)
+bool mf_result_has_zone(json_t *doc, const char *zone)
 {
 	json_t *z;
 	size_t i;
@@ -144,7 +144,7 @@ int mf_result_report(FILE *f, const char *path, bool json, const struct mf_table
 
 	if (!doc)
 		return -EINVAL;
-	if (t->zone && !has_zone(doc, t->zone))
+	if (t->zone && !mf_result_has_zone(doc, t->zone))
 		ret = -ENOENT;
 	else if (json)
 		ret = mf_json_dump(doc, f) ? -EIO : 0;

@@ -199,6 +199,26 @@ static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint6
 	return c;
 }
 
+/*
+ * Every bit of [pfn, pfn + n) is set (set) or clear (!set): model_bits_count() == n or == 0
+ * without its popcounts, and stopping at the first word that differs.
+ */
+static inline bool model_bits_all(const uint64_t *map, uint64_t pfn, uint64_t n, bool set)
+{
+	uint64_t end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t w = pfn / 64, bit = pfn % 64;
+		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
+		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
+
+		if ((map[w] & mask) != (set ? mask : 0))
+			return false;
+		pfn += cnt;
+	}
+	return true;
+}
+
 /* pb_map[]: the word holding pageblock pb's bit for an order */
 static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int order)
 {

@@ -113,40 +113,6 @@ uint32_t pick_ix_first(const struct cp_run *run, uint64_t pfn)
 	return best;
 }
 
-/* Every bit of [pfn, pfn + n) set in map (model_bits_count() == n, without popcounts). */
-static bool bits_all(const uint64_t *map, uint64_t pfn, uint64_t n)
-{
-	uint64_t end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		if ((map[w] & mask) != mask)
-			return false;
-		pfn += cnt;
-	}
-	return true;
-}
-
-/* No bit of [pfn, pfn + n) set in map. */
-static bool bits_none(const uint64_t *map, uint64_t pfn, uint64_t n)
-{
-	uint64_t end = pfn + n;
-
-	while (pfn < end) {
-		uint64_t w = pfn / 64, bit = pfn % 64;
-		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
-		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
-
-		if (map[w] & mask)
-			return false;
-		pfn += cnt;
-	}
-	return true;
-}
-
 /*
  * run_unconfirmed() by the index: of the run's picks of this order other than pfn whose
  * block is still wholly isolated (ciso) and not confirmed (cconf), the nearest to pfn, the
@@ -188,7 +154,8 @@ int64_t pick_ix_nearest(const struct mf_model *m, const struct cp_run *run, uint
 			break;
 		if (d == best_d && c->first >= best)
 			continue;
-		if (bits_all(m->ciso, c->head, n) && bits_none(m->cconf, c->head, n)) {
+		if (model_bits_all(m->ciso, c->head, n, true) &&
+		    model_bits_all(m->cconf, c->head, n, false)) {
 			best = c->first;
 			best_d = d;
 		}

@@ -779,9 +779,11 @@ static void test_kpageflags_chunks(void)
 /*
  * The live machine (root only): blocks recovered from /proc/kpageflags equal
  * /proc/buddyinfo per zone and order.  buddyinfo is read before and after the scan and
- * only a pair that agrees is compared exactly; a busy system gets a few tries.  One that
- * never holds still for a scan (~0.3 s for 24 GiB) must still come within 5% of the
- * blocks: the field notes saw 41 blocks off in 1.27M under a heavy workload.
+ * only a pair that agrees is compared exactly; a busy system gets a few tries.  When no
+ * try matches and buddyinfo moved during at least one scan (~0.3 s for 24 GiB), the
+ * machine is too busy for an exact answer and the closest scan must come within 5% of
+ * the blocks: the field notes saw 41 blocks off in 1.27M under a heavy workload.  A
+ * machine that held still for every scan and never matched fails.
  */
 static void test_kpageflags_live(void)
 {
@@ -845,10 +847,15 @@ static void test_kpageflags_live(void)
 							(unsigned long long)a->zones[z].nr_free[o]);
 		}
 	}
-	if (!stable) {
-		fprintf(stderr, "\n  (live kpageflags: buddyinfo never held still; closest scan "
-			"%llu of %llu blocks off)\n", (unsigned long long)best,
-			(unsigned long long)total);
+	if (!ok && stable < try) {
+		/*
+		 * buddyinfo moved during some scans: the machine is busy, and a pair that
+		 * agrees can still hide pages that were taken and given back in between.
+		 * Only a machine that held still for every try owes the exact answer.
+		 */
+		fprintf(stderr, "\n  (live kpageflags: buddyinfo held still for %d of %d scans; "
+			"closest scan %llu of %llu blocks off)\n", stable, try,
+			(unsigned long long)best, (unsigned long long)total);
 		CU_ASSERT(best * 20 <= total);
 	} else {
 		CU_ASSERT_TRUE(ok);

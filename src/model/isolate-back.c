@@ -123,6 +123,14 @@ void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int ord
  */
 void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo, uint64_t hi)
 {
+	uint32_t i, k;
+
+	/* full: first drop the guesses with nothing left in the ledger (freed or given back) */
+	for (i = k = 0; m->nr_guess == m->guess_cap && i < m->nr_guess; i++)
+		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order))
+			m->guess[k++] = m->guess[i];
+	if (i)
+		m->nr_guess = k;
 	if (m->nr_guess == m->guess_cap) {
 		uint32_t cap = m->guess_cap ? m->guess_cap * 2 : 256;
 		struct iso_guess *g = realloc(m->guess, cap * sizeof(*g));
@@ -139,21 +147,18 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
 /*
  * The kernel freed [pfn, pfn + 2^order), which the model held free.  Of the guesses whose
  * range holds pfn, the nearest one that still has 2^order pages model_isolated_piece()
- * allows: the first such piece of it, or MF_PFN_NONE.  Guesses with nothing left in the
- * ledger (freed, allocated or given back since) are dropped on the way.
+ * allows: the first such piece of it, or MF_PFN_NONE.  A guess with nothing left in the
+ * ledger (freed, allocated or given back since) has no such piece.
  */
 uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
 {
 	uint64_t best = MF_PFN_NONE, best_d = UINT64_MAX, n = 1ULL << order;
-	uint32_t i, k;
+	uint32_t i;
 
-	for (i = k = 0; i < m->nr_guess; i++) {
-		struct iso_guess g = m->guess[i];
+	for (i = 0; i < m->nr_guess; i++) {
+		const struct iso_guess g = m->guess[i];
 		uint64_t q, d;
 
-		if (!model_bits_count(m->ciso, g.head, 1ULL << g.order))
-			continue;
-		m->guess[k++] = g;
 		if (g.order < order || pfn < g.lo || pfn >= g.hi)
 			continue;
 		d = g.head > pfn ? g.head - pfn : pfn - g.head;
@@ -167,7 +172,6 @@ uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
 			}
 		}
 	}
-	m->nr_guess = k;
 	return best;
 }
 

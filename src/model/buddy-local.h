@@ -89,6 +89,15 @@ struct cp_run {
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
 };
 
+/*
+ * A block the model isolated on a guess (isolate-back.c): the counts of its isolate event
+ * did not name it, but the kernel's block of that event lies in [lo, hi).
+ */
+struct iso_guess {
+	uint64_t	head, lo, hi;
+	int		order;
+};
+
 /* A free block head's neighbours on its free list (LNONE at the ends). */
 struct mf_link {
 	uint32_t	next, prev;
@@ -136,6 +145,9 @@ struct mf_model {
 	bool			seeded;		/* started from a capture: every page is known */
 	bool			alloc_failed;	/* model_resize() failed: events were dropped */
 	uint64_t		far_region;	/* learn mode: GiB of the last pfn far beyond the zones, + 1 */
+
+	struct iso_guess	*guess;		/* isolations on a guess, oldest first */
+	uint32_t		nr_guess, guess_cap;
 };
 
 static inline int blk_order(uint8_t b)
@@ -252,6 +264,10 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn);
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order);
 void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int order);
 bool model_runs_cover(const struct mf_model *m, uint64_t pfn);
+bool model_isolated_piece(const struct mf_model *m, uint64_t q, int order);
+void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo, uint64_t hi);
+uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order);
+void model_guess_free(struct mf_model *m);
 void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t end,
 			   uint64_t nr_scanned, uint64_t nr_taken);
 void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);

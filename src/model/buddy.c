@@ -997,6 +997,7 @@ void mf_model_clear(struct mf_model *m)
 		pick_ix_reset(&m->runs[i].ix);
 		m->runs[i].max_order = 0;
 	}
+	m->nr_guess = 0;	/* the ledger is empty: no guess stands any more */
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 

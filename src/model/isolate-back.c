@@ -10,6 +10,7 @@
  * from MOVABLE pageblocks: suitable_migration_target()) into the ledger in its place.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "buddy-local.h"
 
@@ -102,4 +103,81 @@ void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int ord
 	model_bits_update(m->ciso, q, 1ULL << order, true);
 	m->fid.cp_isolation_replaced++;
 	m->fid.cp_isolation_replaced_pages += 1ULL << order;
+}
+
+/* ---- isolations on a guess --------------------------------------------------------------
+ *
+ * When the model cannot reproduce an isolate event's counts, the blocks it takes are
+ * guesses, but the event still bounds where the kernel's block was:
+ * isolate_freepages_block() takes only from the [start_pfn, end_pfn) of
+ * mm_compaction_isolate_freepages, and fast_isolate_freepages() falls back to the highest
+ * block at or above min_pfn it met.  The kernel's block stays free in the model, and when
+ * the kernel frees it (compaction_free(), release_free_list(), or the target's owner later)
+ * the model holds it free: the guess of an event whose range holds the freed pages is the
+ * model's block in its place, wherever the nearest other isolated block lies.
+ */
+
+/*
+ * Remember a guess: [lo, hi) is where the kernel's block of the same event lies.  Out of
+ * memory it is not remembered (the swap then searches by distance only, as without).
+ */
+void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo, uint64_t hi)
+{
+	uint32_t i, k;
+
+	/* full: first drop the guesses with nothing left in the ledger (freed or given back) */
+	for (i = k = 0; m->nr_guess == m->guess_cap && i < m->nr_guess; i++)
+		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order))
+			m->guess[k++] = m->guess[i];
+	if (i)
+		m->nr_guess = k;
+	if (m->nr_guess == m->guess_cap) {
+		uint32_t cap = m->guess_cap ? m->guess_cap * 2 : 256;
+		struct iso_guess *g = realloc(m->guess, cap * sizeof(*g));
+
+		if (!g)
+			return;
+		m->guess = g;
+		m->guess_cap = cap;
+	}
+	m->guess[m->nr_guess++] = (struct iso_guess){ .head = head, .lo = lo, .hi = hi,
+						       .order = order };
+}
+
+/*
+ * The kernel freed [pfn, pfn + 2^order), which the model held free.  Of the guesses whose
+ * range holds pfn, the nearest one that still has 2^order pages model_isolated_piece()
+ * allows: the first such piece of it, or MF_PFN_NONE.  A guess with nothing left in the
+ * ledger (freed, allocated or given back since) has no such piece.
+ */
+uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
+{
+	uint64_t best = MF_PFN_NONE, best_d = UINT64_MAX, n = 1ULL << order;
+	uint32_t i;
+
+	for (i = 0; i < m->nr_guess; i++) {
+		const struct iso_guess g = m->guess[i];
+		uint64_t q, d;
+
+		if (g.order < order || pfn < g.lo || pfn >= g.hi)
+			continue;
+		d = g.head > pfn ? g.head - pfn : pfn - g.head;
+		if (d >= best_d)
+			continue;
+		for (q = g.head; q < g.head + (1ULL << g.order); q += n) {
+			if (q != pfn && model_isolated_piece(m, q, order)) {
+				best = q;
+				best_d = d;
+				break;
+			}
+		}
+	}
+	return best;
+}
+
+void model_guess_free(struct mf_model *m)
+{
+	free(m->guess);
+	m->guess = NULL;
+	m->nr_guess = m->guess_cap = 0;
 }

@@ -26,10 +26,22 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact);
 static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, bool exact);
 
 /*
- * A block of 2^order pages in [start, end) that the model isolated for compaction, that no
- * event freed or allocated since and no migration target confirmed (its pages may be the
- * rest of a large target folio): the first one, or MF_PFN_NONE.  Whole empty words of the
- * ledger are skipped.
+ * [q, q + 2^order) is a piece of a block the model isolated for compaction that no event
+ * freed or allocated since and no migration target confirmed (its pages may be the rest
+ * of a large target folio), and no model block lies inside it: a swap may give it back.
+ */
+bool model_isolated_piece(const struct mf_model *m, uint64_t q, int order)
+{
+	uint64_t n = 1ULL << order;
+
+	return model_bits_count(m->ciso, q, n) == n && !model_bits_count(m->held, q, n) &&
+	       !model_bits_count(m->cconf, q, n) && model_find_block(m, q) == MF_PFN_NONE &&
+	       model_next_head(m, q, q + n) == q + n;
+}
+
+/*
+ * The first piece of 2^order pages in [start, end) model_isolated_piece() allows, or
+ * MF_PFN_NONE.  Whole empty words of the ledger are skipped.
  */
 static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
 {
@@ -42,9 +54,7 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
 			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
 			continue;
 		}
-		if (model_bits_count(m->ciso, q, n) == n && !model_bits_count(m->held, q, n) &&
-		    !model_bits_count(m->cconf, q, n) &&
-		    model_find_block(m, q) == MF_PFN_NONE && model_next_head(m, q, q + n) == q + n)
+		if (model_isolated_piece(m, q, order))
 			return q;
 		q += n;
 	}
@@ -55,16 +65,18 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
  * The kernel freed pages the model still held free: it had taken them silently, and every
  * page compaction's free scanner takes comes back through mm_page_free.  So the model
  * isolated some other block in their place, and that block is still in the model's ledger
- * of isolated pages, never to be freed by any event.  Give back the nearest such block of
- * the same order, searching pageblock by pageblock outwards from the freed one, at most
- * SWAP_REACH pageblocks away (a farther block is as likely a target a live task still
- * holds).  Without this a wrong pick never heals.
+ * of isolated pages, never to be freed by any event.  A block the model isolated on a
+ * guess for an event that could have taken the freed pages is the one (model_guess_take());
+ * else give back the nearest such block of the same order, searching pageblock by
+ * pageblock outwards from the freed one, at most SWAP_REACH pageblocks away (a farther
+ * block is as likely a target a live task still holds).  Without this a wrong pick never
+ * heals.
  */
 void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
 	uint64_t pb = 1ULL << (order > m->p.pageblock_order ? order : m->p.pageblock_order);
-	uint64_t base = pfn & ~(pb - 1), d, q = MF_PFN_NONE;
+	uint64_t base = pfn & ~(pb - 1), d, q = model_guess_take(m, pfn, order);
 
 	for (d = 0; q == MF_PFN_NONE; d += pb) {
 		bool below = base >= zd->start_pfn + d, above = base + d < zd->end_pfn;
@@ -176,6 +188,10 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
 				  true);
 		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), best_score == 3);
+		/* isolate_freepages_block() took the kernel's pages from [start, end) only */
+		if (best_score != 3)
+			model_guess_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), start,
+					 end);
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -310,8 +326,16 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		best = top;
 		n = high == top ? hpos : cap;	/* not met in the first cap entries */
 	}
-	if (best != MF_PFN_NONE && n >= cap)
+	if (best != MF_PFN_NONE && n >= cap) {
 		m->fid.cp_isolate_mismatch++;
+		/*
+		 * No block at or above low_pfn in reach: the model took its highest block at or
+		 * above min_pfn, and the kernel the highest of the at most nr_scanned entries it
+		 * looked at, which is no higher when its list holds what the model's does.
+		 */
+		if (best < low_pfn)
+			model_guess_note(m, best, order, min_pfn, best + nr_taken);
+	}
 	if (best == MF_PFN_NONE) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
@@ -743,6 +767,7 @@ void model_runs_free(struct mf_model *m)
 {
 	int i;
 
+	model_guess_free(m);
 	for (i = 0; i < m->nr_runs; i++) {
 		free(m->runs[i].picks);
 		free(m->runs[i].ent);

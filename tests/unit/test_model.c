@@ -421,6 +421,60 @@ static void test_fast_isolate_list_order(void)
 	mf_model_free(m);
 }
 
+/*
+ * A swap gives back the guess of the event that could have taken the freed page, not the
+ * nearest isolated block.  16 pages, pageblocks of 4; 1, 12 and 14 free (order 0).  An
+ * isolate event over 12-13 scanning 2 and taking 1 is reproduced: 12 is the kernel's pick.
+ * One over 0-15 scanning 16 and taking 1 is not (the walk meets 1 and 14): the model takes
+ * 1, a guess, and the kernel's page lies in 0-15.  The kernel took 14 and now frees it:
+ * the model gives back 1, not 12, which sits in 14's own pageblock.
+ */
+static void test_swap_takes_guess(void)
+{
+	struct mf_model *m = small_zone(16, 4, 2);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 1, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 12, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 14, 0), 0);
+	isolate_free(m, 12, 14, 2, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	isolate_free(m, 0, 16, 16, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 14);
+	apply(m, MF_EV_PAGE_FREE, 14, 0, 0, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 1);	/* 12 stays isolated, 14 is per-CPU */
+	mf_model_free(m);
+}
+
+/*
+ * The same for fast_isolate_freepages()'s fallback.  64 pages, pageblocks of 4.  9 goes
+ * first to a reproduced isolate walk over 8-11.  Seeded 5, 17, 21: free_list[0] tail to
+ * head 5 17 21.  Fast isolation with min_pfn 0, free_pfn 64 (low_pfn 32), 1 page scanned:
+ * nothing at or above 32, the model takes its highest block, 21, two entries past the
+ * kernel's one; the kernel's fallback is no higher: its page lies in 0-21.  The kernel
+ * took 5 and frees it: 21 goes back, not 9, which is nearer.
+ */
+static void test_swap_takes_fast_guess(void)
+{
+	struct mf_model *m = small_zone(64, 3, 2);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	isolate_free(m, 8, 12, 4, 1);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 17, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 21, 0), 0);
+	fast_isolate(m, 0, 64, 1, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 1);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 5) | (1ULL << 17));
+	apply(m, MF_EV_PAGE_FREE, 5, 0, 0, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 17) | (1ULL << 21));	/* 9 stays isolated */
+	mf_model_free(m);
+}
+
 /* An event of task pid: compaction begin/end, free scanner, or an LRU insertion of pfn. */
 static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
 {
@@ -890,6 +944,9 @@ void test_model_register(void)
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
+	CU_add_test(s, "a swap gives back the guess of the freed page's event", test_swap_takes_guess);
+	CU_add_test(s, "a swap gives back the guess of fast isolation's fallback",
+		    test_swap_takes_fast_guess);
 	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "an LRU give-back does not free over a block in the pick", test_lru_giveback_guard);
 	CU_add_test(s, "a pick the kernel allocates is replaced by a free block",

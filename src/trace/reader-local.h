@@ -108,6 +108,8 @@ static inline int reader_str_reserve(char **buf, size_t *cap, size_t need, size_
 struct ev_batch {
 	struct mf_event	*ev;		/* BATCH_EVENTS */
 	int		n;
+	int		nr_prints;	/* MF_EV_PRINT events: their indices in prints[] */
+	int		*prints;	/* BATCH_EVENTS, allocated at the first print */
 	int		ret;		/* 1: more follow; 0: the last one; < 0: error after it */
 	char		*str;
 	size_t		str_len, str_cap;
@@ -186,6 +188,7 @@ struct mf_reader {
 	unsigned int		produced, consumed;	/* batches; ring index = count % NR */
 	bool			stop;
 
+	struct mf_event		one;		/* mf_reader_next_batch() without batches */
 	char			*str;		/* MF_EV_PRINT text */
 	size_t			str_cap;
 	int			page_size;

@@ -172,9 +172,15 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 	while (len && data[start + len - 1] == '\n')
 		len--;
 	if (b) {
-		/* into the batch; the offset becomes a pointer when the batch is full */
+		/*
+		 * into the batch; the offset becomes a pointer when the batch is full (the
+		 * buffer may move until then), for the events listed in b->prints
+		 */
 		if (reader_str_reserve(&b->str, &b->str_cap, b->str_len + len + 1, 4096))
 			return -1;
+		if (!b->prints && !(b->prints = malloc(BATCH_EVENTS * sizeof(*b->prints))))
+			return -1;
+		b->prints[b->nr_prints++] = (int)(ev - b->ev);
 		memcpy(b->str + b->str_len, data + start, len);
 		b->str[b->str_len + len] = 0;
 		ev->print.str = (const char *)(uintptr_t)b->str_len;
@@ -461,6 +467,7 @@ static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 	int ret = 1, i;
 
 	b->n = 0;
+	b->nr_prints = 0;
 	b->str_len = 0;
 	r->fill = b;
 	while (b->n < BATCH_EVENTS) {
@@ -492,9 +499,13 @@ static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 		ret = 1;
 	}
 	r->fill = NULL;
-	for (i = 0; i < b->n; i++)
-		if (b->ev[i].type == MF_EV_PRINT)
-			b->ev[i].print.str = b->str + (uintptr_t)b->ev[i].print.str;
+	/* not a pass over the batch: its first events have left the cache by now */
+	for (i = 0; i < b->nr_prints; i++) {
+		struct mf_event *p = &b->ev[b->prints[i]];
+
+		if (p->type == MF_EV_PRINT)
+			p->print.str = b->str + (uintptr_t)p->print.str;
+	}
 	b->ret = ret;
 }
 
@@ -569,21 +580,26 @@ void reader_pipe_stop(struct mf_reader *r)
 	for (i = 0; i < NR_BATCHES; i++) {
 		free(r->batches[i].ev);
 		free(r->batches[i].str);
+		free(r->batches[i].prints);
 		r->batches[i].ev = NULL;
 		r->batches[i].str = NULL;
+		r->batches[i].prints = NULL;
 	}
 }
 
-static int pipe_next(struct mf_reader *r, struct mf_event *ev)
+/*
+ * The batch mf_reader_next() hands out events from, or the next one from the thread:
+ * 1 with r->cur holding events from r->cur_pos on, 0 / < 0 at the end of the stream.
+ * The batch handed out before is given back to the thread first.
+ */
+static int pipe_batch(struct mf_reader *r)
 {
 	struct ev_batch *b;
 
 	for (;;) {
 		b = r->cur;
-		if (b && r->cur_pos < b->n) {
-			*ev = b->ev[r->cur_pos++];
+		if (b && r->cur_pos < b->n)
 			return 1;
-		}
 		if (r->ended)
 			return r->end_ret;
 		if (b) {
@@ -611,6 +627,39 @@ static int pipe_next(struct mf_reader *r, struct mf_event *ev)
 		r->cur = b;
 		r->cur_pos = 0;
 	}
+}
+
+static int pipe_next(struct mf_reader *r, struct mf_event *ev)
+{
+	int ret = pipe_batch(r);
+
+	if (ret > 0)
+		*ev = r->cur->ev[r->cur_pos++];
+	return ret;
+}
+
+int mf_reader_next_batch(struct mf_reader *r, const struct mf_event **evs, size_t *n)
+{
+	int ret;
+
+	if (r->fly || r->ended) {
+		if (r->ended)
+			return r->end_ret;
+		ret = pipe_batch(r);
+		if (ret > 0) {
+			/* the rest of the batch: it goes back to the thread at the next call */
+			*evs = &r->cur->ev[r->cur_pos];
+			*n = (size_t)(r->cur->n - r->cur_pos);
+			r->cur_pos = r->cur->n;
+		}
+		return ret;
+	}
+	ret = mf_reader_next(r, &r->one);
+	if (ret > 0) {
+		*evs = &r->one;
+		*n = 1;
+	}
+	return ret;
 }
 
 int mf_reader_next(struct mf_reader *r, struct mf_event *ev)

@@ -205,24 +205,33 @@ static __attribute__((noinline)) int slow_common(struct mf_reader *r, const char
 }
 
 /* One record (data, size bytes) into *ev: fields at the offsets resolved at open. */
-static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
-		  struct mf_event *ev)
+static inline __attribute__((always_inline)) int
+decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
+	      struct mf_event *ev)
 {
 	struct decoder *d;
 	int id, i, di;
 
 	ev->ts = ts;
 	ev->cpu = cpu;
-	if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
-		ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
-	else
-		ev->pid = slow_common(r, data, size, true);
-	if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
-		id = (int)load_num(r, data + r->type_off, r->type_size);
-	else
-		id = slow_common(r, data, size, false);
-	if (id < 0 || id >= NR_TEP_IDS)
-		id = NR_TEP_IDS - 1;
+	if (__builtin_expect(r->common_fast && size >= r->common_end, 1)) {
+		uint16_t t;
+
+		memcpy(&ev->pid, data + r->pid_off, 4);
+		memcpy(&t, data + r->type_off, 2);
+		id = t;
+	} else {
+		if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
+			ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
+		else
+			ev->pid = slow_common(r, data, size, true);
+		if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
+			id = (int)load_num(r, data + r->type_off, r->type_size);
+		else
+			id = slow_common(r, data, size, false);
+		if (id < 0 || id >= NR_TEP_IDS)
+			id = NR_TEP_IDS - 1;
+	}
 	di = r->id_map[id] - 1;
 	if (di < 0) {
 		di = reader_new_decoder(r, tep_find_event(r->tep, id), id);
@@ -244,6 +253,15 @@ static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t
 		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;
 
+		/* inside the record: size >= d->min_size */
+		if (f->op == DOP_COPY8) {
+			memcpy(dst, data + f->offset, 8);
+			continue;
+		}
+		if (f->op == DOP_COPY4) {
+			memcpy(dst, data + f->offset, 4);
+			continue;
+		}
 		if (f->flags & F_STR) {
 			if (decode_str(r, d, f, data, size, ev))
 				return 0;
@@ -266,6 +284,12 @@ static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t
 	}
 	ev->type = d->type;
 	return 0;
+}
+
+static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
+		  struct mf_event *ev)
+{
+	return decode_inline(r, data, size, ts, cpu, ev);
 }
 
 /* ---- dropping consumed pages of mmap()ed data -------------------------------------- */
@@ -462,9 +486,9 @@ static uint32_t count_missed(struct mf_reader *r, int cpu, long long missed)
  */
 static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 {
-	struct mf_fly_record fr;
+	struct mf_fly_record recs[FLY_RUN], *fr;
 	struct mf_event *ev;
-	int ret = 1, i;
+	int ret = 1, i, k;
 
 	b->n = 0;
 	b->nr_prints = 0;
@@ -472,32 +496,39 @@ static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 	r->fill = b;
 	while (b->n < BATCH_EVENTS) {
 		if (r->fly_has_first) {
-			fr = r->fly_first;
+			recs[0] = r->fly_first;
 			r->fly_has_first = false;
+			k = 1;
 		} else {
-			ret = mf_fly_next(r->fly, &fr);
-			if (ret <= 0) {
+			k = BATCH_EVENTS - b->n < FLY_RUN ? BATCH_EVENTS - b->n : FLY_RUN;
+			k = mf_fly_next_n(r->fly, recs, k);
+			if (k <= 0) {
+				ret = k;
 				if (ret < 0)
 					snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(r->fly));
 				break;
 			}
 		}
-		ev = &b->ev[b->n];
-		/*
-		 * decode() writes the type's member of the union only: the rest would keep
-		 * the bytes of the event this slot held in an earlier batch.  Zeroed, an
-		 * event reads the same whichever reader made it (test_reader_text.c).
-		 */
-		memset(ev, 0, sizeof(*ev));
-		ev->missed = fr.missed ? count_missed(r, fr.cpu, fr.missed) : 0;
-		ret = decode(r, fr.data, fr.size, fr.ts, fr.cpu, ev);
-		if (ret < 0) {
-			reader_set_err(r, "%s", strerror(-ret));
-			break;
+		for (i = 0, fr = recs; i < k; i++, fr++) {
+			ev = &b->ev[b->n];
+			/*
+			 * decode() writes the type's member of the union only: the rest would
+			 * keep the bytes of the event this slot held in an earlier batch.
+			 * Zeroed, an event reads the same whichever reader made it
+			 * (test_reader_text.c).
+			 */
+			memset(ev, 0, sizeof(*ev));
+			ev->missed = fr->missed ? count_missed(r, fr->cpu, fr->missed) : 0;
+			ret = decode_inline(r, fr->data, fr->size, fr->ts, fr->cpu, ev);
+			if (ret < 0) {
+				reader_set_err(r, "%s", strerror(-ret));
+				goto out;
+			}
+			b->n++;
 		}
-		b->n++;
 		ret = 1;
 	}
+out:
 	r->fill = NULL;
 	/* not a pass over the batch: its first events have left the cache by now */
 	for (i = 0; i < b->nr_prints; i++) {

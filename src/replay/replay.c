@@ -234,10 +234,14 @@ static void report_progress(struct replay *rp)
 	rp->o->progress(&p, rp->o->progress_arg);
 }
 
-/* Where the pass stands: the start capture applied (started), its scan window open. */
+/*
+ * Where the pass stands: the start capture applied (started), its scan window open; and
+ * until when an ordinary event needs nothing but the model (quiet_until, see quiet()).
+ */
 struct pass {
-	bool	started;
-	bool	window;
+	bool		started;
+	bool		window;
+	uint64_t	quiet_until;
 };
 
 /* One event through captures, model, observer and simulators: 0, or -1 on an error. */
@@ -327,21 +331,58 @@ static inline int apply_event(struct replay *rp, struct pass *st, const struct m
 }
 
 /*
+ * The trace time before which an event that is not a print, carries no lost-event count
+ * and comes from a CPU already seen needs nothing of apply_event() but the counts, the
+ * observer and the model: 0 while the start capture is pending or its scan window open,
+ * with simulators, or before the first event; else the next time-aligned check or time
+ * series point.  Markers are prints, so every marker still takes apply_event().
+ */
+static uint64_t quiet(const struct replay *rp, const struct pass *st)
+{
+	uint64_t until = UINT64_MAX;
+
+	if (!st->started || st->window || rp->nr_sims || !rp->r->nr_events)
+		return 0;
+	if (!rp->check.done && rp->check.st && rp->check.align == ALIGN_TIME)
+		until = rp->check.ts;
+	if (rp->o->interval_ns && rp->next_point < until)
+		until = rp->next_point;
+	return until;
+}
+
+/*
  * Every event of the trace in one pass, read in place from the reader's batches
- * (mf_reader_next_batch(): no copy of the event on this thread).
+ * (mf_reader_next_batch(): no copy of the event on this thread).  Most events take the
+ * short way: what apply_event() would do to them, without its tests.
  */
 static int run_events(struct replay *rp)
 {
 	struct pass st = { .started = !rp->start.st };
+	const struct mf_replay_opts *o = rp->o;
 	struct mf_result *r = rp->r;
-	const struct mf_event *evs;
+	const struct mf_event *evs, *ev;
 	size_t n, i;
 	int ret;
 
-	while ((ret = mf_reader_next_batch(rp->rd, &evs, &n)) > 0)
-		for (i = 0; i < n; i++)
-			if (apply_event(rp, &st, &evs[i]))
+	while ((ret = mf_reader_next_batch(rp->rd, &evs, &n)) > 0) {
+		for (i = 0, ev = evs; i < n; i++, ev++) {
+			if (ev->ts < st.quiet_until && ev->type != MF_EV_PRINT && !ev->missed &&
+			    ev->cpu >= 0 && ev->cpu < rp->nr_cpu_ts) {
+				r->nr_events++;
+				r->last_ts = ev->ts;
+				if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
+					report_progress(rp);
+				rp->type_count[ev->type]++;
+				rp->cpu_last_ts[ev->cpu] = ev->ts;
+				mf_observer_apply(rp->obs, ev);
+				mf_model_apply(rp->m, ev);
+				continue;
+			}
+			if (apply_event(rp, &st, ev))
 				return -1;
+			st.quiet_until = quiet(rp, &st);
+		}
+	}
 	if (ret < 0) {
 		replay_errf(rp, "%s", mf_reader_error(rp->rd));
 		return -1;

@@ -209,8 +209,10 @@ static inline __attribute__((always_inline)) int
 decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
 	      struct mf_event *ev)
 {
+	const struct dec_field *f, *fend;
 	struct decoder *d;
-	int id, i, di;
+	uint16_t type;
+	int id, di;
 
 	ev->ts = ts;
 	ev->cpu = cpu;
@@ -247,9 +249,12 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	if (d->type == MF_EV_OTHER || size < d->min_size)
 		return 0;
 
-	/* every field of the type's union member is written: no clearing needed */
-	for (i = 0; i < d->nr; i++) {
-		const struct dec_field *f = &d->f[i];
+	/*
+	 * every field of the type's union member is written: no clearing needed.  The
+	 * bounds are held in locals: stores through dst may alias anything, *d included.
+	 */
+	type = d->type;
+	for (f = d->f, fend = f + d->nr; f < fend; f++) {
 		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;
 
@@ -282,7 +287,7 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 			memcpy(dst, &w, 4);
 		}
 	}
-	ev->type = d->type;
+	ev->type = type;
 	return 0;
 }
 

@@ -578,7 +578,8 @@ int reader_pipe_start(struct mf_reader *r)
 	int i, ret;
 
 	for (i = 0; i < NR_BATCHES; i++) {
-		r->batches[i].ev = malloc(BATCH_EVENTS * sizeof(struct mf_event));
+		/* lines, not straddled: a 64-byte event is one line for the model thread to read */
+		r->batches[i].ev = aligned_alloc(64, BATCH_EVENTS * sizeof(struct mf_event));
 		if (!r->batches[i].ev)
 			return -ENOMEM;
 	}

@@ -71,6 +71,14 @@ int mf_fly_read_cpu(struct mf_fly *f, int cpu, struct mf_fly_record *rec);
  */
 int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec);
 
+/*
+ * The same, up to max records at once into recs: their number, 0 at the end, < 0 on an
+ * error (returned at the call after the records before it).  Every record's data stays
+ * valid until the next call; a call may return fewer than max before the end (when a
+ * CPU's next chunk must be read).  mf_fly_next() is this with max 1.
+ */
+int mf_fly_next_n(struct mf_fly *f, struct mf_fly_record *recs, int max);
+
 const char *mf_fly_error(const struct mf_fly *f);
 
 /* Bytes of trace pages handed to kbuffer so far (decompressed size for v7). */

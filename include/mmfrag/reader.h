@@ -42,6 +42,16 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 /* 1: *ev filled; 0: end of trace; < 0: error (message in mf_reader_error()). */
 int mf_reader_next(struct mf_reader *r, struct mf_event *ev);
 
+/*
+ * The next events in place, without a copy: *evs points at *n (>= 1) events, in order,
+ * valid (print.str too) until the next mf_reader_next_batch() or mf_reader_next() call.
+ * Returns 1, 0 at the end of the trace, < 0 on an error (after the events before it).
+ * The own reader hands out its decoding thread's batches whole (up to a few thousand
+ * events): the model reads each event where the reader wrote it.  The other readers give
+ * one event at a time.  Do not mix with mf_reader_next() within one batch.
+ */
+int mf_reader_next_batch(struct mf_reader *r, const struct mf_event **evs, size_t *n);
+
 const char *mf_reader_error(const struct mf_reader *r);
 const struct mf_reader_info *mf_reader_info(const struct mf_reader *r);
 

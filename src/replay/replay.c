@@ -234,100 +234,162 @@ static void report_progress(struct replay *rp)
 	rp->o->progress(&p, rp->o->progress_arg);
 }
 
-static int run_events(struct replay *rp)
+/*
+ * Where the pass stands: the start capture applied (started), its scan window open; and
+ * until when an ordinary event needs nothing but the model (quiet_until, see quiet()).
+ */
+struct pass {
+	bool		started;
+	bool		window;
+	uint64_t	quiet_until;
+};
+
+/* One event through captures, model, observer and simulators: 0, or -1 on an error. */
+static inline int apply_event(struct replay *rp, struct pass *st, const struct mf_event *ev)
 {
 	const struct mf_replay_opts *o = rp->o;
 	struct mf_result *r = rp->r;
-	bool started = !rp->start.st, window = false;
-	struct mf_event ev;
+
+	if (!r->nr_events) {
+		r->first_ts = ev->ts;
+		rp->next_point = ev->ts + o->interval_ns;
+		/* no start capture: the simulators start with the trace */
+		if (st->started && o->nr_configs && !rp->sims && replay_make_sims(rp, ev->ts))
+			return -1;
+		if (st->started)
+			replay_snap_pageblocks(rp, "start", ev->ts);
+	}
+	r->nr_events++;
+	r->last_ts = ev->ts;
+	if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
+		report_progress(rp);
+	rp->type_count[ev->type]++;
+
+	if (!st->started && ((rp->start.align == ALIGN_TIME && ev->ts >= rp->start.ts) ||
+			     rp->start.align == ALIGN_EDGE)) {
+		if (start_now(rp, rp->start.align == ALIGN_TIME ? rp->start.ts : ev->ts,
+			      rp->start.align == ALIGN_TIME ? "option" : "trace-start"))
+			return -1;
+		st->started = true;
+	}
+	note_cpu(rp, ev, st->started);
+	if (!rp->check.done && rp->check.st &&
+	    ((rp->check.align == ALIGN_TIME && ev->ts >= rp->check.ts) ||
+	     is_marker(ev, &rp->check))) {
+		replay_do_check(rp, rp->check.align == ALIGN_TIME ? rp->check.ts : ev->ts);
+		if (st->started && reanchor_arm(rp, &rp->check))
+			return -1;
+	}
+	while (o->interval_ns && ev->ts >= rp->next_point) {
+		replay_add_point(rp, rp->next_point);
+		rp->next_point += o->interval_ns;
+	}
+
+	if (ev->type == MF_EV_PRINT && st->started && rp->nr_periodic) {
+		int i;
+
+		for (i = 0; i < rp->nr_periodic; i++)
+			if (is_marker(ev, &rp->periodic[i])) {
+				rp->periodic[i].done = true;
+				rp->periodic[i].check_idx = replay_add_check_point(rp,
+					&rp->periodic[i], rp->periodic[i].marker + 21, ev->ts);
+				if (reanchor_arm(rp, &rp->periodic[i]))
+					return -1;
+			}
+	}
+	mf_observer_apply(rp->obs, ev);
+	if (st->started) {
+		mf_model_apply(rp->m, ev);
+		if (st->window)
+			r->start_window_events++;
+		if (rp->nr_sims) {
+			const char *comm;
+
+			/* a begin of a task the workload may take for manual compaction */
+			if (ev->type == MF_EV_CP_BEGIN &&
+			    (comm = mf_reader_comm(rp->rd, ev->pid)) && !strncmp(comm, "kcompactd", 9))
+				mf_workload_kcompactd_pid(rp->wl, ev->pid);
+			mf_workload_apply(rp->wl, ev, rp->sims, rp->nr_sims);
+		}
+	} else
+		r->events_before_start++;
+
+	if (!st->started && is_start_begin(ev, &rp->start)) {
+		if (seed_now(rp, ev->ts, "marker"))
+			return -1;
+		st->started = st->window = true;
+	} else if (st->window && is_marker(ev, &rp->start)) {
+		if (start_done(rp, ev->ts, true))
+			return -1;
+		st->window = false;
+	} else if (!st->started && is_marker(ev, &rp->start)) {
+		if (start_now(rp, ev->ts, "marker"))
+			return -1;
+		st->started = true;
+	}
+	return 0;
+}
+
+/*
+ * The trace time before which an event that is not a print, carries no lost-event count
+ * and comes from a CPU already seen needs nothing of apply_event() but the counts, the
+ * observer and the model: 0 while the start capture is pending or its scan window open,
+ * with simulators, or before the first event; else the next time-aligned check or time
+ * series point.  Markers are prints, so every marker still takes apply_event().
+ */
+static uint64_t quiet(const struct replay *rp, const struct pass *st)
+{
+	uint64_t until = UINT64_MAX;
+
+	if (!st->started || st->window || rp->nr_sims || !rp->r->nr_events)
+		return 0;
+	if (!rp->check.done && rp->check.st && rp->check.align == ALIGN_TIME)
+		until = rp->check.ts;
+	if (rp->o->interval_ns && rp->next_point < until)
+		until = rp->next_point;
+	return until;
+}
+
+/*
+ * Every event of the trace in one pass, read in place from the reader's batches
+ * (mf_reader_next_batch(): no copy of the event on this thread).  Most events take the
+ * short way: what apply_event() would do to them, without its tests.
+ */
+static int run_events(struct replay *rp)
+{
+	struct pass st = { .started = !rp->start.st };
+	const struct mf_replay_opts *o = rp->o;
+	struct mf_result *r = rp->r;
+	const struct mf_event *evs, *ev;
+	size_t n, i;
 	int ret;
 
-	while ((ret = mf_reader_next(rp->rd, &ev)) > 0) {
-		if (!r->nr_events) {
-			r->first_ts = ev.ts;
-			rp->next_point = ev.ts + o->interval_ns;
-			/* no start capture: the simulators start with the trace */
-			if (started && o->nr_configs && !rp->sims && replay_make_sims(rp, ev.ts))
-				return -1;
-			if (started)
-				replay_snap_pageblocks(rp, "start", ev.ts);
-		}
-		r->nr_events++;
-		r->last_ts = ev.ts;
-		if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
-			report_progress(rp);
-		rp->type_count[ev.type]++;
-
-		if (!started && ((rp->start.align == ALIGN_TIME && ev.ts >= rp->start.ts) ||
-				 rp->start.align == ALIGN_EDGE)) {
-			if (start_now(rp, rp->start.align == ALIGN_TIME ? rp->start.ts : ev.ts,
-				      rp->start.align == ALIGN_TIME ? "option" : "trace-start"))
-				return -1;
-			started = true;
-		}
-		note_cpu(rp, &ev, started);
-		if (!rp->check.done && rp->check.st &&
-		    ((rp->check.align == ALIGN_TIME && ev.ts >= rp->check.ts) ||
-		     is_marker(&ev, &rp->check))) {
-			replay_do_check(rp, rp->check.align == ALIGN_TIME ? rp->check.ts : ev.ts);
-			if (started && reanchor_arm(rp, &rp->check))
-				return -1;
-		}
-		while (o->interval_ns && ev.ts >= rp->next_point) {
-			replay_add_point(rp, rp->next_point);
-			rp->next_point += o->interval_ns;
-		}
-
-		if (ev.type == MF_EV_PRINT && started && rp->nr_periodic) {
-			int i;
-
-			for (i = 0; i < rp->nr_periodic; i++)
-				if (is_marker(&ev, &rp->periodic[i])) {
-					rp->periodic[i].done = true;
-					rp->periodic[i].check_idx = replay_add_check_point(rp,
-						&rp->periodic[i], rp->periodic[i].marker + 21, ev.ts);
-					if (reanchor_arm(rp, &rp->periodic[i]))
-						return -1;
-				}
-		}
-		mf_observer_apply(rp->obs, &ev);
-		if (started) {
-			mf_model_apply(rp->m, &ev);
-			if (window)
-				r->start_window_events++;
-			if (rp->nr_sims) {
-				const char *comm;
-
-				/* a begin of a task the workload may take for manual compaction */
-				if (ev.type == MF_EV_CP_BEGIN &&
-				    (comm = mf_reader_comm(rp->rd, ev.pid)) && !strncmp(comm, "kcompactd", 9))
-					mf_workload_kcompactd_pid(rp->wl, ev.pid);
-				mf_workload_apply(rp->wl, &ev, rp->sims, rp->nr_sims);
+	while ((ret = mf_reader_next_batch(rp->rd, &evs, &n)) > 0) {
+		for (i = 0, ev = evs; i < n; i++, ev++) {
+			if (ev->ts < st.quiet_until && ev->type != MF_EV_PRINT && !ev->missed &&
+			    ev->cpu >= 0 && ev->cpu < rp->nr_cpu_ts) {
+				r->nr_events++;
+				r->last_ts = ev->ts;
+				if (o->progress && !(r->nr_events & (MF_REPLAY_PROGRESS_EVENTS - 1)))
+					report_progress(rp);
+				rp->type_count[ev->type]++;
+				rp->cpu_last_ts[ev->cpu] = ev->ts;
+				mf_observer_apply(rp->obs, ev);
+				mf_model_apply(rp->m, ev);
+				continue;
 			}
-		} else
-			r->events_before_start++;
-
-		if (!started && is_start_begin(&ev, &rp->start)) {
-			if (seed_now(rp, ev.ts, "marker"))
+			if (apply_event(rp, &st, ev))
 				return -1;
-			started = window = true;
-		} else if (window && is_marker(&ev, &rp->start)) {
-			if (start_done(rp, ev.ts, true))
-				return -1;
-			window = false;
-		} else if (!started && is_marker(&ev, &rp->start)) {
-			if (start_now(rp, ev.ts, "marker"))
-				return -1;
-			started = true;
+			st.quiet_until = quiet(rp, &st);
 		}
 	}
 	if (ret < 0) {
 		replay_errf(rp, "%s", mf_reader_error(rp->rd));
 		return -1;
 	}
-	if (!started)
+	if (!st.started)
 		return 1;	/* no start marker: replay again from the trace's start */
-	if (window) {
+	if (st.window) {
 		replay_warnf(r, "%s: no marker '%s' in the trace: the start capture's scan window runs "
 			     "to the end of the trace", rp->start.dir, rp->start.marker);
 		if (start_done(rp, r->last_ts, true))
@@ -340,7 +402,7 @@ static int run_events(struct replay *rp)
 		replay_do_check(rp, r->last_ts);
 		r->check_aligned_by = rp->check.align == ALIGN_TIME ? "option" : "trace-end";
 	}
-	if (o->interval_ns && r->nr_events)
+	if (rp->o->interval_ns && r->nr_events)
 		replay_add_point(rp, r->last_ts);
 	replay_snap_pageblocks(rp, "end", r->last_ts);
 	return 0;

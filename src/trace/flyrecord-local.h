@@ -102,6 +102,7 @@ struct mf_fly {
 	uint64_t	limit_ts;	/* the root's CPU is still first below (limit_ts, limit_cpu) */
 	int		limit_cpu;
 	bool		merging;
+	int		deferred;	/* an error to return at the next call */
 
 	unsigned char	*zbuf;		/* one compressed chunk */
 	size_t		zcap;

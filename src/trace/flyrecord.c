@@ -115,7 +115,7 @@ bad:
 }
 
 /* Load the CPU's next page: 1, 0 at the end, < 0 error. */
-static int next_page(struct mf_fly *f, struct fly_cpu *c, int cpu)
+static __attribute__((noinline)) int next_page(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
 	const unsigned char *pg;
 	uint64_t commit, used, size;
@@ -188,8 +188,8 @@ static inline uint32_t item_word(const struct mf_fly *f, const unsigned char *p)
 }
 
 /* The page's next data record: 1, 0 at the page's end, < 0 error. */
-static inline int page_record(struct mf_fly *f, struct fly_cpu *c, int cpu,
-			      struct mf_fly_record *rec)
+static inline __attribute__((always_inline)) int
+page_record(struct mf_fly *f, struct fly_cpu *c, int cpu, struct mf_fly_record *rec)
 {
 	const unsigned char *lo = c->lo;
 	uint64_t size = c->hi - lo, off = c->off, ts = c->ts, start, len;
@@ -258,8 +258,15 @@ bad:
 	return -EINVAL;
 }
 
-/* The CPU's next record into *rec: 1, 0 at its end, < 0 error. */
-static inline int read_record(struct mf_fly *f, int cpu, struct mf_fly_record *rec)
+#define WOULD_REFILL	2
+
+/*
+ * The CPU's next record into *rec: 1, 0 at its end, < 0 error.  Without may_refill,
+ * WOULD_REFILL instead of loading the CPU's next chunk (which overwrites the buffer the
+ * records handed out so far point into).
+ */
+static inline __attribute__((always_inline)) int
+read_record(struct mf_fly *f, int cpu, struct mf_fly_record *rec, bool may_refill)
 {
 	struct fly_cpu *c = &f->cpus[cpu];
 	int ret;
@@ -272,6 +279,8 @@ static inline int read_record(struct mf_fly *f, int cpu, struct mf_fly_record *r
 		}
 		if (c->done)
 			return 0;
+		if (!may_refill && c->next >= c->len)
+			return WOULD_REFILL;
 		ret = next_page(f, c, cpu);
 		if (ret <= 0)
 			return ret;
@@ -282,7 +291,7 @@ int mf_fly_read_cpu(struct mf_fly *f, int cpu, struct mf_fly_record *rec)
 {
 	if (cpu < 0 || cpu >= f->nr_cpus || !f->cpus[cpu].has_data)
 		return 0;
-	return read_record(f, cpu, rec);
+	return read_record(f, cpu, rec, true);
 }
 
 /* ---- merge ---------------------------------------------------------------------------------- */
@@ -308,7 +317,7 @@ static int merge_start(struct mf_fly *f)
 	for (cpu = 0; cpu < f->nr_cpus; cpu++) {
 		if (!f->cpus[cpu].has_data)
 			continue;
-		ret = read_record(f, cpu, &f->cpus[cpu].head);
+		ret = read_record(f, cpu, &f->cpus[cpu].head, true);
 		if (ret < 0)
 			return ret;
 		if (ret)
@@ -334,11 +343,24 @@ static void set_limit(struct mf_fly *f)
 	f->limit_cpu = m;
 }
 
-int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec)
+/*
+ * Up to max records of the merge into recs.  The CPU whose record was handed out last
+ * ("pending") moves on only at the next record wanted, because moving on may load its
+ * next chunk over the data of the records handed out.  So a call stops early rather than
+ * load a chunk once it has records: every record it returns stays valid until the next
+ * call.  While the pending CPU's records come before every other CPU's head (limit_ts,
+ * limit_cpu), they go out without touching the heap.
+ */
+int mf_fly_next_n(struct mf_fly *f, struct mf_fly_record *recs, int max)
 {
-	struct mf_fly_record *hd;
-	int ret, cpu;
+	struct fly_cpu *c;
+	int ret, cpu, n = 0;
 
+	if (f->deferred) {
+		ret = f->deferred;
+		f->deferred = 0;
+		return ret;
+	}
 	if (!f->merging) {
 		ret = merge_start(f);
 		if (ret < 0) {
@@ -347,33 +369,48 @@ int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec)
 		}
 		set_limit(f);
 	}
-	if (f->pending >= 0) {
-		/* the record returned last time is done with: its CPU moves on */
-		cpu = f->pending;
-		f->pending = -1;
-		hd = &f->cpus[cpu].head;
-		ret = read_record(f, cpu, hd);
-		if (ret < 0) {
-			f->heap_len = 0;
-			return ret;
+	while (n < max) {
+		if (f->pending >= 0) {
+			/* the record handed out last is done with: its CPU moves on */
+			cpu = f->pending;
+			c = &f->cpus[cpu];
+			ret = read_record(f, cpu, &recs[n], !n);
+			if (ret == WOULD_REFILL)
+				break;
+			if (ret < 0) {
+				f->heap_len = 0;
+				f->pending = -1;
+				if (!n)
+					return ret;
+				f->deferred = ret;	/* after the records before it */
+				break;
+			}
+			if (ret && (recs[n].ts < f->limit_ts ||
+				    (recs[n].ts == f->limit_ts && cpu < f->limit_cpu))) {
+				/* still the smallest: the heap is unchanged */
+				n++;
+				continue;
+			}
+			f->pending = -1;
+			if (ret)
+				c->head = recs[n];
+			else
+				f->heap[0] = f->heap[--f->heap_len];
+			heap_down(f, 0);
+			set_limit(f);
 		}
-		if (ret && (hd->ts < f->limit_ts || (hd->ts == f->limit_ts && cpu < f->limit_cpu))) {
-			/* still the smallest: the heap is unchanged */
-			*rec = *hd;
-			f->pending = cpu;
-			return 1;
-		}
-		if (!ret)
-			f->heap[0] = f->heap[--f->heap_len];
-		heap_down(f, 0);
-		set_limit(f);
+		if (!f->heap_len)
+			break;
+		cpu = f->heap[0];
+		recs[n++] = f->cpus[cpu].head;
+		f->pending = cpu;
 	}
-	if (!f->heap_len)
-		return 0;
-	cpu = f->heap[0];
-	*rec = f->cpus[cpu].head;
-	f->pending = cpu;
-	return 1;
+	return n;
+}
+
+int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec)
+{
+	return mf_fly_next_n(f, rec, 1);
 }
 
 /* ---- open / close ------------------------------------------------------------------------ */

@@ -44,7 +44,19 @@ struct dec_field {
 	uint8_t		ev_size;
 	uint8_t		flags;		/* F_PFN, F_STR */
 	uint8_t		is_signed;
+	uint8_t		op;		/* DOP_*: how decode() stores it */
 	int64_t		dflt;
+};
+
+/*
+ * A field whose bytes go to the event as they are (the file has our endianness, the
+ * field the width of its member, nothing to extend or map) is a plain copy; any other
+ * takes decode()'s general path.
+ */
+enum dec_op {
+	DOP_GENERAL,
+	DOP_COPY4,
+	DOP_COPY8,
 };
 
 /* How a string field is stored (F_STR). */
@@ -83,6 +95,7 @@ struct stream {
  */
 #define BATCH_EVENTS	4096
 #define NR_BATCHES	8
+#define FLY_RUN		64	/* records taken from flyrecord.c at once */
 
 /*
  * Room for need bytes in a string buffer that doubles as it grows (first: its first size):
@@ -108,6 +121,8 @@ static inline int reader_str_reserve(char **buf, size_t *cap, size_t need, size_
 struct ev_batch {
 	struct mf_event	*ev;		/* BATCH_EVENTS */
 	int		n;
+	int		nr_prints;	/* MF_EV_PRINT events: their indices in prints[] */
+	int		*prints;	/* BATCH_EVENTS, allocated at the first print */
 	int		ret;		/* 1: more follow; 0: the last one; < 0: error after it */
 	char		*str;
 	size_t		str_len, str_cap;
@@ -146,6 +161,8 @@ struct mf_reader {
 	bool			swap;		/* file endianness differs from ours */
 	uint16_t		type_off, pid_off;
 	uint8_t			type_size, pid_size;	/* 0: use tep_data_type() / _pid() */
+	bool			common_fast;	/* our endianness, 2-byte type, 4-byte pid */
+	uint32_t		common_end;	/* bytes the two common fields need */
 
 	/* decoders: tep event id -> decoders[] index + 1 (0: not seen yet) */
 	uint16_t		*id_map;
@@ -186,6 +203,7 @@ struct mf_reader {
 	unsigned int		produced, consumed;	/* batches; ring index = count % NR */
 	bool			stop;
 
+	struct mf_event		one;		/* mf_reader_next_batch() without batches */
 	char			*str;		/* MF_EV_PRINT text */
 	size_t			str_cap;
 	int			page_size;

@@ -634,6 +634,17 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 		}
 		nr++;
 	}
+	for (i = 0; i < nr; i++) {
+		struct dec_field *df = &f[i];
+
+		if (r->swap || (df->flags & F_STR) || df->size != df->ev_size)
+			continue;
+		/* a pfn narrower than 8 bytes is mapped, so never a copy */
+		if (df->size == 8)
+			df->op = DOP_COPY8;
+		else if (df->size == 4 && !(df->flags & F_PFN))
+			df->op = DOP_COPY4;
+	}
 	memcpy(d->f, f, sizeof(f));
 	d->nr = nr;
 	d->type = sp->type;
@@ -664,6 +675,8 @@ static int setup_decoders(struct mf_reader *r)
 			r->pid_off = p->offset;
 			r->pid_size = p->size;
 		}
+		r->common_fast = !r->swap && r->type_size == 2 && r->pid_size == 4;
+		r->common_end = r->type_off + 2 > r->pid_off + 4 ? r->type_off + 2 : r->pid_off + 4;
 	}
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		const struct event_spec *sp = &specs[i];

@@ -172,9 +172,15 @@ static int decode_str(struct mf_reader *r, const struct decoder *d, const struct
 	while (len && data[start + len - 1] == '\n')
 		len--;
 	if (b) {
-		/* into the batch; the offset becomes a pointer when the batch is full */
+		/*
+		 * into the batch; the offset becomes a pointer when the batch is full (the
+		 * buffer may move until then), for the events listed in b->prints
+		 */
 		if (reader_str_reserve(&b->str, &b->str_cap, b->str_len + len + 1, 4096))
 			return -1;
+		if (!b->prints && !(b->prints = malloc(BATCH_EVENTS * sizeof(*b->prints))))
+			return -1;
+		b->prints[b->nr_prints++] = (int)(ev - b->ev);
 		memcpy(b->str + b->str_len, data + start, len);
 		b->str[b->str_len + len] = 0;
 		ev->print.str = (const char *)(uintptr_t)b->str_len;
@@ -199,24 +205,35 @@ static __attribute__((noinline)) int slow_common(struct mf_reader *r, const char
 }
 
 /* One record (data, size bytes) into *ev: fields at the offsets resolved at open. */
-static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
-		  struct mf_event *ev)
+static inline __attribute__((always_inline)) int
+decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
+	      struct mf_event *ev)
 {
+	const struct dec_field *f, *fend;
 	struct decoder *d;
-	int id, i, di;
+	uint16_t type;
+	int id, di;
 
 	ev->ts = ts;
 	ev->cpu = cpu;
-	if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
-		ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
-	else
-		ev->pid = slow_common(r, data, size, true);
-	if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
-		id = (int)load_num(r, data + r->type_off, r->type_size);
-	else
-		id = slow_common(r, data, size, false);
-	if (id < 0 || id >= NR_TEP_IDS)
-		id = NR_TEP_IDS - 1;
+	if (__builtin_expect(r->common_fast && size >= r->common_end, 1)) {
+		uint16_t t;
+
+		memcpy(&ev->pid, data + r->pid_off, 4);
+		memcpy(&t, data + r->type_off, 2);
+		id = t;
+	} else {
+		if (r->pid_size && size >= (uint32_t)r->pid_off + r->pid_size)
+			ev->pid = (int32_t)load_num(r, data + r->pid_off, r->pid_size);
+		else
+			ev->pid = slow_common(r, data, size, true);
+		if (r->type_size && size >= (uint32_t)r->type_off + r->type_size)
+			id = (int)load_num(r, data + r->type_off, r->type_size);
+		else
+			id = slow_common(r, data, size, false);
+		if (id < 0 || id >= NR_TEP_IDS)
+			id = NR_TEP_IDS - 1;
+	}
 	di = r->id_map[id] - 1;
 	if (di < 0) {
 		di = reader_new_decoder(r, tep_find_event(r->tep, id), id);
@@ -232,12 +249,24 @@ static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t
 	if (d->type == MF_EV_OTHER || size < d->min_size)
 		return 0;
 
-	/* every field of the type's union member is written: no clearing needed */
-	for (i = 0; i < d->nr; i++) {
-		const struct dec_field *f = &d->f[i];
+	/*
+	 * every field of the type's union member is written: no clearing needed.  The
+	 * bounds are held in locals: stores through dst may alias anything, *d included.
+	 */
+	type = d->type;
+	for (f = d->f, fend = f + d->nr; f < fend; f++) {
 		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;
 
+		/* inside the record: size >= d->min_size */
+		if (f->op == DOP_COPY8) {
+			memcpy(dst, data + f->offset, 8);
+			continue;
+		}
+		if (f->op == DOP_COPY4) {
+			memcpy(dst, data + f->offset, 4);
+			continue;
+		}
 		if (f->flags & F_STR) {
 			if (decode_str(r, d, f, data, size, ev))
 				return 0;
@@ -258,8 +287,14 @@ static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t
 			memcpy(dst, &w, 4);
 		}
 	}
-	ev->type = d->type;
+	ev->type = type;
 	return 0;
+}
+
+static int decode(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts, int cpu,
+		  struct mf_event *ev)
+{
+	return decode_inline(r, data, size, ts, cpu, ev);
 }
 
 /* ---- dropping consumed pages of mmap()ed data -------------------------------------- */
@@ -456,45 +491,57 @@ static uint32_t count_missed(struct mf_reader *r, int cpu, long long missed)
  */
 static void fill_batch(struct mf_reader *r, struct ev_batch *b)
 {
-	struct mf_fly_record fr;
+	struct mf_fly_record recs[FLY_RUN], *fr;
 	struct mf_event *ev;
-	int ret = 1, i;
+	int ret = 1, i, k;
 
 	b->n = 0;
+	b->nr_prints = 0;
 	b->str_len = 0;
 	r->fill = b;
 	while (b->n < BATCH_EVENTS) {
 		if (r->fly_has_first) {
-			fr = r->fly_first;
+			recs[0] = r->fly_first;
 			r->fly_has_first = false;
+			k = 1;
 		} else {
-			ret = mf_fly_next(r->fly, &fr);
-			if (ret <= 0) {
+			k = BATCH_EVENTS - b->n < FLY_RUN ? BATCH_EVENTS - b->n : FLY_RUN;
+			k = mf_fly_next_n(r->fly, recs, k);
+			if (k <= 0) {
+				ret = k;
 				if (ret < 0)
 					snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(r->fly));
 				break;
 			}
 		}
-		ev = &b->ev[b->n];
-		/*
-		 * decode() writes the type's member of the union only: the rest would keep
-		 * the bytes of the event this slot held in an earlier batch.  Zeroed, an
-		 * event reads the same whichever reader made it (test_reader_text.c).
-		 */
-		memset(ev, 0, sizeof(*ev));
-		ev->missed = fr.missed ? count_missed(r, fr.cpu, fr.missed) : 0;
-		ret = decode(r, fr.data, fr.size, fr.ts, fr.cpu, ev);
-		if (ret < 0) {
-			reader_set_err(r, "%s", strerror(-ret));
-			break;
+		for (i = 0, fr = recs; i < k; i++, fr++) {
+			ev = &b->ev[b->n];
+			/*
+			 * decode() writes the type's member of the union only: the rest would
+			 * keep the bytes of the event this slot held in an earlier batch.
+			 * Zeroed, an event reads the same whichever reader made it
+			 * (test_reader_text.c).
+			 */
+			memset(ev, 0, sizeof(*ev));
+			ev->missed = fr->missed ? count_missed(r, fr->cpu, fr->missed) : 0;
+			ret = decode_inline(r, fr->data, fr->size, fr->ts, fr->cpu, ev);
+			if (ret < 0) {
+				reader_set_err(r, "%s", strerror(-ret));
+				goto out;
+			}
+			b->n++;
 		}
-		b->n++;
 		ret = 1;
 	}
+out:
 	r->fill = NULL;
-	for (i = 0; i < b->n; i++)
-		if (b->ev[i].type == MF_EV_PRINT)
-			b->ev[i].print.str = b->str + (uintptr_t)b->ev[i].print.str;
+	/* not a pass over the batch: its first events have left the cache by now */
+	for (i = 0; i < b->nr_prints; i++) {
+		struct mf_event *p = &b->ev[b->prints[i]];
+
+		if (p->type == MF_EV_PRINT)
+			p->print.str = b->str + (uintptr_t)p->print.str;
+	}
 	b->ret = ret;
 }
 
@@ -531,7 +578,8 @@ int reader_pipe_start(struct mf_reader *r)
 	int i, ret;
 
 	for (i = 0; i < NR_BATCHES; i++) {
-		r->batches[i].ev = malloc(BATCH_EVENTS * sizeof(struct mf_event));
+		/* lines, not straddled: a 64-byte event is one line for the model thread to read */
+		r->batches[i].ev = aligned_alloc(64, BATCH_EVENTS * sizeof(struct mf_event));
 		if (!r->batches[i].ev)
 			return -ENOMEM;
 	}
@@ -569,21 +617,26 @@ void reader_pipe_stop(struct mf_reader *r)
 	for (i = 0; i < NR_BATCHES; i++) {
 		free(r->batches[i].ev);
 		free(r->batches[i].str);
+		free(r->batches[i].prints);
 		r->batches[i].ev = NULL;
 		r->batches[i].str = NULL;
+		r->batches[i].prints = NULL;
 	}
 }
 
-static int pipe_next(struct mf_reader *r, struct mf_event *ev)
+/*
+ * The batch mf_reader_next() hands out events from, or the next one from the thread:
+ * 1 with r->cur holding events from r->cur_pos on, 0 / < 0 at the end of the stream.
+ * The batch handed out before is given back to the thread first.
+ */
+static int pipe_batch(struct mf_reader *r)
 {
 	struct ev_batch *b;
 
 	for (;;) {
 		b = r->cur;
-		if (b && r->cur_pos < b->n) {
-			*ev = b->ev[r->cur_pos++];
+		if (b && r->cur_pos < b->n)
 			return 1;
-		}
 		if (r->ended)
 			return r->end_ret;
 		if (b) {
@@ -611,6 +664,39 @@ static int pipe_next(struct mf_reader *r, struct mf_event *ev)
 		r->cur = b;
 		r->cur_pos = 0;
 	}
+}
+
+static int pipe_next(struct mf_reader *r, struct mf_event *ev)
+{
+	int ret = pipe_batch(r);
+
+	if (ret > 0)
+		*ev = r->cur->ev[r->cur_pos++];
+	return ret;
+}
+
+int mf_reader_next_batch(struct mf_reader *r, const struct mf_event **evs, size_t *n)
+{
+	int ret;
+
+	if (r->fly || r->ended) {
+		if (r->ended)
+			return r->end_ret;
+		ret = pipe_batch(r);
+		if (ret > 0) {
+			/* the rest of the batch: it goes back to the thread at the next call */
+			*evs = &r->cur->ev[r->cur_pos];
+			*n = (size_t)(r->cur->n - r->cur_pos);
+			r->cur_pos = r->cur->n;
+		}
+		return ret;
+	}
+	ret = mf_reader_next(r, &r->one);
+	if (ret > 0) {
+		*evs = &r->one;
+		*n = 1;
+	}
+	return ret;
 }
 
 int mf_reader_next(struct mf_reader *r, struct mf_event *ev)

@@ -369,6 +369,82 @@ static void test_commit_past_page(void)
 }
 
 /*
+ * mf_fly_next_n() against mf_fly_next() on the same file: the same records in the same
+ * order, runs of every length, each record of a run still valid (its bytes unchanged)
+ * after the whole run is returned, and an error at the same place, after the same
+ * records.  @path is read with the formats of @tep_path.  Returns the number of records
+ * compared, or -1 if they differ.
+ */
+static long runs_match(const char *tep_path, const char *path, int run)
+{
+	struct mf_fly_record one, *recs = calloc(run, sizeof(*recs));
+	struct mf_fly *fa = NULL, *fb = NULL;
+	struct tracecmd_input *h;
+	long nr = 0, bad = 0;
+	int ra = 1, rb, i;
+	char err[512];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(recs);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open_head(tep_path, TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fa, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fb, err, sizeof(err)), 0);
+	while ((rb = mf_fly_next_n(fb, recs, run)) > 0 && !bad) {
+		if (rb > run)
+			bad++;
+		for (i = 0; i < rb && i < run && !bad; i++, nr++) {
+			ra = mf_fly_next(fa, &one);
+			if (ra != 1 || one.ts != recs[i].ts || one.cpu != recs[i].cpu ||
+			    one.size != recs[i].size || one.missed != recs[i].missed ||
+			    memcmp(one.data, recs[i].data, one.size))
+				bad++;
+		}
+	}
+	if (!bad) {
+		ra = mf_fly_next(fa, &one);
+		/* the same end: both clean, or both an error after the same records */
+		if ((ra < 0) != (rb < 0) || (ra == 0) != (rb == 0) ||
+		    (ra < 0 && strcmp(mf_fly_error(fa), mf_fly_error(fb))))
+			bad++;
+	}
+	mf_fly_close(fa);
+	mf_fly_close(fb);
+	tracecmd_close(h);
+	free(recs);
+	return bad ? -1 : nr;
+}
+
+static void test_runs(void)
+{
+	static const int runs[] = { 1, 2, 7, 64, 4096 };
+	char path[256], *data;
+	uint64_t commit;
+	long size, off;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(traces) / sizeof(traces[0]); i++)
+		for (j = 0; j < sizeof(runs) / sizeof(runs[0]); j++)
+			CU_ASSERT(runs_match(traces[i], traces[i], runs[j]) > 1000);
+	/* 40 KiB chunks on two CPUs: runs stop at many chunk boundaries */
+	CU_ASSERT(runs_match("traces/compact-heavy.dat", "traces/compact-heavy.dat", 64) > 1000000);
+
+	/* a corrupt page near the end (as test_commit_past_page()): the error comes last */
+	data = slurp(traces[1], &size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	off = size - 3 * 4096;
+	memcpy(&commit, data + off + 8, 8);
+	commit = (commit & ~((1ULL << 27) - 1)) | 4096;
+	memcpy(data + off + 8, &commit, 8);
+	snprintf(path, sizeof(path), "%s/runs.dat", tmpdir);
+	spit(path, data, size);
+	free(data);
+	for (j = 0; j < sizeof(runs) / sizeof(runs[0]); j++)
+		CU_ASSERT(runs_match(traces[1], path, runs[j]) > 1000);
+	unlink(path);
+}
+
+/*
  * A record shorter than its event's fields (issue 13 item 3): the reader must not read the
  * fields past its end, so the event comes out counted under its name but not decoded
  * (MF_EV_OTHER).  The first mm_page_free record of the v6 copy whose bytes are unique in
@@ -968,6 +1044,7 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
 	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
+	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);
 	CU_add_test(s, "a record shorter than its fields is counted, not decoded", test_short_record);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
 	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",

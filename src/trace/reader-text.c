@@ -53,7 +53,9 @@
 #define TEXT_BUF_INIT	(1U << 20)	/* decompressed text window */
 #define TEXT_BUF_MAX	(64U << 20)	/* longest line accepted */
 #define PRESCAN_LINES	200000		/* lines looked at for the CPU count (trace_pipe) */
-#define NAME_SLOTS	8192		/* event-name hash table (power of 2): half of it usable */
+#define NAME_SLOTS	8192		/* event-name hash table's largest size: half of it usable */
+#define NAME_SLOTS_INIT	64		/* its first size: a trace has a few dozen names */
+#define COMMS_INIT	64		/* the pid -> comm table's first size (it grows) */
 #define MAX_TFIELDS	8
 
 /* ---- what each event's text carries -------------------------------------------------- */
@@ -213,7 +215,12 @@ struct mf_text {
 	uint32_t	*pending;	/* per CPU: lost events announced, not yet attached */
 	int		nr_pending;
 
-	struct name_slot names[NAME_SLOTS];
+	/*
+	 * Open addressing, a power of 2 slots that doubles when half full, up to NAME_SLOTS:
+	 * a table of the largest size made every open of a short trace clear and walk 320 KB.
+	 */
+	struct name_slot *names;
+	uint32_t	name_cap;
 	int		nr_slots;
 
 	/* the last gfp string and its value: most lines repeat a handful of them */
@@ -308,6 +315,24 @@ static void finish_warnings(struct mf_reader *r);
 
 /* ---- the line buffer ------------------------------------------------------------------- */
 
+/*
+ * The line buffer's first size: TEXT_BUF_INIT, or for a smaller plain file the power of 2
+ * above its size (at least a page), so that opening a short trace does not map a megabyte
+ * twice (the prescan's buffer and the reader's).  fill() doubles it for a longer line.
+ */
+static size_t first_cap(const struct text_src *s)
+{
+	struct stat st;
+	size_t cap = 4096;
+
+	if (s->kind != SRC_PLAIN || fstat(s->fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size >= (off_t)TEXT_BUF_INIT)
+		return TEXT_BUF_INIT;
+	while (cap <= (size_t)st.st_size)
+		cap *= 2;
+	return cap;
+}
+
 /* More text after buf[pos..len): 1 read, 0 at the end, < 0 an error (r->err set). */
 static int fill(struct mf_reader *r, struct mf_text *t)
 {
@@ -387,25 +412,55 @@ static inline int next_line(struct mf_reader *r, struct mf_text *t, const char *
 
 /* ---- names, comms, lost events --------------------------------------------------------- */
 
+/* The first slot from h's on that is empty or holds name s (n bytes); the table has room. */
+static struct name_slot *probe_name(struct mf_text *t, uint32_t h, const char *s, size_t n)
+{
+	uint32_t mask = t->name_cap - 1, i = h & mask;
+	struct name_slot *sl;
+
+	for (;; i = (i + 1) & mask) {
+		sl = &t->names[i];
+		if (!sl->name || (sl->hash == h && sl->len == n && !memcmp(sl->name, s, n)))
+			return sl;
+	}
+}
+
+/* Twice the slots (the first NAME_SLOTS_INIT), every name moved to its new place. */
+static int grow_names(struct mf_text *t)
+{
+	uint32_t cap = t->name_cap ? 2 * t->name_cap : NAME_SLOTS_INIT, old = t->name_cap, i;
+	struct name_slot *ns = calloc(cap, sizeof(*ns)), *os = t->names;
+
+	if (!ns)
+		return -ENOMEM;
+	t->names = ns;
+	t->name_cap = cap;
+	for (i = 0; i < old; i++)
+		if (os[i].name)
+			*probe_name(t, os[i].hash, os[i].name, os[i].len) = os[i];
+	free(os);
+	return 0;
+}
+
 static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, const char *s,
 				     size_t n)
 {
-	uint32_t h = hash_name(s, n), i = h & (NAME_SLOTS - 1);
+	uint32_t h = hash_name(s, n);
 	struct name_slot *sl;
 	char *name;
 	size_t k;
 
-	for (;;) {
-		sl = &t->names[i];
-		if (!sl->name)
-			break;
-		if (sl->hash == h && sl->len == n && !memcmp(sl->name, s, n))
+	if (t->name_cap) {
+		sl = probe_name(t, h, s, n);
+		if (sl->name)
 			return sl;
-		i = (i + 1) & (NAME_SLOTS - 1);
 	}
 	/* a new name: its slot, and an entry in the reader's event-name table */
 	if (t->nr_slots >= NAME_SLOTS / 2)
 		return NULL;
+	if ((uint32_t)(t->nr_slots + 1) * 2 > t->name_cap && grow_names(t))
+		return NULL;
+	sl = probe_name(t, h, s, n);
 	if (r->nr_names == r->cap_names) {
 		int cap = r->cap_names ? 2 * r->cap_names : 32;
 		const char **nm = realloc(r->names, cap * sizeof(*nm)), **sy;
@@ -450,7 +505,7 @@ static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, con
 		struct name_slot *p = NULL;
 		int i2;
 
-		for (i2 = 0; i2 < NAME_SLOTS; i2++)
+		for (i2 = 0; i2 < (int)t->name_cap; i2++)
 			if (t->names[i2].name && t->names[i2].is_print && &t->names[i2] != sl &&
 			    t->names[i2].name_idx >= 0) {
 				p = &t->names[i2];
@@ -1006,9 +1061,13 @@ static int prescan(struct mf_reader *r, struct mf_text *t)
 		return -ENOMEM;
 	p->max_cpu = -1;
 	p->quiet = true;
-	p->cap = TEXT_BUF_INIT;
-	p->buf = malloc(p->cap);
-	ret = p->buf ? text_src_open(&p->src, r->path, p->serr, sizeof(p->serr)) : -ENOMEM;
+	ret = text_src_open(&p->src, r->path, p->serr, sizeof(p->serr));
+	if (!ret) {
+		p->cap = first_cap(&p->src);
+		p->buf = malloc(p->cap);
+		if (!p->buf)
+			ret = -ENOMEM;
+	}
 	if (ret) {
 		reader_set_err(r, "%s", ret == -ENOMEM ? strerror(ENOMEM) : p->serr);
 		goto out;
@@ -1067,9 +1126,14 @@ int reader_text_open(struct mf_reader *r)
 		return -ENOMEM;
 	r->text = t;
 	t->max_cpu = -1;
-	t->cap = TEXT_BUF_INIT;
+	ret = text_src_open(&t->src, r->path, t->serr, sizeof(t->serr));
+	if (ret) {
+		reader_set_err(r, "%s", ret == -ENOMEM ? strerror(ENOMEM) : t->serr);
+		return ret;
+	}
+	t->cap = first_cap(&t->src);
 	t->buf = malloc(t->cap);
-	t->comm_cap = 1024;
+	t->comm_cap = COMMS_INIT;
 	t->comms = malloc(t->comm_cap * sizeof(*t->comms));
 	if (!t->buf || !t->comms) {
 		reader_set_err(r, "%s", strerror(ENOMEM));
@@ -1077,11 +1141,6 @@ int reader_text_open(struct mf_reader *r)
 	}
 	for (i = 0; i < t->comm_cap; i++)
 		t->comms[i].pid = -1;
-	ret = text_src_open(&t->src, r->path, t->serr, sizeof(t->serr));
-	if (ret) {
-		reader_set_err(r, "%s", ret == -ENOMEM ? strerror(ENOMEM) : t->serr);
-		return ret;
-	}
 	ret = prescan(r, t);
 	if (ret)
 		return ret;
@@ -1167,8 +1226,9 @@ void reader_text_close(struct mf_reader *r)
 	if (!t)
 		return;
 	text_src_close(&t->src);
-	for (i = 0; i < NAME_SLOTS; i++)
+	for (i = 0; i < (int)t->name_cap; i++)
 		free((char *)t->names[i].name);
+	free(t->names);
 	free(t->buf);
 	free(t->pending);
 	free(t->comms);

@@ -29,6 +29,9 @@
 /* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
 #define LNONE		0xffffffffu
 
+/* Words per 64-frame group in bits[]: held, ciso, cconf and one spare. */
+#define BITS_STRIDE	4
+
 /* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
 #define SWAP_REACH	256
 
@@ -103,8 +106,15 @@ struct mf_model {
 	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
 	uint8_t			*blk;
 	uint8_t			*cpu;
-	uint64_t		*held;
-	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
+	/*
+	 * The per-pfn bitmaps, interleaved: the words of one 64-frame group side by side
+	 * (BITS_STRIDE words), so that the bits one event reads and writes share a cache line.
+	 * held, ciso and cconf point into bits[] at their offset in the group; word w of each
+	 * is map[w * BITS_STRIDE] (bits_word()).
+	 */
+	uint64_t		*bits;
+	uint64_t		*held;		/* handed out by mm_page_alloc and not freed since */
+	uint64_t		*ciso;		/* isolated by the model for compaction */
 	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
@@ -159,6 +169,32 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
 }
 
+/* Word w (pfns 64w to 64w + 63) of a per-pfn bitmap (held, ciso, cconf) */
+static inline uint64_t *bits_word(uint64_t *map, uint64_t w)
+{
+	return &map[w * BITS_STRIDE];
+}
+
+static inline uint64_t bits_word_get(const uint64_t *map, uint64_t w)
+{
+	return map[w * BITS_STRIDE];
+}
+
+static inline bool bit_test(const uint64_t *map, uint64_t pfn)
+{
+	return bits_word_get(map, pfn / 64) & (1ULL << (pfn % 64));
+}
+
+static inline void bit_set(uint64_t *map, uint64_t pfn)
+{
+	*bits_word(map, pfn / 64) |= 1ULL << (pfn % 64);
+}
+
+static inline void bit_clear(uint64_t *map, uint64_t pfn)
+{
+	*bits_word(map, pfn / 64) &= ~(1ULL << (pfn % 64));
+}
+
 /*
  * Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap (held, ciso, cconf);
  * returns how many were set.  Inline: most callers drop the count, and then the compiler
@@ -173,11 +209,11 @@ static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		was += (uint64_t)__builtin_popcountll(map[w] & mask);
+		was += (uint64_t)__builtin_popcountll(*bits_word(map, w) & mask);
 		if (set)
-			map[w] |= mask;
+			*bits_word(map, w) |= mask;
 		else
-			map[w] &= ~mask;
+			*bits_word(map, w) &= ~mask;
 		pfn += cnt;
 	}
 	return was;
@@ -193,7 +229,7 @@ static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint6
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		c += (uint64_t)__builtin_popcountll(map[w] & mask);
+		c += (uint64_t)__builtin_popcountll(bits_word_get(map, w) & mask);
 		pfn += cnt;
 	}
 	return c;
@@ -212,7 +248,7 @@ static inline bool model_bits_all(const uint64_t *map, uint64_t pfn, uint64_t n,
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		if ((map[w] & mask) != (set ? mask : 0))
+		if ((bits_word_get(map, w) & mask) != (set ? mask : 0))
 			return false;
 		pfn += cnt;
 	}

@@ -9,7 +9,8 @@
  *   blk[pfn]	head byte of a free or per-CPU block: bits 0-3 order + 1 (0: not a head),
  *		bits 4-6 the migratetype of the list it is on, bit 7 per-CPU.
  *   cpu[pfn]	owning CPU of a per-CPU block (head only).
- *   held	one bit per pfn: handed out by mm_page_alloc and not freed since.
+ *   held	one bit per pfn: handed out by mm_page_alloc and not freed since; with the
+ *		ledger's bits (ciso, cconf) in one array, a 64-frame group's words side by side.
  *   pb[]	one byte per pageblock: its migratetype.
  *   link[]	per free block head: its neighbours on its free list (next, prev side by side:
  *		one cache line per unlink or insert instead of two), so that the
@@ -62,18 +63,13 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!cpu)
 		return -ENOMEM;
 	m->cpu = cpu;
-	held = realloc(m->held, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	held = realloc(m->bits, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	if (!held)
 		return -ENOMEM;
+	m->bits = held;
 	m->held = held;
-	held = realloc(m->ciso, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
-		return -ENOMEM;
-	m->ciso = held;
-	held = realloc(m->cconf, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
-		return -ENOMEM;
-	m->cconf = held;
+	m->ciso = held + 1;
+	m->cconf = held + 2;
 	{
 		struct mf_link *l = realloc(m->link, nr_pfns * sizeof(*l));
 
@@ -105,12 +101,8 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 
 	memset(blk + old, 0, nr_pfns - old);
 	memset(cpu + old, 0, nr_pfns - old);
-	memset(m->held + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
-	memset(m->ciso + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
-	memset(m->cconf + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	memset(m->bits + (old ? old / 64 + 1 : 0) * BITS_STRIDE, 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * BITS_STRIDE * sizeof(uint64_t));
 	/* memmap_init_range() starts every pageblock MOVABLE */
 	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
 	       (pbs_new + 1) - (old ? pbs_old + 1 : 0));
@@ -159,9 +151,7 @@ void mf_model_free(struct mf_model *m)
 		return;
 	free(m->blk);
 	free(m->cpu);
-	free(m->held);
-	free(m->ciso);
-	free(m->cconf);
+	free(m->bits);
 	free(m->link);
 	free(m->pb);
 	free(m->pb_orders);
@@ -658,7 +648,7 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 	bool held = false;
 
 	for (i = 0; i < n && !held; i++)
-		held = m->held[(pfn + i) / 64] & (1ULL << ((pfn + i) % 64));
+		held = bit_test(m->held, pfn + i);
 	if (m->seeded || held) {
 		m->fid.alloc_not_free++;
 		m->fid.alloc_not_free_pages += n;
@@ -980,9 +970,7 @@ void mf_model_clear(struct mf_model *m)
 	int i;
 
 	memset(m->blk, 0, m->nr_pfns);
-	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
-	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
-	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->bits, 0, (m->nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->pb_map, 0, ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) *

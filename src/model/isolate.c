@@ -38,7 +38,8 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
 	while (q + n <= end) {
 		uint64_t w = q / 64;
 
-		if (!(m->ciso[w] & ~(m->held[w] | m->cconf[w])) && n <= 64) {
+		if (!(bits_word_get(m->ciso, w) &
+		      ~(bits_word_get(m->held, w) | bits_word_get(m->cconf, w))) && n <= 64) {
 			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
 			continue;
 		}
@@ -380,11 +381,6 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 		run->max_order = order;
 }
 
-static inline bool bit_test(const uint64_t *map, uint64_t pfn)
-{
-	return map[pfn / 64] & (1ULL << (pfn % 64));
-}
-
 /*
  * Give back what is left of an isolated block [pfn, pfn + 2^order) that no target
  * confirmed (no page of it in use): the pages still isolated go back to the buddy lists,
@@ -402,7 +398,7 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 		 */
 		for (p = pfn; p < pfn + n; p++)
 			if (bit_test(m->ciso, p) && bit_test(m->cconf, p))
-				m->held[p / 64] |= 1ULL << (p % 64);
+				bit_set(m->held, p);
 		model_bits_update(m->ciso, pfn, n, false);
 		model_bits_update(m->cconf, pfn, n, false);
 		return 0;
@@ -417,7 +413,7 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 	for (p = pfn, left = 0; p < pfn + n; p++) {
 		if (!bit_test(m->ciso, p))
 			continue;
-		m->ciso[p / 64] &= ~(1ULL << (p % 64));
+		bit_clear(m->ciso, p);
 		if (model_find_block(m, p) != MF_PFN_NONE)
 			continue;	/* already free in the model */
 		model_free_to_buddy(m, z, p, 0);
@@ -812,13 +808,13 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		head = model_find_block(m, pfn);
 		if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP)) {
 			model_carve(m, z, head, pfn, 0);
-			m->held[pfn / 64] |= 1ULL << (pfn % 64);
+			bit_set(m->held, pfn);
 			m->fid.lru_of_free++;
 		}
 		return;
 	}
 	if (bit_test(m->ciso, pfn)) {
-		m->held[pfn / 64] |= 1ULL << (pfn % 64);
+		bit_set(m->held, pfn);
 		for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
 			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
 
@@ -838,7 +834,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
 	model_bits_update(m->ciso, blk, 1ULL << order, true);
 	model_bits_update(m->cconf, blk, 1ULL << order, true);
-	m->held[pfn / 64] |= 1ULL << (pfn % 64);
+	bit_set(m->held, pfn);
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);
 	run_note(m, blk, order, false);

@@ -29,7 +29,7 @@
 /* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
 #define LNONE		0xffffffffu
 
-/* Words per 64-frame group in bits[]: held, ciso, cconf and one spare. */
+/* Words per 64-frame group in bits[]: held, ciso, cconf, inblk. */
 #define BITS_STRIDE	4
 
 /* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
@@ -116,6 +116,12 @@ struct mf_model {
 	uint64_t		*held;		/* handed out by mm_page_alloc and not freed since */
 	uint64_t		*ciso;		/* isolated by the model for compaction */
 	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
+	/*
+	 * Inside a free or per-CPU block (any frame of it, not only the head): a pfn outside
+	 * every block, as most freed pages are, is answered by the word the event reads for
+	 * held anyway, instead of one blk[] probe per candidate head.
+	 */
+	uint64_t		*inblk;
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
 	/*

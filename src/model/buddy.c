@@ -70,6 +70,7 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	m->held = held;
 	m->ciso = held + 1;
 	m->cconf = held + 2;
+	m->inblk = held + 3;
 	{
 		struct mf_link *l = realloc(m->link, nr_pfns * sizeof(*l));
 
@@ -265,6 +266,24 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
 
+/*
+ * Mark (or unmark) the frames of the block [pfn, pfn + 2^order) in inblk.  Blocks are
+ * aligned: up to order 6 they lie in one word, above it they are whole words.
+ */
+static inline void inblk_mark(struct mf_model *m, uint64_t pfn, int order, bool set)
+{
+	uint64_t *w = bits_word(m->inblk, pfn / 64), i;
+
+	if (order < 6) {
+		uint64_t mask = ((1ULL << (1ULL << order)) - 1) << (pfn % 64);
+
+		*w = set ? *w | mask : *w & ~mask;
+		return;
+	}
+	for (i = 0; i < 1ULL << (order - 6); i++)
+		w[i * BITS_STRIDE] = set ? ~0ULL : 0;
+}
+
 /* __add_to_free_list(): at the head, or at the tail (to_tail) */
 static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
 			     bool tail)
@@ -326,6 +345,7 @@ static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int orde
 			       bool tail)
 {
 	m->blk[pfn] = blk_make(order, mt, false);
+	inblk_mark(m, pfn, order, true);
 	m->nr_free[z][order][mt]++;
 	if (!(*pb_order_count(m, pfn, order))++)
 		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
@@ -344,6 +364,7 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 	if (cpu < 0 || cpu >= m->p.nr_cpus)
 		cpu = m->p.nr_cpus - 1;
 	m->blk[pfn] = blk_make(order, mt, true);
+	inblk_mark(m, pfn, order, true);
 	m->cpu[pfn] = (uint8_t)(cpu > 255 ? 255 : cpu);
 	m->pcp_pages[z] += 1ULL << order;
 	m->cpu_pcp_pages[cpu] += 1ULL << order;
@@ -367,6 +388,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
+	inblk_mark(m, pfn, order, false);
 	m->blk[pfn] = 0;
 }
 
@@ -378,6 +400,9 @@ uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 {
 	uint64_t h = pfn;
 	int o = 0;
+
+	if (!bit_test(m->inblk, pfn))
+		return MF_PFN_NONE;
 
 	/*
 	 * Only the distinct candidates: rounding down to orders o..k gives the same head while
@@ -622,6 +647,8 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 		}
 	}
 	/* smaller blocks inside the range */
+	if (model_bits_all(m->inblk, pfn, end - pfn, false))
+		return 0;
 	for (p = pfn; (p = model_next_head(m, p, end)) < end; ) {
 		uint8_t b = m->blk[p];
 		uint64_t size;
@@ -1098,6 +1125,15 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 					 (unsigned long long)p, (unsigned long long)buddy, o);
 				return -1;
 			}
+		}
+	}
+	/* inblk marks exactly the frames inside a block (blocks do not overlap: checked above) */
+	for (p = 0, covered_to = 0; p < m->nr_pfns; p++) {
+		if (m->blk[p])
+			covered_to = p + (1ULL << blk_order(m->blk[p]));
+		if (bit_test(m->inblk, p) != (p < covered_to)) {
+			snprintf(buf, len, "pfn 0x%llx: inblk bit is wrong", (unsigned long long)p);
+			return -1;
 		}
 	}
 	for (p = 0; p < (m->nr_pfns >> m->p.pageblock_order); p++) {

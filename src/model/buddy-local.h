@@ -92,7 +92,23 @@ struct cp_run {
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
 };
 
-/* A free block head's neighbours on its free list (LNONE at the ends). */
+/*
+ * The head byte (blk) and owning CPU (cpu) of FG_FRAMES page frames in one cache line:
+ * an event that takes or puts a block on a per-CPU list reads or writes both of its
+ * head, and in two arrays of one byte per frame that was two cache misses.  blk[] stays
+ * contiguous within a group, so model_next_head() still reads eight heads at a time.
+ */
+#define FG_SHIFT	5
+#define FG_FRAMES	(1 << FG_SHIFT)
+struct frame_group {
+	uint8_t		blk[FG_FRAMES];
+	uint8_t		cpu[FG_FRAMES];
+};
+
+/*
+ * A free block head's neighbours on its free list, stored + 1 so that zero (LNONE + 1 in
+ * 32 bits) is "none" and a fresh array needs no initialising: link_next(), link_prev().
+ */
 struct mf_link {
 	uint32_t	next, prev;
 };
@@ -104,8 +120,7 @@ struct mf_model {
 	int			last_zone;
 
 	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
-	uint8_t			*blk;
-	uint8_t			*cpu;
+	struct frame_group	*fg;		/* blk and cpu bytes: blk_at(), cpu_at() */
 	/*
 	 * The per-pfn bitmaps, interleaved: the words of one 64-frame group side by side
 	 * (BITS_STRIDE words), so that the bits one event reads and writes share a cache line.
@@ -153,6 +168,38 @@ struct mf_model {
 	bool			alloc_failed;	/* model_resize() failed: events were dropped */
 	uint64_t		far_region;	/* learn mode: GiB of the last pfn far beyond the zones, + 1 */
 };
+
+/* blk[pfn]: the head byte of pfn (see buddy.c) */
+static inline uint8_t *blk_at(const struct mf_model *m, uint64_t pfn)
+{
+	return &m->fg[pfn >> FG_SHIFT].blk[pfn & (FG_FRAMES - 1)];
+}
+
+/* cpu[pfn]: the CPU whose list holds the per-CPU block headed at pfn */
+static inline uint8_t *cpu_at(const struct mf_model *m, uint64_t pfn)
+{
+	return &m->fg[pfn >> FG_SHIFT].cpu[pfn & (FG_FRAMES - 1)];
+}
+
+static inline uint32_t link_next(const struct mf_model *m, uint32_t p)
+{
+	return m->link[p].next - 1;
+}
+
+static inline uint32_t link_prev(const struct mf_model *m, uint32_t p)
+{
+	return m->link[p].prev - 1;
+}
+
+static inline void link_set_next(struct mf_model *m, uint32_t p, uint32_t q)
+{
+	m->link[p].next = q + 1;
+}
+
+static inline void link_set_prev(struct mf_model *m, uint32_t p, uint32_t q)
+{
+	m->link[p].prev = q + 1;
+}
 
 static inline int blk_order(uint8_t b)
 {

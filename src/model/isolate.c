@@ -101,7 +101,7 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 
 	*scanned = 0;
 	while (pos < end && n < 1024) {
-		uint8_t b = m->blk[pos];
+		uint8_t b = *blk_at(m, pos);
 
 		(*scanned)++;
 		if (b && !(b & BLK_PCP)) {
@@ -162,7 +162,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	if (best_score != 3) {
 		/* the model's blocks differ: the first ones of the walk, up to nr_taken */
 		for (n = 0, taken = 0; n < best_n; n++) {
-			uint64_t size = 1ULL << blk_order(m->blk[best_heads[n]]);
+			uint64_t size = 1ULL << blk_order(*blk_at(m, best_heads[n]));
 
 			if (taken + size > nr_taken)
 				break;
@@ -174,9 +174,9 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_mismatch_pages += nr_taken;
 	}
 	for (n = 0; n < best_n; n++) {
-		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
+		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(*blk_at(m, best_heads[n])),
 				  true);
-		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), best_score == 3);
+		run_note(m, best_heads[n], blk_order(*blk_at(m, best_heads[n])), best_score == 3);
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -222,7 +222,7 @@ static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t
 		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
 		    ~((1ULL << order) - 1);
 		for (; h >= base && h >= lo; h -= 1ULL << order) {
-			if (m->blk[h] == want && mf_model_zone_of_pfn(m, h) == z)
+			if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
 				return h;
 			if (h < (1ULL << order))
 				break;
@@ -285,7 +285,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
 	 * whether that block lies among them.
 	 */
-	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->link[q].prev, n++) {
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = link_prev(m, q), n++) {
 		if (n == FAST_LOOK_AFTER) {
 			looked = true;
 			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
@@ -806,7 +806,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		 * batch was drained later); the run gave back its own pick then.
 		 */
 		head = model_find_block(m, pfn);
-		if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP)) {
+		if (head != MF_PFN_NONE && !(*blk_at(m, head) & BLK_PCP)) {
 			model_carve(m, z, head, pfn, 0);
 			bit_set(m->held, pfn);
 			m->fid.lru_of_free++;
@@ -826,10 +826,10 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		return;
 	}
 	head = model_find_block(m, pfn);
-	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
+	if (head == MF_PFN_NONE || (*blk_at(m, head) & BLK_PCP))
 		return;		/* in use already, or on a per-CPU list: not isolated */
 	max = run->max_order;
-	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
+	order = blk_order(*blk_at(m, head)) < max ? blk_order(*blk_at(m, head)) : max;
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
 	model_bits_update(m->ciso, blk, 1ULL << order, true);

@@ -29,6 +29,9 @@
 /* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
 #define LNONE		0xffffffffu
 
+/* Words per 64-frame group in bits[]: held, ciso, cconf, inblk. */
+#define BITS_STRIDE	4
+
 /* How far, in pageblocks, swap_isolation() looks for the model's wrong pick. */
 #define SWAP_REACH	256
 
@@ -98,7 +101,23 @@ struct iso_guess {
 	int		order;
 };
 
-/* A free block head's neighbours on its free list (LNONE at the ends). */
+/*
+ * The head byte (blk) and owning CPU (cpu) of FG_FRAMES page frames in one cache line:
+ * an event that takes or puts a block on a per-CPU list reads or writes both of its
+ * head, and in two arrays of one byte per frame that was two cache misses.  blk[] stays
+ * contiguous within a group, so model_next_head() still reads eight heads at a time.
+ */
+#define FG_SHIFT	5
+#define FG_FRAMES	(1 << FG_SHIFT)
+struct frame_group {
+	uint8_t		blk[FG_FRAMES];
+	uint8_t		cpu[FG_FRAMES];
+};
+
+/*
+ * A free block head's neighbours on its free list, stored + 1 so that zero (LNONE + 1 in
+ * 32 bits) is "none" and a fresh array needs no initialising: link_next(), link_prev().
+ */
 struct mf_link {
 	uint32_t	next, prev;
 };
@@ -110,11 +129,23 @@ struct mf_model {
 	int			last_zone;
 
 	uint64_t		nr_pfns;	/* arrays cover pfns [0, nr_pfns) */
-	uint8_t			*blk;
-	uint8_t			*cpu;
-	uint64_t		*held;
-	uint64_t		*ciso;		/* one bit per pfn: isolated by the model for compaction */
+	struct frame_group	*fg;		/* blk and cpu bytes: blk_at(), cpu_at() */
+	/*
+	 * The per-pfn bitmaps, interleaved: the words of one 64-frame group side by side
+	 * (BITS_STRIDE words), so that the bits one event reads and writes share a cache line.
+	 * held, ciso and cconf point into bits[] at their offset in the group; word w of each
+	 * is map[w * BITS_STRIDE] (bits_word()).
+	 */
+	uint64_t		*bits;
+	uint64_t		*held;		/* handed out by mm_page_alloc and not freed since */
+	uint64_t		*ciso;		/* isolated by the model for compaction */
 	uint64_t		*cconf;		/* ... in a block a migration target confirmed */
+	/*
+	 * Inside a free or per-CPU block (any frame of it, not only the head): a pfn outside
+	 * every block, as most freed pages are, is answered by the word the event reads for
+	 * held anyway, instead of one blk[] probe per candidate head.
+	 */
+	uint64_t		*inblk;
 	uint8_t			*pb;
 	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
 	/*
@@ -150,6 +181,38 @@ struct mf_model {
 	uint32_t		nr_guess, guess_cap;
 };
 
+/* blk[pfn]: the head byte of pfn (see buddy.c) */
+static inline uint8_t *blk_at(const struct mf_model *m, uint64_t pfn)
+{
+	return &m->fg[pfn >> FG_SHIFT].blk[pfn & (FG_FRAMES - 1)];
+}
+
+/* cpu[pfn]: the CPU whose list holds the per-CPU block headed at pfn */
+static inline uint8_t *cpu_at(const struct mf_model *m, uint64_t pfn)
+{
+	return &m->fg[pfn >> FG_SHIFT].cpu[pfn & (FG_FRAMES - 1)];
+}
+
+static inline uint32_t link_next(const struct mf_model *m, uint32_t p)
+{
+	return m->link[p].next - 1;
+}
+
+static inline uint32_t link_prev(const struct mf_model *m, uint32_t p)
+{
+	return m->link[p].prev - 1;
+}
+
+static inline void link_set_next(struct mf_model *m, uint32_t p, uint32_t q)
+{
+	m->link[p].next = q + 1;
+}
+
+static inline void link_set_prev(struct mf_model *m, uint32_t p, uint32_t q)
+{
+	m->link[p].prev = q + 1;
+}
+
 static inline int blk_order(uint8_t b)
 {
 	return (b & BLK_ORDER_MASK) - 1;
@@ -171,6 +234,32 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
 }
 
+/* Word w (pfns 64w to 64w + 63) of a per-pfn bitmap (held, ciso, cconf) */
+static inline uint64_t *bits_word(uint64_t *map, uint64_t w)
+{
+	return &map[w * BITS_STRIDE];
+}
+
+static inline uint64_t bits_word_get(const uint64_t *map, uint64_t w)
+{
+	return map[w * BITS_STRIDE];
+}
+
+static inline bool bit_test(const uint64_t *map, uint64_t pfn)
+{
+	return bits_word_get(map, pfn / 64) & (1ULL << (pfn % 64));
+}
+
+static inline void bit_set(uint64_t *map, uint64_t pfn)
+{
+	*bits_word(map, pfn / 64) |= 1ULL << (pfn % 64);
+}
+
+static inline void bit_clear(uint64_t *map, uint64_t pfn)
+{
+	*bits_word(map, pfn / 64) &= ~(1ULL << (pfn % 64));
+}
+
 /*
  * Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap (held, ciso, cconf);
  * returns how many were set.  Inline: most callers drop the count, and then the compiler
@@ -185,11 +274,11 @@ static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		was += (uint64_t)__builtin_popcountll(map[w] & mask);
+		was += (uint64_t)__builtin_popcountll(*bits_word(map, w) & mask);
 		if (set)
-			map[w] |= mask;
+			*bits_word(map, w) |= mask;
 		else
-			map[w] &= ~mask;
+			*bits_word(map, w) &= ~mask;
 		pfn += cnt;
 	}
 	return was;
@@ -205,7 +294,7 @@ static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint6
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		c += (uint64_t)__builtin_popcountll(map[w] & mask);
+		c += (uint64_t)__builtin_popcountll(bits_word_get(map, w) & mask);
 		pfn += cnt;
 	}
 	return c;
@@ -224,7 +313,7 @@ static inline bool model_bits_all(const uint64_t *map, uint64_t pfn, uint64_t n,
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		if ((map[w] & mask) != (set ? mask : 0))
+		if ((bits_word_get(map, w) & mask) != (set ? mask : 0))
 			return false;
 		pfn += cnt;
 	}

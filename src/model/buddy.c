@@ -8,8 +8,10 @@
  *
  *   blk[pfn]	head byte of a free or per-CPU block: bits 0-3 order + 1 (0: not a head),
  *		bits 4-6 the migratetype of the list it is on, bit 7 per-CPU.
- *   cpu[pfn]	owning CPU of a per-CPU block (head only).
- *   held	one bit per pfn: handed out by mm_page_alloc and not freed since.
+ *   cpu[pfn]	owning CPU of a per-CPU block (head only); blk and cpu of 32 frames share
+ *		a cache line (struct frame_group, blk_at(), cpu_at()).
+ *   held	one bit per pfn: handed out by mm_page_alloc and not freed since; with the
+ *		ledger's bits (ciso, cconf) in one array, a 64-frame group's words side by side.
  *   pb[]	one byte per pageblock: its migratetype.
  *   link[]	per free block head: its neighbours on its free list (next, prev side by side:
  *		one cache line per unlink or insert instead of two), so that the
@@ -43,44 +45,47 @@ void mf_model_params_default(struct mf_model_params *p)
 
 static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 {
-	uint64_t old = m->nr_pfns, pbs_old, pbs_new;
-	uint8_t *blk, *cpu, *pb;
+	uint64_t old = m->nr_pfns, pbs_old, pbs_new, align;
+	struct frame_group *fg;
 	uint64_t *held;
+	uint8_t *pb;
 
-	/* whole max-order blocks, so that buddy lookups never index past the end */
-	nr_pfns = (nr_pfns + (1ULL << m->p.max_order) - 1) & ~((1ULL << m->p.max_order) - 1);
+	/*
+	 * whole max-order blocks, so that buddy lookups never index past the end, and whole
+	 * frame groups
+	 */
+	align = 1ULL << (m->p.max_order > FG_SHIFT ? m->p.max_order : FG_SHIFT);
+	nr_pfns = (nr_pfns + align - 1) & ~(align - 1);
 	if (nr_pfns <= old)
 		return 0;
 	pbs_old = old >> m->p.pageblock_order;
 	pbs_new = nr_pfns >> m->p.pageblock_order;
 
-	blk = realloc(m->blk, nr_pfns);
-	if (!blk)
+	fg = realloc(m->fg, (nr_pfns >> FG_SHIFT) * sizeof(*fg));
+	if (!fg)
 		return -ENOMEM;
-	m->blk = blk;
-	cpu = realloc(m->cpu, nr_pfns);
-	if (!cpu)
-		return -ENOMEM;
-	m->cpu = cpu;
-	held = realloc(m->held, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	m->fg = fg;
+	held = realloc(m->bits, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	if (!held)
 		return -ENOMEM;
+	m->bits = held;
 	m->held = held;
-	held = realloc(m->ciso, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
-		return -ENOMEM;
-	m->ciso = held;
-	held = realloc(m->cconf, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
-		return -ENOMEM;
-	m->cconf = held;
+	m->ciso = held + 1;
+	m->cconf = held + 2;
+	m->inblk = held + 3;
 	{
-		struct mf_link *l = realloc(m->link, nr_pfns * sizeof(*l));
+		/*
+		 * Zero is "no neighbour" (struct mf_link): the first allocation comes from
+		 * calloc(), whose pages stay unbacked until a free block's head lands in them.
+		 */
+		struct mf_link *l = m->link ? realloc(m->link, nr_pfns * sizeof(*l)) :
+				    calloc(nr_pfns, sizeof(*l));
 
 		if (!l)
 			return -ENOMEM;
 		m->link = l;
-		memset(m->link + old, 0xff, (nr_pfns - old) * sizeof(*l));
+		if (old)
+			memset(m->link + old, 0, (nr_pfns - old) * sizeof(*l));
 	}
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
@@ -103,14 +108,9 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		       ((pbs_new / 64 + 1) - (old ? pbs_old / 64 + 1 : 0)) * per * sizeof(*held));
 	}
 
-	memset(blk + old, 0, nr_pfns - old);
-	memset(cpu + old, 0, nr_pfns - old);
-	memset(m->held + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
-	memset(m->ciso + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
-	memset(m->cconf + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	memset(m->fg + (old >> FG_SHIFT), 0, ((nr_pfns - old) >> FG_SHIFT) * sizeof(*fg));
+	memset(m->bits + (old ? old / 64 + 1 : 0) * BITS_STRIDE, 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * BITS_STRIDE * sizeof(uint64_t));
 	/* memmap_init_range() starts every pageblock MOVABLE */
 	memset(pb + (old ? pbs_old + 1 : 0), MF_MT_MOVABLE,
 	       (pbs_new + 1) - (old ? pbs_old + 1 : 0));
@@ -157,11 +157,8 @@ void mf_model_free(struct mf_model *m)
 {
 	if (!m)
 		return;
-	free(m->blk);
-	free(m->cpu);
-	free(m->held);
-	free(m->ciso);
-	free(m->cconf);
+	free(m->fg);
+	free(m->bits);
 	free(m->link);
 	free(m->pb);
 	free(m->pb_orders);
@@ -275,6 +272,24 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
 
+/*
+ * Mark (or unmark) the frames of the block [pfn, pfn + 2^order) in inblk.  Blocks are
+ * aligned: up to order 6 they lie in one word, above it they are whole words.
+ */
+static inline void inblk_mark(struct mf_model *m, uint64_t pfn, int order, bool set)
+{
+	uint64_t *w = bits_word(m->inblk, pfn / 64), i;
+
+	if (order < 6) {
+		uint64_t mask = ((1ULL << (1ULL << order)) - 1) << (pfn % 64);
+
+		*w = set ? *w | mask : *w & ~mask;
+		return;
+	}
+	for (i = 0; i < 1ULL << (order - 6); i++)
+		w[i * BITS_STRIDE] = set ? ~0ULL : 0;
+}
+
 /* __add_to_free_list(): at the head, or at the tail (to_tail) */
 static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
 			     bool tail)
@@ -283,33 +298,35 @@ static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order,
 
 	if (*h == LNONE) {
 		*h = *t = p;
-		m->link[p].next = m->link[p].prev = LNONE;
+		link_set_next(m, p, LNONE);
+		link_set_prev(m, p, LNONE);
 	} else if (tail) {
-		m->link[p].prev = *t;
-		m->link[p].next = LNONE;
-		m->link[*t].next = p;
+		link_set_prev(m, p, *t);
+		link_set_next(m, p, LNONE);
+		link_set_next(m, *t, p);
 		*t = p;
 	} else {
-		m->link[p].next = *h;
-		m->link[p].prev = LNONE;
-		m->link[*h].prev = p;
+		link_set_next(m, p, *h);
+		link_set_prev(m, p, LNONE);
+		link_set_prev(m, *h, p);
 		*h = p;
 	}
 }
 
 static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
-	uint32_t p = (uint32_t)pfn, n = m->link[p].next, v = m->link[p].prev;
+	uint32_t p = (uint32_t)pfn, n = link_next(m, p), v = link_prev(m, p);
 
 	if (v != LNONE)
-		m->link[v].next = n;
+		link_set_next(m, v, n);
 	else
 		m->lhead[z][order][mt] = n;
 	if (n != LNONE)
-		m->link[n].prev = v;
+		link_set_prev(m, n, v);
 	else
 		m->ltail[z][order][mt] = v;
-	m->link[p].next = m->link[p].prev = LNONE;
+	link_set_next(m, p, LNONE);
+	link_set_prev(m, p, LNONE);
 }
 
 /*
@@ -320,22 +337,23 @@ static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int orde
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn)
 {
 	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt];
-	uint32_t p = (uint32_t)pfn, before = m->link[p].prev;
+	uint32_t p = (uint32_t)pfn, before = link_prev(m, p);
 
 	if (before == LNONE)
 		return;
-	m->link[*t].next = *h;
-	m->link[*h].prev = *t;
+	link_set_next(m, *t, *h);
+	link_set_prev(m, *h, *t);
 	*h = p;
-	m->link[p].prev = LNONE;
+	link_set_prev(m, p, LNONE);
 	*t = before;
-	m->link[before].next = LNONE;
+	link_set_next(m, before, LNONE);
 }
 
 static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
 			       bool tail)
 {
-	m->blk[pfn] = blk_make(order, mt, false);
+	*blk_at(m, pfn) = blk_make(order, mt, false);
+	inblk_mark(m, pfn, order, true);
 	m->nr_free[z][order][mt]++;
 	if (!(*pb_order_count(m, pfn, order))++)
 		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
@@ -353,8 +371,9 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 {
 	if (cpu < 0 || cpu >= m->p.nr_cpus)
 		cpu = m->p.nr_cpus - 1;
-	m->blk[pfn] = blk_make(order, mt, true);
-	m->cpu[pfn] = (uint8_t)(cpu > 255 ? 255 : cpu);
+	*blk_at(m, pfn) = blk_make(order, mt, true);
+	inblk_mark(m, pfn, order, true);
+	*cpu_at(m, pfn) = (uint8_t)(cpu > 255 ? 255 : cpu);
 	m->pcp_pages[z] += 1ULL << order;
 	m->cpu_pcp_pages[cpu] += 1ULL << order;
 }
@@ -362,11 +381,11 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 /* Take the block headed at pfn off whichever list it is on. */
 void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 {
-	uint8_t b = m->blk[pfn];
+	uint8_t b = *blk_at(m, pfn);
 	int order = blk_order(b);
 
 	if (b & BLK_PCP) {
-		int cpu = m->cpu[pfn] < m->p.nr_cpus ? m->cpu[pfn] : m->p.nr_cpus - 1;
+		int cpu = *cpu_at(m, pfn) < m->p.nr_cpus ? *cpu_at(m, pfn) : m->p.nr_cpus - 1;
 
 		m->pcp_pages[z] -= 1ULL << order;
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
@@ -377,7 +396,8 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
-	m->blk[pfn] = 0;
+	inblk_mark(m, pfn, order, false);
+	*blk_at(m, pfn) = 0;
 }
 
 /*
@@ -389,13 +409,16 @@ uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 	uint64_t h = pfn;
 	int o = 0;
 
+	if (!bit_test(m->inblk, pfn))
+		return MF_PFN_NONE;
+
 	/*
 	 * Only the distinct candidates: rounding down to orders o..k gives the same head while
 	 * bit k is its lowest set bit, so the next one is h without that bit, first seen at
 	 * order k + 1 (a free probe per set low bit of pfn instead of one per order).
 	 */
 	for (;;) {
-		uint8_t b = m->blk[h];
+		uint8_t b = *blk_at(m, h);
 
 		if (b && blk_order(b) >= o)
 			return h;
@@ -416,10 +439,10 @@ uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
  */
 static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order, int remain_mt)
 {
-	uint8_t b = m->blk[head];
+	uint8_t b = *blk_at(m, head);
 	int high = blk_order(b);
 	bool pcp = b & BLK_PCP;
-	int cpu = m->cpu[head];
+	int cpu = *cpu_at(m, head);
 
 	model_del_block(m, z, head);
 	while (high > order) {
@@ -444,7 +467,7 @@ static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int or
 
 void model_carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int order)
 {
-	carve(m, z, head, pfn, order, blk_mt(m->blk[head]));
+	carve(m, z, head, pfn, order, blk_mt(*blk_at(m, head)));
 }
 
 /*
@@ -466,7 +489,7 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 	for (p = start; p < end; p += 1ULL << pbo)
 		m->pb[p >> pbo] = (uint8_t)mt;
 	for (p = start; p < end; p++) {
-		uint8_t b = m->blk[p];
+		uint8_t b = *blk_at(m, p);
 
 		if (!b)
 			continue;
@@ -475,7 +498,7 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 			m->nr_free[z][blk_order(b)][mt]++;
 			list_unlink(m, z, p, blk_order(b), blk_mt(b));
 			list_link(m, z, p, blk_order(b), mt, true);
-			m->blk[p] = blk_make(blk_order(b), mt, false);
+			*blk_at(m, p) = blk_make(blk_order(b), mt, false);
 		}
 		p += (1ULL << blk_order(b)) - 1;
 	}
@@ -488,7 +511,7 @@ static inline bool mt_mergeable(int mt)
 
 static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int order)
 {
-	uint8_t b = m->blk[pfn];
+	uint8_t b = *blk_at(m, pfn);
 
 	return b && !(b & BLK_PCP) && blk_order(b) == order;
 }
@@ -514,7 +537,7 @@ static void free_one_page(struct mf_model *m, int z, uint64_t pfn, int order, in
 
 		if (buddy < zd->start_pfn || buddy >= zd->end_pfn || !is_free_head(m, buddy, order))
 			break;
-		buddy_mt = blk_mt(m->blk[buddy]);
+		buddy_mt = blk_mt(*blk_at(m, buddy));
 		if (order >= pbo) {
 			buddy_mt = pb_mt(m, buddy);
 			if (mt != buddy_mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
@@ -555,19 +578,19 @@ void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to)
 {
 	while (from < to && (from & 7)) {
-		if (m->blk[from])
+		if (*blk_at(m, from))
 			return from;
 		from++;
 	}
 	while (from + 8 <= to) {
 		uint64_t w;
 
-		memcpy(&w, m->blk + from, sizeof(w));
+		memcpy(&w, blk_at(m, from), sizeof(w));	/* 8-aligned: inside one group */
 		if (w)
 			break;
 		from += 8;
 	}
-	while (from < to && !m->blk[from])
+	while (from < to && !*blk_at(m, from))
 		from++;
 	return from;
 }
@@ -619,7 +642,7 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 	*pcp = 0;
 	head = model_find_block(m, pfn);
 	if (head != MF_PFN_NONE) {
-		uint8_t b = m->blk[head];
+		uint8_t b = *blk_at(m, head);
 		int bo = blk_order(b);
 
 		if (bo >= order) {
@@ -632,8 +655,10 @@ static uint64_t take_overlap(struct mf_model *m, int z, uint64_t pfn, int order,
 		}
 	}
 	/* smaller blocks inside the range */
+	if (model_bits_all(m->inblk, pfn, end - pfn, false))
+		return 0;
 	for (p = pfn; (p = model_next_head(m, p, end)) < end; ) {
-		uint8_t b = m->blk[p];
+		uint8_t b = *blk_at(m, p);
 		uint64_t size;
 
 		size = 1ULL << blk_order(b);
@@ -658,7 +683,7 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
 	bool held = false;
 
 	for (i = 0; i < n && !held; i++)
-		held = m->held[(pfn + i) / 64] & (1ULL << ((pfn + i) % 64));
+		held = bit_test(m->held, pfn + i);
 	if (m->seeded || held) {
 		m->fid.alloc_not_free++;
 		m->fid.alloc_not_free_pages += n;
@@ -705,12 +730,12 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 	if (replace)
 		model_isolation_taken_back(m, z, pfn, e->order);
 	head = model_find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
-		if (m->blk[head] & BLK_PCP) {
+	if (head != MF_PFN_NONE && blk_order(*blk_at(m, head)) >= e->order) {
+		if (*blk_at(m, head) & BLK_PCP) {
 			m->fid.alloc_of_pcp_elsewhere++;
 			m->fid.alloc_of_pcp_elsewhere_pages += 1ULL << e->order;
 		}
-		learn_pageblock(m, z, head, blk_order(m->blk[head]), e->mt);
+		learn_pageblock(m, z, head, blk_order(*blk_at(m, head)), e->mt);
 		carve(m, z, head, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn));
 	} else {
 		uint64_t pcp;
@@ -731,16 +756,16 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 
 	not_isolated(m, pfn, e->order);
 	head = model_find_block(m, pfn);
-	if (head != MF_PFN_NONE && blk_order(m->blk[head]) >= e->order) {
+	if (head != MF_PFN_NONE && blk_order(*blk_at(m, head)) >= e->order) {
 		/*
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
 		 * removal event was lost (or never emitted).
 		 */
-		if (!(m->blk[head] & BLK_PCP)) {
+		if (!(*blk_at(m, head) & BLK_PCP)) {
 			m->fid.alloc_from_buddy++;
 			m->fid.alloc_from_buddy_pages += n;
 		}
-		carve(m, z, head, pfn, e->order, blk_mt(m->blk[head]));
+		carve(m, z, head, pfn, e->order, blk_mt(*blk_at(m, head)));
 	} else if (e->order > 0) {
 		uint64_t pcp, taken;
 
@@ -801,7 +826,7 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 
 	not_isolated(m, pfn, e->order);		/* it was on a per-CPU list */
 	head = model_find_block(m, pfn);
-	if (head == pfn && (m->blk[head] & BLK_PCP) && blk_order(m->blk[head]) == e->order) {
+	if (head == pfn && (*blk_at(m, head) & BLK_PCP) && blk_order(*blk_at(m, head)) == e->order) {
 		model_del_block(m, z, head);
 	} else {
 		uint64_t taken, pcp;
@@ -840,9 +865,9 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 	int pbo = m->p.pageblock_order;
 
 	head = model_find_block(m, pfn);
-	if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP) &&
-	    blk_order(m->blk[head]) >= e->order) {
-		int remain = claim ? alloc_mt : (valid_mt(fb_mt) ? fb_mt : blk_mt(m->blk[head]));
+	if (head != MF_PFN_NONE && !(*blk_at(m, head) & BLK_PCP) &&
+	    blk_order(*blk_at(m, head)) >= e->order) {
+		int remain = claim ? alloc_mt : (valid_mt(fb_mt) ? fb_mt : blk_mt(*blk_at(m, head)));
 
 		if (claim && valid_mt(alloc_mt)) {
 			/* try_to_claim_block(): the whole fallback block changes owner */
@@ -979,10 +1004,8 @@ void mf_model_clear(struct mf_model *m)
 {
 	int i;
 
-	memset(m->blk, 0, m->nr_pfns);
-	memset(m->held, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
-	memset(m->ciso, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
-	memset(m->cconf, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->fg, 0, (m->nr_pfns >> FG_SHIFT) * sizeof(*m->fg));
+	memset(m->bits, 0, (m->nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->pb_map, 0, ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) *
@@ -1060,8 +1083,8 @@ void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_
 	uint64_t p, end = zd->end_pfn < m->nr_pfns ? zd->end_pfn : m->nr_pfns;
 
 	for (p = model_next_head(m, zd->start_pfn, end); p < end;
-	     p = model_next_head(m, p + (1ULL << blk_order(m->blk[p])), end))
-		fn(priv, p, blk_order(m->blk[p]), blk_mt(m->blk[p]), m->blk[p] & BLK_PCP);
+	     p = model_next_head(m, p + (1ULL << blk_order(*blk_at(m, p))), end))
+		fn(priv, p, blk_order(*blk_at(m, p)), blk_mt(*blk_at(m, p)), *blk_at(m, p) & BLK_PCP);
 }
 
 /*
@@ -1078,7 +1101,7 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 
 	memset(cnt, 0, sizeof(cnt));
 	for (p = 0; p < m->nr_pfns; p++) {
-		uint8_t b = m->blk[p];
+		uint8_t b = *blk_at(m, p);
 		int o;
 
 		if (!b)
@@ -1113,6 +1136,15 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 			}
 		}
 	}
+	/* inblk marks exactly the frames inside a block (blocks do not overlap: checked above) */
+	for (p = 0, covered_to = 0; p < m->nr_pfns; p++) {
+		if (*blk_at(m, p))
+			covered_to = p + (1ULL << blk_order(*blk_at(m, p)));
+		if (bit_test(m->inblk, p) != (p < covered_to)) {
+			snprintf(buf, len, "pfn 0x%llx: inblk bit is wrong", (unsigned long long)p);
+			return -1;
+		}
+	}
 	for (p = 0; p < (m->nr_pfns >> m->p.pageblock_order); p++) {
 		uint64_t base = p << m->p.pageblock_order, q;
 		uint16_t per[MF_MAX_ORDERS] = { 0 };
@@ -1120,10 +1152,10 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 
 		for (q = model_next_head(m, base, base + (1ULL << m->p.pageblock_order));
 		     q < base + (1ULL << m->p.pageblock_order);
-		     q = model_next_head(m, q + (1ULL << blk_order(m->blk[q])),
+		     q = model_next_head(m, q + (1ULL << blk_order(*blk_at(m, q))),
 				   base + (1ULL << m->p.pageblock_order)))
-			if (!(m->blk[q] & BLK_PCP))
-				per[blk_order(m->blk[q])]++;
+			if (!(*blk_at(m, q) & BLK_PCP))
+				per[blk_order(*blk_at(m, q))]++;
 		for (o = 0; o <= m->p.max_order; o++)
 			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o] ||
 			    !per[o] != !(*pb_map_word(m, p, o) & (1ULL << (p % 64)))) {
@@ -1151,10 +1183,10 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 				uint32_t q = m->lhead[z][o][t], prev = LNONE;
 				uint64_t n = 0;
 
-				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = m->link[q].next) {
+				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = link_next(m, q)) {
 					n++;
-					if (m->link[q].prev != prev || !is_free_head(m, q, o) ||
-					    blk_mt(m->blk[q]) != t || mf_model_zone_of_pfn(m, q) != z)
+					if (link_prev(m, q) != prev || !is_free_head(m, q, o) ||
+					    blk_mt(*blk_at(m, q)) != t || mf_model_zone_of_pfn(m, q) != z)
 						break;
 				}
 				if (q != LNONE || n != m->nr_free[z][o][t] || m->ltail[z][o][t] != prev) {

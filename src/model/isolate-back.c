@@ -42,7 +42,7 @@ static uint64_t nearest_free(const struct mf_model *m, int z, uint64_t pfn, int 
 				continue;
 			end = b + pb < zd->end_pfn ? b + pb : zd->end_pfn;
 			for (p = b < zd->start_pfn ? zd->start_pfn : b; p < end;) {
-				uint8_t x = m->blk[p];
+				uint8_t x = *blk_at(m, p);
 
 				if (x && !(x & BLK_PCP) && blk_order(x) >= order && blk_order(x) <= top &&
 				    blk_mt(x) == MF_MT_MOVABLE)
@@ -97,7 +97,7 @@ void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int ord
 	if (head == MF_PFN_NONE)
 		return;
 	q = pfn & ~((1ULL << order) - 1);
-	if (q < head || q >= head + (1ULL << blk_order(m->blk[head])))
+	if (q < head || q >= head + (1ULL << blk_order(*blk_at(m, head))))
 		q = head;	/* the block's first 2^order pages */
 	model_carve(m, z, head, q, order);
 	model_bits_update(m->ciso, q, 1ULL << order, true);

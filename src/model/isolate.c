@@ -50,7 +50,8 @@ static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t
 	while (q + n <= end) {
 		uint64_t w = q / 64;
 
-		if (!(m->ciso[w] & ~(m->held[w] | m->cconf[w])) && n <= 64) {
+		if (!(bits_word_get(m->ciso, w) &
+		      ~(bits_word_get(m->held, w) | bits_word_get(m->cconf, w))) && n <= 64) {
 			q = ((w + 1) * 64 + n - 1) & ~(n - 1);
 			continue;
 		}
@@ -112,7 +113,7 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 
 	*scanned = 0;
 	while (pos < end && n < 1024) {
-		uint8_t b = m->blk[pos];
+		uint8_t b = *blk_at(m, pos);
 
 		(*scanned)++;
 		if (b && !(b & BLK_PCP)) {
@@ -173,7 +174,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	if (best_score != 3) {
 		/* the model's blocks differ: the first ones of the walk, up to nr_taken */
 		for (n = 0, taken = 0; n < best_n; n++) {
-			uint64_t size = 1ULL << blk_order(m->blk[best_heads[n]]);
+			uint64_t size = 1ULL << blk_order(*blk_at(m, best_heads[n]));
 
 			if (taken + size > nr_taken)
 				break;
@@ -185,13 +186,13 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_mismatch_pages += nr_taken;
 	}
 	for (n = 0; n < best_n; n++) {
-		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(m->blk[best_heads[n]]),
+		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(*blk_at(m, best_heads[n])),
 				  true);
-		run_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), best_score == 3);
+		run_note(m, best_heads[n], blk_order(*blk_at(m, best_heads[n])), best_score == 3);
 		/* isolate_freepages_block() took the kernel's pages from [start, end) only */
 		if (best_score != 3)
-			model_guess_note(m, best_heads[n], blk_order(m->blk[best_heads[n]]), start,
-					 end);
+			model_guess_note(m, best_heads[n], blk_order(*blk_at(m, best_heads[n])),
+					 start, end);
 		model_del_block(m, z, best_heads[n]);
 	}
 	m->fid.cp_isolated_pages += best_taken;
@@ -237,7 +238,7 @@ static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t
 		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
 		    ~((1ULL << order) - 1);
 		for (; h >= base && h >= lo; h -= 1ULL << order) {
-			if (m->blk[h] == want && mf_model_zone_of_pfn(m, h) == z)
+			if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
 				return h;
 			if (h < (1ULL << order))
 				break;
@@ -300,7 +301,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
 	 * whether that block lies among them.
 	 */
-	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = m->link[q].prev, n++) {
+	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = link_prev(m, q), n++) {
 		if (n == FAST_LOOK_AFTER) {
 			looked = true;
 			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
@@ -404,11 +405,6 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 		run->max_order = order;
 }
 
-static inline bool bit_test(const uint64_t *map, uint64_t pfn)
-{
-	return map[pfn / 64] & (1ULL << (pfn % 64));
-}
-
 /*
  * Give back what is left of an isolated block [pfn, pfn + 2^order) that no target
  * confirmed (no page of it in use): the pages still isolated go back to the buddy lists,
@@ -426,7 +422,7 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 		 */
 		for (p = pfn; p < pfn + n; p++)
 			if (bit_test(m->ciso, p) && bit_test(m->cconf, p))
-				m->held[p / 64] |= 1ULL << (p % 64);
+				bit_set(m->held, p);
 		model_bits_update(m->ciso, pfn, n, false);
 		model_bits_update(m->cconf, pfn, n, false);
 		return 0;
@@ -441,7 +437,7 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 	for (p = pfn, left = 0; p < pfn + n; p++) {
 		if (!bit_test(m->ciso, p))
 			continue;
-		m->ciso[p / 64] &= ~(1ULL << (p % 64));
+		bit_clear(m->ciso, p);
 		if (model_find_block(m, p) != MF_PFN_NONE)
 			continue;	/* already free in the model */
 		model_free_to_buddy(m, z, p, 0);
@@ -835,15 +831,15 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		 * batch was drained later); the run gave back its own pick then.
 		 */
 		head = model_find_block(m, pfn);
-		if (head != MF_PFN_NONE && !(m->blk[head] & BLK_PCP)) {
+		if (head != MF_PFN_NONE && !(*blk_at(m, head) & BLK_PCP)) {
 			model_carve(m, z, head, pfn, 0);
-			m->held[pfn / 64] |= 1ULL << (pfn % 64);
+			bit_set(m->held, pfn);
 			m->fid.lru_of_free++;
 		}
 		return;
 	}
 	if (bit_test(m->ciso, pfn)) {
-		m->held[pfn / 64] |= 1ULL << (pfn % 64);
+		bit_set(m->held, pfn);
 		for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
 			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
 
@@ -855,15 +851,15 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		return;
 	}
 	head = model_find_block(m, pfn);
-	if (head == MF_PFN_NONE || (m->blk[head] & BLK_PCP))
+	if (head == MF_PFN_NONE || (*blk_at(m, head) & BLK_PCP))
 		return;		/* in use already, or on a per-CPU list: not isolated */
 	max = run->max_order;
-	order = blk_order(m->blk[head]) < max ? blk_order(m->blk[head]) : max;
+	order = blk_order(*blk_at(m, head)) < max ? blk_order(*blk_at(m, head)) : max;
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
 	model_bits_update(m->ciso, blk, 1ULL << order, true);
 	model_bits_update(m->cconf, blk, 1ULL << order, true);
-	m->held[pfn / 64] |= 1ULL << (pfn % 64);
+	bit_set(m->held, pfn);
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);
 	run_note(m, blk, order, false);

@@ -54,14 +54,14 @@ static int64_t walk_nearest(const struct mf_model *m, const struct cp_run *run, 
 
 static void test_random_runs(void)
 {
-	static uint64_t ciso[NPFNS / 64], cconf[NPFNS / 64];
+	static uint64_t bits[NPFNS / 64 * BITS_STRIDE];
 	struct mf_model *m = calloc(1, sizeof(*m));
 	struct cp_run run;
 	int round;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	m->ciso = ciso;
-	m->cconf = cconf;
+	m->ciso = bits + 1;		/* laid out as model_resize() does */
+	m->cconf = bits + 2;
 	memset(&run, 0, sizeof(run));
 	srand(15);
 	for (round = 0; round < 200; round++) {
@@ -83,9 +83,11 @@ static void test_random_runs(void)
 		}
 		CU_ASSERT_FALSE(run.ix.broken);
 		for (w = 0; w < NPFNS / 64; w++) {
-			ciso[w] = (uint64_t)rand() << 33 ^ (uint64_t)rand() << 11 ^ (uint64_t)rand();
-			ciso[w] |= rand() % 2 ? ~0ULL : 0;	/* whole words: large blocks too */
-			cconf[w] = rand() % 3 ? 0 : 1ULL << (rand() % 64);
+			uint64_t *ciso = bits_word(m->ciso, w), *cconf = bits_word(m->cconf, w);
+
+			*ciso = (uint64_t)rand() << 33 ^ (uint64_t)rand() << 11 ^ (uint64_t)rand();
+			*ciso |= rand() % 2 ? ~0ULL : 0;	/* whole words: large blocks too */
+			*cconf = rand() % 3 ? 0 : 1ULL << (rand() % 64);
 		}
 		for (k = 0; k < 200; k++) {
 			uint64_t pfn = (uint64_t)rand() % NPFNS;

@@ -994,6 +994,36 @@ static void test_absorbed_thp_owners(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * mf_sim_check() on a corrupted per-CPU list: a page freed to CPU 0's list whose link
+ * points out of the simulator's frames, then one that points back into the list (a
+ * cycle).  Each is said, not followed: the replay of the last round crashed walking such
+ * a link.
+ */
+static void test_check_corrupt_pcp(void)
+{
+	struct mf_sim *s = tiny(NULL, true);
+	struct szone *z = &s->z[0];
+	char buf[256];
+	uint32_t p;
+
+	mf_sim_start(s, 0);
+	used(s, 130, 0, true);
+	sim_free_pages(s, z, 130, 0, 0);
+	used(s, 131, 0, true);
+	sim_free_pages(s, z, 131, 0, 0);
+	check(s);
+	p = z->pcp[0].lists[MF_MT_MOVABLE].head;
+	CU_ASSERT_FATAL(p == 131 || p == 130);
+	s->lnk[p] = 0x7ffffff0;
+	CU_ASSERT_NOT_EQUAL(mf_sim_check(s, buf, sizeof(buf)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pcp list"));
+	s->lnk[p] = p;
+	CU_ASSERT_NOT_EQUAL(mf_sim_check(s, buf, sizeof(buf)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pcp count"));
+	mf_sim_free_all(s);
+}
+
 static void test_wmark_boost(void)
 {
 	struct mf_sim_zone_desc z = {
@@ -1171,6 +1201,8 @@ void test_sim_register(void)
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
 	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",
 		    test_absorbed_thp_owners);
+	CU_add_test(s, "the invariant check says a corrupted per-CPU list, not follows it",
+		    test_check_corrupt_pcp);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "compaction fails pages at the trace's learned rate",

@@ -615,7 +615,9 @@ const struct mf_sim_stats *mf_sim_stats(const struct mf_sim *s)
 /*
  * Invariants: list counts equal a walk of the lists; every free head is on the list of
  * its pageblock's type (v6.10+); per-CPU counts equal their lists; no two free buddies
- * the kernel would have merged; blocks aligned and inside their zone.
+ * the kernel would have merged; blocks aligned and inside their zone.  The walks stop at
+ * a link out of the zone or a list longer than its count: a corrupted list is said, not
+ * followed into a crash.
  */
 int mf_sim_check(const struct mf_sim *s, char *buf, size_t len)
 {
@@ -633,7 +635,7 @@ int mf_sim_check(const struct mf_sim *s, char *buf, size_t len)
 				uint32_t p;
 
 				for (p = z->fl[o][t].head; p != NIL; p = s->lnk[p]) {
-					if (!is_buddy_head(s, p, o)) {
+					if (p >= s->nr_pfns || !is_buddy_head(s, p, o)) {
 						snprintf(buf, len, "%s: pfn %u on free list %d/%d is not a free head of that order",
 							 z->d.name, p, o, t);
 						return -1;
@@ -656,7 +658,8 @@ int mf_sim_check(const struct mf_sim *s, char *buf, size_t len)
 							 z->d.name, p, (unsigned long long)(p ^ (1ULL << o)), o);
 						return -1;
 					}
-					n++;
+					if (++n > z->nr_free_mt[o][t])
+						break;	/* said below; a cycle ends here */
 				}
 				if (n != z->nr_free_mt[o][t]) {
 					snprintf(buf, len, "%s: order %d type %d counts %llu, list has %llu",
@@ -685,8 +688,17 @@ int mf_sim_check(const struct mf_sim *s, char *buf, size_t len)
 			for (t = 0; t < NR_PCP_LISTS; t++) {
 				uint32_t p;
 
-				for (p = z->pcp[c].lists[t].head; p != NIL; p = s->lnk[p])
+				for (p = z->pcp[c].lists[t].head; p != NIL; p = s->lnk[p]) {
+					if (p < z->d.start_pfn || p >= z->d.end_pfn ||
+					    st_kind(s->st[p]) != ST_PCP) {
+						snprintf(buf, len, "%s: cpu %d pcp list %d holds pfn %u, not a per-CPU page of the zone",
+							 z->d.name, c, t, p);
+						return -1;
+					}
 					n += 1 << pindex_to_order(s, t);
+					if (n > z->pcp[c].count)
+						break;	/* said below; a cycle ends here */
+				}
 			}
 			if (n != z->pcp[c].count) {
 				snprintf(buf, len, "%s: cpu %d pcp count %d, lists hold %d", z->d.name, c,

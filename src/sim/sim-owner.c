@@ -61,31 +61,63 @@ static uint64_t used_head(const struct mf_sim *s, uint64_t pfn)
 	return MF_PFN_NONE;
 }
 
-/* Forget where the owner of the used block at pfn said it lived. */
-static void unmap_owner(struct mf_sim *s, uint64_t pfn, int order)
+/* Is the kernel's pfn t the page that lives at frame sp? */
+static inline bool owns(const struct mf_sim *s, uint32_t t, uint64_t sp)
 {
-	uint32_t owner = s->lnk[pfn];
-	uint64_t i;
-
-	if (owner == NIL || (owner & OWNER_PENDING))
-		return;
-	for (i = 0; i < (1ULL << order) && owner + i < s->nr_t2s; i++)
-		if (s->t2s[owner + i] == pfn + i)
-			s->t2s[owner + i] = NIL;
+	return !(t & OWNER_PENDING) && t < s->nr_t2s && s->t2s[t] == sp;
 }
 
-/* split_page(): a used block becomes order-0 used pages with their own owners */
+/*
+ * The kernel's pfn of page i of the used block at pfn, whose owner is owner, or NIL.
+ * A block's owner stands for all its pages (owner + i); a huge page that stood for the
+ * kernel's 4K fallback pages (absorb()) holds them one by one: the owner of its page i
+ * is in lnk[pfn + i], trusted only where t2s[] agrees.
+ */
+static uint32_t page_owner(const struct mf_sim *s, uint64_t pfn, uint32_t owner, uint64_t i)
+{
+	if (owner != NIL && owns(s, owner + (uint32_t)i, pfn + i))
+		return owner + (uint32_t)i;
+	if (i && owns(s, s->lnk[pfn + i], pfn + i))
+		return s->lnk[pfn + i];
+	return NIL;
+}
+
+/* Forget where the owners of the used block at pfn said its pages lived. */
+static void unmap_owner(struct mf_sim *s, uint64_t pfn, int order)
+{
+	uint32_t owner = s->lnk[pfn], t;
+	uint64_t i;
+
+	if (owner & OWNER_PENDING)
+		owner = NIL;
+	if (owner == NIL && !order)
+		return;
+	for (i = 0; i < (1ULL << order); i++)
+		if ((t = page_owner(s, pfn, owner, i)) != NIL)
+			s->t2s[t] = NIL;
+}
+
+/*
+ * split_page(): a used block becomes order-0 used pages with their own owners.  The
+ * frames of a huge page that absorb() has not yet given a 4K page stand for no page of
+ * the kernel's: they stay ours for the rest of the absorption, not compaction's to move.
+ */
 void sim_split_used(struct mf_sim *s, uint64_t pfn)
 {
 	uint8_t v = s->st[pfn];
 	int order = st_order(v);
-	uint32_t owner = s->lnk[pfn];
+	uint32_t owner = s->lnk[pfn], t;
+	bool absorbing = s->absorbing && pfn == s->absorb_pfn;
 	uint64_t i;
 
 	for (i = 0; i < (1ULL << order); i++) {
+		t = owner == NIL || (owner & OWNER_PENDING) ? (i ? NIL : owner) : owner + (uint32_t)i;
+		if (i && !owns(s, t, pfn + i) && owns(s, s->lnk[pfn + i], pfn + i))
+			t = s->lnk[pfn + i];
+		s->lnk[pfn + i] = t;
 		s->st[pfn + i] = (uint8_t)(ST_USED | (v & ST_MOVABLE));
-		s->lnk[pfn + i] = owner == NIL || (owner & OWNER_PENDING) ? (i ? NIL : owner) :
-				  owner + (uint32_t)i;
+		if (absorbing && i >= s->absorb_next)
+			s->st[pfn + i] &= (uint8_t)~ST_MOVABLE;
 	}
 }
 
@@ -206,19 +238,28 @@ static uint32_t pend_put(struct mf_sim *s, uint64_t spfn, int order)
 /* Compaction moved the used block at from to to: its owner follows. */
 void sim_owner_moved(struct mf_sim *s, uint64_t from, uint64_t to, int order)
 {
-	uint32_t owner = s->lnk[from];
+	uint32_t owner = s->lnk[from], t;
 	uint64_t i;
 
+	/* a huge page held by absorb() or for the kernel's second THP try: theirs too */
+	if (order == s->pcp_thp_order && s->absorbing && from == s->absorb_pfn)
+		s->absorb_pfn = to;
+	if (order == s->pcp_thp_order && s->thp_retry_pending && from == s->thp_retry_pfn)
+		s->thp_retry_pfn = to;
 	s->lnk[to] = owner;
-	if (owner == NIL)
-		return;
-	if (owner & OWNER_PENDING) {
+	if (owner != NIL && (owner & OWNER_PENDING)) {
 		s->pend[owner & ~OWNER_PENDING].spfn = (uint32_t)to;
 		return;
 	}
-	for (i = 0; i < (1ULL << order) && owner + i < s->nr_t2s; i++)
-		if (s->t2s[owner + i] == from + i)
-			s->t2s[owner + i] = (uint32_t)(to + i);
+	if (owner == NIL && !order)
+		return;
+	for (i = 0; i < (1ULL << order); i++) {
+		if ((t = page_owner(s, from, owner, i)) == NIL)
+			continue;
+		s->t2s[t] = (uint32_t)(to + i);
+		if (i && t != owner + i)
+			s->lnk[to + i] = t;
+	}
 }
 
 /* ---- the workload's entry points ---------------------------------------------------------- */
@@ -448,15 +489,29 @@ static void absorb_end(struct mf_sim *s)
 
 static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
 {
-	uint64_t sp;
+	uint64_t sp, h;
 
 	if (!s->absorbing || r->order || !(r->gfp & GFP_MOVABLE) ||
 	    r->tpfn == MF_PFN_NONE || sim_cpu(s, r->cpu) != s->absorb_cpu)
 		return false;
 	mf_sim_frame_free(s, r->tpfn, 0);
-	sp = s->absorb_pfn + s->absorb_next++;
-	if (!sim_t2s_reserve(s, r->tpfn + 1))
+	sp = s->absorb_pfn + s->absorb_next;
+	h = used_head(s, sp);
+	if (h != s->absorb_pfn && h != sp) {	/* not ours any more: cannot happen */
+		absorb_end(s);
+		return false;
+	}
+	s->absorb_next++;
+	/*
+	 * The page's owner is its own (page_owner()), so that it follows the page through a
+	 * split of the huge page and compaction; a split-off frame is movable from now on.
+	 */
+	if (!sim_t2s_reserve(s, r->tpfn + 1)) {
 		s->t2s[r->tpfn] = (uint32_t)sp;
+		s->lnk[sp] = (uint32_t)r->tpfn;
+	}
+	if (h == sp && !st_order(s->st[sp]))
+		s->st[sp] |= ST_MOVABLE;
 	s->thp_absorbed++;
 	if (s->absorb_next == 1ULL << s->pcp_thp_order)
 		s->absorbing = false;

@@ -15,15 +15,14 @@
 #include "mmfrag/sim-config.h"
 #include "sim-local.h"
 #include "unit.h"
+#include "test-sim.h"
 
 #define Z_START		128
 #define Z_END		256
 #define PB		16
-#define GFP_MOVABLE_REQ	(GFP_MOVABLE | GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM)
 #define GFP_KERNEL_REQ	(GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM)
-#define T(pfn)		((pfn) + 100000)	/* the "kernel's" pfn of a simulator frame */
 
-static struct mf_sim *tiny(const char *cfg, bool all_free)
+struct mf_sim *sim_tiny(const char *cfg, bool all_free)
 {
 	struct mf_sim_zone_desc z = {
 		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
@@ -47,7 +46,7 @@ static struct mf_sim *tiny(const char *cfg, bool all_free)
 }
 
 /* A used block at pfn owned by the kernel's pfn T(pfn). */
-static void used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
+void sim_used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
 {
 	uint64_t i;
 
@@ -56,7 +55,7 @@ static void used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
 		s->t2s[T(pfn) + i] = (uint32_t)(pfn + i);
 }
 
-static void check(struct mf_sim *s)
+void sim_check(struct mf_sim *s)
 {
 	char buf[256];
 	int ret = mf_sim_check(s, buf, sizeof(buf));
@@ -73,7 +72,7 @@ static void check(struct mf_sim *s)
  */
 static struct mf_sim *checkerboard(bool movable)
 {
-	struct mf_sim *s = tiny(NULL, false);
+	struct mf_sim *s = sim_tiny(NULL, false);
 	struct szone *z = &s->z[0];
 	uint64_t p;
 
@@ -83,13 +82,13 @@ static struct mf_sim *checkerboard(bool movable)
 	for (p = 224; p < Z_END; p += PB)
 		mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
 	for (p = Z_START; p < 224; p += 2) {
-		used(s, p, 0, movable);
+		sim_used(s, p, 0, movable);
 	}
 	mf_sim_start(s, 0);
 	for (p = Z_START + 1; p < 224; p += 2)
 		sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
 	for (p = 224; p < Z_END; p++)
-		used(s, p, 0, false);
+		sim_used(s, p, 0, false);
 	return s;
 }
 
@@ -140,7 +139,7 @@ static void test_compaction_success(void)
 	}
 	CU_ASSERT_EQUAL(moved, 8);
 	sim_set_used(s, page, 4, true, NIL);	/* the caller's now */
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -170,7 +169,7 @@ static void test_compaction_blocked(void)
 	CU_ASSERT(z->blockskip_flush);
 	CU_ASSERT_EQUAL(z->defer_shift, 1);
 	CU_ASSERT_EQUAL(z->considered, 0);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -212,7 +211,7 @@ static void test_traced_begin(void)
 	mf_sim_traced_begin(s, Z_START, 192, 192, Z_END, 1);
 	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
 	CU_ASSERT_EQUAL(z->cached_free, Z_END - PB);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -243,7 +242,7 @@ static void test_traced_defer(void)
 	CU_ASSERT_EQUAL(cp->direct.stall, 1);
 	CU_ASSERT_EQUAL(cp->runs_direct, 0);
 	CU_ASSERT_EQUAL(z->considered, 18);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -286,7 +285,7 @@ static void test_compaction_defer(void)
 	/* sync-full ignores deferral (prio > MIN_COMPACT_PRIORITY only) */
 	sim_direct_compact(s, &ac, PRIO_SYNC_FULL, &r);
 	CU_ASSERT_EQUAL(r, CP_COMPLETE);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -309,7 +308,7 @@ static void test_compaction_async_skip_on_failure(void)
 	CU_ASSERT_EQUAL(s->stats.cp.direct.fail, 1);
 	/* async never defers */
 	CU_ASSERT_EQUAL(s->z[0].defer_shift, 0);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -340,7 +339,7 @@ static void test_slowpath_reclaim_rounds(void)
 	mf_sim_alloc(s, &r);
 	CU_ASSERT_EQUAL(s->stats.failures[2], 2);
 	CU_ASSERT_EQUAL(cp->direct_by_prio[PRIO_SYNC_FULL].stall, 1);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -351,7 +350,7 @@ static void test_slowpath_reclaim_rounds(void)
  */
 static void test_alloc_split_and_merge(void)
 {
-	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim *s = sim_tiny(NULL, true);
 	struct mf_sim_req r = { .ts = 1, .tpfn = 5000, .gfp = GFP_MOVABLE_REQ, .order = 4, .cpu = 0 };
 	struct szone *z;
 
@@ -364,13 +363,13 @@ static void test_alloc_split_and_merge(void)
 	CU_ASSERT_EQUAL(z->nr_free[5], 3);
 	CU_ASSERT_EQUAL(z->nr_free[4], 1);
 	CU_ASSERT_EQUAL(z->fl[4][MF_MT_MOVABLE].head, 144);
-	check(s);
+	sim_check(s);
 	mf_sim_free(s, 2, 5000, 4, 0);
 	CU_ASSERT_EQUAL(z->nr_free[5], 4);
 	CU_ASSERT_EQUAL(z->nr_free[4], 0);
 	CU_ASSERT_EQUAL(s->t2s[5000], NIL);
 	CU_ASSERT_EQUAL(s->stats.frees, 1);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -382,7 +381,7 @@ static void test_alloc_split_and_merge(void)
  */
 static void test_alloc_claim(void)
 {
-	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim *s = sim_tiny(NULL, true);
 	struct mf_sim_req r = { .ts = 1, .tpfn = 7000, .gfp = GFP_KERNEL_REQ, .order = 4, .cpu = 0 };
 	uint64_t blocks[MF_MAX_MT];
 
@@ -395,7 +394,7 @@ static void test_alloc_claim(void)
 	mf_sim_zone_pageblocks_mt(s, 0, blocks);
 	CU_ASSERT_EQUAL(blocks[MF_MT_UNMOVABLE], 2);
 	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 6);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -406,7 +405,7 @@ static void test_alloc_claim(void)
  */
 static void test_workload_migration(void)
 {
-	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim *s = sim_tiny(NULL, true);
 	struct mf_sim_req r = { .ts = 1, .tpfn = 9000, .gfp = GFP_MOVABLE_REQ, .order = 4, .cpu = 0 };
 	struct mf_workload *w = mf_workload_new();
 	struct mf_event ev;
@@ -436,7 +435,7 @@ static void test_workload_migration(void)
 	ev.free.pfn = 23456;
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
-	check(s);
+	sim_check(s);
 	mf_workload_free(w);
 	mf_sim_free_all(s);
 }
@@ -449,7 +448,7 @@ static void test_workload_migration(void)
  */
 static void test_workload_classify(void)
 {
-	struct mf_sim *s = tiny(NULL, true);
+	struct mf_sim *s = sim_tiny(NULL, true);
 	struct mf_workload *w = mf_workload_new();
 	struct mf_event ev;
 
@@ -478,7 +477,7 @@ static void test_workload_classify(void)
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);	/* a free, not a migration */
 	CU_ASSERT_EQUAL(s->stats.kernel_migrations, 0);
-	check(s);
+	sim_check(s);
 	mf_workload_free(w);
 	mf_sim_free_all(s);
 }
@@ -810,7 +809,7 @@ static void test_kernelcore(void)
 			pfn = sim_alloc_pages(s, &ac);
 			CU_ASSERT(pfn >= cases[i].mstart && pfn < 2097152);
 		}
-		check(s);
+		sim_check(s);
 		mf_sim_free_all(s);
 	}
 	mf_sim_config_default(&c);
@@ -865,7 +864,7 @@ static void test_kswapd_reclaim(void)
 	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
 	CU_ASSERT(s->z[0].free_pages > 30);
 	CU_ASSERT_EQUAL(s->reclaim_ahead, s->reclaim_pool_pages);
-	check(s);
+	sim_check(s);
 	/* a reclaimed page: the workload's free of it changes nothing */
 	for (p = 128; p < 192 && tp == MF_PFN_NONE; p++)
 		if (s->t2s[p] == T2S_RECLAIMED)
@@ -876,7 +875,7 @@ static void test_kswapd_reclaim(void)
 	CU_ASSERT_EQUAL(s->reclaim_freed_later, 1);
 	CU_ASSERT_EQUAL(s->t2s[tp], NIL);
 	CU_ASSERT_EQUAL(s->z[0].free_pages, before);
-	check(s);
+	sim_check(s);
 	/* boosted while balanced: boost reclaim of the boost's pages, then cleared */
 	reclaimed = s->reclaim_pool_pages;
 	s->z[0].boost = 8;
@@ -897,7 +896,7 @@ static void test_kswapd_reclaim(void)
 	CU_ASSERT_EQUAL(s->reclaim_absorbed, 1);
 	CU_ASSERT_EQUAL(s->reclaim_ahead, before - 1);
 	CU_ASSERT_EQUAL(sim_owner_frame(s, p, 0), p);
-	check(s);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -970,7 +969,7 @@ static void test_compaction_learned_failures(void)
 	CU_ASSERT(stuck > 0);
 	if (page != MF_PFN_NONE)
 		sim_set_used(s, page, 4, true, NIL);
-	check(s);
+	sim_check(s);
 	n = mf_sim_limits(s, lines, 12);
 	for (i = 0; i < n && strncmp(lines[i], "migration failures learned from 1 calls", 39); i++)
 		;
@@ -1076,6 +1075,7 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
+	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "compaction fails pages at the trace's learned rate",

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulator's owners of its frames (sim-owner.c: which kernel pfn lives at which
+ * frame) and its invariant check, on hand-built zones; part of test_sim.c's suite.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <CUnit/CUnit.h>
+
+#include "mmfrag/sim-config.h"
+#include "sim-local.h"
+#include "test-sim.h"
+
+/*
+ * A THP fault the kernel failed and the simulator served (sim-owner.c, absorb()): the
+ * huge page stands for the kernel's 4K fallback pages, each mapped to one of its frames.
+ * A zone of 4096 pages (pageblock order 9): pfns 4096-6143 free, 6144-8191 even pages
+ * held since before the trace, odd ones free (the free scanner's targets: a free block of
+ * pageblock order is none).  Four 4K faults are absorbed (kernel pfns A-A+3); the kernel
+ * migrates A+3 and frees A+1, which splits the huge page; compact_memory then moves what
+ * it may of it.  Each absorbed page must still be found where compaction put it, the
+ * frames not yet absorbed must still be ours for the next 4K faults (A+4-A+7) and for the
+ * end of the absorption (the next THP fault, which the kernel served), so that freeing
+ * all the trace allocated gives back every page.  Before the fix the split pages had no
+ * owner: compaction moved them without their kernel pfns following, and the absorption
+ * went on into frames that were free or someone else's (a replay's per-CPU list was
+ * corrupted that way).
+ */
+static void test_absorbed_thp_owners(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
+		       .present = 4096, .managed = 4096 },
+		.type = 2,
+	};
+	const uint64_t thp = GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC | GFP_DIRECT_RECLAIM |
+			     GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7), A = 100000;
+	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE, .gfp = thp, .order = 9 };
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct mf_sim_config c;
+	uint64_t i, huge, p, free_pages;
+	struct mf_sim *s;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "min_free_kbytes=0,compaction_proactiveness=0,"
+						  "watermark_boost_factor=0", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 5120, 10), 0);
+	for (p = 6145; p < 8192; p += 2)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	free_pages = s->z[0].free_pages;
+	CU_ASSERT_EQUAL(free_pages, 3072);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FATAL(s->absorbing);
+	huge = s->absorb_pfn;
+	r.order = 0;
+	r.gfp = GFP_MOVABLE_REQ;
+	for (i = 0; i < 4; i++) {
+		r.ts++;
+		r.tpfn = A + i;
+		mf_sim_alloc(s, &r);
+		CU_ASSERT_EQUAL(s->t2s[A + i], huge + i);
+	}
+	CU_ASSERT_EQUAL(s->thp_absorbed, 4);
+	mf_sim_kernel_migrated(s, A + 3, 0);
+	mf_sim_free(s, ++r.ts, A + 1, 0, 0);
+	sim_compact_manual(s, &s->z[0]);
+	CU_ASSERT(s->stats.cp.isolated_migrate >= 3);
+	sim_check(s);
+	for (i = 0; i < 4; i += 2) {		/* A and A+2: moved, still the kernel's */
+		uint32_t sp = s->t2s[A + i];
+
+		CU_ASSERT_FATAL(sp < s->nr_pfns);
+		CU_ASSERT_NOT_EQUAL(sp, huge + i);
+		CU_ASSERT_EQUAL(s->st[sp] & (ST_KIND | ST_ORDER), ST_USED);
+	}
+	for (i = 4; i < 8; i++) {
+		r.ts++;
+		r.tpfn = A + i;
+		mf_sim_alloc(s, &r);
+		CU_ASSERT_EQUAL(s->t2s[A + i], huge + i);
+		CU_ASSERT_EQUAL(s->st[huge + i] & (ST_KIND | ST_ORDER), ST_USED);
+	}
+	r.ts++;
+	r.tpfn = A + 20480;		/* a THP the kernel served ends the absorption */
+	r.gfp = thp;
+	r.order = 9;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FALSE(s->absorbing);
+	sim_check(s);
+	mf_sim_free(s, ++r.ts, A + 7777, 0, 0);	/* A+3 where the kernel moved it */
+	for (i = 0; i < 8; i++)
+		if (i != 1 && i != 3)
+			mf_sim_free(s, ++r.ts, A + i, 0, 0);
+	mf_sim_free(s, ++r.ts, A + 20480, 9, 0);
+	sim_drain_all_pages(s);
+	sim_check(s);
+	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 0);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
+	mf_sim_free_all(s);
+}
+
+/*
+ * mf_sim_check() on a corrupted per-CPU list: a page freed to CPU 0's list whose link
+ * points out of the simulator's frames, then one that points back into the list (a
+ * cycle).  Each is said, not followed: the replay of the last round crashed walking such
+ * a link.
+ */
+static void test_check_corrupt_pcp(void)
+{
+	struct mf_sim *s = sim_tiny(NULL, true);
+	struct szone *z = &s->z[0];
+	char buf[256];
+	uint32_t p;
+
+	mf_sim_start(s, 0);
+	sim_used(s, 130, 0, true);
+	sim_free_pages(s, z, 130, 0, 0);
+	sim_used(s, 131, 0, true);
+	sim_free_pages(s, z, 131, 0, 0);
+	sim_check(s);
+	p = z->pcp[0].lists[MF_MT_MOVABLE].head;
+	CU_ASSERT_FATAL(p == 131 || p == 130);
+	s->lnk[p] = 0x7ffffff0;
+	CU_ASSERT_NOT_EQUAL(mf_sim_check(s, buf, sizeof(buf)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pcp list"));
+	s->lnk[p] = p;
+	CU_ASSERT_NOT_EQUAL(mf_sim_check(s, buf, sizeof(buf)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "pcp count"));
+	mf_sim_free_all(s);
+}
+
+void test_sim_owner_add(CU_pSuite s)
+{
+	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",
+		    test_absorbed_thp_owners);
+	CU_add_test(s, "the invariant check says a corrupted per-CPU list, not follows it",
+		    test_check_corrupt_pcp);
+}

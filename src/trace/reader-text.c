@@ -31,7 +31,8 @@
  * a line on lines this long; and no library parses ftrace's text output (libtraceevent
  * only goes the other way, binary to text).  So each line is walked once: the comm-pid,
  * CPU and timestamp columns from fixed landmarks, the event name through a hash table,
- * then "key=value" tokens matched against a small per-event field table (tspecs[]),
+ * then "key=value" tokens matched against a small per-event field table (text_specs[],
+ * reader-text-spec.c),
  * in the spirit of reader-open.c's specs[].  The file layer (decompression) is in
  * reader-text-src.c, the kernel's name tables in reader-text-sym.c (reader-text.h).
  */
@@ -56,127 +57,6 @@
 #define NAME_SLOTS	8192		/* event-name hash table's largest size: half of it usable */
 #define NAME_SLOTS_INIT	64		/* its first size: a trace has a few dozen names */
 #define COMMS_INIT	64		/* the pid -> comm table's first size (it grows) */
-#define MAX_TFIELDS	8
-
-/* ---- what each event's text carries -------------------------------------------------- */
-
-enum tkind {
-	K_NUM,		/* decimal, or hex with 0x; '-' allowed */
-	K_PAGE,		/* page=%p: only whether it is NULL */
-	K_GFP,		/* show_gfp_flags() */
-	K_SYNC,		/* "sync" / "async" */
-	K_STATUS,	/* COMPACTION_STATUS names */
-	K_ZONE,		/* ZONE_TYPE names */
-	K_SHIFT,	/* limit=1UL << defer_shift */
-	K_RANGE,	/* range=(0x%lx ~ 0x%lx) into two u64 */
-};
-
-struct tfield {
-	const char	*key;
-	uint8_t		klen;
-	uint8_t		kind;
-	uint8_t		ev_off;
-	uint8_t		ev_size;
-	bool		req;
-	int64_t		dflt;
-};
-
-struct tspec {
-	const char	*system;
-	const char	*name;
-	uint16_t	type;
-	struct tfield	f[MAX_TFIELDS];
-};
-
-#define EVF(m)		offsetof(struct mf_event, m), sizeof(((struct mf_event *)0)->m)
-#define TR(k, kind, m)		{ k, sizeof(k) - 1, kind, EVF(m), true, 0 }
-#define TO(k, kind, m, d)	{ k, sizeof(k) - 1, kind, EVF(m), false, d }
-#define TPAGE			{ "page", 4, K_PAGE, 0, 0, false, 0 }
-
-/* Keys as TP_printk() prints them (which is not always the field name: consider=, limit=). */
-static const struct tspec tspecs[] = {
-	{ "kmem", "mm_page_alloc", MF_EV_PAGE_ALLOC,
-	  { TPAGE, TR("pfn", K_NUM, alloc.pfn), TR("order", K_NUM, alloc.order),
-	    TR("migratetype", K_NUM, alloc.mt), TO("gfp_flags", K_GFP, alloc.gfp, 0) } },
-	{ "kmem", "mm_page_free", MF_EV_PAGE_FREE,
-	  { TR("pfn", K_NUM, free.pfn), TR("order", K_NUM, free.order) } },
-	{ "kmem", "mm_page_free_batched", MF_EV_PAGE_FREE_BATCHED,
-	  { TR("pfn", K_NUM, free_batched.pfn) } },
-	{ "kmem", "mm_page_alloc_zone_locked", MF_EV_ZONE_LOCKED,
-	  { TR("pfn", K_NUM, zone_locked.pfn), TR("order", K_NUM, zone_locked.order),
-	    TR("migratetype", K_NUM, zone_locked.mt),
-	    TO("percpu_refill", K_NUM, zone_locked.percpu_refill, -1) } },
-	{ "kmem", "mm_page_pcpu_drain", MF_EV_PCPU_DRAIN,
-	  { TR("pfn", K_NUM, pcpu_drain.pfn), TR("order", K_NUM, pcpu_drain.order),
-	    TR("migratetype", K_NUM, pcpu_drain.mt) } },
-	{ "kmem", "mm_page_alloc_extfrag", MF_EV_EXTFRAG,
-	  { TR("pfn", K_NUM, extfrag.pfn), TR("alloc_order", K_NUM, extfrag.order),
-	    TR("alloc_migratetype", K_NUM, extfrag.mt),
-	    TR("fallback_order", K_NUM, extfrag.fallback_order),
-	    TR("fallback_migratetype", K_NUM, extfrag.fallback_mt),
-	    TO("change_ownership", K_NUM, extfrag.change_ownership, -1) } },
-	{ "compaction", "mm_compaction_isolate_migratepages", MF_EV_CP_ISOLATE_MIGRATE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
-	{ "compaction", "mm_compaction_isolate_freepages", MF_EV_CP_ISOLATE_FREE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
-	{ "compaction", "mm_compaction_fast_isolate_freepages", MF_EV_CP_FAST_ISOLATE_FREE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
-	{ "compaction", "mm_compaction_migratepages", MF_EV_CP_MIGRATEPAGES,
-	  { TR("nr_migrated", K_NUM, migrate.nr_migrated),
-	    TR("nr_failed", K_NUM, migrate.nr_failed) } },
-	{ "compaction", "mm_compaction_begin", MF_EV_CP_BEGIN,
-	  { TR("zone_start", K_NUM, cp_begin.zone_start),
-	    TR("migrate_pfn", K_NUM, cp_begin.migrate_pfn),
-	    TR("free_pfn", K_NUM, cp_begin.free_pfn), TR("zone_end", K_NUM, cp_begin.zone_end),
-	    TO("mode", K_SYNC, cp_begin.sync, -1) } },
-	{ "compaction", "mm_compaction_end", MF_EV_CP_END,
-	  { TR("zone_start", K_NUM, cp_end.zone_start), TR("migrate_pfn", K_NUM, cp_end.migrate_pfn),
-	    TR("free_pfn", K_NUM, cp_end.free_pfn), TR("zone_end", K_NUM, cp_end.zone_end),
-	    TO("mode", K_SYNC, cp_end.sync, -1), TR("status", K_STATUS, cp_end.status) } },
-	{ "compaction", "mm_compaction_try_to_compact_pages", MF_EV_CP_TRY,
-	  { TR("order", K_NUM, cp_try.order), TO("gfp_mask", K_GFP, cp_try.gfp, 0),
-	    TO("priority", K_NUM, cp_try.prio, -1), TO("mode", K_NUM, cp_try.prio, -1) } },
-	{ "compaction", "mm_compaction_finished", MF_EV_CP_FINISHED,
-	  { TR("node", K_NUM, cp_ret.nid), TR("zone", K_ZONE, cp_ret.idx),
-	    TR("order", K_NUM, cp_ret.order), TR("ret", K_STATUS, cp_ret.ret) } },
-	{ "compaction", "mm_compaction_suitable", MF_EV_CP_SUITABLE,
-	  { TR("node", K_NUM, cp_ret.nid), TR("zone", K_ZONE, cp_ret.idx),
-	    TR("order", K_NUM, cp_ret.order), TR("ret", K_STATUS, cp_ret.ret) } },
-#define DEFER_FIELDS(m) \
-	{ TR("node", K_NUM, m.nid), TR("zone", K_ZONE, m.idx), TR("order", K_NUM, m.order), \
-	  TR("consider", K_NUM, m.considered), TR("limit", K_SHIFT, m.defer_shift), \
-	  TR("order_failed", K_NUM, m.order_failed) }
-	{ "compaction", "mm_compaction_deferred", MF_EV_CP_DEFERRED, DEFER_FIELDS(defer) },
-	{ "compaction", "mm_compaction_defer_compaction", MF_EV_CP_DEFER_COMPACTION,
-	  DEFER_FIELDS(defer) },
-	{ "compaction", "mm_compaction_defer_reset", MF_EV_CP_DEFER_RESET, DEFER_FIELDS(defer) },
-	{ "compaction", "mm_compaction_kcompactd_sleep", MF_EV_CP_KCOMPACTD_SLEEP,
-	  { TR("nid", K_NUM, node.nid) } },
-	{ "compaction", "mm_compaction_wakeup_kcompactd", MF_EV_CP_WAKEUP_KCOMPACTD,
-	  { TR("nid", K_NUM, kcompactd.nid), TR("order", K_NUM, kcompactd.order),
-	    TO("classzone_idx", K_ZONE, kcompactd.highest_zoneidx, -1),
-	    TO("highest_zoneidx", K_ZONE, kcompactd.highest_zoneidx, -1) } },
-	{ "compaction", "mm_compaction_kcompactd_wake", MF_EV_CP_KCOMPACTD_WAKE,
-	  { TR("nid", K_NUM, kcompactd.nid), TR("order", K_NUM, kcompactd.order),
-	    TO("classzone_idx", K_ZONE, kcompactd.highest_zoneidx, -1),
-	    TO("highest_zoneidx", K_ZONE, kcompactd.highest_zoneidx, -1) } },
-	{ "vmscan", "mm_vmscan_kswapd_sleep", MF_EV_KSWAPD_SLEEP,
-	  { TR("nid", K_NUM, node.nid) } },
-	/* zid is a field of both kswapd events but TP_printk() does not print it: -1 */
-	{ "vmscan", "mm_vmscan_kswapd_wake", MF_EV_KSWAPD_WAKE,
-	  { TR("nid", K_NUM, kswapd.nid), TO("zid", K_NUM, kswapd.zid, -1),
-	    TR("order", K_NUM, kswapd.order), TO("gfp_flags", K_GFP, kswapd.gfp, 0) } },
-	{ "vmscan", "mm_vmscan_wakeup_kswapd", MF_EV_WAKEUP_KSWAPD,
-	  { TR("nid", K_NUM, kswapd.nid), TO("zid", K_NUM, kswapd.zid, -1),
-	    TR("order", K_NUM, kswapd.order), TO("gfp_flags", K_GFP, kswapd.gfp, 0) } },
-	{ "vmscan", "mm_vmscan_direct_reclaim_begin", MF_EV_DIRECT_RECLAIM_BEGIN,
-	  { TR("order", K_NUM, reclaim_begin.order), TO("gfp_flags", K_GFP, reclaim_begin.gfp, 0) } },
-	{ "vmscan", "mm_vmscan_direct_reclaim_end", MF_EV_DIRECT_RECLAIM_END,
-	  { TR("nr_reclaimed", K_NUM, reclaim_end.nr_reclaimed) } },
-};
 
 /* ---- the reader's state ---------------------------------------------------------------- */
 
@@ -490,9 +370,9 @@ static struct name_slot *lookup_name(struct mf_reader *r, struct mf_text *t, con
 	sl->hash = h;
 	sl->spec = NULL;
 	sl->is_print = false;
-	for (k = 0; k < sizeof(tspecs) / sizeof(tspecs[0]); k++) {
-		if (strlen(tspecs[k].name) == n && !memcmp(tspecs[k].name, s, n)) {
-			sl->spec = &tspecs[k];
+	for (k = 0; k < text_nr_specs; k++) {
+		if (strlen(text_specs[k].name) == n && !memcmp(text_specs[k].name, s, n)) {
+			sl->spec = &text_specs[k];
 			break;
 		}
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Text traces, shared by the three files that read them: reader-text.c parses the lines
+ * Text traces, shared by the four files that read them: reader-text.c parses the lines
  * of both layouts, reader-text-src.c is the file layer under it (plain or decompressed
  * with zstd, gzip or xz), reader-text-sym.c holds the kernel's TP_printk() tables that
- * turn printed names back into values.
+ * turn printed names back into values, reader-text-spec.c the keys each event prints.
  */
 #ifndef MMFRAG_READER_TEXT_H
 #define MMFRAG_READER_TEXT_H
@@ -56,5 +56,41 @@ extern const char *const text_status_names[];
 extern const int text_nr_status_names;
 extern const char *const text_zone_names[];
 extern const int text_nr_zone_names;
+
+/* ---- what each event's text carries (reader-text-spec.c) ------------------------------- */
+
+#define MAX_TFIELDS	8
+
+enum tkind {
+	K_NUM,		/* decimal, or hex with 0x; '-' allowed */
+	K_PAGE,		/* page=%p: only whether it is NULL */
+	K_GFP,		/* show_gfp_flags() */
+	K_SYNC,		/* "sync" / "async" */
+	K_STATUS,	/* COMPACTION_STATUS names */
+	K_ZONE,		/* ZONE_TYPE names */
+	K_SHIFT,	/* limit=1UL << defer_shift */
+	K_RANGE,	/* range=(0x%lx ~ 0x%lx) into two u64 */
+};
+
+struct tfield {
+	const char	*key;
+	uint8_t		klen;
+	uint8_t		kind;
+	uint8_t		ev_off;
+	uint8_t		ev_size;
+	bool		req;
+	int64_t		dflt;
+};
+
+struct tspec {
+	const char	*system;
+	const char	*name;
+	uint16_t	type;
+	struct tfield	f[MAX_TFIELDS];
+};
+
+/* By event: the keys TP_printk() prints and where each value goes in struct mf_event. */
+extern const struct tspec text_specs[];
+extern const size_t text_nr_specs;
 
 #endif

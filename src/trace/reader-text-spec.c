@@ -37,15 +37,16 @@ const struct tspec text_specs[] = {
 	    TR("fallback_order", K_NUM, extfrag.fallback_order),
 	    TR("fallback_migratetype", K_NUM, extfrag.fallback_mt),
 	    TO("change_ownership", K_NUM, extfrag.change_ownership, -1) } },
+/* the three isolate events print one layout (DECLARE_EVENT_CLASS mm_compaction_isolate_template) */
+#define ISOLATE_FIELDS \
+	{ TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned), \
+	  TR("nr_taken", K_NUM, isolate.nr_taken) }
 	{ "compaction", "mm_compaction_isolate_migratepages", MF_EV_CP_ISOLATE_MIGRATE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
+	  ISOLATE_FIELDS },
 	{ "compaction", "mm_compaction_isolate_freepages", MF_EV_CP_ISOLATE_FREE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
+	  ISOLATE_FIELDS },
 	{ "compaction", "mm_compaction_fast_isolate_freepages", MF_EV_CP_FAST_ISOLATE_FREE,
-	  { TR("range", K_RANGE, isolate.start_pfn), TR("nr_scanned", K_NUM, isolate.nr_scanned),
-	    TR("nr_taken", K_NUM, isolate.nr_taken) } },
+	  ISOLATE_FIELDS },
 	{ "compaction", "mm_compaction_migratepages", MF_EV_CP_MIGRATEPAGES,
 	  { TR("nr_migrated", K_NUM, migrate.nr_migrated),
 	    TR("nr_failed", K_NUM, migrate.nr_failed) } },

@@ -97,8 +97,17 @@ struct cp_run {
  * did not name it, but the kernel's block of that event lies in [lo, hi).
  */
 struct iso_guess {
-	uint64_t	head, lo, hi;
+	uint64_t	head;
 	int		order;
+};
+
+/*
+ * Where the kernel's block of guess i lies, [lo, lo + len), in an array of its own: a swap
+ * tests every guess's range and reads the guess itself only on a hit, so the walk streams
+ * 16 bytes a guess (model_guess_take(), thousands of guesses on a compaction-heavy trace).
+ */
+struct guess_span {
+	uint64_t	lo, len;
 };
 
 /*
@@ -178,6 +187,7 @@ struct mf_model {
 	uint64_t		far_region;	/* learn mode: GiB of the last pfn far beyond the zones, + 1 */
 
 	struct iso_guess	*guess;		/* isolations on a guess, oldest first */
+	struct guess_span	*gspan;		/* guess[i]'s range is gspan[i] */
 	uint32_t		nr_guess, guess_cap;
 };
 

@@ -127,21 +127,28 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
 
 	/* full: first drop the guesses with nothing left in the ledger (freed or given back) */
 	for (i = k = 0; m->nr_guess == m->guess_cap && i < m->nr_guess; i++)
-		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order))
+		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order)) {
+			m->gspan[k] = m->gspan[i];
 			m->guess[k++] = m->guess[i];
+		}
 	if (i)
 		m->nr_guess = k;
 	if (m->nr_guess == m->guess_cap) {
 		uint32_t cap = m->guess_cap ? m->guess_cap * 2 : 256;
 		struct iso_guess *g = realloc(m->guess, cap * sizeof(*g));
+		struct guess_span *sp;
 
 		if (!g)
 			return;
 		m->guess = g;
+		sp = realloc(m->gspan, cap * sizeof(*sp));
+		if (!sp)
+			return;
+		m->gspan = sp;
 		m->guess_cap = cap;
 	}
-	m->guess[m->nr_guess++] = (struct iso_guess){ .head = head, .lo = lo, .hi = hi,
-						       .order = order };
+	m->gspan[m->nr_guess] = (struct guess_span){ .lo = lo, .len = hi > lo ? hi - lo : 0 };
+	m->guess[m->nr_guess++] = (struct iso_guess){ .head = head, .order = order };
 }
 
 /*
@@ -156,10 +163,14 @@ uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
 	uint32_t i;
 
 	for (i = 0; i < m->nr_guess; i++) {
-		const struct iso_guess g = m->guess[i];
+		struct iso_guess g;
 		uint64_t q, d;
 
-		if (g.order < order || pfn < g.lo || pfn >= g.hi)
+		/* pfn in [lo, lo + len), one unsigned compare */
+		if (pfn - m->gspan[i].lo >= m->gspan[i].len)
+			continue;
+		g = m->guess[i];
+		if (g.order < order)
 			continue;
 		d = g.head > pfn ? g.head - pfn : pfn - g.head;
 		if (d >= best_d)
@@ -178,6 +189,8 @@ uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
 void model_guess_free(struct mf_model *m)
 {
 	free(m->guess);
+	free(m->gspan);
 	m->guess = NULL;
+	m->gspan = NULL;
 	m->nr_guess = m->guess_cap = 0;
 }

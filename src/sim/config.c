@@ -169,7 +169,7 @@ static void fmt_size(int64_t v, char *buf, size_t len)
 
 int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
 {
-	char lo[128], hi[24], def[32];
+	char lo[128], hi[24], def[64];
 
 	switch (k->type) {
 	case MF_KNOB_NAME:
@@ -193,12 +193,18 @@ int mf_sim_knob_describe(const struct mf_sim_knob *k, char *buf, size_t len)
 		fmt_size(k->max, hi, sizeof(hi));
 		break;
 	}
+	/*
+	 * mf_sim_config_traced() gives every key with a sysctl the start capture's value, so
+	 * the kernel's default is only what a trace without that capture gets
+	 */
 	if (k->traced)
 		snprintf(def, sizeof(def), "the traced kernel's");
 	else if (k->type == MF_KNOB_BOOL)
-		snprintf(def, sizeof(def), "%s", k->def ? "on" : "off");
+		snprintf(def, sizeof(def), "%s%s", k->sysctl_dir ? "the traced kernel's, else " : "",
+			 k->def ? "on" : "off");
 	else
-		snprintf(def, sizeof(def), "%lld", (long long)k->def);
+		snprintf(def, sizeof(def), "%s%lld", k->sysctl_dir ? "the traced kernel's, else " : "",
+			 (long long)k->def);
 	if (k->sysctl_dir)
 		return snprintf(buf, len, "%s%s, default %s, %s%s", lo, hi, def, k->sysctl_dir,
 				k->sysctl_file ? k->sysctl_file : k->name);

@@ -578,13 +578,13 @@ static void test_knob_describe(void)
 	char buf[160];
 
 	mf_sim_knob_describe(mf_sim_knob_find("extfrag_threshold"), buf, sizeof(buf));
-	CU_ASSERT_STRING_EQUAL(buf, "0 to 1000, default 500, /proc/sys/vm/extfrag_threshold");
+	CU_ASSERT_STRING_EQUAL(buf, "0 to 1000, default the traced kernel's, else 500, /proc/sys/vm/extfrag_threshold");
 	mf_sim_knob_describe(mf_sim_knob_find("max_order"), buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "1 to 14, default the traced kernel's");
 	mf_sim_knob_describe(mf_sim_knob_find("memory"), buf, sizeof(buf));
 	CU_ASSERT_STRING_EQUAL(buf, "64M to 1024T, default the traced kernel's");
 	mf_sim_knob_describe(mf_sim_knob_find("defrag_mode"), buf, sizeof(buf));
-	CU_ASSERT_STRING_EQUAL(buf, "on or off, default off, /proc/sys/vm/defrag_mode");
+	CU_ASSERT_STRING_EQUAL(buf, "on or off, default the traced kernel's, else off, /proc/sys/vm/defrag_mode");
 	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("memory")), "SIZE");
 	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("compaction")), "on|off");
 	CU_ASSERT_STRING_EQUAL(mf_sim_knob_arg(mf_sim_knob_find("min_free_kbytes")), "N");

@@ -200,8 +200,42 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_short += nr_taken - best_taken;
 }
 
-/* fast_isolate's list walk asks the pageblock index after this many entries */
-#define FAST_LOOK_AFTER	64
+/*
+ * The highest head h in [lo, hi] aligned to 2^order (order < 6) with blk[h] == want, in
+ * zone z, or MF_PFN_NONE.  A head is inside its block, so only the candidates whose inblk
+ * bit is set are probed: one word per 64 frames instead of one blk[] byte per candidate
+ * (a pageblock of order-0 candidates was 512 probes).
+ */
+static uint64_t inblk_top(const struct mf_model *m, int order, uint8_t want, int z, uint64_t lo,
+			  uint64_t hi)
+{
+	/* every 2^order-th bit of a word: the aligned candidates */
+	static const uint64_t aligned[6] = {
+		~0ULL, 0x5555555555555555ULL, 0x1111111111111111ULL, 0x0101010101010101ULL,
+		0x0001000100010001ULL, 0x0000000100000001ULL,
+	};
+	uint64_t w, bits;
+
+	if (hi < lo)
+		return MF_PFN_NONE;
+	w = hi / 64;
+	bits = bits_word_get(m->inblk, w) & aligned[order] & (~0ULL >> (63 - hi % 64));
+	for (;;) {
+		if (w == lo / 64)
+			bits &= ~0ULL << (lo % 64);
+		while (bits) {
+			uint64_t h = w * 64 + 63 - (uint64_t)__builtin_clzll(bits);
+
+			if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
+				return h;
+			bits &= ~(1ULL << (h % 64));
+		}
+		if (w == lo / 64)
+			return MF_PFN_NONE;
+		w--;
+		bits = bits_word_get(m->inblk, w) & aligned[order];
+	}
+}
 
 /*
  * The highest block in [lo, end) on zone z's free_list[order][MOVABLE], or MF_PFN_NONE:
@@ -237,6 +271,12 @@ static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t
 			return MF_PFN_NONE;
 		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
 		    ~((1ULL << order) - 1);
+		if (order < 6) {
+			h = inblk_top(m, order, want, z, base > lo ? base : lo, h);
+			if (h != MF_PFN_NONE)
+				return h;
+			continue;
+		}
 		for (; h >= base && h >= lo; h -= 1ULL << order) {
 			if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
 				return h;
@@ -271,9 +311,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
-	uint64_t low_pfn, best = MF_PFN_NONE, high = MF_PFN_NONE, cap, n, hpos = 0;
-	uint64_t top = MF_PFN_NONE;
-	bool miss = false, looked = false;
+	uint64_t low_pfn, best = MF_PFN_NONE, cap, n = 0, top;
 	uint32_t q;
 	int order;
 
@@ -295,37 +333,23 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;
 
 	/*
-	 * With no block at or above low_pfn the walk below would cover the whole list, tens
-	 * of thousands of cache misses, to find the highest block.  Most walks hit within a
-	 * few entries; one that has not after FAST_LOOK_AFTER asks the pageblock index for
-	 * the highest block instead, and on a miss walks on only up to cap entries, to tell
-	 * whether that block lies among them.
+	 * The pageblock index first (movable_top(): the highest block at or above min_pfn on
+	 * the list), then the list walk only as far as the answer needs.  A block at or above
+	 * low_pfn: the walk's pick is the first such from the tail, and on a compaction-heavy
+	 * trace it is a few entries away.  None: the pick is that highest block, and the walk
+	 * only tells whether it lies among the first cap entries.
 	 */
-	for (q = m->ltail[z][order][MF_MT_MOVABLE], n = 0; q != LNONE; q = link_prev(m, q), n++) {
-		if (n == FAST_LOOK_AFTER) {
-			looked = true;
-			top = movable_top(m, z, order, min_pfn, zd->end_pfn);
-			miss = top == MF_PFN_NONE || top < low_pfn;
-		}
-		if (miss && (top == MF_PFN_NONE || n >= cap))
-			break;
-		if (q >= low_pfn) {
+	top = movable_top(m, z, order, min_pfn, zd->end_pfn);
+	q = m->ltail[z][order][MF_MT_MOVABLE];
+	if (top != MF_PFN_NONE && top >= low_pfn) {
+		for (n = 0; q != LNONE && q < low_pfn; n++)
+			q = link_prev(m, q);
+		if (q != LNONE)
 			best = q;
-			break;
-		}
-		if (q >= min_pfn && (high == MF_PFN_NONE || q > high)) {
-			high = q;
-			hpos = n;
-			if (q == top)
-				break;	/* the highest: nothing later changes the pick */
-		}
-	}
-	if (best == MF_PFN_NONE && !looked) {
-		best = high;		/* the whole list was walked */
-		n = hpos;
-	} else if (best == MF_PFN_NONE && top != MF_PFN_NONE) {
-		best = top;
-		n = high == top ? hpos : cap;	/* not met in the first cap entries */
+	} else if (top != MF_PFN_NONE) {
+		for (n = 0; n < cap && q != LNONE && q != top; n++)
+			q = link_prev(m, q);
+		best = top;	/* n: its place from the tail, cap when not among the first cap */
 	}
 	if (best != MF_PFN_NONE && n >= cap) {
 		m->fid.cp_isolate_mismatch++;

@@ -111,6 +111,28 @@ struct guess_span {
 };
 
 /*
+ * The guesses by where their ranges lie (isolate-back.c): bucket c lists, in guess order,
+ * the guesses whose range meets pfns [c << GIX_SHIFT, (c + 1) << GIX_SHIFT); a range over
+ * more than GIX_WIDE buckets is listed in wide instead.  A swap tests the guesses of its
+ * pfn's bucket and the wide ones, about a hundred, not every standing guess (12.5k on
+ * fid-heavy-tc).  n: guess[0, n) are listed; broken: out of memory, the swap then walks
+ * every guess as without.
+ */
+#define GIX_SHIFT	12
+#define GIX_WIDE	256
+struct guess_list {
+	uint32_t	*v;
+	uint32_t	n, cap;
+};
+struct guess_ix {
+	struct guess_list	*b;
+	uint64_t		nb;
+	struct guess_list	wide;
+	uint32_t		n;
+	bool			broken;
+};
+
+/*
  * The head byte (blk) and owning CPU (cpu) of FG_FRAMES page frames in one cache line:
  * an event that takes or puts a block on a per-CPU list reads or writes both of its
  * head, and in two arrays of one byte per frame that was two cache misses.  blk[] stays
@@ -189,6 +211,7 @@ struct mf_model {
 	struct iso_guess	*guess;		/* isolations on a guess, oldest first */
 	struct guess_span	*gspan;		/* guess[i]'s range is gspan[i] */
 	uint32_t		nr_guess, guess_cap;
+	struct guess_ix		gix;		/* guess[] by range */
 };
 
 /* blk[pfn]: the head byte of pfn (see buddy.c) */

@@ -34,8 +34,8 @@ bool model_isolated_piece(const struct mf_model *m, uint64_t q, int order)
 {
 	uint64_t n = 1ULL << order;
 
-	return model_bits_count(m->ciso, q, n) == n && !model_bits_count(m->held, q, n) &&
-	       !model_bits_count(m->cconf, q, n) && model_find_block(m, q) == MF_PFN_NONE &&
+	return model_bits_all(m->ciso, q, n, true) && model_bits_all(m->held, q, n, false) &&
+	       model_bits_all(m->cconf, q, n, false) && model_find_block(m, q) == MF_PFN_NONE &&
 	       model_next_head(m, q, q + n) == q + n;
 }
 

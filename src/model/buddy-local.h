@@ -50,6 +50,7 @@ struct cp_ent {
 	int64_t		seq;
 	uint8_t		order, state;
 	bool		exact;		/* from an isolate event the model's walk reproduced */
+	uint32_t	li;		/* while ENT_LISTED: its place in the run's live[] */
 };
 
 /*
@@ -87,6 +88,11 @@ struct cp_run {
 	bool		sim;
 	uint32_t	nent, ecap;
 	struct cp_ent	*ent;
+	/*
+	 * The indices of the ENT_LISTED entries, in no order: compaction_alloc() looks only
+	 * at these (a run's ent[] grows to thousands, nearly all of them targets or gone).
+	 */
+	uint32_t	*live, nlive, lcap;
 	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
 	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */

@@ -399,7 +399,7 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	pick_ix_reset(&run->ix);
 	run->max_order = 0;
 	run->sim = !m->lru_seen;
-	run->nent = 0;
+	run->nent = run->nlive = 0;
 	run->head_seq = run->tail_seq = 0;
 	run->migrated = 0;
 	memset(run->src, 0, sizeof(run->src));
@@ -513,6 +513,15 @@ static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, b
 		run->ent = p;
 		run->ecap = cap;
 	}
+	if (run->nlive == run->lcap) {
+		uint32_t cap = run->lcap ? run->lcap * 2 : 256;
+		uint32_t *p = realloc(run->live, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		run->live = p;
+		run->lcap = cap;
+	}
 	e = &run->ent[run->nent];
 	memset(e, 0, sizeof(*e));
 	e->pfn = pfn;
@@ -520,7 +529,23 @@ static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, b
 	e->state = ENT_LISTED;
 	e->exact = exact;
 	e->seq = head ? --run->head_seq : ++run->tail_seq;
+	e->li = run->nlive;
+	run->live[run->nlive++] = run->nent;
 	return run->nent++;
+}
+
+/* Entry i leaves ENT_LISTED (or stays): live[] follows. */
+static void ent_state(struct cp_run *run, int64_t i, uint8_t state)
+{
+	struct cp_ent *e = &run->ent[i];
+
+	if (e->state == ENT_LISTED && state != ENT_LISTED) {
+		uint32_t last = run->live[--run->nlive];
+
+		run->live[e->li] = last;
+		run->ent[last].li = e->li;
+	}
+	e->state = state;
 }
 
 /* Split entry i in halves, keeping its place, until its piece holding pfn is of order. */
@@ -536,7 +561,7 @@ static int64_t ent_split_to(struct cp_run *run, int64_t i, uint64_t pfn, int ord
 			return -1;
 		e.order = (uint8_t)o;
 		run->ent[j].seq = e.seq;
-		run->ent[j].state = e.state;
+		ent_state(run, j, e.state);
 		if (pfn >= half)
 			e.pfn = half;
 		run->ent[i] = e;
@@ -574,7 +599,7 @@ static int64_t ent_find(struct cp_run *run, uint64_t pfn, int order)
 		struct cp_ent *e = &run->ent[i];
 
 		if (i != first && e->state != ENT_GONE && e->pfn >= pfn && e->pfn < pfn + n)
-			e->state = ENT_GONE;
+			ent_state(run, i, ENT_GONE);
 	}
 	run->ent[first].pfn = pfn;
 	run->ent[first].order = (uint8_t)order;
@@ -604,7 +629,7 @@ bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu)
 	}
 	i = ent_find(run, pfn, order);
 	if (i >= 0)
-		run->ent[i].state = ENT_GONE;
+		ent_state(run, i, ENT_GONE);
 	return false;
 }
 
@@ -628,16 +653,19 @@ bool model_run_swap_held_back(struct mf_model *m)
 static bool run_consume(struct mf_model *m, struct cp_run *run, int order)
 {
 	int64_t i, best = -1;
+	uint32_t l;
 	int k;
 
-	for (i = 0; i < run->nent; i++) {
-		const struct cp_ent *e = &run->ent[i];
+	/* the lowest (order, seq), and of equal ones the first entry */
+	for (l = 0; l < run->nlive; l++) {
+		const struct cp_ent *e = &run->ent[run->live[l]];
 
-		if (e->state != ENT_LISTED || e->order < order ||
-		    model_bits_count(m->ciso, e->pfn, 1ULL << e->order) != 1ULL << e->order)
+		i = run->live[l];
+		if (e->order < order || !model_bits_all(m->ciso, e->pfn, 1ULL << e->order, true))
 			continue;
 		if (best < 0 || e->order < run->ent[best].order ||
-		    (e->order == run->ent[best].order && e->seq < run->ent[best].seq))
+		    (e->order == run->ent[best].order &&
+		     (e->seq < run->ent[best].seq || (e->seq == run->ent[best].seq && i < best))))
 			best = i;
 	}
 	if (best < 0)
@@ -649,7 +677,7 @@ static bool run_consume(struct mf_model *m, struct cp_run *run, int order)
 			return false;
 		run->ent[best].order = (uint8_t)(k - 1);
 	}
-	run->ent[best].state = ENT_TARGET;
+	ent_state(run, best, ENT_TARGET);
 	return true;
 }
 
@@ -732,7 +760,7 @@ static void run_release(struct mf_model *m, struct cp_run *run)
 	}
 	m->fid.cp_targets_predicted += kept;
 	m->fid.cp_targets_unsure += left > keep ? left - keep : keep - left;
-	run->nent = 0;
+	run->nent = run->nlive = 0;
 }
 
 /*
@@ -761,6 +789,7 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	}
 	free(run->picks);
 	free(run->ent);
+	free(run->live);
 	pick_ix_free(&run->ix);
 	*run = m->runs[--m->nr_runs];
 	memset(&m->runs[m->nr_runs].ix, 0, sizeof(m->runs[m->nr_runs].ix));
@@ -769,6 +798,8 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	m->runs[m->nr_runs].max_order = 0;
 	m->runs[m->nr_runs].ent = NULL;
 	m->runs[m->nr_runs].nent = m->runs[m->nr_runs].ecap = 0;
+	m->runs[m->nr_runs].live = NULL;
+	m->runs[m->nr_runs].nlive = m->runs[m->nr_runs].lcap = 0;
 }
 
 /*
@@ -791,6 +822,7 @@ void model_runs_free(struct mf_model *m)
 	for (i = 0; i < m->nr_runs; i++) {
 		free(m->runs[i].picks);
 		free(m->runs[i].ent);
+		free(m->runs[i].live);
 		pick_ix_free(&m->runs[i].ix);
 	}
 	m->nr_runs = 0;

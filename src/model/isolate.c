@@ -280,6 +280,8 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	uint32_t q;
 	int order;
 
+	/* its candidates are any free block at or above min_pfn, free_pfn no bound */
+	run_window(m, min_pfn > zd->start_pfn ? min_pfn : zd->start_pfn, zd->end_pfn);
 	if (nr_taken & (nr_taken - 1)) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
@@ -291,8 +293,6 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		free_pfn = zd->end_pfn;
 	if (min_pfn < zd->start_pfn)
 		min_pfn = zd->start_pfn;
-	/* its candidates are any free block at or above min_pfn, free_pfn no bound */
-	run_window(m, min_pfn, zd->end_pfn);
 	low_pfn = free_pfn > min_pfn ? free_pfn - (free_pfn - min_pfn) / 2 : min_pfn;
 	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
 	if (low_pfn < min_pfn)

@@ -38,6 +38,7 @@
 
 /* Compaction runs open at once (direct compactors and kcompactd) the model follows. */
 #define MAX_CP_RUNS	64
+#define RUN_WINDOWS	32	/* scanner windows kept per compaction run */
 
 /*
  * One block on a run's cc->freepages[order] list: seq orders the list (lowest first),
@@ -96,6 +97,14 @@ struct cp_run {
 	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
 	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
+	/*
+	 * Where the run's free scanner took pages: the windows of its isolate events with
+	 * nr_taken > 0, adjacent ones merged ([lo, hi) pairs).  A migration target of this
+	 * run lies in one of them (model_on_lru_insert()).  nr_win > RUN_WINDOWS: too many to
+	 * keep, any pfn may be the run's.
+	 */
+	uint32_t	nr_win;
+	uint64_t	win[RUN_WINDOWS][2];
 };
 
 /*

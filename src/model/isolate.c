@@ -23,6 +23,7 @@
 #include "buddy-local.h"
 
 static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact);
+static void run_window(struct mf_model *m, uint64_t lo, uint64_t hi);
 static int64_t ent_add(struct cp_run *run, uint64_t pfn, int order, bool head, bool exact);
 
 /*
@@ -152,6 +153,8 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 
 	if (end > zd->end_pfn)
 		end = zd->end_pfn;
+	if (nr_taken)
+		run_window(m, start, end);
 	if (end > start + 4096)
 		end = start + 4096;	/* one pageblock per event; never trust more */
 	for (i = 0; i < sizeof(strides) / sizeof(strides[0]); i++) {
@@ -315,6 +318,8 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	uint32_t q;
 	int order;
 
+	/* its candidates are any free block at or above min_pfn, free_pfn no bound */
+	run_window(m, min_pfn > zd->start_pfn ? min_pfn : zd->start_pfn, zd->end_pfn);
 	if (nr_taken & (nr_taken - 1)) {
 		m->fid.cp_isolate_short += nr_taken;
 		return;
@@ -403,15 +408,75 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	run->head_seq = run->tail_seq = 0;
 	run->migrated = 0;
 	memset(run->src, 0, sizeof(run->src));
+	run->nr_win = 0;
 }
 
-/* Note a block the model isolated, for the run of the task applying the event. */
-static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
+/*
+ * isolate_freepages_block() / fast_isolate_freepages() of the task applying the event took
+ * pages in [lo, hi): the run's migration targets come from such windows.  The linear
+ * scanner walks down pageblock by pageblock, so most windows extend the one before.
+ */
+static void run_window(struct mf_model *m, uint64_t lo, uint64_t hi)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	uint32_t i;
 
-	if (!run)
+	if (!run || run->nr_win > RUN_WINDOWS || lo >= hi)
 		return;
+	for (i = 0; i < run->nr_win; i++) {
+		uint64_t *w = run->win[i];
+
+		if (lo <= w[1] && hi >= w[0]) {		/* overlapping or adjacent */
+			w[0] = lo < w[0] ? lo : w[0];
+			w[1] = hi > w[1] ? hi : w[1];
+			return;
+		}
+	}
+	if (run->nr_win == RUN_WINDOWS) {
+		run->nr_win = RUN_WINDOWS + 1;		/* too many: any pfn may be the run's */
+		return;
+	}
+	run->win[run->nr_win][0] = lo;
+	run->win[run->nr_win][1] = hi;
+	run->nr_win++;
+}
+
+/* pfn lies in a window the run's free scanner took pages from (or too many to tell) */
+static bool run_scanned(const struct cp_run *run, uint64_t pfn)
+{
+	uint32_t i;
+
+	if (run->nr_win > RUN_WINDOWS)
+		return true;
+	for (i = 0; i < run->nr_win; i++)
+		if (pfn >= run->win[i][0] && pfn < run->win[i][1])
+			return true;
+	return false;
+}
+
+/*
+ * The open run pfn can be a migration target of: the run of the task applying the event
+ * if its scanner took pages around pfn, else another open run whose scanner did, else
+ * none.  folio_add_lru() only queues the target on this CPU's LRU batch: the insertion
+ * comes when the batch is drained (lru_add_drain(), a full batch), in whatever task runs
+ * on that CPU then, another compacting task among them; or after the run ended.
+ */
+static struct cp_run *target_run(struct mf_model *m, uint64_t pfn)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	int i;
+
+	if (run && run_scanned(run, pfn))
+		return run;
+	for (i = 0; i < m->nr_runs; i++)
+		if (m->runs[i].nr_win <= RUN_WINDOWS && run_scanned(&m->runs[i], pfn))
+			return &m->runs[i];
+	return NULL;
+}
+
+/* Note a block the model isolated, for run. */
+static void run_note_in(struct cp_run *run, uint64_t pfn, int order, bool exact)
+{
 	if (run->sim && ent_add(run, pfn, order, false, exact) < 0)
 		run->sim = false;	/* not followed: its picks stay in the ledger */
 	if (run->nr == run->cap) {
@@ -427,6 +492,15 @@ static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
 	run->picks[run->nr++] = pfn << 6 | (uint64_t)order;
 	if (order > run->max_order)
 		run->max_order = order;
+}
+
+/* Note a block the model isolated, for the run of the task applying the event. */
+static void run_note(struct mf_model *m, uint64_t pfn, int order, bool exact)
+{
+	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+
+	if (run)
+		run_note_in(run, pfn, order, exact);
 }
 
 /*
@@ -875,7 +949,7 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
  */
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
-	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
+	struct cp_run *run = target_run(m, pfn);
 	uint64_t head, blk;
 	int order, max;
 	int64_t back;
@@ -921,7 +995,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	bit_set(m->held, pfn);
 	m->fid.cp_dest_taken++;
 	back = run_unconfirmed(m, run, blk, order);
-	run_note(m, blk, order, false);
+	run_note_in(run, blk, order, false);
 	/*
 	 * The give-back goes through release_block(): a block of the model's found inside
 	 * the pick (free or on a per-CPU list) is not freed over, only the pages that are

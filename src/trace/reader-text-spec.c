@@ -99,6 +99,9 @@ const struct tspec text_specs[] = {
 	  { TR("order", K_NUM, reclaim_begin.order), TO("gfp_flags", K_GFP, reclaim_begin.gfp, 0) } },
 	{ "vmscan", "mm_vmscan_direct_reclaim_end", MF_EV_DIRECT_RECLAIM_END,
 	  { TR("nr_reclaimed", K_NUM, reclaim_end.nr_reclaimed) } },
+	/* flags= prints PAGEMAP_* as letters ("Ma bd"): not read, as the model needs only pfn */
+	{ "pagemap", "mm_lru_insertion", MF_EV_LRU_INSERT,
+	  { TR("pfn", K_NUM, lru_insert.pfn), TO("lru", K_NUM, lru_insert.lru, -1) } },
 };
 
 const size_t text_nr_specs = sizeof(text_specs) / sizeof(text_specs[0]);

@@ -578,6 +578,69 @@ static void test_lru_giveback_guard(void)
 	mf_model_free(m);
 }
 
+/* mm_compaction_isolate_freepages of task pid over [start, end), one page taken */
+static void task_isolate(struct mf_model *m, int32_t pid, uint64_t start, uint64_t end)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_ISOLATE_FREE;
+	ev.pid = pid;
+	ev.isolate.start_pfn = start;
+	ev.isolate.end_pfn = end;
+	ev.isolate.nr_scanned = end - start;
+	ev.isolate.nr_taken = 1;
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * A migration target's LRU insertion in another task's context (folio_add_lru() queues it
+ * on the CPU's LRU batch, drained by whatever task runs there next).  Pages 5, 9, 37, 41
+ * and 60 are free.  Task 7's scanner takes one page over 0-15 (the model: 5), task 8's one
+ * over 32-47 (the model: 37).  Task 7 puts 41 on an LRU list: only task 8's scanner took
+ * pages there, so 41 is task 8's target and 37, task 8's pick, goes back; 5 stays
+ * isolated.  Then task 7 puts 60 on an LRU list, in no run's windows: a target of a run
+ * that ended, in use, and no pick goes back.
+ *   free pages: {5, 9, 37, 41, 60} -> {9, 41, 60} -> {9, 37, 60} -> {9, 37}
+ */
+static void test_lru_target_of_other_run(void)
+{
+	struct mf_model *m;
+	char buf[256];
+
+	m = small_zone(64, 3, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 37, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 41, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 60, 0), 0);
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_BEGIN, 8, 0);
+	task_isolate(m, 7, 0, 16);
+	task_isolate(m, 8, 32, 48);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 9) | (1ULL << 41) | (1ULL << 60));
+
+	task_event(m, MF_EV_LRU_INSERT, 7, 41);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 9) | (1ULL << 37) | (1ULL << 60));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_dest_taken, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+
+	task_event(m, MF_EV_LRU_INSERT, 7, 60);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 9) | (1ULL << 37));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_dest_taken, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->lru_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+
+	task_event(m, MF_EV_CP_END, 8, 0);		/* 41 confirmed: in use */
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 9) | (1ULL << 37));
+	task_event(m, MF_EV_CP_END, 7, 0);		/* 5 unconfirmed: back */
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 5) | (1ULL << 9) | (1ULL << 37));
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * The kernel allocates the model's pick.  Pages 5 and 9 are free.  The free scanner takes
  * one page over 0-15: the model takes 5, the first of its walk.  Then the kernel hands 5
@@ -949,6 +1012,8 @@ void test_model_register(void)
 		    test_swap_takes_fast_guess);
 	CU_add_test(s, "migration targets confirm or correct isolations", test_lru_targets);
 	CU_add_test(s, "an LRU give-back does not free over a block in the pick", test_lru_giveback_guard);
+	CU_add_test(s, "an LRU insertion goes to the run whose scanner took its page",
+		    test_lru_target_of_other_run);
 	CU_add_test(s, "a pick the kernel allocates is replaced by a free block",
 		    test_isolation_replaced);
 	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);

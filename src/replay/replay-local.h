@@ -94,6 +94,7 @@ int replay_add_check_point(struct replay *rp, const struct capture *c, const cha
 void replay_note_lost(struct replay *rp, const struct mf_event *ev);
 void replay_note_reanchor(struct replay *rp, int check_idx);
 void replay_lost_warnings(struct replay *rp);
+void replay_target_warning(struct replay *rp);
 void replay_do_check(struct replay *rp, uint64_t ts);
 void replay_add_point(struct replay *rp, uint64_t ts);
 void replay_snap_pageblocks(struct replay *rp, const char *label, uint64_t ts);

@@ -530,6 +530,7 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out, cha
 	if (ret || replay_collect(&rp))
 		goto out_err;
 	replay_lost_warnings(&rp);
+	replay_target_warning(&rp);
 	if (o->reanchor && !rp.r->nr_reanchored)
 		replay_warnf(rp.r, "--reanchor: no capture after the start has kpageflags (periodic "
 			     "captures are light: buddyinfo counts cannot place blocks): the model was "

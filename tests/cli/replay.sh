@@ -146,4 +146,17 @@ for t in "${traces[@]}"; do
 	if [ "$sums" = "$want" ]; then ok "$t: direct compaction by order sums to the vmstat deltas"
 	else nok "$t: direct compaction by order sums to $sums, vmstat deltas $want"; fi
 done
+
+# Migration targets: a trace that compacted without pagemap:mm_lru_insertion says the
+# model guessed them (in the result's warnings and the summary); one with it does not.
+if [ -e traces/compact-small.dat ] && [ -e traces/compact-heavy.dat ]; then
+	expect_exit 0 "replay of a trace without mm_lru_insertion" -- "$MMFRAG" replay --json traces/compact-small.dat
+	json_get "$TMP/out" 'sum("no pagemap:mm_lru_insertion" in w for w in d.get("warnings", []))' | grep -qx 1 &&
+		ok "a compacting trace without mm_lru_insertion warns once" ||
+		nok "a compacting trace without mm_lru_insertion warns once"
+	expect_exit 0 "replay of a trace with mm_lru_insertion" -- "$MMFRAG" replay --json traces/compact-heavy.dat
+	json_get "$TMP/out" 'sum("mm_lru_insertion" in w for w in d.get("warnings", []))' | grep -qx 0 &&
+		ok "a trace with mm_lru_insertion does not warn about it" ||
+		nok "a trace with mm_lru_insertion does not warn about it"
+fi
 finish

@@ -1,17 +1,26 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Cut a trace.dat of file format 6 (trace-cmd.dat.v6(5)) to its first N ring-buffer pages
-per CPU: the fuzz seed of the trace reader (fuzz/corpus/trace/).  Headers, formats, kallsyms
-(dropped: empty), printk formats (dropped), cmdlines and options are kept as they are.
+"""Cut a trace.dat of file format 6 (trace-cmd.dat.v6(5)) to PAGES ring-buffer pages per
+CPU (1 unless given), from page FIRST on (0: the first): the fuzz seeds of the trace
+readers (fuzz/corpus/trace/, fuzz/corpus/fly/).  Headers, formats, cmdlines and options are
+kept as they are, kallsyms and printk formats dropped (emptied).  --thin empties the
+formats and cmdlines too: the fly harness takes them from a fixture, not from its input.
+--no-cmdlines empties the cmdlines alone (with PAGES 0: fuzz/fixtures/fly-tep.dat).
 
-usage: cut-trace.py IN.dat OUT.dat [PAGES]"""
+usage: cut-trace.py [--thin | --no-cmdlines] IN.dat OUT.dat [PAGES [FIRST]]"""
 import struct
 import sys
 
 
 def main():
-    src, dst = sys.argv[1], sys.argv[2]
-    pages = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    args = sys.argv[1:]
+    thin = args[0] == "--thin"
+    no_cmdlines = thin or args[0] == "--no-cmdlines"
+    if args[0] in ("--thin", "--no-cmdlines"):
+        args = args[1:]
+    src, dst = args[0], args[1]
+    pages = int(args[2]) if len(args) > 2 else 1
+    first = int(args[3]) if len(args) > 3 else 0
     d = open(src, "rb").read()
     if d[:10] != b"\x17\x08\x44tracing" or d[10:12] != b"6\0":
         sys.exit("%s: not a v6 trace.dat" % src)
@@ -30,27 +39,30 @@ def main():
         assert take(len(name)) == name
         size = struct.unpack("<Q", take(8))[0]
         out += name + struct.pack("<Q", size) + take(size)
+    formats = bytearray()
     cnt = struct.unpack("<I", take(4))[0]             # ftrace formats
-    out += struct.pack("<I", cnt)
+    formats += struct.pack("<I", cnt)
     for _ in range(cnt):
         size = struct.unpack("<Q", take(8))[0]
-        out += struct.pack("<Q", size) + take(size)
+        formats += struct.pack("<Q", size) + take(size)
     nsys = struct.unpack("<I", take(4))[0]            # event systems
-    out += struct.pack("<I", nsys)
+    formats += struct.pack("<I", nsys)
     for _ in range(nsys):
         end = d.index(b"\0", pos)
-        out += take(end - pos + 1)
+        formats += take(end - pos + 1)
         cnt = struct.unpack("<I", take(4))[0]
-        out += struct.pack("<I", cnt)
+        formats += struct.pack("<I", cnt)
         for _ in range(cnt):
             size = struct.unpack("<Q", take(8))[0]
-            out += struct.pack("<Q", size) + take(size)
+            formats += struct.pack("<Q", size) + take(size)
+    out += struct.pack("<II", 0, 0) if thin else formats
     for _ in range(2):                                # kallsyms, printk formats: emptied
         size = struct.unpack("<I", take(4))[0]
         take(size)
         out += struct.pack("<I", 0)
     size = struct.unpack("<Q", take(8))[0]            # cmdlines
-    out += struct.pack("<Q", size) + take(size)
+    cmdlines = take(size)
+    out += struct.pack("<Q", 0) if no_cmdlines else struct.pack("<Q", size) + cmdlines
     ncpu = struct.unpack("<I", take(4))[0]
     out += struct.pack("<I", ncpu)
     while True:                                       # options, then flyrecord
@@ -72,9 +84,10 @@ def main():
     data_at = (len(out) + page_size - 1) // page_size * page_size
     out += b"\0" * (data_at - len(out))
     for i, (off, size) in enumerate(cpus):
-        n = min(size, pages * page_size)
+        skip = min(size, first * page_size)
+        n = min(size - skip, pages * page_size)
         struct.pack_into("<QQ", out, table + 16 * i, len(out) if n else 0, n)
-        out += d[off:off + n]
+        out += d[off + skip:off + skip + n]
     open(dst, "wb").write(out)
 
 

@@ -98,7 +98,11 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 		want -= want % f->page_size;
 		if (!want)
 			return 0;	/* a partial last page is not a page */
-		if ((ret = grow(f, &c->buf, &c->cap, unit)) ||
+		/*
+		 * The first fill is the largest (left only shrinks): a CPU with a few pages
+		 * gets a buffer of their size, not MF_FLY_READ_BYTES
+		 */
+		if ((ret = grow(f, &c->buf, &c->cap, want)) ||
 		    (ret = fly_rd(f, c->pos, c->buf, want)))
 			return ret;
 		c->pos += want;

@@ -6,8 +6,12 @@ readers (fuzz/corpus/trace/, fuzz/corpus/fly/).  Headers, formats, cmdlines and 
 kept as they are, kallsyms and printk formats dropped (emptied).  --thin empties the
 formats and cmdlines too: the fly harness takes them from a fixture, not from its input.
 --no-cmdlines empties the cmdlines alone (with PAGES 0: fuzz/fixtures/fly-tep.dat).
+--big-endian (with --thin) writes the cut as a big-endian machine would have: numbers of
+the headers, options and pages, ring-buffer items and each record's common_type and
+common_pid swapped (the other fields are left as they are: the fly harness's seed of its
+byte-swapping paths).
 
-usage: cut-trace.py [--thin | --no-cmdlines] IN.dat OUT.dat [PAGES [FIRST]]"""
+usage: cut-trace.py [--thin [--big-endian] | --no-cmdlines] IN.dat OUT.dat [PAGES [FIRST]]"""
 import struct
 import sys
 
@@ -17,6 +21,9 @@ def main():
     thin = args[0] == "--thin"
     no_cmdlines = thin or args[0] == "--no-cmdlines"
     if args[0] in ("--thin", "--no-cmdlines"):
+        args = args[1:]
+    big = thin and args[0] == "--big-endian"
+    if big:
         args = args[1:]
     src, dst = args[0], args[1]
     pages = int(args[2]) if len(args) > 2 else 1
@@ -88,7 +95,86 @@ def main():
         n = min(size - skip, pages * page_size)
         struct.pack_into("<QQ", out, table + 16 * i, len(out) if n else 0, n)
         out += d[off + skip:off + skip + n]
-    open(dst, "wb").write(out)
+    open(dst, "wb").write(to_big_endian(out, page_size) if big else out)
+
+
+def swap(b, pos, n):
+    """The n-byte number at pos, little-endian to big-endian."""
+    b[pos:pos + n] = bytes(reversed(b[pos:pos + n]))
+
+
+def to_big_endian(d, page_size):
+    """A --thin cut (no formats, no kallsyms, printk formats or cmdlines), v6."""
+    d = bytearray(d)
+    d[12] = 1                                      # file endianness
+    swap(d, 14, 4)                                 # page size
+    pos = 18
+    for name in (b"header_page\0", b"header_event\0"):
+        pos += len(name)
+        size = struct.unpack_from("<Q", d, pos)[0]
+        swap(d, pos, 8)
+        pos += 8 + size
+    for n in (4, 4, 4, 4, 8):                      # ftrace, systems, kallsyms, printk, cmdlines
+        assert not any(d[pos:pos + n]), "not a --thin cut"
+        pos += n
+    ncpu = struct.unpack_from("<I", d, pos)[0]
+    swap(d, pos, 4)
+    pos += 4
+    while True:
+        label = bytes(d[pos:pos + 10])
+        pos += 10
+        if label == b"flyrecord\0":
+            break
+        while True:
+            oid = struct.unpack_from("<H", d, pos)[0]
+            swap(d, pos, 2)
+            pos += 2
+            if oid == 0:
+                break
+            osize = struct.unpack_from("<I", d, pos)[0]
+            swap(d, pos, 4)
+            pos += 4
+            if oid == 8 and osize >= 4:            # CPUCOUNT
+                swap(d, pos, 4)
+            if oid == 3 and osize >= 8:            # BUFFER: offset
+                swap(d, pos, 8)
+            pos += osize
+    cpus = []
+    for _ in range(ncpu):
+        cpus.append(struct.unpack_from("<QQ", d, pos))
+        swap(d, pos, 8)
+        swap(d, pos + 8, 8)
+        pos += 16
+    for off, size in cpus:
+        for pg in range(off, off + size - page_size + 1, page_size):
+            commit = struct.unpack_from("<Q", d, pg + 8)[0]
+            swap(d, pg, 8)                         # timestamp
+            swap(d, pg + 8, 8)                     # commit (and the missed-events flags)
+            lo, hi, at = pg + 16, pg + 16 + (commit & ((1 << 27) - 1)), pg + 16
+            while at + 4 <= hi:
+                w = struct.unpack_from("<I", d, at)[0]
+                type_len, delta = w & 31, w >> 5
+                struct.pack_into(">I", d, at, type_len << 27 | delta)
+                if type_len == 29:                 # padding: its length
+                    length = struct.unpack_from("<I", d, at + 4)[0]
+                    swap(d, at + 4, 4)
+                    at += 4 + length
+                    continue
+                if type_len in (30, 31):           # time extend, absolute time stamp
+                    swap(d, at + 4, 4)
+                    at += 8
+                    continue
+                if type_len == 0:
+                    length = (struct.unpack_from("<I", d, at + 4)[0] - 4 + 3) & ~3
+                    swap(d, at + 4, 4)
+                    start = at + 8
+                else:
+                    length, start = type_len * 4, at + 4
+                if start + 8 <= hi:
+                    swap(d, start, 2)              # common_type
+                    swap(d, start + 4, 4)          # common_pid
+                at = start + length
+    return d
 
 
 main()

@@ -9,9 +9,12 @@ formats and cmdlines too: the fly harness takes them from a fixture, not from it
 --big-endian (with --thin) writes the cut as a big-endian machine would have: numbers of
 the headers, options and pages, ring-buffer items and each record's common_type and
 common_pid swapped (the other fields are left as they are: the fly harness's seed of its
-byte-swapping paths).
+byte-swapping paths).  --instance (with --thin) adds DATE and OFFSET options and a
+buffer instance "inst" whose table lists the same pages (the instance and timestamp-option
+paths of flyrecord-file.c).
 
-usage: cut-trace.py [--thin [--big-endian] | --no-cmdlines] IN.dat OUT.dat [PAGES [FIRST]]"""
+usage: cut-trace.py [--thin [--big-endian | --instance] | --no-cmdlines] IN.dat OUT.dat
+                    [PAGES [FIRST]]"""
 import struct
 import sys
 
@@ -23,7 +26,8 @@ def main():
     if args[0] in ("--thin", "--no-cmdlines"):
         args = args[1:]
     big = thin and args[0] == "--big-endian"
-    if big:
+    inst = thin and args[0] == "--instance"
+    if big or inst:
         args = args[1:]
     src, dst = args[0], args[1]
     pages = int(args[2]) if len(args) > 2 else 1
@@ -95,7 +99,34 @@ def main():
         n = min(size - skip, pages * page_size)
         struct.pack_into("<QQ", out, table + 16 * i, len(out) if n else 0, n)
         out += d[off + skip:off + skip + n]
-    open(dst, "wb").write(to_big_endian(out, page_size) if big else out)
+    if big:
+        out = to_big_endian(out, page_size)
+    if inst:
+        out = add_instance(out)
+    open(dst, "wb").write(out)
+
+
+def add_instance(d):
+    """DATE, OFFSET and BUFFER "inst" options first in a v6 cut; the instance's table at
+    the end, listing the top buffer's pages."""
+    d = bytearray(d)
+    at = d.index(b"options  \0") + 10
+    top = d.index(b"flyrecord\0", at)
+    ncpu = struct.unpack_from("<I", d, at - 14)[0]
+    opts = bytearray()
+    for oid, data in ((1, b"0x3e8\0"), (7, b"-250\0")):      # DATE (us), OFFSET (ns)
+        opts += struct.pack("<HI", oid, len(data)) + data
+    buf = struct.pack("<HI", 3, 8 + 5)                        # BUFFER: offset, "inst"
+    delta = len(opts) + len(buf) + 8 + 5
+    cpus = [struct.unpack_from("<QQ", d, top + 10 + 16 * i) for i in range(ncpu)]
+    for i, (off, size) in enumerate(cpus):
+        struct.pack_into("<QQ", d, top + 10 + 16 * i, off + delta if size else 0, size)
+    table = len(d) + delta
+    d[at:at] = opts + buf + struct.pack("<Q", table) + b"inst\0"
+    d += b"flyrecord\0"
+    for off, size in cpus:
+        d += struct.pack("<QQ", off + delta if size else 0, size)
+    return d
 
 
 def swap(b, pos, n):

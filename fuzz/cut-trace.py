@@ -11,12 +11,15 @@ the headers, options and pages, ring-buffer items and each record's common_type 
 common_pid swapped (the other fields are left as they are: the fly harness's seed of its
 byte-swapping paths).  --instance (with --thin) adds DATE and OFFSET options and a
 buffer instance "inst" whose table lists the same pages (the instance and timestamp-option
-paths of flyrecord-file.c).
+paths of flyrecord-file.c).  --v7-zlib (with --thin) writes the cut as a v7 file whose
+CPU data are zlib chunks, one per CPU (trace-cmd 3.1.6 cannot write zlib), with no format
+sections.
 
-usage: cut-trace.py [--thin [--big-endian | --instance] | --no-cmdlines] IN.dat OUT.dat
-                    [PAGES [FIRST]]"""
+usage: cut-trace.py [--thin [--big-endian | --instance | --v7-zlib] | --no-cmdlines]
+                    IN.dat OUT.dat [PAGES [FIRST]]"""
 import struct
 import sys
+import zlib
 
 
 def main():
@@ -27,7 +30,8 @@ def main():
         args = args[1:]
     big = thin and args[0] == "--big-endian"
     inst = thin and args[0] == "--instance"
-    if big or inst:
+    v7z = thin and args[0] == "--v7-zlib"
+    if big or inst or v7z:
         args = args[1:]
     src, dst = args[0], args[1]
     pages = int(args[2]) if len(args) > 2 else 1
@@ -103,7 +107,41 @@ def main():
         out = to_big_endian(out, page_size)
     if inst:
         out = add_instance(out)
+    if v7z:
+        out = to_v7_zlib(out, page_size)
     open(dst, "wb").write(out)
+
+
+def to_v7_zlib(d, page_size):
+    """A v6 cut as v7 (trace-cmd.dat.v7(5)): header, one OPTIONS section (BUFFER of the
+    top buffer, UNAME, DONE), one compressed FLYRECORD section of a zlib chunk per CPU."""
+    at = d.index(b"options  \0") + 10
+    top = d.index(b"flyrecord\0", at)
+    ncpu = struct.unpack_from("<I", d, at - 14)[0]
+    cpus = [struct.unpack_from("<QQ", d, top + 10 + 16 * i) for i in range(ncpu)]
+    uname = d[d.index(b"Linux", at):]
+    uname = uname[:uname.index(b"\0") + 1]
+    chunks = []
+    for off, size in cpus:
+        pages = bytes(d[off:off + size])
+        z = zlib.compress(pages, 9)
+        chunks.append(struct.pack("<III", 1, len(z), len(pages)) + z if size else b"")
+    head = d[:10] + b"7\0" + d[12:18] + b"zlib\0" + b"1.2.13\0"
+    opt_off = len(head) + 8
+    def options(fly):
+        b = struct.pack("<Q", fly) + b"\0" + b"local\0" + struct.pack("<II", page_size, ncpu)
+        pos = fly + 16
+        for cpu, c in enumerate(chunks):
+            b += struct.pack("<IQQ", cpu, pos if c else 0, len(c))
+            pos += len(c)
+        o = struct.pack("<HI", 3, len(b)) + b
+        o += struct.pack("<HI", 5, len(uname)) + uname
+        o += struct.pack("<HIQ", 0, 8, 0)
+        return struct.pack("<HHIQ", 0, 0, 0, len(o)) + o
+    fly = opt_off + len(options(0))
+    body = b"".join(chunks)
+    return (head + struct.pack("<Q", opt_off) + options(fly) +
+            struct.pack("<HHIQ", 3, 1, 0, len(body)) + body)
 
 
 def add_instance(d):

@@ -168,7 +168,7 @@ SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 SAN_ENV	   := ASAN_OPTIONS=allocator_may_return_null=0:detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0 \
 	      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	      LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
-FUZZ_TARGETS := capture result trace text args
+FUZZ_TARGETS := capture result trace fly text args
 FUZZ_DEFS  = -DFUZZ_FIXTURES='"$(CURDIR)/fuzz/fixtures"'
 
 test_san: deps
@@ -183,7 +183,7 @@ test_san: deps
 # (make O=build-afl CC=afl-clang-fast build-afl/fuzz-trace-run), and the regression replay.
 $(O)/fuzz-%-run: fuzz/fuzz-%.c fuzz/driver.c fuzz/fuzz-util.c fuzz/fuzz.h $(LIBOBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -Iinclude -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
+	$(Q)$(CC) -Iinclude -Isrc -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
 		$(LDFLAGS) -o $@ $(filter %.c,$^) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS)
 
 # The libFuzzer harnesses: clang, objects built with -fsanitize=fuzzer-no-link.
@@ -199,7 +199,7 @@ FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address
 
 $(O)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-util.c fuzz/fuzz.h $(LIBOBJS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -Iinclude -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
+	$(Q)$(CC) -Iinclude -Isrc -Ifuzz $(PKG_CFLAGS) $(FUZZ_DEFS) $(CPPFLAGS) $(MF_CFLAGS) $(CFLAGS) \
 		-fsanitize=fuzzer $(LDFLAGS) -o $@ $(filter %.c,$^) $(LIBOBJS) $(MF_LDLIBS) $(LDLIBS)
 
 fuzz_build:

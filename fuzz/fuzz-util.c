@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -112,4 +113,56 @@ FILE *fuzz_sink(void)
 	if (!sink)
 		abort();
 	return sink;
+}
+
+static char cpu_msg[160];
+static int cpu_msg_len;
+
+static void cpu_limit_hit(int sig)
+{
+	/* async-signal-safe: the message was formatted when the limit was armed */
+	ssize_t n = write(2, cpu_msg, (size_t)cpu_msg_len);
+
+	(void)n;
+	(void)sig;
+	abort();
+}
+
+void fuzz_cpu_limit_arm(unsigned long default_ms)
+{
+	static unsigned long ms = ULONG_MAX;
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	if (ms == ULONG_MAX) {
+		const char *env = getenv("FUZZ_CPU_MS");
+		struct sigaction sa;
+
+		ms = env ? strtoul(env, NULL, 10) : default_ms;
+		if (ms == ULONG_MAX)
+			ms--;
+		cpu_msg_len = snprintf(cpu_msg, sizeof(cpu_msg), "==%d== fuzz: this run used more "
+				       "than %lu ms of CPU time (FUZZ_CPU_MS): a loop, not the load\n",
+				       (int)getpid(), ms);
+		if (cpu_msg_len < 0 || cpu_msg_len >= (int)sizeof(cpu_msg))
+			cpu_msg_len = 0;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = cpu_limit_hit;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGPROF, &sa, NULL))
+			abort();
+	}
+	if (!ms)
+		return;
+	it.it_value.tv_sec = (time_t)(ms / 1000);
+	it.it_value.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	if (setitimer(ITIMER_PROF, &it, NULL))
+		abort();
+}
+
+void fuzz_cpu_limit_disarm(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 0 } };
+
+	if (setitimer(ITIMER_PROF, &it, NULL))
+		abort();
 }

@@ -21,4 +21,15 @@ void fuzz_unlink(const char *name);
 /* A stream that throws away what is written (a cookie stream, never a device). */
 FILE *fuzz_sink(void);
 
+/*
+ * A limit on the CPU time (user + system, all threads: ITIMER_PROF) of one run: arm it
+ * at the start of the run with the default in ms, disarm it at its end.  A run past it
+ * aborts with a message, which libFuzzer keeps as a crash with its input.  libFuzzer's
+ * -timeout counts wall-clock time, which a nice'd run on a loaded machine spends waiting:
+ * a run that is slow only because of the load stays under this limit, a loop does not.
+ * FUZZ_CPU_MS in the environment overrides the default (0: no limit).
+ */
+void fuzz_cpu_limit_arm(unsigned long default_ms);
+void fuzz_cpu_limit_disarm(void);
+
 #endif

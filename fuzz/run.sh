@@ -5,9 +5,12 @@
 # O/crash-TARGET-* (or leak-, oom-, timeout-), to keep under tests/fuzz-regress/TARGET/.
 # usage: [FUZZ_JOBS=N] [FUZZ_NICE=N] fuzz/run.sh O SECONDS RSS_MB MALLOC_MB TARGET...
 # FUZZ_JOBS: libFuzzer -fork=N (1); FUZZ_NICE: the nice level of the run (19: a machine
-# shared with others loses nothing but idle time).
+# shared with others loses nothing but idle time); FUZZ_TIMEOUT: libFuzzer's -timeout, in
+# seconds of wall-clock time (60).  The args and fly harnesses also limit each run's CPU
+# time (fuzz.h, FUZZ_CPU_MS): with it, a larger FUZZ_TIMEOUT on a loaded machine loses
+# no loop, and a slow run under load is no longer a timeout without an input.
 set -u
-jobs=${FUZZ_JOBS:-1} nice=${FUZZ_NICE:-19}
+jobs=${FUZZ_JOBS:-1} nice=${FUZZ_NICE:-19} timeout=${FUZZ_TIMEOUT:-60}
 cd "$(dirname "$0")/.."
 O=$1 secs=$2 rss=$3 mal=$4; shift 4
 found=0
@@ -28,7 +31,7 @@ for t in "$@"; do
 	ASAN_OPTIONS=detect_leaks=$leaks LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
 		nice -n "$nice" "$O/fuzz-$t" -fork="$jobs" -ignore_crashes=1 -ignore_ooms=1 \
 		-ignore_timeouts=1 -max_total_time="$secs" -rss_limit_mb="$rss" \
-		-malloc_limit_mb="$mal" -timeout=60 -close_fd_mask=3 -detect_leaks=$leaks \
+		-malloc_limit_mb="$mal" -timeout="$timeout" -close_fd_mask=3 -detect_leaks=$leaks \
 		-artifact_prefix="$O/$t-" "$O/corpus-$t" >"$log" 2>&1
 	last=$(grep -E '^#[0-9]+: cov' "$log" | tail -1)
 	execs=$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')

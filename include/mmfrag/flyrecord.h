@@ -20,13 +20,19 @@
  * MF_FLY_MAX_CHUNK.
  *
  * Memory: one buffer of decompressed (or read) pages per CPU, at most one chunk or
- * MF_FLY_READ_BYTES, whatever the trace's length.  No allocation per record.
+ * MF_FLY_READ_BYTES, whatever the trace's length.  No allocation per record.  All CPUs'
+ * buffers together stay within the file's size plus MF_FLY_MAX_BUFFERS: a chunk of a few
+ * KB of zstd can claim 64 MiB of pages, and a file listing a few hundred CPUs with one
+ * each (or one extent for many CPUs) would otherwise take tens of GB; past the bound the
+ * file is refused (-EINVAL).
  */
 struct mf_fly;
 struct tep_handle;
 
 #define MF_FLY_MAX_CHUNK	(64U << 20)	/* largest uncompressed chunk accepted */
 #define MF_FLY_READ_BYTES	(1U << 20)	/* uncompressed data: pread() this much at once */
+/* page buffers of all CPUs, beyond the file's size (MMFRAG_FLY_MAX_BUFFERS_MB: tests) */
+#define MF_FLY_MAX_BUFFERS	(512U << 20)
 
 struct mf_fly_record {
 	const void	*data;		/* the event (common fields first) */

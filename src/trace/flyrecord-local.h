@@ -104,6 +104,8 @@ struct mf_fly {
 	bool		merging;
 	int		deferred;	/* an error to return at the next call */
 
+	size_t		buf_bytes;	/* the CPUs' page buffers together (fly_cpu.cap) */
+	uint64_t	max_buffers;	/* their bound beyond the file's size (flyrecord.h) */
 	unsigned char	*zbuf;		/* one compressed chunk */
 	size_t		zcap;
 	ZSTD_DCtx	*zctx;

@@ -59,6 +59,31 @@ static int grow(struct mf_fly *f, unsigned char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/*
+ * Room for need bytes of pages in the CPU's buffer, within the bound of all CPUs' buffers
+ * together (flyrecord.h): what is decompressed beyond the file's size is what a damaged
+ * or hostile file can claim (and CPUs whose extents overlap: a CPU's buffer holds at
+ * most its data, which lies in the file, but a table may list one extent many times).
+ */
+static int grow_cpu(struct mf_fly *f, struct fly_cpu *c, int cpu, size_t need)
+{
+	size_t old = c->cap;
+	int ret;
+
+	if (need <= c->cap)
+		return 0;
+	if (f->buf_bytes - c->cap + need > f->max_buffers + f->file_size) {
+		fly_set_err(f, "CPU %d: a chunk of %zu bytes of pages takes the CPUs' buffers past "
+			    "%llu MiB beyond the file's size (damaged or hostile file)", cpu, need,
+			    (unsigned long long)(f->max_buffers >> 20));
+		return -EINVAL;
+	}
+	ret = grow(f, &c->buf, &c->cap, need);
+	if (!ret)
+		f->buf_bytes += c->cap - old;
+	return ret;
+}
+
 /* Refill c->buf with the CPU's next pages: 1, 0 at the end of its data, < 0 error. */
 static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
@@ -78,7 +103,7 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 		us = get_num(f, h + 4, 4);
 		if (zs > left - 8 || !us || us > MF_FLY_MAX_CHUNK || us % f->page_size)
 			goto bad;
-		if ((ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow(f, &c->buf, &c->cap, us)) ||
+		if ((ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
 		    (ret = fly_rd(f, c->pos + 8, f->zbuf, zs)))
 			return ret;
 		if (fly_decompress(f, c->buf, us, f->zbuf, zs)) {
@@ -98,7 +123,11 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 		want -= want % f->page_size;
 		if (!want)
 			return 0;	/* a partial last page is not a page */
-		if ((ret = grow(f, &c->buf, &c->cap, unit)) ||
+		/*
+		 * The first fill is the largest (left only shrinks): a CPU with a few pages
+		 * gets a buffer of their size, not MF_FLY_READ_BYTES
+		 */
+		if ((ret = grow_cpu(f, c, cpu, want)) ||
 		    (ret = fly_rd(f, c->pos, c->buf, want)))
 			return ret;
 		c->pos += want;
@@ -420,6 +449,7 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 		    struct mf_fly **out, char *err, size_t errlen)
 {
 	struct mf_fly *f;
+	const char *env;
 	struct stat st;
 	int ret, cpu;
 
@@ -434,6 +464,10 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 		return -ENOMEM;
 	}
 	f->pending = -1;
+	f->max_buffers = MF_FLY_MAX_BUFFERS;
+	env = getenv("MMFRAG_FLY_MAX_BUFFERS_MB");
+	if (env)
+		f->max_buffers = strtoull(env, NULL, 10) << 20;
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0 || fstat(f->fd, &st) < 0) {
 		ret = -errno;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 #include <CUnit/CUnit.h>
 
 #include <trace-cmd/trace-cmd.h>
@@ -363,6 +364,138 @@ static void test_commit_past_page(void)
 		;
 	CU_ASSERT(ret < 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), "corrupt page header"));
+	mf_fly_close(fly);
+	tracecmd_close(h);
+	unlink(path);
+}
+
+/*
+ * A v7 zstd file of nr_cpus CPUs whose data is one chunk each, of us bytes of empty pages
+ * (a few hundred bytes of zstd): the page buffers it claims grow with the CPU count, not
+ * with the file.  Returns the file's size.
+ */
+static long write_zstd_bomb(const char *path, int nr_cpus, size_t us)
+{
+	size_t zcap = ZSTD_compressBound(us), zs, cpu_len, opt_len, off;
+	unsigned char *zeros = calloc(1, us), *z = malloc(zcap), *d, *p;
+	static const char head[] = "\x17\x08\x44tracing" "7\0" "\0\x08" "\0\x10\0\0" "zstd\0" "1.5.4\0";
+	uint64_t v;
+	uint32_t w;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(zeros);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+	zs = ZSTD_compress(z, zcap, zeros, us, 1);
+	CU_ASSERT_FATAL(!ZSTD_isError(zs));
+	free(zeros);
+	cpu_len = 4 + 8 + zs;
+	/* OPTIONS section: BUFFER (offset 8, "", "local", page size, count, list), DONE */
+	opt_len = 6 + 8 + 1 + 6 + 4 + 4 + 20 * (size_t)nr_cpus + 6 + 8;
+	off = sizeof(head) - 1 + 8;
+	d = calloc(1, off + 16 + opt_len + 16 + cpu_len * nr_cpus);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	memcpy(d, head, sizeof(head) - 1);
+	p = d + sizeof(head) - 1;
+	v = off;
+	memcpy(p, &v, 8);				/* first OPTIONS section */
+	p = d + off;
+	memset(p, 0, 8);				/* id 0, flags 0, string 0 */
+	v = opt_len;
+	memcpy(p + 8, &v, 8);
+	p += 16;
+	w = 3;
+	memcpy(p, &w, 2);
+	w = (uint32_t)(opt_len - 6 - 6 - 8);
+	memcpy(p + 2, &w, 4);
+	v = off + 16 + opt_len;			/* the FLYRECORD section */
+	memcpy(p + 6, &v, 8);
+	p += 14;
+	memcpy(p, "\0local\0", 7);
+	p += 7;
+	w = 4096;
+	memcpy(p, &w, 4);
+	w = (uint32_t)nr_cpus;
+	memcpy(p + 4, &w, 4);
+	p += 8;
+	for (i = 0; i < nr_cpus; i++, p += 20) {
+		w = (uint32_t)i;
+		memcpy(p, &w, 4);
+		v = off + 16 + opt_len + 16 + cpu_len * i;
+		memcpy(p + 4, &v, 8);
+		v = cpu_len;
+		memcpy(p + 12, &v, 8);
+	}
+	w = 8;						/* DONE, no next section */
+	memset(p, 0, 2);
+	memcpy(p + 2, &w, 4);
+	memset(p + 6, 0, 8);
+	p += 14;
+	w = 3;						/* FLYRECORD, compressed */
+	memcpy(p, &w, 2);
+	w = 1;
+	memcpy(p + 2, &w, 2);
+	memset(p + 4, 0, 4);
+	v = cpu_len * nr_cpus;
+	memcpy(p + 8, &v, 8);
+	p += 16;
+	for (i = 0; i < nr_cpus; i++, p += cpu_len) {
+		w = 1;					/* one chunk */
+		memcpy(p, &w, 4);
+		w = (uint32_t)zs;
+		memcpy(p + 4, &w, 4);
+		w = (uint32_t)us;
+		memcpy(p + 8, &w, 4);
+		memcpy(p + 12, z, zs);
+	}
+	free(z);
+	spit(path, d, (size_t)(p - d));
+	free(d);
+	return (long)(p - d);
+}
+
+/*
+ * Issue 13 item 2 for the own reader: the page buffers of all CPUs together are bounded
+ * (MF_FLY_MAX_BUFFERS beyond the file's size, lowered here by MMFRAG_FLY_MAX_BUFFERS_MB):
+ * a file within the bound reads to its end, one past it is refused with one message
+ * before the buffer that crosses it is allocated.
+ */
+static void test_buffer_bound(void)
+{
+	char path[256], err[512];
+	struct tracecmd_input *h;
+	struct mf_fly_record rec;
+	struct mf_fly *fly = NULL;
+	int ret, cpus;
+
+	snprintf(path, sizeof(path), "%s/bomb.dat", tmpdir);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open_head(traces[1], TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	setenv("MMFRAG_FLY_MAX_BUFFERS_MB", "8", 1);
+	for (cpus = 2; cpus <= 3; cpus++) {
+		/* 4 MiB a CPU: 2 CPUs fit in 8 MiB and the file, 3 do not */
+		CU_ASSERT(write_zstd_bomb(path, cpus, 4U << 20) < 4096);
+		CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err,
+						  sizeof(err)), 0);
+		CU_ASSERT_EQUAL(mf_fly_nr_cpus(fly), cpus);
+		while ((ret = mf_fly_next(fly, &rec)) > 0)
+			;
+		if (cpus == 2) {
+			CU_ASSERT_EQUAL(ret, 0);
+			CU_ASSERT_EQUAL(mf_fly_page_bytes(fly), 2 * (4ULL << 20));
+		} else {
+			CU_ASSERT_EQUAL(ret, -EINVAL);
+			CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), "CPU 2: a chunk of 4194304 "
+						      "bytes of pages takes the CPUs' buffers past 8 MiB"));
+		}
+		mf_fly_close(fly);
+	}
+	unsetenv("MMFRAG_FLY_MAX_BUFFERS_MB");
+	/* the default bound: 3 such CPUs are 12 MiB of a 512 MiB bound */
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err, sizeof(err)), 0);
+	while ((ret = mf_fly_next(fly, &rec)) > 0)
+		;
+	CU_ASSERT_EQUAL(ret, 0);
 	mf_fly_close(fly);
 	tracecmd_close(h);
 	unlink(path);
@@ -1044,6 +1177,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "v6 / v7 none / v7 zstd conversions: identical", test_conversions);
 	CU_add_test(s, "lost-event markers: identical", test_lost);
 	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
+	CU_add_test(s, "page buffers of all CPUs bounded (a zstd chunk per CPU)",
+		    test_buffer_bound);
 	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);
 	CU_add_test(s, "a record shorter than its fields is counted, not decoded", test_short_record);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);

@@ -37,6 +37,12 @@ struct mf_model_params {
 	int	nr_cpus;		/* per-CPU lists; events from higher CPUs are folded in */
 	bool	learn_zones;		/* grow the last zone to cover pfns seen in the trace */
 	uint64_t max_pfns;		/* learn_zones grows no further than this (0: 2^32) */
+	/*
+	 * back the per-frame arrays with transparent huge pages: for a replay of a file, never
+	 * for a model of the machine it runs on (top), where a THP fault while memory is short
+	 * is a direct compaction counted among the workload's
+	 */
+	bool	huge_pages;
 };
 
 void mf_model_params_default(struct mf_model_params *p);

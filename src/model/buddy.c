@@ -40,6 +40,7 @@ void mf_model_params_default(struct mf_model_params *p)
 	p->nr_cpus = 256;
 	p->learn_zones = false;
 	p->max_pfns = 0;
+	p->huge_pages = false;
 }
 
 /* ---- allocation of the per-pfn arrays ---------------------------------------------- */
@@ -50,12 +51,12 @@ void mf_model_params_default(struct mf_model_params *p)
  * pfns by every event: with 4 KiB pages nearly every event also missed the TLB.  Only a
  * hint; the arrays are zeroed whole right after, so the resident size does not change.
  */
-static void want_huge(void *p, size_t len)
+static void want_huge(const struct mf_model *m, void *p, size_t len)
 {
 	const uintptr_t huge = 2UL << 20;
 	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + len) & ~(huge - 1);
 
-	if (e > a)
+	if (m->p.huge_pages && e > a)
 		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
@@ -81,12 +82,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	if (!fg)
 		return -ENOMEM;
 	m->fg = fg;
-	want_huge(fg, (nr_pfns >> FG_SHIFT) * sizeof(*fg));
+	want_huge(m, fg, (nr_pfns >> FG_SHIFT) * sizeof(*fg));
 	held = realloc(m->bits, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	if (!held)
 		return -ENOMEM;
 	m->bits = held;
-	want_huge(held, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
+	want_huge(m, held, (nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	m->held = held;
 	m->ciso = held + 1;
 	m->cconf = held + 2;

@@ -127,6 +127,7 @@ static int setup(struct replay *rp)
 			    (unsigned long long)(p.max_pfns / (1 << 20) * MF_MODEL_BYTES_PER_PFN));
 		return -1;
 	}
+	p.huge_pages = true;
 	r->params = p;
 
 	rp->m = mf_model_new(&p, zd, nz);

@@ -375,6 +375,20 @@ static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn
 	mf_model_apply(m, &ev);
 }
 
+/* small_zone(64, 3, 2) with the order-0 pages pfns[0..n) free and the rest in use */
+static struct mf_model *zone_free_at(const uint64_t *pfns, int n)
+{
+	struct mf_model *m = small_zone(64, 3, 2);
+	int i;
+
+	for (i = 0; m && i < n; i++)
+		if (mf_model_seed_free(m, pfns[i], 0)) {
+			mf_model_free(m);
+			return NULL;
+		}
+	return m;
+}
+
 /*
  * The free lists keep the kernel's order, and fast_isolate_freepages() picks by it.  A
  * 64-page zone (max order 3, pageblocks of 4 pages), all MOVABLE.  Seeded order-0 blocks
@@ -396,12 +410,8 @@ static void test_fast_isolate_list_order(void)
 	uint64_t all;
 	char buf[256];
 
-	m = small_zone(64, 3, 2);
+	m = zone_free_at((const uint64_t[]){ 5, 17, 49, 33 }, 4);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 17, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 49, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 33, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 22, 1), 0);
 	apply(m, MF_EV_PCPU_DRAIN, 9, 0, MF_MT_MOVABLE, 0);
 	apply(m, MF_EV_PCPU_DRAIN, 21, 0, MF_MT_MOVABLE, 0);
@@ -508,10 +518,8 @@ static void test_lru_targets(void)
 	struct mf_model *m;
 	char buf[256];
 
-	m = small_zone(64, 3, 2);
+	m = zone_free_at((const uint64_t[]){ 5, 9 }, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
 
 	task_event(m, MF_EV_CP_BEGIN, 7, 0);
 	task_event(m, MF_EV_CP_ISOLATE_FREE, 7, 0);
@@ -553,10 +561,8 @@ static void test_lru_giveback_guard(void)
 	struct mf_model *m;
 	char buf[256];
 
-	m = small_zone(64, 3, 2);
+	m = zone_free_at((const uint64_t[]){ 5, 9 }, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
 	task_event(m, MF_EV_LRU_INSERT, 8, 40);		/* the trace has LRU insertions */
 
 	task_event(m, MF_EV_CP_BEGIN, 7, 0);
@@ -608,13 +614,8 @@ static void test_lru_target_of_other_run(void)
 	struct mf_model *m;
 	char buf[256];
 
-	m = small_zone(64, 3, 2);
+	m = zone_free_at((const uint64_t[]){ 5, 9, 37, 41, 60 }, 5);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 37, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 41, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 60, 0), 0);
 	task_event(m, MF_EV_CP_BEGIN, 7, 0);
 	task_event(m, MF_EV_CP_BEGIN, 8, 0);
 	task_isolate(m, 7, 0, 16);
@@ -655,10 +656,8 @@ static void test_isolation_replaced(void)
 	struct mf_model *m;
 	char buf[256];
 
-	m = small_zone(64, 3, 2);
+	m = zone_free_at((const uint64_t[]){ 5, 9 }, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
 	isolate_free(m, 0, 16, 16, 1);
 	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
 

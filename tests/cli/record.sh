@@ -255,9 +255,11 @@ else
 		{ nok "the fallback is reported"; sed 's/^/#   /' "$TMP/err" | head -5; }
 	inst=$(cat "$TMP/p.kb" 2>/dev/null)
 	cpus=$(getconf _NPROCESSORS_CONF)
-	# the kernel rounds up to whole sub-buffers; the retry is at most MemAvailable/16 overall
+	# the kernel rounds up to whole sub-buffers; the retry is at most MemAvailable/16 overall,
+	# as record read it a moment after this script did: page cache and other processes move
+	# it by a few MiB in between (CI once saw record's 1.9 MiB above ours), hence 1%
 	if [ -n "$got" ] && [ -n "$inst" ] && [ "$inst" -ge "$got" ] && [ "$inst" -le $((got + 64)) ] &&
-	   [ $((got * cpus)) -le $((avail_kb / 16 + 64)) ]; then
+	   [ $((got * cpus)) -le $((avail_kb / 16 * 101 / 100 + 64)) ]; then
 		ok "the instance recorded with that buffer ($inst KiB per CPU, $cpus CPUs)"
 	else
 		nok "the instance recorded with that buffer (instance ${inst:-?} KiB, reported ${got:-?}, available $avail_kb KiB, $cpus CPUs)"

@@ -221,7 +221,6 @@ void replay_note_reanchor(struct replay *rp, int check_idx)
 				 r->checks[check_idx].name);
 }
 
-/* At the end: each loss the model was not re-anchored after, named with where to look. */
 static uint64_t event_count(const struct mf_result *r, const char *name)
 {
 	int i;
@@ -254,6 +253,7 @@ void replay_target_warning(struct replay *rp)
 		     (unsigned long long)runs);
 }
 
+/* At the end: each loss the model was not re-anchored after, named with where to look. */
 void replay_lost_warnings(struct replay *rp)
 {
 	struct mf_result *r = rp->r;

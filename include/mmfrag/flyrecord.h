@@ -61,6 +61,26 @@ int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct m
  */
 int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen);
 
+/*
+ * The same formats, for reading: the header page parsed at once, each event format parsed
+ * the first time it is asked for (a trace uses a few dozen of the hundreds or thousands of
+ * formats a file lists), printk formats and saved cmdlines not at all.  The tep handle
+ * (mf_fly_formats_tep()) is owned by the set and grows as events are asked for.
+ * Returns 0 or a negative errno with err set.
+ */
+struct mf_fly_formats;
+struct tep_event;
+
+int mf_fly_formats_load(const char *path, struct mf_fly_formats **out, char *err, size_t errlen);
+struct tep_handle *mf_fly_formats_tep(const struct mf_fly_formats *fm);
+/* The event of id (the first format of that id in the file that parses), or NULL. */
+struct tep_event *mf_fly_formats_event(struct mf_fly_formats *fm, int id);
+struct tep_event *mf_fly_formats_find(struct mf_fly_formats *fm, const char *sys,
+				      const char *name);
+/* The event of the lowest id that parses, as tep_get_first_event() on the eager handle. */
+struct tep_event *mf_fly_formats_first(struct mf_fly_formats *fm);
+void mf_fly_formats_free(struct mf_fly_formats *fm);
+
 /* Slots for CPU ids 0 .. n-1 (a CPU without data gives no records). */
 int mf_fly_nr_cpus(const struct mf_fly *f);
 

@@ -166,11 +166,167 @@ static uint64_t format_len(const unsigned char *d, uint64_t sz)
 }
 
 /*
+ * The formats of one file, for the reader: the header page is parsed at once, each event
+ * format only when the reader first meets its id or looks it up by name.  A file lists
+ * every format of every system recorded (trace-cmd record -e all: about 2,000, some
+ * thousand small allocations each inside libtraceevent's tokenizer) and a trace uses a
+ * few dozen.  The blocks stay loaded: the index points into them.
+ */
+struct fmt {
+	int			id;
+	unsigned int		ord;		/* file order: duplicate ids, first wins */
+	const char		*sys;
+	const unsigned char	*name;		/* "name: X\n" of the format */
+	unsigned int		name_len;
+	const unsigned char	*d;
+	uint64_t		sz;
+	signed char		state;		/* 0 not parsed, 1 parsed, -1 refused */
+};
+
+struct mf_fly_formats {
+	struct tep_handle	*tep;
+	unsigned char		*blocks[2];	/* ftrace and event formats */
+	struct fmt		*idx;		/* by (id, ord) */
+	size_t			nr, cap;
+};
+
+/* Index a format by its first two lines; one that lacks them libtraceevent never gets. */
+static int index_format(struct mf_fly_formats *fm, const char *sys, const unsigned char *d,
+			uint64_t sz)
+{
+	const unsigned char *e = d + sz, *nl, *p;
+	struct fmt *x;
+	unsigned long id = 0;
+
+	if (sz < 6 || memcmp(d, "name: ", 6) || !(nl = memchr(d, '\n', sz)))
+		return 0;
+	p = nl + 1;
+	if (e - p < 5 || memcmp(p, "ID: ", 4))
+		return 0;
+	for (p += 4; p < e && *p >= '0' && *p <= '9' && id <= 65535; p++)
+		id = id * 10 + (unsigned long)(*p - '0');
+	if (p == nl + 5 || p == e || *p != '\n' || id > 65535)
+		return 0;
+	if (fm->nr == fm->cap) {
+		size_t cap = fm->cap ? 2 * fm->cap : 256;
+
+		x = realloc(fm->idx, cap * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		fm->idx = x;
+		fm->cap = cap;
+	}
+	x = &fm->idx[fm->nr];
+	*x = (struct fmt){ .id = (int)id, .ord = (unsigned int)fm->nr, .sys = sys, .name = d + 6,
+			   .name_len = (unsigned int)(nl - d - 6), .d = d, .sz = sz };
+	fm->nr++;
+	return 0;
+}
+
+static int cmp_fmt(const void *a, const void *b)
+{
+	const struct fmt *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
+/* Parse x into the tep: its event, or NULL when libtraceevent refused it. */
+static struct tep_event *parse_fmt(struct mf_fly_formats *fm, struct fmt *x)
+{
+	struct tep_event *ev;
+	uint64_t sz;
+
+	if (x->state > 0)
+		return tep_find_event(fm->tep, x->id);
+	if (x->state < 0)
+		return NULL;
+	x->state = -1;
+	if (!(sz = format_len(x->d, x->sz)))
+		return NULL;
+	/* an earlier format of the same id parsed: that one is the event (first wins) */
+	if (tep_find_event(fm->tep, x->id))
+		return NULL;
+	tep_parse_event(fm->tep, (const char *)x->d, sz, x->sys);
+	ev = tep_find_event(fm->tep, x->id);
+	if (ev)
+		x->state = 1;
+	return ev;
+}
+
+struct tep_handle *mf_fly_formats_tep(const struct mf_fly_formats *fm)
+{
+	return fm->tep;
+}
+
+struct tep_event *mf_fly_formats_event(struct mf_fly_formats *fm, int id)
+{
+	size_t lo = 0, hi = fm->nr, mid;
+	struct tep_event *ev;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fm->idx[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < fm->nr && fm->idx[lo].id == id; lo++)
+		if ((ev = parse_fmt(fm, &fm->idx[lo])))
+			return ev;
+	return NULL;
+}
+
+struct tep_event *mf_fly_formats_find(struct mf_fly_formats *fm, const char *sys,
+				      const char *name)
+{
+	size_t i, n = strlen(name);
+	struct tep_event *ev;
+
+	for (i = 0; i < fm->nr; i++) {
+		struct fmt *x = &fm->idx[i];
+
+		if (x->name_len == n && !memcmp(x->name, name, n) && !strcmp(x->sys, sys) &&
+		    (ev = mf_fly_formats_event(fm, x->id)) && !strcmp(ev->system, sys) &&
+		    !strcmp(ev->name, name))
+			return ev;
+	}
+	return NULL;
+}
+
+/* The lowest id's event, as tep_get_first_event() gives it once every format is parsed. */
+struct tep_event *mf_fly_formats_first(struct mf_fly_formats *fm)
+{
+	struct tep_event *ev;
+	size_t i;
+
+	for (i = 0; i < fm->nr; i++)
+		if ((ev = mf_fly_formats_event(fm, fm->idx[i].id)))
+			return ev;
+	return NULL;
+}
+
+void mf_fly_formats_free(struct mf_fly_formats *fm)
+{
+	if (!fm)
+		return;
+	if (fm->tep)
+		tep_free(fm->tep);
+	free(fm->blocks[0]);
+	free(fm->blocks[1]);
+	free(fm->idx);
+	free(fm);
+}
+
+/*
  * One block of the formats, as trace-cmd.dat(5) lays it out in both versions; the buffer
- * is NUL-terminated just past the block (printk formats and cmdlines are text).
+ * is NUL-terminated just past the block (printk formats and cmdlines are text).  With
+ * lazy, event formats are indexed (fm) instead of parsed, and printk formats and saved
+ * cmdlines are checked but not parsed: the reader prints nothing and names no task.
  */
 static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
-		      const unsigned char *buf, uint64_t len)
+		      const unsigned char *buf, uint64_t len, struct mf_fly_formats *lazy)
 {
 	struct cur c = { buf, buf + len, false };
 	uint64_t n, m, i, j, sz;
@@ -186,26 +342,40 @@ static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 		break;		/* header_event: the ring-buffer format kbuffer knows */
 	case P_FTRACE:
 		n = cur_num(f, &c, 4);
-		for (i = 0; i < n && !c.bad; i++)
-			if ((d = cur_blob(f, &c, 8, &sz)) && (sz = format_len(d, sz)))
+		for (i = 0; i < n && !c.bad; i++) {
+			if (!(d = cur_blob(f, &c, 8, &sz)))
+				break;
+			if (lazy) {
+				if (index_format(lazy, "ftrace", d, sz))
+					return -ENOMEM;
+			} else if ((sz = format_len(d, sz))) {
 				tep_parse_event(tep, (const char *)d, sz, "ftrace");
+			}
+		}
 		break;
 	case P_EVENTS:
 		n = cur_num(f, &c, 4);
 		for (i = 0; i < n && !c.bad; i++) {
 			sys = cur_str(&c);
 			m = cur_num(f, &c, 4);
-			for (j = 0; j < m && !c.bad; j++)
-				if ((d = cur_blob(f, &c, 8, &sz)) && (sz = format_len(d, sz)))
+			for (j = 0; j < m && !c.bad; j++) {
+				if (!(d = cur_blob(f, &c, 8, &sz)))
+					break;
+				if (lazy) {
+					if (index_format(lazy, sys, d, sz))
+						return -ENOMEM;
+				} else if ((sz = format_len(d, sz))) {
 					tep_parse_event(tep, (const char *)d, sz, sys);
+				}
+			}
 		}
 		break;
 	case P_PRINTK:
-		if (len && (d = cur_blob(f, &c, 4, &sz)) && sz)
+		if (len && (d = cur_blob(f, &c, 4, &sz)) && sz && !lazy)
 			tep_parse_printk_formats(tep, (const char *)d);
 		break;
 	case P_CMDLINES:
-		if (len && (d = cur_blob(f, &c, 8, &sz)) && sz)
+		if (len && (d = cur_blob(f, &c, 8, &sz)) && sz && !lazy)
 			tep_parse_saved_cmdlines(tep, (const char *)d);
 		break;
 	}
@@ -218,7 +388,9 @@ static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 	return 0;
 }
 
-int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen)
+/* The formats of path into tep; with lazy, the event formats into its index instead. */
+static int load_formats(const char *path, struct tep_handle **out, struct mf_fly_formats *lazy,
+			char *err, size_t errlen)
 {
 	static const unsigned int sec_of[] = { OPT_HEADER_INFO, OPT_FTRACE_EVENTS,
 					       OPT_EVENT_FORMATS, OPT_PRINTK, OPT_CMDLINES };
@@ -253,8 +425,13 @@ int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t
 			ret = f->err[0] ? -EINVAL : -ENOMEM;
 			goto fail;
 		}
-		ret = parse_part(f, tep, part, buf, len);
-		free(buf);
+		ret = parse_part(f, tep, part, buf, len, lazy);
+		if (ret == -ENOMEM)
+			fly_set_err(f, "%s", strerror(ENOMEM));
+		if (lazy && (part == P_FTRACE || part == P_EVENTS))
+			lazy->blocks[part - P_FTRACE] = buf;	/* the index points in */
+		else
+			free(buf);
 		if (ret)
 			goto fail;
 	}
@@ -272,4 +449,30 @@ fail:
 		tep_free(tep);
 	mf_fly_close(f);
 	return ret;
+}
+
+int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t errlen)
+{
+	return load_formats(path, out, NULL, err, errlen);
+}
+
+int mf_fly_formats_load(const char *path, struct mf_fly_formats **out, char *err, size_t errlen)
+{
+	struct mf_fly_formats *fm = calloc(1, sizeof(*fm));
+	int ret;
+
+	*out = NULL;
+	if (!fm) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ret = load_formats(path, &fm->tep, fm, err, errlen);
+	if (ret) {
+		mf_fly_formats_free(fm);
+		return ret;
+	}
+	qsort(fm->idx, fm->nr, sizeof(*fm->idx), cmp_fmt);
+	*out = fm;
+	return 0;
 }

@@ -186,7 +186,7 @@ struct mf_reader {
 	struct mf_text		*text;		/* a text trace: reader-text.c reads it */
 	/* own reader: set when flyrecord.c reads the file (no tracecmd handle then) */
 	struct mf_fly		*fly;
-	struct tep_handle	*fly_tep;	/* from mf_fly_load_tep(), owned */
+	struct mf_fly_formats	*fly_fmts;	/* from mf_fly_formats_load(), owned */
 	struct mf_fly_record	fly_first;	/* the probe's record, decoded first */
 	bool			fly_has_first;
 	char			*uname;
@@ -216,6 +216,7 @@ void reader_set_err(struct mf_reader *r, const char *fmt, ...)
 void reader_add_warning(struct mf_reader *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int reader_new_decoder(struct mf_reader *r, struct tep_event *ev, int id);
+struct tep_event *reader_find_event(struct mf_reader *r, int id);
 int reader_open_handle(struct mf_reader *r, bool first);
 void reader_close_handle(struct mf_reader *r);
 int reader_setup_decoders(struct mf_reader *r);	/* for reader-live.c */

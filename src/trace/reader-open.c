@@ -653,6 +653,25 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 	d->str_size = str_size;
 }
 
+/*
+ * The event of id: with the own reader's formats, parsed the first time the trace names
+ * it (on the decoding thread; nothing else touches the tep while it reads), else r->tep's.
+ */
+struct tep_event *reader_find_event(struct mf_reader *r, int id)
+{
+	if (r->fly_fmts && r->tep == mf_fly_formats_tep(r->fly_fmts))
+		return mf_fly_formats_event(r->fly_fmts, id);
+	return tep_find_event(r->tep, id);
+}
+
+static struct tep_event *reader_find_event_by_name(struct mf_reader *r, const char *sys,
+						   const char *name)
+{
+	if (r->fly_fmts && r->tep == mf_fly_formats_tep(r->fly_fmts))
+		return mf_fly_formats_find(r->fly_fmts, sys, name);
+	return tep_find_event_by_name(r->tep, sys, name);
+}
+
 static int setup_decoders(struct mf_reader *r)
 {
 	struct tep_event *first;
@@ -662,7 +681,8 @@ static int setup_decoders(struct mf_reader *r)
 	if (!r->id_map)
 		return -ENOMEM;
 	r->swap = tep_is_file_bigendian(r->tep) != tep_is_local_bigendian(r->tep);
-	first = tep_get_first_event(r->tep);
+	first = r->fly_fmts && r->tep == mf_fly_formats_tep(r->fly_fmts) ?
+		mf_fly_formats_first(r->fly_fmts) : tep_get_first_event(r->tep);
 	if (first) {
 		struct tep_format_field *t = tep_find_common_field(first, "common_type");
 		struct tep_format_field *p = tep_find_common_field(first, "common_pid");
@@ -680,7 +700,7 @@ static int setup_decoders(struct mf_reader *r)
 	}
 	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
 		const struct event_spec *sp = &specs[i];
-		struct tep_event *ev = tep_find_event_by_name(r->tep, sp->system, sp->name);
+		struct tep_event *ev = reader_find_event_by_name(r, sp->system, sp->name);
 		int d;
 
 		if (!ev) {
@@ -791,19 +811,19 @@ void reader_close_handle(struct mf_reader *r)
 
 /* ---- the own reader ------------------------------------------------------------------ */
 
-/* The tep of mf_fly_load_tep(), when it is not (or no longer) the one read with. */
+/* The formats of mf_fly_formats_load(), when they are not (or no longer) read with. */
 static void close_own_tep(struct mf_reader *r)
 {
-	if (!r->fly_tep)
+	if (!r->fly_fmts)
 		return;
-	if (r->tep == r->fly_tep)
+	if (r->tep == mf_fly_formats_tep(r->fly_fmts))
 		r->tep = NULL;
-	tep_free(r->fly_tep);
-	r->fly_tep = NULL;
+	mf_fly_formats_free(r->fly_fmts);
+	r->fly_fmts = NULL;
 }
 
 /*
- * Open with flyrecord.c: the formats from mf_fly_load_tep() (no tracecmd_open(), no
+ * Open with flyrecord.c: the formats from mf_fly_formats_load() (no tracecmd_open(), no
  * kallsyms parsing), the data without libtracecmd, decoded on a thread of its own.
  * Buffer choice as reader_open_handle(): the top buffer, or when it has no record the
  * first named instance that has one.  0, -ENOTSUP for what libtracecmd should read, or
@@ -821,10 +841,10 @@ static int open_own(struct mf_reader *r)
 	 * libtracecmd 1.3.1 and libtraceevent 1.7.1 crash or allocate without bound on such
 	 * files (fuzz/README.md), and would only have refused it too.
 	 */
-	ret = mf_fly_load_tep(r->path, &r->fly_tep, r->err, sizeof(r->err));
+	ret = mf_fly_formats_load(r->path, &r->fly_fmts, r->err, sizeof(r->err));
 	if (ret < 0)
 		return ret;
-	ret = mf_fly_open(r->path, r->fly_tep, -1, &f, r->err, sizeof(r->err));
+	ret = mf_fly_open(r->path, mf_fly_formats_tep(r->fly_fmts), -1, &f, r->err, sizeof(r->err));
 	if (ret < 0)
 		return ret;
 	r->fly = f;
@@ -836,7 +856,7 @@ static int open_own(struct mf_reader *r)
 	for (i = 0; !got && i < n; i++) {
 		mf_fly_close(r->fly);
 		r->fly = NULL;
-		ret = mf_fly_open(r->path, r->fly_tep, i, &f, r->err, sizeof(r->err));
+		ret = mf_fly_open(r->path, mf_fly_formats_tep(r->fly_fmts), i, &f, r->err, sizeof(r->err));
 		if (ret < 0)
 			return ret;
 		r->fly = f;
@@ -848,7 +868,7 @@ static int open_own(struct mf_reader *r)
 		snprintf(r->err, sizeof(r->err), "%s", mf_fly_error(f));
 		return got;
 	}
-	r->tep = r->fly_tep;
+	r->tep = mf_fly_formats_tep(r->fly_fmts);
 	r->info.uname = r->uname;
 	ncpu = mf_fly_nr_cpus(f);
 	if (tep_get_cpus(r->tep) > ncpu)

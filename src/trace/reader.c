@@ -10,7 +10,7 @@
  * allocation of ours per record.
  *
  * Two ways to the records:
- *  - the own reader (default; flyrecord.c): formats from mf_fly_load_tep(), pages read,
+ *  - the own reader (default; flyrecord.c): formats from mf_fly_formats_load(), pages read,
  *    decompressed and merged by flyrecord.c, decoded here on a thread of its own into a
  *    ring of preallocated batches (fill_batch()); mf_reader_next() hands the events out
  *    on the caller's thread, so the model runs on the other core.  No tracecmd_open().
@@ -236,7 +236,7 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	}
 	di = r->id_map[id] - 1;
 	if (di < 0) {
-		di = reader_new_decoder(r, tep_find_event(r->tep, id), id);
+		di = reader_new_decoder(r, reader_find_event(r, id), id);
 		if (di < 0)
 			return di;
 	}

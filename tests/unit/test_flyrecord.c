@@ -750,6 +750,57 @@ static void test_mutated(void)
 }
 
 /*
+ * mf_fly_formats_load(), which parses a format when it is asked for, against the eager tep
+ * of mf_fly_load_tep(): nothing parsed before asked; then every event of the file by id and
+ * by name, with the same fields; an id the file does not have gives NULL; the first event
+ * is tep_get_first_event()'s.
+ */
+static void check_lazy(const char *path, struct tep_handle *eager, struct tep_event **evs)
+{
+	struct mf_fly_formats *fm;
+	struct tep_event *e, *first;
+	char err[512];
+	int i, j;
+
+	CU_ASSERT_EQUAL_FATAL(mf_fly_formats_load(path, &fm, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(tep_get_events_count(mf_fly_formats_tep(fm)), 0);
+	CU_ASSERT_EQUAL(tep_get_header_page_size(mf_fly_formats_tep(fm)),
+			tep_get_header_page_size(eager));
+	CU_ASSERT_PTR_NULL(mf_fly_formats_event(fm, 65535));
+	CU_ASSERT_PTR_NULL(mf_fly_formats_find(fm, "kmem", "no_such_event"));
+	first = mf_fly_formats_first(fm);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	CU_ASSERT_EQUAL(first->id, tep_get_first_event(eager)->id);
+	for (i = 0; evs[i]; i++) {
+		struct tep_event *m = tep_find_event(eager, evs[i]->id);
+		struct tep_format_field **fa, **fb;
+
+		if (!m)		/* ftrace:blktrace, made up by tracecmd_open() */
+			continue;
+		e = (i & 1) ? mf_fly_formats_event(fm, m->id) :
+			      mf_fly_formats_find(fm, m->system, m->name);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		CU_ASSERT_EQUAL(e->id, m->id);
+		CU_ASSERT_STRING_EQUAL(e->name, m->name);
+		CU_ASSERT_STRING_EQUAL(e->system, m->system);
+		fa = tep_event_fields(e);
+		fb = tep_event_fields(m);
+		for (j = 0; fa && fb && fb[j]; j++) {
+			CU_ASSERT_PTR_NOT_NULL_FATAL(fa[j]);
+			CU_ASSERT_STRING_EQUAL(fa[j]->name, fb[j]->name);
+			CU_ASSERT_EQUAL(fa[j]->offset, fb[j]->offset);
+			CU_ASSERT_EQUAL(fa[j]->size, fb[j]->size);
+			CU_ASSERT_EQUAL(fa[j]->flags, fb[j]->flags);
+		}
+		CU_ASSERT(fa && fb && !fa[j]);
+		free(fa);
+		free(fb);
+	}
+	CU_ASSERT_EQUAL(tep_get_events_count(mf_fly_formats_tep(fm)), tep_get_events_count(eager));
+	mf_fly_formats_free(fm);
+}
+
+/*
  * mf_fly_load_tep() against tracecmd_open()'s tep: the same events (id, system, name,
  * every field's offset, size and flags), page header, CPU count and saved cmdlines; and
  * the record stream read with it is the same.  Not kallsyms, by design.
@@ -810,6 +861,7 @@ static void check_tep(const char *path)
 	}
 	CU_ASSERT(i > 10);
 	CU_ASSERT(nfields > 50);
+	check_lazy(path, mine, evs);
 	for (pid = 0; pid < 65536; pid++) {
 		if (tep_is_pid_registered(mine, pid) != tep_is_pid_registered(ref, pid))
 			bad_comm++;

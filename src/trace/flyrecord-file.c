@@ -199,14 +199,19 @@ static int one_option(struct mf_fly *f, struct layout *l, unsigned int id,
 		return ts_option(f, id, d, size);
 	case OPT_BUFFER:
 		return buffer_option(f, l, d, size);
+	/*
+	 * Left to libtracecmd, but only once the rest of the file passed the checks of a
+	 * full open (fly_open()): libtracecmd 1.3 crashes on damage this reader refuses.
+	 * Shorter than their first numbers, libtracecmd ignores both (handle_options()).
+	 */
 	case OPT_TSC2NSEC:
-		if (size < 16)
-			return 0;
-		fly_set_err(f, "TSC timestamps (TSC2NSEC option): left to libtracecmd");
-		return -ENOTSUP;
+		if (size >= 16)
+			f->left_to_libtracecmd = "TSC timestamps (TSC2NSEC option)";
+		return 0;
 	case OPT_TIME_SHIFT:
-		fly_set_err(f, "guest time shift (TIME_SHIFT option): left to libtracecmd");
-		return -ENOTSUP;
+		if (size >= 16)
+			f->left_to_libtracecmd = "guest time shift (TIME_SHIFT option)";
+		return 0;
 	case OPT_CPUCOUNT:
 		if (size >= 4)
 			l->cpucount = get_num(f, d, 4);

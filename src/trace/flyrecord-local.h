@@ -111,6 +111,8 @@ struct mf_fly {
 	ZSTD_DCtx	*zctx;
 	uint64_t	page_bytes;
 	char		err[512];
+	/* a feature this reader leaves to libtracecmd, said after the file's checks */
+	const char	*left_to_libtracecmd;
 };
 
 static inline uint64_t get_num(const struct mf_fly *f, const void *p, unsigned int len)

@@ -530,6 +530,11 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 			c->chunks = n;
 		}
 	}
+	if (f->left_to_libtracecmd) {
+		fly_set_err(f, "%s: left to libtracecmd", f->left_to_libtracecmd);
+		ret = -ENOTSUP;
+		goto fail;
+	}
 	*out = f;
 	return 0;
 fail:

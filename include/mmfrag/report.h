@@ -34,6 +34,7 @@ struct mf_zone_report {
 	uint64_t		check_model_nr_free[MF_MAX_ORDERS];	/* the model then */
 	double			free_blocks_error;	/* sum |model - kernel| / kernel total blocks */
 	int			check_unusable_diff[MF_MAX_ORDERS];	/* model - kernel, thousandths */
+	int			check_unusable_error;	/* max over orders of |unusable diff| */
 	int			check_extfrag_diff[MF_MAX_ORDERS];
 };
 

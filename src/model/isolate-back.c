@@ -175,11 +175,17 @@ static void gix_clear(struct guess_ix *ix)
 	ix->broken = false;
 }
 
+/* The ledger was emptied (model reset) since the index listed its guesses: clear it. */
+static void gix_drop_stale(struct mf_model *m)
+{
+	if (m->gix.n > m->nr_guess)
+		gix_clear(&m->gix);
+}
+
 /* List the guesses noted since the last swap. */
 static void gix_sync(struct mf_model *m)
 {
-	if (m->gix.n > m->nr_guess)
-		gix_clear(&m->gix);	/* the ledger was emptied (model reset) */
+	gix_drop_stale(m);
 	while (!m->gix.broken && m->gix.n < m->nr_guess)
 		m->gix.broken = !gix_add(m, m->gix.n++);
 }
@@ -192,8 +198,7 @@ void model_guess_note(struct mf_model *m, uint64_t head, int order, uint64_t lo,
 {
 	uint32_t i, k;
 
-	if (m->gix.n > m->nr_guess)
-		gix_clear(&m->gix);	/* the ledger was emptied (model reset) */
+	gix_drop_stale(m);
 	/* full: first drop the guesses with nothing left in the ledger (freed or given back) */
 	for (i = k = 0; m->nr_guess == m->guess_cap && i < m->nr_guess; i++)
 		if (model_bits_count(m->ciso, m->guess[i].head, 1ULL << m->guess[i].order)) {

@@ -144,6 +144,13 @@ static void zone_table(FILE *f, json_t *z, const struct mf_zone_view *v)
 		row(f, v, "model then", json_object_get(check, "model_free_blocks"), w, false);
 		fprintf(f, "  %-*s %.4f\n", LABEL_W, "free_blocks_error",
 			json_real_value(json_object_get(check, "free_blocks_error")));
+		/* results written before the per-order error have neither row */
+		if (json_object_get(check, "unusable_index_error")) {
+			row(f, v, "unusable diff", json_object_get(check, "unusable_index_diff"), w,
+			    true);
+			fprintf(f, "  %-*s %.3f\n", LABEL_W, "unusable_index_error",
+				json_real_value(json_object_get(check, "unusable_index_error")));
+		}
 	}
 	bt = json_object_get(z, "free_blocks_by_type");
 	if (!v->types || !bt)

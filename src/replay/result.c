@@ -302,9 +302,13 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));
 		zr->free_blocks_error = blocks_error(model, kernel, nr_orders);
+		zr->check_unusable_error = 0;
 		for (o = 0; o < nr_orders; o++) {
 			zr->check_unusable_diff[o] = mf_unusable_index(model, nr_orders, o) -
 						     mf_unusable_index(kernel, nr_orders, o);
+			/* the worst order: issue 11's goal is every order within 0.005 */
+			if (abs(zr->check_unusable_diff[o]) > zr->check_unusable_error)
+				zr->check_unusable_error = abs(zr->check_unusable_diff[o]);
 			zr->check_extfrag_diff[o] = mf_fragmentation_index(model, nr_orders, o) -
 						    mf_fragmentation_index(kernel, nr_orders, o);
 		}

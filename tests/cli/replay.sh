@@ -52,6 +52,12 @@ if [ -d traces/compact-small.state/start ]; then
 	echo "# Normal zone free_blocks_error at the end capture: $err"
 	python3 -c "import sys; sys.exit(not $err <= 0.01)" && ok "Normal zone end-state error $err <= 0.01" ||
 		nok "Normal zone end-state error $err > 0.01"
+	# the per-order unusable index error: the worst order, as a fraction; shown by the summary
+	json_get "$TMP/checked.json" 'all(z["check"]["unusable_index_error"] == max(abs(x) for x in z["check"]["unusable_index_diff"]) / 1000.0 for z in d["zones"]) and any(z["check"]["unusable_index_error"] > 0 for z in d["zones"])' |
+		grep -q True && ok "check's unusable_index_error is the worst order's |unusable_index_diff|" ||
+		nok "check's unusable_index_error is the worst order's |unusable_index_diff|"
+	"$MMFRAG" report "$TMP/checked.json" 2>/dev/null | grep -q '^  unusable_index_error 0\.0' &&
+		ok "summary shows unusable_index_error" || nok "summary shows unusable_index_error"
 	json_get "$TMP/checked.json" 'd["model"]["start"]["aligned_by"]' | grep -q marker &&
 		ok "start capture aligned by its trace marker" || nok "start capture aligned by its trace marker"
 else

@@ -842,6 +842,52 @@ static void test_isolated_then_allocated(void)
 }
 
 /*
+ * fast_isolate_freepages()'s scan limit, once mm_lru_insertion shows the trace checks the
+ * lists.  64 pages, max order 3, pageblocks of 4; free order-0 blocks, head..tail:
+ *   free_list[0]:  26 14 2 6 20 10
+ * A fast isolation of one page (min_pfn 0, free_pfn 64: low_pfn 32, no block that high)
+ * that scanned 4 entries: from the tail with limit 16, 10 is a candidate (limit 8), 20 a
+ * higher one (limit 4), 6 and 2 are not, and the walk stops at the 4th entry: the kernel
+ * took 20.  The highest block on the list, 26, is the 6th entry.  With the event seen
+ * (round 0) the model takes 20 and counts no mismatch; without it (round 1) it keeps
+ * taking the highest block, 26, and counts the isolation as a mismatch.
+ */
+static void test_fast_isolate_scan_limit(void)
+{
+	static const uint64_t seed[] = { 10, 20, 6, 2, 14, 26 };
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		struct mf_model *m = small_zone(64, 3, 2);
+		uint64_t all = 0, taken = round == 0 ? 20 : 26;
+		struct mf_event ev;
+		char buf[256];
+		size_t i;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		for (i = 0; i < sizeof(seed) / sizeof(seed[0]); i++) {
+			CU_ASSERT_EQUAL(mf_model_seed_free(m, seed[i], 0), 0);
+			all |= 1ULL << seed[i];
+		}
+		if (round == 0)
+			task_event(m, MF_EV_LRU_INSERT, 9, MF_PFN_NONE);
+		task_event(m, MF_EV_CP_BEGIN, 7, 0);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = MF_EV_CP_FAST_ISOLATE_FREE;
+		ev.pid = 7;
+		ev.isolate.start_pfn = 0;
+		ev.isolate.end_pfn = 64;
+		ev.isolate.nr_scanned = 4;
+		ev.isolate.nr_taken = 1;
+		mf_model_apply(m, &ev);
+		CU_ASSERT_EQUAL(free_set(m), all & ~(1ULL << taken));
+		CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, round == 0 ? 0 : 1);
+		CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+		mf_model_free(m);
+	}
+}
+
+/*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
  */
@@ -1018,6 +1064,8 @@ void test_model_register(void)
 	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);
 	CU_add_test(s, "an isolated page the kernel allocates is no longer isolated",
 		    test_isolated_then_allocated);
+	CU_add_test(s, "fast isolation within the scan limit once targets show",
+		    test_fast_isolate_scan_limit);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 	CU_add_test(s, "learn mode: a damaged pfn does not grow the model", test_learn_bounded);
 }

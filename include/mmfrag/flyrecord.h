@@ -64,7 +64,7 @@ int mf_fly_load_tep(const char *path, struct tep_handle **out, char *err, size_t
 /*
  * The same formats, for reading: the header page parsed at once, each event format parsed
  * the first time it is asked for (a trace uses a few dozen of the hundreds or thousands of
- * formats a file lists), printk formats and saved cmdlines not at all.  The tep handle
+ * formats a file lists), printk formats not at all.  The tep handle
  * (mf_fly_formats_tep()) is owned by the set and grows as events are asked for.
  * Returns 0 or a negative errno with err set.
  */

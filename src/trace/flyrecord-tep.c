@@ -322,8 +322,8 @@ void mf_fly_formats_free(struct mf_fly_formats *fm)
 /*
  * One block of the formats, as trace-cmd.dat(5) lays it out in both versions; the buffer
  * is NUL-terminated just past the block (printk formats and cmdlines are text).  With
- * lazy, event formats are indexed (fm) instead of parsed, and printk formats and saved
- * cmdlines are checked but not parsed: the reader prints nothing and names no task.
+ * lazy, event formats are indexed (fm) instead of parsed, and printk formats are checked
+ * but not parsed: the reader prints nothing.
  */
 static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 		      const unsigned char *buf, uint64_t len, struct mf_fly_formats *lazy)
@@ -375,7 +375,8 @@ static int parse_part(struct mf_fly *f, struct tep_handle *tep, enum part part,
 			tep_parse_printk_formats(tep, (const char *)d);
 		break;
 	case P_CMDLINES:
-		if (len && (d = cur_blob(f, &c, 8, &sz)) && sz && !lazy)
+		/* mf_reader_comm(): replay tells kcompactd's runs by their task name */
+		if (len && (d = cur_blob(f, &c, 8, &sz)) && sz)
 			tep_parse_saved_cmdlines(tep, (const char *)d);
 		break;
 	}

@@ -753,7 +753,7 @@ static void test_mutated(void)
  * mf_fly_formats_load(), which parses a format when it is asked for, against the eager tep
  * of mf_fly_load_tep(): nothing parsed before asked; then every event of the file by id and
  * by name, with the same fields; an id the file does not have gives NULL; the first event
- * is tep_get_first_event()'s.
+ * is tep_get_first_event()'s; the same task names.
  */
 static void check_lazy(const char *path, struct tep_handle *eager, struct tep_event **evs)
 {
@@ -797,6 +797,16 @@ static void check_lazy(const char *path, struct tep_handle *eager, struct tep_ev
 		free(fb);
 	}
 	CU_ASSERT_EQUAL(tep_get_events_count(mf_fly_formats_tep(fm)), tep_get_events_count(eager));
+	/* saved cmdlines are parsed: replay tells kcompactd's runs by name (mf_reader_comm()) */
+	for (i = 0, j = 0; i < 65536; i++) {
+		struct tep_handle *t = mf_fly_formats_tep(fm);
+
+		if (tep_is_pid_registered(t, i) != tep_is_pid_registered(eager, i) ||
+		    (tep_is_pid_registered(eager, i) &&
+		     strcmp(tep_data_comm_from_pid(t, i), tep_data_comm_from_pid(eager, i))))
+			j++;
+	}
+	CU_ASSERT_EQUAL(j, 0);
 	mf_fly_formats_free(fm);
 }
 

@@ -105,6 +105,15 @@ int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec);
  */
 int mf_fly_next_n(struct mf_fly *f, struct mf_fly_record *recs, int max);
 
+/*
+ * Compressed data: read and decompress the CPUs' next chunks on a thread of its own, a
+ * few ahead of the records (flyrecord-ahead.c); records, errors and their order are
+ * unchanged, and the reader must call the functions above from one thread only.  At most
+ * 16 MiB of pages wait decompressed.  0 (also for uncompressed data, or past 256 CPUs
+ * with data: then nothing changes), or a negative errno with the reader as it was.
+ */
+int mf_fly_readahead(struct mf_fly *f);
+
 const char *mf_fly_error(const struct mf_fly *f);
 
 /* Bytes of trace pages handed to kbuffer so far (decompressed size for v7). */

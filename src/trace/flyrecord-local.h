@@ -51,6 +51,8 @@
 
 enum codec { C_NONE, C_ZSTD, C_ZLIB };
 
+struct fly_ra;
+
 struct fly_cpu {
 	unsigned char	*buf;		/* whole pages of this CPU, then SLACK zero bytes */
 	size_t		cap;		/* bytes allocated for pages (SLACK not counted) */
@@ -109,6 +111,7 @@ struct mf_fly {
 	unsigned char	*zbuf;		/* one compressed chunk */
 	size_t		zcap;
 	ZSTD_DCtx	*zctx;
+	struct fly_ra	*ra;		/* read-ahead thread (flyrecord-ahead.c), or NULL */
 	uint64_t	page_bytes;
 	char		err[512];
 	/* a feature this reader leaves to libtracecmd, said after the file's checks */
@@ -160,10 +163,24 @@ static inline const char *cur_str(struct cur *c)
 
 /* flyrecord-file.c */
 void fly_set_err(struct mf_fly *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fly_err_to(const struct mf_fly *f, char *dst, size_t dlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int fly_rd(struct mf_fly *f, uint64_t off, void *buf, size_t len);
+int fly_rd_to(const struct mf_fly *f, uint64_t off, void *buf, size_t len, char *dst,
+	      size_t dlen);
 int fly_rd_num(struct mf_fly *f, uint64_t *pos, unsigned int len, uint64_t *v);
 int fly_decompress(struct mf_fly *f, void *dst, size_t dlen, const void *src, size_t slen);
 int fly_read_layout(struct mf_fly *f, int instance);
+
+/* flyrecord.c: one compressed chunk, messages into dst */
+int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left, uint32_t *zs,
+		   uint32_t *us, char *dst, size_t dlen);
+int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_t us,
+		   unsigned char *zbuf, unsigned char *out, char *dst, size_t dlen);
+
+/* flyrecord-ahead.c: the CPU's next chunk from the read-ahead thread, as fill() gives it */
+int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu);
+void fly_ra_stop(struct mf_fly *f);
 
 /* flyrecord.c: with layout_only (mf_fly_load_tep()), the file's layout and nothing else */
 int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout_only,

@@ -84,33 +84,66 @@ static int grow_cpu(struct mf_fly *f, struct fly_cpu *c, int cpu, size_t need)
 	return ret;
 }
 
+/*
+ * The header of the CPU's chunk at pos (left: bytes of the CPU's extent from pos on), its
+ * sizes checked: 0, or < 0 with the message in dst.
+ */
+int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left, uint32_t *zs,
+		   uint32_t *us, char *dst, size_t dlen)
+{
+	unsigned char h[8];
+	int ret;
+
+	if (left >= 8) {
+		if ((ret = fly_rd_to(f, pos, h, 8, dst, dlen)))
+			return ret;
+		*zs = get_num(f, h, 4);
+		*us = get_num(f, h + 4, 4);
+		if (*zs <= left - 8 && *us && *us <= MF_FLY_MAX_CHUNK && !(*us % f->page_size))
+			return 0;
+	}
+	fly_err_to(f, dst, dlen, "CPU %d: corrupt compressed chunk header at %#llx", cpu,
+		   (unsigned long long)pos);
+	return -EINVAL;
+}
+
+/*
+ * The chunk whose header is at pos: its zs bytes read into zbuf and decompressed into out
+ * (us bytes, then SLACK zero bytes): 0, or < 0 with the message in dst.
+ */
+int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_t us,
+		   unsigned char *zbuf, unsigned char *out, char *dst, size_t dlen)
+{
+	int ret;
+
+	if ((ret = fly_rd_to(f, pos + 8, zbuf, zs, dst, dlen)))
+		return ret;
+	if (fly_decompress(f, out, us, zbuf, zs)) {
+		fly_err_to(f, dst, dlen, "CPU %d: chunk at %#llx does not decompress to its %u bytes",
+			   cpu, (unsigned long long)pos, us);
+		return -EINVAL;
+	}
+	memset(out + us, 0, SLACK);
+	return 0;
+}
+
 /* Refill c->buf with the CPU's next pages: 1, 0 at the end of its data, < 0 error. */
 static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
 	uint64_t left = c->end - c->pos, want;
-	unsigned char h[8];
 	uint32_t zs, us;
 	int ret;
 
+	if (f->ra)
+		return fly_ra_take(f, c, cpu);	/* the read-ahead thread has it (or will) */
 	if (f->compressed) {
 		if (!c->chunks)
 			return 0;
-		if (left < 8)
-			goto bad;
-		if ((ret = fly_rd(f, c->pos, h, 8)))
+		if ((ret = fly_chunk_head(f, cpu, c->pos, left, &zs, &us, f->err, sizeof(f->err))) ||
+		    (ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
+		    (ret = fly_chunk_data(f, cpu, c->pos, zs, us, f->zbuf, c->buf, f->err,
+					  sizeof(f->err))))
 			return ret;
-		zs = get_num(f, h, 4);
-		us = get_num(f, h + 4, 4);
-		if (zs > left - 8 || !us || us > MF_FLY_MAX_CHUNK || us % f->page_size)
-			goto bad;
-		if ((ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
-		    (ret = fly_rd(f, c->pos + 8, f->zbuf, zs)))
-			return ret;
-		if (fly_decompress(f, c->buf, us, f->zbuf, zs)) {
-			fly_set_err(f, "CPU %d: chunk at %#llx does not decompress to its %u bytes", cpu,
-				(unsigned long long)c->pos, us);
-			return -EINVAL;
-		}
 		c->pos += 8 + zs;
 		__atomic_store_n(&f->data_read, f->data_read + 8 + zs, __ATOMIC_RELAXED);
 		c->chunks--;
@@ -137,10 +170,6 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	memset(c->buf + c->len, 0, SLACK);
 	c->next = 0;
 	return 1;
-bad:
-	fly_set_err(f, "CPU %d: corrupt compressed chunk header at %#llx", cpu,
-		(unsigned long long)c->pos);
-	return -EINVAL;
 }
 
 /* Load the CPU's next page: 1, 0 at the end, < 0 error. */
@@ -571,6 +600,7 @@ void mf_fly_close(struct mf_fly *f)
 
 	if (!f)
 		return;
+	fly_ra_stop(f);
 	for (cpu = 0; f->cpus && cpu < f->nr_cpus; cpu++) {
 		free(f->cpus[cpu].buf);
 	}

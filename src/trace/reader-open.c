@@ -896,6 +896,8 @@ static int open_own(struct mf_reader *r)
 	r->cap_names = NR_TEP_IDS;
 	r->info.first_ts = fr.ts;
 	r->fly_first = fr;	/* its data stays valid until the thread's mf_fly_next() */
+	/* no read-ahead is slower, not wrong: its failure is not the trace's */
+	mf_fly_readahead(f);
 	r->fly_has_first = true;
 	return reader_pipe_start(r);
 }

@@ -178,6 +178,7 @@ static void *ra_thread(void *arg)
 		s = &rc->slot[rc->filled % RA_SLOTS];
 		msg[0] = 0;
 		if (!rc->chunks) {
+			fly_cpu_end(f, cpu, rc->pos);
 			finish(ra, rc, s, 0, NULL);
 			continue;
 		}

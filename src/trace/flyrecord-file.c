@@ -419,7 +419,9 @@ static int add_cpu(struct mf_fly *f, uint64_t cpu, uint64_t off, uint64_t size)
 	}
 	c->has_data = true;
 	c->pos = off;
+	c->start = off;
 	c->end = off + size;
+	c->listed = size;
 	f->data_bytes += size;
 	return 0;
 }

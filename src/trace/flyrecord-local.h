@@ -59,6 +59,7 @@ struct fly_cpu {
 	size_t		len;		/* bytes of pages in buf */
 	size_t		next;		/* offset in buf of the next page to load */
 	uint64_t	pos, end;	/* file range not read yet */
+	uint64_t	start, listed;	/* where its data starts, the size its table gives */
 	uint32_t	chunks;		/* compressed: chunks left */
 	const unsigned char *page;	/* page being parsed, NULL if none */
 	const unsigned char *lo, *hi;	/* its event data: [lo, hi) */
@@ -91,7 +92,7 @@ struct mf_fly {
 	uint64_t	cpucount;
 	char		*uname;		/* UNAME option, or NULL */
 	int		nr_instances;	/* named buffers (BUFFER options with a name) */
-	uint64_t	data_bytes;	/* file bytes of this buffer's CPU data */
+	uint64_t	data_bytes;	/* file bytes of this buffer's CPU data (atomic) */
 	uint64_t	data_read;	/* of those, read so far (progress) */
 
 	struct fly_cpu	*cpus;
@@ -177,6 +178,8 @@ int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left,
 		   uint32_t *us, char *dst, size_t dlen);
 int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_t us,
 		   unsigned char *zbuf, unsigned char *out, char *dst, size_t dlen);
+
+void fly_cpu_end(struct mf_fly *f, int cpu, uint64_t pos);
 
 /* flyrecord-ahead.c: the CPU's next chunk from the read-ahead thread, as fill() gives it */
 int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu);

@@ -127,6 +127,21 @@ int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_
 	return 0;
 }
 
+/*
+ * The CPU's compressed data ends at pos (its chunk count and chunks read): the progress
+ * total takes what they took instead of the table's size, which counts the 4-byte chunk
+ * count since trace-cmd 3.2 and leaves it out before (flyrecord-file.c), so that done
+ * reaches the total at the end either way.
+ */
+void fly_cpu_end(struct mf_fly *f, int cpu, uint64_t pos)
+{
+	const struct fly_cpu *c = &f->cpus[cpu];
+
+	/* the count, read at open, is done now; unsigned: a negative difference wraps */
+	__atomic_store_n(&f->data_read, f->data_read + 4, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&f->data_bytes, (pos - c->start) - c->listed, __ATOMIC_RELAXED);
+}
+
 /* Refill c->buf with the CPU's next pages: 1, 0 at the end of its data, < 0 error. */
 static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
@@ -137,8 +152,10 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	if (f->ra)
 		return fly_ra_take(f, c, cpu);	/* the read-ahead thread has it (or will) */
 	if (f->compressed) {
-		if (!c->chunks)
+		if (!c->chunks) {
+			fly_cpu_end(f, cpu, c->pos);
 			return 0;
+		}
 		if ((ret = fly_chunk_head(f, cpu, c->pos, left, &zs, &us, f->err, sizeof(f->err))) ||
 		    (ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
 		    (ret = fly_chunk_data(f, cpu, c->pos, zs, us, f->zbuf, c->buf, f->err,
@@ -644,5 +661,5 @@ int mf_fly_nr_instances(const struct mf_fly *f)
 void mf_fly_progress(const struct mf_fly *f, uint64_t *done, uint64_t *total)
 {
 	*done = __atomic_load_n(&f->data_read, __ATOMIC_RELAXED);
-	*total = f->data_bytes;
+	*total = __atomic_load_n(&f->data_bytes, __ATOMIC_RELAXED);
 }

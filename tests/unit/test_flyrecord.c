@@ -985,6 +985,40 @@ static void test_zlib(void)
 }
 
 /*
+ * mf_fly_progress() at the end of the file, read with and without the read-ahead thread:
+ * done equals the total, and the total is the CPU data's bytes as the file's layout has
+ * them (data_end - data_start, whatever the BUFFER option's sizes say).  1 when so.
+ */
+static int progress_complete(const char *path, uint64_t data_bytes)
+{
+	struct mf_fly_record rec;
+	struct tep_handle *tep;
+	uint64_t done, total;
+	struct mf_fly *fly;
+	char err[512];
+	int ahead, ret, ok = 1;
+
+	if (mf_fly_load_tep(path, &tep, err, sizeof(err)))
+		return 0;
+	for (ahead = 0; ahead <= 1; ahead++) {
+		if (mf_fly_open(path, tep, -1, &fly, err, sizeof(err))) {
+			ok = 0;
+			break;
+		}
+		if (ahead && mf_fly_readahead(fly))
+			ok = 0;
+		while ((ret = mf_fly_next(fly, &rec)) > 0)
+			;
+		mf_fly_progress(fly, &done, &total);
+		if (ret || done != total || total != data_bytes)
+			ok = 0;
+		mf_fly_close(fly);
+	}
+	tep_free(tep);
+	return ok;
+}
+
+/*
  * A compressed CPU's size in the BUFFER option: trace-cmd 3.1.6 leaves out the 4-byte chunk
  * count (compact-small.dat was written so), 3.2 and later count it, with nothing after the
  * last CPU's chunks.  The same file with 4 added to every size must read as before, by
@@ -992,7 +1026,7 @@ static void test_zlib(void)
  */
 static void test_size_conventions(void)
 {
-	uint64_t sec, secsize, off, len, n316, n32;
+	uint64_t sec, secsize, off, len, n316, n32, data_bytes = 0;
 	char path[256], *data;
 	const char *opt;
 	uint32_t ncpu, i;
@@ -1012,6 +1046,7 @@ static void test_size_conventions(void)
 
 		memcpy(&off, e + 4, 8);
 		memcpy(&len, e + 12, 8);
+		data_bytes += len + 4;
 		/* 3.1.6: the last CPU's count and chunks end the section, its size 4 short */
 		if (i == ncpu - 1)
 			CU_ASSERT_EQUAL_FATAL(off + len + 4, sec + 16 + secsize);
@@ -1025,6 +1060,9 @@ static void test_size_conventions(void)
 	CU_ASSERT_EQUAL(compare(path, true, &n32, NULL), 1);
 	CU_ASSERT_EQUAL(n32, n316);
 	CU_ASSERT(n32 > 10000);
+	/* progress ends at its total with either size (3.2's used to end 4 bytes a CPU short) */
+	CU_ASSERT(progress_complete(traces[0], data_bytes));
+	CU_ASSERT(progress_complete(path, data_bytes));
 	unlink(path);
 }
 
@@ -1234,7 +1272,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);
 	CU_add_test(s, "a record shorter than its fields is counted, not decoded", test_short_record);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
-	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",
+	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6), "
+		    "progress to the end",
 		    test_size_conventions);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
 	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);

@@ -495,7 +495,6 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 		    struct mf_fly **out, char *err, size_t errlen)
 {
 	struct mf_fly *f;
-	const char *env;
 	struct stat st;
 	int ret, cpu;
 
@@ -511,9 +510,6 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 	}
 	f->pending = -1;
 	f->max_buffers = MF_FLY_MAX_BUFFERS;
-	env = getenv("MMFRAG_FLY_MAX_BUFFERS_MB");
-	if (env)
-		f->max_buffers = strtoull(env, NULL, 10) << 20;
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0 || fstat(f->fd, &st) < 0) {
 		ret = -errno;
@@ -594,6 +590,11 @@ int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct m
 		char *err, size_t errlen)
 {
 	return fly_open(path, tep, instance, false, out, err, errlen);
+}
+
+void mf_fly_set_max_buffers(struct mf_fly *f, uint64_t bytes)
+{
+	f->max_buffers = bytes;
 }
 
 int mf_fly_nr_cpus(const struct mf_fly *f)

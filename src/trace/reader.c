@@ -210,6 +210,7 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	      struct mf_event *ev)
 {
 	const struct dec_field *f, *fend;
+	const struct dec_seg *sg, *send;
 	struct decoder *d;
 	uint16_t type;
 	int id, di;
@@ -254,6 +255,25 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	 * bounds are held in locals: stores through dst may alias anything, *d included.
 	 */
 	type = d->type;
+	for (sg = d->seg, send = sg + d->nr_seg; sg < send; sg++) {
+		char *dst = (char *)ev + sg->dst;
+		const char *src = data + sg->src;
+		unsigned int len = sg->len;
+
+		/* inside the record: size >= d->min_size; two moves that may overlap */
+		if (len <= 8) {
+			if (len == 8)
+				memcpy(dst, src, 8);
+			else
+				memcpy(dst, src, 4);
+		} else if (len <= 16) {
+			memcpy(dst, src, 8);
+			memcpy(dst + len - 8, src + len - 8, 8);
+		} else {
+			memcpy(dst, src, 16);
+			memcpy(dst + len - 16, src + len - 16, 16);
+		}
+	}
 	for (f = d->f, fend = f + d->nr; f < fend; f++) {
 		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;

@@ -11,9 +11,10 @@
  *
  * Two ways to the records:
  *  - the own reader (default; flyrecord.c): formats from mf_fly_formats_load(), pages read,
- *    decompressed and merged by flyrecord.c, decoded here on a thread of its own into a
- *    ring of preallocated batches (fill_batch()); mf_reader_next() hands the events out
- *    on the caller's thread, so the model runs on the other core.  No tracecmd_open().
+ *    decompressed and merged by flyrecord.c (compressed chunks a few ahead on a thread of
+ *    their own, flyrecord-ahead.c), decoded here on a thread of its own into a ring of
+ *    preallocated batches (fill_batch()); mf_reader_next() hands the events out on the
+ *    caller's thread, so the model runs beside them.  No tracecmd_open().
  *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: TSC clocks, guest time
  *    shifts, lz4) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
  *    below about libtracecmd concerns this path only.

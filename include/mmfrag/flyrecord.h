@@ -31,7 +31,7 @@ struct tep_handle;
 
 #define MF_FLY_MAX_CHUNK	(64U << 20)	/* largest uncompressed chunk accepted */
 #define MF_FLY_READ_BYTES	(1U << 20)	/* uncompressed data: pread() this much at once */
-/* page buffers of all CPUs, beyond the file's size (MMFRAG_FLY_MAX_BUFFERS_MB: tests) */
+/* page buffers of all CPUs, beyond the file's size (mf_fly_set_max_buffers(): tests) */
 #define MF_FLY_MAX_BUFFERS	(512U << 20)
 
 struct mf_fly_record {
@@ -81,6 +81,12 @@ struct tep_event *mf_fly_formats_find(struct mf_fly_formats *fm, const char *sys
 struct tep_event *mf_fly_formats_first(struct mf_fly_formats *fm);
 void mf_fly_formats_free(struct mf_fly_formats *fm);
 
+/*
+ * The bound of all CPUs' page buffers beyond the file's size, MF_FLY_MAX_BUFFERS unless
+ * set here (tests lower it to exercise it with small files).  Before the first record.
+ */
+void mf_fly_set_max_buffers(struct mf_fly *f, uint64_t bytes);
+
 /* Slots for CPU ids 0 .. n-1 (a CPU without data gives no records). */
 int mf_fly_nr_cpus(const struct mf_fly *f);
 
@@ -104,6 +110,15 @@ int mf_fly_next(struct mf_fly *f, struct mf_fly_record *rec);
  * CPU's next chunk must be read).  mf_fly_next() is this with max 1.
  */
 int mf_fly_next_n(struct mf_fly *f, struct mf_fly_record *recs, int max);
+
+/*
+ * Compressed data: read and decompress the CPUs' next chunks on a thread of its own, a
+ * few ahead of the records (flyrecord-ahead.c); records, errors and their order are
+ * unchanged, and the reader must call the functions above from one thread only.  At most
+ * 16 MiB of pages wait decompressed.  0 (also for uncompressed data, or past 256 CPUs
+ * with data: then nothing changes), or a negative errno with the reader as it was.
+ */
+int mf_fly_readahead(struct mf_fly *f);
 
 const char *mf_fly_error(const struct mf_fly *f);
 

@@ -52,6 +52,7 @@ struct replay {
 	/* seeding: unmovable-looking pages per pageblock */
 	uint16_t			*pb_score;
 	uint64_t			nr_pb;
+	int				seed_pbo;	/* pageblock order, for seed_page() */
 	uint64_t			seeded_blocks, seeded_pages;
 	/* simulate mode: one simulator per config, fed by one workload decoder */
 	int				nr_sims;

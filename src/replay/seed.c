@@ -59,7 +59,8 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 				 (1ULL << MF_KPF_BUDDY) | (1ULL << MF_KPF_NOPAGE);
 	const uint64_t compound = (1ULL << MF_KPF_COMPOUND_HEAD) | (1ULL << MF_KPF_COMPOUND_TAIL) |
 				  (1ULL << MF_KPF_HUGE) | (1ULL << MF_KPF_THP);
-	uint64_t pb = pfn >> mf_model_params(rp->m)->pageblock_order;
+	uint64_t pb = pfn >> rp->seed_pbo;
+	unsigned int unmov;
 
 	/*
 	 * The simulator's view of the pages in use: LRU pages are movable, compound pages
@@ -82,11 +83,10 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 	}
 	if (pb >= rp->nr_pb)
 		return;
-	if ((flags & ((1ULL << MF_KPF_SLAB) | (1ULL << MF_KPF_PGTABLE) | (1ULL << MF_KPF_RESERVED))) ||
-	    !(flags & movable)) {
-		if (rp->pb_score[pb] < UINT16_MAX)
-			rp->pb_score[pb]++;
-	}
+	/* without a branch: neighbouring pages often alternate between the two kinds */
+	unmov = !!(flags & ((1ULL << MF_KPF_SLAB) | (1ULL << MF_KPF_PGTABLE) |
+			    (1ULL << MF_KPF_RESERVED))) | !(flags & movable);
+	rp->pb_score[pb] += unmov & (rp->pb_score[pb] < UINT16_MAX);
 }
 
 struct pb_rank {
@@ -186,6 +186,7 @@ static int seed_scan(struct replay *rp, const struct mf_state *st, bool types, b
 		}
 	}
 	rp->seeded_blocks = rp->seeded_pages = 0;
+	rp->seed_pbo = p->pageblock_order;
 	mf_model_clear(rp->m);
 	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err, errlen);
 	if (!ret && types)

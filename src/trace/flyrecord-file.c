@@ -18,30 +18,47 @@
 
 #include "flyrecord-local.h"
 
+/* "PATH: message" into dst, unless dst already holds a message (keep the first problem). */
+static void err_vfmt(const struct mf_fly *f, char *dst, size_t dlen, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (dst[0])
+		return;
+	n = snprintf(dst, dlen, "%s: ", f->path);
+	if (n < 0 || (size_t)n >= dlen)
+		return;
+	vsnprintf(dst + n, dlen - n, fmt, ap);
+}
+
 void fly_set_err(struct mf_fly *f, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (f->err[0])		/* keep the first problem */
-		return;
-	n = snprintf(f->err, sizeof(f->err), "%s: ", f->path);
-	if (n < 0 || (size_t)n >= sizeof(f->err))
-		return;
 	va_start(ap, fmt);
-	vsnprintf(f->err + n, sizeof(f->err) - n, fmt, ap);
+	err_vfmt(f, f->err, sizeof(f->err), fmt, ap);
 	va_end(ap);
 }
 
-/* len bytes at off, all inside the file, or -EINVAL. */
-int fly_rd(struct mf_fly *f, uint64_t off, void *buf, size_t len)
+void fly_err_to(const struct mf_fly *f, char *dst, size_t dlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vfmt(f, dst, dlen, fmt, ap);
+	va_end(ap);
+}
+
+/* len bytes at off, all inside the file, or -EINVAL with the message in dst. */
+int fly_rd_to(const struct mf_fly *f, uint64_t off, void *buf, size_t len, char *dst,
+	      size_t dlen)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	if (off > f->file_size || len > f->file_size - off) {
-		fly_set_err(f, "truncated or corrupt trace.dat (%zu bytes at offset %#llx, past the "
-			"end of the file)", len, (unsigned long long)off);
+		fly_err_to(f, dst, dlen, "truncated or corrupt trace.dat (%zu bytes at offset %#llx, "
+			   "past the end of the file)", len, (unsigned long long)off);
 		return -EINVAL;
 	}
 	while (done < len) {
@@ -49,13 +66,19 @@ int fly_rd(struct mf_fly *f, uint64_t off, void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			fly_set_err(f, "read error at offset %#llx: %s", (unsigned long long)off,
-				n < 0 ? strerror(errno) : "unexpected end of file");
+			fly_err_to(f, dst, dlen, "read error at offset %#llx: %s",
+				   (unsigned long long)off,
+				   n < 0 ? strerror(errno) : "unexpected end of file");
 			return n < 0 ? -errno : -EIO;
 		}
 		done += n;
 	}
 	return 0;
+}
+
+int fly_rd(struct mf_fly *f, uint64_t off, void *buf, size_t len)
+{
+	return fly_rd_to(f, off, buf, len, f->err, sizeof(f->err));
 }
 
 int fly_rd_num(struct mf_fly *f, uint64_t *pos, unsigned int len, uint64_t *v)
@@ -396,7 +419,9 @@ static int add_cpu(struct mf_fly *f, uint64_t cpu, uint64_t off, uint64_t size)
 	}
 	c->has_data = true;
 	c->pos = off;
+	c->start = off;
 	c->end = off + size;
+	c->listed = size;
 	f->data_bytes += size;
 	return 0;
 }

@@ -51,12 +51,15 @@
 
 enum codec { C_NONE, C_ZSTD, C_ZLIB };
 
+struct fly_ra;
+
 struct fly_cpu {
 	unsigned char	*buf;		/* whole pages of this CPU, then SLACK zero bytes */
 	size_t		cap;		/* bytes allocated for pages (SLACK not counted) */
 	size_t		len;		/* bytes of pages in buf */
 	size_t		next;		/* offset in buf of the next page to load */
 	uint64_t	pos, end;	/* file range not read yet */
+	uint64_t	start, listed;	/* where its data starts, the size its table gives */
 	uint32_t	chunks;		/* compressed: chunks left */
 	const unsigned char *page;	/* page being parsed, NULL if none */
 	const unsigned char *lo, *hi;	/* its event data: [lo, hi) */
@@ -89,7 +92,7 @@ struct mf_fly {
 	uint64_t	cpucount;
 	char		*uname;		/* UNAME option, or NULL */
 	int		nr_instances;	/* named buffers (BUFFER options with a name) */
-	uint64_t	data_bytes;	/* file bytes of this buffer's CPU data */
+	uint64_t	data_bytes;	/* file bytes of this buffer's CPU data (atomic) */
 	uint64_t	data_read;	/* of those, read so far (progress) */
 
 	struct fly_cpu	*cpus;
@@ -109,6 +112,7 @@ struct mf_fly {
 	unsigned char	*zbuf;		/* one compressed chunk */
 	size_t		zcap;
 	ZSTD_DCtx	*zctx;
+	struct fly_ra	*ra;		/* read-ahead thread (flyrecord-ahead.c), or NULL */
 	uint64_t	page_bytes;
 	char		err[512];
 	/* a feature this reader leaves to libtracecmd, said after the file's checks */
@@ -160,10 +164,26 @@ static inline const char *cur_str(struct cur *c)
 
 /* flyrecord-file.c */
 void fly_set_err(struct mf_fly *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fly_err_to(const struct mf_fly *f, char *dst, size_t dlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 int fly_rd(struct mf_fly *f, uint64_t off, void *buf, size_t len);
+int fly_rd_to(const struct mf_fly *f, uint64_t off, void *buf, size_t len, char *dst,
+	      size_t dlen);
 int fly_rd_num(struct mf_fly *f, uint64_t *pos, unsigned int len, uint64_t *v);
 int fly_decompress(struct mf_fly *f, void *dst, size_t dlen, const void *src, size_t slen);
 int fly_read_layout(struct mf_fly *f, int instance);
+
+/* flyrecord.c: one compressed chunk, messages into dst */
+int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left, uint32_t *zs,
+		   uint32_t *us, char *dst, size_t dlen);
+int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_t us,
+		   unsigned char *zbuf, unsigned char *out, char *dst, size_t dlen);
+
+void fly_cpu_end(struct mf_fly *f, int cpu, uint64_t pos);
+
+/* flyrecord-ahead.c: the CPU's next chunk from the read-ahead thread, as fill() gives it */
+int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu);
+void fly_ra_stop(struct mf_fly *f);
 
 /* flyrecord.c: with layout_only (mf_fly_load_tep()), the file's layout and nothing else */
 int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout_only,

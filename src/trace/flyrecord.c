@@ -84,33 +84,83 @@ static int grow_cpu(struct mf_fly *f, struct fly_cpu *c, int cpu, size_t need)
 	return ret;
 }
 
+/*
+ * The header of the CPU's chunk at pos (left: bytes of the CPU's extent from pos on), its
+ * sizes checked: 0, or < 0 with the message in dst.
+ */
+int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left, uint32_t *zs,
+		   uint32_t *us, char *dst, size_t dlen)
+{
+	unsigned char h[8];
+	int ret;
+
+	if (left >= 8) {
+		if ((ret = fly_rd_to(f, pos, h, 8, dst, dlen)))
+			return ret;
+		*zs = get_num(f, h, 4);
+		*us = get_num(f, h + 4, 4);
+		if (*zs <= left - 8 && *us && *us <= MF_FLY_MAX_CHUNK && !(*us % f->page_size))
+			return 0;
+	}
+	fly_err_to(f, dst, dlen, "CPU %d: corrupt compressed chunk header at %#llx", cpu,
+		   (unsigned long long)pos);
+	return -EINVAL;
+}
+
+/*
+ * The chunk whose header is at pos: its zs bytes read into zbuf and decompressed into out
+ * (us bytes, then SLACK zero bytes): 0, or < 0 with the message in dst.
+ */
+int fly_chunk_data(struct mf_fly *f, int cpu, uint64_t pos, uint32_t zs, uint32_t us,
+		   unsigned char *zbuf, unsigned char *out, char *dst, size_t dlen)
+{
+	int ret;
+
+	if ((ret = fly_rd_to(f, pos + 8, zbuf, zs, dst, dlen)))
+		return ret;
+	if (fly_decompress(f, out, us, zbuf, zs)) {
+		fly_err_to(f, dst, dlen, "CPU %d: chunk at %#llx does not decompress to its %u bytes",
+			   cpu, (unsigned long long)pos, us);
+		return -EINVAL;
+	}
+	memset(out + us, 0, SLACK);
+	return 0;
+}
+
+/*
+ * The CPU's compressed data ends at pos (its chunk count and chunks read): the progress
+ * total takes what they took instead of the table's size, which counts the 4-byte chunk
+ * count since trace-cmd 3.2 and leaves it out before (flyrecord-file.c), so that done
+ * reaches the total at the end either way.
+ */
+void fly_cpu_end(struct mf_fly *f, int cpu, uint64_t pos)
+{
+	const struct fly_cpu *c = &f->cpus[cpu];
+
+	/* the count, read at open, is done now; unsigned: a negative difference wraps */
+	__atomic_store_n(&f->data_read, f->data_read + 4, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&f->data_bytes, (pos - c->start) - c->listed, __ATOMIC_RELAXED);
+}
+
 /* Refill c->buf with the CPU's next pages: 1, 0 at the end of its data, < 0 error. */
 static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 {
 	uint64_t left = c->end - c->pos, want;
-	unsigned char h[8];
 	uint32_t zs, us;
 	int ret;
 
+	if (f->ra)
+		return fly_ra_take(f, c, cpu);	/* the read-ahead thread has it (or will) */
 	if (f->compressed) {
-		if (!c->chunks)
+		if (!c->chunks) {
+			fly_cpu_end(f, cpu, c->pos);
 			return 0;
-		if (left < 8)
-			goto bad;
-		if ((ret = fly_rd(f, c->pos, h, 8)))
-			return ret;
-		zs = get_num(f, h, 4);
-		us = get_num(f, h + 4, 4);
-		if (zs > left - 8 || !us || us > MF_FLY_MAX_CHUNK || us % f->page_size)
-			goto bad;
-		if ((ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
-		    (ret = fly_rd(f, c->pos + 8, f->zbuf, zs)))
-			return ret;
-		if (fly_decompress(f, c->buf, us, f->zbuf, zs)) {
-			fly_set_err(f, "CPU %d: chunk at %#llx does not decompress to its %u bytes", cpu,
-				(unsigned long long)c->pos, us);
-			return -EINVAL;
 		}
+		if ((ret = fly_chunk_head(f, cpu, c->pos, left, &zs, &us, f->err, sizeof(f->err))) ||
+		    (ret = grow(f, &f->zbuf, &f->zcap, zs)) || (ret = grow_cpu(f, c, cpu, us)) ||
+		    (ret = fly_chunk_data(f, cpu, c->pos, zs, us, f->zbuf, c->buf, f->err,
+					  sizeof(f->err))))
+			return ret;
 		c->pos += 8 + zs;
 		__atomic_store_n(&f->data_read, f->data_read + 8 + zs, __ATOMIC_RELAXED);
 		c->chunks--;
@@ -137,10 +187,6 @@ static int fill(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	memset(c->buf + c->len, 0, SLACK);
 	c->next = 0;
 	return 1;
-bad:
-	fly_set_err(f, "CPU %d: corrupt compressed chunk header at %#llx", cpu,
-		(unsigned long long)c->pos);
-	return -EINVAL;
 }
 
 /* Load the CPU's next page: 1, 0 at the end, < 0 error. */
@@ -449,7 +495,6 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 		    struct mf_fly **out, char *err, size_t errlen)
 {
 	struct mf_fly *f;
-	const char *env;
 	struct stat st;
 	int ret, cpu;
 
@@ -465,9 +510,6 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 	}
 	f->pending = -1;
 	f->max_buffers = MF_FLY_MAX_BUFFERS;
-	env = getenv("MMFRAG_FLY_MAX_BUFFERS_MB");
-	if (env)
-		f->max_buffers = strtoull(env, NULL, 10) << 20;
 	f->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (f->fd < 0 || fstat(f->fd, &st) < 0) {
 		ret = -errno;
@@ -550,6 +592,11 @@ int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct m
 	return fly_open(path, tep, instance, false, out, err, errlen);
 }
 
+void mf_fly_set_max_buffers(struct mf_fly *f, uint64_t bytes)
+{
+	f->max_buffers = bytes;
+}
+
 int mf_fly_nr_cpus(const struct mf_fly *f)
 {
 	return f->nr_cpus;
@@ -571,6 +618,7 @@ void mf_fly_close(struct mf_fly *f)
 
 	if (!f)
 		return;
+	fly_ra_stop(f);
 	for (cpu = 0; f->cpus && cpu < f->nr_cpus; cpu++) {
 		free(f->cpus[cpu].buf);
 	}
@@ -614,5 +662,5 @@ int mf_fly_nr_instances(const struct mf_fly *f)
 void mf_fly_progress(const struct mf_fly *f, uint64_t *done, uint64_t *total)
 {
 	*done = __atomic_load_n(&f->data_read, __ATOMIC_RELAXED);
-	*total = f->data_bytes;
+	*total = __atomic_load_n(&f->data_bytes, __ATOMIC_RELAXED);
 }

@@ -568,6 +568,56 @@ int reader_new_decoder(struct mf_reader *r, struct tep_event *ev, int id)
 	return r->nr_decoders - 1;
 }
 
+/*
+ * d's fields: the plain copies merged into segments (reader-local.h), the others in d->f.
+ * Copies merge when the next one (by event offset) starts where the segment ends in the
+ * event and in the record; fields whose event bytes overlap are left unmerged.
+ */
+static void to_segments(struct decoder *d, const struct dec_field *f, int nr)
+{
+	const struct dec_field *c[MAX_FIELDS], *t;
+	int i, j, n = 0;
+
+	d->nr = 0;
+	d->nr_seg = 0;
+	for (i = 0; i < nr; i++) {
+		if (f[i].op == DOP_GENERAL)
+			d->f[d->nr++] = f[i];
+		else
+			c[n++] = &f[i];
+	}
+	/* by event offset (at most MAX_FIELDS) */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && c[j - 1]->ev_off > c[j]->ev_off; j--) {
+			t = c[j];
+			c[j] = c[j - 1];
+			c[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		struct dec_seg *sg = d->nr_seg ? &d->seg[d->nr_seg - 1] : NULL;
+		unsigned int w = c[i]->op == DOP_COPY8 ? 8 : 4;
+
+		if (sg && sg->dst + sg->len == c[i]->ev_off && sg->src + sg->len == c[i]->offset &&
+		    sg->len + w <= SEG_MAX) {
+			sg->len += w;
+			continue;
+		}
+		sg = &d->seg[d->nr_seg++];
+		sg->src = c[i]->offset;
+		sg->dst = c[i]->ev_off;
+		sg->len = w;
+	}
+	/* event bytes written twice would depend on the order: keep the fields as fields */
+	for (i = 1; i < n; i++)
+		if (c[i - 1]->ev_off + (c[i - 1]->op == DOP_COPY8 ? 8 : 4) > c[i]->ev_off)
+			break;
+	if (i < n) {
+		d->nr_seg = 0;
+		for (i = 0; i < n; i++)
+			d->f[d->nr++] = *c[i];
+	}
+}
+
 /* Fill d's field list from spec; on a missing required field leave it MF_EV_OTHER. */
 static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_event *ev,
 			 const struct event_spec *sp)
@@ -645,8 +695,7 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 		else if (df->size == 4 && !(df->flags & F_PFN))
 			df->op = DOP_COPY4;
 	}
-	memcpy(d->f, f, sizeof(f));
-	d->nr = nr;
+	to_segments(d, f, nr);
 	d->type = sp->type;
 	d->min_size = min_size;
 	d->str_kind = str_kind;
@@ -896,6 +945,8 @@ static int open_own(struct mf_reader *r)
 	r->cap_names = NR_TEP_IDS;
 	r->info.first_ts = fr.ts;
 	r->fly_first = fr;	/* its data stays valid until the thread's mf_fly_next() */
+	/* no read-ahead is slower, not wrong: its failure is not the trace's */
+	mf_fly_readahead(f);
 	r->fly_has_first = true;
 	return reader_pipe_start(r);
 }

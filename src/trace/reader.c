@@ -11,9 +11,10 @@
  *
  * Two ways to the records:
  *  - the own reader (default; flyrecord.c): formats from mf_fly_formats_load(), pages read,
- *    decompressed and merged by flyrecord.c, decoded here on a thread of its own into a
- *    ring of preallocated batches (fill_batch()); mf_reader_next() hands the events out
- *    on the caller's thread, so the model runs on the other core.  No tracecmd_open().
+ *    decompressed and merged by flyrecord.c (compressed chunks a few ahead on a thread of
+ *    their own, flyrecord-ahead.c), decoded here on a thread of its own into a ring of
+ *    preallocated batches (fill_batch()); mf_reader_next() hands the events out on the
+ *    caller's thread, so the model runs beside them.  No tracecmd_open().
  *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: TSC clocks, guest time
  *    shifts, lz4) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
  *    below about libtracecmd concerns this path only.
@@ -210,6 +211,7 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	      struct mf_event *ev)
 {
 	const struct dec_field *f, *fend;
+	const struct dec_seg *sg, *send;
 	struct decoder *d;
 	uint16_t type;
 	int id, di;
@@ -254,6 +256,25 @@ decode_inline(struct mf_reader *r, const char *data, uint32_t size, uint64_t ts,
 	 * bounds are held in locals: stores through dst may alias anything, *d included.
 	 */
 	type = d->type;
+	for (sg = d->seg, send = sg + d->nr_seg; sg < send; sg++) {
+		char *dst = (char *)ev + sg->dst;
+		const char *src = data + sg->src;
+		unsigned int len = sg->len;
+
+		/* inside the record: size >= d->min_size; two moves that may overlap */
+		if (len <= 8) {
+			if (len == 8)
+				memcpy(dst, src, 8);
+			else
+				memcpy(dst, src, 4);
+		} else if (len <= 16) {
+			memcpy(dst, src, 8);
+			memcpy(dst + len - 8, src + len - 8, 8);
+		} else {
+			memcpy(dst, src, 16);
+			memcpy(dst + len - 16, src + len - 16, 16);
+		}
+	}
 	for (f = d->f, fend = f + d->nr; f < fend; f++) {
 		char *dst = (char *)ev + f->ev_off;
 		uint64_t v;

@@ -23,183 +23,10 @@
 #include "mmfrag/metrics.h"
 #include "mmfrag/report.h"
 #include "mmfrag/state.h"
+#include "state-local.h"
 
 #define MF_TEXT_MAX	(256UL << 20)	/* no /proc text file comes near this */
 #define MF_LINE_MAX	4096
-#define MF_PATH_MAX	(4096 + 64)	/* dir (st->dir is 4096) + "/" + a short name */
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* "no such file" rather than strerror's "No such file or directory": bpftool style. */
-static const char *errtext(int e)
-{
-	switch (e) {
-	case ENOENT:
-		return "no such file";
-	case EACCES:
-		return "permission denied";
-	default:
-		return strerror(e);
-	}
-}
-
-/* ---- sources: a plain file or a zstd stream ------------------------------------------ */
-
-struct mf_src {
-	int		fd;
-	ZSTD_DCtx	*dctx;		/* NULL for a plain file */
-	void		*in;
-	ZSTD_inBuffer	zin;
-	bool		in_eof;
-	size_t		frame_left;	/* decompressor hint, 0 at a frame end */
-	char		path[MF_PATH_MAX + 8];
-};
-
-static int src_open_one(struct mf_src *s, const char *path, bool zst)
-{
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0)
-		return -errno;
-	if (!zst)
-		return 0;
-	s->dctx = ZSTD_createDCtx();
-	s->in = malloc(ZSTD_DStreamInSize());
-	if (!s->dctx || !s->in) {
-		ZSTD_freeDCtx(s->dctx);
-		free(s->in);
-		close(s->fd);
-		s->fd = -1;
-		return -ENOMEM;
-	}
-	s->zin.src = s->in;
-	return 0;
-}
-
-/*
- * Open dir/name, else dir/name.zst.  -ENOENT (message naming the plain file) when neither
- * exists; any other failure of the plain file is reported as it is, not hidden by .zst.
- */
-static int src_open(struct mf_src *s, const char *dir, const char *name, char *err,
-		    size_t errlen)
-{
-	char path[MF_PATH_MAX];
-	int ret;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path)) {
-		memset(s, 0, sizeof(*s));
-		s->fd = -1;
-		seterr(err, errlen, "%s: %s", dir, strerror(ENAMETOOLONG));
-		return -ENAMETOOLONG;
-	}
-	ret = src_open_one(s, path, false);
-	if (ret == -ENOENT) {
-		char zpath[MF_PATH_MAX + 8];
-
-		snprintf(zpath, sizeof(zpath), "%s.zst", path);
-		ret = src_open_one(s, zpath, true);
-		if (ret == -ENOENT) {
-			snprintf(s->path, sizeof(s->path), "%s", path);
-			seterr(err, errlen, "%s: %s", path, errtext(ENOENT));
-			return ret;
-		}
-	}
-	if (ret)
-		seterr(err, errlen, "%s: %s", s->path, errtext(-ret));
-	return ret;
-}
-
-static void src_close(struct mf_src *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	ZSTD_freeDCtx(s->dctx);
-	free(s->in);
-	s->fd = -1;
-	s->dctx = NULL;
-	s->in = NULL;
-}
-
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	ssize_t n;
-
-	do {
-		n = read(fd, buf, len);
-	} while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
-}
-
-/* Up to len bytes (fewer only at the end); 0 at the end, -errno with err set on failure. */
-static ssize_t src_read(struct mf_src *s, void *buf, size_t len, char *err, size_t errlen)
-{
-	ZSTD_outBuffer out = { buf, len, 0 };
-	ssize_t n;
-
-	if (!s->dctx) {
-		size_t got = 0;
-
-		while (got < len) {
-			n = read_full(s->fd, (char *)buf + got, len - got);
-			if (n < 0) {
-				seterr(err, errlen, "%s: %s", s->path, errtext((int)-n));
-				return n;
-			}
-			if (!n)
-				break;
-			got += (size_t)n;
-		}
-		return (ssize_t)got;
-	}
-	while (out.pos < out.size) {
-		size_t before = out.pos, consumed, ret;
-
-		if (s->zin.pos == s->zin.size && !s->in_eof) {
-			n = read_full(s->fd, s->in, ZSTD_DStreamInSize());
-			if (n < 0) {
-				seterr(err, errlen, "%s: %s", s->path, errtext((int)-n));
-				return n;
-			}
-			s->zin.size = (size_t)n;
-			s->zin.pos = 0;
-			s->in_eof = !n;
-		}
-		consumed = s->zin.pos;
-		ret = ZSTD_decompressStream(s->dctx, &out, &s->zin);
-		if (ZSTD_isError(ret)) {
-			seterr(err, errlen, "%s: zstd: %s", s->path, ZSTD_getErrorName(ret));
-			return -EBADMSG;
-		}
-		/*
-		 * 0 at the end of a frame; a call that moves nothing after that asks for
-		 * the next frame's header, which is not a truncation.
-		 */
-		if (out.pos != before || s->zin.pos != consumed)
-			s->frame_left = ret;
-		if (s->in_eof && s->zin.pos == s->zin.size && out.pos == before) {
-			if (s->frame_left) {
-				seterr(err, errlen, "%s: zstd: truncated frame", s->path);
-				return -EBADMSG;
-			}
-			break;
-		}
-	}
-	return (ssize_t)out.pos;
-}
 
 /* A whole text file, NUL-terminated; *text is NULL and 0 returned when it is absent. */
 static int load_text(const char *dir, const char *name, bool optional, char **text,
@@ -1017,8 +844,6 @@ int mf_state_kpageflags_scan(const struct mf_state *st, int max_order, mf_block_
 			      .priv = priv };
 	uint64_t pfn = 0, run_start = 0;
 	bool in_run = false;
-	unsigned char *buf;
-	size_t have = 0;
 	struct mf_src s;
 	int ret = 0;
 
@@ -1038,15 +863,11 @@ int mf_state_kpageflags_scan(const struct mf_state *st, int max_order, mf_block_
 	ret = src_open(&s, st->dir, "kpageflags", err, errlen);
 	if (ret)
 		return ret;
-	buf = malloc(KPF_CHUNK * sizeof(uint64_t));
-	if (!buf) {
-		src_close(&s);
-		seterr(err, errlen, "%s: %s", s.path, strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	/* decompressing is most of a seed: on a thread of its own when it starts */
+	src_ahead_start(&s, KPF_CHUNK * sizeof(uint64_t));
 	for (;;) {
-		ssize_t n = src_read(&s, buf + have, KPF_CHUNK * sizeof(uint64_t) - have, err,
-				     errlen);
+		const unsigned char *buf;
+		ssize_t n = src_next(&s, &buf, err, errlen);
 		size_t i, words;
 
 		if (n < 0) {
@@ -1055,8 +876,8 @@ int mf_state_kpageflags_scan(const struct mf_state *st, int max_order, mf_block_
 		}
 		if (!n)
 			break;
-		have += (size_t)n;
-		words = have / sizeof(uint64_t);
+		/* pieces are whole words but the last; a partial u64 at the end is dropped */
+		words = (size_t)n / sizeof(uint64_t);
 		for (i = 0; i < words; i++, pfn++) {
 			uint64_t flags;
 
@@ -1073,13 +894,9 @@ int mf_state_kpageflags_scan(const struct mf_state *st, int max_order, mf_block_
 				in_run = false;
 			}
 		}
-		/* keep a partial u64 for the next read; one left at the end is dropped */
-		memmove(buf, buf + words * sizeof(uint64_t), have % sizeof(uint64_t));
-		have %= sizeof(uint64_t);
 	}
 	if (!ret && in_run)
 		kpf_run(&k, run_start, pfn);
-	free(buf);
 	src_close(&s);
 	return ret;
 }

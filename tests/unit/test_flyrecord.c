@@ -455,9 +455,9 @@ static long write_zstd_bomb(const char *path, int nr_cpus, size_t us)
 
 /*
  * Issue 13 item 2 for the own reader: the page buffers of all CPUs together are bounded
- * (MF_FLY_MAX_BUFFERS beyond the file's size, lowered here by MMFRAG_FLY_MAX_BUFFERS_MB):
+ * (MF_FLY_MAX_BUFFERS beyond the file's size, lowered here by mf_fly_set_max_buffers()):
  * a file within the bound reads to its end, one past it is refused with one message
- * before the buffer that crosses it is allocated.
+ * before the buffer that crosses it is allocated, with the read-ahead thread too.
  */
 static void test_buffer_bound(void)
 {
@@ -465,18 +465,26 @@ static void test_buffer_bound(void)
 	struct tracecmd_input *h;
 	struct mf_fly_record rec;
 	struct mf_fly *fly = NULL;
-	int ret, cpus;
+	int ret, i;
 
 	snprintf(path, sizeof(path), "%s/bomb.dat", tmpdir);
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	h = tracecmd_open_head(traces[1], TRACECMD_FL_LOAD_NO_PLUGINS);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	setenv("MMFRAG_FLY_MAX_BUFFERS_MB", "8", 1);
-	for (cpus = 2; cpus <= 3; cpus++) {
-		/* 4 MiB a CPU: 2 CPUs fit in 8 MiB and the file, 3 do not */
+	for (i = 0; i < 4; i++) {
+		int cpus = 2 + i % 2;
+
+		/*
+		 * 4 MiB a CPU: 2 CPUs fit in 8 MiB and the file, 3 do not.  Read ahead, a
+		 * CPU's buffer goes once its data is read, so whether the third fits depends
+		 * on timing: that reader is held to 2 MiB, which no CPU fits.
+		 */
 		CU_ASSERT(write_zstd_bomb(path, cpus, 4U << 20) < 4096);
 		CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err,
 						  sizeof(err)), 0);
+		mf_fly_set_max_buffers(fly, i == 3 ? 2U << 20 : 8U << 20);
+		if (i >= 2)
+			CU_ASSERT_EQUAL(mf_fly_readahead(fly), 0);
 		CU_ASSERT_EQUAL(mf_fly_nr_cpus(fly), cpus);
 		while ((ret = mf_fly_next(fly, &rec)) > 0)
 			;
@@ -485,12 +493,12 @@ static void test_buffer_bound(void)
 			CU_ASSERT_EQUAL(mf_fly_page_bytes(fly), 2 * (4ULL << 20));
 		} else {
 			CU_ASSERT_EQUAL(ret, -EINVAL);
-			CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), "CPU 2: a chunk of 4194304 "
-						      "bytes of pages takes the CPUs' buffers past 8 MiB"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(mf_fly_error(fly), i == 3 ?
+				"CPU 0: a chunk of 4194304 bytes of pages takes the CPUs' buffers past 2 MiB" :
+				"CPU 2: a chunk of 4194304 bytes of pages takes the CPUs' buffers past 8 MiB"));
 		}
 		mf_fly_close(fly);
 	}
-	unsetenv("MMFRAG_FLY_MAX_BUFFERS_MB");
 	/* the default bound: 3 such CPUs are 12 MiB of a 512 MiB bound */
 	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err, sizeof(err)), 0);
 	while ((ret = mf_fly_next(fly, &rec)) > 0)
@@ -995,6 +1003,40 @@ static void test_zlib(void)
 }
 
 /*
+ * mf_fly_progress() at the end of the file, read with and without the read-ahead thread:
+ * done equals the total, and the total is the CPU data's bytes as the file's layout has
+ * them (data_end - data_start, whatever the BUFFER option's sizes say).  1 when so.
+ */
+static int progress_complete(const char *path, uint64_t data_bytes)
+{
+	struct mf_fly_record rec;
+	struct tep_handle *tep;
+	uint64_t done, total;
+	struct mf_fly *fly;
+	char err[512];
+	int ahead, ret, ok = 1;
+
+	if (mf_fly_load_tep(path, &tep, err, sizeof(err)))
+		return 0;
+	for (ahead = 0; ahead <= 1; ahead++) {
+		if (mf_fly_open(path, tep, -1, &fly, err, sizeof(err))) {
+			ok = 0;
+			break;
+		}
+		if (ahead && mf_fly_readahead(fly))
+			ok = 0;
+		while ((ret = mf_fly_next(fly, &rec)) > 0)
+			;
+		mf_fly_progress(fly, &done, &total);
+		if (ret || done != total || total != data_bytes)
+			ok = 0;
+		mf_fly_close(fly);
+	}
+	tep_free(tep);
+	return ok;
+}
+
+/*
  * A compressed CPU's size in the BUFFER option: trace-cmd 3.1.6 leaves out the 4-byte chunk
  * count (compact-small.dat was written so), 3.2 and later count it, with nothing after the
  * last CPU's chunks.  The same file with 4 added to every size must read as before, by
@@ -1002,7 +1044,7 @@ static void test_zlib(void)
  */
 static void test_size_conventions(void)
 {
-	uint64_t sec, secsize, off, len, n316, n32;
+	uint64_t sec, secsize, off, len, n316, n32, data_bytes = 0;
 	char path[256], *data;
 	const char *opt;
 	uint32_t ncpu, i;
@@ -1022,6 +1064,7 @@ static void test_size_conventions(void)
 
 		memcpy(&off, e + 4, 8);
 		memcpy(&len, e + 12, 8);
+		data_bytes += len + 4;
 		/* 3.1.6: the last CPU's count and chunks end the section, its size 4 short */
 		if (i == ncpu - 1)
 			CU_ASSERT_EQUAL_FATAL(off + len + 4, sec + 16 + secsize);
@@ -1035,6 +1078,9 @@ static void test_size_conventions(void)
 	CU_ASSERT_EQUAL(compare(path, true, &n32, NULL), 1);
 	CU_ASSERT_EQUAL(n32, n316);
 	CU_ASSERT(n32 > 10000);
+	/* progress ends at its total with either size (3.2's used to end 4 bytes a CPU short) */
+	CU_ASSERT(progress_complete(traces[0], data_bytes));
+	CU_ASSERT(progress_complete(path, data_bytes));
 	unlink(path);
 }
 
@@ -1244,7 +1290,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);
 	CU_add_test(s, "a record shorter than its fields is counted, not decoded", test_short_record);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);
-	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6)",
+	CU_add_test(s, "v7 CPU sizes with and without the chunk count (trace-cmd 3.2 / 3.1.6), "
+		    "progress to the end",
 		    test_size_conventions);
 	CU_add_test(s, "mutated copies: agree or fail cleanly, never crash", test_mutated);
 	CU_add_test(s, "formats without libtracecmd = tracecmd_open()'s", test_load_tep);

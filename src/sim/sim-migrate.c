@@ -134,17 +134,30 @@ static uint64_t frame_hash(uint64_t pfn)
 	return (z ^ (z >> 31)) % PPM;
 }
 
+/*
+ * kcompactd and proactive compaction (SIM_MSRC_BACKGROUND) fail on the pageblocks direct
+ * async compaction fails on, once the trace has shown async migrations: they scan whole
+ * zones again and again, so the kernel's own background share counts the same pinned
+ * folios once per pass (90% of the pages tried in the second workload's default-r12).
+ * Steered to that share, nearly every pageblock was pinned for the simulated kcompactd,
+ * and defrag_mode=1, which works through kcompactd, lost most of its effect.
+ */
 static bool pinned(struct mf_sim *s, int src, uint64_t pfn, int order)
 {
-	uint64_t target = fail_ppm(s, src), share, *d = &s->pin_ppm[src];
+	bool own = src != SIM_MSRC_BACKGROUND ||
+		   !(s->learn.migrated[SIM_MSRC_ASYNC] + s->learn.failed[SIM_MSRC_ASYNC]);
+	int ks = own ? src : SIM_MSRC_ASYNC;
+	uint64_t target = fail_ppm(s, ks), share, *d = &s->pin_ppm[ks];
 	bool fail;
 
-	if (!s->sim_tried[src])		/* start from the learned rate, steer from there */
+	if (!s->sim_tried[ks])		/* start from the learned rate, steer from there */
 		*d = target;
 	/* a pageblock holds such pages or not, and in one that does, every folio fails */
 	fail = *d && frame_hash(pfn >> s->pbo) < *d;
 	s->sim_tried[src] += 1ULL << order;
 	s->sim_failed[src] += fail ? 1ULL << order : 0;
+	if (!own)
+		return fail;
 	share = s->sim_failed[src] * PPM / s->sim_tried[src];
 	if (share < target)
 		*d = *d + *d / 64 + 1 < PPM ? *d + *d / 64 + 1 : PPM;

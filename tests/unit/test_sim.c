@@ -1021,6 +1021,27 @@ static void test_compaction_pinned_blocks(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * A manual compaction (a background source) after the trace showed direct async
+ * compaction migrating 100000 pages without a failure and kcompactd failing 1000 of 1000:
+ * the background run fails on async's pinned pageblocks (none), not at its own share, so
+ * no page fails for a pinned pageblock (some may still find no free target).
+ */
+static void test_compaction_background_pins(void)
+{
+	struct mf_sim *s = checkerboard(true);
+
+	mf_sim_learn_migration(s, SIM_MSRC_ASYNC, 100000, 0);
+	mf_sim_learn_migration(s, SIM_MSRC_BACKGROUND, 0, 1000);
+	sim_compact_manual(s, &s->z[0]);
+	CU_ASSERT(s->sim_tried[SIM_MSRC_BACKGROUND] > 0);
+	CU_ASSERT(s->stats.cp.migrated > 0);
+	CU_ASSERT_EQUAL(s->sim_failed[SIM_MSRC_BACKGROUND], 0);
+	CU_ASSERT_EQUAL(s->injected_fail, 0);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
 /* a capture's settings: what the config leaves to the traced kernel, and only that */
 static int settings(void *priv, const char *key, char *val, size_t len)
 {
@@ -1120,6 +1141,8 @@ void test_sim_register(void)
 		    test_compaction_learned_failures);
 	CU_add_test(s, "compaction: a pinned pageblock fails every folio tried in it",
 		    test_compaction_pinned_blocks);
+	CU_add_test(s, "compaction: kcompactd fails on async's pinned pageblocks",
+		    test_compaction_background_pins);
 	CU_add_test(s, "config: the start capture's settings are the default",
 		    test_config_traced);
 	CU_add_test(s, "config parsing", test_config_parse);

@@ -448,12 +448,15 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max)
 	if (s->learn.calls)
 		LIMIT("migration failures learned from %llu calls (failed/tried pages: direct async "
 		      "%llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu): %llu "
-		      "simulated pages failed by those rates",
+		      "simulated pages failed by those rates (%llu/%llu, %llu/%llu, %llu/%llu)",
 		      (unsigned long long)s->learn.calls,
 		      (unsigned long long)s->learn.failed[0], (unsigned long long)n_src[0],
 		      (unsigned long long)s->learn.failed[1], (unsigned long long)n_src[1],
 		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2],
-		      (unsigned long long)s->injected_fail);
+		      (unsigned long long)s->injected_fail,
+		      (unsigned long long)s->sim_failed[0], (unsigned long long)s->sim_tried[0],
+		      (unsigned long long)s->sim_failed[1], (unsigned long long)s->sim_tried[1],
+		      (unsigned long long)s->sim_failed[2], (unsigned long long)s->sim_tried[2]);
 	else if (s->learn.have_prior)
 		LIMIT("migration failures: no mm_compaction_migratepages in the trace; the captures' "
 		      "pgmigrate_fail share (%llu ppm) for every source: %llu simulated pages failed",

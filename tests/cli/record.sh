@@ -237,10 +237,15 @@ expect_exit 0 "-d stopping COMMAND: 0" -- "$MMFRAG" record -q -o "$TMP/x.dat" -d
 HP_SAVED=$(cat /proc/sys/vm/nr_hugepages)
 hp_restore() { echo "$HP_SAVED" >/proc/sys/vm/nr_hugepages; }
 trap 'hp_restore; rm -rf "$TMP"' EXIT
-free_kb=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
-n=$(( (free_kb - 3 * 1024 * 1024) / 2048 ))
-[ "$n" -gt 0 ] && echo $(( HP_SAVED + n )) >/proc/sys/vm/nr_hugepages
-avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+# after a day of work free memory can be too scattered for the pool: compact and try again
+for try in 1 2; do
+	free_kb=$(awk '/^MemFree:/ { print $2 }' /proc/meminfo)
+	n=$(( (free_kb - 3 * 1024 * 1024) / 2048 ))
+	[ "$n" -gt 0 ] && echo $(( $(cat /proc/sys/vm/nr_hugepages) + n )) >/proc/sys/vm/nr_hugepages
+	avail_kb=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	[ "$avail_kb" -lt $(( 12 << 20 )) ] && break
+	[ "$try" = 1 ] && echo 1 >/proc/sys/vm/compact_memory
+done
 if [ "$avail_kb" -ge $(( 12 << 20 )) ]; then
 	hp_restore
 	skip "record -b 16G under memory pressure: $avail_kb KiB still available (hugetlb pool short)"

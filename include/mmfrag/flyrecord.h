@@ -115,10 +115,11 @@ int mf_fly_next_n(struct mf_fly *f, struct mf_fly_record *recs, int max);
  * Compressed data: read and decompress the CPUs' next chunks on a thread of its own, a
  * few ahead of the records (flyrecord-ahead.c); records, errors and their order are
  * unchanged, and the reader must call the functions above from one thread only.  At most
- * 16 MiB of pages wait decompressed.  0 (also for uncompressed data, or past 256 CPUs
- * with data: then nothing changes), or a negative errno with the reader as it was.
+ * budget bytes of pages wait decompressed (0: 16 MiB; tests give less, to bring about
+ * what many CPUs do).  0 (also for uncompressed data, or past 256 CPUs with data: then
+ * nothing changes), or a negative errno with the reader as it was.
  */
-int mf_fly_readahead(struct mf_fly *f);
+int mf_fly_readahead(struct mf_fly *f, size_t budget);
 
 const char *mf_fly_error(const struct mf_fly *f);
 

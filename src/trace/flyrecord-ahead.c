@@ -61,6 +61,8 @@ struct fly_ra {
 	int		nr_cpus;
 	int		want;		/* CPU the reader waits for, or -1 */
 	bool		stop;
+	uint64_t	gen;		/* counts the reader's takes and wants, and stop */
+	size_t		budget;		/* RA_BUDGET, or less (tests) */
 	size_t		alloc;		/* capacity of all slots */
 	size_t		ready;		/* bytes of pages filled and not taken */
 	size_t		base;		/* capacity when the thread started */
@@ -141,8 +143,8 @@ static int reserve(struct mf_fly *f, struct fly_ra *ra, struct ra_slot *s, int c
 	uint64_t bound = f->max_buffers + f->file_size;
 	size_t grow = us > s->cap ? us - s->cap : 0;
 
-	if (!need && (ra->ready + us > RA_BUDGET || ra->alloc + grow > bound ||
-		      ra->alloc + grow > ra->base + RA_BUDGET))
+	if (!need && (ra->ready + us > ra->budget || ra->alloc + grow > bound ||
+		      ra->alloc + grow > ra->base + ra->budget))
 		return 1;
 	if (need && ra->alloc + grow > bound)
 		drop_free(ra, s);
@@ -164,6 +166,7 @@ static void *ra_thread(void *arg)
 	struct ra_cpu *rc;
 	struct ra_slot *s;
 	uint32_t zs, us;
+	uint64_t gen;
 	int cpu, ret;
 	bool need;
 
@@ -182,6 +185,7 @@ static void *ra_thread(void *arg)
 			finish(ra, rc, s, 0, NULL);
 			continue;
 		}
+		gen = ra->gen;
 		pthread_mutex_unlock(&ra->lock);
 		ret = fly_chunk_head(f, cpu, rc->pos, rc->end - rc->pos, &zs, &us, msg, sizeof(msg));
 		pthread_mutex_lock(&ra->lock);
@@ -190,8 +194,14 @@ static void *ra_thread(void *arg)
 		if (!ret)
 			ret = reserve(f, ra, s, cpu, need, us, msg, sizeof(msg));
 		if (ret == 1) {
-			/* ahead far enough: until the reader takes a chunk (or waits) */
-			pthread_cond_wait(&ra->cond, &ra->lock);
+			/*
+			 * ahead far enough: until the reader takes a chunk, waits or stops.  What
+			 * it did while the header was read counts too: its wake-up found nobody
+			 * waiting, and waiting for the next one could be for ever (the reader
+			 * waiting for another CPU, or fly_ra_stop() in pthread_join()).
+			 */
+			if (ra->gen == gen)
+				pthread_cond_wait(&ra->cond, &ra->lock);
 			continue;
 		}
 		if (ret < 0) {
@@ -254,6 +264,7 @@ int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	pthread_mutex_lock(&ra->lock);
 	while (rc->filled == rc->taken) {
 		ra->want = cpu;
+		ra->gen++;
 		pthread_cond_broadcast(&ra->cond);
 		pthread_cond_wait(&ra->cond, &ra->lock);
 	}
@@ -262,6 +273,7 @@ int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	s = &rc->slot[rc->taken % RA_SLOTS];
 	rc->taken++;		/* the slot held before is free: the thread may fill it */
 	ra->ready -= s->len;
+	ra->gen++;
 	pthread_cond_broadcast(&ra->cond);
 	pthread_mutex_unlock(&ra->lock);
 	if (s->ret <= 0) {
@@ -276,7 +288,7 @@ int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	return 1;
 }
 
-int mf_fly_readahead(struct mf_fly *f)
+int mf_fly_readahead(struct mf_fly *f, size_t budget)
 {
 	struct fly_ra *ra;
 	int cpu, n = 0, ret;
@@ -294,6 +306,7 @@ int mf_fly_readahead(struct mf_fly *f)
 	}
 	ra->nr_cpus = f->nr_cpus;
 	ra->want = -1;
+	ra->budget = budget && budget < RA_BUDGET ? budget : RA_BUDGET;
 	for (cpu = 0; cpu < f->nr_cpus; cpu++) {
 		struct fly_cpu *c = &f->cpus[cpu];
 		struct ra_cpu *rc = &ra->cpus[cpu];
@@ -347,6 +360,7 @@ void fly_ra_stop(struct mf_fly *f)
 		return;
 	pthread_mutex_lock(&ra->lock);
 	ra->stop = true;
+	ra->gen++;
 	pthread_cond_broadcast(&ra->cond);
 	pthread_mutex_unlock(&ra->lock);
 	pthread_join(ra->thread, NULL);

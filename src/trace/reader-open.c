@@ -946,7 +946,7 @@ static int open_own(struct mf_reader *r)
 	r->info.first_ts = fr.ts;
 	r->fly_first = fr;	/* its data stays valid until the thread's mf_fly_next() */
 	/* no read-ahead is slower, not wrong: its failure is not the trace's */
-	mf_fly_readahead(f);
+	mf_fly_readahead(f, 0);
 	r->fly_has_first = true;
 	return reader_pipe_start(r);
 }

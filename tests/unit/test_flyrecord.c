@@ -484,7 +484,7 @@ static void test_buffer_bound(void)
 						  sizeof(err)), 0);
 		mf_fly_set_max_buffers(fly, i == 3 ? 2U << 20 : 8U << 20);
 		if (i >= 2)
-			CU_ASSERT_EQUAL(mf_fly_readahead(fly), 0);
+			CU_ASSERT_EQUAL(mf_fly_readahead(fly, 0), 0);
 		CU_ASSERT_EQUAL(mf_fly_nr_cpus(fly), cpus);
 		while ((ret = mf_fly_next(fly, &rec)) > 0)
 			;
@@ -1023,7 +1023,7 @@ static int progress_complete(const char *path, uint64_t data_bytes)
 			ok = 0;
 			break;
 		}
-		if (ahead && mf_fly_readahead(fly))
+		if (ahead && mf_fly_readahead(fly, 0))
 			ok = 0;
 		while ((ret = mf_fly_next(fly, &rec)) > 0)
 			;
@@ -1034,6 +1034,75 @@ static int progress_complete(const char *path, uint64_t data_bytes)
 	}
 	tep_free(tep);
 	return ok;
+}
+
+/*
+ * The read-ahead thread with a budget a few chunks deep (what a trace of 60 or more CPUs
+ * does to the 16 MiB one): it waits for the reader at almost every chunk.  The same
+ * records as without the thread, read in bursts, and a close at many points; the alarm
+ * turns a hang into a failure.  The hang the review found (a take, a wait or the stop
+ * while the thread read a chunk header, its wake-up lost) needs replay's timing: a
+ * 64 KiB build hung 6 of 18 replays of compact-heavy and compaction-v7 before the fix
+ * and 0 of 18 after, but this test did not catch it in three runs without the fix.
+ */
+/* FNV-1a over the first max records of f (ts, cpu, size, bytes); *n records, *end the last return. */
+static uint64_t stream_hash(struct mf_fly *f, long max, bool pause, long *n, int *end)
+{
+	uint64_t h = 1469598103934665603ULL;
+	struct mf_fly_record r;
+	uint32_t k;
+
+	for (*n = 0, *end = 1; *n < max && (*end = mf_fly_next(f, &r)) > 0; (*n)++) {
+		uint64_t w[3] = { r.ts, (uint64_t)r.cpu, r.size };
+
+		/* bursts, as replay's decoding thread reads when the model lets it */
+		if (pause && *n % 4096 == 0)
+			usleep(100);
+
+		for (k = 0; k < sizeof(w); k++)
+			h = (h ^ ((unsigned char *)w)[k]) * 1099511628211ULL;
+		for (k = 0; k < r.size; k++)
+			h = (h ^ ((const unsigned char *)r.data)[k]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static void test_readahead_small_budget(void)
+{
+	const char *path = "traces/compact-heavy.dat";	/* v7, zstd, 2 CPUs */
+	struct mf_fly *fa, *fb;
+	struct tep_handle *tep;
+	uint64_t ha, hb;
+	long na, nb, stop_at;
+	char err[512];
+	int ea, eb, rep;
+
+	CU_ASSERT_EQUAL_FATAL(mf_fly_load_tep(path, &tep, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tep, -1, &fa, err, sizeof(err)), 0);
+	ha = stream_hash(fa, 1L << 40, false, &na, &ea);
+	mf_fly_close(fa);
+	CU_ASSERT_EQUAL(ea, 0);
+	CU_ASSERT(na > 1000000);
+	alarm(300);
+	for (rep = 0; rep < 20; rep++) {
+		CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tep, -1, &fb, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(mf_fly_readahead(fb, 64U << 10), 0);
+		hb = stream_hash(fb, 1L << 40, true, &nb, &eb);
+		CU_ASSERT_EQUAL(eb, 0);
+		CU_ASSERT_EQUAL(nb, na);
+		CU_ASSERT_EQUAL(hb, ha);
+		mf_fly_close(fb);
+	}
+	/* closed mid-file: the thread is stopped wherever it is */
+	for (stop_at = 1; stop_at < na; stop_at *= 7) {
+		CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tep, -1, &fb, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(mf_fly_readahead(fb, 64U << 10), 0);
+		stream_hash(fb, stop_at, true, &nb, &eb);
+		CU_ASSERT_EQUAL(nb, stop_at);
+		mf_fly_close(fb);
+	}
+	alarm(0);
+	tep_free(tep);
 }
 
 /*
@@ -1287,6 +1356,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
 	CU_add_test(s, "page buffers of all CPUs bounded (a zstd chunk per CPU)",
 		    test_buffer_bound);
+	CU_add_test(s, "read-ahead with a small budget: the same records, no hang",
+		    test_readahead_small_budget);
 	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);
 	CU_add_test(s, "a record shorter than its fields is counted, not decoded", test_short_record);
 	CU_add_test(s, "v7 zlib chunks: identical", test_zlib);

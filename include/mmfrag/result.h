@@ -95,7 +95,7 @@ struct mf_sim_result {
 	struct mf_sim_stats	stats;
 	struct mf_pb_map	*pageblocks;		/* the memory map, owned */
 	int			nr_limits;		/* mf_sim_limits(): what it could not model */
-	char			limits[12][320];
+	char			limits[12][MF_SIM_LIMIT_LEN];
 };
 
 struct mf_vmstat_delta {

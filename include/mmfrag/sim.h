@@ -288,9 +288,11 @@ void mf_sim_migration_prior(struct mf_sim *s, uint64_t fail_ppm);
 
 /*
  * What this simulation could not model on this trace, one line each ("reclaim
- * approximated: ..."), into lines[max][len]; returns the number of lines.
+ * approximated: ..."), into lines[max][MF_SIM_LIMIT_LEN]; returns the number of lines.
+ * The longest, the migration line, is 164 characters and 14 numbers of up to 20 digits.
  */
-int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max);
+#define MF_SIM_LIMIT_LEN	512
+int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int max);
 
 /* Results. */
 const struct mf_sim_config *mf_sim_config(const struct mf_sim *s);

@@ -335,7 +335,9 @@ static uint64_t fast_walk(const struct mf_model *m, int z, int order, uint64_t m
 static uint64_t fast_pick_bounded(const struct mf_model *m, int z, int order, uint64_t min_pfn,
 				  uint64_t low_pfn, uint64_t cap)
 {
-	const uint64_t limits[] = { 16, 8, 4, 2, 1, 1ULL << (m->p.pageblock_order - 1) };
+	/* the last: pageblock_nr_pages >> 1, the free scanner at the zone's end */
+	const uint64_t limits[] = { 16, 8, 4, 2, 1,
+				    m->p.pageblock_order ? 1ULL << (m->p.pageblock_order - 1) : 1 };
 	uint64_t pick, n, high = MF_PFN_NONE;
 	uint32_t q;
 	size_t i;

@@ -419,7 +419,7 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 
 #define LIMIT(...)	do { if (n < max) snprintf(lines[n++], sizeof(*lines), __VA_ARGS__); } while (0)
 
-int mf_sim_limits(const struct mf_sim *s, char (*lines)[320], int max)
+int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int max)
 {
 	const struct mf_sim_stats *st = &s->stats;
 	uint64_t kfail = 0, n_src[SIM_NR_MSRC], nf = 0;

@@ -951,7 +951,7 @@ static void test_compaction_learned_failures(void)
 	struct mf_sim *s = checkerboard(true);
 	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
 	const struct mf_sim_compaction *cp = &s->stats.cp;
-	char lines[12][320];
+	char lines[12][MF_SIM_LIMIT_LEN];
 	enum cp_result r;
 	uint64_t page, p;
 	int i, n, stuck = 0;

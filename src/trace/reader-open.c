@@ -704,7 +704,10 @@ static void resolve_spec(struct mf_reader *r, struct decoder *d, struct tep_even
 
 /*
  * The event of id: with the own reader's formats, parsed the first time the trace names
- * it (on the decoding thread; nothing else touches the tep while it reads), else r->tep's.
+ * it, else r->tep's.  While reading, the decoding thread parses into the tep's events and
+ * the caller's thread may look up task names (mf_reader_comm(): its cmdlines, sorted on
+ * first use); libtraceevent keeps the two apart.  Its format parser also writes
+ * file-level statics, so two readers must not read on two threads at once.
  */
 struct tep_event *reader_find_event(struct mf_reader *r, int id)
 {

@@ -360,19 +360,26 @@ static uint64_t free_set(struct mf_model *m)
 	return set;
 }
 
-/* mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken) */
-static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn,
-			 uint64_t scanned, uint64_t taken)
+/* mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken) of pid */
+static void fast_isolate_by(struct mf_model *m, int32_t pid, uint64_t min_pfn,
+			    uint64_t free_pfn, uint64_t scanned, uint64_t taken)
 {
 	struct mf_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = MF_EV_CP_FAST_ISOLATE_FREE;
+	ev.pid = pid;
 	ev.isolate.start_pfn = min_pfn;
 	ev.isolate.end_pfn = free_pfn;
 	ev.isolate.nr_scanned = scanned;
 	ev.isolate.nr_taken = taken;
 	mf_model_apply(m, &ev);
+}
+
+static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn,
+			 uint64_t scanned, uint64_t taken)
+{
+	fast_isolate_by(m, 0, min_pfn, free_pfn, scanned, taken);
 }
 
 /* small_zone(64, 3, 2) with the order-0 pages pfns[0..n) free and the rest in use */
@@ -798,7 +805,6 @@ static void test_isolated_then_allocated(void)
 
 	for (round = 0; round < 2; round++) {
 		struct mf_model *m = small_zone(64, 3, 2);
-		struct mf_event ev;
 		char buf[256];
 		uint64_t nr[MF_MAX_ORDERS];
 
@@ -806,14 +812,7 @@ static void test_isolated_then_allocated(void)
 		CU_ASSERT_EQUAL(mf_model_seed_free(m, 12, 1), 0);
 		CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 1), 0);
 		task_event(m, MF_EV_CP_BEGIN, 7, 0);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = MF_EV_CP_FAST_ISOLATE_FREE;
-		ev.pid = 7;
-		ev.isolate.start_pfn = 0;
-		ev.isolate.end_pfn = 16;
-		ev.isolate.nr_scanned = 2;
-		ev.isolate.nr_taken = 2;
-		mf_model_apply(m, &ev);
+		fast_isolate_by(m, 7, 0, 16, 2, 2);
 		mf_model_zone_nr_free(m, 0, nr);
 		CU_ASSERT_EQUAL(nr[1], 1);	/* 4-5 */
 
@@ -860,7 +859,6 @@ static void test_fast_isolate_scan_limit(void)
 	for (round = 0; round < 2; round++) {
 		struct mf_model *m = small_zone(64, 3, 2);
 		uint64_t all = 0, taken = round == 0 ? 20 : 26;
-		struct mf_event ev;
 		char buf[256];
 		size_t i;
 
@@ -872,14 +870,7 @@ static void test_fast_isolate_scan_limit(void)
 		if (round == 0)
 			task_event(m, MF_EV_LRU_INSERT, 9, MF_PFN_NONE);
 		task_event(m, MF_EV_CP_BEGIN, 7, 0);
-		memset(&ev, 0, sizeof(ev));
-		ev.type = MF_EV_CP_FAST_ISOLATE_FREE;
-		ev.pid = 7;
-		ev.isolate.start_pfn = 0;
-		ev.isolate.end_pfn = 64;
-		ev.isolate.nr_scanned = 4;
-		ev.isolate.nr_taken = 1;
-		mf_model_apply(m, &ev);
+		fast_isolate_by(m, 7, 0, 64, 4, 1);
 		CU_ASSERT_EQUAL(free_set(m), all & ~(1ULL << taken));
 		CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, round == 0 ? 0 : 1);
 		CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);

@@ -106,8 +106,9 @@ int mf_recorder_read(struct mf_recorder *r, unsigned int cpu, void *buf);
 int mf_recorder_page_size(const struct mf_recorder *r);
 
 /*
- * mf_recorder_tep - the running kernel's event formats (ftrace, kmem, compaction, vmscan)
- * and ring-buffer header, for decoding live sub-buffers (mf_reader_open_live() takes it).
+ * mf_recorder_tep - the running kernel's event formats (ftrace and the systems of the events
+ * the recorder enabled) and ring-buffer header, for decoding live sub-buffers
+ * (mf_reader_open_live() takes it).
  * NULL with one line in @err.
  */
 struct tep_handle *mf_recorder_tep(struct mf_recorder *r, char *err, size_t errlen);

@@ -97,6 +97,7 @@ struct mf_top_frame {
 	uint64_t	fallbacks, fragmenting, fallbacks_i, fragmenting_i;
 
 	uint64_t	events, events_i;	/* decoded */
+	uint64_t	lru_insertions;		/* mm_lru_insertion decoded: migration targets */
 	uint64_t	lost_events;		/* the kernel's count for the instance */
 	uint64_t	peak_events_per_s;	/* highest events/s over a frame */
 

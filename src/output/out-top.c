@@ -84,7 +84,7 @@ int mf_top_print_json(FILE *f, const struct mf_top_frame *fr)
 					      "runs", u64(fr->kcompactd_runs_i),
 					      "proactive_runs", u64(fr->proactive_runs_i)));
 	doc = json_pack("{s:s, s:f, s:f, s:b, s:i, s:i, s:i, s:o, s:{s:f, s:f, s:i, s:b, s:i}, s:o, "
-			"s:{s:o, s:o, s:{s:o, s:o}}, s:s, s:o, s:{s:o, s:o, s:o}, s:o}",
+			"s:{s:o, s:o, s:{s:o, s:o}}, s:s, s:o, s:{s:o, s:o, s:o, s:o}, s:o}",
 			"schema", MF_TOP_SCHEMA, "time_s", fr->time_s, "interval_s", fr->interval_s,
 			"final", fr->final, "pageblock_order", fr->pageblock_order,
 			"hpage_order", fr->hpage_order, "order", fr->order, "zones", zones,
@@ -97,6 +97,7 @@ int mf_top_print_json(FILE *f, const struct mf_top_frame *fr)
 			"sort", mf_top_sort_names[fr->sort], "tasks", tasks,
 			"events", "total", u64(fr->events), "interval", u64(fr->events_i),
 			"peak_per_s", u64(fr->peak_events_per_s),
+			"lru_insertions", u64(fr->lru_insertions),
 			"lost_events", u64(fr->lost_events));
 	if (!doc)
 		return -ENOMEM;

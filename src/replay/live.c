@@ -138,6 +138,7 @@ struct mf_top {
 	bool			has_vmstat;
 	struct mf_observed	prev;		/* the observer at the last frame */
 	uint64_t		events, events_prev, peak_rate;
+	uint64_t		lru_insertions;	/* mm_lru_insertion: the model's migration targets */
 	uint64_t		missed;
 	unsigned int		reanchors;
 };
@@ -431,6 +432,8 @@ static void apply(struct mf_top *t, const struct mf_event *ev)
 	mf_observer_apply(t->obs, ev);
 	if (ev->type == MF_EV_EXTFRAG)
 		on_extfrag(t, ev);
+	else if (ev->type == MF_EV_LRU_INSERT)
+		t->lru_insertions++;
 	t->events++;
 }
 
@@ -931,6 +934,7 @@ int mf_top_frame(struct mf_top *t, struct mf_top_frame *f, enum mf_top_sort sort
 	t->prev = *r;
 
 	f->events = t->events;
+	f->lru_insertions = t->lru_insertions;
 	f->events_i = t->events - t->events_prev;
 	t->events_prev = t->events;
 	if (f->interval_s >= 0.2 && (uint64_t)(f->events_i / f->interval_s) > t->peak_rate)

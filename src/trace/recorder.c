@@ -740,11 +740,28 @@ int mf_recorder_page_size(const struct mf_recorder *r)
 	return r->page_size;
 }
 
+/*
+ * The systems of the events this recorder enabled, and ftrace (the markers): their
+ * formats are what the live reader decodes with.  Taken from r->evs, not from a list of
+ * its own: a fixed list here once left pagemap out after mm_lru_insertion joined the
+ * default events, and top's model then ran without migration targets (as OTHER events)
+ * while a replay of the same events had them.
+ */
 struct tep_handle *mf_recorder_tep(struct mf_recorder *r, char *err, size_t errlen)
 {
-	const char *systems[] = { "ftrace", "kmem", "compaction", "vmscan", NULL };
-	struct tep_handle *tep = tracefs_local_events_system(NULL, systems);
+	const char *systems[MF_RECORDER_MAX_EVENTS + 2];
+	struct tep_handle *tep;
+	unsigned int i, j, n = 0;
 
+	systems[n++] = "ftrace";
+	for (i = 0; i < r->nr_evs; i++) {
+		for (j = 0; j < n && strcmp(systems[j], r->evs[i].system); j++)
+			;
+		if (j == n)
+			systems[n++] = r->evs[i].system;
+	}
+	systems[n] = NULL;
+	tep = tracefs_local_events_system(NULL, systems);
 	if (!tep)
 		snprintf(err, errlen, "cannot read the event formats under %s/events: %s",
 			 tracefs_tracing_dir(), strerror(errno_or_eio()));

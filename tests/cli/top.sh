@@ -115,6 +115,16 @@ d = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 c = d["compaction"]
 print(c["stall"], c["vmstat"]["compact_stall"], d["lost_events"], c["unresolved"])' "$TMP/w.json")"
 	echo "# stalls: top $stall, its vmstat delta $vm, outer vmstat delta $((s1 - s0)); lost $lost; unresolved $unres"
+	# the model's migration targets: a replay of the same events has them, so top must too
+	# (a fixed list of format systems once left pagemap out of top alone)
+	lru=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["events"]["lru_insertions"])' "$TMP/w.json")
+	if ! grep -q '^pagemap:mm_lru_insertion$' "$TRACEFS/available_events"; then
+		skip "top: this kernel has no pagemap:mm_lru_insertion"
+	elif [ "$lru" -gt 0 ]; then
+		ok "top: decodes mm_lru_insertion ($lru migration targets and other LRU insertions)"
+	else
+		nok "top: no mm_lru_insertion decoded under the workload"
+	fi
 	if [ "$stall" -gt 0 ]; then
 		ok "top: the workload compacted ($stall stalls)"
 	else

@@ -19,9 +19,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -468,6 +471,46 @@ static int set_buffer_size(struct mf_recorder *r, size_t kib, char *warn, size_t
 	return 0;
 }
 
+/*
+ * Whether process @pid has a file of instance @name open.  Every recorder opens the
+ * instance's trace_marker right after creating it, and its per-CPU trace_pipe_raw files
+ * for as long as it records, so this tells a live recorder whatever its binary is
+ * called.  Checking the process name alone removed the instance of a live recorder run
+ * under another name (a copy of the binary, valgrind) from under it: its reads went
+ * quiet and mmfrag top's model stopped at that moment.
+ */
+static bool holds_instance(long pid, const char *name)
+{
+	char path[64], link[PATH_MAX], want[PATH_MAX];
+	bool found = false;
+	struct dirent *d;
+	DIR *dir;
+	ssize_t n;
+	int w;
+
+	w = snprintf(want, sizeof(want), "%s/instances/%s/", tracefs_tracing_dir(), name);
+	if (w < 0 || (size_t)w >= sizeof(want))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		char fd[64 + 256];
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(fd, sizeof(fd), "%s/%s", path, d->d_name);
+		n = readlink(fd, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		found = !strncmp(link, want, (size_t)w);
+	}
+	closedir(dir);
+	return found;
+}
+
 static void remove_stale(char *warn, size_t warnlen)
 {
 	/* a basic regex (libtracefs 1.6.4 compiles it without REG_EXTENDED): no '+' */
@@ -489,7 +532,8 @@ static void remove_stale(char *warn, size_t warnlen)
 				comm[0] = 0;
 			fclose(f);
 			comm[strcspn(comm, "\n")] = 0;
-			if (!strcmp(comm, "mmfrag"))
+			/* mmfrag: maybe between creating the instance and opening its marker */
+			if (!strcmp(comm, "mmfrag") || holds_instance(pid, list[i]))
 				continue;	/* a live recorder */
 		}
 		inst = tracefs_instance_alloc(NULL, list[i]);
@@ -575,6 +619,8 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 	}
 	/* a new instance traces at once: off until mf_recorder_start() */
 	tracefs_trace_off(r->inst);
+	/* open from the start: it tells other recorders this instance is live (remove_stale()) */
+	r->marker_fd = tracefs_instance_file_open(r->inst, "trace_marker", O_WRONLY | O_CLOEXEC);
 	ret = set_buffer_size(r, o->buffer_kib, warn, warnlen, err, errlen);
 	if (ret)
 		return ret;
@@ -599,8 +645,6 @@ static int recorder_open(struct mf_recorder **rp, const struct mf_recorder_opts 
 	ret = setup_events(r, o, warn, warnlen, err, errlen);
 	if (ret)
 		return ret;
-
-	r->marker_fd = tracefs_instance_file_open(r->inst, "trace_marker", O_WRONLY | O_CLOEXEC);
 
 	r->nr_cpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (r->nr_cpus < 1)

@@ -222,6 +222,21 @@ ls -d "$TMP"/k.dat.tmp-* "$TMP"/k.dat.state.tmp-* >/dev/null 2>&1 &&
 grep -q "removed .*k.dat.tmp-$kpid.*killed" "$TMP/err" && ok "stale temporary files are reported" ||
 	nok "stale temporary files are reported"
 
+# ---- a live recorder under another name keeps its instance ---------------------------------------
+# (remove_stale() once went by the process name alone: a copy of the binary, or valgrind,
+# lost its instance to the next record and read nothing from then on)
+cp "$MMFRAG" "$TMP/mf-other"
+"$TMP/mf-other" record -q -o "$TMP/o.dat" -- sleep 30 &
+opid=$!
+for _ in $(seq 50); do [ -d "$TRACEFS/instances/mmfrag-$opid" ] && break; sleep 0.1; done
+expect_exit 0 "record beside a recorder named mf-other" -- "$MMFRAG" record -q -o "$TMP/o2.dat" -- true
+[ -d "$TRACEFS/instances/mmfrag-$opid" ] && ok "a live recorder named mf-other keeps its instance" ||
+	nok "record removed the instance of a live recorder named mf-other"
+kill -INT "$opid"; wait "$opid" 2>/dev/null
+pkill -KILL -P "$opid" 2>/dev/null
+[ -d "$TRACEFS/instances/mmfrag-$opid" ] && nok "mf-other's instance left after it stopped" ||
+	ok "mf-other's instance gone after it stopped"
+
 # ---- the exit status is COMMAND's, as time(1) --------------------------------------------------
 expect_exit 3 "record -- sh -c 'exit 3' exits 3" -- "$MMFRAG" record -q -o "$TMP/x.dat" -- sh -c 'exit 3'
 [ -s "$TMP/x.dat" ] && ok "the trace is kept when COMMAND fails" || nok "the trace is kept when COMMAND fails"

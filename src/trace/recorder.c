@@ -539,7 +539,11 @@ static void remove_stale(char *warn, size_t warnlen)
 		inst = tracefs_instance_alloc(NULL, list[i]);
 		if (!inst)
 			continue;
-		tracefs_event_disable(inst, NULL, NULL);
+		/*
+		 * No event_disable first: rmdir takes an instance with events on, and fails
+		 * (EBUSY) while anyone holds one of its files, which is the last word on a live
+		 * recorder; disabling its events first left such a recorder reading nothing.
+		 */
 		if (!tracefs_instance_destroy(inst))
 			add_warning(warn, warnlen, "removed stale tracefs instance %s (its recorder, "
 				    "pid %ld, is gone)", list[i], pid);

@@ -138,6 +138,9 @@ static int skip_sized(struct mf_fly *f, uint64_t *pos, unsigned int len)
 
 /* ---- options ---------------------------------------------------------------------------- */
 
+/* layout.want of a v6 buffer instance's own options: their BUFFER options are not read */
+#define LAYOUT_NO_BUFFER	(-2)
+
 /* What the options walk collects. */
 struct layout {
 	int		want;		/* instance: -1 top, else index among named buffers */
@@ -401,6 +404,8 @@ static int buffer_option(struct mf_fly *f, struct layout *l, const unsigned char
 	const char *name;
 	bool mine;
 
+	if (l->want == LAYOUT_NO_BUFFER)
+		return 0;
 	off = cur_num(f, &c, 8);
 	name = cur_str(&c);
 	if (c.bad) {
@@ -655,9 +660,13 @@ static int alloc_cpus(struct mf_fly *f, uint64_t n)
 	return f->cpus && f->heap ? 0 : -ENOMEM;
 }
 
-/* v6: "flyrecord\0" and nr_cpus (offset 8, size 8) at pos. */
-static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
+/*
+ * v6: "flyrecord\0" and nr_cpus (offset 8, size 8) at pos; a buffer instance's table
+ * (instance) may start with options of its own.
+ */
+static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus, bool instance)
 {
+	struct layout own = { .want = LAYOUT_NO_BUFFER };
 	uint64_t i, off, size;
 	char tag[16];
 	int ret;
@@ -665,6 +674,19 @@ static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
 	if ((ret = fly_rd(f, pos, tag, 10)))
 		return ret;
 	pos += 10;
+	if (instance && !memcmp(tag, "options  ", 10)) {
+		/*
+		 * As tracecmd_buffer_instance_handle() -> read_options_type() ->
+		 * handle_options(): the instance's handle is a copy of the top one's, so its
+		 * DATE and OFFSET options add to the top's ts_offset and a TSC2NSEC option
+		 * replaces the top's, and a TIME_SHIFT option is its own (the copy's host part
+		 * is zeroed: v6_layout() dropped the top's).  Its BUFFER options would list
+		 * buffers of the instance's handle, which nothing reads.  Then "flyrecord".
+		 */
+		if ((ret = v6_options(f, &own, &pos)) || (ret = fly_rd(f, pos, tag, 10)))
+			return ret;
+		pos += 10;
+	}
 	if (!memcmp(tag, "latency  ", 10)) {
 		/*
 		 * A latency tracer's text, no ring-buffer records: nothing mmfrag can replay,
@@ -674,10 +696,6 @@ static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
 		fly_set_err(f, "latency trace (trace-cmd record -p of a latency tracer): no event "
 			    "records to replay");
 		return -EINVAL;
-	}
-	if (!memcmp(tag, "options  ", 10)) {
-		fly_set_err(f, "options in a v6 buffer instance: left to libtracecmd");
-		return -ENOTSUP;
 	}
 	if (memcmp(tag, "flyrecord", 10)) {
 		fly_set_err(f, "corrupt trace.dat v6 (no flyrecord table at %#llx)",
@@ -752,12 +770,14 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 	}
 	f->nr_instances = l.nr_named;
 	if (instance < 0)
-		return v6_table(f, pos, nr_cpus);
+		return v6_table(f, pos, nr_cpus, false);
 	if (!l.found) {
 		fly_set_err(f, "no buffer instance %d", instance);
 		return -EINVAL;
 	}
-	return v6_table(f, l.v6_table, nr_cpus);
+	/* tracecmd_buffer_instance_handle(): the instance's copy has no time shift */
+	fly_tsync_free(f);
+	return v6_table(f, l.v6_table, nr_cpus, true);
 bad:
 	fly_set_err(f, "corrupt trace.dat v6 headers");
 	return ret ? ret : -EINVAL;

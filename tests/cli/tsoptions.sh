@@ -9,10 +9,12 @@ cd "$TOP" || exit 1
 ADD=tests/tools/trace-add-options.py
 command -v trace-cmd >/dev/null || { skip "timestamp options: no trace-cmd"; exit 77; }
 
-# records FILE [BUFFER]: "cpu ts_ns" per record, in trace-cmd report's order
+# records FILE [BUFFER]: "cpu ts_ns" per record of the top buffer or of BUFFER, in trace-cmd
+# report's order (3.1.6 prints every buffer, an instance's lines after "NAME: ")
 records() {
-	if [ -n "${2:-}" ]; then trace-cmd report -t -B "$2" "$1"; else trace-cmd report -t "$1"; fi \
-		2>/dev/null | sed -n 's/^.*\[0*\([0-9][0-9]*\)\] *\([0-9]*\)\.\([0-9]\{9\}\):.*/\1 \2\3/p' |
+	trace-cmd report -t "$1" 2>/dev/null |
+		if [ -n "${2:-}" ]; then grep "^$2: "; else grep -v "^[^ ]*: "; fi |
+		sed -n 's/^.*\[0*\([0-9][0-9]*\)\] *\([0-9]*\)\.\([0-9]\{9\}\):.*/\1 \2\3/p' |
 		sed 's/ 0*\([0-9]\)/ \1/'
 }
 
@@ -74,5 +76,23 @@ same_times "TIME_SHIFT and TSC2NSEC shorter than 16 bytes" "$TMP/short.dat"
 # another compression: libtracecmd 3.1.6 has no other either
 python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); i=d.index(b"none\0"); open(sys.argv[2],"wb").write(d[:i]+b"lzma"+d[i+4:])' "$TMP/v7.dat" "$TMP/lzma.dat"
 expect_error 1 "unknown compression" "compression 'lzma' not supported" -- "$MMFRAG" replay --json "$TMP/lzma.dat"
+
+# v6 buffer instance (tests/data/flyopts/v6-instance.dat: trace-cmd record --file-version 6
+# -B fly6b, the top buffer empty, so replay reads the instance), its table as trace-cmd
+# writes it, then with options of its own before it (tests/tools/v6-instance-cut.py):
+# OFFSET adds to the file's, TSC2NSEC and TIME_SHIFT are the instance's
+V6=tests/data/flyopts/v6-instance.dat
+CUT=tests/tools/v6-instance-cut.py
+same_times "v6 buffer instance" "$V6" fly6b
+same_counts "v6 buffer instance: event counts" "$V6" "$TMP/own.json"
+"$CUT" "$V6" - "$TMP/i1.dat" 1 offset:-250 tsc2nsec:3,1
+same_times "v6 buffer instance with OFFSET and TSC2NSEC options" "$TMP/i1.dat" fly6b
+"$CUT" "$V6" - "$TMP/i2.dat" 1 "timeshift:1:1116500000000,5000,1,0;1117000000000,-7000,1,0" raw:1:307833653800
+same_times "v6 buffer instance with TIME_SHIFT and DATE options" "$TMP/i2.dat" fly6b
+"$CUT" "$V6" - "$TMP/i3.dat" 1 tsc2nsec:3,33
+expect_error 1 "v6 buffer instance, damaged TSC2NSEC" "corrupt TSC2NSEC option" -- "$MMFRAG" replay --json "$TMP/i3.dat"
+"$CUT" "$V6" - "$TMP/i4.dat" 1 offset:1
+python3 -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); i=d.rindex(b"flyrecord\0"); d[i:i+10]=b"options  \0"; open(sys.argv[2],"wb").write(d)' "$TMP/i4.dat" "$TMP/i5.dat"
+expect_error 1 "v6 buffer instance, options twice" "no flyrecord table" -- "$MMFRAG" replay --json "$TMP/i5.dat"
 
 finish

@@ -47,8 +47,10 @@ struct mf_fly_record {
  * Open path's buffer @instance (-1: the top buffer; i: the i-th named buffer instance, in
  * the order of tracecmd_buffer_instance_handle()).  @tep is borrowed and must outlive the
  * reader.  Returns 0, or a negative errno with a one-line "PATH: problem" in err:
- * -EINVAL corrupt or truncated, -ENOTSUP a feature this reader leaves to libtracecmd
- * (TSC-to-ns conversion, guest time shift, latency data, lz4 and other compressions).
+ * -EINVAL corrupt or truncated (or a latency trace, or another compression than zstd and
+ * zlib, which libtracecmd does not read either), -ENOTSUP a feature this reader leaves to
+ * libtracecmd (the ring buffer of kernels before 2.6.31).  TSC-to-ns conversion (TSC2NSEC), a guest's time shift (TIME_SHIFT) and
+ * a v6 buffer instance's own options are read here, as libtracecmd applies them.
  */
 int mf_fly_open(const char *path, struct tep_handle *tep, int instance, struct mf_fly **out,
 		char *err, size_t errlen);

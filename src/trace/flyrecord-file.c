@@ -138,6 +138,9 @@ static int skip_sized(struct mf_fly *f, uint64_t *pos, unsigned int len)
 
 /* ---- options ---------------------------------------------------------------------------- */
 
+/* layout.want of a v6 buffer instance's own options: their BUFFER options are not read */
+#define LAYOUT_NO_BUFFER	(-2)
+
 /* What the options walk collects. */
 struct layout {
 	int		want;		/* instance: -1 top, else index among named buffers */
@@ -156,15 +159,241 @@ static int ts_option(struct mf_fly *f, unsigned int id, const unsigned char *d, 
 {
 	char s[64];
 	size_t n = size < sizeof(s) - 1 ? size : sizeof(s) - 1;
+	uint64_t v;
 
 	memcpy(s, d, n);
 	s[n] = 0;
-	/* libtracecmd: DATE is in microseconds, OFFSET in the timestamps' unit (ns) */
+	/*
+	 * libtracecmd: DATE is in microseconds, OFFSET in the timestamps' unit (ns).  Its
+	 * long long arithmetic overflows on hostile values (undefined); ours wraps.
+	 */
+	v = (uint64_t)strtoll(s, NULL, 0);
 	if (id == OPT_DATE)
-		f->ts_offset += strtoll(s, NULL, 0) * 1000;
-	else
-		f->ts_offset += strtoll(s, NULL, 0);
+		v *= 1000;
+	f->ts_offset = (int64_t)((uint64_t)f->ts_offset + v);
 	return 0;
+}
+
+/* ---- timestamp conversions (libtracecmd 3.1.6 trace-input.c, timestamp_calc()) ------------- */
+
+#define TSYNC_FLAG_INTERPOLATE	0x1	/* TRACECMD_TSYNC_FLAG_INTERPOLATE */
+
+/* One TIME_SHIFT sample (libtracecmd's struct ts_offset_sample): from time on, add offset. */
+struct fly_ts_sample {
+	int64_t		time, offset, scaling, fraction;
+};
+
+struct fly_tsync {
+	uint32_t		count;
+	struct fly_ts_sample	*s;
+};
+
+static void ts_conv_update(struct mf_fly *f)
+{
+	f->ts_conv = f->tsc_mult || f->tsync;
+}
+
+void fly_tsync_free(struct mf_fly *f)
+{
+	int i;
+
+	for (i = 0; f->tsync && i < f->tsync_cpus; i++)
+		free(f->tsync[i].s);
+	free(f->tsync);
+	f->tsync = NULL;
+	f->tsync_cpus = 0;
+	ts_conv_update(f);
+}
+
+/*
+ * libtracecmd's mul_u64_u32_shr() (the kernel's): a * mul >> shift without a 128-bit
+ * product, wrapping where it wraps.  shift <= 32 (tsc_option()).
+ */
+static uint64_t mul_shr(uint64_t a, uint64_t mul, unsigned int shift)
+{
+	uint64_t al = (uint32_t)a, ah = a >> 32, ret;
+
+	ret = (al * mul) >> shift;
+	if (ah)
+		ret += (ah * mul) << (32 - shift);
+	return ret;
+}
+
+/* a / b in int64_t, INT64_MIN / -1 wrapping instead of trapping */
+static int64_t sdiv(int64_t a, int64_t b)
+{
+	return b == -1 ? (int64_t)(0 - (uint64_t)a) : a / b;
+}
+
+/*
+ * timestamp_correction_calc(): the offset of sample lo, or with the interpolate flag the
+ * offset on the line from lo to hi at ts (rounded to nearest); ts scaled by lo's ratio
+ * (ts * scaling >> fraction) plus that offset.  libtracecmd's signed products overflow
+ * on hostile samples (undefined); here they wrap, as they do on x86.
+ */
+static uint64_t tsync_calc(const struct mf_fly *f, uint64_t ts, const struct fly_ts_sample *lo,
+			   const struct fly_ts_sample *hi)
+{
+	int64_t cor = lo->offset, delta, num;
+
+	if (f->tsync_flags & TSYNC_FLAG_INTERPOLATE) {
+		delta = (int64_t)((uint64_t)hi->time - (uint64_t)lo->time);	/* != 0: dedup */
+		num = (int64_t)((ts - (uint64_t)lo->time) *
+				((uint64_t)hi->offset - (uint64_t)lo->offset));
+		if (delta)
+			cor = (int64_t)((uint64_t)lo->offset +
+					(uint64_t)sdiv((int64_t)((uint64_t)num + (uint64_t)(delta / 2)),
+						       delta));
+	}
+	/* "ts - llabs(cor)" for a negative cor is ts + cor, modulo 2^64 */
+	return ((ts * (uint64_t)lo->scaling) >> lo->fraction) + (uint64_t)cor;
+}
+
+/*
+ * timestamp_host_sync(): the CPU's samples around ts (the first two below the first
+ * sample, the last two above the last, else a binary search); one sample: ts + its
+ * offset, unscaled; CPUs past the option's count unchanged.  libtracecmd compares the
+ * unsigned ts with the signed times as unsigned, and so do we; its search can end past
+ * the array when negative times break that order: clamped here.
+ */
+static uint64_t tsync_ts(const struct mf_fly *f, int cpu, uint64_t ts)
+{
+	const struct fly_tsync *t;
+	int lo, mid, hi, n;
+
+	if (cpu < 0 || cpu >= f->tsync_cpus)
+		return ts;
+	t = &f->tsync[cpu];
+	n = (int)t->count;
+	if (n == 1)
+		return ts + (uint64_t)t->s[0].offset;
+	if (n == 2 || ts <= (uint64_t)t->s[0].time)
+		return tsync_calc(f, ts, &t->s[0], &t->s[1]);
+	if (ts >= (uint64_t)t->s[n - 1].time)
+		return tsync_calc(f, ts, &t->s[n - 2], &t->s[n - 1]);
+	lo = 0;
+	hi = n - 1;
+	mid = (lo + hi) / 2;
+	while (lo <= hi) {
+		if (ts < (uint64_t)t->s[mid].time)
+			hi = mid - 1;
+		else if (ts > (uint64_t)t->s[mid].time)
+			lo = mid + 1;
+		else
+			break;
+		mid = (lo + hi) / 2;
+	}
+	mid = mid < 0 ? 0 : mid > n - 2 ? n - 2 : mid;
+	return tsync_calc(f, ts, &t->s[mid], &t->s[mid + 1]);
+}
+
+/* The record's time from its raw ring-buffer time, as timestamp_calc() (no --raw-ts). */
+uint64_t fly_ts_conv(const struct mf_fly *f, int cpu, uint64_t ts)
+{
+	if (f->tsync)
+		ts = tsync_ts(f, cpu, ts);
+	if (f->tsc_mult)
+		ts = mul_shr(ts, f->tsc_mult, f->tsc_shift);
+	return ts + (uint64_t)f->ts_offset;
+}
+
+/*
+ * TSC2NSEC (mult 4, shift 4, offset 8; trace-cmd record --tsc2nsec): handle_options()
+ * keeps mult and shift in ints (mult sign-extended into mul_u64_u32_shr()'s u64), ignores
+ * the option when shorter than 16 bytes, and timestamp_calc() never reads the offset.  A
+ * later option replaces an earlier one.  A shift above 32 is refused: libtracecmd would
+ * shift by a negative count (undefined); the kernel's cyc2ns shift is at most 32.
+ */
+static int tsc_option(struct mf_fly *f, const unsigned char *d, uint32_t size)
+{
+	uint32_t mult, shift;
+
+	if (size < 16)
+		return 0;
+	mult = get_num(f, d, 4);
+	shift = get_num(f, d + 4, 4);
+	if (mult && shift > 32) {
+		fly_set_err(f, "corrupt TSC2NSEC option (shift %u, at most 32)", shift);
+		return -EINVAL;
+	}
+	f->tsc_mult = (uint64_t)(int64_t)(int32_t)mult;
+	f->tsc_shift = shift;
+	ts_conv_update(f);
+	return 0;
+}
+
+static int sample_cmp(const void *a, const void *b)
+{
+	const struct fly_ts_sample *x = a, *y = b;
+
+	return x->time > y->time ? 1 : x->time < y->time ? -1 : 0;
+}
+
+/*
+ * TIME_SHIFT (a guest's trace, trace-cmd record -A or agent): trace id 8, flags 4, CPU
+ * count 4; per CPU a sample count 4 and that many times, offsets and scaling ratios (8
+ * each); then, if bytes remain, per CPU its samples' fraction bits (8 each).  As
+ * handle_options() and tsync_cpu_offsets_load(): ignored when shorter than 16 bytes,
+ * refused when the counts run past the option (-EFAULT there), samples sorted by time
+ * (signed) and of equal times only the first kept, a later option replacing an earlier
+ * one, no correction with a CPU count of 0 (tracecmd_enable_tsync() fails).  Refused
+ * where libtracecmd reads out of bounds or shifts undefinedly: a CPU without samples,
+ * fraction bits outside 0..63.
+ */
+static int tsync_option(struct mf_fly *f, const unsigned char *d, uint32_t size)
+{
+	struct cur c = { d + 12, d + size, false };
+	uint64_t n, cnt, i, k, j;
+	struct fly_tsync *t;
+
+	if (size < 16)
+		return 0;
+	fly_tsync_free(f);
+	f->tsync_flags = get_num(f, d + 8, 4);
+	n = cur_num(f, &c, 4);
+	if (n > (size_t)(c.end - c.p) / 4)
+		goto bad;
+	if (!n)
+		return 0;
+	t = f->tsync = calloc(n, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	f->tsync_cpus = (int)n;
+	ts_conv_update(f);
+	for (i = 0; i < n; i++) {
+		cnt = cur_num(f, &c, 4);
+		if (c.bad || !cnt || cnt > (size_t)(c.end - c.p) / 24)
+			goto bad;
+		if (!(t[i].s = calloc(cnt, sizeof(*t[i].s))))
+			return -ENOMEM;
+		t[i].count = cnt;
+		for (k = 0; k < cnt; k++)
+			t[i].s[k].time = (int64_t)cur_num(f, &c, 8);
+		for (k = 0; k < cnt; k++)
+			t[i].s[k].offset = (int64_t)cur_num(f, &c, 8);
+		for (k = 0; k < cnt; k++)
+			t[i].s[k].scaling = (int64_t)cur_num(f, &c, 8);
+	}
+	for (i = 0; c.p < c.end && i < n; i++) {
+		for (k = 0; k < t[i].count; k++) {
+			t[i].s[k].fraction = (int64_t)cur_num(f, &c, 8);
+			if ((uint64_t)t[i].s[k].fraction > 63)
+				goto bad;
+		}
+	}
+	if (c.bad)
+		goto bad;
+	for (i = 0; i < n; i++) {
+		qsort(t[i].s, t[i].count, sizeof(*t[i].s), sample_cmp);
+		for (k = 0, j = 0; k < t[i].count; k++)
+			if (!k || t[i].s[k].time != t[i].s[k - 1].time)
+				t[i].s[j++] = t[i].s[k];
+		t[i].count = j;
+	}
+	return 0;
+bad:
+	fly_set_err(f, "corrupt TIME_SHIFT option (guest time shift)");
+	return -EINVAL;
 }
 
 static int buffer_option(struct mf_fly *f, struct layout *l, const unsigned char *d,
@@ -175,6 +404,8 @@ static int buffer_option(struct mf_fly *f, struct layout *l, const unsigned char
 	const char *name;
 	bool mine;
 
+	if (l->want == LAYOUT_NO_BUFFER)
+		return 0;
 	off = cur_num(f, &c, 8);
 	name = cur_str(&c);
 	if (c.bad) {
@@ -222,19 +453,10 @@ static int one_option(struct mf_fly *f, struct layout *l, unsigned int id,
 		return ts_option(f, id, d, size);
 	case OPT_BUFFER:
 		return buffer_option(f, l, d, size);
-	/*
-	 * Left to libtracecmd, but only once the rest of the file passed the checks of a
-	 * full open (fly_open()): libtracecmd 1.3 crashes on damage this reader refuses.
-	 * Shorter than their first numbers, libtracecmd ignores both (handle_options()).
-	 */
 	case OPT_TSC2NSEC:
-		if (size >= 16)
-			f->left_to_libtracecmd = "TSC timestamps (TSC2NSEC option)";
-		return 0;
+		return tsc_option(f, d, size);
 	case OPT_TIME_SHIFT:
-		if (size >= 16)
-			f->left_to_libtracecmd = "guest time shift (TIME_SHIFT option)";
-		return 0;
+		return tsync_option(f, d, size);
 	case OPT_CPUCOUNT:
 		if (size >= 4)
 			l->cpucount = get_num(f, d, 4);
@@ -438,9 +660,13 @@ static int alloc_cpus(struct mf_fly *f, uint64_t n)
 	return f->cpus && f->heap ? 0 : -ENOMEM;
 }
 
-/* v6: "flyrecord\0" and nr_cpus (offset 8, size 8) at pos. */
-static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
+/*
+ * v6: "flyrecord\0" and nr_cpus (offset 8, size 8) at pos; a buffer instance's table
+ * (instance) may start with options of its own.
+ */
+static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus, bool instance)
 {
+	struct layout own = { .want = LAYOUT_NO_BUFFER };
 	uint64_t i, off, size;
 	char tag[16];
 	int ret;
@@ -448,6 +674,19 @@ static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
 	if ((ret = fly_rd(f, pos, tag, 10)))
 		return ret;
 	pos += 10;
+	if (instance && !memcmp(tag, "options  ", 10)) {
+		/*
+		 * As tracecmd_buffer_instance_handle() -> read_options_type() ->
+		 * handle_options(): the instance's handle is a copy of the top one's, so its
+		 * DATE and OFFSET options add to the top's ts_offset and a TSC2NSEC option
+		 * replaces the top's, and a TIME_SHIFT option is its own (the copy's host part
+		 * is zeroed: v6_layout() dropped the top's).  Its BUFFER options would list
+		 * buffers of the instance's handle, which nothing reads.  Then "flyrecord".
+		 */
+		if ((ret = v6_options(f, &own, &pos)) || (ret = fly_rd(f, pos, tag, 10)))
+			return ret;
+		pos += 10;
+	}
 	if (!memcmp(tag, "latency  ", 10)) {
 		/*
 		 * A latency tracer's text, no ring-buffer records: nothing mmfrag can replay,
@@ -457,10 +696,6 @@ static int v6_table(struct mf_fly *f, uint64_t pos, uint64_t nr_cpus)
 		fly_set_err(f, "latency trace (trace-cmd record -p of a latency tracer): no event "
 			    "records to replay");
 		return -EINVAL;
-	}
-	if (!memcmp(tag, "options  ", 10)) {
-		fly_set_err(f, "options in a v6 buffer instance: left to libtracecmd");
-		return -ENOTSUP;
 	}
 	if (memcmp(tag, "flyrecord", 10)) {
 		fly_set_err(f, "corrupt trace.dat v6 (no flyrecord table at %#llx)",
@@ -535,12 +770,14 @@ static int v6_layout(struct mf_fly *f, uint64_t pos, int instance)
 	}
 	f->nr_instances = l.nr_named;
 	if (instance < 0)
-		return v6_table(f, pos, nr_cpus);
+		return v6_table(f, pos, nr_cpus, false);
 	if (!l.found) {
 		fly_set_err(f, "no buffer instance %d", instance);
 		return -EINVAL;
 	}
-	return v6_table(f, l.v6_table, nr_cpus);
+	/* tracecmd_buffer_instance_handle(): the instance's copy has no time shift */
+	fly_tsync_free(f);
+	return v6_table(f, l.v6_table, nr_cpus, true);
 bad:
 	fly_set_err(f, "corrupt trace.dat v6 headers");
 	return ret ? ret : -EINVAL;
@@ -560,6 +797,9 @@ static int v7_layout(struct mf_fly *f, uint64_t first_options, int instance)
 	memcpy(f->sec, l.sec, sizeof(f->sec));
 	f->cpucount = l.cpucount;
 	f->nr_instances = l.nr_named;
+	/* tracecmd_buffer_instance_handle(): the instance's copy has no time shift */
+	if (instance >= 0)
+		fly_tsync_free(f);
 	if (!l.found) {
 		if (instance >= 0) {
 			fly_set_err(f, "no buffer instance %d", instance);
@@ -680,8 +920,14 @@ int fly_read_layout(struct mf_fly *f, int instance)
 	} else if (!strcmp((const char *)p, "zlib")) {
 		f->codec = C_ZLIB;
 	} else {
-		fly_set_err(f, "compression '%.32s': left to libtracecmd", (const char *)p);
-		return -ENOTSUP;
+		/*
+		 * libtracecmd 3.1.6 knows these two codecs too (trace-compress-zlib.c,
+		 * -zstd.c): it would refuse the file in tracecmd_alloc_fd(), with a less
+		 * telling message.
+		 */
+		fly_set_err(f, "compression '%.32s' not supported (zstd, zlib or none)",
+			    (const char *)p);
+		return -EINVAL;
 	}
 	p = z + 1;
 	if (!(z = memchr(p, 0, end - p)) || end - (z + 1) < 8)

@@ -84,6 +84,16 @@ struct mf_fly {
 	unsigned int	hdr;		/* page header bytes: 8 + commit word */
 	unsigned int	lsize;		/* commit word bytes: 4 or 8 */
 	int64_t		ts_offset;	/* DATE and OFFSET options, as libtracecmd adds them */
+	/*
+	 * Conversions of the raw timestamps before ts_offset (fly_ts_conv(), in the order of
+	 * libtracecmd's timestamp_calc()): a guest's time shift, then TSC cycles to ns.
+	 */
+	bool		ts_conv;	/* one of them is set: page_record() calls fly_ts_conv() */
+	uint64_t	tsc_mult;	/* TSC2NSEC: libtracecmd's int mult, sign-extended; 0 none */
+	uint32_t	tsc_shift;	/* at most 32 */
+	struct fly_tsync *tsync;	/* TIME_SHIFT: per-CPU samples, or NULL */
+	int		tsync_cpus;
+	uint32_t	tsync_flags;
 	int		long_size;	/* user-space long size, from the file header */
 	/* where the formats are, for mf_fly_load_tep() */
 	uint64_t	v6_pos[7];	/* v6: header info, ftrace, events, kallsyms, printk,
@@ -115,8 +125,6 @@ struct mf_fly {
 	struct fly_ra	*ra;		/* read-ahead thread (flyrecord-ahead.c), or NULL */
 	uint64_t	page_bytes;
 	char		err[512];
-	/* a feature this reader leaves to libtracecmd, said after the file's checks */
-	const char	*left_to_libtracecmd;
 };
 
 static inline uint64_t get_num(const struct mf_fly *f, const void *p, unsigned int len)
@@ -172,6 +180,8 @@ int fly_rd_to(const struct mf_fly *f, uint64_t off, void *buf, size_t len, char 
 int fly_rd_num(struct mf_fly *f, uint64_t *pos, unsigned int len, uint64_t *v);
 int fly_decompress(struct mf_fly *f, void *dst, size_t dlen, const void *src, size_t slen);
 int fly_read_layout(struct mf_fly *f, int instance);
+uint64_t fly_ts_conv(const struct mf_fly *f, int cpu, uint64_t ts);
+void fly_tsync_free(struct mf_fly *f);
 
 /* flyrecord.c: one compressed chunk, messages into dst */
 int fly_chunk_head(const struct mf_fly *f, int cpu, uint64_t pos, uint64_t left, uint32_t *zs,

@@ -319,7 +319,7 @@ page_record(struct mf_fly *f, struct fly_cpu *c, int cpu, struct mf_fly_record *
 		rec->missed = off ? 0 : c->lost;
 		rec->data = lo + start;
 		rec->size = (uint32_t)len;
-		rec->ts = ts + f->ts_offset;
+		rec->ts = f->ts_conv ? fly_ts_conv(f, cpu, ts) : ts + f->ts_offset;
 		rec->cpu = cpu;
 		c->off = start + len;
 		c->ts = ts;
@@ -572,11 +572,6 @@ int fly_open(const char *path, struct tep_handle *tep, int instance, bool layout
 			c->chunks = n;
 		}
 	}
-	if (f->left_to_libtracecmd) {
-		fly_set_err(f, "%s: left to libtracecmd", f->left_to_libtracecmd);
-		ret = -ENOTSUP;
-		goto fail;
-	}
 	*out = f;
 	return 0;
 fail:
@@ -630,6 +625,7 @@ void mf_fly_close(struct mf_fly *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->uname);
+	fly_tsync_free(f);
 	free(f->path);
 	free(f);
 }

@@ -888,8 +888,8 @@ static int open_own(struct mf_reader *r)
 	int ret, got, i, n, ncpu;
 
 	/*
-	 * Only what the own reader does not implement (-ENOTSUP: other codecs, TSC clocks,
-	 * latency traces) goes to libtracecmd.  A file it found corrupt is refused here:
+	 * Only what the own reader does not implement (-ENOTSUP: the ring buffer of kernels
+	 * before 2.6.31) goes to libtracecmd.  A file it found corrupt is refused here:
 	 * libtracecmd 1.3.1 and libtraceevent 1.7.1 crash or allocate without bound on such
 	 * files (fuzz/README.md), and would only have refused it too.
 	 */
@@ -1059,7 +1059,7 @@ int mf_reader_open(const char *path, struct mf_reader **out, char *err, size_t e
 	/*
 	 * The UNAME option, as the own reader gives it: libtracecmd has no public call for it
 	 * (tracecmd_get_uname() is declared only in its private header), so flyrecord.c reads
-	 * the options.  A file whose options it cannot read (lz4, TSC clocks) keeps NULL.
+	 * the options.  A file whose options it cannot read keeps NULL.
 	 */
 	if (!r->uname) {
 		ret = mf_fly_read_uname(path, &r->uname);

@@ -15,8 +15,8 @@
  *    their own, flyrecord-ahead.c), decoded here on a thread of its own into a ring of
  *    preallocated batches (fill_batch()); mf_reader_next() hands the events out on the
  *    caller's thread, so the model runs beside them.  No tracecmd_open().
- *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: TSC clocks, guest time
- *    shifts, lz4) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
+ *  - libtracecmd, for what flyrecord.c leaves to it (-ENOTSUP: the ring buffer of
+ *    kernels before 2.6.31) and with MMFRAG_READER=tracecmd (the oracle of the tests).  Everything
  *    below about libtracecmd concerns this path only.
  *
  * Ordering: one stream per CPU (tracecmd_read_data()), merged by a small binary heap on

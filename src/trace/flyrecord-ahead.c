@@ -17,11 +17,16 @@
  * out when the reader reaches them, so records come out as without the thread and an
  * error after the same records.
  *
- * Memory: the slots' capacity together stays within the file's size plus max_buffers, the
- * bound of flyrecord.h: reading ahead waits when it would pass that bound, or RA_BUDGET
- * beyond the one buffer per CPU the reader had when the thread started, or RA_BUDGET of
- * chunks ready; a chunk the reader waits for first drops the buffers of emptied slots,
- * and only then is refused with fill()'s message.
+ * Memory: reading ahead waits when the slots' capacity together would pass the file's
+ * size plus max_buffers (the bound of flyrecord.h), or RA_BUDGET beyond the one buffer per
+ * CPU the reader had when the thread started, or RA_BUDGET of chunks ready.  Whether a
+ * chunk is refused for the bound is the reader's own rule (grow_cpu(): its buffer per CPU
+ * grows to the largest chunk read, and the CPUs' buffers together stay within the bound),
+ * applied when the reader takes the chunk, and by the thread already when the reader waits
+ * for it: so both readers refuse the same files, after the same records, with the same
+ * message.  Counting the thread's slots instead refused files the reader alone reads (a
+ * 1 MiB chunk, then one of the bound less 0.5 MiB); the slots may now pass the bound by
+ * the chunk the reader waits for and what was read ahead.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +45,7 @@ struct ra_slot {
 	unsigned char	*buf;
 	size_t		cap;		/* bytes for pages, SLACK not counted */
 	size_t		len;		/* bytes of pages in buf */
+	uint32_t	us;		/* the chunk's bytes of pages, once its head is read */
 	int		ret;		/* 1 pages, 0 end of the CPU's data, < 0 error */
 };
 
@@ -48,6 +54,7 @@ struct ra_cpu {
 	uint64_t	filled, taken;	/* slots filled by the thread, taken by the reader */
 	uint64_t	pos, end;	/* the thread's place in the CPU's data */
 	uint32_t	chunks;		/* chunks left */
+	uint32_t	plain_cap;	/* the reader's buffer without the thread: largest taken */
 	bool		has_data;
 	bool		finished;	/* its end or error slot is filled */
 	char		*err;		/* the error slot's message */
@@ -126,11 +133,37 @@ static void finish(struct fly_ra *ra, struct ra_cpu *rc, struct ra_slot *s, int 
 {
 	s->ret = ret;
 	s->len = 0;
+	if (!ret)
+		s->us = 0;
 	if (ret < 0)
 		rc->err = strdup(msg);
 	rc->finished = true;
 	rc->filled++;
 	pthread_cond_broadcast(&ra->cond);
+}
+
+/*
+ * grow_cpu()'s rule: whether the reader without the thread refuses cpu's next chunk of us
+ * bytes of pages, its buffers being the largest chunk taken per CPU.  Lock held.
+ */
+static bool bound_refuses(const struct mf_fly *f, const struct fly_ra *ra, int cpu, uint32_t us)
+{
+	uint64_t sum = us;
+	int k;
+
+	if (us <= ra->cpus[cpu].plain_cap)
+		return false;
+	for (k = 0; k < ra->nr_cpus; k++)
+		if (k != cpu)
+			sum += ra->cpus[k].plain_cap;
+	return sum > f->max_buffers + f->file_size;
+}
+
+static void bound_msg(const struct mf_fly *f, char *msg, size_t len, int cpu, uint32_t us)
+{
+	fly_err_to(f, msg, len, "CPU %d: a chunk of %u bytes of pages takes the CPUs' buffers "
+		   "past %llu MiB beyond the file's size (damaged or hostile file)", cpu, us,
+		   (unsigned long long)(f->max_buffers >> 20));
 }
 
 /*
@@ -148,10 +181,8 @@ static int reserve(struct mf_fly *f, struct fly_ra *ra, struct ra_slot *s, int c
 		return 1;
 	if (need && ra->alloc + grow > bound)
 		drop_free(ra, s);
-	if (need && ra->alloc + grow > bound) {
-		fly_err_to(f, msg, len, "CPU %d: a chunk of %u bytes of pages takes the CPUs' "
-			   "buffers past %llu MiB beyond the file's size (damaged or hostile file)",
-			   cpu, us, (unsigned long long)(f->max_buffers >> 20));
+	if (need && bound_refuses(f, ra, cpu, us)) {
+		bound_msg(f, msg, len, cpu, us);
 		return -EINVAL;
 	}
 	ra->alloc += grow;
@@ -186,9 +217,12 @@ static void *ra_thread(void *arg)
 			continue;
 		}
 		gen = ra->gen;
+		s->us = 0;
 		pthread_mutex_unlock(&ra->lock);
 		ret = fly_chunk_head(f, cpu, rc->pos, rc->end - rc->pos, &zs, &us, msg, sizeof(msg));
 		pthread_mutex_lock(&ra->lock);
+		if (!ret)
+			s->us = us;
 		/* the reader may have come to wait for this CPU meanwhile */
 		need = rc->filled == rc->taken;
 		if (!ret)
@@ -260,6 +294,7 @@ int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	struct fly_ra *ra = f->ra;
 	struct ra_cpu *rc = &ra->cpus[cpu];
 	struct ra_slot *s;
+	bool refused;
 
 	pthread_mutex_lock(&ra->lock);
 	while (rc->filled == rc->taken) {
@@ -274,8 +309,17 @@ int fly_ra_take(struct mf_fly *f, struct fly_cpu *c, int cpu)
 	rc->taken++;		/* the slot held before is free: the thread may fill it */
 	ra->ready -= s->len;
 	ra->gen++;
+	/* the reader alone would have refused it here, before its data (grow_cpu()) */
+	refused = s->us && bound_refuses(f, ra, cpu, s->us);
+	if (!refused && s->ret > 0 && s->us > rc->plain_cap)
+		rc->plain_cap = s->us;
 	pthread_cond_broadcast(&ra->cond);
 	pthread_mutex_unlock(&ra->lock);
+	if (refused) {
+		if (!f->err[0])
+			bound_msg(f, f->err, sizeof(f->err), cpu, s->us);
+		return -EINVAL;
+	}
 	if (s->ret <= 0) {
 		if (s->ret < 0 && !f->err[0])
 			snprintf(f->err, sizeof(f->err), "%s", rc->err ? rc->err : strerror(-s->ret));
@@ -316,6 +360,8 @@ int mf_fly_readahead(struct mf_fly *f, size_t budget)
 		rc->pos = c->pos;
 		rc->end = c->end;
 		rc->chunks = c->chunks;
+		/* grow_cpu()'s buffer so far: the bound's rule goes on from there */
+		rc->plain_cap = c->cap > UINT32_MAX ? UINT32_MAX : (uint32_t)c->cap;
 		if (c->buf) {
 			/* the chunk the reader parses now is the slot it holds */
 			rc->slot[0].buf = c->buf;

@@ -370,25 +370,31 @@ static void test_commit_past_page(void)
 }
 
 /*
- * A v7 zstd file of nr_cpus CPUs whose data is one chunk each, of us bytes of empty pages
- * (a few hundred bytes of zstd): the page buffers it claims grow with the CPU count, not
- * with the file.  Returns the file's size.
+ * A v7 zstd file of nr_cpus CPUs whose data is the same nr chunks each, chunk i of us[i]
+ * bytes of empty pages (a few hundred bytes of zstd): the page buffers it claims grow
+ * with the CPU count and the chunks' sizes, not with the file.  Returns the file's size.
  */
-static long write_zstd_bomb(const char *path, int nr_cpus, size_t us)
+static long write_zstd_chunks(const char *path, int nr_cpus, const size_t *us, int nr)
 {
-	size_t zcap = ZSTD_compressBound(us), zs, cpu_len, opt_len, off;
-	unsigned char *zeros = calloc(1, us), *z = malloc(zcap), *d, *p;
+	size_t zs[8], cpu_len = 4, opt_len, off;
+	unsigned char *z[8], *d, *p;
 	static const char head[] = "\x17\x08\x44tracing" "7\0" "\0\x08" "\0\x10\0\0" "zstd\0" "1.5.4\0";
 	uint64_t v;
 	uint32_t w;
-	int i;
+	int i, k;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(zeros);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
-	zs = ZSTD_compress(z, zcap, zeros, us, 1);
-	CU_ASSERT_FATAL(!ZSTD_isError(zs));
-	free(zeros);
-	cpu_len = 4 + 8 + zs;
+	CU_ASSERT_FATAL(nr > 0 && nr <= 8);
+	for (k = 0; k < nr; k++) {
+		unsigned char *zeros = calloc(1, us[k]);
+
+		z[k] = malloc(ZSTD_compressBound(us[k]));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(zeros);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(z[k]);
+		zs[k] = ZSTD_compress(z[k], ZSTD_compressBound(us[k]), zeros, us[k], 1);
+		CU_ASSERT_FATAL(!ZSTD_isError(zs[k]));
+		free(zeros);
+		cpu_len += 8 + zs[k];
+	}
 	/* OPTIONS section: BUFFER (offset 8, "", "local", page size, count, list), DONE */
 	opt_len = 6 + 8 + 1 + 6 + 4 + 4 + 20 * (size_t)nr_cpus + 6 + 8;
 	off = sizeof(head) - 1 + 8;
@@ -438,19 +444,29 @@ static long write_zstd_bomb(const char *path, int nr_cpus, size_t us)
 	v = cpu_len * nr_cpus;
 	memcpy(p + 8, &v, 8);
 	p += 16;
-	for (i = 0; i < nr_cpus; i++, p += cpu_len) {
-		w = 1;					/* one chunk */
+	for (i = 0; i < nr_cpus; i++) {
+		w = (uint32_t)nr;			/* chunks */
 		memcpy(p, &w, 4);
-		w = (uint32_t)zs;
-		memcpy(p + 4, &w, 4);
-		w = (uint32_t)us;
-		memcpy(p + 8, &w, 4);
-		memcpy(p + 12, z, zs);
+		p += 4;
+		for (k = 0; k < nr; k++) {
+			w = (uint32_t)zs[k];
+			memcpy(p, &w, 4);
+			w = (uint32_t)us[k];
+			memcpy(p + 4, &w, 4);
+			memcpy(p + 8, z[k], zs[k]);
+			p += 8 + zs[k];
+		}
 	}
-	free(z);
+	for (k = 0; k < nr; k++)
+		free(z[k]);
 	spit(path, d, (size_t)(p - d));
 	free(d);
 	return (long)(p - d);
+}
+
+static long write_zstd_bomb(const char *path, int nr_cpus, size_t us)
+{
+	return write_zstd_chunks(path, nr_cpus, &us, 1);
 }
 
 /*
@@ -505,6 +521,49 @@ static void test_buffer_bound(void)
 		;
 	CU_ASSERT_EQUAL(ret, 0);
 	mf_fly_close(fly);
+	tracecmd_close(h);
+	unlink(path);
+}
+
+/*
+ * The bound is the reader's rule with the read-ahead thread too (review of the sixth
+ * round): one CPU, a chunk of 1 MiB then one of 7.5 MiB, an 8 MiB bound.  The reader
+ * alone replaces its 1 MiB buffer by one of 7.5 (within the bound) and reads the file;
+ * the thread counted the reader's slot beside the new one and refused it.  9 MiB is
+ * refused by both, at the same chunk, with the same message.
+ */
+static void test_buffer_bound_ahead(void)
+{
+	const size_t ok[2] = { 1U << 20, (15U << 20) / 2 }, bad[2] = { 1U << 20, 9U << 20 };
+	char path[256], err[512], msg[2][512];
+	struct tracecmd_input *h;
+	struct mf_fly_record rec;
+	struct mf_fly *fly = NULL;
+	int ret, i, ahead;
+
+	snprintf(path, sizeof(path), "%s/chunks.dat", tmpdir);
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	h = tracecmd_open_head(traces[1], TRACECMD_FL_LOAD_NO_PLUGINS);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	for (i = 0; i < 2; i++) {
+		CU_ASSERT(write_zstd_chunks(path, 1, i ? bad : ok, 2) < 4096);
+		for (ahead = 0; ahead <= 1; ahead++) {
+			CU_ASSERT_EQUAL_FATAL(mf_fly_open(path, tracecmd_get_tep(h), -1, &fly, err,
+							  sizeof(err)), 0);
+			mf_fly_set_max_buffers(fly, 8U << 20);
+			if (ahead)
+				CU_ASSERT_EQUAL(mf_fly_readahead(fly, 0), 0);
+			while ((ret = mf_fly_next(fly, &rec)) > 0)
+				;
+			CU_ASSERT_EQUAL(ret, i ? -EINVAL : 0);
+			snprintf(msg[ahead], sizeof(msg[ahead]), "%s", ret ? mf_fly_error(fly) : "");
+			mf_fly_close(fly);
+		}
+		CU_ASSERT_STRING_EQUAL(msg[0], msg[1]);
+		if (i)
+			CU_ASSERT_PTR_NOT_NULL(strstr(msg[1], "CPU 0: a chunk of 9437184 bytes of "
+						  "pages takes the CPUs' buffers past 8 MiB"));
+	}
 	tracecmd_close(h);
 	unlink(path);
 }
@@ -1356,6 +1415,8 @@ void test_flyrecord_register(void)
 	CU_add_test(s, "a page's commit past its end is an error", test_commit_past_page);
 	CU_add_test(s, "page buffers of all CPUs bounded (a zstd chunk per CPU)",
 		    test_buffer_bound);
+	CU_add_test(s, "the bound with the read-ahead thread is the reader's rule",
+		    test_buffer_bound_ahead);
 	CU_add_test(s, "read-ahead with a small budget: the same records, no hang",
 		    test_readahead_small_budget);
 	CU_add_test(s, "mf_fly_next_n() = mf_fly_next(), run by run", test_runs);

@@ -216,7 +216,7 @@ struct mf_model {
 
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
-	uint64_t		*cpu_pcp_pages;
+	uint64_t		*cpu_pcp_pages;	/* [zone * nr_cpus + cpu] */
 
 	int			nr_runs;
 	struct cp_run		runs[MAX_CP_RUNS];

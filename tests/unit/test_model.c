@@ -110,10 +110,14 @@ static void test_split_merge_16(void)
 		expect_free(m, split, 5);
 		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
 		CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 0), 1);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 1), 0);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 1, 0), 0);
 
 		apply(m, MF_EV_PCPU_DRAIN, 0, 0, MF_MT_MOVABLE, 0);
 		expect_free(m, whole, 5);
 		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 0), 0);
 		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_not_pcp, 0);
 		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_unknown, 0);
 		mf_model_free(m);

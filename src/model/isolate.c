@@ -1021,13 +1021,28 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
  * and its block confirmed, so that the rest of a large target folio is never given back
  * (model_run_end() takes it as in use).
  */
+/* Mark the pick of run holding pfn as a confirmed target; false when run made no such pick. */
+static bool run_confirm(struct mf_model *m, struct cp_run *run, uint64_t pfn)
+{
+	uint32_t i;
+
+	for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
+		uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+
+		if (pfn >= b && pfn < b + n) {
+			model_bits_update(m->cconf, b, n, true);
+			return true;
+		}
+	}
+	return false;
+}
+
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
 	struct cp_run *run = target_run(m, pfn);
 	uint64_t head, blk;
 	int order, max;
 	int64_t back;
-	uint32_t i;
 
 	if (bit_test(m->held, pfn))
 		return;
@@ -1046,15 +1061,19 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		return;
 	}
 	if (bit_test(m->ciso, pfn)) {
-		bit_set(m->held, pfn);
-		for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
-			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+		int r;
 
-			if (pfn >= b && pfn < b + n) {
-				model_bits_update(m->cconf, b, n, true);
-				break;
-			}
-		}
+		bit_set(m->held, pfn);
+		/*
+		 * The pick is confirmed in whichever open run made it: the windows of two
+		 * runs can overlap (another task's run scanned near it, or a grown window),
+		 * and a pick left unconfirmed goes back to the free lists when its run ends.
+		 */
+		if (run_confirm(m, run, pfn))
+			return;
+		for (r = 0; r < m->nr_runs; r++)
+			if (&m->runs[r] != run && run_confirm(m, &m->runs[r], pfn))
+				return;
 		return;
 	}
 	head = model_find_block(m, pfn);

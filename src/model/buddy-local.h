@@ -100,8 +100,8 @@ struct cp_run {
 	/*
 	 * Where the run's free scanner took pages: the windows of its isolate events with
 	 * nr_taken > 0, adjacent ones merged ([lo, hi) pairs).  A migration target of this
-	 * run lies in one of them (model_on_lru_insert()).  nr_win > RUN_WINDOWS: too many to
-	 * keep, any pfn may be the run's.
+	 * run lies in one of them (model_on_lru_insert()).  When all RUN_WINDOWS are taken
+	 * the nearest one grows (run_window()).
 	 */
 	uint32_t	nr_win;
 	uint64_t	win[RUN_WINDOWS][2];

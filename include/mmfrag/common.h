@@ -8,6 +8,7 @@
 #define MF_MAX_ORDERS	16	/* NR_PAGE_ORDERS upper bound the model supports */
 #define MF_MAX_MT	6	/* Unmovable Movable Reclaimable HighAtomic CMA Isolate */
 #define MF_MAX_ZONES	32	/* across all nodes */
+#define MF_MAX_PCP_CPUS	64	/* per-CPU pageset figures kept per CPU (the rest summed) */
 
 enum mf_mt {
 	MF_MT_UNMOVABLE = 0,

@@ -135,6 +135,7 @@ void mf_model_zone_nr_free_mt(const struct mf_model *m, int zone,
 void mf_model_zone_pageblocks_mt(const struct mf_model *m, int zone, uint64_t blocks[MF_MAX_MT]);
 uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone);
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu);
+uint64_t mf_model_zone_cpu_pcp_pages(const struct mf_model *m, int zone, int cpu);
 
 const struct mf_fidelity *mf_model_fidelity(const struct mf_model *m);
 /*

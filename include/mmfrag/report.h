@@ -33,6 +33,15 @@ struct mf_zone_report {
 	uint64_t		check_nr_free[MF_MAX_ORDERS];	/* the kernel's buddyinfo */
 	uint64_t		check_model_nr_free[MF_MAX_ORDERS];	/* the model then */
 	double			free_blocks_error;	/* sum |model - kernel| / kernel total blocks */
+	/*
+	 * The pages on the zone's per-CPU lists then: the capture's zoneinfo (pagesets'
+	 * count, summed) and the model's, in all and for the first MF_MAX_PCP_CPUS CPUs.
+	 */
+	bool			has_check_pcp;
+	uint64_t		check_kernel_pcp, check_model_pcp;
+	int			check_pcp_cpus;
+	uint64_t		check_kernel_pcp_cpu[MF_MAX_PCP_CPUS];
+	uint64_t		check_model_pcp_cpu[MF_MAX_PCP_CPUS];
 	int			check_unusable_diff[MF_MAX_ORDERS];	/* model - kernel, thousandths */
 	int			check_unusable_error;	/* max over orders of |unusable diff| */
 	int			check_extfrag_diff[MF_MAX_ORDERS];

@@ -64,6 +64,8 @@ struct mf_check_point {
 		int	node;
 		char	name[16];
 		double	free_blocks_error;
+		bool	has_pcp;	/* the capture's zoneinfo has the pagesets */
+		uint64_t model_pcp_pages, kernel_pcp_pages;
 	} zones[MF_MAX_ZONES];
 	bool		reanchored;		/* --reanchor: the model reset to it, after the check */
 	bool		after_lost;		/* events were lost since the capture before */

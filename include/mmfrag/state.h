@@ -27,6 +27,9 @@ struct mf_zone_report;
  */
 #define MF_STATE_MAX_PAGES	(1ULL << 52)
 
+/* zoneinfo's per-CPU pagesets kept per CPU (all CPUs are summed) */
+#define MF_STATE_PCP_CPUS	MF_MAX_PCP_CPUS
+
 struct mf_state_zone {
 	int		node;
 	char		name[16];		/* "DMA", "DMA32", "Normal", ... */
@@ -38,6 +41,17 @@ struct mf_state_zone {
 	uint64_t	start_pfn, spanned, present, managed;
 	uint64_t	free_pages;		/* "pages free" */
 	uint64_t	boost, wmark_min, wmark_low, wmark_high, wmark_promo;
+
+	/*
+	 * zoneinfo's pagesets: pages on the per-CPU lists of this zone, summed over the CPUs
+	 * (count), and per CPU for the first MF_STATE_PCP_CPUS: count, high and batch.
+	 */
+	bool		has_pcp;
+	int		nr_pcp_cpus;		/* "cpu:" sections read (all, not only those kept) */
+	uint64_t	pcp_count;
+	struct {
+		uint32_t count, high, batch;
+	}		pcp[MF_STATE_PCP_CPUS];
 
 	/* pagetypeinfo: free blocks per order and type, '>' (the 100000 cap), pageblocks */
 	bool		has_pagetypeinfo;

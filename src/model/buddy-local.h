@@ -100,8 +100,8 @@ struct cp_run {
 	/*
 	 * Where the run's free scanner took pages: the windows of its isolate events with
 	 * nr_taken > 0, adjacent ones merged ([lo, hi) pairs).  A migration target of this
-	 * run lies in one of them (model_on_lru_insert()).  nr_win > RUN_WINDOWS: too many to
-	 * keep, any pfn may be the run's.
+	 * run lies in one of them (model_on_lru_insert()).  When all RUN_WINDOWS are taken
+	 * the nearest one grows (run_window()).
 	 */
 	uint32_t	nr_win;
 	uint64_t	win[RUN_WINDOWS][2];
@@ -216,7 +216,7 @@ struct mf_model {
 
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
-	uint64_t		*cpu_pcp_pages;
+	uint64_t		*cpu_pcp_pages;	/* [zone * nr_cpus + cpu] */
 
 	int			nr_runs;
 	struct cp_run		runs[MAX_CP_RUNS];

@@ -164,7 +164,7 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 		free(m);
 		return NULL;
 	}
-	m->cpu_pcp_pages = calloc((size_t)p->nr_cpus, sizeof(uint64_t));
+	m->cpu_pcp_pages = calloc((size_t)MF_MAX_ZONES * p->nr_cpus, sizeof(uint64_t));
 	if (!m->cpu_pcp_pages || model_resize(m, end ? end : 1)) {
 		mf_model_free(m);
 		return NULL;
@@ -400,6 +400,11 @@ static inline void add_free(struct mf_model *m, int z, uint64_t pfn, int order, 
 	add_free_at(m, z, pfn, order, mt, false);
 }
 
+static inline uint64_t *zone_cpu_pcp(struct mf_model *m, int z, int cpu)
+{
+	return &m->cpu_pcp_pages[(size_t)z * m->p.nr_cpus + cpu];
+}
+
 static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu)
 {
 	if (cpu < 0 || cpu >= m->p.nr_cpus)
@@ -408,7 +413,7 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 	inblk_mark(m, pfn, order, true);
 	*cpu_at(m, pfn) = (uint8_t)(cpu > 255 ? 255 : cpu);
 	m->pcp_pages[z] += 1ULL << order;
-	m->cpu_pcp_pages[cpu] += 1ULL << order;
+	*zone_cpu_pcp(m, z, cpu) += 1ULL << order;
 }
 
 /* Take the block headed at pfn off whichever list it is on. */
@@ -421,7 +426,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 		int cpu = *cpu_at(m, pfn) < m->p.nr_cpus ? *cpu_at(m, pfn) : m->p.nr_cpus - 1;
 
 		m->pcp_pages[z] -= 1ULL << order;
-		m->cpu_pcp_pages[cpu] -= 1ULL << order;
+		*zone_cpu_pcp(m, z, cpu) -= 1ULL << order;
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
 		if (blk_mt(b) == MF_MT_MOVABLE)
@@ -1076,7 +1081,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->lhead, 0xff, sizeof(m->lhead));
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
-	memset(m->cpu_pcp_pages, 0, (size_t)m->p.nr_cpus * sizeof(uint64_t));
+	memset(m->cpu_pcp_pages, 0, (size_t)MF_MAX_ZONES * m->p.nr_cpus * sizeof(uint64_t));
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
 		pick_ix_reset(&m->runs[i].ix);
@@ -1136,7 +1141,21 @@ uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone)
 
 uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu)
 {
-	return cpu >= 0 && cpu < m->p.nr_cpus ? m->cpu_pcp_pages[cpu] : 0;
+	uint64_t n = 0;
+	int z;
+
+	if (cpu < 0 || cpu >= m->p.nr_cpus)
+		return 0;
+	for (z = 0; z < m->nr_zones; z++)
+		n += m->cpu_pcp_pages[(size_t)z * m->p.nr_cpus + cpu];
+	return n;
+}
+
+uint64_t mf_model_zone_cpu_pcp_pages(const struct mf_model *m, int zone, int cpu)
+{
+	if (zone < 0 || zone >= m->nr_zones || cpu < 0 || cpu >= m->p.nr_cpus)
+		return 0;
+	return m->cpu_pcp_pages[(size_t)zone * m->p.nr_cpus + cpu];
 }
 
 void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_fn fn, void *priv)

@@ -485,43 +485,54 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	run->nr_win = 0;
 }
 
+/* the pages between [lo, hi) and window w, 0 when they overlap or touch */
+static uint64_t window_gap(const uint64_t *w, uint64_t lo, uint64_t hi)
+{
+	if (hi < w[0])
+		return w[0] - hi;
+	if (lo > w[1])
+		return lo - w[1];
+	return 0;
+}
+
 /*
  * isolate_freepages_block() / fast_isolate_freepages() of the task applying the event took
  * pages in [lo, hi): the run's migration targets come from such windows.  The linear
- * scanner walks down pageblock by pageblock, so most windows extend the one before.
+ * scanner walks down pageblock by pageblock, so most windows extend the one before; it
+ * skips pageblocks it takes nothing from, so a long run (kcompactd's, a proactive one)
+ * leaves more separate windows than are kept.  Then the nearest window grows over the
+ * gap: the run keeps a bounded cover of where its scanner took pages, which other tasks'
+ * insertions of its targets (target_run()) still find.
  */
 static void run_window(struct mf_model *m, uint64_t lo, uint64_t hi)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
-	uint32_t i;
+	uint32_t i, near = 0;
+	uint64_t *w;
 
-	if (!run || run->nr_win > RUN_WINDOWS || lo >= hi)
+	if (!run || lo >= hi)
 		return;
 	for (i = 0; i < run->nr_win; i++) {
-		uint64_t *w = run->win[i];
-
-		if (lo <= w[1] && hi >= w[0]) {		/* overlapping or adjacent */
-			w[0] = lo < w[0] ? lo : w[0];
-			w[1] = hi > w[1] ? hi : w[1];
-			return;
-		}
+		w = run->win[i];
+		if (window_gap(w, lo, hi) < window_gap(run->win[near], lo, hi))
+			near = i;
 	}
-	if (run->nr_win == RUN_WINDOWS) {
-		run->nr_win = RUN_WINDOWS + 1;		/* too many: any pfn may be the run's */
+	if (run->nr_win < RUN_WINDOWS && (!run->nr_win || window_gap(run->win[near], lo, hi))) {
+		run->win[run->nr_win][0] = lo;
+		run->win[run->nr_win][1] = hi;
+		run->nr_win++;
 		return;
 	}
-	run->win[run->nr_win][0] = lo;
-	run->win[run->nr_win][1] = hi;
-	run->nr_win++;
+	w = run->win[near];		/* overlapping, adjacent, or the nearest when full */
+	w[0] = lo < w[0] ? lo : w[0];
+	w[1] = hi > w[1] ? hi : w[1];
 }
 
-/* pfn lies in a window the run's free scanner took pages from (or too many to tell) */
+/* pfn lies in a window the run's free scanner took pages from */
 static bool run_scanned(const struct cp_run *run, uint64_t pfn)
 {
 	uint32_t i;
 
-	if (run->nr_win > RUN_WINDOWS)
-		return true;
 	for (i = 0; i < run->nr_win; i++)
 		if (pfn >= run->win[i][0] && pfn < run->win[i][1])
 			return true;
@@ -543,7 +554,7 @@ static struct cp_run *target_run(struct mf_model *m, uint64_t pfn)
 	if (run && run_scanned(run, pfn))
 		return run;
 	for (i = 0; i < m->nr_runs; i++)
-		if (m->runs[i].nr_win <= RUN_WINDOWS && run_scanned(&m->runs[i], pfn))
+		if (run_scanned(&m->runs[i], pfn))
 			return &m->runs[i];
 	return NULL;
 }
@@ -1021,13 +1032,28 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
  * and its block confirmed, so that the rest of a large target folio is never given back
  * (model_run_end() takes it as in use).
  */
+/* Mark the pick of run holding pfn as a confirmed target; false when run made no such pick. */
+static bool run_confirm(struct mf_model *m, struct cp_run *run, uint64_t pfn)
+{
+	uint32_t i;
+
+	for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
+		uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+
+		if (pfn >= b && pfn < b + n) {
+			model_bits_update(m->cconf, b, n, true);
+			return true;
+		}
+	}
+	return false;
+}
+
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
 	struct cp_run *run = target_run(m, pfn);
 	uint64_t head, blk;
 	int order, max;
 	int64_t back;
-	uint32_t i;
 
 	if (bit_test(m->held, pfn))
 		return;
@@ -1046,15 +1072,19 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		return;
 	}
 	if (bit_test(m->ciso, pfn)) {
-		bit_set(m->held, pfn);
-		for (i = pick_ix_first(run, pfn); i < run->nr; i++) {
-			uint64_t b = run->picks[i] >> 6, n = 1ULL << (run->picks[i] & 63);
+		int r;
 
-			if (pfn >= b && pfn < b + n) {
-				model_bits_update(m->cconf, b, n, true);
-				break;
-			}
-		}
+		bit_set(m->held, pfn);
+		/*
+		 * The pick is confirmed in whichever open run made it: the windows of two
+		 * runs can overlap (another task's run scanned near it, or a grown window),
+		 * and a pick left unconfirmed goes back to the free lists when its run ends.
+		 */
+		if (run_confirm(m, run, pfn))
+			return;
+		for (r = 0; r < m->nr_runs; r++)
+			if (&m->runs[r] != run && run_confirm(m, &m->runs[r], pfn))
+				return;
 		return;
 	}
 	head = model_find_block(m, pfn);

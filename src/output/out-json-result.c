@@ -596,10 +596,19 @@ static json_t *json_result(const struct mf_result *r)
 			const struct mf_check_point *cp = &r->checks[c];
 			json_t *cz = json_array();
 
-			for (z = 0; z < cp->nr_zones; z++)
-				json_array_append_new(cz, json_pack("{s:i, s:s, s:f}",
+			for (z = 0; z < cp->nr_zones; z++) {
+				json_t *o = json_pack("{s:i, s:s, s:f}",
 					"node", cp->zones[z].node, "zone", cp->zones[z].name,
-					"free_blocks_error", cp->zones[z].free_blocks_error));
+					"free_blocks_error", cp->zones[z].free_blocks_error);
+
+				if (cp->zones[z].has_pcp) {
+					json_object_set_new(o, "model_pcp_pages",
+							    json_integer((json_int_t)cp->zones[z].model_pcp_pages));
+					json_object_set_new(o, "kernel_pcp_pages",
+							    json_integer((json_int_t)cp->zones[z].kernel_pcp_pages));
+				}
+				json_array_append_new(cz, o);
+			}
 			json_array_append_new(checks, json_pack("{s:s, s:I, s:o, s:b, s:b}",
 				"capture", cp->name, "time_ns", (json_int_t)cp->ts, "zones", cz,
 				"reanchored", cp->reanchored, "after_lost_events", cp->after_lost));

@@ -72,6 +72,14 @@ static json_t *json_check(const struct mf_zone_report *z)
 	json_object_set_new(c, "unusable_index_diff", mf_json_int_array(z->check_unusable_diff, n));
 	json_object_set_new(c, "unusable_index_error", json_real(z->check_unusable_error / 1000.0));
 	json_object_set_new(c, "extfrag_index_diff", mf_json_int_array(z->check_extfrag_diff, n));
+	if (z->has_check_pcp) {
+		json_object_set_new(c, "kernel_pcp_pages", json_u64(z->check_kernel_pcp));
+		json_object_set_new(c, "model_pcp_pages", json_u64(z->check_model_pcp));
+		json_object_set_new(c, "kernel_pcp_pages_by_cpu",
+				    mf_json_u64_array(z->check_kernel_pcp_cpu, z->check_pcp_cpus));
+		json_object_set_new(c, "model_pcp_pages_by_cpu",
+				    mf_json_u64_array(z->check_model_pcp_cpu, z->check_pcp_cpus));
+	}
 	return c;
 }
 

@@ -144,6 +144,10 @@ static void zone_table(FILE *f, json_t *z, const struct mf_zone_view *v)
 		row(f, v, "model then", json_object_get(check, "model_free_blocks"), w, false);
 		fprintf(f, "  %-*s %.4f\n", LABEL_W, "free_blocks_error",
 			json_real_value(json_object_get(check, "free_blocks_error")));
+		/* only when the check capture's zoneinfo had the pagesets */
+		if (json_object_get(check, "kernel_pcp_pages"))
+			fprintf(f, "  %-*s model %lld, kernel %lld\n", LABEL_W, "per-CPU pages then",
+				ival(check, "model_pcp_pages"), ival(check, "kernel_pcp_pages"));
 		/* results written before the per-order error have neither row */
 		if (json_object_get(check, "unusable_index_error")) {
 			row(f, v, "unusable diff", json_object_get(check, "unusable_index_diff"), w,

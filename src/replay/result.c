@@ -131,6 +131,23 @@ static bool zone_pair(struct replay *rp, const struct mf_state *st, int z, uint6
 }
 
 /*
+ * The pages on zone z's per-CPU lists: the capture's zoneinfo (its pagesets' count) and
+ * the model's; false when the capture has no pagesets for the zone.
+ */
+static const struct mf_state_zone *pcp_pair(struct replay *rp, const struct mf_state *st, int z,
+					    uint64_t *model, uint64_t *kernel)
+{
+	const struct mf_zone_report *zr = &rp->r->zones[z];
+	const struct mf_state_zone *sz = state_zone(st, zr->node, zr->name);
+
+	if (!sz || !sz->has_pcp)
+		return NULL;
+	*kernel = sz->pcp_count;
+	*model = mf_model_zone_pcp_pages(rp->m, z);
+	return sz;
+}
+
+/*
  * One point of the drift series: the model now against a capture's buddyinfo.  Returns its
  * index in r->checks, or -1.  Lost intervals still waiting for a capture get this one.
  */
@@ -163,7 +180,11 @@ int replay_add_check_point(struct replay *rp, const struct capture *c, const cha
 		cp->zones[cp->nr_zones].node = r->zones[z].node;
 		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
 			 r->zones[z].name);
-		cp->zones[cp->nr_zones++].free_blocks_error = blocks_error(model, kernel, nr_orders);
+		cp->zones[cp->nr_zones].free_blocks_error = blocks_error(model, kernel, nr_orders);
+		cp->zones[cp->nr_zones].has_pcp =
+			pcp_pair(rp, c->st, z, &cp->zones[cp->nr_zones].model_pcp_pages,
+				 &cp->zones[cp->nr_zones].kernel_pcp_pages) != NULL;
+		cp->nr_zones++;
 	}
 	return r->nr_checks - 1;
 }
@@ -302,6 +323,24 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));
 		zr->free_blocks_error = blocks_error(model, kernel, nr_orders);
+		{
+			const struct mf_state_zone *sz = pcp_pair(rp, rp->check.st, z,
+								  &zr->check_model_pcp,
+								  &zr->check_kernel_pcp);
+			int c;
+
+			zr->has_check_pcp = sz != NULL;
+			zr->check_pcp_cpus = 0;
+			if (sz) {
+				zr->check_pcp_cpus = sz->nr_pcp_cpus < MF_MAX_PCP_CPUS ?
+						     sz->nr_pcp_cpus : MF_MAX_PCP_CPUS;
+				for (c = 0; c < zr->check_pcp_cpus; c++) {
+					zr->check_kernel_pcp_cpu[c] = sz->pcp[c].count;
+					zr->check_model_pcp_cpu[c] =
+						mf_model_zone_cpu_pcp_pages(rp->m, z, c);
+				}
+			}
+		}
 		zr->check_unusable_error = 0;
 		for (o = 0; o < nr_orders; o++) {
 			zr->check_unusable_diff[o] = mf_unusable_index(model, nr_orders, o) -

@@ -326,7 +326,7 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 	struct mf_state_zone *z = NULL;
 	char line[MF_LINE_MAX];
 	bool too_long, start_seen = false, spanned_seen = false;
-	int zi;
+	int zi, pcp_cpu = -1;
 
 	while (next_line(&l, line, sizeof(line), &too_long)) {
 		static const struct { const char *key; size_t off; } keys[] = {
@@ -357,6 +357,7 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 			if (z)
 				z->has_zoneinfo = true;
 			start_seen = spanned_seen = false;
+			pcp_cpu = -1;
 			continue;
 		}
 		if (!z)
@@ -372,6 +373,34 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 			continue;
 		memcpy(word, w, n);
 		word[n] = '\0';
+		/*
+		 * zone_pcp_show(): "cpu: %i" then "count: %i", "high: %i", "batch: %i"
+		 * (and high_min, high_max) per CPU; a number that does not parse is skipped.
+		 */
+		if (!strcmp(word, "cpu:")) {
+			if (parse_u64(&p, &v) && at_end(p) && v < INT32_MAX) {
+				pcp_cpu = (int)v;
+				z->nr_pcp_cpus++;
+			}
+			continue;
+		}
+		if (!strcmp(word, "count:") || !strcmp(word, "high:") || !strcmp(word, "batch:")) {
+			if (pcp_cpu < 0 || !parse_u64(&p, &v) || !at_end(p) || v > UINT32_MAX)
+				continue;
+			if (word[0] == 'c') {
+				z->has_pcp = true;
+				z->pcp_count += v;
+			}
+			if (pcp_cpu < MF_STATE_PCP_CPUS) {
+				if (word[0] == 'c')
+					z->pcp[pcp_cpu].count = (uint32_t)v;
+				else if (word[0] == 'h')
+					z->pcp[pcp_cpu].high = (uint32_t)v;
+				else
+					z->pcp[pcp_cpu].batch = (uint32_t)v;
+			}
+			continue;
+		}
 		if (!strcmp(word, "pages")) {
 			while (*p == ' ')
 				p++;

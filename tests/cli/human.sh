@@ -53,7 +53,7 @@ s=traces/compact-small.state/end
 	nok "report --section types exits 0"
 labels "$TMP/status.out" >"$TMP/status.labels"
 labels "$TMP/types.out" | grep -v -e '	kernel free blocks$' -e '	model then$' \
-	-e '	free_blocks_error$' -e '	unusable diff$' -e '	unusable_index_error$' \
+	-e '	free_blocks_error$' -e '	per-CPU pages then$' -e '	unusable diff$' -e '	unusable_index_error$' \
 	-e '	  CMA$' >"$TMP/types.labels"
 if [ -s "$TMP/status.labels" ] && grep -q '	  Movable$' "$TMP/status.labels" &&
    diff -u "$TMP/status.labels" "$TMP/types.labels" >"$TMP/diff"; then

@@ -110,10 +110,14 @@ static void test_split_merge_16(void)
 		expect_free(m, split, 5);
 		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
 		CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 0), 1);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 1), 0);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 1, 0), 0);
 
 		apply(m, MF_EV_PCPU_DRAIN, 0, 0, MF_MT_MOVABLE, 0);
 		expect_free(m, whole, 5);
 		CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+		CU_ASSERT_EQUAL(mf_model_zone_cpu_pcp_pages(m, 0, 0), 0);
 		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_not_pcp, 0);
 		CU_ASSERT_EQUAL(mf_model_fidelity(m)->drain_unknown, 0);
 		mf_model_free(m);
@@ -650,6 +654,70 @@ static void test_lru_target_of_other_run(void)
 }
 
 /*
+ * Two runs' windows over the same pages: the insertion confirms the pick of the run that
+ * made it, whichever run the inserting task is in.  Pages 5, 9 and 37 are free.  Task 7's
+ * scanner takes one page over 0-15 (the model: 5), then task 8's (kcompactd, say) one
+ * over 0-15 too (the model: 9).  Task 7 drains its CPU's LRU batch and inserts 9: task 8's
+ * pick, a target of task 8's run, confirmed there although task 7's windows cover it too.
+ * When task 8's run ends 9 stays in use; when task 7's ends its unconfirmed 5 goes back.
+ *   free pages: {5, 9, 37} -> {37} -> {37} -> {5, 37}
+ */
+static void test_lru_confirm_other_run(void)
+{
+	struct mf_model *m;
+	char buf[256];
+
+	m = zone_free_at((const uint64_t[]){ 5, 9, 37 }, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	task_event(m, MF_EV_LRU_INSERT, 9, 60);		/* the trace has LRU insertions */
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	task_event(m, MF_EV_CP_BEGIN, 8, 0);
+	task_isolate(m, 7, 0, 16);
+	task_isolate(m, 8, 0, 16);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 37);
+	task_event(m, MF_EV_LRU_INSERT, 7, 9);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 37);
+	task_event(m, MF_EV_CP_END, 8, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 37);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(free_set(m), (1ULL << 5) | (1ULL << 37));
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
+ * A long run's windows: more separate windows than the model keeps (kcompactd's linear
+ * scanner skips the pageblocks it takes nothing from).  A 128-page zone; pages 0, 2, ...,
+ * 70 and 67 are free.  Task 8's scanner takes one page from each of [0,1), [2,3), ...,
+ * [68,69): 35 windows, 32 kept, the last ones grow the nearest, [62,63), to [62,69).
+ * Task 7, in no run, inserts 67: inside that cover, so a target of task 8's run (taken as
+ * such, and one of its picks given back), not a page "in use" outside any run.
+ */
+static void test_lru_long_run_windows(void)
+{
+	struct mf_model *m = small_zone(128, 3, 2);
+	char buf[256];
+	uint64_t p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	for (p = 0; p <= 70; p += 2)
+		CU_ASSERT_EQUAL(mf_model_seed_free(m, p, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 67, 0), 0);
+	task_event(m, MF_EV_LRU_INSERT, 9, 120);	/* the trace has LRU insertions */
+	task_event(m, MF_EV_CP_BEGIN, 8, 0);
+	for (p = 0; p <= 68; p += 2)
+		task_isolate(m, 8, p, p + 1);
+	task_event(m, MF_EV_LRU_INSERT, 7, 67);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_dest_taken, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->lru_of_free, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	task_event(m, MF_EV_CP_END, 8, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->lru_of_free, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
  * The kernel allocates the model's pick.  Pages 5 and 9 are free.  The free scanner takes
  * one page over 0-15: the model takes 5, the first of its walk.  Then the kernel hands 5
  * out (zone_locked, alloc): its scanner had not taken 5, so it took another free page the
@@ -1050,6 +1118,10 @@ void test_model_register(void)
 	CU_add_test(s, "an LRU give-back does not free over a block in the pick", test_lru_giveback_guard);
 	CU_add_test(s, "an LRU insertion goes to the run whose scanner took its page",
 		    test_lru_target_of_other_run);
+	CU_add_test(s, "an LRU insertion confirms the pick of the run that made it",
+		    test_lru_confirm_other_run);
+	CU_add_test(s, "a long run's windows past the kept ones still cover its targets",
+		    test_lru_long_run_windows);
 	CU_add_test(s, "a pick the kernel allocates is replaced by a free block",
 		    test_isolation_replaced);
 	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);

@@ -316,6 +316,15 @@ static const char zoneinfo_mixed[] =
 	"    cpu: 0\n"
 	"              count:    12\n"
 	"              high:     999\n"
+	"    cpu: 1\n"
+	"              count:    30\n"
+	"              high:     500\n"
+	"              batch:    63\n"
+	"              high_min: 384\n"
+	"              high_max: 7000\n"
+	"  vm stats threshold: 4\n"
+	"    cpu: 2\n"
+	"              count:    x\n"
 	"  start_pfn:           1048576\n"
 	"Node 0, zone  Movable\n"
 	"  pages free     0\n"
@@ -378,6 +387,20 @@ static void test_parse_zoneinfo(void)
 	CU_ASSERT_EQUAL(z->start_pfn, 1048576);
 	CU_ASSERT_EQUAL(z->boost, 7);
 	CU_ASSERT_EQUAL(z->wmark_high, 30);
+	/* the pagesets: counts summed, per CPU count/high/batch; a bad number skipped */
+	CU_ASSERT_TRUE(z->has_pcp);
+	CU_ASSERT_EQUAL(z->nr_pcp_cpus, 3);
+	CU_ASSERT_EQUAL(z->pcp_count, 42);
+	CU_ASSERT_EQUAL(z->pcp[0].count, 12);
+	CU_ASSERT_EQUAL(z->pcp[0].high, 999);
+	CU_ASSERT_EQUAL(z->pcp[1].count, 30);
+	CU_ASSERT_EQUAL(z->pcp[1].high, 500);
+	CU_ASSERT_EQUAL(z->pcp[1].batch, 63);
+	CU_ASSERT_EQUAL(z->pcp[2].count, 0);
+	CU_ASSERT_TRUE(st->zones[0].has_pcp);
+	CU_ASSERT_EQUAL(st->zones[0].pcp_count, 0);
+	CU_ASSERT_EQUAL(st->zones[0].pcp[0].batch, 1);
+	CU_ASSERT_FALSE(st->zones[1].has_pcp);
 	z = &st->zones[3];			/* node 1, old layout */
 	CU_ASSERT_TRUE(z->has_span);
 	CU_ASSERT_EQUAL(z->start_pfn, 2097152);

@@ -1021,17 +1021,6 @@ static int64_t run_unconfirmed(const struct mf_model *m, const struct cp_run *ru
 	return best;
 }
 
-/*
- * pagemap:mm_lru_insertion of pfn, of a page no allocation handed out.  During a
- * compaction run of the same task it is a migration target (migrate_folio_move()), cut from a block the
- * free scanner isolated whole.  Isolated by the model: confirmed, it stays in use.  Still
- * free in the model: the scanner took its block silently and the model picked another.
- * The model's free block around pfn, cut to the largest order this run isolated, becomes
- * the run's (pfn in use, the rest isolated), and the run's nearest unconfirmed block of
- * that order goes back.  The target's order is not in the event: pfn is marked in use,
- * and its block confirmed, so that the rest of a large target folio is never given back
- * (model_run_end() takes it as in use).
- */
 /* Mark the pick of run holding pfn as a confirmed target; false when run made no such pick. */
 static bool run_confirm(struct mf_model *m, struct cp_run *run, uint64_t pfn)
 {
@@ -1048,6 +1037,17 @@ static bool run_confirm(struct mf_model *m, struct cp_run *run, uint64_t pfn)
 	return false;
 }
 
+/*
+ * pagemap:mm_lru_insertion of pfn, of a page no allocation handed out.  During a
+ * compaction run of the same task it is a migration target (migrate_folio_move()), cut from a block the
+ * free scanner isolated whole.  Isolated by the model: confirmed, it stays in use.  Still
+ * free in the model: the scanner took its block silently and the model picked another.
+ * The model's free block around pfn, cut to the largest order this run isolated, becomes
+ * the run's (pfn in use, the rest isolated), and the run's nearest unconfirmed block of
+ * that order goes back.  The target's order is not in the event: pfn is marked in use,
+ * and its block confirmed, so that the rest of a large target folio is never given back
+ * (model_run_end() takes it as in use).
+ */
 void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 {
 	struct cp_run *run = target_run(m, pfn);

@@ -1147,7 +1147,7 @@ uint64_t mf_model_cpu_pcp_pages(const struct mf_model *m, int cpu)
 	if (cpu < 0 || cpu >= m->p.nr_cpus)
 		return 0;
 	for (z = 0; z < m->nr_zones; z++)
-		n += m->cpu_pcp_pages[(size_t)z * m->p.nr_cpus + cpu];
+		n += mf_model_zone_cpu_pcp_pages(m, z, cpu);
 	return n;
 }
 

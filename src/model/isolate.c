@@ -1080,11 +1080,10 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 		 * runs can overlap (another task's run scanned near it, or a grown window),
 		 * and a pick left unconfirmed goes back to the free lists when its run ends.
 		 */
-		if (run_confirm(m, run, pfn))
-			return;
-		for (r = 0; r < m->nr_runs; r++)
-			if (&m->runs[r] != run && run_confirm(m, &m->runs[r], pfn))
-				return;
+		if (!run_confirm(m, run, pfn))
+			for (r = 0; r < m->nr_runs; r++)
+				if (&m->runs[r] != run && run_confirm(m, &m->runs[r], pfn))
+					break;
 		return;
 	}
 	head = model_find_block(m, pfn);

@@ -147,6 +147,24 @@ static const struct mf_state_zone *pcp_pair(struct replay *rp, const struct mf_s
 	return sz;
 }
 
+/* The check capture's per-CPU pages of zone z against the model's, in all and per CPU. */
+static void check_pcp(struct replay *rp, int z, struct mf_zone_report *zr)
+{
+	const struct mf_state_zone *sz = pcp_pair(rp, rp->check.st, z, &zr->check_model_pcp,
+						  &zr->check_kernel_pcp);
+	int c;
+
+	zr->has_check_pcp = sz != NULL;
+	zr->check_pcp_cpus = 0;
+	if (!sz)
+		return;
+	zr->check_pcp_cpus = sz->nr_pcp_cpus < MF_MAX_PCP_CPUS ? sz->nr_pcp_cpus : MF_MAX_PCP_CPUS;
+	for (c = 0; c < zr->check_pcp_cpus; c++) {
+		zr->check_kernel_pcp_cpu[c] = sz->pcp[c].count;
+		zr->check_model_pcp_cpu[c] = mf_model_zone_cpu_pcp_pages(rp->m, z, c);
+	}
+}
+
 /*
  * One point of the drift series: the model now against a capture's buddyinfo.  Returns its
  * index in r->checks, or -1.  Lost intervals still waiting for a capture get this one.
@@ -323,24 +341,7 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));
 		zr->free_blocks_error = blocks_error(model, kernel, nr_orders);
-		{
-			const struct mf_state_zone *sz = pcp_pair(rp, rp->check.st, z,
-								  &zr->check_model_pcp,
-								  &zr->check_kernel_pcp);
-			int c;
-
-			zr->has_check_pcp = sz != NULL;
-			zr->check_pcp_cpus = 0;
-			if (sz) {
-				zr->check_pcp_cpus = sz->nr_pcp_cpus < MF_MAX_PCP_CPUS ?
-						     sz->nr_pcp_cpus : MF_MAX_PCP_CPUS;
-				for (c = 0; c < zr->check_pcp_cpus; c++) {
-					zr->check_kernel_pcp_cpu[c] = sz->pcp[c].count;
-					zr->check_model_pcp_cpu[c] =
-						mf_model_zone_cpu_pcp_pages(rp->m, z, c);
-				}
-			}
-		}
+		check_pcp(rp, z, zr);
 		zr->check_unusable_error = 0;
 		for (o = 0; o < nr_orders; o++) {
 			zr->check_unusable_diff[o] = mf_unusable_index(model, nr_orders, o) -

@@ -58,6 +58,15 @@ if [ -d traces/compact-small.state/start ]; then
 		nok "check's unusable_index_error is the worst order's |unusable_index_diff|"
 	"$MMFRAG" report "$TMP/checked.json" 2>/dev/null | grep -q '^  unusable_index_error 0\.0' &&
 		ok "summary shows unusable_index_error" || nok "summary shows unusable_index_error"
+	# zoneinfo shows online CPUs only, each as "cpu: N": with CPU 1 offline (its section
+	# renamed to 2 in a copy of the end capture) the per-CPU arrays are indexed by N
+	cp -r traces/compact-small.state/end "$TMP/end-cpu2"
+	sed -i 's/^    cpu: 1$/    cpu: 2/' "$TMP/end-cpu2/zoneinfo"
+	"$MMFRAG" replay --json --from-state traces/compact-small.state/start \
+		--check-state "$TMP/end-cpu2" traces/compact-small.dat >"$TMP/cpu2.json" 2>/dev/null
+	json_get "$TMP/cpu2.json" '[(len(z["check"]["kernel_pcp_pages_by_cpu"]), z["check"]["kernel_pcp_pages_by_cpu"][1], len(z["check"]["model_pcp_pages_by_cpu"])) for z in d["zones"] if z["zone"] == "Normal"][0] == (3, 0, 3) and [z["check"]["kernel_pcp_pages_by_cpu"][2] for z in d["zones"] if z["zone"] == "Normal"] == [z["check"]["kernel_pcp_pages_by_cpu"][1] for z in json.load(open(sys.argv[1].replace("cpu2.json", "checked.json")))["zones"] if z["zone"] == "Normal"]' |
+		grep -q True && ok "per-CPU pages by the CPU number zoneinfo prints" ||
+		nok "per-CPU pages by the CPU number zoneinfo prints"
 	json_get "$TMP/checked.json" 'd["model"]["start"]["aligned_by"]' | grep -q marker &&
 		ok "start capture aligned by its trace marker" || nok "start capture aligned by its trace marker"
 else

@@ -85,6 +85,14 @@ struct mf_state {
  */
 int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen);
 
+/*
+ * A capture's buddyinfo read again after its kpageflags scan (dir/buddyinfo.after, which
+ * mmfrag record and tests/tools/capture.sh write), over st's free block counts: 1, 0 when
+ * dir has none, or -errno with the message in err (a file that does not parse, or whose
+ * zones are not those of st's buddyinfo).
+ */
+int mf_state_load_after(struct mf_state *st, const char *dir, char *err, size_t errlen);
+
 /* Parse from strings (tests); NULL for absent files.  Messages name "buddyinfo" etc. */
 int mf_state_parse(struct mf_state *st, const char *buddyinfo, const char *zoneinfo,
 		   const char *pagetypeinfo, char *err, size_t errlen);

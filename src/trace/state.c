@@ -674,6 +674,41 @@ int mf_state_sysctl_read(const char *dir, const char *name, char *val, size_t le
 	return -1;
 }
 
+int mf_state_load_after(struct mf_state *st, const char *dir, char *err, size_t errlen)
+{
+	char *text = NULL, label[MF_PATH_MAX + 8];
+	struct mf_state *after;
+	int ret, i, k;
+
+	ret = load_text(dir, "buddyinfo.after", true, &text, label, sizeof(label), err, errlen);
+	if (ret || !text)
+		return ret;
+	after = calloc(1, sizeof(*after));
+	if (!after) {
+		free(text);
+		seterr(err, errlen, "%s: %s", label, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	state_init(after);
+	ret = parse_buddyinfo(after, text, label, err, errlen);
+	free(text);
+	/* the same zones, in the same order: else it is another machine's file */
+	for (i = 0; !ret && i < st->nr_zones; i++) {
+		const struct mf_state_zone *a = &after->zones[i];
+
+		if (after->nr_zones != st->nr_zones || a->node != st->zones[i].node ||
+		    strcmp(a->name, st->zones[i].name) || a->nr_orders != st->zones[i].nr_orders) {
+			seterr(err, errlen, "%s: its zones are not buddyinfo's", label);
+			ret = -EINVAL;
+		}
+	}
+	for (i = 0; !ret && i < st->nr_zones; i++)
+		for (k = 0; k < st->zones[i].nr_orders; k++)
+			st->zones[i].nr_free[k] = after->zones[i].nr_free[k];
+	free(after);
+	return ret ? ret : 1;
+}
+
 int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen)
 {
 	char *text = NULL, label[MF_PATH_MAX + 8];

@@ -24,6 +24,11 @@ enum align { ALIGN_NONE, ALIGN_TIME, ALIGN_MARKER, ALIGN_EDGE };
 struct capture {
 	const char	*dir;
 	struct mf_state	*st;
+	/*
+	 * A start capture's state at its end marker, when it has a scan window: its
+	 * buddyinfo.after over st (mf_state_load_after()), or NULL.
+	 */
+	struct mf_state	*after;
 	char		marker[160];	/* the marker text that aligns it */
 	char		begin[160];	/* a start capture's begin marker: its scan window opens */
 	enum align	align;

@@ -157,14 +157,18 @@ static bool is_start_begin(const struct mf_event *ev, const struct capture *c)
 }
 
 /* The model seeded from the start capture: the model starts applying events at ts. */
-static int seed_now(struct replay *rp, uint64_t ts, const char *how)
+static int seed_now(struct replay *rp, uint64_t ts, const char *how, bool window)
 {
 	rp->r->start_ts = ts;
 	rp->r->start_aligned_by = how;
 	if (replay_seed_from_capture(rp, &rp->start))
 		return -1;
-	/* how far the seeded model is from the capture's own buddyinfo */
-	rp->start.check_idx = replay_add_check_point(rp, &rp->start, "start", ts);
+	/*
+	 * How far the seeded model is from the capture's own buddyinfo; with a scan window
+	 * and buddyinfo read again after it, at the window's end (start_done()).
+	 */
+	if (!window || !rp->start.after)
+		rp->start.check_idx = replay_add_check_point(rp, &rp->start, "start", ts);
 	return 0;
 }
 
@@ -177,6 +181,19 @@ static int start_done(struct replay *rp, uint64_t ts, bool window)
 	rp->start.done = true;
 	if (window)
 		mf_model_fidelity_split(rp->m, &rp->r->start_window_fidelity);
+	if (window && rp->start.after) {
+		/*
+		 * The seed mixes the states the scan met over the whole window, so the model
+		 * at its begin marker is no state the kernel was ever in: the buddyinfo read
+		 * before the scan measured how busy the window was, not whether the seed
+		 * landed.  Here, its events applied, the model is the kernel's state when
+		 * buddyinfo was read again.
+		 */
+		struct capture at_end = rp->start;
+
+		at_end.st = rp->start.after;
+		rp->start.check_idx = replay_add_check_point(rp, &at_end, "start", ts);
+	}
 	if (rp->o->nr_configs && replay_make_sims(rp, ts))
 		return -1;
 	replay_snap_pageblocks(rp, "start", ts);
@@ -221,7 +238,7 @@ static void note_cpu(struct replay *rp, const struct mf_event *ev, bool started)
 
 static int start_now(struct replay *rp, uint64_t ts, const char *how)
 {
-	if (seed_now(rp, ts, how))
+	if (seed_now(rp, ts, how, false))
 		return -1;
 	return start_done(rp, ts, false);
 }
@@ -316,7 +333,7 @@ static inline int apply_event(struct replay *rp, struct pass *st, const struct m
 		r->events_before_start++;
 
 	if (!st->started && is_start_begin(ev, &rp->start)) {
-		if (seed_now(rp, ev->ts, "marker"))
+		if (seed_now(rp, ev->ts, "marker", true))
 			return -1;
 		st->started = st->window = true;
 	} else if (st->window && is_marker(ev, &rp->start)) {
@@ -425,6 +442,32 @@ void replay_release(struct replay *rp)
 	replay_free_sims(rp);
 }
 
+/*
+ * A start capture with kpageflags is seeded at its begin marker and completed at its end
+ * marker (its scan window): its buddyinfo.after, when it has one, is the kernel's side of
+ * the start check there.  A damaged one is warned about and the check stays at the begin.
+ */
+static void load_start_after(struct replay *rp)
+{
+	char msg[512];
+	int ret;
+
+	if (!rp->start.st || !rp->start.st->has_kpageflags || rp->start.align != ALIGN_MARKER)
+		return;
+	rp->start.after = malloc(sizeof(*rp->start.after));
+	if (!rp->start.after)
+		return;
+	*rp->start.after = *rp->start.st;
+	ret = mf_state_load_after(rp->start.after, rp->start.dir, msg, sizeof(msg));
+	if (ret < 0)
+		replay_warnf(rp->r, "%s: the start check is made at the capture's begin marker "
+			     "instead", msg);
+	if (ret <= 0) {
+		free(rp->start.after);
+		rp->start.after = NULL;
+	}
+}
+
 /* Back to the first event: a fresh reader, model, observer and result counters. */
 static int restart(struct replay *rp)
 {
@@ -509,6 +552,7 @@ int mf_replay_run(const struct mf_replay_opts *o_in, struct mf_result **out, cha
 		goto out_err;
 	if (sdir && rp.start.st && replay_load_periodic(&rp, sdir, &periodic) < 0)
 		goto out_err;
+	load_start_after(&rp);
 	rp.r->start_dir = o->from_state;
 	rp.r->check_dir = o->check_state;
 	ret = run_events(&rp);
@@ -549,6 +593,7 @@ out:
 		mf_reader_close(rp.rd);
 	replay_release(&rp);
 	free(rp.start.st);
+	free(rp.start.after);
 	free(rp.check.st);
 	for (z = 0; z < rp.nr_periodic; z++) {
 		free(rp.periodic[z].st);

@@ -4,7 +4,8 @@
  * use them.  The input is the capture's files one after the other, separated by NUL
  * bytes: buddyinfo, zoneinfo, pagetypeinfo, vmstat, sysctl, then kpageflags (binary: the
  * rest of the input).  A file the input does not reach is absent from the capture.  Then
- * the zone reports (indices, scores), every status renderer, the simulator's reading of
+ * buddyinfo.after (the buddyinfo part again, as replay reads a start capture's), the zone
+ * reports (indices, scores), every status renderer, the simulator's reading of
  * the traced settings (sysctl, as replay --simulate takes them) and a kpageflags scan run
  * on it.
  */
@@ -67,6 +68,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (mf_state_load(&st, dir, err, sizeof(err)))
 		return 0;
+	{
+		/* buddyinfo read again after the scan: here the same bytes, over a copy */
+		static struct mf_state after;
+		const uint8_t *bend = memchr(data, 0, size);
+
+		after = st;
+		fuzz_write("buddyinfo.after", data, bend ? (size_t)(bend - data) : size);
+		mf_state_load_after(&after, dir, err, sizeof(err));
+	}
 	n = mf_state_reports(&st, z, st.pageblock_order >= 0 ? st.pageblock_order : 9);
 	mf_status_print(fuzz_sink(), z, n, dir, st.pageblock_order, true);
 	mf_status_print(fuzz_sink(), z, n, dir, st.pageblock_order, false);

@@ -192,6 +192,12 @@ struct mf_model {
 	 * held anyway, instead of one blk[] probe per candidate head.
 	 */
 	uint64_t		*inblk;
+	/*
+	 * Pages of each pageblock in the ledger (set ciso bits): the searches for an isolated
+	 * piece (find_isolated() in isolate.c) pass over pageblocks without one, where they read
+	 * every word of the ledger before (a third of a page-cache replay went there).
+	 */
+	uint32_t		*ciso_pb;
 	uint8_t			*pb;
 	/*
 	 * Free MOVABLE blocks (not per-CPU) per (pageblock, order): the search index of the
@@ -356,6 +362,38 @@ static inline uint64_t model_bits_update(uint64_t *map, uint64_t pfn, uint64_t n
 		pfn += cnt;
 	}
 	return was;
+}
+
+/* Set (or clear) the ledger's bits of [pfn, pfn + n), keeping ciso_pb[]. */
+static inline void ciso_update(struct mf_model *m, uint64_t pfn, uint64_t n, bool set)
+{
+	const int pbo = m->p.pageblock_order;
+	uint64_t end = pfn + n;
+
+	while (pfn < end) {
+		uint64_t pb = pfn >> pbo, stop = (pb + 1) << pbo, was;
+
+		if (stop > end)
+			stop = end;
+		was = model_bits_update(m->ciso, pfn, stop - pfn, set);
+		if (set)
+			m->ciso_pb[pb] += (uint32_t)(stop - pfn - was);
+		else
+			m->ciso_pb[pb] -= (uint32_t)was;
+		pfn = stop;
+	}
+}
+
+/* No page of [start, end) is in the ledger, by whole pageblocks. */
+static inline bool ciso_none(const struct mf_model *m, uint64_t start, uint64_t end)
+{
+	const int pbo = m->p.pageblock_order;
+	uint64_t pb;
+
+	for (pb = start >> pbo; start < end && pb <= (end - 1) >> pbo; pb++)
+		if (m->ciso_pb[pb])
+			return false;
+	return true;
 }
 
 /* How many bits of [pfn, pfn + n) are set. */

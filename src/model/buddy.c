@@ -111,6 +111,15 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		return -ENOMEM;
 	m->pb = pb;
 	{
+		uint32_t *cp = realloc(m->ciso_pb, (pbs_new + 1) * sizeof(*cp));
+
+		if (!cp)
+			return -ENOMEM;
+		m->ciso_pb = cp;
+		memset(cp + (old ? pbs_old + 1 : 0), 0,
+		       ((pbs_new + 1) - (old ? pbs_old + 1 : 0)) * sizeof(*cp));
+	}
+	{
 		size_t per = (size_t)m->p.max_order + 1;
 		uint16_t *po = realloc(m->pb_orders, (pbs_new + 1) * per * sizeof(*po));
 
@@ -180,6 +189,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->bits);
 	free(m->link);
 	free(m->pb);
+	free(m->ciso_pb);
 	free(m->pb_orders);
 	free(m->pb_map);
 	free(m->cpu_pcp_pages);
@@ -736,7 +746,7 @@ static void not_free(struct mf_model *m, uint64_t pfn, int order)
  */
 static void not_isolated(struct mf_model *m, uint64_t pfn, int order)
 {
-	model_bits_update(m->ciso, pfn, 1ULL << order, false);
+	ciso_update(m, pfn, 1ULL << order, false);
 }
 
 /*
@@ -837,7 +847,7 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	if (model_run_free(m, pfn, e->order, ev->cpu))
 		return;
 	held_update(m, pfn, 1ULL << e->order, false);
-	model_bits_update(m->ciso, pfn, 1ULL << e->order, false);
+	ciso_update(m, pfn, 1ULL << e->order, false);
 	model_bits_update(m->cconf, pfn, 1ULL << e->order, false);
 	taken = take_overlap(m, z, pfn, e->order, &pcp);
 	if (taken) {
@@ -1073,6 +1083,7 @@ void mf_model_clear(struct mf_model *m)
 
 	memset(m->fg, 0, (m->nr_pfns >> FG_SHIFT) * sizeof(*m->fg));
 	memset(m->bits, 0, (m->nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
+	memset(m->ciso_pb, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) * sizeof(*m->ciso_pb));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
 	memset(m->pb_map, 0, ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) *

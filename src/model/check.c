@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The observe model's consistency check (mf_model_check()): the free lists, counters,
- * head bytes, inblk bits and the pageblock index against a recount from the head bytes.
+ * head bytes, inblk bits and the pageblock index against a recount from the head bytes,
+ * and the ledger's per-pageblock counts against its bits.
  * For the tests and for debugging; never on the replay's path.
  */
 #include <stdio.h>
@@ -118,5 +119,13 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 				}
 			}
 	}
+	/* the ledger's count per pageblock is its bits' */
+	for (p = 0; p < m->nr_pfns; p += 1ULL << m->p.pageblock_order)
+		if (model_bits_count(m->ciso, p, 1ULL << m->p.pageblock_order) !=
+		    m->ciso_pb[p >> m->p.pageblock_order]) {
+			snprintf(buf, len, "pageblock at pfn 0x%llx: ledger count is wrong",
+				 (unsigned long long)p);
+			return -1;
+		}
 	return 0;
 }

@@ -100,7 +100,7 @@ void model_isolation_taken_back(struct mf_model *m, int z, uint64_t pfn, int ord
 	if (q < head || q >= head + (1ULL << blk_order(*blk_at(m, head))))
 		q = head;	/* the block's first 2^order pages */
 	model_carve(m, z, head, q, order);
-	model_bits_update(m->ciso, q, 1ULL << order, true);
+	ciso_update(m, q, 1ULL << order, true);
 	m->fid.cp_isolation_replaced++;
 	m->fid.cp_isolation_replaced_pages += 1ULL << order;
 }

@@ -42,11 +42,15 @@ bool model_isolated_piece(const struct mf_model *m, uint64_t q, int order)
 
 /*
  * The first piece of 2^order pages in [start, end) model_isolated_piece() allows, or
- * MF_PFN_NONE.  Whole empty words of the ledger are skipped.
+ * MF_PFN_NONE.  A range whose pageblocks hold no ledger page is answered by ciso_pb[];
+ * else whole empty words of the ledger are skipped.
  */
 static uint64_t find_isolated(const struct mf_model *m, uint64_t start, uint64_t end, int order)
 {
 	uint64_t n = 1ULL << order, q = (start + n - 1) & ~(n - 1);
+
+	if (ciso_none(m, start, end))
+		return MF_PFN_NONE;
 
 	while (q + n <= end) {
 		uint64_t w = q / 64;
@@ -94,7 +98,7 @@ void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
 		if (q == pfn)
 			q = MF_PFN_NONE;
 	}
-	model_bits_update(m->ciso, q, 1ULL << order, false);
+	ciso_update(m, q, 1ULL << order, false);
 	m->fid.cp_isolation_swapped++;
 	m->fid.cp_isolation_swapped_pages += 1ULL << order;
 	model_free_to_buddy(m, z, q, order);
@@ -189,7 +193,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 		m->fid.cp_isolate_mismatch_pages += nr_taken;
 	}
 	for (n = 0; n < best_n; n++) {
-		model_bits_update(m->ciso, best_heads[n], 1ULL << blk_order(*blk_at(m, best_heads[n])),
+		ciso_update(m, best_heads[n], 1ULL << blk_order(*blk_at(m, best_heads[n])),
 				  true);
 		run_note(m, best_heads[n], blk_order(*blk_at(m, best_heads[n])), best_score == 3);
 		/* isolate_freepages_block() took the kernel's pages from [start, end) only */
@@ -445,7 +449,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		return;
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
-	model_bits_update(m->ciso, best, nr_taken, true);
+	ciso_update(m, best, nr_taken, true);
 	run_note(m, best, order, false);
 	model_del_block(m, z, best);
 	m->fid.cp_isolated_pages += nr_taken;
@@ -606,21 +610,21 @@ static uint64_t release_block(struct mf_model *m, int z, uint64_t pfn, int order
 		for (p = pfn; p < pfn + n; p++)
 			if (bit_test(m->ciso, p) && bit_test(m->cconf, p))
 				bit_set(m->held, p);
-		model_bits_update(m->ciso, pfn, n, false);
+		ciso_update(m, pfn, n, false);
 		model_bits_update(m->cconf, pfn, n, false);
 		return 0;
 	}
 	left = model_bits_count(m->ciso, pfn, n);
 	if (left == n && model_find_block(m, pfn) == MF_PFN_NONE &&
 	    model_next_head(m, pfn, pfn + n) == pfn + n) {
-		model_bits_update(m->ciso, pfn, n, false);
+		ciso_update(m, pfn, n, false);
 		model_free_to_buddy(m, z, pfn, order);
 		return n;
 	}
 	for (p = pfn, left = 0; p < pfn + n; p++) {
 		if (!bit_test(m->ciso, p))
 			continue;
-		bit_clear(m->ciso, p);
+		ciso_update(m, p, 1, false);
 		if (model_find_block(m, p) != MF_PFN_NONE)
 			continue;	/* already free in the model */
 		model_free_to_buddy(m, z, p, 0);
@@ -915,7 +919,7 @@ static void run_release(struct mf_model *m, struct cp_run *run)
 			continue;
 		}
 		z = mf_model_zone_of_pfn(m, e->pfn);
-		model_bits_update(m->ciso, e->pfn, n, false);
+		ciso_update(m, e->pfn, n, false);
 		if (z >= 0)
 			model_free_to_buddy(m, z, e->pfn, e->order);
 		m->fid.cp_released_pages += n;
@@ -1093,7 +1097,7 @@ void model_on_lru_insert(struct mf_model *m, int z, uint64_t pfn)
 	order = blk_order(*blk_at(m, head)) < max ? blk_order(*blk_at(m, head)) : max;
 	blk = pfn & ~((1ULL << order) - 1);
 	model_carve(m, z, head, blk, order);	/* blk leaves the lists, the rest stays */
-	model_bits_update(m->ciso, blk, 1ULL << order, true);
+	ciso_update(m, blk, 1ULL << order, true);
 	model_bits_update(m->cconf, blk, 1ULL << order, true);
 	bit_set(m->held, pfn);
 	m->fid.cp_dest_taken++;

@@ -47,7 +47,7 @@ struct mf_state_zone {
 	 * (count), and per CPU for the first MF_STATE_PCP_CPUS: count, high and batch.
 	 */
 	bool		has_pcp;
-	int		nr_pcp_cpus;		/* "cpu:" sections read (all, not only those kept) */
+	int		nr_pcp_cpus;		/* highest "cpu: N" read, plus one */
 	uint64_t	pcp_count;
 	struct {
 		uint32_t count, high, batch;

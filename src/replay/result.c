@@ -160,13 +160,10 @@ static void check_pcp(struct replay *rp, int z, struct mf_zone_report *zr)
 		return;
 	/*
 	 * zone_pcp_show() prints online CPUs only, each under its own "cpu: N": the parser
-	 * keeps them by N, so the arrays run to the highest one shown (a pageset's batch is
-	 * never 0) and an offline CPU in between is a 0, not the next CPU's figures.
+	 * keeps them by N and counts to the highest, so an offline CPU in between is a 0
+	 * here, not the next CPU's figures.
 	 */
-	for (c = (sz->nr_pcp_cpus ? MF_STATE_PCP_CPUS : 0) - 1; c >= 0; c--)
-		if (sz->pcp[c].batch || sz->pcp[c].high || sz->pcp[c].count)
-			break;
-	zr->check_pcp_cpus = c + 1 < MF_MAX_PCP_CPUS ? c + 1 : MF_MAX_PCP_CPUS;
+	zr->check_pcp_cpus = sz->nr_pcp_cpus < MF_MAX_PCP_CPUS ? sz->nr_pcp_cpus : MF_MAX_PCP_CPUS;
 	for (c = 0; c < zr->check_pcp_cpus; c++) {
 		zr->check_kernel_pcp_cpu[c] = sz->pcp[c].count;
 		zr->check_model_pcp_cpu[c] = mf_model_zone_cpu_pcp_pages(rp->m, z, c);

@@ -380,7 +380,9 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 		if (!strcmp(word, "cpu:")) {
 			if (parse_u64(&p, &v) && at_end(p) && v < INT32_MAX) {
 				pcp_cpu = (int)v;
-				z->nr_pcp_cpus++;
+				/* online CPUs only are shown: an offline one is a gap, not the end */
+				if (pcp_cpu >= z->nr_pcp_cpus)
+					z->nr_pcp_cpus = pcp_cpu + 1;
 			}
 			continue;
 		}

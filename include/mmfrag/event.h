@@ -47,6 +47,9 @@ enum mf_ev_type {	/* the tracepoint (ftrace:print, kmem:, compaction:, vmscan:),
 
 #define MF_PFN_NONE	UINT64_MAX
 
+/* ___GFP_COMP_BIT of include/linux/gfp_types.h (6.x): a compound page, one folio */
+#define MF_GFP_COMP	(1ULL << 18)
+
 /*
  * The page events (alloc, free, free_batched, zone_locked, pcpu_drain, extfrag) all start
  * with pfn then order (and mt where the event has one), so code that handles them alike

@@ -118,13 +118,15 @@ void mf_model_prefetch(const struct mf_model *m, const struct mf_event *ev);
 
 /*
  * Seeding from a capture: pageblock types, then free blocks.  seed_free puts a block on the
- * free list of its pageblock's type without merging (the capture's blocks are maximal).
+ * free list of its pageblock's type without merging (the capture's blocks are maximal);
+ * seed_compound notes a folio in use (kpageflags' compound head and its tails).
  */
 void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn);
 /* Re-type the pageblock holding pfn and move its free blocks to the new type's lists. */
 void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order);
+void mf_model_seed_compound(struct mf_model *m, uint64_t pfn, int order);
 /* Forget every free and per-CPU block (before seeding). */
 void mf_model_clear(struct mf_model *m);
 

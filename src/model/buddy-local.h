@@ -252,6 +252,18 @@ static inline uint8_t *cpu_at(const struct mf_model *m, uint64_t pfn)
 	return &m->fg[pfn >> FG_SHIFT].cpu[pfn & (FG_FRAMES - 1)];
 }
 
+/*
+ * comp[pfn]: order + 1 of the compound allocation (a folio) headed at pfn, 0 for none.
+ * It shares the cpu byte, which only a per-CPU block's head uses: a frame heads an
+ * allocation or a free block, never both (model_del_block() clears the byte a per-CPU
+ * head leaves, on_page_free() the one a freed head leaves).  Read only through
+ * model_compound_order(), which checks that the folio is still whole.
+ */
+static inline uint8_t *comp_at(const struct mf_model *m, uint64_t pfn)
+{
+	return cpu_at(m, pfn);
+}
+
 static inline uint32_t link_next(const struct mf_model *m, uint32_t p)
 {
 	return m->link[p].next - 1;
@@ -441,6 +453,7 @@ static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int o
 /* buddy.c */
 void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
+int model_compound_order(const struct mf_model *m, uint64_t pfn);
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);

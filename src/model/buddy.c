@@ -9,7 +9,8 @@
  *   blk[pfn]	head byte of a free or per-CPU block: bits 0-3 order + 1 (0: not a head),
  *		bits 4-6 the migratetype of the list it is on, bit 7 per-CPU.
  *   cpu[pfn]	owning CPU of a per-CPU block (head only); blk and cpu of 32 frames share
- *		a cache line (struct frame_group, blk_at(), cpu_at()).
+ *		a cache line (struct frame_group, blk_at(), cpu_at()).  At a frame that
+ *		heads no block, the order of a compound allocation headed there (comp_at()).
  *   held	one bit per pfn: handed out by mm_page_alloc and not freed since; with the
  *		ledger's bits (ciso, cconf) in one array, a 64-frame group's words side by side.
  *   pb[]	one byte per pageblock: its migratetype.
@@ -437,6 +438,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 
 		m->pcp_pages[z] -= 1ULL << order;
 		*zone_cpu_pcp(m, z, cpu) -= 1ULL << order;
+		*comp_at(m, pfn) = 0;	/* no folio heads here (yet) */
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
 		if (blk_mt(b) == MF_MT_MOVABLE)
@@ -476,6 +478,21 @@ uint64_t model_find_block(const struct mf_model *m, uint64_t pfn)
 			return MF_PFN_NONE;
 		h &= h - 1;
 	}
+}
+
+/*
+ * The order of the folio headed at pfn that an allocation made compound, or -1: none, or
+ * one no longer whole (a page of it is free or on a per-CPU list: it was split and that
+ * part freed, with no event for the split itself).
+ */
+int model_compound_order(const struct mf_model *m, uint64_t pfn)
+{
+	int c = *comp_at(m, pfn);
+
+	if (c < 2 || *blk_at(m, pfn) || pfn + (1ULL << (c - 1)) > m->nr_pfns ||
+	    !model_bits_all(m->inblk, pfn, 1ULL << (c - 1), false))
+		return -1;
+	return c - 1;
 }
 
 /*
@@ -822,6 +839,14 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 		m->fid.alloc_of_allocated++;
 		m->fid.alloc_of_allocated_pages += n;
 	}
+	/*
+	 * prep_compound_page() for __GFP_COMP (THP, large folios, slab, hugetlb): the free
+	 * scanner steps over the folio whole.  A trace without gfp_flags: order > 0 is
+	 * compound far more often than not.
+	 */
+	if (!*blk_at(m, pfn))
+		*comp_at(m, pfn) = e->order > 0 && (!e->gfp || (e->gfp & MF_GFP_COMP)) ?
+				   (uint8_t)(e->order + 1) : 0;
 }
 
 /*
@@ -860,6 +885,7 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 		m->fid.free_of_pcp++;
 		m->fid.free_of_pcp_pages += pcp;
 	}
+	*comp_at(m, pfn) = 0;	/* the folio is gone; the byte may become a per-CPU head's */
 	model_free_page(m, z, pfn, e->order, ev->cpu);
 }
 
@@ -1114,6 +1140,14 @@ int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order)
 	add_free(m, z, pfn, order, pb_mt(m, pfn));
 	m->seeded = true;
 	return 0;
+}
+
+/* A folio of 2^order pages in use at pfn (a capture's compound head): see comp_at(). */
+void mf_model_seed_compound(struct mf_model *m, uint64_t pfn, int order)
+{
+	if (order > 0 && order <= m->p.max_order && pfn + (1ULL << order) <= m->nr_pfns &&
+	    !(pfn & ((1ULL << order) - 1)) && !*blk_at(m, pfn))
+		*comp_at(m, pfn) = (uint8_t)(order + 1);
 }
 
 void mf_model_zone_nr_free(const struct mf_model *m, int zone, uint64_t *nr_free)

@@ -108,7 +108,9 @@ void model_swap_isolation(struct mf_model *m, int z, uint64_t pfn, int order)
  * The walk isolate_freepages_block() makes over the model's blocks with one stride: from
  * start to end (where the kernel stopped: the block end, or just past the block that gave
  * it enough), a buddy head is taken whole and the walk resumes stride pfns after its end;
- * any other pfn is stepped over by stride.  Returns pages taken; heads go to out[].
+ * so does it after a compound page, which the kernel skips at once (with a stride above 1
+ * that puts the walk on other pfns); any other pfn is stepped over by stride.  Returns
+ * pages taken; heads go to out[].
  */
 static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t end,
 			     uint64_t stride, uint64_t *out, int *nr_out, uint64_t *scanned)
@@ -129,6 +131,14 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 			*scanned += size - 1;
 			pos += size - 1 + stride;
 			continue;
+		}
+		if (!b) {
+			int o = model_compound_order(m, pos);
+
+			if (o > 0 && pos + (1ULL << o) <= end) {
+				*scanned += (1ULL << o) - 1;
+				pos += (1ULL << o) - 1;
+			}
 		}
 		pos += stride;
 	}

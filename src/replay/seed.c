@@ -25,12 +25,20 @@ static void seed_block(void *priv, int zone, uint64_t pfn, int order)
 	}
 }
 
-/* The compound page seed_page was walking ends: keep it if it is a naturally aligned block. */
+/*
+ * The compound page seed_page was walking ends: if it is a naturally aligned block, the
+ * model notes it (the free scanner steps over it whole), and so do the simulators.
+ */
 static void close_folio(struct replay *rp)
 {
 	struct mf_sim_folio *f = &rp->open_folio;
 
 	if (f->len >= 2 && !(f->len & (f->len - 1)) && !(f->pfn & (f->len - 1))) {
+		mf_model_seed_compound(rp->m, f->pfn, __builtin_ctzll(f->len));
+		if (!rp->movable) {
+			f->len = 0;
+			return;
+		}
 		if (rp->nr_folios == rp->cap_folios) {
 			size_t cap = rp->cap_folios ? rp->cap_folios * 2 : 4096;
 			struct mf_sim_folio *n = realloc(rp->folios, cap * sizeof(*n));
@@ -66,19 +74,18 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 	 * The simulator's view of the pages in use: LRU pages are movable, compound pages
 	 * (THP, large folios, hugetlb) are one block of their order.
 	 */
-	if (rp->movable && pfn < rp->nr_movable) {
-		if ((flags & (1ULL << MF_KPF_LRU)) && !(flags & compound))
-			rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
-		if ((flags & (1ULL << MF_KPF_COMPOUND_TAIL)) && rp->open_folio.len &&
-		    pfn == rp->open_folio.pfn + rp->open_folio.len) {
-			rp->open_folio.len++;
-		} else {
-			close_folio(rp);
-			if (flags & (1ULL << MF_KPF_COMPOUND_HEAD)) {
-				rp->open_folio.pfn = pfn;
-				rp->open_folio.len = 1;
-				rp->open_folio.lru = flags & (1ULL << MF_KPF_LRU);
-			}
+	if (rp->movable && pfn < rp->nr_movable &&
+	    (flags & (1ULL << MF_KPF_LRU)) && !(flags & compound))
+		rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
+	if ((flags & (1ULL << MF_KPF_COMPOUND_TAIL)) && rp->open_folio.len &&
+	    pfn == rp->open_folio.pfn + rp->open_folio.len) {
+		rp->open_folio.len++;
+	} else {
+		close_folio(rp);
+		if (flags & (1ULL << MF_KPF_COMPOUND_HEAD)) {
+			rp->open_folio.pfn = pfn;
+			rp->open_folio.len = 1;
+			rp->open_folio.lru = flags & (1ULL << MF_KPF_LRU);
 		}
 	}
 	if (pb >= rp->nr_pb)
@@ -191,8 +198,7 @@ static int seed_scan(struct replay *rp, const struct mf_state *st, bool types, b
 	ret = mf_state_kpageflags_scan(st, p->max_order, seed_block, seed_page, rp, err, errlen);
 	if (!ret && types)
 		seed_pageblock_types(rp, st);
-	if (rp->movable)
-		close_folio(rp);
+	close_folio(rp);
 	free(rp->pb_score);
 	rp->pb_score = NULL;
 	return ret;

@@ -64,7 +64,7 @@
 #define GFP_MEMALLOC		(1ULL << 17)
 #define GFP_NOMEMALLOC		(1ULL << 19)
 #define GFP_NOWARN		(1ULL << 13)
-#define GFP_COMP		(1ULL << 18)
+#define GFP_COMP		MF_GFP_COMP
 #define GFP_THISNODE		(1ULL << 21)
 
 /* ALLOC_* (mm/internal.h, v6.15) */

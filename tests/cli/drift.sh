@@ -22,12 +22,21 @@ if "$MMFRAG" replay -q -o "$TMP/plain.json" "$t" 2>"$TMP/err" &&
 	else
 		nok "drift: rows differ from the document's checks"; sed 's/^/#   /' "$TMP/diff" | head -10
 	fi
-	# the first check with a zone past 0.01 is marked, and only that one
-	first=$(json_get "$TMP/plain.json" 'next((c["capture"] for c in d["checks"] if any(z["free_blocks_error"] > 0.01 for z in c["zones"])), "")')
-	got=$(awk '/first past 0.01/ { print $1 }' "$TMP/drift.out")
-	[ -n "$first" ] && [ "$got" = "$first" ] &&
-		ok "drift: the first capture past 0.01 is marked ($first)" ||
-		nok "drift: first past 0.01 is '$got', the document says '$first'"
+	# the first check with a zone past 0.01 is marked, and only that one: none here (every
+	# zone of compact-small within 0.01); whatif-small's Normal ends past it (its targets
+	# guessed without pagemap:mm_lru_insertion)
+	grep -q "first past" "$TMP/drift.out" && nok "drift: a replay within 0.01 marks a capture" ||
+		ok "drift: a replay within 0.01 marks no capture"
+	if "$MMFRAG" replay -q -o "$TMP/past.json" traces/whatif-small.dat 2>"$TMP/err" &&
+	   "$MMFRAG" report --section drift "$TMP/past.json" >"$TMP/past.out" 2>"$TMP/err"; then
+		first=$(json_get "$TMP/past.json" 'next((c["capture"] for c in d["checks"] if any(z["free_blocks_error"] > 0.01 for z in c["zones"])), "")')
+		got=$(awk '/first past 0.01/ { print $1 }' "$TMP/past.out")
+		[ -n "$first" ] && [ "$got" = "$first" ] &&
+			ok "drift: the first capture past 0.01 is marked ($first)" ||
+			nok "drift: first past 0.01 is '$got', the document says '$first'"
+	else
+		nok "replay/report of traces/whatif-small.dat"; sed 's/^/#   /' "$TMP/err" | head -3
+	fi
 	"$MMFRAG" report --section drift --zone Normal "$TMP/plain.json" >"$TMP/dz.out" 2>&1
 	hdr=$(awk '/^  capture/ { $1 = $2 = $3 = ""; print }' "$TMP/dz.out" | tr -s ' ')
 	[ "$hdr" = " Normal" ] && ok "drift --zone Normal: one zone column" ||

@@ -48,10 +48,14 @@ if [ -d traces/compact-small.state/start ]; then
 		--from-state traces/compact-small.state/start --check-state traces/compact-small.state/end \
 		traces/compact-small.dat
 	cp "$TMP/out" "$TMP/checked.json"
-	err=$(json_get "$TMP/checked.json" '[z["check"]["free_blocks_error"] for z in d["zones"] if z["zone"] == "Normal"][0]')
-	echo "# Normal zone free_blocks_error at the end capture: $err"
-	python3 -c "import sys; sys.exit(not $err <= 0.01)" && ok "Normal zone end-state error $err <= 0.01" ||
-		nok "Normal zone end-state error $err > 0.01"
+	# recorded by trace-cmd without pagemap:mm_lru_insertion: the migration targets are
+	# guessed, and every zone still lands within 0.01 (DMA32 was 0.0143 while the free
+	# scanner's walk did not step over compound pages)
+	errs=$(json_get "$TMP/checked.json" '" ".join("%s=%.4f" % (z["zone"], z["check"]["free_blocks_error"]) for z in d["zones"])')
+	echo "# compact-small free_blocks_error at the end capture: $errs"
+	json_get "$TMP/checked.json" 'all(z["check"]["free_blocks_error"] <= 0.01 for z in d["zones"]) and d["compaction"]["observed"]["direct"]["stall"] >= 30' |
+		grep -q True && ok "compact-small: every zone's end-state error <= 0.01 ($errs)" ||
+		nok "compact-small: a zone's end-state error > 0.01 ($errs)"
 	# the per-order unusable index error: the worst order, as a fraction; shown by the summary
 	json_get "$TMP/checked.json" 'all(z["check"]["unusable_index_error"] == max(abs(x) for x in z["check"]["unusable_index_diff"]) / 1000.0 for z in d["zones"]) and any(z["check"]["unusable_index_error"] > 0 for z in d["zones"])' |
 		grep -q True && ok "check's unusable_index_error is the worst order's |unusable_index_diff|" ||

@@ -110,51 +110,119 @@ static int cmp_rank(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
+/* The free blocks of each pageblock of a zone, by order (seed_pageblock_types()). */
+struct pb_hist {
+	uint64_t	first;		/* the zone's first pageblock */
+	uint64_t	nr;
+	int		pbo, nr_orders;
+	uint32_t	*n;		/* [pageblock * nr_orders + order] */
+	bool		*any;		/* the pageblock holds a free block */
+};
+
+static void hist_block(void *priv, uint64_t pfn, int order, int mt, bool pcp)
+{
+	struct pb_hist *h = priv;
+	uint64_t pb = (pfn >> h->pbo) - h->first, k;
+
+	(void)mt;
+	if (pcp || pb >= h->nr || order >= h->nr_orders)
+		return;
+	h->n[pb * h->nr_orders + order]++;
+	/* a block above pageblock_order covers whole pageblocks, all of one type */
+	for (k = 0; k < (order > h->pbo ? 1ULL << (order - h->pbo) : 1) && pb + k < h->nr; k++)
+		h->any[pb + k] = true;
+}
+
 /*
- * kpageflags has no migratetype; pagetypeinfo has only counts per zone.  Give the zone's
- * non-movable pageblock counts to the pageblocks with the most unmovable-looking pages,
- * everything else MOVABLE (as memmap_init starts them).  Events then correct the guess:
- * every zone_locked and pcpu_drain tells the true type of the block it touches.
+ * kpageflags has no migratetype.  pagetypeinfo counts, per zone, the pageblocks of each
+ * type and the free blocks of each order on each type's lists; the type of a pageblock
+ * decides the list its free blocks sit on (v6.10+), and so which of them
+ * __rmqueue_smallest() and fast_isolate_freepages() can take.  So the zone's non-movable
+ * pageblocks go first to pageblocks holding free blocks, in the order of their
+ * unmovable-looking pages, each only while its free blocks fit in what pagetypeinfo still
+ * lists for that type at every order; then the rest of each type's count to the pageblocks
+ * with the most unmovable-looking pages and no free block; everything else is MOVABLE (as
+ * memmap_init starts them).  Without the first step the free blocks of non-movable
+ * pageblocks landed on the Movable lists whenever those pageblocks were not the
+ * slab-fullest.  Events then correct what is left: every zone_locked and pcpu_drain tells
+ * the true type of the block it touches.
  */
 static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 {
 	int pbo = mf_model_params(rp->m)->pageblock_order, z;
+	int nr_orders = mf_model_params(rp->m)->max_order + 1;
 
 	for (z = 0; z < mf_model_nr_zones(rp->m); z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(rp->m, z);
 		const struct mf_state_zone *sz = NULL;
+		struct pb_hist h = { .pbo = pbo, .nr_orders = nr_orders };
+		uint64_t left[MF_MAX_ORDERS], n = 0, pfn, i, quota;
 		struct pb_rank *rank;
-		uint64_t n = 0, pfn, i = 0;
-		int j, t;
+		int8_t *type;
+		int j, t, o, pass;
 
 		for (j = 0; j < st->nr_zones; j++)
 			if (st->zones[j].node == zd->node && !strcmp(st->zones[j].name, zd->name))
 				sz = &st->zones[j];
-		if (!sz || !sz->has_pagetypeinfo)
+		if (!sz || !sz->has_pagetypeinfo || zd->end_pfn <= zd->start_pfn)
 			continue;
-		for (pfn = zd->start_pfn; pfn < zd->end_pfn; pfn += 1ULL << pbo)
-			n++;
-		rank = calloc(n ? n : 1, sizeof(*rank));
-		if (!rank)
-			return;
-		n = 0;
+		h.first = zd->start_pfn >> pbo;
+		h.nr = ((zd->end_pfn - 1) >> pbo) - h.first + 1;
+		rank = calloc(h.nr, sizeof(*rank));
+		type = malloc(h.nr);
+		h.n = calloc(h.nr * (uint64_t)nr_orders, sizeof(*h.n));
+		h.any = calloc(h.nr, sizeof(*h.any));
+		if (!rank || !type || !h.n || !h.any) {
+			free(rank);
+			free(type);
+			free(h.n);
+			free(h.any);
+			return;		/* the model keeps its types: less exact, not wrong */
+		}
+		mf_model_for_each_block(rp->m, z, hist_block, &h);
 		for (pfn = zd->start_pfn; pfn < zd->end_pfn; pfn += 1ULL << pbo) {
 			uint64_t pb = pfn >> pbo;
 
 			rank[n].pfn = pfn;
 			rank[n].score = pb < rp->nr_pb ? rp->pb_score[pb] : 0;
+			type[pb - h.first] = -1;
 			n++;
 		}
 		qsort(rank, n, sizeof(*rank), cmp_rank);
 		for (t = 0; t < MF_MAX_MT && t < st->nr_mt; t++) {
-			uint64_t k;
-
-			if (t == MF_MT_MOVABLE)
+			if (t == MF_MT_MOVABLE || t == MF_MT_ISOLATE)
 				continue;
-			for (k = 0; k < sz->blocks_mt[t] && i < n; k++, i++)
-				mf_model_retype_pageblock(rp->m, rank[i].pfn, t);
+			for (o = 0; o < nr_orders; o++)
+				left[o] = sz->free_mt_capped[o][t] ? UINT64_MAX : sz->free_mt[o][t];
+			quota = sz->blocks_mt[t];
+			for (pass = 0; pass < 2; pass++) {
+				for (i = 0; i < n && quota; i++) {
+					uint64_t pb = (rank[i].pfn >> pbo) - h.first;
+					const uint32_t *c = &h.n[pb * nr_orders];
+
+					if (type[pb] >= 0 || h.any[pb] != (pass == 0))
+						continue;
+					for (o = 0; o < nr_orders && c[o] <= left[o]; o++)
+						;
+					if (o < nr_orders)
+						continue;	/* more free blocks than the type has */
+					for (o = 0; o < nr_orders; o++)
+						left[o] -= c[o];
+					type[pb] = (int8_t)t;
+					quota--;
+				}
+			}
+		}
+		for (i = 0; i < n; i++) {
+			uint64_t pb = (rank[i].pfn >> pbo) - h.first;
+
+			if (type[pb] >= 0)
+				mf_model_retype_pageblock(rp->m, rank[i].pfn, type[pb]);
 		}
 		free(rank);
+		free(type);
+		free(h.n);
+		free(h.any);
 	}
 }
 

@@ -19,6 +19,8 @@
 
 #include "mmfrag/metrics.h"
 #include "mmfrag/output.h"
+#include "mmfrag/model.h"
+#include "mmfrag/replay.h"
 #include "mmfrag/report.h"
 #include "mmfrag/state.h"
 #include "unit.h"
@@ -727,6 +729,66 @@ static void test_kpageflags_synthetic(void)
 }
 
 /*
+ * The pageblock types of a seed follow pagetypeinfo's free blocks by type.  One zone of 32
+ * pages, pageblocks of 4 (max_order 3).  Pageblock 0 is all slab, no free page; pageblock
+ * 1 has 4 free and 5-7 slab; 8-11 are free (order 2) and 16 (order 0), among LRU pages.
+ * pagetypeinfo: one Unmovable pageblock, and the Unmovable list holds one order-0 block.
+ * The slab-fullest pageblock is 0, but its type would leave the Unmovable list empty and
+ * put 4 on the Movable one: pageblock 1 is the Unmovable one.
+ */
+static void test_seed_types_follow_pagetypeinfo(void)
+{
+	static const char zoneinfo[] =
+		"Node 0, zone   Normal\n  pages free 6\n        spanned  32\n"
+		"        present  32\n  start_pfn:           0\n";
+	static const char buddyinfo[] = "Node 0, zone Normal 2 0 1 0\n";
+	static const char pagetypeinfo[] =
+		"Page block order: 2\n"
+		"Pages per block:  4\n"
+		"\n"
+		"Free pages count per migrate type at order       0      1      2      3 \n"
+		"Node    0, zone   Normal, type    Unmovable      1      0      0      0 \n"
+		"Node    0, zone   Normal, type      Movable      1      0      1      0 \n"
+		"Node    0, zone   Normal, type  Reclaimable      0      0      0      0 \n"
+		"\n"
+		"Number of blocks type     Unmovable      Movable  Reclaimable \n"
+		"Node 0, zone   Normal            1            7            0 \n";
+	struct mf_state *st = calloc(1, sizeof(*st));
+	uint64_t kpf[32], nf[MF_MAX_ORDERS][MF_MAX_MT], pbs[MF_MAX_MT], blocks = 0;
+	char err[512], *d = tmpdir_new();
+	struct mf_model *m;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	for (i = 0; i < 32; i++)
+		kpf[i] = 1ULL << MF_KPF_LRU;
+	for (i = 0; i < 8; i++)
+		kpf[i] = 1ULL << MF_KPF_SLAB;
+	kpf[4] = kpf[8] = kpf[9] = kpf[10] = kpf[11] = kpf[16] = BUDDY;
+	CU_ASSERT_EQUAL(write_file(d, "buddyinfo", buddyinfo, strlen(buddyinfo)), 0);
+	CU_ASSERT_EQUAL(write_file(d, "zoneinfo", zoneinfo, strlen(zoneinfo)), 0);
+	CU_ASSERT_EQUAL(write_file(d, "pagetypeinfo", pagetypeinfo, strlen(pagetypeinfo)), 0);
+	CU_ASSERT_EQUAL(write_file(d, "kpageflags", kpf, sizeof(kpf)), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_state_load(st, d, err, sizeof(err)), 0);
+	m = mf_replay_model_new(st, 1, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_replay_seed_model(m, st, &blocks, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(blocks, 3);
+	mf_model_zone_nr_free_mt(m, 0, nf);
+	CU_ASSERT_EQUAL(nf[0][MF_MT_UNMOVABLE], 1);
+	CU_ASSERT_EQUAL(nf[0][MF_MT_MOVABLE], 1);
+	CU_ASSERT_EQUAL(nf[2][MF_MT_MOVABLE], 1);
+	mf_model_zone_pageblocks_mt(m, 0, pbs);
+	CU_ASSERT_EQUAL(pbs[MF_MT_UNMOVABLE], 1);
+	CU_ASSERT_EQUAL(pbs[MF_MT_MOVABLE], 7);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 4), MF_MT_UNMOVABLE);
+	mf_model_free(m);
+	tmpdir_free(d);
+	free(st);
+}
+
+/*
  * Chunking: 300000 pfns, more than one 64Ki-pfn read, with a run across the first chunk
  * boundary (pfn 65536).  Zone [0, 300000), max_order 10:
  *   [65530, 66565): 65530 (o1), 65532 (o2), 65536 (o10: 2^16 is aligned, 1024 fits),
@@ -1035,6 +1097,8 @@ void test_state_register(void)
 	CU_add_test(s, "load a directory (.zst, messages)", test_load_dir);
 	CU_add_test(s, "kpageflags blocks, synthetic, zone clipping", test_kpageflags_synthetic);
 	CU_add_test(s, "kpageflags across read chunks, zstd", test_kpageflags_chunks);
+	CU_add_test(s, "a seed's pageblock types follow pagetypeinfo's free lists",
+		    test_seed_types_follow_pagetypeinfo);
 	CU_add_test(s, "kpageflags against live buddyinfo", test_kpageflags_live);
 	CU_add_test(s, "debugfs extfrag files from captures", test_debugfs_captures);
 	CU_add_test(s, "zone JSON shape", test_json_zone);

@@ -256,7 +256,8 @@ static inline uint8_t *cpu_at(const struct mf_model *m, uint64_t pfn)
  * comp[pfn]: order + 1 of the compound allocation (a folio) headed at pfn, 0 for none.
  * It shares the cpu byte, which only a per-CPU block's head uses: a frame heads an
  * allocation or a free block, never both (model_del_block() clears the byte a per-CPU
- * head leaves, on_page_free() the one a freed head leaves).  Read only through
+ * head leaves, model_free_to_buddy() the one a freed folio's head leaves, and add_pcp()
+ * writes its CPU over it).  Read only through
  * model_compound_order(), which checks that the folio is still whole.
  */
 static inline uint8_t *comp_at(const struct mf_model *m, uint64_t pfn)

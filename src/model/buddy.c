@@ -627,6 +627,11 @@ void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order)
 	int pbo = m->p.pageblock_order;
 	uint64_t end = pfn + (1ULL << order), p;
 
+	/*
+	 * Whatever frees the pages (an event, a drain the model did not expect, a repair), no
+	 * folio heads at pfn any more; a merge may leave pfn inside a larger block.
+	 */
+	*comp_at(m, pfn) = 0;
 	if (order <= pbo) {
 		free_one_page(m, z, pfn, order, pb_mt(m, pfn));
 		return;
@@ -885,7 +890,6 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 		m->fid.free_of_pcp++;
 		m->fid.free_of_pcp_pages += pcp;
 	}
-	*comp_at(m, pfn) = 0;	/* the folio is gone; the byte may become a per-CPU head's */
 	model_free_page(m, z, pfn, e->order, ev->cpu);
 }
 

@@ -159,6 +159,13 @@ void mf_sim_free_all(struct mf_sim *s);
 void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt);
 int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order);
 void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn);
+/*
+ * Which of the start's LRU pages the kernel's reclaim could take (bits, a bit per pfn, nr
+ * of them; NULL: every one), which of them were active (NULL: none), and whether
+ * anonymous pages are out of its reach (no swap).  0 or -ENOMEM.
+ */
+int mf_sim_seed_reclaimable(struct mf_sim *s, const uint64_t *bits, const uint64_t *active,
+			    uint64_t nr, bool no_swap);
 /* Free blocks onto the non-movable lists pagetypeinfo counts (sim-seedmt.c), once seeded. */
 void mf_sim_seed_free_types(struct mf_sim *s, int zone,
 			    const uint64_t free_mt[MF_MAX_ORDERS][MF_MAX_MT]);
@@ -198,6 +205,13 @@ struct mf_sim_start_state {
 	const struct mf_zone_free_mt	*free_mt; /* per model zone, or NULL */
 	const uint64_t			*movable; /* bit per pfn: an LRU page, not compound */
 	uint64_t			nr_movable;
+	/*
+	 * bit per pfn (nr_movable of them; a folio's head): pages the kernel's reclaim could
+	 * take at the start (LRU, file only without swap; NULL: every LRU page), and which
+	 * of them were on an active list
+	 */
+	const uint64_t			*reclaimable, *reclaim_active;
+	bool				no_swap; /* anonymous pages are not reclaimable */
 	const struct mf_sim_folio	*folios; /* naturally aligned compound pages */
 	size_t				nr_folios;
 };
@@ -231,6 +245,11 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
  */
 void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
 			 int node);
+/*
+ * mm_lru_insertion: the kernel put its folio at tpfn on LRU list lru (enum lru_list);
+ * one on an inactive list becomes reclaimable (an anonymous one only with swap).
+ */
+void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru);
 /* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
 /* The trace shows (tpfn, order) free (zone_locked, pcpu_drain): release what we held there. */

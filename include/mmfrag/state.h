@@ -107,6 +107,12 @@ int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn);
 int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val);
 
 /*
+ * One line of dir/meminfo (a /proc/meminfo capture: "Name:   value kB"), such as
+ * "SwapTotal": 0 and *kb set, or -1 when the file or the line is missing.
+ */
+int mf_state_meminfo_read(const char *dir, const char *name, int64_t *kb);
+
+/*
  * One setting of dir/sysctl (written by mmfrag record since issue 12: "name value" lines,
  * the names simulate mode's --config keys, such as "extfrag_threshold 500" or
  * "thp_defrag madvise").  Returns 0 and copies the value into val, or -1 when the file
@@ -124,10 +130,12 @@ int mf_state_reports(const struct mf_state *st, struct mf_zone_report *z, int hp
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
 #define MF_KPF_LRU		5
+#define MF_KPF_ACTIVE		6
 #define MF_KPF_SLAB		7
 #define MF_KPF_BUDDY		10
 #define MF_KPF_MMAP		11
 #define MF_KPF_ANON		12
+#define MF_KPF_SWAPBACKED	14
 #define MF_KPF_COMPOUND_HEAD	15
 #define MF_KPF_COMPOUND_TAIL	16
 #define MF_KPF_HUGE		17

@@ -66,6 +66,13 @@ struct replay {
 	struct mf_workload		*wl;
 	uint64_t			*movable;	/* bit per pfn: LRU, not compound */
 	uint64_t			nr_movable;
+	/*
+	 * bit per pfn (a folio's head): what the kernel's reclaim could take at the start,
+	 * LRU pages, only file ones when the capture's meminfo shows no swap; and of those,
+	 * the ones on an active list
+	 */
+	uint64_t			*reclaimable, *reclaim_active;
+	bool				no_swap;
 	struct mf_sim_folio		*folios;	/* compound pages at the start capture */
 	size_t				nr_folios, cap_folios;
 	struct mf_sim_folio		open_folio;	/* the one seed_page is walking */

@@ -77,6 +77,19 @@ static void seed_page(void *priv, uint64_t pfn, uint64_t flags)
 	if (rp->movable && pfn < rp->nr_movable &&
 	    (flags & (1ULL << MF_KPF_LRU)) && !(flags & compound))
 		rp->movable[pfn / 64] |= 1ULL << (pfn % 64);
+	/*
+	 * What kswapd could reclaim: LRU pages, without swap only file ones (get_scan_count():
+	 * SCAN_FILE when anon cannot be reclaimed; shmem is swap-backed); the active ones
+	 * reach the inactive list's end after the inactive ones (shrink_active_list()).
+	 */
+	if (rp->reclaimable && pfn < rp->nr_movable &&
+	    (flags & ((1ULL << MF_KPF_LRU) | (1ULL << MF_KPF_COMPOUND_TAIL))) ==
+	    (1ULL << MF_KPF_LRU) &&
+	    !(rp->no_swap && (flags & ((1ULL << MF_KPF_ANON) | (1ULL << MF_KPF_SWAPBACKED))))) {
+		rp->reclaimable[pfn / 64] |= 1ULL << (pfn % 64);
+		if (flags & (1ULL << MF_KPF_ACTIVE))
+			rp->reclaim_active[pfn / 64] |= 1ULL << (pfn % 64);
+	}
 	if ((flags & (1ULL << MF_KPF_COMPOUND_TAIL)) && rp->open_folio.len &&
 	    pfn == rp->open_folio.pfn + rp->open_folio.len) {
 		rp->open_folio.len++;
@@ -250,10 +263,23 @@ static int seed_scan(struct replay *rp, const struct mf_state *st, bool types, b
 		return -ENOMEM;
 	}
 	if (folios) {
+		int64_t swap_kb;
+
 		free(rp->movable);
+		free(rp->reclaimable);
+		free(rp->reclaim_active);
 		rp->nr_movable = maxpfn;
 		rp->movable = calloc(maxpfn / 64 + 1, sizeof(*rp->movable));
-		if (!rp->movable) {
+		rp->reclaimable = calloc(maxpfn / 64 + 1, sizeof(*rp->reclaimable));
+		rp->reclaim_active = calloc(maxpfn / 64 + 1, sizeof(*rp->reclaim_active));
+		/* a capture without meminfo: swap assumed, every inactive LRU page counts */
+		rp->no_swap = *st->dir && !mf_state_meminfo_read(st->dir, "SwapTotal", &swap_kb) &&
+			      !swap_kb;
+		if (!rp->movable || !rp->reclaimable || !rp->reclaim_active) {
+			free(rp->movable);
+			free(rp->reclaimable);
+			free(rp->reclaim_active);
+			rp->movable = rp->reclaimable = rp->reclaim_active = NULL;
 			free(rp->pb_score);
 			rp->pb_score = NULL;
 			snprintf(err, errlen, "%s: %s", st->dir, strerror(ENOMEM));
@@ -351,6 +377,9 @@ static void free_seed_scratch(struct replay *rp)
 {
 	free(rp->movable);
 	rp->movable = NULL;
+	free(rp->reclaimable);
+	free(rp->reclaim_active);
+	rp->reclaimable = rp->reclaim_active = NULL;
 	free(rp->folios);
 	rp->folios = NULL;
 	rp->nr_folios = rp->cap_folios = 0;
@@ -430,6 +459,8 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	struct mf_zone_free_mt fm[MF_MAX_ZONES];
 	struct mf_sim_start_state start = {
 		.m = rp->m, .wmarks = wm, .free_mt = fm, .movable = rp->movable, .nr_movable = rp->nr_movable,
+		.reclaimable = rp->reclaimable, .reclaim_active = rp->reclaim_active,
+		.no_swap = rp->no_swap,
 		.folios = rp->folios, .nr_folios = rp->nr_folios,
 	};
 	int i;

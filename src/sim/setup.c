@@ -213,6 +213,12 @@ static struct mf_sim *sim_from_model(const struct mf_sim_config *c,
 			order++;
 		mf_sim_seed_used(s, st->folios[i].pfn, order, st->folios[i].lru);
 	}
+	if (mf_sim_seed_reclaimable(s, st->reclaimable, st->reclaim_active, st->nr_movable,
+				    st->no_swap)) {
+		mf_sim_free_all(s);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return s;
 }
 

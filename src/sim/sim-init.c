@@ -265,6 +265,8 @@ void mf_sim_free_all(struct mf_sim *s)
 	free(s->prv);
 	free(s->pb);
 	free(s->t2s);
+	free(s->rclm);
+	free(s->rclm_active);
 	free(s->pend);
 	free(s->lru.tpfn);
 	free(s->lru.order);
@@ -322,6 +324,30 @@ void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn)
 {
 	if (pfn < s->nr_pfns && st_kind(s->st[pfn]) == ST_USED && !st_order(s->st[pfn]))
 		s->st[pfn] |= ST_MOVABLE;
+}
+
+int mf_sim_seed_reclaimable(struct mf_sim *s, const uint64_t *bits, const uint64_t *active,
+			    uint64_t nr, bool no_swap)
+{
+	uint64_t pfn;
+
+	s->no_swap = no_swap;
+	if (!bits)
+		return 0;
+	s->rclm_seeded = true;
+	if (nr > s->nr_t2s)
+		nr = s->nr_t2s;
+	for (pfn = 0; pfn < nr; pfn++)
+		if (bits[pfn / 64] & (1ULL << (pfn % 64)))
+			sim_rclm_set(s, pfn, true);
+	if (!active)
+		return 0;
+	/* until sim_lru_seed() orders the pool */
+	s->rclm_active = calloc(s->nr_t2s / 64 + 1, sizeof(*s->rclm_active));
+	if (!s->rclm_active)
+		return -ENOMEM;
+	memcpy(s->rclm_active, active, (nr / 64 + (nr % 64 != 0)) * sizeof(*active));
+	return 0;
 }
 
 int mf_sim_seed_used(struct mf_sim *s, uint64_t pfn, int order, bool movable)
@@ -431,13 +457,16 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "compaction_proactiveness, watermark_boost_factor, defrag_mode and "
 		      "percpu_pagelist_high_fraction");
 	LIMIT("reclaim approximated: %llu pages: the simulated kswapd took %llu pages from "
-	      "%llu LRU pages of the start capture (anonymous ones too: no swap is modelled) and "
-	      "applied %llu pages of the trace's kswapd frees, %llu more of which it had "
-	      "reclaimed already; direct reclaim is the trace's, with %llu per-CPU drains after "
-	      "it",
+	      "%llu LRU pages of the start capture (%s) and %llu the trace put on an LRU "
+	      "list, and applied %llu pages of the trace's kswapd frees, %llu more of "
+	      "which it had reclaimed already; direct reclaim is the trace's, with %llu per-CPU "
+	      "drains after it",
 	      (unsigned long long)(s->reclaim_pool_pages + s->reclaim_trace_pages),
 	      (unsigned long long)s->reclaim_pool_pages,
 	      (unsigned long long)s->reclaim_pool_seeded,
+	      s->no_swap ? "file pages: the capture shows no swap" :
+	      "anonymous ones too: swap is not modelled",
+	      (unsigned long long)s->reclaim_pool_inserted,
 	      (unsigned long long)s->reclaim_trace_pages,
 	      (unsigned long long)s->reclaim_absorbed,
 	      (unsigned long long)st->reclaim_drains);

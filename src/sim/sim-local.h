@@ -233,7 +233,17 @@ struct mf_sim {
 	uint64_t		reclaim_trace_pages;	/* the trace's kswapd frees applied */
 	uint64_t		reclaim_absorbed;	/* the trace's kswapd frees ours had done already */
 	uint64_t		reclaim_pool_seeded;
+	uint64_t		reclaim_pool_inserted;	/* pages the trace put on a reclaimable LRU */
 	uint64_t		reclaim_freed_later;	/* workload frees of pages ours reclaimed */
+	/*
+	 * rclm: bit per kernel pfn (nr_t2s of them), the page at that pfn is on a list the
+	 * kernel's reclaim scans (a pool entry is stale once its pfn was allocated again);
+	 * rclm_seeded: the start state said which pages those were; no_swap: anonymous
+	 * pages are not among them.
+	 */
+	uint64_t		*rclm;
+	uint64_t		*rclm_active;	/* the start's active ones, until sim_lru_seed() */
+	bool			rclm_seeded, no_swap;
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
@@ -475,6 +485,19 @@ void sim_kswapd_work(struct mf_sim *s, int node);
 bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi);
 void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages);
 int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);
+static inline bool sim_rclm_test(const struct mf_sim *s, uint64_t tpfn)
+{
+	return tpfn < s->nr_t2s && (s->rclm[tpfn / 64] >> (tpfn % 64) & 1);
+}
+static inline void sim_rclm_set(struct mf_sim *s, uint64_t tpfn, bool on)
+{
+	if (tpfn >= s->nr_t2s)
+		return;
+	if (on)
+		s->rclm[tpfn / 64] |= 1ULL << (tpfn % 64);
+	else
+		s->rclm[tpfn / 64] &= ~(1ULL << (tpfn % 64));
+}
 void sim_lru_seed(struct mf_sim *s);
 
 /* struct compact_control (mm/internal.h): one compaction run */

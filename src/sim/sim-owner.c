@@ -18,7 +18,7 @@
 
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 {
-	uint64_t n = s->nr_t2s, i;
+	uint64_t n = s->nr_t2s, i, *r;
 	uint32_t *t;
 
 	if (end <= n)
@@ -35,6 +35,12 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 	for (i = s->nr_t2s; i < n; i++)
 		t[i] = NIL;
 	s->t2s = t;
+	r = realloc(s->rclm, (n / 64 + 1) * sizeof(*r));
+	if (!r)
+		return -1;	/* t2s grown, nr_t2s not: the next call retries */
+	memset(r + (s->nr_t2s ? s->nr_t2s / 64 + 1 : 0), 0,
+	       (n / 64 + 1 - (s->nr_t2s ? s->nr_t2s / 64 + 1 : 0)) * sizeof(*r));
+	s->rclm = r;
 	s->nr_t2s = n;
 	return 0;
 }
@@ -454,6 +460,19 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 
 	if (r->order < 0 || r->order >= MF_MAX_ORDERS)
 		return;
+	/* a new page at those pfns: on no LRU list until the trace inserts it */
+	if (r->tpfn != MF_PFN_NONE && r->tpfn < s->nr_t2s) {
+		uint64_t p = r->tpfn, end = p + (1ULL << r->order);
+
+		if (end > s->nr_t2s)
+			end = s->nr_t2s;
+		for (; p < end && (p & 63); p++)
+			sim_rclm_set(s, p, false);
+		for (; p + 64 <= end; p += 64)
+			s->rclm[p / 64] = 0;
+		for (; p < end; p++)
+			sim_rclm_set(s, p, false);
+	}
 	q = *r;
 	if (!thp_config(s, r, &q.gfp)) {
 		if (r->tpfn != MF_PFN_NONE)	/* a failed THP fault's 4K pages are in the trace */
@@ -719,6 +738,7 @@ void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order
 	}
 	mf_sim_tick(s, ts);
 	if (s->reclaim_ahead >= n && !sim_lru_add(s, tpfn, order)) {
+		sim_rclm_set(s, tpfn, true);
 		s->reclaim_ahead -= n;
 		s->reclaim_absorbed += n;
 		sim_deferred_work(s);

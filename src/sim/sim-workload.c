@@ -253,6 +253,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 					       ev->migrate.nr_migrated, ev->migrate.nr_failed);
 		}
 		break;
+	case MF_EV_LRU_INSERT:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_lru_insert(sims[i], ev->lru_insert.pfn, ev->lru_insert.lru);
+		break;
 	case MF_EV_CP_END:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
 		/* enum compact_result: 7 is COMPACT_CONTENDED */

@@ -655,6 +655,30 @@ int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val)
 	return -1;
 }
 
+/* /proc/meminfo: "Name:   value kB" per line */
+int mf_state_meminfo_read(const char *dir, const char *name, int64_t *kb)
+{
+	char path[4200], line[256];
+	size_t len = strlen(name);
+	long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/meminfo", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ':' &&
+		    sscanf(line + len + 1, "%lld", &v) == 1) {
+			*kb = v;
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
 /* dir/sysctl: "name value" per line, the value one word */
 int mf_state_sysctl_read(const char *dir, const char *name, char *val, size_t len)
 {

@@ -828,6 +828,85 @@ static void test_kernelcore(void)
  * boost's 8 pages, clears it and sleeps.  A traced kswapd free of a held LRU page while
  * ours is ahead leaves it in use (absorbed).
  */
+/*
+ * What the simulated kswapd may reclaim on a machine without swap: of the start's LRU
+ * pages (128-191) only those the capture marks reclaimable (file pages 128-159; 144-159
+ * active, so after 128-143), and pages the trace puts on a file LRU list later (a page
+ * the workload allocated at kernel pfn 5000), not an anonymous one (5001).  A page whose
+ * pfn was allocated again after it joined the pool (5002) is another page: kswapd skips
+ * its stale entry.  Order of reclaim: the start's inactive, its active, then insertions.
+ */
+static void test_reclaim_pool(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2, .wmark = { 10, 20, 30 },
+	};
+	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
+	struct mf_sim_req r = { .ts = 2000, .gfp = GFP_MOVABLE_REQ, .order = 0, .cpu = 0 };
+	uint64_t bits[4] = { 0 }, active[4] = { 0 }, p, i, got[5] = { 0 };
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "compaction=off", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (p = 128; p < 192; p++)
+		mf_sim_seed_movable(s, p);
+	for (p = 128; p < 160; p++)
+		bits[p / 64] |= 1ULL << (p % 64);
+	for (p = 144; p < 160; p++)
+		active[p / 64] |= 1ULL << (p % 64);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_seed_reclaimable(s, bits, active, 256, true), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->lru.n, 32);
+	CU_ASSERT_EQUAL(s->reclaim_pool_seeded, 32);
+	for (i = 0; i < 16; i++)
+		CU_ASSERT(s->lru.tpfn[i] < 144);
+	for (i = 16; i < 32; i++)
+		CU_ASSERT(s->lru.tpfn[i] >= 144 && s->lru.tpfn[i] < 160);
+	/* three pages of the workload */
+	for (i = 0; i < 3; i++) {
+		r.tpfn = 5000 + i;
+		mf_sim_alloc(s, &r);
+		got[i] = sim_owner_frame(s, r.tpfn, 0);
+		CU_ASSERT_FATAL(got[i] != MF_PFN_NONE);
+	}
+	mf_sim_lru_insert(s, 5000, 2);		/* inactive file */
+	mf_sim_lru_insert(s, 5001, 0);		/* inactive anon: no swap */
+	mf_sim_lru_insert(s, 5002, 3);		/* active file */
+	mf_sim_lru_insert(s, 5000, 2);		/* again (a putback): one entry */
+	CU_ASSERT_EQUAL(s->lru.n, 34);
+	CU_ASSERT_EQUAL(s->reclaim_pool_inserted, 2);
+	/* 5002 freed and allocated again: the new page is on no list */
+	mf_sim_free(s, 3000, 5002, 0, 0);
+	r.ts = 3000;
+	r.tpfn = 5002;
+	mf_sim_alloc(s, &r);
+	got[2] = sim_owner_frame(s, 5002, 0);
+	CU_ASSERT_FATAL(got[2] != MF_PFN_NONE);
+	/* a boost makes kswapd reclaim the whole pool, one ms of trace time at a time */
+	for (i = 0; i < 4 && s->lru.next < s->lru.n; i++) {
+		s->z[0].boost = 64;
+		sim_wakeup_kswapd(s, 0, 0, 0, 2);
+		mf_sim_tick(s, 4000 + (i + 1) * 1000000);
+		sim_deferred_work(s);
+	}
+	CU_ASSERT_EQUAL(s->lru.next, s->lru.n);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 33);
+	CU_ASSERT_EQUAL(s->t2s[5000], T2S_RECLAIMED);
+	CU_ASSERT_EQUAL(sim_owner_frame(s, 5001, 0), got[1]);
+	CU_ASSERT_EQUAL(sim_owner_frame(s, 5002, 0), got[2]);
+	for (p = 160; p < 192; p++)
+		CU_ASSERT_EQUAL(sim_owner_frame(s, p, 0), p);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
 static void test_kswapd_reclaim(void)
 {
 	struct mf_sim_zone_desc z = {
@@ -1137,6 +1216,8 @@ void test_sim_register(void)
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
+	CU_add_test(s, "kswapd reclaims file pages, the trace's insertions after the start's",
+		    test_reclaim_pool);
 	CU_add_test(s, "compaction fails pages at the trace's learned rate",
 		    test_compaction_learned_failures);
 	CU_add_test(s, "compaction: a pinned pageblock fails every folio tried in it",

@@ -267,6 +267,10 @@ void mf_sim_free_all(struct mf_sim *s)
 	free(s->t2s);
 	free(s->rclm);
 	free(s->rclm_active);
+	free(s->fdirty);
+	free(s->fwrite);
+	free(s->dirty.tpfn);
+	free(s->dirty.ts);
 	free(s->pend);
 	free(s->lru.tpfn);
 	free(s->lru.order);
@@ -474,7 +478,20 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];
 		nf += s->learn.failed[i];
 	}
-	if (s->learn.calls)
+	if (s->file_seen)
+		LIMIT("migration failures where the trace's written page cache is: %llu simulated "
+		      "pages failed on large folios written less than 30 s before (dirty, up to "
+		      "the trace's own share of failed pages per source; failed/tried pages: direct "
+		      "async %llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu; the "
+		      "trace's own %llu/%llu, %llu/%llu, %llu/%llu)",
+		      (unsigned long long)s->dirty_fail,
+		      (unsigned long long)s->sim_failed[0], (unsigned long long)s->sim_tried[0],
+		      (unsigned long long)s->sim_failed[1], (unsigned long long)s->sim_tried[1],
+		      (unsigned long long)s->sim_failed[2], (unsigned long long)s->sim_tried[2],
+		      (unsigned long long)s->learn.failed[0], (unsigned long long)n_src[0],
+		      (unsigned long long)s->learn.failed[1], (unsigned long long)n_src[1],
+		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2]);
+	else if (s->learn.calls)
 		LIMIT("migration failures learned from %llu calls (failed/tried pages: direct async "
 		      "%llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu): %llu "
 		      "simulated pages failed by those rates (%llu/%llu, %llu/%llu, %llu/%llu)",

@@ -58,6 +58,7 @@
 #define GFP_IO			(1ULL << 6)
 #define GFP_DIRECT_RECLAIM	(1ULL << 10)
 #define GFP_KSWAPD_RECLAIM	(1ULL << 11)
+#define GFP_WRITE		(1ULL << 12)
 #define GFP_RETRY_MAYFAIL	(1ULL << 14)
 #define GFP_NOFAIL		(1ULL << 15)
 #define GFP_NORETRY		(1ULL << 16)
@@ -244,6 +245,22 @@ struct mf_sim {
 	uint64_t		*rclm;
 	uint64_t		*rclm_active;	/* the start's active ones, until sim_lru_seed() */
 	bool			rclm_seeded, no_swap;
+	/*
+	 * Page cache the trace wrote: fdirty, a bit per kernel pfn, a large folio allocated
+	 * for a write (fwrite) the trace put on a file LRU list less than DIRTY_EXPIRE_NS
+	 * ago (dirty or under writeback, so
+	 * compaction cannot migrate it, see sim-migrate.c); the FIFO of those insertions
+	 * clears the bits as they expire.  file_seen: the trace showed such insertions.
+	 */
+	uint64_t		*fdirty;
+	uint64_t		*fwrite;	/* a large folio allocated with __GFP_WRITE */
+	struct {
+		uint32_t	*tpfn;
+		uint64_t	*ts;
+		uint64_t	n, cap, next;
+	} dirty;
+	bool			file_seen;
+	uint64_t		dirty_fail;		/* simulated pages that failed for it */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
@@ -478,6 +495,7 @@ void sim_hugetlb_pool(struct mf_sim *s);
 uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order);
 /* Free the block at frame pfn as reclaimed: the trace's later free of it is ignored. */
 void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu);
+void sim_dirty_expire(struct mf_sim *s);
 
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
@@ -488,6 +506,10 @@ int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);
 static inline bool sim_rclm_test(const struct mf_sim *s, uint64_t tpfn)
 {
 	return tpfn < s->nr_t2s && (s->rclm[tpfn / 64] >> (tpfn % 64) & 1);
+}
+static inline bool sim_fdirty_test(const struct mf_sim *s, uint64_t tpfn)
+{
+	return tpfn < s->nr_t2s && (s->fdirty[tpfn / 64] >> (tpfn % 64) & 1);
 }
 static inline void sim_rclm_set(struct mf_sim *s, uint64_t tpfn, bool on)
 {

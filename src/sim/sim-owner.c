@@ -18,7 +18,7 @@
 
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 {
-	uint64_t n = s->nr_t2s, i, *r;
+	uint64_t n = s->nr_t2s, i, old, *r;
 	uint32_t *t;
 
 	if (end <= n)
@@ -35,12 +35,22 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 	for (i = s->nr_t2s; i < n; i++)
 		t[i] = NIL;
 	s->t2s = t;
+	old = s->nr_t2s ? s->nr_t2s / 64 + 1 : 0;
 	r = realloc(s->rclm, (n / 64 + 1) * sizeof(*r));
 	if (!r)
 		return -1;	/* t2s grown, nr_t2s not: the next call retries */
-	memset(r + (s->nr_t2s ? s->nr_t2s / 64 + 1 : 0), 0,
-	       (n / 64 + 1 - (s->nr_t2s ? s->nr_t2s / 64 + 1 : 0)) * sizeof(*r));
+	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
 	s->rclm = r;
+	r = realloc(s->fdirty, (n / 64 + 1) * sizeof(*r));
+	if (!r)
+		return -1;
+	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
+	s->fdirty = r;
+	r = realloc(s->fwrite, (n / 64 + 1) * sizeof(*r));
+	if (!r)
+		return -1;
+	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
+	s->fwrite = r;
 	s->nr_t2s = n;
 	return 0;
 }
@@ -466,12 +476,21 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 
 		if (end > s->nr_t2s)
 			end = s->nr_t2s;
-		for (; p < end && (p & 63); p++)
+		for (; p < end && (p & 63); p++) {
 			sim_rclm_set(s, p, false);
+			s->fdirty[p / 64] &= ~(1ULL << (p % 64));
+			s->fwrite[p / 64] &= ~(1ULL << (p % 64));
+		}
 		for (; p + 64 <= end; p += 64)
-			s->rclm[p / 64] = 0;
-		for (; p < end; p++)
+			s->rclm[p / 64] = s->fdirty[p / 64] = s->fwrite[p / 64] = 0;
+		for (; p < end; p++) {
 			sim_rclm_set(s, p, false);
+			s->fdirty[p / 64] &= ~(1ULL << (p % 64));
+			s->fwrite[p / 64] &= ~(1ULL << (p % 64));
+		}
+		/* a large folio for a write (grab_cache_page_write_begin(): FGP_WRITE) */
+		if ((r->gfp & GFP_WRITE) && r->order > 0)
+			s->fwrite[r->tpfn / 64] |= 1ULL << (r->tpfn % 64);
 	}
 	q = *r;
 	if (!thp_config(s, r, &q.gfp)) {

@@ -176,6 +176,73 @@ static uint64_t shrink_one(struct mf_sim *s, int node, int hzi)
 }
 
 /*
+ * Page cache the trace wrote stays dirty, then under writeback, for about
+ * dirty_expire_centisecs (30 s by default; the flusher writes it back then) and
+ * compaction cannot move it meanwhile (sim-migrate.c).  Written page cache is a folio
+ * allocated with __GFP_WRITE (grab_cache_page_write_begin() asks FGP_WRITE) that the
+ * trace then puts on a file LRU list: on the what-if recordings, the recorder's own
+ * trace file (order-8 folios on ext4); readahead's folios are clean and migrate.
+ */
+#define DIRTY_EXPIRE_NS		(30ULL * 1000000000ULL)
+
+static void dirty_add(struct mf_sim *s, uint64_t tpfn)
+{
+	if (s->dirty.n == s->dirty.cap) {
+		uint64_t live = s->dirty.n - s->dirty.next;
+
+		if (s->dirty.next >= s->dirty.cap / 2 && s->dirty.cap) {
+			/* room at the front: slide the live records down */
+			memmove(s->dirty.tpfn, s->dirty.tpfn + s->dirty.next,
+				live * sizeof(*s->dirty.tpfn));
+			memmove(s->dirty.ts, s->dirty.ts + s->dirty.next, live * sizeof(*s->dirty.ts));
+			s->dirty.next = 0;
+			s->dirty.n = live;
+		} else {
+			uint64_t cap = s->dirty.cap ? s->dirty.cap * 2 : 65536;
+			uint32_t *t = realloc(s->dirty.tpfn, cap * sizeof(*t));
+			uint64_t *ts;
+
+			if (!t)
+				return;
+			s->dirty.tpfn = t;
+			ts = realloc(s->dirty.ts, cap * sizeof(*ts));
+			if (!ts)
+				return;
+			s->dirty.ts = ts;
+			s->dirty.cap = cap;
+		}
+	}
+	s->dirty.tpfn[s->dirty.n] = (uint32_t)tpfn;
+	s->dirty.ts[s->dirty.n++] = s->now;
+	s->fdirty[tpfn / 64] |= 1ULL << (tpfn % 64);
+	s->file_seen = true;
+}
+
+/*
+ * The flusher wrote back what was inserted DIRTY_EXPIRE_NS ago, and the oldest dirty
+ * pages beyond the background threshold: dirty_background_ratio (10%) of the dirtyable
+ * memory (wb_over_bg_thresh(); a big write is cleaned as it goes, in seconds, not after
+ * 30 s).  Dirtyable memory is free pages and file pages; the pool's count of the latter
+ * keeps entries long gone, so free pages and the dirty pages themselves stand for it.
+ */
+void sim_dirty_expire(struct mf_sim *s)
+{
+	uint64_t dirtyable = s->dirty.n - s->dirty.next, limit;
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		dirtyable += s->z[i].free_pages;
+	limit = dirtyable / 10;
+	while (s->dirty.next < s->dirty.n &&
+	       (s->dirty.ts[s->dirty.next] + DIRTY_EXPIRE_NS <= s->now ||
+		s->dirty.n - s->dirty.next > limit)) {
+		uint64_t tpfn = s->dirty.tpfn[s->dirty.next++];
+
+		s->fdirty[tpfn / 64] &= ~(1ULL << (tpfn % 64));
+	}
+}
+
+/*
  * mm_lru_insertion: folio_add_lru() put the kernel's folio at tpfn on list lru (enum
  * lru_list: 0 inactive anon, 1 active anon, 2 inactive file, 3 active file, 4
  * unevictable).  The page joins the pool at its young end, so it is reclaimed after the
@@ -206,6 +273,8 @@ void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru)
 		return;
 	sim_rclm_set(s, tpfn, true);
 	s->reclaim_pool_inserted += 1ULL << order;
+	if (lru >= 2 && (s->fwrite[tpfn / 64] >> (tpfn % 64) & 1))
+		dirty_add(s, tpfn);
 }
 
 /* ---- kswapd ------------------------------------------------------------------------------ */

@@ -1101,6 +1101,57 @@ static void test_compaction_pinned_blocks(void)
 }
 
 /*
+ * The order-4 compaction of test_compaction_success() after the trace wrote page cache
+ * into pageblock 0 (a folio it allocated for a write at frame 130, then put on the
+ * inactive file list): that folio fails (dirty, async and sync-light migration do not
+ * move it; the trace's sync migrations failed 3 pages in 10, so the share allows it),
+ * and the run captures pageblock 1 instead.  Put on an anonymous list instead, it is
+ * no written page cache and the trace's rates decide as without it; 30 s later
+ * (dirty_expire_centisecs) the flusher has written it back and nothing fails.
+ */
+static void test_compaction_dirty_page_cache(void)
+{
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	enum cp_result r;
+	uint64_t page, p;
+	int round;
+
+	for (round = 0; round < 3; round++) {
+		struct mf_sim *s = checkerboard(true);
+
+		mf_sim_learn_migration(s, SIM_MSRC_SYNC, 700, 300);
+		/* allocated by the trace since the start, for a write (as a large folio) */
+		sim_rclm_set(s, T(130), false);
+		s->fwrite[T(130) / 64] |= 1ULL << (T(130) % 64);
+		mf_sim_lru_insert(s, T(130), round == 1 ? 0 : 2);
+		if (round == 2)
+			mf_sim_tick(s, 31ULL * 1000000000ULL);
+		page = sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r);
+		CU_ASSERT_EQUAL(r, CP_SUCCESS);
+		if (round == 0) {
+			CU_ASSERT_EQUAL(page, 144);
+			CU_ASSERT_EQUAL(s->dirty_fail, 1);
+			CU_ASSERT_EQUAL(s->stats.cp.migrate_failed, 1);
+			for (p = 128; p < 144; p += 2)
+				CU_ASSERT_EQUAL(s->t2s[T(p)] == p, p == 130);
+		} else if (round == 1) {
+			/* no written page cache: the trace's rates decide (pinned()) */
+			CU_ASSERT(!s->file_seen);
+			CU_ASSERT_EQUAL(s->dirty_fail, 0);
+		} else {
+			CU_ASSERT(s->file_seen);
+			CU_ASSERT_EQUAL(page, 128);
+			CU_ASSERT_EQUAL(s->dirty_fail, 0);
+			CU_ASSERT_EQUAL(s->stats.cp.migrate_failed, 0);
+		}
+		if (page != MF_PFN_NONE)
+			sim_set_used(s, page, 4, true, NIL);
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
+/*
  * A manual compaction (a background source) after the trace showed direct async
  * compaction migrating 100000 pages without a failure and kcompactd failing 1000 of 1000:
  * the background run fails on async's pinned pageblocks (none), not at its own share, so
@@ -1222,6 +1273,8 @@ void test_sim_register(void)
 		    test_compaction_learned_failures);
 	CU_add_test(s, "compaction: a pinned pageblock fails every folio tried in it",
 		    test_compaction_pinned_blocks);
+	CU_add_test(s, "compaction: page cache the trace wrote does not migrate until written back",
+		    test_compaction_dirty_page_cache);
 	CU_add_test(s, "compaction: kcompactd fails on async's pinned pageblocks",
 		    test_compaction_background_pins);
 	CU_add_test(s, "config: the start capture's settings are the default",

@@ -1020,7 +1020,13 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 		model_on_migratepages(m, ev->pid, ev->migrate.nr_migrated);
 		return;
 	case MF_EV_CP_BEGIN:
+		model_cc_event(m, ev);
 		model_run_begin(m, ev->pid);
+		return;
+	case MF_EV_CP_TRY:
+	case MF_EV_CP_KCOMPACTD_WAKE:
+	case MF_EV_CP_ISOLATE_MIGRATE:
+		model_cc_event(m, ev);
 		return;
 	case MF_EV_CP_END:
 		model_run_end(m, ev->pid);
@@ -1041,14 +1047,17 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_CP_FAST_ISOLATE_FREE: {
 		const struct mf_ev_isolate *e = &ev->isolate;
 
-		if (!e->nr_taken)
+		/* a fast search that took nothing still reorders the lists it visited */
+		if (!e->nr_taken && ev->type != MF_EV_CP_FAST_ISOLATE_FREE)
 			return;
 		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? e->start_pfn : e->end_pfn - 1);
 		if (z < 0) {
-			m->fid.pfn_out_of_range++;
+			if (e->nr_taken)
+				m->fid.pfn_out_of_range++;
 			return;
 		}
-		m->fid.events_applied++;
+		if (e->nr_taken)
+			m->fid.events_applied++;
 		m->cur_pid = ev->pid;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
 			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,

@@ -118,6 +118,7 @@ struct cp_run {
 struct cp_cc {
 	int32_t		pid;
 	bool		used, kcompactd;
+	bool		fast_migrate;	/* fast_find_migrateblock() runs: skip hints, MOVABLE */
 	int8_t		order;		/* cc->order; 0 when no event gave it */
 	int8_t		search_order;	/* cc->search_order */
 	uint8_t		fail;		/* cc->fast_search_fail */
@@ -475,6 +476,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
 int model_compound_order(const struct mf_model *m, uint64_t pfn);
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
+void model_list_move_tail(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 

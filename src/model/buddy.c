@@ -379,6 +379,25 @@ void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t
 	link_set_next(m, before, LNONE);
 }
 
+/*
+ * move_freelist_tail() (mm/compaction.c): pfn and the blocks before it on its list go to
+ * the tail, in their order, so that a later forward walk meets the blocks after pfn first.
+ */
+void model_list_move_tail(struct mf_model *m, int z, int order, int mt, uint64_t pfn)
+{
+	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt];
+	uint32_t p = (uint32_t)pfn, after = link_next(m, p);
+
+	if (after == LNONE)
+		return;
+	link_set_next(m, *t, *h);
+	link_set_prev(m, *h, *t);
+	*h = after;
+	link_set_prev(m, after, LNONE);
+	*t = p;
+	link_set_next(m, p, LNONE);
+}
+
 /* A free MOVABLE block of the order comes to (or leaves) its pageblock: pb_orders, pb_map */
 static inline void pb_index_add(struct mf_model *m, uint64_t pfn, int order)
 {

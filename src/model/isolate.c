@@ -526,6 +526,65 @@ static struct cp_cc *cc_find(struct mf_model *m, int32_t pid, bool create)
 }
 
 /*
+ * fast_find_migrateblock() before an isolate_migratepages_block() of task cc: when the
+ * migrate scanner stands at a pageblock's start (or the zone's), for a request above
+ * PAGE_ALLOC_COSTLY_ORDER that honours skip hints (not the SYNC_FULL priority) and is
+ * kcompactd's or MOVABLE, it walks free_list[o][MOVABLE] from the head for o = cc->order - 1
+ * down to 3, under a limit of freelist_scan_limit() entries in all, for a free block below
+ * a high mark in a pageblock without the skip bit, and jumps the migrate scanner to that
+ * pageblock.  move_freelist_tail() sends the found block, and the blocks before it, to the
+ * tail, where fast_isolate_freepages() starts its walks; a search that reaches its limit
+ * does the same with the entry it stopped at.  The event names the pageblock the scanner
+ * isolates from: the found block is the first of that pageblock on the walk (the blocks
+ * below the mark before it carried the skip bit).  None within the limit: the search
+ * failed, and counts in cc->fast_search_fail as the free scanner's failures do.
+ */
+static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t start_pfn)
+{
+	const uint64_t pbmask = ~((1ULL << m->p.pageblock_order) - 1);
+	uint32_t limit = (32U >> (cc->fail < 31 ? cc->fail : 31)) + 1, nr_scanned = 0, q;
+	int z = mf_model_zone_of_pfn(m, start_pfn), order, mt;
+	uint64_t prev = cc->migrate_pfn;
+	/*
+	 * Without the block in reach, the scanner either failed the search or jumped to a
+	 * block the model's lists do not show where it walks; only an isolation where the
+	 * scanner stood tells a failure for sure (on h9 and pc9 counting the others as
+	 * failures too made the picks worse: bench/README.md).
+	 */
+	bool sure = start_pfn == prev;
+
+	if (z < 0 || cc->order <= 3 || !cc->fast_migrate || prev == MF_PFN_NONE ||
+	    (prev != m->zones[z].start_pfn && (prev & ~pbmask)))
+		return;
+	for (order = cc->order - 1; order >= 3 && nr_scanned < limit; order--) {
+		uint64_t nfree = 0;
+
+		for (mt = 0; mt < MF_MAX_MT; mt++)
+			nfree += m->nr_free[z][order][mt];
+		if (!nfree)
+			continue;
+		for (q = m->lhead[z][order][MF_MT_MOVABLE]; q != LNONE; q = link_next(m, q)) {
+			if (nr_scanned++ >= limit) {
+				if (sure)
+					model_list_move_tail(m, z, order, MF_MT_MOVABLE, q);
+				break;
+			}
+			if ((q & pbmask) == (start_pfn & pbmask)) {
+				model_list_move_tail(m, z, order, MF_MT_MOVABLE, q);
+				cc->fail = 0;
+				return;
+			}
+		}
+	}
+	if (sure && cc->fail < UINT8_MAX)
+		cc->fail++;
+}
+
+/* ___GFP_MOVABLE_BIT, ___GFP_RECLAIMABLE_BIT (include/linux/gfp_types.h): the migratetype */
+#define GFP_MOVABLE_BIT		(1ULL << 3)
+#define GFP_RECLAIMABLE_BIT	(1ULL << 4)
+
+/*
  * The events that set the compact_control a fast search starts from:
  *   - mm_compaction_try_to_compact_pages(order): try_to_compact_pages(); each zone's
  *     compact_zone_order() then starts a cc of this order with search_order = order and
@@ -547,6 +606,11 @@ void model_cc_event(struct mf_model *m, const struct mf_event *ev)
 		cc = cc_find(m, ev->pid, true);
 		cc->order = (int8_t)(order > 0 && order <= m->p.max_order ? order : 0);
 		cc->kcompactd = ev->type == MF_EV_CP_KCOMPACTD_WAKE;
+		/* direct: not COMPACT_PRIO_SYNC_FULL (ignore_skip_hint), gfp_migratetype() MOVABLE */
+		cc->fast_migrate = cc->kcompactd ||
+			(ev->cp_try.prio != 0 &&
+			 (!ev->cp_try.gfp ||
+			  (ev->cp_try.gfp & (GFP_MOVABLE_BIT | GFP_RECLAIMABLE_BIT)) == GFP_MOVABLE_BIT));
 		cc->search_order = cc->order;
 		cc->fail = 0;
 		return;
@@ -562,8 +626,11 @@ void model_cc_event(struct mf_model *m, const struct mf_event *ev)
 		return;
 	case MF_EV_CP_ISOLATE_MIGRATE:
 		cc = cc_find(m, ev->pid, false);
-		if (cc)
-			cc->migrate_pfn = ev->isolate.end_pfn;
+		if (!cc)
+			return;
+		if (cc->order > 0)
+			fast_find_migrate(m, cc, ev->isolate.start_pfn);
+		cc->migrate_pfn = ev->isolate.end_pfn;
 		return;
 	default:
 		return;

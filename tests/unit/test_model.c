@@ -1080,6 +1080,48 @@ static void test_fast_isolate_all_orders(void)
 }
 
 /*
+ * fast_find_migrateblock() reorders the lists fast_isolate_freepages() walks next.  512
+ * pages, max order 4, pageblocks of 16; task 7 compacts for order 4 from migrate_pfn 0 (the
+ * zone's start).  Free order-3 blocks, head to tail:  448 64 416
+ * The migrate scanner's isolation starts at 64, a jump: its search walked
+ * free_list[3][MOVABLE] from the head (448, then 64, in the pageblock it jumped to), and
+ * move_freelist_tail(64) sent 448 and 64 to the tail:  416 448 64
+ * The fast search (min_pfn 288, free_pfn 512, migrate_pfn 80: low_pfn 400) from the tail:
+ * 64, then 448, at or above 400 and taken: 2 + 7 scanned.  Without the rotation the tail
+ * is 416, taken at once (1 + 7 scanned): no simulation reproduces the event, and the old
+ * rule takes 416 too.
+ */
+static void test_fast_find_migrate_rotates(void)
+{
+	struct mf_model *m = small_zone(512, 4, 4);
+	struct mf_event ev;
+	char buf[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 416, 3), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 64, 3), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 448, 3), 0);
+	cc_event(m, MF_EV_CP_TRY, 7, 4, 0);
+	cc_event(m, MF_EV_CP_BEGIN, 7, 0, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
+	ev.pid = 7;
+	ev.isolate.start_pfn = 64;
+	ev.isolate.end_pfn = 80;
+	ev.isolate.nr_scanned = 16;
+	ev.isolate.nr_taken = 8;
+	mf_model_apply(m, &ev);
+
+	fast_isolate_by(m, 7, 288, 512, 9, 8);
+	CU_ASSERT_FALSE(free_block(m, 448, 3));
+	CU_ASSERT_TRUE(free_block(m, 416, 3));
+	CU_ASSERT_TRUE(free_block(m, 64, 3));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
  */
@@ -1265,6 +1307,8 @@ void test_model_register(void)
 		    test_fast_isolate_scan_limit);
 	CU_add_test(s, "fast isolation rotates every order it visits",
 		    test_fast_isolate_all_orders);
+	CU_add_test(s, "the migrate scanner's fast search reorders the free lists",
+		    test_fast_find_migrate_rotates);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 	CU_add_test(s, "learn mode: a damaged pfn does not grow the model", test_learn_bounded);
 }

@@ -427,7 +427,8 @@ struct fast_sim {
 
 /*
  * fast_isolate_freepages()'s loop over the orders, from search_order with the starting
- * limit, on zone z's lists as they are.  Per order: nothing when free_area[o].nr_free is 0
+ * limit, on zone z's lists as they are, given up (pick_order -2) once it visits more than
+ * max_visits entries: the event's count rules it out already.  Per order: nothing when free_area[o].nr_free is 0
  * (blocks of any type); else the walk from the tail, where the first block at or above
  * low_pfn is the pick, a block at or above min_pfn higher than the candidate so far becomes
  * the candidate and halves the limit, and the walk stops when the order's count reaches
@@ -437,7 +438,7 @@ struct fast_sim {
  */
 static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk, int cc_order,
 			  int search_order, uint32_t limit, uint64_t min_pfn, uint64_t low_pfn,
-			  struct fast_sim *r)
+			  uint64_t max_visits, struct fast_sim *r)
 {
 	int order = search_order, mt;
 
@@ -459,7 +460,10 @@ static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk,
 				if (q == LNONE)
 					break;
 				os++;
-				r->scanned++;
+				if (++r->scanned > max_visits) {
+					r->pick_order = -2;
+					return;
+				}
 				if (q >= low_pfn) {
 					r->pick = q;
 					r->low = true;
@@ -678,6 +682,9 @@ static bool fast_search(struct mf_model *m, int z, struct cp_cc *cc, uint64_t mi
 	const uint32_t half_pb = m->p.pageblock_order ? 1U << (m->p.pageblock_order - 1) : 1;
 	const uint32_t limits[2] = { fast_limit(cc->fail),
 				     half_pb < FAST_PEEK ? half_pb : FAST_PEEK };
+	/* the entries visited: nr_scanned less the pick's 2^o - 1 */
+	const uint64_t extra = taken_order >= 0 ? (1ULL << taken_order) - 1 : 0;
+	const uint64_t max_visits = nr_scanned >= extra ? nr_scanned - extra : 0;
 	struct fast_peek pk[MF_MAX_ORDERS];
 	int cc_order = cc->order, s0, s, si, li, o;
 	struct fast_sim r;
@@ -692,7 +699,8 @@ static bool fast_search(struct mf_model *m, int z, struct cp_cc *cc, uint64_t mi
 	for (si = 0; si < cc_order; si++) {
 		s = s0 - si >= 0 ? s0 - si : s0 - si + cc_order;
 		for (li = 0; li < 2; li++) {
-			fast_simulate(m, z, pk, cc_order, s, limits[li], min_pfn, low_pfn, &r);
+			fast_simulate(m, z, pk, cc_order, s, limits[li], min_pfn, low_pfn, max_visits,
+				      &r);
 			if (r.scanned == nr_scanned && r.pick_order == taken_order)
 				goto match;
 		}

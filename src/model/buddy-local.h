@@ -108,6 +108,24 @@ struct cp_run {
 };
 
 /*
+ * The compact_control of one compacting task as far as its events show, for the list
+ * search of fast_isolate_freepages() (isolate.c): try_to_compact_pages / kcompactd_wake
+ * give cc->order; cc->search_order and cc->fast_search_fail follow the searches the model
+ * reproduced.  A direct compactor gets a new cc per zone (compact_zone_order()),
+ * kcompactd one per wake for all its zones (kcompactd_do_work()).
+ */
+#define MAX_CP_CC	64
+struct cp_cc {
+	int32_t		pid;
+	bool		used, kcompactd;
+	bool		fast_migrate;	/* fast_find_migrateblock() runs: skip hints, MOVABLE */
+	int8_t		order;		/* cc->order; 0 when no event gave it */
+	int8_t		search_order;	/* cc->search_order */
+	uint8_t		fail;		/* cc->fast_search_fail */
+	uint64_t	migrate_pfn;	/* cc->migrate_pfn: end of the last migrate isolation */
+};
+
+/*
  * A block the model isolated on a guess (isolate-back.c): the counts of its isolate event
  * did not name it, but the kernel's block of that event lies in [lo, hi).
  */
@@ -226,6 +244,8 @@ struct mf_model {
 
 	int			nr_runs;
 	struct cp_run		runs[MAX_CP_RUNS];
+	struct cp_cc		cc[MAX_CP_CC];
+	uint32_t		cc_next;	/* the slot a new task takes when all are used */
 	int32_t			cur_pid;	/* the task of the event being applied */
 	bool			lru_seen;	/* the trace has mm_lru_insertion */
 
@@ -456,6 +476,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
 int model_compound_order(const struct mf_model *m, uint64_t pfn);
 void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
+void model_list_move_tail(struct mf_model *m, int z, int order, int mt, uint64_t pfn);
 void model_free_to_buddy(struct mf_model *m, int z, uint64_t pfn, int order);
 uint64_t model_next_head(const struct mf_model *m, uint64_t from, uint64_t to);
 
@@ -472,6 +493,7 @@ int64_t pick_ix_nearest(const struct mf_model *m, const struct cp_run *run, uint
 
 /* isolate.c */
 void model_run_begin(struct mf_model *m, int32_t pid);
+void model_cc_event(struct mf_model *m, const struct mf_event *ev);
 void model_run_end(struct mf_model *m, int32_t pid);
 void model_runs_free(struct mf_model *m);
 void model_runs_lru_seen(struct mf_model *m);

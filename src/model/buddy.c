@@ -379,6 +379,25 @@ void model_list_move_head(struct mf_model *m, int z, int order, int mt, uint64_t
 	link_set_next(m, before, LNONE);
 }
 
+/*
+ * move_freelist_tail() (mm/compaction.c): pfn and the blocks before it on its list go to
+ * the tail, in their order, so that a later forward walk meets the blocks after pfn first.
+ */
+void model_list_move_tail(struct mf_model *m, int z, int order, int mt, uint64_t pfn)
+{
+	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt];
+	uint32_t p = (uint32_t)pfn, after = link_next(m, p);
+
+	if (after == LNONE)
+		return;
+	link_set_next(m, *t, *h);
+	link_set_prev(m, *h, *t);
+	*h = after;
+	link_set_prev(m, after, LNONE);
+	*t = p;
+	link_set_next(m, p, LNONE);
+}
+
 /* A free MOVABLE block of the order comes to (or leaves) its pageblock: pb_orders, pb_map */
 static inline void pb_index_add(struct mf_model *m, uint64_t pfn, int order)
 {
@@ -1020,7 +1039,13 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 		model_on_migratepages(m, ev->pid, ev->migrate.nr_migrated);
 		return;
 	case MF_EV_CP_BEGIN:
+		model_cc_event(m, ev);
 		model_run_begin(m, ev->pid);
+		return;
+	case MF_EV_CP_TRY:
+	case MF_EV_CP_KCOMPACTD_WAKE:
+	case MF_EV_CP_ISOLATE_MIGRATE:
+		model_cc_event(m, ev);
 		return;
 	case MF_EV_CP_END:
 		model_run_end(m, ev->pid);
@@ -1041,14 +1066,17 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_CP_FAST_ISOLATE_FREE: {
 		const struct mf_ev_isolate *e = &ev->isolate;
 
-		if (!e->nr_taken)
+		/* a fast search that took nothing still reorders the lists it visited */
+		if (!e->nr_taken && ev->type != MF_EV_CP_FAST_ISOLATE_FREE)
 			return;
 		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? e->start_pfn : e->end_pfn - 1);
 		if (z < 0) {
-			m->fid.pfn_out_of_range++;
+			if (e->nr_taken)
+				m->fid.pfn_out_of_range++;
 			return;
 		}
-		m->fid.events_applied++;
+		if (e->nr_taken)
+			m->fid.events_applied++;
 		m->cur_pid = ev->pid;
 		if (ev->type == MF_EV_CP_ISOLATE_FREE)
 			model_on_isolate_free(m, z, e->start_pfn, e->end_pfn, e->nr_scanned,

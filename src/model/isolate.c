@@ -371,6 +371,363 @@ static uint64_t fast_pick_bounded(const struct mf_model *m, int z, int order, ui
 	return high;
 }
 
+/* ---- the whole list search of fast_isolate_freepages() --------------------------------
+ *
+ * One fast_isolate_freepages() call visits several orders: cc->search_order (at most
+ * cc->order - 1), then down to 0, then from cc->order - 1 down until it wraps back to
+ * search_order (next_search_order()), skipping the orders whose free_area holds no block
+ * of any type.  It walks each visited order's free_list[o][MOVABLE] from the tail under
+ * one shared scan limit, and calls move_freelist_head() on every one of them, not only on
+ * the list it takes from: a walk cut short by the limit sends the entries it did not
+ * reach to the tail, where the next search starts.  The event has only the total of the
+ * entries visited (plus 2^o - 1 for the pick) and the pick's size, so the model
+ * simulates the search for each value of what the event leaves out (the limit, which
+ * follows cc->fast_search_fail or the zone's scan start; cc->search_order) and keeps the
+ * one that reproduces both.  None of the simulations changes a list: the lists of
+ * different orders are apart, and one search visits an order once.
+ */
+
+/* The longest walk of one list: pageblock_nr_pages >> 1, the limit at the scan start. */
+#define FAST_PEEK	256
+
+/*
+ * The first entries of zone z's free_list[o][MOVABLE] from the tail, read only as far as a
+ * simulated walk asks; the simulations of one event share them.
+ */
+struct fast_peek {
+	uint32_t	n;		/* entries read into e[] */
+	bool		end;		/* the list holds no more */
+	uint32_t	e[FAST_PEEK];
+};
+
+static uint32_t peek_at(const struct mf_model *m, int z, int o, struct fast_peek *pk, uint32_t i)
+{
+	while (pk->n <= i && !pk->end && pk->n < FAST_PEEK) {
+		uint32_t q = pk->n ? link_prev(m, pk->e[pk->n - 1]) : m->ltail[z][o][MF_MT_MOVABLE];
+
+		if (q == LNONE)
+			pk->end = true;
+		else
+			pk->e[pk->n++] = q;
+	}
+	return i < pk->n ? pk->e[i] : LNONE;
+}
+
+/* One simulated search: what the event shows of it, and what it did to the lists. */
+struct fast_sim {
+	uint64_t	scanned;	/* nr_scanned as traced */
+	uint64_t	pick;		/* MF_PFN_NONE: none */
+	int		pick_order;	/* -1: none */
+	bool		low;		/* the pick lies at or above low_pfn */
+	int		search_order;	/* cc->search_order after the search */
+	int		nvis;
+	int8_t		vis_order[MF_MAX_ORDERS];
+	uint32_t	vis_head[MF_MAX_ORDERS];	/* move_freelist_head()'s entry, LNONE: none */
+};
+
+/*
+ * fast_isolate_freepages()'s loop over the orders, from search_order with the starting
+ * limit, on zone z's lists as they are, given up (pick_order -2) once it visits more than
+ * max_visits entries: the event's count rules it out already.  Per order: nothing when free_area[o].nr_free is 0
+ * (blocks of any type); else the walk from the tail, where the first block at or above
+ * low_pfn is the pick, a block at or above min_pfn higher than the candidate so far becomes
+ * the candidate and halves the limit, and the walk stops when the order's count reaches
+ * the limit; with no pick the candidate is taken.  move_freelist_head() then gets the pick,
+ * or the entry the walk stopped at (a walk to the list's end changes nothing).  A reached
+ * limit is halved for the next order (at least 1).  The search stops at the first pick.
+ */
+static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk, int cc_order,
+			  int search_order, uint32_t limit, uint64_t min_pfn, uint64_t low_pfn,
+			  uint64_t max_visits, struct fast_sim *r)
+{
+	int order = search_order, mt;
+
+	r->scanned = 0;
+	r->pick = MF_PFN_NONE;
+	r->pick_order = -1;
+	r->low = false;
+	r->nvis = 0;
+	r->search_order = search_order;
+	while (order >= 0) {
+		uint64_t high = 0, nfree = 0;
+		uint32_t os = 0, q = LNONE;
+
+		for (mt = 0; mt < MF_MAX_MT; mt++)
+			nfree += m->nr_free[z][order][mt];
+		if (nfree) {
+			for (;;) {
+				q = peek_at(m, z, order, &pk[order], os);
+				if (q == LNONE)
+					break;
+				os++;
+				if (++r->scanned > max_visits) {
+					r->pick_order = -2;
+					return;
+				}
+				if (q >= low_pfn) {
+					r->pick = q;
+					r->low = true;
+					break;
+				}
+				if (q >= min_pfn && q > high) {
+					high = q;
+					limit >>= 1;	/* "Shorten the scan if a candidate is found" */
+				}
+				if (os >= limit)
+					break;
+			}
+			if (r->pick == MF_PFN_NONE && high) {
+				r->pick = high;
+				q = (uint32_t)high;
+			}
+			r->vis_order[r->nvis] = (int8_t)order;
+			r->vis_head[r->nvis++] = q;
+			if (r->pick != MF_PFN_NONE) {
+				r->pick_order = order;
+				r->scanned += (1ULL << order) - 1;
+				if (r->low)
+					r->search_order = order;
+				return;
+			}
+			if (os >= limit)
+				limit = limit >> 1 ? limit >> 1 : 1;
+		}
+		/* next_search_order(): round robin below cc->order, once round */
+		if (--order < 0)
+			order = cc_order - 1;
+		if (order == search_order) {
+			r->search_order = search_order ? search_order - 1 : cc_order - 1;
+			return;
+		}
+	}
+}
+
+/* max(1, freelist_scan_limit(cc) >> 1): (32 >> fast_search_fail) + 1, halved */
+static uint32_t fast_limit(unsigned int fail)
+{
+	uint32_t l = ((32U >> (fail < 31 ? fail : 31)) + 1) >> 1;
+
+	return l ? l : 1;
+}
+
+/* the compact_control of task pid (struct cp_cc), a new one when create, else NULL */
+static struct cp_cc *cc_find(struct mf_model *m, int32_t pid, bool create)
+{
+	struct cp_cc *cc;
+	uint32_t i;
+
+	for (i = 0; i < MAX_CP_CC; i++)
+		if (m->cc[i].used && m->cc[i].pid == pid)
+			return &m->cc[i];
+	if (!create)
+		return NULL;
+	cc = &m->cc[m->cc_next++ % MAX_CP_CC];	/* the oldest task's, when all are taken */
+	memset(cc, 0, sizeof(*cc));
+	cc->used = true;
+	cc->pid = pid;
+	cc->migrate_pfn = MF_PFN_NONE;
+	return cc;
+}
+
+/*
+ * fast_find_migrateblock() before an isolate_migratepages_block() of task cc: when the
+ * migrate scanner stands at a pageblock's start (or the zone's), for a request above
+ * PAGE_ALLOC_COSTLY_ORDER that honours skip hints (not the SYNC_FULL priority) and is
+ * kcompactd's or MOVABLE, it walks free_list[o][MOVABLE] from the head for o = cc->order - 1
+ * down to 3, under a limit of freelist_scan_limit() entries in all, for a free block below
+ * a high mark in a pageblock without the skip bit, and jumps the migrate scanner to that
+ * pageblock.  move_freelist_tail() sends the found block, and the blocks before it, to the
+ * tail, where fast_isolate_freepages() starts its walks; a search that reaches its limit
+ * does the same with the entry it stopped at.  The event names the pageblock the scanner
+ * isolates from: the found block is the first of that pageblock on the walk (the blocks
+ * below the mark before it carried the skip bit).  None within the limit: the search
+ * failed, and counts in cc->fast_search_fail as the free scanner's failures do.
+ */
+static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t start_pfn)
+{
+	const uint64_t pbmask = ~((1ULL << m->p.pageblock_order) - 1);
+	uint32_t limit = (32U >> (cc->fail < 31 ? cc->fail : 31)) + 1, nr_scanned = 0, q;
+	int z = mf_model_zone_of_pfn(m, start_pfn), order, mt;
+	uint64_t prev = cc->migrate_pfn;
+	/*
+	 * Without the block in reach, the scanner either failed the search or jumped to a
+	 * block the model's lists do not show where it walks; only an isolation where the
+	 * scanner stood tells a failure for sure (on h9 and pc9 counting the others as
+	 * failures too made the picks worse: bench/README.md).
+	 */
+	bool sure = start_pfn == prev;
+
+	if (z < 0 || cc->order <= 3 || !cc->fast_migrate || prev == MF_PFN_NONE ||
+	    (prev != m->zones[z].start_pfn && (prev & ~pbmask)))
+		return;
+	for (order = cc->order - 1; order >= 3 && nr_scanned < limit; order--) {
+		uint64_t nfree = 0;
+
+		for (mt = 0; mt < MF_MAX_MT; mt++)
+			nfree += m->nr_free[z][order][mt];
+		if (!nfree)
+			continue;
+		for (q = m->lhead[z][order][MF_MT_MOVABLE]; q != LNONE; q = link_next(m, q)) {
+			if (nr_scanned++ >= limit) {
+				if (sure)
+					model_list_move_tail(m, z, order, MF_MT_MOVABLE, q);
+				break;
+			}
+			if ((q & pbmask) == (start_pfn & pbmask)) {
+				model_list_move_tail(m, z, order, MF_MT_MOVABLE, q);
+				cc->fail = 0;
+				return;
+			}
+		}
+	}
+	if (sure && cc->fail < UINT8_MAX)
+		cc->fail++;
+}
+
+/* ___GFP_MOVABLE_BIT, ___GFP_RECLAIMABLE_BIT (include/linux/gfp_types.h): the migratetype */
+#define GFP_MOVABLE_BIT		(1ULL << 3)
+#define GFP_RECLAIMABLE_BIT	(1ULL << 4)
+
+/*
+ * The events that set the compact_control a fast search starts from:
+ *   - mm_compaction_try_to_compact_pages(order): try_to_compact_pages(); each zone's
+ *     compact_zone_order() then starts a cc of this order with search_order = order and
+ *     fast_search_fail = 0, so mm_compaction_begin resets them;
+ *   - mm_compaction_kcompactd_wake(order): kcompactd_do_work() sets up one cc for all the
+ *     zones it compacts: its search_order and fast_search_fail go on from zone to zone;
+ *   - mm_compaction_begin, mm_compaction_isolate_migratepages: cc->migrate_pfn
+ *     (isolate_migratepages_block() sets it to the end pfn it traces).
+ */
+void model_cc_event(struct mf_model *m, const struct mf_event *ev)
+{
+	struct cp_cc *cc;
+	int order;
+
+	switch (ev->type) {
+	case MF_EV_CP_TRY:
+	case MF_EV_CP_KCOMPACTD_WAKE:
+		order = ev->type == MF_EV_CP_TRY ? ev->cp_try.order : ev->kcompactd.order;
+		cc = cc_find(m, ev->pid, true);
+		cc->order = (int8_t)(order > 0 && order <= m->p.max_order ? order : 0);
+		cc->kcompactd = ev->type == MF_EV_CP_KCOMPACTD_WAKE;
+		/* direct: not COMPACT_PRIO_SYNC_FULL (ignore_skip_hint), gfp_migratetype() MOVABLE */
+		cc->fast_migrate = cc->kcompactd ||
+			(ev->cp_try.prio != 0 &&
+			 (!ev->cp_try.gfp ||
+			  (ev->cp_try.gfp & (GFP_MOVABLE_BIT | GFP_RECLAIMABLE_BIT)) == GFP_MOVABLE_BIT));
+		cc->search_order = cc->order;
+		cc->fail = 0;
+		return;
+	case MF_EV_CP_BEGIN:
+		cc = cc_find(m, ev->pid, false);
+		if (!cc)
+			return;
+		if (!cc->kcompactd) {
+			cc->search_order = cc->order;
+			cc->fail = 0;
+		}
+		cc->migrate_pfn = ev->cp_begin.migrate_pfn;
+		return;
+	case MF_EV_CP_ISOLATE_MIGRATE:
+		cc = cc_find(m, ev->pid, false);
+		if (!cc)
+			return;
+		if (cc->order > 0)
+			fast_find_migrate(m, cc, ev->isolate.start_pfn);
+		cc->migrate_pfn = ev->isolate.end_pfn;
+		return;
+	default:
+		return;
+	}
+}
+
+/*
+ * low_pfn = pageblock_start(free_pfn - distance / 4), distance = free_pfn - migrate_pfn.
+ * The event has min_pfn = pageblock_start(free_pfn - distance / 2): when the task's last
+ * migrate isolation gives a migrate_pfn that reproduces it, low_pfn is exact; else it is
+ * taken halfway between min_pfn and free_pfn.
+ */
+static uint64_t fast_low_pfn(const struct mf_model *m, const struct cp_cc *cc, uint64_t min_pfn,
+			     uint64_t free_pfn)
+{
+	const uint64_t pbmask = ~((1ULL << m->p.pageblock_order) - 1);
+	uint64_t d, low;
+
+	if (cc && cc->migrate_pfn != MF_PFN_NONE && cc->migrate_pfn < free_pfn) {
+		d = free_pfn - cc->migrate_pfn;
+		if (((free_pfn - d / 2) & pbmask) == min_pfn)
+			return (free_pfn - d / 4) & pbmask;
+	}
+	low = free_pfn > min_pfn ? free_pfn - (free_pfn - min_pfn) / 2 : min_pfn;
+	low &= pbmask;
+	return low < min_pfn ? min_pfn : low;
+}
+
+/*
+ * The simulated search that reproduces the event (nr_scanned, and the order taken, -1 for
+ * none) for task cc.  The search orders are tried from the tracked one round robin, as
+ * next_search_order() steps; for each, two starting limits: the tracked
+ * fast_search_fail's, then the scan start's (cc->free_pfn at or above the zone's
+ * compact_init_free_pfn, which no event shows).  Other limits are not tried: on h9 and
+ * pc9 (bench/README.md) the picks of searches only they reproduced were mostly not the
+ * kernel's (mm_lru_insertion showed a target in 71 of 370), short walks match by chance.
+ * On a match its rotations are applied to the lists (not the pick's removal), cc follows
+ * the search, and *pick is its pick (MF_PFN_NONE for none).  False when nothing matched:
+ * cc then follows the event alone (a pick resets fast_search_fail and search_order as one
+ * at or above low_pfn does; no pick counts a failure and a wrap).
+ */
+static bool fast_search(struct mf_model *m, int z, struct cp_cc *cc, uint64_t min_pfn,
+			uint64_t low_pfn, uint64_t nr_scanned, int taken_order, uint64_t *pick)
+{
+	const uint32_t half_pb = m->p.pageblock_order ? 1U << (m->p.pageblock_order - 1) : 1;
+	const uint32_t limits[2] = { fast_limit(cc->fail),
+				     half_pb < FAST_PEEK ? half_pb : FAST_PEEK };
+	/* the entries visited: nr_scanned less the pick's 2^o - 1 */
+	const uint64_t extra = taken_order >= 0 ? (1ULL << taken_order) - 1 : 0;
+	const uint64_t max_visits = nr_scanned >= extra ? nr_scanned - extra : 0;
+	struct fast_peek pk[MF_MAX_ORDERS];
+	int cc_order = cc->order, s0, s, si, li, o;
+	struct fast_sim r;
+
+	s0 = cc->search_order < cc_order - 1 ? cc->search_order : cc_order - 1;
+	if (s0 < 0)
+		s0 = 0;
+	for (o = 0; o < cc_order; o++) {
+		pk[o].n = 0;
+		pk[o].end = false;
+	}
+	for (si = 0; si < cc_order; si++) {
+		s = s0 - si >= 0 ? s0 - si : s0 - si + cc_order;
+		for (li = 0; li < 2; li++) {
+			fast_simulate(m, z, pk, cc_order, s, limits[li], min_pfn, low_pfn, max_visits,
+				      &r);
+			if (r.scanned == nr_scanned && r.pick_order == taken_order)
+				goto match;
+		}
+	}
+	/* no simulation reproduces the event: the model's lists differ from the kernel's */
+	if (taken_order >= 0) {
+		cc->fail = 0;
+		cc->search_order = (int8_t)taken_order;
+	} else {
+		if (cc->fail < UINT8_MAX)
+			cc->fail++;
+		cc->search_order = (int8_t)(s0 ? s0 - 1 : cc_order - 1);
+	}
+	return false;
+match:
+	for (o = 0; o < r.nvis; o++)
+		if (r.vis_head[o] != LNONE)
+			model_list_move_head(m, z, r.vis_order[o], MF_MT_MOVABLE, r.vis_head[o]);
+	cc->search_order = (int8_t)r.search_order;
+	if (r.low)
+		cc->fail = 0;		/* a pick at or above low_pfn */
+	else if (r.pick == MF_PFN_NONE && cc->fail < UINT8_MAX)
+		cc->fail++;
+	*pick = r.pick;
+	return true;
+}
+
 /*
  * mm_compaction_fast_isolate_freepages(min_pfn, free_pfn, nr_scanned, nr_taken): the list
  * search of fast_isolate_freepages() took at most one block, from free_list[o][MOVABLE]
@@ -393,15 +750,31 @@ static uint64_t fast_pick_bounded(const struct mf_model *m, int z, int order, ui
  * targets correct the lists run by run, and the walk within the scan limit is the nearer
  * one (fast_pick_bounded()).  The pages the around-scan takes come in their own
  * isolate_freepages event.
+ *
+ * All of that is the fallback.  When the task's events gave its run's order
+ * (mm_compaction_try_to_compact_pages, mm_compaction_kcompactd_wake), the whole search is
+ * simulated first, over every order it visits, and the simulation that reproduces
+ * nr_scanned and the order taken gives the pick and the rotations (fast_search()); a
+ * search that took nothing (nr_taken 0) still rotates the lists it visited.
  */
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
 			   uint64_t nr_scanned, uint64_t nr_taken)
 {
 	const struct mf_zone_desc *zd = &m->zones[z];
+	struct cp_cc *cc = cc_find(m, m->cur_pid, false);
 	uint64_t low_pfn, best = MF_PFN_NONE, cap, n = 0, top;
 	uint32_t q;
 	int order;
 
+	if (cc && cc->order <= 0)
+		cc = NULL;	/* no event gave the run's order: the search is not simulated */
+	low_pfn = fast_low_pfn(m, cc, min_pfn, free_pfn);
+	if (!nr_taken) {
+		/* a search that took nothing: its rotations, and fast_search_fail */
+		if (cc)
+			fast_search(m, z, cc, min_pfn, low_pfn, nr_scanned, -1, &best);
+		return;
+	}
 	/* its candidates are any free block at or above min_pfn, free_pfn no bound */
 	run_window(m, min_pfn > zd->start_pfn ? min_pfn : zd->start_pfn, zd->end_pfn);
 	if (nr_taken & (nr_taken - 1)) {
@@ -411,12 +784,20 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	order = __builtin_ctzll(nr_taken);
 	if (order > m->p.max_order)
 		return;
+	if (cc && order < cc->order) {
+		if (fast_search(m, z, cc, min_pfn, low_pfn, nr_scanned, order, &best)) {
+			/* the search the kernel made: its pick, its rotations already applied */
+			ciso_update(m, best, nr_taken, true);
+			run_note(m, best, order, false);
+			model_del_block(m, z, best);
+			m->fid.cp_isolated_pages += nr_taken;
+			return;
+		}
+	}
 	if (free_pfn > zd->end_pfn)
 		free_pfn = zd->end_pfn;
 	if (min_pfn < zd->start_pfn)
 		min_pfn = zd->start_pfn;
-	low_pfn = free_pfn > min_pfn ? free_pfn - (free_pfn - min_pfn) / 2 : min_pfn;
-	low_pfn &= ~((1ULL << m->p.pageblock_order) - 1);
 	if (low_pfn < min_pfn)
 		low_pfn = min_pfn;
 	cap = nr_scanned >= nr_taken ? nr_scanned - (nr_taken - 1) : 1;

@@ -992,6 +992,135 @@ static void test_fast_isolate_scan_limit(void)
 	}
 }
 
+/* An event of a compaction run's task: try_to_compact_pages(order) or compaction begin. */
+static void cc_event(struct mf_model *m, int type, int32_t pid, int order, uint64_t migrate_pfn)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (uint16_t)type;
+	ev.pid = pid;
+	if (type == MF_EV_CP_TRY) {
+		ev.cp_try.order = order;
+		ev.cp_try.prio = 2;			/* COMPACT_PRIO_ASYNC */
+		ev.cp_try.gfp = 1ULL << 3;		/* __GFP_MOVABLE */
+	} else if (type == MF_EV_CP_BEGIN) {
+		ev.cp_begin.migrate_pfn = migrate_pfn;
+		ev.cp_begin.sync = 0;
+	}
+	mf_model_apply(m, &ev);
+}
+
+struct find_block {
+	uint64_t pfn;
+	int order;
+	bool found;
+};
+
+static void find_pfn(void *priv, uint64_t pfn, int order, int mt, bool pcp)
+{
+	struct find_block *f = priv;
+
+	(void)mt;
+	if (!pcp && pfn == f->pfn && order == f->order)
+		f->found = true;
+}
+
+/* [pfn, pfn + 2^order) is a free buddy block of zone 0 */
+static bool free_block(struct mf_model *m, uint64_t pfn, int order)
+{
+	struct find_block f = { .pfn = pfn, .order = order };
+
+	mf_model_for_each_block(m, 0, find_pfn, &f);
+	return f.found;
+}
+
+/*
+ * fast_isolate_freepages() rotates every order it visits, not only the one it takes from.
+ * 512 pages, max order 3, pageblocks of 8; task 7 compacts for order 3 (search orders 2,
+ * 1, 0), scanners from migrate_pfn 0.  Free: order-1 block 400; order-2 blocks, head to
+ * tail:  208 200 112 104 ... 8 0  (17 blocks).
+ * Search 1 (min_pfn 256, free_pfn 512: low_pfn 384), nr_scanned 18, one order-1 block:
+ * search_order 2 first; its walk from the tail meets 0, 8, ..., 112, 200, none at or above
+ * 256, and stops at its limit of 16 entries; move_freelist_head(200) sends 208 to the tail:
+ *   order 2:  200 112 ... 8 0 208
+ * The limit halves (8); order 1: 400 is at or above 384, taken: 16 + 1 + (2 - 1) scanned.
+ * search_order becomes 1, fast_search_fail 0.
+ * Search 2 (min_pfn 128, free_pfn 256: low_pfn 192), nr_scanned 4, one order-2 block:
+ * orders 1 and 0 hold no block, order 2 is next: 208, the tail, is at or above 192 and
+ * taken (1 + 3 scanned).  A model that rotated only order 1 finds 200 first (its tail is
+ * still 0) and takes it, a mismatch.
+ */
+static void test_fast_isolate_all_orders(void)
+{
+	struct mf_model *m = small_zone(512, 3, 3);
+	char buf[256];
+	uint64_t p;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	for (p = 0; p <= 112; p += 8)
+		CU_ASSERT_EQUAL(mf_model_seed_free(m, p, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 200, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 208, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 400, 1), 0);
+	cc_event(m, MF_EV_CP_TRY, 7, 3, 0);
+	cc_event(m, MF_EV_CP_BEGIN, 7, 0, 0);
+
+	fast_isolate_by(m, 7, 256, 512, 18, 2);
+	CU_ASSERT_FALSE(free_block(m, 400, 1));
+	CU_ASSERT_TRUE(free_block(m, 200, 2));
+	CU_ASSERT_TRUE(free_block(m, 208, 2));
+	fast_isolate_by(m, 7, 128, 256, 4, 4);
+	CU_ASSERT_FALSE(free_block(m, 208, 2));
+	CU_ASSERT_TRUE(free_block(m, 200, 2));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolated_pages, 6);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
+ * fast_find_migrateblock() reorders the lists fast_isolate_freepages() walks next.  512
+ * pages, max order 4, pageblocks of 16; task 7 compacts for order 4 from migrate_pfn 0 (the
+ * zone's start).  Free order-3 blocks, head to tail:  448 64 416
+ * The migrate scanner's isolation starts at 64, a jump: its search walked
+ * free_list[3][MOVABLE] from the head (448, then 64, in the pageblock it jumped to), and
+ * move_freelist_tail(64) sent 448 and 64 to the tail:  416 448 64
+ * The fast search (min_pfn 288, free_pfn 512, migrate_pfn 80: low_pfn 400) from the tail:
+ * 64, then 448, at or above 400 and taken: 2 + 7 scanned.  Without the rotation the tail
+ * is 416, taken at once (1 + 7 scanned): no simulation reproduces the event, and the old
+ * rule takes 416 too.
+ */
+static void test_fast_find_migrate_rotates(void)
+{
+	struct mf_model *m = small_zone(512, 4, 4);
+	struct mf_event ev;
+	char buf[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 416, 3), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 64, 3), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 448, 3), 0);
+	cc_event(m, MF_EV_CP_TRY, 7, 4, 0);
+	cc_event(m, MF_EV_CP_BEGIN, 7, 0, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
+	ev.pid = 7;
+	ev.isolate.start_pfn = 64;
+	ev.isolate.end_pfn = 80;
+	ev.isolate.nr_scanned = 16;
+	ev.isolate.nr_taken = 8;
+	mf_model_apply(m, &ev);
+
+	fast_isolate_by(m, 7, 288, 512, 9, 8);
+	CU_ASSERT_FALSE(free_block(m, 448, 3));
+	CU_ASSERT_TRUE(free_block(m, 416, 3));
+	CU_ASSERT_TRUE(free_block(m, 64, 3));
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * A deterministic storm of legal and illegal events: whatever the trace says, the
  * invariants (counters, no overlaps, alignment, merged buddies) hold after every event.
@@ -1176,6 +1305,10 @@ void test_model_register(void)
 		    test_isolated_then_allocated);
 	CU_add_test(s, "fast isolation within the scan limit once targets show",
 		    test_fast_isolate_scan_limit);
+	CU_add_test(s, "fast isolation rotates every order it visits",
+		    test_fast_isolate_all_orders);
+	CU_add_test(s, "the migrate scanner's fast search reorders the free lists",
+		    test_fast_find_migrate_rotates);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 	CU_add_test(s, "learn mode: a damaged pfn does not grow the model", test_learn_bounded);
 }

@@ -633,15 +633,22 @@ static bool kpageflags_readable(const char *dir)
 	return false;
 }
 
+/* dir/file of a capture, for reading; NULL when it cannot be opened */
+static FILE *capture_open(const char *dir, const char *file)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return fopen(path, "r");
+}
+
 /* /proc/vmstat: "name value" per line */
 int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val)
 {
-	char path[4200], key[64];
+	char key[64];
 	long long v;
-	FILE *f;
+	FILE *f = capture_open(dir, "vmstat");
 
-	snprintf(path, sizeof(path), "%s/vmstat", dir);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %lld", key, &v) == 2) {
@@ -658,13 +665,11 @@ int mf_state_vmstat_read(const char *dir, const char *name, int64_t *val)
 /* /proc/meminfo: "Name:   value kB" per line */
 int mf_state_meminfo_read(const char *dir, const char *name, int64_t *kb)
 {
-	char path[4200], line[256];
+	char line[256];
 	size_t len = strlen(name);
 	long long v;
-	FILE *f;
+	FILE *f = capture_open(dir, "meminfo");
 
-	snprintf(path, sizeof(path), "%s/meminfo", dir);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -682,11 +687,9 @@ int mf_state_meminfo_read(const char *dir, const char *name, int64_t *kb)
 /* dir/sysctl: "name value" per line, the value one word */
 int mf_state_sysctl_read(const char *dir, const char *name, char *val, size_t len)
 {
-	char path[4200], key[64], v[64];
-	FILE *f;
+	char key[64], v[64];
+	FILE *f = capture_open(dir, "sysctl");
 
-	snprintf(path, sizeof(path), "%s/sysctl", dir);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %63s", key, v) == 2) {

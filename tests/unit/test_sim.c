@@ -829,6 +829,32 @@ static void test_kernelcore(void)
  * ours is ahead leaves it in use (absorbed).
  */
 /*
+ * The zone of the kswapd tests: 128 pages, watermarks 10/20/30, compaction off, the
+ * start's LRU pages at 128-191 (not yet started).
+ */
+static struct mf_sim *kswapd_sim(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
+		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
+		.type = 2, .wmark = { 10, 20, 30 },
+	};
+	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	char err[128];
+	uint64_t p;
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "compaction=off", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	for (p = 128; p < 192; p++)
+		mf_sim_seed_movable(s, p);
+	return s;
+}
+
+/*
  * What the simulated kswapd may reclaim on a machine without swap: of the start's LRU
  * pages (128-191) only those the capture marks reclaimable (file pages 128-159; 144-159
  * active, so after 128-143), and pages the trace puts on a file LRU list later (a page
@@ -838,24 +864,10 @@ static void test_kernelcore(void)
  */
 static void test_reclaim_pool(void)
 {
-	struct mf_sim_zone_desc z = {
-		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
-		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
-		.type = 2, .wmark = { 10, 20, 30 },
-	};
-	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
 	struct mf_sim_req r = { .ts = 2000, .gfp = GFP_MOVABLE_REQ, .order = 0, .cpu = 0 };
 	uint64_t bits[4] = { 0 }, active[4] = { 0 }, p, i, got[5] = { 0 };
-	struct mf_sim_config c;
-	struct mf_sim *s;
-	char err[128];
+	struct mf_sim *s = kswapd_sim();
 
-	mf_sim_config_default(&c);
-	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "compaction=off", err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &t, &z, 1, 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	for (p = 128; p < 192; p++)
-		mf_sim_seed_movable(s, p);
 	for (p = 128; p < 160; p++)
 		bits[p / 64] |= 1ULL << (p % 64);
 	for (p = 144; p < 160; p++)
@@ -909,24 +921,10 @@ static void test_reclaim_pool(void)
 
 static void test_kswapd_reclaim(void)
 {
-	struct mf_sim_zone_desc z = {
-		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
-		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
-		.type = 2, .wmark = { 10, 20, 30 },
-	};
-	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
 	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
-	struct mf_sim_config c;
 	uint64_t p, before, reclaimed, tp = MF_PFN_NONE;
-	struct mf_sim *s;
-	char err[128];
+	struct mf_sim *s = kswapd_sim();
 
-	mf_sim_config_default(&c);
-	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "compaction=off", err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &t, &z, 1, 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	for (p = 128; p < 192; p++)
-		mf_sim_seed_movable(s, p);
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
 	mf_sim_start(s, 1000);
 	CU_ASSERT_EQUAL(s->lru.n, 64);

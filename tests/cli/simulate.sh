@@ -137,6 +137,45 @@ expect_error 1 "compare: result without simulations" "no simulation named" -- \
 	"$MMFRAG" compare "$TMP/obs.json#base" "$R#base"
 expect_error 1 "compare trace#bad config" "colour" -- "$MMFRAG" compare "$T#colour=blue" "$R#base"
 
+# Reclaim and migration failures from what a recording shows (traces/compact-heavy: made by
+# mmfrag record, mm_lru_insertion on, no swap on the recording machine, ext4 page cache in
+# large folios): the simulated kswapd reclaims file pages only, the trace's LRU insertions
+# among them, and migrations fail on the written page cache, never at a higher share of
+# the pages tried than the trace's own migrations (mmfrag-replay(1)).
+H=traces/compact-heavy.dat
+expect_exit 0 "simulate compact-heavy" -- "$MMFRAG" replay -q --simulate -o "$TMP/heavy.json" "$H"
+LIM=$(python3 - "$TMP/heavy.json" <<'PY'
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+lim = d["simulations"][0]["limits"]
+out = []
+rec = [l for l in lim if l.startswith("reclaim approximated")]
+m = rec and re.search(r"from (\d+) LRU pages of the start capture \(file pages: the capture "
+                      r"shows no swap\) and (\d+) the trace put on an LRU list", rec[0])
+out.append("%s reclaim pool: file pages of the start, and the trace's insertions (%s)" % (
+    "ok" if m and int(m.group(1)) > 0 and int(m.group(2)) > 0 else "BAD",
+    m.group(0) if m else rec))
+mig = [l for l in lim if l.startswith("migration failures")]
+m = mig and re.search(r"is: (\d+) simulated pages failed .*failed/tried pages: direct async "
+                      r"(\d+)/(\d+), direct sync (\d+)/(\d+), kcompactd and others (\d+)/(\d+);"
+                      r" the trace's own (\d+)/(\d+), (\d+)/(\d+), (\d+)/(\d+)", mig[0])
+ok = bool(m) and int(m.group(1)) > 0
+if m:
+    v = [int(x) for x in m.groups()[1:]]
+    for i in range(3):
+        sf, st, kf, kt = v[2 * i], v[2 * i + 1], v[6 + 2 * i], v[7 + 2 * i]
+        # at or below the trace's share (its prior leans on the other sources: 5% slack)
+        if st and kt and sf / st > kf / kt + 0.05:
+            ok = False
+out.append("%s migrations fail on the written page cache, at most at the trace's share (%s)" % (
+    "ok" if ok else "BAD", mig[0][:160] if mig else "no line"))
+print("\n".join(out))
+PY
+)
+while read -r st rest; do
+	[ "$st" = ok ] && ok "compact-heavy: $rest" || nok "compact-heavy: $rest"
+done <<<"$LIM"
+
 # Calibration against the real kernel (traces/whatif-small.*, bench/whatif/run-one.sh with a
 # small workload): simulated `default` on the recording against the traced kernel's own direct
 # compaction counts (the captures' vmstat deltas), and extfrag_threshold=1000 against the same

@@ -246,8 +246,9 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cpu,
 			 int node);
 /*
- * mm_lru_insertion: the kernel put its folio at tpfn on LRU list lru (enum lru_list);
- * one on an inactive list becomes reclaimable (an anonymous one only with swap).
+ * mm_lru_insertion: the kernel put its folio at tpfn on LRU list lru (enum lru_list):
+ * it becomes reclaimable (an anonymous one only with swap), and a large folio written
+ * to (__GFP_WRITE) is dirty page cache for a while.
  */
 void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru);
 /* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */

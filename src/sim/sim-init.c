@@ -343,7 +343,7 @@ int mf_sim_seed_reclaimable(struct mf_sim *s, const uint64_t *bits, const uint64
 		nr = s->nr_t2s;
 	for (pfn = 0; pfn < nr; pfn++)
 		if (bits[pfn / 64] & (1ULL << (pfn % 64)))
-			sim_rclm_set(s, pfn, true);
+			sim_tbit_set(s, s->rclm, pfn, true);
 	if (!active)
 		return 0;
 	/* until sim_lru_seed() orders the pool */

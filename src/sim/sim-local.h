@@ -237,7 +237,7 @@ struct mf_sim {
 	uint64_t		reclaim_pool_inserted;	/* pages the trace put on a reclaimable LRU */
 	uint64_t		reclaim_freed_later;	/* workload frees of pages ours reclaimed */
 	/*
-	 * rclm: bit per kernel pfn (nr_t2s of them), the page at that pfn is on a list the
+	 * rclm: bit per kernel pfn (sim_tbit()), the page at that pfn is on an LRU list the
 	 * kernel's reclaim scans (a pool entry is stale once its pfn was allocated again);
 	 * rclm_seeded: the start state said which pages those were; no_swap: anonymous
 	 * pages are not among them.
@@ -248,9 +248,9 @@ struct mf_sim {
 	/*
 	 * Page cache the trace wrote: fdirty, a bit per kernel pfn, a large folio allocated
 	 * for a write (fwrite) the trace put on a file LRU list less than DIRTY_EXPIRE_NS
-	 * ago (dirty or under writeback, so
-	 * compaction cannot migrate it, see sim-migrate.c); the FIFO of those insertions
-	 * clears the bits as they expire.  file_seen: the trace showed such insertions.
+	 * ago (dirty or under writeback, so compaction cannot migrate it, see
+	 * sim-migrate.c); the FIFO of those insertions clears the bits as they expire.
+	 * file_seen: the trace showed such insertions.
 	 */
 	uint64_t		*fdirty;
 	uint64_t		*fwrite;	/* a large folio allocated with __GFP_WRITE */
@@ -503,22 +503,32 @@ void sim_kswapd_work(struct mf_sim *s, int node);
 bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi);
 void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages);
 int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);
-static inline bool sim_rclm_test(const struct mf_sim *s, uint64_t tpfn)
+/* The bitmaps over the kernel's pfns (rclm, fdirty, fwrite): nr_t2s bits, grown with t2s. */
+static inline bool sim_tbit(const struct mf_sim *s, const uint64_t *map, uint64_t tpfn)
 {
-	return tpfn < s->nr_t2s && (s->rclm[tpfn / 64] >> (tpfn % 64) & 1);
+	return tpfn < s->nr_t2s && (map[tpfn / 64] >> (tpfn % 64) & 1);
 }
-static inline bool sim_fdirty_test(const struct mf_sim *s, uint64_t tpfn)
-{
-	return tpfn < s->nr_t2s && (s->fdirty[tpfn / 64] >> (tpfn % 64) & 1);
-}
-static inline void sim_rclm_set(struct mf_sim *s, uint64_t tpfn, bool on)
+static inline void sim_tbit_set(const struct mf_sim *s, uint64_t *map, uint64_t tpfn, bool on)
 {
 	if (tpfn >= s->nr_t2s)
 		return;
 	if (on)
-		s->rclm[tpfn / 64] |= 1ULL << (tpfn % 64);
+		map[tpfn / 64] |= 1ULL << (tpfn % 64);
 	else
-		s->rclm[tpfn / 64] &= ~(1ULL << (tpfn % 64));
+		map[tpfn / 64] &= ~(1ULL << (tpfn % 64));
+}
+/* clear [tpfn, tpfn + n): whole words where the range covers them */
+static inline void sim_tbits_clear(const struct mf_sim *s, uint64_t *map, uint64_t tpfn,
+				   uint64_t n)
+{
+	uint64_t p = tpfn, end = tpfn + n < s->nr_t2s ? tpfn + n : s->nr_t2s;
+
+	for (; p < end && (p & 63); p++)
+		map[p / 64] &= ~(1ULL << (p % 64));
+	for (; p + 64 <= end; p += 64)
+		map[p / 64] = 0;
+	for (; p < end; p++)
+		map[p / 64] &= ~(1ULL << (p % 64));
 }
 void sim_lru_seed(struct mf_sim *s);
 

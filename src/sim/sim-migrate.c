@@ -136,7 +136,7 @@ static uint64_t frame_hash(uint64_t pfn)
 
 /*
  * Whether the folio at frame pfn is a large page-cache folio the trace wrote and the
- * flusher has not written back yet (sim_fdirty_test() on its owner, see sim-vmscan.c).
+ * flusher has not written back yet (fdirty of its owner, see sim-vmscan.c).
  * Those fail migration whole, again and again.  The what-if recordings show it: in one
  * default recording, migration batches whose range held such folios (the recorder's own
  * trace file, order-8 folios on ext4) failed 17,860 pages and migrated 1,097, all other
@@ -152,7 +152,7 @@ static bool folio_dirty_large(const struct mf_sim *s, uint64_t pfn)
 {
 	uint32_t owner = s->lnk[pfn];
 
-	return owner != NIL && !(owner & OWNER_PENDING) && sim_fdirty_test(s, owner);
+	return owner != NIL && !(owner & OWNER_PENDING) && sim_tbit(s, s->fdirty, owner);
 }
 
 /*

@@ -471,26 +471,13 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 	if (r->order < 0 || r->order >= MF_MAX_ORDERS)
 		return;
 	/* a new page at those pfns: on no LRU list until the trace inserts it */
-	if (r->tpfn != MF_PFN_NONE && r->tpfn < s->nr_t2s) {
-		uint64_t p = r->tpfn, end = p + (1ULL << r->order);
-
-		if (end > s->nr_t2s)
-			end = s->nr_t2s;
-		for (; p < end && (p & 63); p++) {
-			sim_rclm_set(s, p, false);
-			s->fdirty[p / 64] &= ~(1ULL << (p % 64));
-			s->fwrite[p / 64] &= ~(1ULL << (p % 64));
-		}
-		for (; p + 64 <= end; p += 64)
-			s->rclm[p / 64] = s->fdirty[p / 64] = s->fwrite[p / 64] = 0;
-		for (; p < end; p++) {
-			sim_rclm_set(s, p, false);
-			s->fdirty[p / 64] &= ~(1ULL << (p % 64));
-			s->fwrite[p / 64] &= ~(1ULL << (p % 64));
-		}
+	if (r->tpfn != MF_PFN_NONE) {
+		sim_tbits_clear(s, s->rclm, r->tpfn, 1ULL << r->order);
+		sim_tbits_clear(s, s->fdirty, r->tpfn, 1ULL << r->order);
+		sim_tbits_clear(s, s->fwrite, r->tpfn, 1ULL << r->order);
 		/* a large folio for a write (grab_cache_page_write_begin(): FGP_WRITE) */
 		if ((r->gfp & GFP_WRITE) && r->order > 0)
-			s->fwrite[r->tpfn / 64] |= 1ULL << (r->tpfn % 64);
+			sim_tbit_set(s, s->fwrite, r->tpfn, true);
 	}
 	q = *r;
 	if (!thp_config(s, r, &q.gfp)) {
@@ -757,7 +744,7 @@ void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order
 	}
 	mf_sim_tick(s, ts);
 	if (s->reclaim_ahead >= n && !sim_lru_add(s, tpfn, order)) {
-		sim_rclm_set(s, tpfn, true);
+		sim_tbit_set(s, s->rclm, tpfn, true);
 		s->reclaim_ahead -= n;
 		s->reclaim_absorbed += n;
 		sim_deferred_work(s);

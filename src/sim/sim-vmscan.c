@@ -97,8 +97,8 @@ static int cmp_lru(const void *a, const void *b)
 /*
  * The pages of the start capture on the LRU (not compound, or a compound page that was),
  * still held by the past, in the approximated LRU order: those the start state marks as
- * reclaimable (inactive, and file pages only on a machine without swap), or every one
- * when it does not say.
+ * reclaimable (file pages only on a machine without swap; its active ones after its
+ * inactive ones), or every one when it does not say.
  */
 void sim_lru_seed(struct mf_sim *s)
 {
@@ -111,11 +111,11 @@ void sim_lru_seed(struct mf_sim *s)
 
 		if (st_kind(v) != ST_USED || !(v & ST_MOVABLE) || s->lnk[p] != (uint32_t)p ||
 		    p >= s->nr_t2s || s->t2s[p] != (uint32_t)p ||
-		    (s->rclm_seeded && !sim_rclm_test(s, p)))
+		    (s->rclm_seeded && !sim_tbit(s, s->rclm, p)))
 			continue;
 		if (sim_lru_add(s, p, st_order(v)))
 			break;
-		sim_rclm_set(s, p, true);
+		sim_tbit_set(s, s->rclm, p, true);
 		s->reclaim_pool_seeded += 1ULL << st_order(v);
 		p += (1ULL << st_order(v)) - 1;
 	}
@@ -160,12 +160,12 @@ static uint64_t shrink_one(struct mf_sim *s, int node, int hzi)
 
 		l->next++;
 		/* allocated again since it joined the pool: another page, not on the list */
-		if (!sim_rclm_test(s, tpfn))
+		if (!sim_tbit(s, s->rclm, tpfn))
 			continue;
 		sp = sim_owner_frame(s, tpfn, order);
 		if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE))
 			continue;
-		sim_rclm_set(s, tpfn, false);
+		sim_tbit_set(s, s->rclm, tpfn, false);
 		z = sim_zone_of(s, sp);
 		if (!z || z->d.node != node || z->type > hzi)
 			continue;
@@ -214,7 +214,7 @@ static void dirty_add(struct mf_sim *s, uint64_t tpfn)
 	}
 	s->dirty.tpfn[s->dirty.n] = (uint32_t)tpfn;
 	s->dirty.ts[s->dirty.n++] = s->now;
-	s->fdirty[tpfn / 64] |= 1ULL << (tpfn % 64);
+	sim_tbit_set(s, s->fdirty, tpfn, true);
 	s->file_seen = true;
 }
 
@@ -238,7 +238,7 @@ void sim_dirty_expire(struct mf_sim *s)
 		s->dirty.n - s->dirty.next > limit)) {
 		uint64_t tpfn = s->dirty.tpfn[s->dirty.next++];
 
-		s->fdirty[tpfn / 64] &= ~(1ULL << (tpfn % 64));
+		sim_tbit_set(s, s->fdirty, tpfn, false);
 	}
 }
 
@@ -261,19 +261,20 @@ void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru)
 
 	if (tpfn >= s->nr_t2s || s->t2s[tpfn] >= s->nr_pfns || lru < 0 || lru > 3)
 		return;
-	if ((lru <= 1 && s->no_swap) || sim_rclm_test(s, tpfn)) {
-		if (lru <= 1 && s->no_swap)
-			sim_rclm_set(s, tpfn, false);	/* anonymous now: not reclaimable */
+	if (lru <= 1 && s->no_swap) {
+		sim_tbit_set(s, s->rclm, tpfn, false);	/* anonymous now: not reclaimable */
 		return;
 	}
+	if (sim_tbit(s, s->rclm, tpfn))
+		return;		/* on a list already (a putback): one entry */
 	sp = s->t2s[tpfn];
 	order = st_order(s->st[sp]);
 	if (sim_owner_frame(s, tpfn, order) != sp || !(s->st[sp] & ST_MOVABLE) ||
 	    sim_lru_add(s, tpfn, order))
 		return;
-	sim_rclm_set(s, tpfn, true);
+	sim_tbit_set(s, s->rclm, tpfn, true);
 	s->reclaim_pool_inserted += 1ULL << order;
-	if (lru >= 2 && (s->fwrite[tpfn / 64] >> (tpfn % 64) & 1))
+	if (lru >= 2 && sim_tbit(s, s->fwrite, tpfn))
 		dirty_add(s, tpfn);
 }
 

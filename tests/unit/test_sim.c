@@ -1119,8 +1119,8 @@ static void test_compaction_dirty_page_cache(void)
 
 		mf_sim_learn_migration(s, SIM_MSRC_SYNC, 700, 300);
 		/* allocated by the trace since the start, for a write (as a large folio) */
-		sim_rclm_set(s, T(130), false);
-		s->fwrite[T(130) / 64] |= 1ULL << (T(130) % 64);
+		sim_tbit_set(s, s->rclm, T(130), false);
+		sim_tbit_set(s, s->fwrite, T(130), true);
 		mf_sim_lru_insert(s, T(130), round == 1 ? 0 : 2);
 		if (round == 2)
 			mf_sim_tick(s, 31ULL * 1000000000ULL);

@@ -334,6 +334,17 @@ static inline uint16_t *pb_order_count(struct mf_model *m, uint64_t pfn, int ord
 	return &m->pb_orders[(pfn >> m->p.pageblock_order) * ((size_t)m->p.max_order + 1) + order];
 }
 
+/* free_area[order].nr_free of zone z: its free blocks of every type */
+static inline uint64_t area_nr_free(const struct mf_model *m, int z, int order)
+{
+	uint64_t n = 0;
+	int t;
+
+	for (t = 0; t < MF_MAX_MT; t++)
+		n += m->nr_free[z][order][t];
+	return n;
+}
+
 /* Word w (pfns 64w to 64w + 63) of a per-pfn bitmap (held, ciso, cconf) */
 static inline uint64_t *bits_word(uint64_t *map, uint64_t w)
 {

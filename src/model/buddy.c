@@ -1184,13 +1184,10 @@ void mf_model_seed_compound(struct mf_model *m, uint64_t pfn, int order)
 
 void mf_model_zone_nr_free(const struct mf_model *m, int zone, uint64_t *nr_free)
 {
-	int o, t;
+	int o;
 
-	for (o = 0; o <= m->p.max_order; o++) {
-		nr_free[o] = 0;
-		for (t = 0; t < MF_MAX_MT; t++)
-			nr_free[o] += m->nr_free[zone][o][t];
-	}
+	for (o = 0; o <= m->p.max_order; o++)
+		nr_free[o] = area_nr_free(m, zone, o);
 }
 
 void mf_model_zone_nr_free_mt(const struct mf_model *m, int zone,

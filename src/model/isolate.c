@@ -440,7 +440,7 @@ static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk,
 			  int search_order, uint32_t limit, uint64_t min_pfn, uint64_t low_pfn,
 			  uint64_t max_visits, struct fast_sim *r)
 {
-	int order = search_order, mt;
+	int order = search_order;
 
 	r->scanned = 0;
 	r->pick = MF_PFN_NONE;
@@ -449,12 +449,10 @@ static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk,
 	r->nvis = 0;
 	r->search_order = search_order;
 	while (order >= 0) {
-		uint64_t high = 0, nfree = 0;
+		uint64_t high = 0;
 		uint32_t os = 0, q = LNONE;
 
-		for (mt = 0; mt < MF_MAX_MT; mt++)
-			nfree += m->nr_free[z][order][mt];
-		if (nfree) {
+		if (area_nr_free(m, z, order)) {
 			for (;;) {
 				q = peek_at(m, z, order, &pk[order], os);
 				if (q == LNONE)
@@ -502,10 +500,16 @@ static void fast_simulate(const struct mf_model *m, int z, struct fast_peek *pk,
 	}
 }
 
-/* max(1, freelist_scan_limit(cc) >> 1): (32 >> fast_search_fail) + 1, halved */
+/* freelist_scan_limit(): (COMPACT_CLUSTER_MAX >> cc->fast_search_fail) + 1 */
+static uint32_t freelist_scan_limit(unsigned int fail)
+{
+	return (32U >> (fail < 31 ? fail : 31)) + 1;
+}
+
+/* fast_isolate_freepages()'s starting limit: max(1, freelist_scan_limit(cc) >> 1) */
 static uint32_t fast_limit(unsigned int fail)
 {
-	uint32_t l = ((32U >> (fail < 31 ? fail : 31)) + 1) >> 1;
+	uint32_t l = freelist_scan_limit(fail) >> 1;
 
 	return l ? l : 1;
 }
@@ -546,8 +550,8 @@ static struct cp_cc *cc_find(struct mf_model *m, int32_t pid, bool create)
 static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t start_pfn)
 {
 	const uint64_t pbmask = ~((1ULL << m->p.pageblock_order) - 1);
-	uint32_t limit = (32U >> (cc->fail < 31 ? cc->fail : 31)) + 1, nr_scanned = 0, q;
-	int z = mf_model_zone_of_pfn(m, start_pfn), order, mt;
+	uint32_t limit = freelist_scan_limit(cc->fail), nr_scanned = 0, q;
+	int z = mf_model_zone_of_pfn(m, start_pfn), order;
 	uint64_t prev = cc->migrate_pfn;
 	/*
 	 * Without the block in reach, the scanner either failed the search or jumped to a
@@ -561,11 +565,7 @@ static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t sta
 	    (prev != m->zones[z].start_pfn && (prev & ~pbmask)))
 		return;
 	for (order = cc->order - 1; order >= 3 && nr_scanned < limit; order--) {
-		uint64_t nfree = 0;
-
-		for (mt = 0; mt < MF_MAX_MT; mt++)
-			nfree += m->nr_free[z][order][mt];
-		if (!nfree)
+		if (!area_nr_free(m, z, order))
 			continue;
 		for (q = m->lhead[z][order][MF_MT_MOVABLE]; q != LNONE; q = link_next(m, q)) {
 			if (nr_scanned++ >= limit) {
@@ -785,14 +785,9 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	if (order > m->p.max_order)
 		return;
 	if (cc && order < cc->order) {
-		if (fast_search(m, z, cc, min_pfn, low_pfn, nr_scanned, order, &best)) {
-			/* the search the kernel made: its pick, its rotations already applied */
-			ciso_update(m, best, nr_taken, true);
-			run_note(m, best, order, false);
-			model_del_block(m, z, best);
-			m->fid.cp_isolated_pages += nr_taken;
-			return;
-		}
+		/* the search the kernel made: its pick, its rotations already applied */
+		if (fast_search(m, z, cc, min_pfn, low_pfn, nr_scanned, order, &best))
+			goto take;
 	}
 	if (free_pfn > zd->end_pfn)
 		free_pfn = zd->end_pfn;
@@ -840,6 +835,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 		return;
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
+take:
 	ciso_update(m, best, nr_taken, true);
 	run_note(m, best, order, false);
 	model_del_block(m, z, best);

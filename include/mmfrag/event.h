@@ -47,8 +47,14 @@ enum mf_ev_type {	/* the tracepoint (ftrace:print, kmem:, compaction:, vmscan:),
 
 #define MF_PFN_NONE	UINT64_MAX
 
-/* ___GFP_COMP_BIT of include/linux/gfp_types.h (6.x): a compound page, one folio */
-#define MF_GFP_COMP	(1ULL << 18)
+/*
+ * gfp bits of include/linux/gfp_types.h (6.x) that more than one layer reads: the
+ * migratetype (___GFP_MOVABLE_BIT, ___GFP_RECLAIMABLE_BIT) and a compound page, one folio
+ * (___GFP_COMP_BIT)
+ */
+#define MF_GFP_MOVABLE		(1ULL << 3)
+#define MF_GFP_RECLAIMABLE	(1ULL << 4)
+#define MF_GFP_COMP		(1ULL << 18)
 
 /*
  * The page events (alloc, free, free_batched, zone_locked, pcpu_drain, extfrag) all start

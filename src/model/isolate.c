@@ -584,10 +584,6 @@ static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t sta
 		cc->fail++;
 }
 
-/* ___GFP_MOVABLE_BIT, ___GFP_RECLAIMABLE_BIT (include/linux/gfp_types.h): the migratetype */
-#define GFP_MOVABLE_BIT		(1ULL << 3)
-#define GFP_RECLAIMABLE_BIT	(1ULL << 4)
-
 /*
  * The events that set the compact_control a fast search starts from:
  *   - mm_compaction_try_to_compact_pages(order): try_to_compact_pages(); each zone's
@@ -614,7 +610,7 @@ void model_cc_event(struct mf_model *m, const struct mf_event *ev)
 		cc->fast_migrate = cc->kcompactd ||
 			(ev->cp_try.prio != 0 &&
 			 (!ev->cp_try.gfp ||
-			  (ev->cp_try.gfp & (GFP_MOVABLE_BIT | GFP_RECLAIMABLE_BIT)) == GFP_MOVABLE_BIT));
+			  (ev->cp_try.gfp & (MF_GFP_MOVABLE | MF_GFP_RECLAIMABLE)) == MF_GFP_MOVABLE));
 		cc->search_order = cc->order;
 		cc->fail = 0;
 		return;

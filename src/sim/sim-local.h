@@ -52,8 +52,8 @@
 #define GFP_DMA			(1ULL << 0)
 #define GFP_HIGHMEM		(1ULL << 1)
 #define GFP_DMA32		(1ULL << 2)
-#define GFP_MOVABLE		(1ULL << 3)
-#define GFP_RECLAIMABLE		(1ULL << 4)
+#define GFP_MOVABLE		MF_GFP_MOVABLE
+#define GFP_RECLAIMABLE		MF_GFP_RECLAIMABLE
 #define GFP_HIGH		(1ULL << 5)
 #define GFP_IO			(1ULL << 6)
 #define GFP_DIRECT_RECLAIM	(1ULL << 10)

@@ -236,7 +236,13 @@ int sim_migrate_pages(struct cc *cc)
 		}
 		if (migrate_one(cc, from, o))
 			continue;
-		if (o > 0) {
+		/*
+		 * The huge page held for the kernel's second THP try, or standing for its
+		 * 4K fallback (absorb()), is followed by its pfn: it is not split here.
+		 */
+		if (o > 0 && !(o == s->pcp_thp_order &&
+			       ((s->thp_retry_pending && from == s->thp_retry_pfn) ||
+				(s->absorbing && from == s->absorb_pfn)))) {
 			s->st[from] &= (uint8_t)~ST_ISOLATED;
 			sim_split_used(s, from);
 			for (p = from; p < from + (1ULL << o); p++) {

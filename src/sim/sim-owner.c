@@ -151,7 +151,20 @@ static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
 		sim_free_pages(s, z, pfn, order, cpu);
 }
 
-/* Free what the simulator holds in [spfn, spfn + 2^order), splitting larger blocks. */
+/* The frame lies in the huge page held for the kernel's second THP try or for absorb(). */
+static bool held_thp(const struct mf_sim *s, uint64_t sp)
+{
+	uint64_t n = 1ULL << s->pcp_thp_order;
+
+	return (s->thp_retry_pending && s->thp_retry_pfn != MF_PFN_NONE &&
+		sp - s->thp_retry_pfn < n) ||
+	       (s->absorbing && sp - s->absorb_pfn < n && s->lnk[s->absorb_pfn] == NIL);
+}
+
+/*
+ * Free what the simulator holds in [spfn, spfn + 2^order), splitting larger blocks; the
+ * huge page held for the kernel (held_thp()) is not the trace's to free.
+ */
 static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 {
 	uint64_t end = spfn + (1ULL << order), p, h;
@@ -170,7 +183,8 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 
 		if (st_kind(v) == ST_USED && !(v & ST_ISOLATED)) {
 			p += 1ULL << st_order(v);
-			free_used_block(s, p - (1ULL << st_order(v)), cpu);
+			if (!held_thp(s, p - (1ULL << st_order(v))))
+				free_used_block(s, p - (1ULL << st_order(v)), cpu);
 		} else if (st_kind(v)) {
 			p += 1ULL << st_order(v);
 		} else {
@@ -716,6 +730,13 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 			else if (sp != NIL)
 				free_range(s, sp, 0, cpu);
 		}
+	} else if (held_thp(s, sp)) {
+		uint64_t i;
+
+		/* a stale mapping into the huge page we hold for the kernel: not its page */
+		s->stats.frees_unmatched++;
+		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
+			s->t2s[tpfn + i] = NIL;
 	} else {
 		s->stats.frees++;
 		free_range(s, sp, order, cpu);

@@ -134,10 +134,71 @@ static void test_check_corrupt_pcp(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * The kernel's first THP try (__GFP_THISNODE | __GFP_NORETRY) failed and the simulator
+ * served it: the huge page is held for the kernel's second try (thp_retry_settle()).
+ * Meanwhile the trace frees a folio whose stale mapping points into that huge page (a
+ * what-if replay had one: an order-8 folio split and moved on our side), and compaction
+ * runs with nowhere to put it.  Neither may free or split the held page: the second try
+ * must find it whole.  Before the fix the free put it on a per-CPU list, the second try
+ * marked the free block used, and the next allocation from that list crashed.
+ */
+static void test_held_thp_survives(void)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
+		       .present = 4096, .managed = 4096 },
+		.type = 2,
+	};
+	const uint64_t thp = GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC | GFP_DIRECT_RECLAIM |
+			     GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7), B = 200000, X = 300000;
+	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE,
+				.gfp = thp | GFP_THISNODE | GFP_NORETRY, .order = 9 };
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct mf_sim_config c;
+	uint64_t huge, free_pages;
+	struct mf_sim *s;
+	char err[128];
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "min_free_kbytes=0,compaction_proactiveness=0,"
+						  "watermark_boost_factor=0", err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
+	mf_sim_start(s, 0);
+	free_pages = s->z[0].free_pages;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FATAL(s->thp_retry_pending);
+	huge = s->thp_retry_pfn;
+	CU_ASSERT_FATAL(huge != MF_PFN_NONE);
+	/* a kernel folio of order 8 whose first page maps into the middle of the held page */
+	CU_ASSERT_FATAL(!sim_t2s_reserve(s, X + 256));
+	s->t2s[X] = (uint32_t)(huge + 100);
+	mf_sim_free(s, ++r.ts, X, 8, 0);
+	CU_ASSERT_EQUAL(s->st[huge] & (ST_KIND | ST_ORDER), ST_USED | 9);
+	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
+	sim_check(s);
+	r.ts++;
+	r.tpfn = B;			/* the kernel's second try: served */
+	r.gfp = thp;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FALSE(s->thp_retry_pending);
+	CU_ASSERT_EQUAL(s->t2s[B], huge);
+	sim_check(s);
+	mf_sim_free(s, ++r.ts, B, 9, 0);
+	sim_drain_all_pages(s);
+	sim_check(s);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
+	mf_sim_free_all(s);
+}
+
 void test_sim_owner_add(CU_pSuite s)
 {
 	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",
 		    test_absorbed_thp_owners);
+	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
+		    test_held_thp_survives);
 	CU_add_test(s, "the invariant check says a corrupted per-CPU list, not follows it",
 		    test_check_corrupt_pcp);
 }

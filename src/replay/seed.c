@@ -130,6 +130,7 @@ struct pb_hist {
 	int		pbo, nr_orders;
 	uint32_t	*n;		/* [pageblock * nr_orders + order] */
 	bool		*any;		/* the pageblock holds a free block */
+	bool		*tail;		/* ... one above pageblock_order that began before it */
 };
 
 static void hist_block(void *priv, uint64_t pfn, int order, int mt, bool pcp)
@@ -142,8 +143,10 @@ static void hist_block(void *priv, uint64_t pfn, int order, int mt, bool pcp)
 		return;
 	h->n[pb * h->nr_orders + order]++;
 	/* a block above pageblock_order covers whole pageblocks, all of one type */
-	for (k = 0; k < (order > h->pbo ? 1ULL << (order - h->pbo) : 1) && pb + k < h->nr; k++)
+	for (k = 0; k < (order > h->pbo ? 1ULL << (order - h->pbo) : 1) && pb + k < h->nr; k++) {
 		h->any[pb + k] = true;
+		h->tail[pb + k] = k > 0;
+	}
 }
 
 /*
@@ -185,11 +188,13 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 		type = malloc(h.nr);
 		h.n = calloc(h.nr * (uint64_t)nr_orders, sizeof(*h.n));
 		h.any = calloc(h.nr, sizeof(*h.any));
-		if (!rank || !type || !h.n || !h.any) {
+		h.tail = calloc(h.nr, sizeof(*h.tail));
+		if (!rank || !type || !h.n || !h.any || !h.tail) {
 			free(rank);
 			free(type);
 			free(h.n);
 			free(h.any);
+			free(h.tail);
 			return;		/* the model keeps its types: less exact, not wrong */
 		}
 		mf_model_for_each_block(rp->m, z, hist_block, &h);
@@ -213,16 +218,25 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 					uint64_t pb = (rank[i].pfn >> pbo) - h.first;
 					const uint32_t *c = &h.n[pb * nr_orders];
 
-					if (type[pb] >= 0 || h.any[pb] != (pass == 0))
+					uint64_t span = 1, k;
+
+					/*
+					 * The later pageblocks of a free block above
+					 * pageblock_order take its first one's type: they
+					 * hold no free block of their own to count.
+					 */
+					if (type[pb] >= 0 || h.tail[pb] || h.any[pb] != (pass == 0))
 						continue;
 					for (o = 0; o < nr_orders && c[o] <= left[o]; o++)
-						;
-					if (o < nr_orders)
+						if (c[o] && o > pbo)
+							span = 1ULL << (o - pbo);
+					if (o < nr_orders || span > quota)
 						continue;	/* more free blocks than the type has */
 					for (o = 0; o < nr_orders; o++)
 						left[o] -= c[o];
-					type[pb] = (int8_t)t;
-					quota--;
+					for (k = 0; k < span && pb + k < h.nr; k++)
+						type[pb + k] = (int8_t)t;
+					quota -= span;
 				}
 			}
 		}
@@ -236,6 +250,7 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 		free(type);
 		free(h.n);
 		free(h.any);
+		free(h.tail);
 	}
 }
 

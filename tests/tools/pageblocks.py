@@ -2,8 +2,9 @@
 # Decode the memory map of a result document (mmfrag-pageblocks/1, man mmfrag-replay) and
 # check it against the document's own zone counters: at the last frame, per zone, the
 # free blocks per order and the pageblocks per migratetype must equal zones[].free_blocks
-# and zones[].pageblocks_by_type (or a simulation's).  Prints one line per map, exit 1 on
-# a mismatch.
+# and zones[].pageblocks_by_type (or a simulation's), and at every frame a free block above
+# pageblock_order must lie in pageblocks of one type.  Prints one line per map, exit 1 on a
+# mismatch.
 import base64, json, sys
 
 MT = ["Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate"]
@@ -28,7 +29,8 @@ def record(b, i):
     return (h & 7, tuple(pairs)), i
 
 
-def decode(pb):
+def frames(pb):
+    """The map after each frame: {(node, zone): [(mt, ((order, count), ...)), ...]}."""
     state = {}
     for f in pb["frames"]:
         for z in f["zones"]:
@@ -44,7 +46,35 @@ def decode(pb):
                 for k in range(run):
                     recs[pos + k] = rec
                 pos += run
+        yield f.get("label", ""), state
+
+
+def decode(pb):
+    state = {}
+    for _, state in frames(pb):
+        pass
     return state
+
+
+def one_type(name, pb, zones, pbo):
+    """A free block above pageblock_order has one type in all its pageblocks: the kernel
+    merges such buddies only into one type (v6.10+), and pagetypeinfo lists it once."""
+    first = {(z["node"], z["zone"]): z["start_pfn"] >> pbo for z in zones}
+    bad = 0
+    for label, state in frames(pb):
+        for key, recs in state.items():
+            for i, (mt, pairs) in enumerate(recs):
+                for o, c in pairs:
+                    if o <= pbo:
+                        continue
+                    span = 1 << (o - pbo)
+                    g = i - (first[key] + i) % span
+                    types = {recs[j][0] for j in range(max(g, 0), min(g + span, len(recs)))}
+                    if len(types) > 1 and not bad:
+                        print("%s %s, frame %s: free block of order %d over pageblocks of types %s"
+                              % (name, key[1], label, o, sorted(MT[t] for t in types)))
+                        bad = 1
+    return bad
 
 
 def check(name, pb, zones, pbo):
@@ -73,6 +103,7 @@ def check(name, pb, zones, pbo):
         if n != want:
             print("%s %s: %d pageblocks, spanned says %d" % (name, zr["zone"], n, want))
             bad = 1
+    bad |= one_type(name, pb, zones, pbo)
     print("%s: %d frames, %s" % (name, len(pb["frames"]), "ok" if not bad else "MISMATCH"))
     return bad
 

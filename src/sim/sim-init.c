@@ -271,6 +271,7 @@ void mf_sim_free_all(struct mf_sim *s)
 	free(s->fwrite);
 	free(s->dirty.tpfn);
 	free(s->dirty.ts);
+	free(s->dirty.order);
 	free(s->pend);
 	free(s->lru.tpfn);
 	free(s->lru.order);
@@ -410,9 +411,17 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 	for (i = 0; i < s->nr_zones; i++)
 		s->z[i].boosted = s->z[i].boost > 0;
 	setup_lowmem_reserve(s);
+	s->totalreserve = 0;
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];
+		uint64_t max = 0;
+		int j;
 
+		/* calculate_totalreserve_pages(): the high watermark and the largest reserve */
+		for (j = 0; j < NR_ZONE_TYPES; j++)
+			max = z->lowmem_reserve[j] > max ? z->lowmem_reserve[j] : max;
+		max += z->wmark[WMARK_HIGH];
+		s->totalreserve += max < z->d.managed ? max : z->d.managed;
 		setup_pcp(s, z);
 		if (z->type < 3 && z->d.managed > z->wmark[WMARK_HIGH])
 			usable += z->d.managed - z->wmark[WMARK_HIGH];
@@ -483,14 +492,18 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "pages failed on large folios written less than 30 s before (dirty, up to "
 		      "the trace's own share of failed pages per source; failed/tried pages: direct "
 		      "async %llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu; the "
-		      "trace's own %llu/%llu, %llu/%llu, %llu/%llu)",
+		      "trace's own %llu/%llu, %llu/%llu, %llu/%llu); written back early: %llu "
+		      "folios the trace's kswapd reclaimed (and those written before them), %llu "
+		      "the simulated kswapd found dirty (the flusher woken)",
 		      (unsigned long long)s->dirty_fail,
 		      (unsigned long long)s->sim_failed[0], (unsigned long long)s->sim_tried[0],
 		      (unsigned long long)s->sim_failed[1], (unsigned long long)s->sim_tried[1],
 		      (unsigned long long)s->sim_failed[2], (unsigned long long)s->sim_tried[2],
 		      (unsigned long long)s->learn.failed[0], (unsigned long long)n_src[0],
 		      (unsigned long long)s->learn.failed[1], (unsigned long long)n_src[1],
-		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2]);
+		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2],
+		      (unsigned long long)s->dirty_clean_trace,
+		      (unsigned long long)s->dirty_clean_kswapd);
 	else if (s->learn.calls)
 		LIMIT("migration failures learned from %llu calls (failed/tried pages: direct async "
 		      "%llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu): %llu "

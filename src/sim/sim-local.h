@@ -257,10 +257,15 @@ struct mf_sim {
 	struct {
 		uint32_t	*tpfn;
 		uint64_t	*ts;
+		uint8_t		*order;
 		uint64_t	n, cap, next;
+		uint64_t	pages;		/* of the entries from next on */
 	} dirty;
 	bool			file_seen;
 	uint64_t		dirty_fail;		/* simulated pages that failed for it */
+	uint64_t		totalreserve;		/* totalreserve_pages */
+	uint64_t		dirty_clean_trace;	/* written back: the trace's kswapd took them */
+	uint64_t		dirty_clean_kswapd;	/* written back: ours found them dirty */
 
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
@@ -496,6 +501,7 @@ uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order);
 /* Free the block at frame pfn as reclaimed: the trace's later free of it is ignored. */
 void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu);
 void sim_dirty_expire(struct mf_sim *s);
+void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);

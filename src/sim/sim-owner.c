@@ -757,6 +757,7 @@ void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order
 
 	if (order < 0 || order >= MF_MAX_ORDERS)
 		return;
+	sim_dirty_reclaimed(s, tpfn);
 	sp = sim_owner_frame(s, tpfn, order);
 	if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE)) {
 		/* not a page of ours on an LRU (slab a shrinker freed, ...): a plain free */

@@ -145,6 +145,8 @@ void sim_lru_seed(struct mf_sim *s)
 	s->rclm_active = NULL;
 }
 
+static void dirty_found_by_kswapd(struct mf_sim *s);
+
 /*
  * shrink_node(), one folio: the next page of the pool that is still held whole and lies
  * in a zone kswapd balances; 0 pages when the pool is exhausted.
@@ -162,6 +164,14 @@ static uint64_t shrink_one(struct mf_sim *s, int node, int hzi)
 		/* allocated again since it joined the pool: another page, not on the list */
 		if (!sim_tbit(s, s->rclm, tpfn))
 			continue;
+		if (s->fdirty && sim_tbit(s, s->fdirty, tpfn)) {
+			/* activated, to come round again clean (and once only) */
+			dirty_found_by_kswapd(s);
+			sim_tbit_set(s, s->fdirty, tpfn, false);
+			if (sim_lru_add(s, tpfn, order))
+				sim_tbit_set(s, s->rclm, tpfn, false);
+			continue;
+		}
 		sp = sim_owner_frame(s, tpfn, order);
 		if (sp == MF_PFN_NONE || !(s->st[sp] & ST_MOVABLE))
 			continue;
@@ -185,7 +195,7 @@ static uint64_t shrink_one(struct mf_sim *s, int node, int hzi)
  */
 #define DIRTY_EXPIRE_NS		(30ULL * 1000000000ULL)
 
-static void dirty_add(struct mf_sim *s, uint64_t tpfn)
+static void dirty_add(struct mf_sim *s, uint64_t tpfn, int order)
 {
 	if (s->dirty.n == s->dirty.cap) {
 		uint64_t live = s->dirty.n - s->dirty.next;
@@ -195,12 +205,14 @@ static void dirty_add(struct mf_sim *s, uint64_t tpfn)
 			memmove(s->dirty.tpfn, s->dirty.tpfn + s->dirty.next,
 				live * sizeof(*s->dirty.tpfn));
 			memmove(s->dirty.ts, s->dirty.ts + s->dirty.next, live * sizeof(*s->dirty.ts));
+			memmove(s->dirty.order, s->dirty.order + s->dirty.next, live);
 			s->dirty.next = 0;
 			s->dirty.n = live;
 		} else {
 			uint64_t cap = s->dirty.cap ? s->dirty.cap * 2 : 65536;
 			uint32_t *t = realloc(s->dirty.tpfn, cap * sizeof(*t));
 			uint64_t *ts;
+			uint8_t *o;
 
 			if (!t)
 				return;
@@ -209,37 +221,106 @@ static void dirty_add(struct mf_sim *s, uint64_t tpfn)
 			if (!ts)
 				return;
 			s->dirty.ts = ts;
+			o = realloc(s->dirty.order, cap);
+			if (!o)
+				return;
+			s->dirty.order = o;
 			s->dirty.cap = cap;
 		}
 	}
 	s->dirty.tpfn[s->dirty.n] = (uint32_t)tpfn;
+	s->dirty.order[s->dirty.n] = (uint8_t)order;
 	s->dirty.ts[s->dirty.n++] = s->now;
+	s->dirty.pages += 1ULL << order;
 	sim_tbit_set(s, s->fdirty, tpfn, true);
 	s->file_seen = true;
+}
+
+/* The FIFO's oldest entry is written back (or long gone): its pfn's bit, if still set. */
+static uint32_t dirty_pop(struct mf_sim *s)
+{
+	uint64_t i = s->dirty.next++;
+
+	s->dirty.pages -= 1ULL << s->dirty.order[i];
+	return s->dirty.tpfn[i];
 }
 
 /*
  * The flusher wrote back what was inserted DIRTY_EXPIRE_NS ago, and the oldest dirty
  * pages beyond the background threshold: dirty_background_ratio (10%) of the dirtyable
  * memory (wb_over_bg_thresh(); a big write is cleaned as it goes, in seconds, not after
- * 30 s).  Dirtyable memory is free pages and file pages; the pool's count of the latter
- * keeps entries long gone, so free pages and the dirty pages themselves stand for it.
+ * 30 s).  global_dirtyable_memory() is the free pages above totalreserve_pages (the
+ * high watermarks and lowmem reserves) and the file pages: a config with higher
+ * watermarks writes back sooner, which is why the kernel under
+ * watermark_scale_factor=100 kept the recorder's page cache clean.  The file pages
+ * are approximated by the start's reclaimable pages and the dirty ones (the pool keeps
+ * entries long gone).
  */
 void sim_dirty_expire(struct mf_sim *s)
 {
-	uint64_t dirtyable = s->dirty.n - s->dirty.next, limit;
+	uint64_t dirtyable = 0, limit;
 	int i;
 
 	for (i = 0; i < s->nr_zones; i++)
 		dirtyable += s->z[i].free_pages;
+	dirtyable -= dirtyable < s->totalreserve ? dirtyable : s->totalreserve;
+	dirtyable += s->reclaim_pool_seeded + s->dirty.pages;
 	limit = dirtyable / 10;
 	while (s->dirty.next < s->dirty.n &&
-	       (s->dirty.ts[s->dirty.next] + DIRTY_EXPIRE_NS <= s->now ||
-		s->dirty.n - s->dirty.next > limit)) {
-		uint64_t tpfn = s->dirty.tpfn[s->dirty.next++];
+	       (s->dirty.ts[s->dirty.next] + DIRTY_EXPIRE_NS <= s->now || s->dirty.pages > limit))
+		sim_tbit_set(s, s->fdirty, dirty_pop(s), false);
+}
 
-		sim_tbit_set(s, s->fdirty, tpfn, false);
+/*
+ * The flusher has written back the dirty FIFO up to and including entry end (exclusive
+ * of later ones): writeback cleans the oldest dirtied inodes first (b_io is sorted by
+ * dirtied_when), and the recorder writes its files front to back.  why counts the pages
+ * cleaned for the result's limits.
+ */
+static void dirty_clean_upto(struct mf_sim *s, uint64_t end, uint64_t *why)
+{
+	while (s->dirty.next < end) {
+		uint64_t tpfn = dirty_pop(s);
+
+		if (sim_tbit(s, s->fdirty, tpfn)) {
+			sim_tbit_set(s, s->fdirty, tpfn, false);
+			(*why)++;
+		}
 	}
+}
+
+/*
+ * The trace's kswapd reclaimed the page at tpfn: the kernel had written it back, and
+ * what was dirtied before it too.  In the recordings of issue 12, 15,742 of the
+ * traced kswapd's 19,947 pages were the recorder's own page cache, written moments
+ * before: the flusher cleans it in seconds once reclaim reaches it, not after
+ * dirty_expire_centisecs.
+ */
+void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn)
+{
+	uint64_t i;
+
+	if (!s->fdirty || !sim_tbit(s, s->fdirty, tpfn))
+		return;
+	for (i = s->dirty.next; i < s->dirty.n; i++)
+		if (s->dirty.tpfn[i] == tpfn) {
+			dirty_clean_upto(s, i + 1, &s->dirty_clean_trace);
+			return;
+		}
+}
+
+/*
+ * shrink_inactive_list(): the folios kswapd took are dirty and not under writeback
+ * (stat.nr_unqueued_dirty == nr_taken), so it wakes the flusher threads
+ * (wakeup_flusher_threads(WB_REASON_VMSCAN)), which write back every dirty inode, and
+ * activates the folios (shrink_folio_list(): reclaim does not write file folios since
+ * v6.16).  The kernel under watermark_scale_factor=100 kept that page cache clean
+ * (pgmigrate_fail 72 pages in a run whose default twin failed 4,678): its kswapd scanned
+ * 174,241 pages against 20,739 and found the written pages at the list's end.
+ */
+static void dirty_found_by_kswapd(struct mf_sim *s)
+{
+	dirty_clean_upto(s, s->dirty.n, &s->dirty_clean_kswapd);
 }
 
 /*
@@ -275,7 +356,7 @@ void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru)
 	sim_tbit_set(s, s->rclm, tpfn, true);
 	s->reclaim_pool_inserted += 1ULL << order;
 	if (lru >= 2 && sim_tbit(s, s->fwrite, tpfn))
-		dirty_add(s, tpfn);
+		dirty_add(s, tpfn, order);
 }
 
 /* ---- kswapd ------------------------------------------------------------------------------ */

@@ -1099,6 +1099,59 @@ static void test_compaction_pinned_blocks(void)
 }
 
 /*
+ * When the flusher cleans the page cache the trace wrote (sim-vmscan.c).  On the kswapd
+ * tests' zone (high watermark 30, so totalreserve_pages 30; the start's 64 LRU pages),
+ * the workload writes order-1 folios at kernel pfns 6000, 6002, ... and puts them on the
+ * inactive file list:
+ * - past dirty_background_ratio: dirtyable memory is the free pages above
+ *   totalreserve_pages (none: 24 free) plus the file pages (64 and the 8 dirty), a tenth
+ *   of it 7 pages, so the oldest folio is written back, the three younger stay dirty (the
+ *   threshold counts pages, not folios; with the free pages counted, none was written);
+ * - the trace's kswapd reclaims the third (6004): the kernel had written it back, and the
+ *   second (6002) before it; the youngest (6006) stays dirty;
+ * - our kswapd, reclaiming the whole pool, comes to 6006 still dirty: it wakes the
+ *   flusher, which cleans it, and reclaims it on its way round.
+ */
+static void test_dirty_writeback(void)
+{
+	struct mf_sim_req r = { .ts = 2000, .gfp = GFP_MOVABLE_REQ, .order = 1, .cpu = 0 };
+	struct mf_sim *s = kswapd_sim();
+	uint64_t i;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->totalreserve, 30);
+	for (i = 0; i < 4; i++) {
+		r.tpfn = 6000 + 2 * i;
+		mf_sim_alloc(s, &r);
+		CU_ASSERT_FATAL(sim_owner_frame(s, r.tpfn, 1) != MF_PFN_NONE);
+		sim_tbit_set(s, s->fwrite, r.tpfn, true);
+		mf_sim_lru_insert(s, r.tpfn, 2);
+	}
+	CU_ASSERT_EQUAL(s->dirty.pages, 8);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 24);
+	sim_dirty_expire(s);
+	CU_ASSERT_EQUAL(s->dirty.pages, 6);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(sim_tbit(s, s->fdirty, 6000 + 2 * i), i > 0);
+	mf_sim_reclaim_free(s, 3000, 6004, 1, 0, 0);
+	CU_ASSERT_EQUAL(s->dirty_clean_trace, 2);
+	CU_ASSERT_FALSE(sim_tbit(s, s->fdirty, 6002));
+	CU_ASSERT_TRUE(sim_tbit(s, s->fdirty, 6006));
+	for (i = 0; i < 8 && s->lru.next < s->lru.n; i++) {
+		s->z[0].boost = 96;
+		sim_wakeup_kswapd(s, 0, 0, 0, 2);
+		mf_sim_tick(s, 4000 + (i + 1) * 1000000);
+		sim_deferred_work(s);
+	}
+	CU_ASSERT_EQUAL(s->dirty_clean_kswapd, 1);
+	CU_ASSERT_FALSE(sim_tbit(s, s->fdirty, 6006));
+	CU_ASSERT_EQUAL(s->t2s[6006], T2S_RECLAIMED);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The order-4 compaction of test_compaction_success() after the trace wrote page cache
  * into pageblock 0 (a folio it allocated for a write at frame 130, then put on the
  * inactive file list): that folio fails (dirty, async and sync-light migration do not
@@ -1273,6 +1326,8 @@ void test_sim_register(void)
 		    test_compaction_pinned_blocks);
 	CU_add_test(s, "compaction: page cache the trace wrote does not migrate until written back",
 		    test_compaction_dirty_page_cache);
+	CU_add_test(s, "the flusher: background threshold in pages above the reserve, reclaim's writeback",
+		    test_dirty_writeback);
 	CU_add_test(s, "compaction: kcompactd fails on async's pinned pageblocks",
 		    test_compaction_background_pins);
 	CU_add_test(s, "config: the start capture's settings are the default",

@@ -154,8 +154,11 @@ static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
 /* The frame lies in the huge page held for the kernel's second THP try or for absorb(). */
 static bool held_thp(const struct mf_sim *s, uint64_t sp)
 {
-	uint64_t n = 1ULL << s->pcp_thp_order;
+	uint64_t n;
 
+	if (s->pcp_thp_order < 0)
+		return false;		/* no THP order: nothing is held */
+	n = 1ULL << s->pcp_thp_order;
 	return (s->thp_retry_pending && s->thp_retry_pfn != MF_PFN_NONE &&
 		sp - s->thp_retry_pfn < n) ||
 	       (s->absorbing && sp - s->absorb_pfn < n && s->lnk[s->absorb_pfn] == NIL);

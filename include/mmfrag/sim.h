@@ -88,6 +88,9 @@ struct mf_sim_zone_desc {
 	 */
 	uint64_t		wmark[3];
 	uint64_t		boost;		/* zoneinfo's "boost" */
+	/* each CPU's pageset "high" (pcp->high, auto-tuned since v6.7); 0 CPUs: unknown */
+	int			nr_pcp_high;
+	uint32_t		pcp_high[MF_MAX_PCP_CPUS];
 };
 
 /* ---- counters ------------------------------------------------------------------- */
@@ -190,6 +193,8 @@ struct mf_sim_folio {
 struct mf_zone_wmarks {
 	uint64_t	wmark[3];
 	uint64_t	boost;
+	int		nr_pcp_high;			/* the per-CPU pagesets' high */
+	uint32_t	pcp_high[MF_MAX_PCP_CPUS];
 };
 
 /* pagetypeinfo of a zone at the start capture: its free blocks per order and type */
@@ -253,8 +258,12 @@ void mf_sim_reclaim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order
 void mf_sim_lru_insert(struct mf_sim *s, uint64_t tpfn, int lru);
 /* The kernel's compaction moved (tpfn, order): the page lives on, at a frame to be seen. */
 void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
-/* The trace shows (tpfn, order) free (zone_locked, pcpu_drain): release what we held there. */
-void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order);
+/*
+ * The trace shows (tpfn, order) free: release what we held there, to the buddy lists
+ * (cpu < 0: zone_locked, pcpu_drain) or, when the kernel hands the page out on cpu, to
+ * the head of that CPU's per-CPU list (sim_pcp_release()).
+ */
+void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order, int cpu);
 /* Writing compact_memory (or sysfs compact) compacted the zone holding the kernel's pfn. */
 void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
 /*

@@ -401,8 +401,8 @@ static void free_seed_scratch(struct replay *rp)
 }
 
 /*
- * zoneinfo's watermarks (boost included) and boost of the start capture, per model zone
- * (0: the simulator computes)
+ * zoneinfo's watermarks (boost included), boost and per-CPU pageset highs of the start
+ * capture, per model zone (0: the simulator computes)
  */
 static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 {
@@ -419,6 +419,14 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 				wm[z].wmark[1] = st->zones[j].wmark_low;
 				wm[z].wmark[2] = st->zones[j].wmark_high;
 				wm[z].boost = st->zones[j].boost;
+				if (st->zones[j].has_pcp) {
+					int c, n = st->zones[j].nr_pcp_cpus;
+
+					n = n < MF_STATE_PCP_CPUS ? n : MF_STATE_PCP_CPUS;
+					for (c = 0; c < n; c++)
+						wm[z].pcp_high[c] = st->zones[j].pcp[c].high;
+					wm[z].nr_pcp_high = n;
+				}
 			}
 	}
 }

@@ -159,11 +159,17 @@ static void setup_pcp(struct mf_sim *s, struct szone *z)
 	}
 	for (c = 0; c < s->nr_cpus; c++) {
 		struct pcp *p = &z->pcp[c];
+		uint64_t h = c < z->nr_start_high && z->start_high[c] ? z->start_high[c] : hmin;
 
+		/*
+		 * The auto-tuned high is state: where the capture shows it (the first what-if
+		 * recordings began with Normal's at 44,944 and 30,520 pages, high_min 10,081),
+		 * each CPU starts there, inside this config's bounds.
+		 */
 		p->batch = (int)batch;
 		p->high_min = (int)hmin;
 		p->high_max = (int)hmax;
-		p->high = (int)hmin;
+		p->high = (int)(h < hmin ? hmin : h > hmax ? hmax : h);
 	}
 }
 
@@ -206,6 +212,9 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 			z->wmark[o] = zones[i].wmark[o] > zones[i].boost ?
 				      zones[i].wmark[o] - zones[i].boost : 0;
 		z->boost = zones[i].wmark[WMARK_HIGH] ? zones[i].boost : 0;
+		z->nr_start_high = zones[i].nr_pcp_high < MF_MAX_PCP_CPUS ? zones[i].nr_pcp_high :
+				   MF_MAX_PCP_CPUS;
+		memcpy(z->start_high, zones[i].pcp_high, sizeof(z->start_high));
 		if (z->d.end_pfn > end)
 			end = z->d.end_pfn;
 		for (o = 0; o < MF_MAX_ORDERS; o++)

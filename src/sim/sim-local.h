@@ -126,6 +126,8 @@ struct szone {
 	uint64_t		nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT];
 	struct slist		fl[MF_MAX_ORDERS][MF_MAX_MT];
 	struct pcp		*pcp;		/* nr_cpus */
+	int			nr_start_high;	/* the start capture's pcp->high per CPU */
+	uint32_t		start_high[MF_MAX_PCP_CPUS];
 
 	/* compaction (struct zone's compact_* fields) */
 	uint64_t		cached_migrate[2], cached_free;
@@ -346,6 +348,7 @@ void sim_add_free(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, in
 void sim_set_pageblock_mt(struct mf_sim *s, uint64_t pfn, int mt);
 bool sim_move_freepages_block(struct mf_sim *s, struct szone *z, uint64_t pfn, int new_mt);
 /* Free a block whose st[] was cleared by the caller, through the per-CPU lists if allowed. */
+void sim_pcp_release(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
 void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
 void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu);
 void sim_drain_zone(struct mf_sim *s, struct szone *z);

@@ -137,7 +137,7 @@ void sim_split_used(struct mf_sim *s, uint64_t pfn)
 	}
 }
 
-static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
+static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu, bool stale)
 {
 	struct szone *z = sim_zone_of(s, pfn);
 	int order = st_order(s->st[pfn]);
@@ -147,7 +147,9 @@ static void free_used_block(struct mf_sim *s, uint64_t pfn, int cpu)
 	if (owner != NIL && (owner & OWNER_PENDING))
 		s->pend[owner & ~OWNER_PENDING].spfn = NIL;
 	unmap_owner(s, pfn, order);
-	if (z)
+	if (z && stale)
+		sim_pcp_release(s, z, pfn, order, cpu);
+	else if (z)
 		sim_free_pages(s, z, pfn, order, cpu);
 }
 
@@ -168,7 +170,7 @@ static bool held_thp(const struct mf_sim *s, uint64_t sp)
  * Free what the simulator holds in [spfn, spfn + 2^order), splitting larger blocks; the
  * huge page held for the kernel (held_thp()) is not the trace's to free.
  */
-static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
+static void free_range_as(struct mf_sim *s, uint64_t spfn, int order, int cpu, bool stale)
 {
 	uint64_t end = spfn + (1ULL << order), p, h;
 
@@ -176,7 +178,7 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 		end = s->nr_pfns;
 	h = spfn < s->nr_pfns ? used_head(s, spfn) : MF_PFN_NONE;
 	if (h != MF_PFN_NONE && h == spfn && st_order(s->st[h]) == order) {
-		free_used_block(s, h, cpu);
+		free_used_block(s, h, cpu, stale);
 		return;
 	}
 	if (h != MF_PFN_NONE && (h < spfn || h + (1ULL << st_order(s->st[h])) > end))
@@ -187,13 +189,18 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 		if (st_kind(v) == ST_USED && !(v & ST_ISOLATED)) {
 			p += 1ULL << st_order(v);
 			if (!held_thp(s, p - (1ULL << st_order(v))))
-				free_used_block(s, p - (1ULL << st_order(v)), cpu);
+				free_used_block(s, p - (1ULL << st_order(v)), cpu, stale);
 		} else if (st_kind(v)) {
 			p += 1ULL << st_order(v);
 		} else {
 			p++;
 		}
 	}
+}
+
+static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
+{
+	free_range_as(s, spfn, order, cpu, false);
 }
 
 uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order)
@@ -215,7 +222,7 @@ void sim_reclaim_frame(struct mf_sim *s, uint64_t pfn, int cpu)
 	uint32_t owner = s->lnk[pfn];
 	uint64_t i, n = 1ULL << st_order(s->st[pfn]);
 
-	free_used_block(s, pfn, cpu);
+	free_used_block(s, pfn, cpu, false);
 	if (owner == NIL || (owner & OWNER_PENDING))
 		return;
 	for (i = 0; i < n && owner + i < s->nr_t2s; i++)
@@ -311,7 +318,7 @@ static int gfp_migratetype(const struct mf_sim *s, uint64_t gfp)
 	return mt >= MF_MT_PCPTYPES ? MF_MT_MOVABLE : mt;	/* both bits: invalid, as movable */
 }
 
-void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
+void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order, int cpu)
 {
 	uint64_t i, n = 1ULL << (order < 0 ? 0 : order);
 
@@ -326,7 +333,8 @@ void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order)
 		if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
 			continue;
 		s->stats.stale_released++;
-		free_range(s, sp, 0, 0);
+		/* the kernel had it free all along: no CPU frees it (sim_pcp_release()) */
+		free_range_as(s, sp, 0, cpu, true);
 	}
 }
 
@@ -536,7 +544,7 @@ static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
 	if (!s->absorbing || r->order || !(r->gfp & GFP_MOVABLE) ||
 	    r->tpfn == MF_PFN_NONE || sim_cpu(s, r->cpu) != s->absorb_cpu)
 		return false;
-	mf_sim_frame_free(s, r->tpfn, 0);
+	mf_sim_frame_free(s, r->tpfn, 0, sim_cpu(s, r->cpu));
 	sp = s->absorb_pfn + s->absorb_next;
 	h = used_head(s, sp);
 	if (h != s->absorb_pfn && h != sp) {	/* not ours any more: cannot happen */
@@ -613,7 +621,7 @@ static void thp_retry_settle(struct mf_sim *s, const struct mf_sim_req *r, int c
 
 	s->thp_retry_pending = false;
 	if (r->tpfn != MF_PFN_NONE)
-		mf_sim_frame_free(s, r->tpfn, r->order);
+		mf_sim_frame_free(s, r->tpfn, r->order, sim_cpu(s, cpu));
 	q.order = s->pcp_thp_order;
 	settle(s, &q, s->thp_retry_pfn, cpu);
 }
@@ -649,7 +657,7 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 		s->stats.kernel_failed[r->order]++;
 	n = 1ULL << r->order;
 	if (!kernel_failed)
-		mf_sim_frame_free(s, r->tpfn, r->order);
+		mf_sim_frame_free(s, r->tpfn, r->order, sim_cpu(s, r->cpu));
 	if (r->order > s->max_order) {
 		s->stats.failures[r->order]++;
 		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
@@ -704,7 +712,7 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 			sp = s->pend[e].spfn;
 			if (sp != NIL && st_kind(s->st[sp]) == ST_USED && !(s->st[sp] & ST_ISOLATED)) {
 				s->lnk[sp] = NIL;
-				free_used_block(s, sp, cpu);
+				free_used_block(s, sp, cpu, false);
 			}
 		}
 	} else if (sp == T2S_FAILED || sp == T2S_RECLAIMED) {

@@ -172,7 +172,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 	case MF_EV_ZONE_LOCKED:
 	case MF_EV_PCPU_DRAIN:
 		for (i = 0; i < nr_sims; i++)
-			mf_sim_frame_free(sims[i], ev->page.pfn, ev->page.order);
+			mf_sim_frame_free(sims[i], ev->page.pfn, ev->page.order, -1);
 		break;
 	case MF_EV_CP_TRY:
 		t = task(w, ev->pid, true);

@@ -193,12 +193,109 @@ static void test_held_thp_survives(void)
 	mf_sim_free_all(s);
 }
 
+/* A zone of 4096 pages (pfns 4096-8191, pageblock order 9) on two CPUs, all free. */
+static struct mf_sim *two_cpu_sim(const char *cfg, const uint32_t *high, int nr_high)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
+		       .present = 4096, .managed = 4096 },
+		.type = 2, .wmark = { 10, 20, 30 },
+	};
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	char err[128];
+	int i;
+
+	for (i = 0; i < nr_high; i++)
+		z.pcp_high[i] = high[i];
+	z.nr_pcp_high = nr_high;
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfg, err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
+}
+
+/*
+ * Each CPU's pcp->high starts where the start capture's zoneinfo shows it (auto-tuned
+ * since v6.7: the what-if recordings began with Normal's at 44,944 and 30,520 pages,
+ * high_min 10,081), inside the config's bounds: here high_min 10 (low watermark 20 over
+ * two CPUs), high_max 256 (managed / 8 over two CPUs).  A CPU the capture did not show
+ * starts at high_min; with percpu_pagelist_high_fraction the high is fixed.
+ */
+static void test_pcp_start_high(void)
+{
+	const uint32_t high[2] = { 200, 1000 };
+	struct mf_sim *s = two_cpu_sim("compaction_proactiveness=0", high, 2);
+
+	mf_sim_seed_all_free(s);
+	mf_sim_start(s, 0);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high_min, 10);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high_max, 256);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high, 200);
+	CU_ASSERT_EQUAL(s->z[0].pcp[1].high, 256);
+	mf_sim_free_all(s);
+
+	s = two_cpu_sim("compaction_proactiveness=0", high, 1);
+	mf_sim_seed_all_free(s);
+	mf_sim_start(s, 0);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high, 200);
+	CU_ASSERT_EQUAL(s->z[0].pcp[1].high, 10);
+	mf_sim_free_all(s);
+
+	s = two_cpu_sim("compaction_proactiveness=0,percpu_pagelist_high_fraction=8", high, 2);
+	mf_sim_seed_all_free(s);
+	mf_sim_start(s, 0);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high, s->z[0].pcp[0].high_max);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].high_min, s->z[0].pcp[0].high_max);
+	mf_sim_free_all(s);
+}
+
+/*
+ * A page the simulator holds from the start capture (frame 5000, the kernel's 5000)
+ * that the kernel had on a per-CPU list: the kernel hands it out on CPU 1, with no free
+ * in between.  Ours goes to the head of CPU 1's list, where the allocation takes it,
+ * and no CPU's auto-tuning moves.  Before, it was freed through CPU 0's list, which
+ * halved CPU 0's alloc_factor (20,000 such pages a run kept the simulated refills at a
+ * quarter of the kernel's) and left CPU 1 to refill from the buddy lists.
+ */
+static void test_stale_release(void)
+{
+	struct mf_sim_req r = { .ts = 10, .tpfn = 5000, .gfp = GFP_MOVABLE_REQ, .order = 0,
+				.cpu = 1 };
+	struct mf_sim *s = two_cpu_sim("compaction_proactiveness=0", NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 8192; p += 512)
+		if (p != 4608)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 9), 0);
+	for (p = 4608; p < 5120; p++)
+		if (p != 5000)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	CU_ASSERT_EQUAL(s->t2s[5000], 5000);	/* held since before the trace */
+	mf_sim_start(s, 0);
+	s->z[0].pcp[0].alloc_factor = s->z[0].pcp[1].alloc_factor = 3;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.stale_released, 1);
+	CU_ASSERT_EQUAL(s->t2s[5000], 5000);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].alloc_factor, 3);
+	CU_ASSERT_EQUAL(s->z[0].pcp[1].alloc_factor, 3);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
 void test_sim_owner_add(CU_pSuite s)
 {
 	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
 		    test_held_thp_survives);
+	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",
+		    test_pcp_start_high);
+	CU_add_test(s, "a held page the kernel hands out from a per-CPU list moves no CPU's tuning",
+		    test_stale_release);
 	CU_add_test(s, "the invariant check says a corrupted per-CPU list, not follows it",
 		    test_check_corrupt_pcp);
 }

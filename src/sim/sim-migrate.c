@@ -219,7 +219,7 @@ int sim_migrate_pages(struct cc *cc)
 			 * (fsync, writeback under memory pressure) is not in the trace.
 			 */
 			fail = cc->mode != MIGRATE_SYNC && folio_dirty_large(s, from) &&
-			       (!learned || s->sim_failed[src] * PPM <
+			       (!learned || (s->sim_failed[src] + (1ULL << o)) * PPM <=
 				fail_ppm(s, src) * (s->sim_tried[src] + (1ULL << o)));
 			s->sim_tried[src] += 1ULL << o;
 			s->sim_failed[src] += fail ? 1ULL << o : 0;

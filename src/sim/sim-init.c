@@ -481,9 +481,12 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	LIMIT("reclaim approximated: %llu pages: the simulated kswapd took %llu pages from "
 	      "%llu LRU pages of the start capture (%s) and %llu the trace put on an LRU "
 	      "list, and applied %llu pages of the trace's kswapd frees, %llu more of "
-	      "which it had reclaimed already; direct reclaim is the trace's, with %llu per-CPU "
-	      "drains after it",
-	      (unsigned long long)(s->reclaim_pool_pages + s->reclaim_trace_pages),
+	      "which it had reclaimed already; direct reclaim is the trace's, and where the "
+	      "trace shows none for a request the kernel served and the simulator cannot, "
+	      "ours from the same pool (%llu pages in %llu rounds), with %llu per-CPU drains "
+	      "after it",
+	      (unsigned long long)(s->reclaim_pool_pages + s->reclaim_trace_pages +
+				   s->direct_reclaim_pages),
 	      (unsigned long long)s->reclaim_pool_pages,
 	      (unsigned long long)s->reclaim_pool_seeded,
 	      s->no_swap ? "file pages: the capture shows no swap" :
@@ -491,6 +494,8 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	      (unsigned long long)s->reclaim_pool_inserted,
 	      (unsigned long long)s->reclaim_trace_pages,
 	      (unsigned long long)s->reclaim_absorbed,
+	      (unsigned long long)s->direct_reclaim_pages,
+	      (unsigned long long)s->direct_reclaim_rounds,
 	      (unsigned long long)st->reclaim_drains);
 	for (i = 0; i < SIM_NR_MSRC; i++) {
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];

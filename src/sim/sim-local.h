@@ -238,6 +238,7 @@ struct mf_sim {
 	uint64_t		reclaim_pool_seeded;
 	uint64_t		reclaim_pool_inserted;	/* pages the trace put on a reclaimable LRU */
 	uint64_t		reclaim_freed_later;	/* workload frees of pages ours reclaimed */
+	uint64_t		direct_reclaim_pages, direct_reclaim_rounds;	/* ours */
 	/*
 	 * rclm: bit per kernel pfn (sim_tbit()), the page at that pfn is on an LRU list the
 	 * kernel's reclaim scans (a pool entry is stale once its pfn was allocated again);
@@ -508,7 +509,9 @@ void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+#define MAX_RECLAIM_RETRIES	16	/* mm/internal.h */
 void sim_kswapd_work(struct mf_sim *s, int node);
+bool sim_direct_reclaim(struct mf_sim *s, int node, int hzi, int cpu);
 bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi);
 void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages);
 int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);

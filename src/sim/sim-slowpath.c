@@ -184,7 +184,7 @@ static uint64_t alloc_slowpath(struct mf_sim *s, struct alloc_ctx *ac)
 	bool can_reclaim = ac->gfp & GFP_DIRECT_RECLAIM, costly = ac->order > PAGE_ALLOC_COSTLY_ORDER;
 	bool can_compact = s->c.compaction && (ac->gfp & GFP_IO), nofrag_retry_done = false;
 	enum cp_prio prio = PRIO_SYNC_LIGHT;
-	int rounds = ac->reclaim_rounds, retries = 0;
+	int rounds = ac->reclaim_rounds, retries = 0, own_rounds = 0;
 	enum cp_result cr = CP_SKIPPED;
 	bool progress;
 	unsigned int f;
@@ -223,8 +223,14 @@ retry:
 		return pfn;
 	if (!can_reclaim)
 		goto nopage;
-	/* __alloc_pages_direct_reclaim() */
+	/* __alloc_pages_direct_reclaim(): the trace's rounds, else our own (served requests) */
 	progress = rounds > 0;
+	if (!progress && !ac->reclaim_rounds && ac->tpfn != MF_PFN_NONE &&
+	    own_rounds < MAX_RECLAIM_RETRIES && sim_direct_reclaim(s, ac->node, ac->hzi, ac->cpu)) {
+		own_rounds++;
+		rounds = 1;
+		progress = true;
+	}
 	if (progress) {
 		rounds--;
 		pfn = sim_get_page_from_freelist(s, ac, f);
@@ -246,8 +252,8 @@ retry:
 		goto nopage;
 	if (costly && !(ac->gfp & GFP_RETRY_MAYFAIL))
 		goto nopage;
-	/* should_reclaim_retry() while the trace shows more reclaim, then compaction's */
-	if (progress && rounds > 0)
+	/* should_reclaim_retry() while the trace shows more reclaim (or ours progresses) */
+	if (progress && (rounds > 0 || own_rounds))
 		goto retry;
 	if (progress && can_compact && should_compact_retry(ac, cr, &prio, &retries))
 		goto retry;

@@ -1152,6 +1152,39 @@ static void test_dirty_writeback(void)
 }
 
 /*
+ * Direct reclaim where the trace shows none (sim-slowpath.c, sim_direct_reclaim()): on
+ * the kswapd tests' zone (32 pages free, the start's 64 LRU pages reclaimable), 80
+ * order-0 requests at one instant that the kernel served without reclaiming.  Our
+ * kswapd's first budget (32 pages) is not enough: the rest come from our own direct
+ * reclaim from the same pool, none fails.  A request the kernel failed reclaims nothing.
+ */
+static void test_direct_reclaim_own(void)
+{
+	struct mf_sim_req r = { .ts = 2000, .gfp = GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM,
+				.order = 0, .cpu = 0 };
+	struct mf_sim *s = kswapd_sim();
+	uint64_t i, before;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	mf_sim_start(s, 1000);
+	for (i = 0; i < 80; i++) {
+		r.tpfn = 7000 + i;
+		mf_sim_alloc(s, &r);
+	}
+	CU_ASSERT_EQUAL(s->stats.failures[0], 0);
+	CU_ASSERT(s->direct_reclaim_pages > 0);
+	CU_ASSERT(s->direct_reclaim_rounds > 0);
+	sim_check(s);
+	before = s->direct_reclaim_pages;
+	r.tpfn = MF_PFN_NONE;
+	for (i = 0; i < 40; i++)
+		mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->direct_reclaim_pages, before);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The order-4 compaction of test_compaction_success() after the trace wrote page cache
  * into pageblock 0 (a folio it allocated for a write at frame 130, then put on the
  * inactive file list): that folio fails (dirty, async and sync-light migration do not
@@ -1328,6 +1361,8 @@ void test_sim_register(void)
 		    test_compaction_dirty_page_cache);
 	CU_add_test(s, "the flusher: background threshold in pages above the reserve, reclaim's writeback",
 		    test_dirty_writeback);
+	CU_add_test(s, "direct reclaim of our own where the trace shows none, for served requests",
+		    test_direct_reclaim_own);
 	CU_add_test(s, "compaction: kcompactd fails on async's pinned pageblocks",
 		    test_compaction_background_pins);
 	CU_add_test(s, "config: the start capture's settings are the default",

@@ -11,6 +11,46 @@
 #include "sim-local.h"
 #include "test-sim.h"
 
+/* A THP fault's gfp (GFP_TRANSHUGE with __GFP_KSWAPD_RECLAIM and __GFP_IO) */
+#define GFP_THP_FAULT	(GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC | GFP_DIRECT_RECLAIM | \
+			 GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7))
+
+/*
+ * A zone of 4096 pages (pfns 4096-8191, max order 10, pageblock order 9) on nr_cpus CPUs,
+ * nothing seeded; watermarks 10/20/30 if wmarks (else from the config), and the start
+ * capture's per-CPU highs if nr_high.
+ */
+static struct mf_sim *zone4k(const char *cfg, int nr_cpus, bool wmarks, const uint32_t *high,
+			     int nr_high)
+{
+	struct mf_sim_zone_desc z = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
+		       .present = 4096, .managed = 4096 },
+		.type = 2,
+	};
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	char err[128];
+	int i;
+
+	if (wmarks) {
+		z.wmark[0] = 10;
+		z.wmark[1] = 20;
+		z.wmark[2] = 30;
+	}
+	for (i = 0; i < nr_high; i++)
+		z.pcp_high[i] = high[i];
+	z.nr_pcp_high = nr_high;
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfg, err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &z, 1, nr_cpus);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	return s;
+}
+
+#define CFG_4K	"min_free_kbytes=0,compaction_proactiveness=0,watermark_boost_factor=0"
+
 /*
  * A THP fault the kernel failed and the simulator served (sim-owner.c, absorb()): the
  * huge page stands for the kernel's 4K fallback pages, each mapped to one of its frames.
@@ -28,25 +68,11 @@
  */
 static void test_absorbed_thp_owners(void)
 {
-	struct mf_sim_zone_desc z = {
-		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
-		       .present = 4096, .managed = 4096 },
-		.type = 2,
-	};
-	const uint64_t thp = GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC | GFP_DIRECT_RECLAIM |
-			     GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7), A = 100000;
+	const uint64_t thp = GFP_THP_FAULT, A = 100000;
 	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE, .gfp = thp, .order = 9 };
-	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
-	struct mf_sim_config c;
+	struct mf_sim *s = zone4k(CFG_4K, 1, false, NULL, 0);
 	uint64_t i, huge, p, free_pages;
-	struct mf_sim *s;
-	char err[128];
 
-	mf_sim_config_default(&c);
-	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "min_free_kbytes=0,compaction_proactiveness=0,"
-						  "watermark_boost_factor=0", err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &t, &z, 1, 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 5120, 10), 0);
 	for (p = 6145; p < 8192; p += 2)
@@ -145,26 +171,12 @@ static void test_check_corrupt_pcp(void)
  */
 static void test_held_thp_survives(void)
 {
-	struct mf_sim_zone_desc z = {
-		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
-		       .present = 4096, .managed = 4096 },
-		.type = 2,
-	};
-	const uint64_t thp = GFP_MOVABLE | GFP_COMP | GFP_NOMEMALLOC | GFP_DIRECT_RECLAIM |
-			     GFP_KSWAPD_RECLAIM | GFP_IO | (1ULL << 7), B = 200000, X = 300000;
+	const uint64_t thp = GFP_THP_FAULT, B = 200000, X = 300000;
 	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE,
 				.gfp = thp | GFP_THISNODE | GFP_NORETRY, .order = 9 };
-	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
-	struct mf_sim_config c;
+	struct mf_sim *s = zone4k(CFG_4K, 1, false, NULL, 0);
 	uint64_t huge, free_pages;
-	struct mf_sim *s;
-	char err[128];
 
-	mf_sim_config_default(&c);
-	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "min_free_kbytes=0,compaction_proactiveness=0,"
-						  "watermark_boost_factor=0", err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &t, &z, 1, 1);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
 	mf_sim_start(s, 0);
 	free_pages = s->z[0].free_pages;
@@ -193,30 +205,6 @@ static void test_held_thp_survives(void)
 	mf_sim_free_all(s);
 }
 
-/* A zone of 4096 pages (pfns 4096-8191, pageblock order 9) on two CPUs, all free. */
-static struct mf_sim *two_cpu_sim(const char *cfg, const uint32_t *high, int nr_high)
-{
-	struct mf_sim_zone_desc z = {
-		.d = { .node = 0, .name = "Normal", .start_pfn = 4096, .end_pfn = 8192,
-		       .present = 4096, .managed = 4096 },
-		.type = 2, .wmark = { 10, 20, 30 },
-	};
-	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
-	struct mf_sim_config c;
-	struct mf_sim *s;
-	char err[128];
-	int i;
-
-	for (i = 0; i < nr_high; i++)
-		z.pcp_high[i] = high[i];
-	z.nr_pcp_high = nr_high;
-	mf_sim_config_default(&c);
-	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, cfg, err, sizeof(err)), 0);
-	s = mf_sim_new(&c, &t, &z, 1, 2);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	return s;
-}
-
 /*
  * Each CPU's pcp->high starts where the start capture's zoneinfo shows it (auto-tuned
  * since v6.7: the what-if recordings began with Normal's at 44,944 and 30,520 pages,
@@ -227,7 +215,7 @@ static struct mf_sim *two_cpu_sim(const char *cfg, const uint32_t *high, int nr_
 static void test_pcp_start_high(void)
 {
 	const uint32_t high[2] = { 200, 1000 };
-	struct mf_sim *s = two_cpu_sim("compaction_proactiveness=0", high, 2);
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, high, 2);
 
 	mf_sim_seed_all_free(s);
 	mf_sim_start(s, 0);
@@ -237,14 +225,15 @@ static void test_pcp_start_high(void)
 	CU_ASSERT_EQUAL(s->z[0].pcp[1].high, 256);
 	mf_sim_free_all(s);
 
-	s = two_cpu_sim("compaction_proactiveness=0", high, 1);
+	s = zone4k("compaction_proactiveness=0", 2, true, high, 1);
 	mf_sim_seed_all_free(s);
 	mf_sim_start(s, 0);
 	CU_ASSERT_EQUAL(s->z[0].pcp[0].high, 200);
 	CU_ASSERT_EQUAL(s->z[0].pcp[1].high, 10);
 	mf_sim_free_all(s);
 
-	s = two_cpu_sim("compaction_proactiveness=0,percpu_pagelist_high_fraction=8", high, 2);
+	s = zone4k("compaction_proactiveness=0,percpu_pagelist_high_fraction=8", 2, true,
+		   high, 2);
 	mf_sim_seed_all_free(s);
 	mf_sim_start(s, 0);
 	CU_ASSERT_EQUAL(s->z[0].pcp[0].high, s->z[0].pcp[0].high_max);
@@ -264,7 +253,7 @@ static void test_stale_release(void)
 {
 	struct mf_sim_req r = { .ts = 10, .tpfn = 5000, .gfp = GFP_MOVABLE_REQ, .order = 0,
 				.cpu = 1 };
-	struct mf_sim *s = two_cpu_sim("compaction_proactiveness=0", NULL, 0);
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
 	uint64_t p;
 
 	for (p = 4096; p < 8192; p += 512)

@@ -271,10 +271,10 @@ void sim_dirty_expire(struct mf_sim *s)
 }
 
 /*
- * The flusher has written back the dirty FIFO up to and including entry end (exclusive
- * of later ones): writeback cleans the oldest dirtied inodes first (b_io is sorted by
- * dirtied_when), and the recorder writes its files front to back.  why counts the pages
- * cleaned for the result's limits.
+ * The flusher has written back the dirty FIFO's entries before end: writeback cleans
+ * the oldest dirtied inodes first (b_io is sorted by dirtied_when), and the recorder
+ * writes its files front to back.  why counts the folios it cleaned, for the result's
+ * limits.
  */
 static void dirty_clean_upto(struct mf_sim *s, uint64_t end, uint64_t *why)
 {

@@ -16,9 +16,21 @@
 
 /* ---- the kernel's pfns and ours ------------------------------------------------------------ */
 
+/* A bitmap over the kernel's pfns grown from old words to words, the new ones clear. */
+static int grow_bits(uint64_t **bits, uint64_t old, uint64_t words)
+{
+	uint64_t *r = realloc(*bits, words * sizeof(*r));
+
+	if (!r)
+		return -1;
+	memset(r + old, 0, (words - old) * sizeof(*r));
+	*bits = r;
+	return 0;
+}
+
 int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 {
-	uint64_t n = s->nr_t2s, i, old, *r;
+	uint64_t n = s->nr_t2s, i, old;
 	uint32_t *t;
 
 	if (end <= n)
@@ -35,22 +47,11 @@ int sim_t2s_reserve(struct mf_sim *s, uint64_t end)
 	for (i = s->nr_t2s; i < n; i++)
 		t[i] = NIL;
 	s->t2s = t;
+	/* the bitmaps over the same pfns (rclm, fdirty, fwrite); on failure nr_t2s stays */
 	old = s->nr_t2s ? s->nr_t2s / 64 + 1 : 0;
-	r = realloc(s->rclm, (n / 64 + 1) * sizeof(*r));
-	if (!r)
+	if (grow_bits(&s->rclm, old, n / 64 + 1) || grow_bits(&s->fdirty, old, n / 64 + 1) ||
+	    grow_bits(&s->fwrite, old, n / 64 + 1))
 		return -1;	/* t2s grown, nr_t2s not: the next call retries */
-	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
-	s->rclm = r;
-	r = realloc(s->fdirty, (n / 64 + 1) * sizeof(*r));
-	if (!r)
-		return -1;
-	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
-	s->fdirty = r;
-	r = realloc(s->fwrite, (n / 64 + 1) * sizeof(*r));
-	if (!r)
-		return -1;
-	memset(r + old, 0, (n / 64 + 1 - old) * sizeof(*r));
-	s->fwrite = r;
 	s->nr_t2s = n;
 	return 0;
 }
@@ -621,7 +622,7 @@ static void thp_retry_settle(struct mf_sim *s, const struct mf_sim_req *r, int c
 
 	s->thp_retry_pending = false;
 	if (r->tpfn != MF_PFN_NONE)
-		mf_sim_frame_free(s, r->tpfn, r->order, sim_cpu(s, cpu));
+		mf_sim_frame_free(s, r->tpfn, r->order, cpu);
 	q.order = s->pcp_thp_order;
 	settle(s, &q, s->thp_retry_pfn, cpu);
 }

@@ -225,14 +225,15 @@ retry:
 		goto nopage;
 	/* __alloc_pages_direct_reclaim(): the trace's rounds, else our own (served requests) */
 	progress = rounds > 0;
-	if (!progress && !ac->reclaim_rounds && ac->tpfn != MF_PFN_NONE &&
-	    own_rounds < MAX_RECLAIM_RETRIES && sim_direct_reclaim(s, ac->node, ac->hzi, ac->cpu)) {
+	if (progress) {
+		rounds--;
+	} else if (!ac->reclaim_rounds && ac->tpfn != MF_PFN_NONE &&
+		   own_rounds < MAX_RECLAIM_RETRIES &&
+		   sim_direct_reclaim(s, ac->node, ac->hzi, ac->cpu)) {
 		own_rounds++;
-		rounds = 1;
 		progress = true;
 	}
 	if (progress) {
-		rounds--;
 		pfn = sim_get_page_from_freelist(s, ac, f);
 		if (pfn != MF_PFN_NONE)
 			return pfn;

@@ -91,6 +91,8 @@ struct mf_sim_zone_desc {
 	/* each CPU's pageset "high" (pcp->high, auto-tuned since v6.7); 0 CPUs: unknown */
 	int			nr_pcp_high;
 	uint32_t		pcp_high[MF_MAX_PCP_CPUS];
+	/* zoneinfo's node_unreclaimable: the node's kswapd starts hopeless */
+	bool			node_unreclaimable;
 };
 
 /* ---- counters ------------------------------------------------------------------- */
@@ -195,6 +197,7 @@ struct mf_zone_wmarks {
 	uint64_t	boost;
 	int		nr_pcp_high;			/* the per-CPU pagesets' high */
 	uint32_t	pcp_high[MF_MAX_PCP_CPUS];
+	bool		node_unreclaimable;		/* zoneinfo's, of the zone's node */
 };
 
 /* pagetypeinfo of a zone at the start capture: its free blocks per order and type */

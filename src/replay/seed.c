@@ -419,6 +419,7 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 				wm[z].wmark[1] = st->zones[j].wmark_low;
 				wm[z].wmark[2] = st->zones[j].wmark_high;
 				wm[z].boost = st->zones[j].boost;
+				wm[z].node_unreclaimable = st->zones[j].node_unreclaimable;
 				if (st->zones[j].has_pcp) {
 					int c, n = st->zones[j].nr_pcp_cpus;
 

@@ -255,6 +255,16 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 		s->node[i].kswapd_order = -1;
 		s->node[i].kcd_hzi = NR_ZONE_TYPES - 1;
 	}
+	/*
+	 * A node the kernel had given up on (kswapd_test_hopeless()) stays so until reclaim
+	 * makes progress: wakeup_kswapd() returns silently, and allocations dip below the
+	 * low watermark without kswapd.  A quarter of the what-if recordings start so.
+	 */
+	for (i = 0; i < nr_zones; i++)
+		if (zones[i].node_unreclaimable && zones[i].d.node >= 0 && zones[i].d.node < MAX_NODES) {
+			s->node[zones[i].d.node].kswapd_failures = MAX_RECLAIM_RETRIES;
+			s->started_hopeless = true;
+		}
 	return s;
 fail:
 	mf_sim_free_all(s);
@@ -454,7 +464,7 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 			if (pb_mt(s, p) < MF_MT_PCPTYPES)
 				sim_set_pageblock_mt(s, p, MF_MT_UNMOVABLE);
 	}
-	s->now = ts;
+	s->now = s->start_ts = ts;
 	s->next_decay = ts + 1000000000ULL;
 	for (nd = 0; nd < MAX_NODES; nd++)
 		s->node[nd].kcd_next = ts + KCD_TIMEOUT;
@@ -497,6 +507,15 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	      (unsigned long long)s->direct_reclaim_pages,
 	      (unsigned long long)s->direct_reclaim_rounds,
 	      (unsigned long long)st->reclaim_drains);
+	if (s->started_hopeless) {
+		if (s->revived_ts)
+			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "
+			      "until reclaim made progress, %.3f s into the trace",
+			      (double)(s->revived_ts - s->start_ts) / 1e9);
+		else
+			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "
+			      "in the whole trace, no reclaim made progress");
+	}
 	for (i = 0; i < SIM_NR_MSRC; i++) {
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];
 		nf += s->learn.failed[i];

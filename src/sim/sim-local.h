@@ -220,6 +220,8 @@ struct mf_sim {
 	uint64_t		thp_faults, thp_regfp, thp_as_4k, thp_madv_guessed;
 	uint64_t		hugetlb_taken, hugetlb_short;
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
+	bool			started_hopeless;	/* a node's kswapd had given up at the start */
+	uint64_t		start_ts, revived_ts;	/* the start; reclaim progress revived it */
 	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
 	uint64_t		thp_retry_pfn;
 	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */
@@ -512,6 +514,7 @@ void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int 
 #define MAX_RECLAIM_RETRIES	16	/* mm/internal.h */
 void sim_kswapd_work(struct mf_sim *s, int node);
 bool sim_direct_reclaim(struct mf_sim *s, int node, int hzi, int cpu);
+void sim_reclaim_progress(struct mf_sim *s, int node);
 bool sim_pgdat_balanced(const struct mf_sim *s, int node, int order, int hzi);
 void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages);
 int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order);

@@ -892,6 +892,10 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
 		return;
 	mf_sim_tick(s, ts);
 	init_ctx(s, &ac, order, gfp, 0);
+	/* the kernel's reclaim made progress on the nodes it may use */
+	for (i = 0; i < s->nr_zones; i++)
+		if (zone_usable(&s->z[i], &ac))
+			sim_reclaim_progress(s, s->z[i].d.node);
 	/* would get_page_from_freelist() with the slow path's flags succeed now? */
 	for (i = 0; i < s->nr_zones; i++)
 		if (zone_usable(&s->z[i], &ac) &&

@@ -34,7 +34,6 @@
 int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order)
 {
 	struct lru_pool *l = &s->lru;
-	int nd;
 
 	if (l->n == l->cap) {
 		uint64_t cap = l->cap ? l->cap * 2 : 65536;
@@ -52,9 +51,6 @@ int sim_lru_add(struct mf_sim *s, uint64_t tpfn, int order)
 	}
 	l->tpfn[l->n] = (uint32_t)tpfn;
 	l->order[l->n++] = (uint8_t)order;
-	/* reclaimable memory again: a hopeless kswapd may try once more */
-	for (nd = 0; nd < MAX_NODES; nd++)
-		s->node[nd].kswapd_failures = 0;
 	return 0;
 }
 
@@ -419,6 +415,21 @@ static void balance_begin(struct mf_sim *s, int node)
 	n->budget = SWAP_CLUSTER_MAX;
 }
 
+/*
+ * shrink_node() made progress: "a successful direct reclaim run will revive a dormant
+ * kswapd" (kswapd_failures back to 0).  Nothing else revives it: LRU pages coming back
+ * do not, so a node that starts hopeless keeps kswapd asleep until reclaim succeeds.
+ */
+void sim_reclaim_progress(struct mf_sim *s, int node)
+{
+	if (node < 0 || node >= MAX_NODES)
+		return;
+	if (s->node[node].kswapd_failures >= MAX_RECLAIM_RETRIES && s->started_hopeless &&
+	    !s->revived_ts)
+		s->revived_ts = s->now;
+	s->node[node].kswapd_failures = 0;
+}
+
 /* wakeup_kswapd() */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi)
 {
@@ -447,6 +458,8 @@ void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int 
 /* sc.nr_reclaimed grows: the boost to reclaim shrinks, kswapd_shrink_node() drops the order */
 static void reclaimed(struct snode *n, uint64_t pages)
 {
+	if (pages)
+		n->kswapd_failures = 0;
 	n->reclaimed += pages;
 	n->budget -= (int64_t)pages;
 	n->nr_boost_reclaim -= n->nr_boost_reclaim < pages ? n->nr_boost_reclaim : pages;
@@ -564,6 +577,7 @@ bool sim_direct_reclaim(struct mf_sim *s, int node, int hzi, int cpu)
 		got += g;
 	if (!got)
 		return false;
+	sim_reclaim_progress(s, node);
 	s->direct_reclaim_pages += got;
 	s->direct_reclaim_rounds++;
 	s->reclaim_ahead += got;	/* the trace's later kswapd frees: done already */

@@ -313,8 +313,9 @@ static int parse_buddyinfo(struct mf_state *st, const char *text, const char *la
 
 /*
  * "Node %d, zone %8s" opens a zone; then keyword lines.  Only the first word counts:
- * "pages free", "boost", "min", "low", "high", "promo", "spanned", "present", "managed"
- * and "start_pfn:".  The pagesets' "high:" carries a colon and so never matches "high".
+ * "pages free", "boost", "min", "low", "high", "promo", "spanned", "present", "managed",
+ * "node_unreclaimable:" and "start_pfn:".  The pagesets' "high:" carries a colon and so
+ * never matches "high".
  * Unpopulated zones stop after "protection:" (no start_pfn) and are not in buddyinfo;
  * zones that are not in buddyinfo are skipped.  Older kernels lack promo, boost, cma or
  * start_pfn and may print other lines ("scanned"); unknown lines are ignored.
@@ -400,6 +401,14 @@ static int parse_zoneinfo(struct mf_state *st, const char *text, const char *lab
 					z->pcp[pcp_cpu].high = (uint32_t)v;
 				else
 					z->pcp[pcp_cpu].batch = (uint32_t)v;
+			}
+			continue;
+		}
+		/* the node's kswapd_failures >= MAX_RECLAIM_RETRIES, printed with each zone */
+		if (!strcmp(word, "node_unreclaimable:")) {
+			if (parse_u64(&p, &v) && at_end(p) && v <= 1) {
+				z->has_unreclaimable = true;
+				z->node_unreclaimable = v;
 			}
 			continue;
 		}

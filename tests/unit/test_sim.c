@@ -832,12 +832,12 @@ static void test_kernelcore(void)
  * The zone of the kswapd tests: 128 pages, watermarks 10/20/30, compaction off, the
  * start's LRU pages at 128-191 (not yet started).
  */
-static struct mf_sim *kswapd_sim(void)
+static struct mf_sim *kswapd_sim_hopeless(bool hopeless)
 {
 	struct mf_sim_zone_desc z = {
 		.d = { .node = 0, .name = "Normal", .start_pfn = Z_START, .end_pfn = Z_END,
 		       .present = Z_END - Z_START, .managed = Z_END - Z_START },
-		.type = 2, .wmark = { 10, 20, 30 },
+		.type = 2, .wmark = { 10, 20, 30 }, .node_unreclaimable = hopeless,
 	};
 	struct mf_sim_traced t = { .max_order = 5, .pageblock_order = 4 };
 	struct mf_sim_config c;
@@ -852,6 +852,11 @@ static struct mf_sim *kswapd_sim(void)
 	for (p = 128; p < 192; p++)
 		mf_sim_seed_movable(s, p);
 	return s;
+}
+
+static struct mf_sim *kswapd_sim(void)
+{
+	return kswapd_sim_hopeless(false);
 }
 
 /*
@@ -916,6 +921,53 @@ static void test_reclaim_pool(void)
 	for (p = 160; p < 192; p++)
 		CU_ASSERT_EQUAL(sim_owner_frame(s, p, 0), p);
 	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * A start capture whose zoneinfo says node_unreclaimable (kswapd_failures had reached
+ * MAX_RECLAIM_RETRIES): wakeup_kswapd() returns silently, so a request below the low
+ * watermark is served at the min one without waking kswapd, and pages joining the LRU
+ * do not change that; the trace's direct reclaim with progress revives it (shrink_node()),
+ * and the next such request wakes it.  The limits say when.
+ */
+static void test_kswapd_hopeless(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	struct mf_sim *s = kswapd_sim_hopeless(true);
+	char lines[12][MF_SIM_LIMIT_LEN];
+	int n, i, found = 0;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_failures, MAX_RECLAIM_RETRIES);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 16);	/* below low (20), above min (10) */
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 0);
+	CU_ASSERT_EQUAL(sim_lru_add(s, 5000, 0), 0);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_failures, MAX_RECLAIM_RETRIES);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 0);
+	mf_sim_direct_reclaim(s, 1000 + 500000000ULL, 0, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_failures, 0);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	n = mf_sim_limits(s, lines, 12);
+	for (i = 0; i < n; i++)
+		found += strstr(lines[i], "kswapd hopeless at the start") &&
+			 strstr(lines[i], "0.500 s into the trace");
+	CU_ASSERT_EQUAL(found, 1);
+	sim_check(s);
+	mf_sim_free_all(s);
+
+	/* the same start without the flag wakes kswapd at the first such request */
+	s = kswapd_sim();
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
 	mf_sim_free_all(s);
 }
 
@@ -1351,6 +1403,8 @@ void test_sim_register(void)
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
+	CU_add_test(s, "a node hopeless at the start keeps kswapd asleep until reclaim progress",
+		    test_kswapd_hopeless);
 	CU_add_test(s, "kswapd reclaims file pages, the trace's insertions after the start's",
 		    test_reclaim_pool);
 	CU_add_test(s, "compaction fails pages at the trace's learned rate",

@@ -300,7 +300,7 @@ static const char zoneinfo_mixed[] =
 	"              high_min: 36\n"
 	"              high_max: 240\n"
 	"  vm stats threshold: 4\n"
-	"  node_unreclaimable:  0\n"
+	"  node_unreclaimable:  1\n"
 	"  start_pfn:           1\n"
 	"Node 0, zone   Normal\n"
 	"  pages free     1000\n"
@@ -327,6 +327,7 @@ static const char zoneinfo_mixed[] =
 	"  vm stats threshold: 4\n"
 	"    cpu: 2\n"
 	"              count:    x\n"
+	"  node_unreclaimable:  2\n"
 	"  start_pfn:           1048576\n"
 	"Node 0, zone  Movable\n"
 	"  pages free     0\n"
@@ -381,6 +382,8 @@ static void test_parse_zoneinfo(void)
 	CU_ASSERT_EQUAL(z->wmark_min, 58);
 	CU_ASSERT_EQUAL(z->wmark_high, 86);	/* not the pagesets' "high: 0" */
 	CU_ASSERT_EQUAL(z->wmark_promo, 100);
+	/* the node's kswapd had given up (kswapd_failures >= MAX_RECLAIM_RETRIES) */
+	CU_ASSERT_TRUE(z->has_unreclaimable && z->node_unreclaimable);
 	z = &st->zones[1];			/* DMA32: not in zoneinfo */
 	CU_ASSERT_FALSE(z->has_zoneinfo);
 	CU_ASSERT_FALSE(z->has_span);
@@ -389,6 +392,7 @@ static void test_parse_zoneinfo(void)
 	CU_ASSERT_EQUAL(z->start_pfn, 1048576);
 	CU_ASSERT_EQUAL(z->boost, 7);
 	CU_ASSERT_EQUAL(z->wmark_high, 30);
+	CU_ASSERT_FALSE(z->has_unreclaimable);	/* not 0 or 1: not taken */
 	/* the pagesets: counts summed, per CPU count/high/batch; a bad number skipped */
 	CU_ASSERT_TRUE(z->has_pcp);
 	CU_ASSERT_EQUAL(z->nr_pcp_cpus, 3);
@@ -410,6 +414,7 @@ static void test_parse_zoneinfo(void)
 	CU_ASSERT_EQUAL(z->managed, 1000);
 	CU_ASSERT_EQUAL(z->wmark_high, 3);
 	CU_ASSERT_EQUAL(z->wmark_promo, 0);
+	CU_ASSERT_FALSE(z->has_unreclaimable);	/* "all_unreclaimable:" of old kernels */
 
 	CU_ASSERT_EQUAL(mf_state_zone_of_pfn(st, 0), -1);
 	CU_ASSERT_EQUAL(mf_state_zone_of_pfn(st, 1), 0);

@@ -222,6 +222,7 @@ struct mf_sim {
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
 	bool			started_hopeless;	/* a node's kswapd had given up at the start */
 	uint64_t		start_ts, revived_ts;	/* the start; reclaim progress revived it */
+	uint64_t		frees_split;	/* frees of folios split on our side, page by page */
 	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
 	uint64_t		thp_retry_pfn;
 	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */

@@ -275,8 +275,71 @@ static void test_stale_release(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * A folio our compaction split and moved in part (sim_migrate_pages()'s fallback when no
+ * target of its order is free: sim_split_used(), then each page as migrate_one() moves
+ * it, here pages 2 and 3 before the free scanner ran dry), after which another of the
+ * kernel's pages lands in a frame it left.  The trace's free of the folio must free its
+ * four pages where they now live and nothing of the other page; freeing its old range
+ * freed the other page and kept pages 2 and 3 in use.
+ */
+static void test_free_split_folio(void)
+{
+	const uint64_t A = 100000, C = 200000, D = 300000;
+	struct mf_sim_req r = { .ts = 1, .tpfn = A, .gfp = GFP_MOVABLE_REQ, .order = 2 };
+	struct mf_sim *s = zone4k(CFG_4K, 1, false, NULL, 0);
+	uint64_t sp, to[4], cp, free_pages;
+	int i;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
+	mf_sim_start(s, 0);
+	sim_drain_all_pages(s);
+	free_pages = s->z[0].free_pages;
+	mf_sim_alloc(s, &r);
+	sp = sim_owner_frame(s, A, 2);
+	CU_ASSERT_FATAL(sp != MF_PFN_NONE);
+	sim_split_used(s, sp);
+	to[0] = sp;
+	to[1] = sp + 1;
+	for (i = 2; i < 4; i++) {
+		/* a target frame, as the free scanner would isolate it */
+		r.tpfn = D + (uint64_t)i;
+		r.order = 0;
+		mf_sim_alloc(s, &r);
+		to[i] = sim_owner_frame(s, D + (uint64_t)i, 0);
+		CU_ASSERT_FATAL(to[i] != MF_PFN_NONE);
+		s->t2s[D + (uint64_t)i] = NIL;
+		s->lnk[to[i]] = NIL;
+		/* migrate_one() */
+		sim_owner_moved(s, sp + (uint64_t)i, to[i], 0);
+		s->st[sp + (uint64_t)i] = ST_USED;
+		s->lnk[sp + (uint64_t)i] = NIL;
+		sim_free_pages(s, &s->z[0], sp + (uint64_t)i, 0, 0);
+		CU_ASSERT_EQUAL(sim_owner_frame(s, A + (uint64_t)i, 0), to[i]);
+	}
+	sim_check(s);
+	/* the kernel's next 4K page takes the frame page 3 left (the per-CPU list's head) */
+	r.tpfn = C;
+	mf_sim_alloc(s, &r);
+	cp = sim_owner_frame(s, C, 0);
+	CU_ASSERT_EQUAL_FATAL(cp, sp + 3);
+	mf_sim_free(s, ++r.ts, A, 2, 0);
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_NOT_EQUAL(st_kind(s->st[to[i]]), ST_USED);
+	CU_ASSERT_EQUAL(sim_owner_frame(s, C, 0), cp);
+	CU_ASSERT_EQUAL(s->frees_split, 1);
+	sim_check(s);
+	mf_sim_free(s, ++r.ts, C, 0, 0);
+	sim_drain_all_pages(s);
+	sim_check(s);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
+	mf_sim_free_all(s);
+}
+
 void test_sim_owner_add(CU_pSuite s)
 {
+	CU_add_test(s, "the free of a folio split on our side frees its pages where they live",
+		    test_free_split_folio);
 	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",

@@ -51,6 +51,17 @@ static struct mf_sim *zone4k(const char *cfg, int nr_cpus, bool wmarks, const ui
 
 #define CFG_4K	"min_free_kbytes=0,compaction_proactiveness=0,watermark_boost_factor=0"
 
+/* The trace's last free: then every page is back in the buddy lists, and s is gone. */
+static void free_last(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order,
+		      uint64_t free_pages)
+{
+	mf_sim_free(s, ts, tpfn, order, 0);
+	sim_drain_all_pages(s);
+	sim_check(s);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
+	mf_sim_free_all(s);
+}
+
 /*
  * A THP fault the kernel failed and the simulator served (sim-owner.c, absorb()): the
  * huge page stands for the kernel's 4K fallback pages, each mapped to one of its frames.
@@ -198,11 +209,7 @@ static void test_held_thp_survives(void)
 	CU_ASSERT_FALSE(s->thp_retry_pending);
 	CU_ASSERT_EQUAL(s->t2s[B], huge);
 	sim_check(s);
-	mf_sim_free(s, ++r.ts, B, 9, 0);
-	sim_drain_all_pages(s);
-	sim_check(s);
-	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
-	mf_sim_free_all(s);
+	free_last(s, ++r.ts, B, 9, free_pages);
 }
 
 /*
@@ -329,11 +336,7 @@ static void test_free_split_folio(void)
 	CU_ASSERT_EQUAL(sim_owner_frame(s, C, 0), cp);
 	CU_ASSERT_EQUAL(s->frees_split, 1);
 	sim_check(s);
-	mf_sim_free(s, ++r.ts, C, 0, 0);
-	sim_drain_all_pages(s);
-	sim_check(s);
-	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages);
-	mf_sim_free_all(s);
+	free_last(s, ++r.ts, C, 0, free_pages);
 }
 
 void test_sim_owner_add(CU_pSuite s)

@@ -41,7 +41,7 @@ struct mf_state_zone {
 	uint64_t	start_pfn, spanned, present, managed;
 	uint64_t	free_pages;		/* "pages free" */
 	uint64_t	boost, wmark_min, wmark_low, wmark_high, wmark_promo;
-	/* "node_unreclaimable:": the node's kswapd gave up (hopeless); printed since v4.12 */
+	/* "node_unreclaimable:": the node's kswapd gave up (hopeless); absent from old kernels */
 	bool		has_unreclaimable, node_unreclaimable;
 
 	/*

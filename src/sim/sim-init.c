@@ -260,11 +260,14 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 	 * makes progress: wakeup_kswapd() returns silently, and allocations dip below the
 	 * low watermark without kswapd.  A quarter of the what-if recordings start so.
 	 */
-	for (i = 0; i < nr_zones; i++)
-		if (zones[i].node_unreclaimable && zones[i].d.node >= 0 && zones[i].d.node < MAX_NODES) {
-			s->node[zones[i].d.node].kswapd_failures = MAX_RECLAIM_RETRIES;
+	for (i = 0; i < nr_zones; i++) {
+		int nd = zones[i].d.node;
+
+		if (zones[i].node_unreclaimable && nd >= 0 && nd < MAX_NODES) {
+			s->node[nd].kswapd_failures = MAX_RECLAIM_RETRIES;
 			s->started_hopeless = true;
 		}
+	}
 	return s;
 fail:
 	mf_sim_free_all(s);

@@ -205,6 +205,21 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 }
 
 /*
+ * Page t of a folio the trace freed, where its own mapping says it lives; a mapping into
+ * the huge page held for the kernel (held_thp()) is stale, and splitting it for a page
+ * would hand the kernel's huge page to the free lists.
+ */
+static void free_mapped_page(struct mf_sim *s, uint64_t t, int cpu)
+{
+	uint32_t q = s->t2s[t];
+
+	if (q == T2S_FAILED || q == T2S_RECLAIMED || (q < s->nr_pfns && held_thp(s, q)))
+		s->t2s[t] = NIL;
+	else if (q < s->nr_pfns)
+		free_range(s, q, 0, cpu);
+}
+
+/*
  * The trace freed (tpfn, order), which lives at sp.  Our block there is that folio whole,
  * or a larger block of ours holding it (the kernel split its folio, we did not): the
  * range goes.  Else our compaction split the folio and moved its pages one by one
@@ -221,14 +236,8 @@ static void free_owned(struct mf_sim *s, uint64_t tpfn, uint64_t sp, int order, 
 		return;
 	}
 	s->frees_split++;
-	for (i = 0; i < n && tpfn + i < s->nr_t2s; i++) {
-		uint32_t q = s->t2s[tpfn + i];
-
-		if (q == T2S_FAILED || q == T2S_RECLAIMED)
-			s->t2s[tpfn + i] = NIL;
-		else if (q < s->nr_pfns)
-			free_range(s, q, 0, cpu);
-	}
+	for (i = 0; i < n && tpfn + i < s->nr_t2s; i++)
+		free_mapped_page(s, tpfn + i, cpu);
 }
 
 uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order)
@@ -762,13 +771,8 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 
 		/* a THP fault the config served with 4K pages (alloc_4k()): each page */
 		s->stats.frees++;
-		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++) {
-			sp = s->t2s[tpfn + i];
-			if (sp == T2S_FAILED || sp == T2S_RECLAIMED)
-				s->t2s[tpfn + i] = NIL;
-			else if (sp != NIL)
-				free_range(s, sp, 0, cpu);
-		}
+		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
+			free_mapped_page(s, tpfn + i, cpu);
 	} else if (held_thp(s, sp)) {
 		uint64_t i;
 

@@ -182,7 +182,7 @@ static void test_check_corrupt_pcp(void)
  */
 static void test_held_thp_survives(void)
 {
-	const uint64_t thp = GFP_THP_FAULT, B = 200000, X = 300000;
+	const uint64_t thp = GFP_THP_FAULT, B = 200000, X = 300000, Y = 6000;
 	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE,
 				.gfp = thp | GFP_THISNODE | GFP_NORETRY, .order = 9 };
 	struct mf_sim *s = zone4k(CFG_4K, 1, false, NULL, 0);
@@ -202,6 +202,17 @@ static void test_held_thp_survives(void)
 	CU_ASSERT_EQUAL(s->st[huge] & (ST_KIND | ST_ORDER), ST_USED | 9);
 	CU_ASSERT_EQUAL(s->stats.frees_unmatched, 1);
 	sim_check(s);
+	/*
+	 * A folio of order 1 freed page by page (its pages apart on our side: Y, a page held
+	 * since before the trace, where it was) whose second page maps into the held page.
+	 */
+	CU_ASSERT_EQUAL_FATAL(sim_owner_frame(s, Y, 0), Y);
+	s->t2s[Y + 1] = (uint32_t)(huge + 5);
+	mf_sim_free(s, ++r.ts, Y, 1, 0);
+	CU_ASSERT_EQUAL(s->st[huge] & (ST_KIND | ST_ORDER), ST_USED | 9);
+	CU_ASSERT_NOT_EQUAL(st_kind(s->st[Y]), ST_USED);
+	CU_ASSERT_EQUAL(s->t2s[Y + 1], NIL);
+	free_pages++;		/* Y was in use at the start */
 	r.ts++;
 	r.tpfn = B;			/* the kernel's second try: served */
 	r.gfp = thp;

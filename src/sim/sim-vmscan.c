@@ -456,10 +456,12 @@ void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int 
 }
 
 /* sc.nr_reclaimed grows: the boost to reclaim shrinks, kswapd_shrink_node() drops the order */
-static void reclaimed(struct snode *n, uint64_t pages)
+static void reclaimed(struct mf_sim *s, int node, uint64_t pages)
 {
+	struct snode *n = &s->node[node];
+
 	if (pages)
-		n->kswapd_failures = 0;
+		sim_reclaim_progress(s, node);
 	n->reclaimed += pages;
 	n->budget -= (int64_t)pages;
 	n->nr_boost_reclaim -= n->nr_boost_reclaim < pages ? n->nr_boost_reclaim : pages;
@@ -478,7 +480,7 @@ void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages)
 	n = &s->node[node];
 	s->reclaim_trace_pages += pages;
 	if (n->kswapd_order >= 0)
-		reclaimed(n, pages);
+		reclaimed(s, node, pages);
 }
 
 /*
@@ -555,7 +557,7 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 		}
 		s->reclaim_pool_pages += got;
 		s->reclaim_ahead += got;
-		reclaimed(n, got);
+		reclaimed(s, node, got);
 	}
 	balance_end(s, node);
 }

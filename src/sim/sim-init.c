@@ -574,6 +574,10 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		LIMIT("requests the kernel failed: %llu, replayed through the simulated slow path; "
 		      "%llu served (given back at once: the kernel's caller did without)",
 		      (unsigned long long)kfail, (unsigned long long)s->kfail_served);
+	if (s->thp_fallback)
+		LIMIT("THP faults the kernel served and the simulator failed: %llu, served with 4K "
+		      "pages instead (do_anonymous_page(), the whole region at once)",
+		      (unsigned long long)s->thp_fallback);
 	if (s->c.thp_enabled != MF_SIM_KEEP || s->c.thp_defrag != MF_SIM_KEEP) {
 		LIMIT("thp: %llu THP faults in the trace, %llu given another GFP, %llu served with "
 		      "4K pages; faults the traced kernel never tried as THP cannot be added",

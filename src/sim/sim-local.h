@@ -218,6 +218,8 @@ struct mf_sim {
 
 	struct mf_sim_stats	stats;
 	uint64_t		thp_faults, thp_regfp, thp_as_4k, thp_madv_guessed;
+	uint64_t		thp_fallback;	/* THP faults the kernel served, we failed */
+	bool			in_4k;		/* alloc_4k(): its pages are no requests */
 	uint64_t		hugetlb_taken, hugetlb_short;
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
 	bool			started_hopeless;	/* a node's kswapd had given up at the start */

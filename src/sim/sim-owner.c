@@ -488,10 +488,12 @@ static void alloc_4k(struct mf_sim *s, const struct mf_sim_req *r, uint64_t gfp)
 	q.order = 0;
 	q.gfp = gfp & ~(GFP_COMP | GFP_NOMEMALLOC | GFP_NORETRY);
 	q.gfp |= GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM;
+	s->in_4k = true;		/* the trace's request, not 512 of them */
 	for (i = 0; i < (1ULL << r->order); i++) {
 		q.tpfn = r->tpfn == MF_PFN_NONE ? MF_PFN_NONE : r->tpfn + i;
 		alloc_one(s, &q);
 	}
+	s->in_4k = false;
 }
 
 /*
@@ -543,6 +545,7 @@ void mf_sim_alloc(struct mf_sim *s, const struct mf_sim_req *r)
 	}
 	q = *r;
 	if (!thp_config(s, r, &q.gfp)) {
+		s->stats.requests[r->order]++;
 		if (r->tpfn != MF_PFN_NONE)	/* a failed THP fault's 4K pages are in the trace */
 			alloc_4k(s, r, q.gfp);
 		return;
@@ -622,6 +625,20 @@ static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, i
 	}
 	if (pfn == MF_PFN_NONE) {
 		s->stats.failures[r->order]++;
+		if (!kernel_failed && is_thp_fault(s, r)) {
+			/*
+			 * do_huge_pmd_anonymous_page() fell back to do_anonymous_page(): the
+			 * task touches the region the kernel mapped huge all the same, 4K at a
+			 * time.  Without these pages the simulated zones kept up to 40,000
+			 * pages more free than the kernel's in a THP phase (78 huge pages in
+			 * watermark_scale_factor_100-r3 of the what-if recordings), and
+			 * compaction_suitable() passed where the kernel's skipped.
+			 */
+			absorb_end(s);
+			s->thp_fallback++;
+			alloc_4k(s, r, r->gfp);
+			return;
+		}
 		if (!kernel_failed && !sim_t2s_reserve(s, r->tpfn + n))
 			for (i = 0; i < n; i++)
 				s->t2s[r->tpfn + i] = T2S_FAILED;
@@ -689,7 +706,8 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 			thp_retry_settle(s, &f, sim_cpu(s, r->cpu));
 		}
 	}
-	s->stats.requests[r->order]++;
+	if (!s->in_4k)
+		s->stats.requests[r->order]++;
 	if (kernel_failed)
 		s->stats.kernel_failed[r->order]++;
 	n = 1ULL << r->order;

@@ -350,8 +350,40 @@ static void test_free_split_folio(void)
 	free_last(s, ++r.ts, C, 0, free_pages);
 }
 
+/*
+ * A THP fault the kernel served and the simulator cannot (no free block of order 9, no
+ * compaction): do_anonymous_page() fills the region with 4K pages, so the simulator
+ * takes 512 order-0 pages for the kernel's pfns, and the trace's free of the huge page
+ * gives every one back.  Without them the simulator kept the memory free that the
+ * kernel's task was using.
+ */
+static void test_thp_fallback_4k(void)
+{
+	const uint64_t A = 100000;
+	struct mf_sim_req r = { .ts = 1, .tpfn = A, .gfp = GFP_THP_FAULT, .order = 9 };
+	struct mf_sim *s = zone4k(CFG_4K ",compaction=off", 1, false, NULL, 0);
+	uint64_t p, free_pages, i;
+
+	for (p = 4097; p < 8192; p += 2)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	free_pages = s->z[0].free_pages;
+	CU_ASSERT_EQUAL(free_pages, 2048);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.failures[9], 1);
+	CU_ASSERT_EQUAL(s->thp_fallback, 1);
+	sim_drain_all_pages(s);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages - 512);
+	for (i = 0; i < 512; i++)
+		CU_ASSERT(sim_owner_frame(s, A + i, 0) != MF_PFN_NONE);
+	sim_check(s);
+	free_last(s, ++r.ts, A, 9, free_pages);
+}
+
 void test_sim_owner_add(CU_pSuite s)
 {
+	CU_add_test(s, "a THP fault the kernel served and we cannot takes the region in 4K pages",
+		    test_thp_fallback_4k);
 	CU_add_test(s, "the free of a folio split on our side frees its pages where they live",
 		    test_free_split_folio);
 	CU_add_test(s, "an absorbed THP's pages keep their kernel pfns through split and compaction",

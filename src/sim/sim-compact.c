@@ -1008,6 +1008,41 @@ check_drain:
 }
 
 /*
+ * The pageblocks between from and to that the kernel's scanners passed before the trace
+ * carry the skip bit they left: the migration scanner sets it on every block it scans
+ * (test_and_set_skip() at its first isolation, or at the block's end when nothing was
+ * isolated), the free scanner on every block it scans to the end; no capture shows the
+ * bits.  Async direct compaction scans only movable blocks (suitable_migration_source())
+ * and the free scanner only targets (suitable_migration_target()), so with movable_only
+ * the others keep theirs.  Only __reset_isolation_suitable() clears skip bits, and it
+ * also moves the positions back to the first blocks worth scanning from each end.  In
+ * watermark_scale_factor_100-r2 of the what-if recordings the kernel's DMA32 scanners
+ * began at 0x29a00 / 0x60000, met after 4 direct runs and, restarted from the zone's
+ * ends, found every block up to 0x22a00 and down from 0xffe00 skipped: runs that scanned
+ * nothing and ended COMPLETE, then sync compaction and deferral.  Ours scanned those
+ * blocks afresh, and its async compaction went on succeeding there for 100 ms more.
+ */
+static void skip_passed(struct mf_sim *s, struct szone *z, uint64_t from, uint64_t to,
+			bool movable_only)
+{
+	uint64_t pfn;
+
+	if (from < z->d.start_pfn)
+		from = z->d.start_pfn;
+	if (to > z->d.end_pfn)
+		to = z->d.end_pfn;
+	for (pfn = pageblock_start(s, from); pfn < to; pfn += pageblock_nr_pages(s)) {
+		uint64_t p = pfn < z->d.start_pfn ? z->d.start_pfn : pfn;
+		int mt = pb_mt(s, p);
+
+		if (skip_persistent(s, p) ||
+		    (movable_only && mt != MF_MT_MOVABLE && mt != MF_MT_CMA))
+			continue;
+		pb_set_skip(s, p, true);
+	}
+}
+
+/*
  * The kernel's zone->compact_cached_migrate_pfn[] and compact_cached_free_pfn when the
  * trace began are in no capture, but compact_zone() prints them: its first
  * mm_compaction_begin in a zone of each mode shows cached_migrate[sync] and cached_free
@@ -1037,11 +1072,16 @@ void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate
 		if (z->begin_seen[m] || (sync >= 0 && !!sync != m))
 			continue;
 		z->begin_seen[m] = true;
-		if (migrate_pfn > z->cached_migrate[m])
+		if (migrate_pfn > z->cached_migrate[m]) {
 			z->cached_migrate[m] = migrate_pfn;
+			/* async: cached_migrate[0]; sync scanned every type up to [1] */
+			skip_passed(s, z, z->d.start_pfn, pageblock_start(s, migrate_pfn), m == 0);
+		}
 	}
-	if (first && free_pfn < z->cached_free)
+	if (first && free_pfn < z->cached_free) {
 		z->cached_free = free_pfn;
+		skip_passed(s, z, pageblock_end(s, free_pfn), z->d.end_pfn, true);
+	}
 }
 
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,

@@ -176,7 +176,9 @@ static void test_compaction_blocked(void)
 /*
  * The trace's first mm_compaction_begin per mode is the kernel's cached positions
  * (mf_sim_traced_begin()): an async begin at migrate 176, free 208 sets
- * cached_migrate[0] and cached_free; a sync begin sets cached_migrate[1]; later begins,
+ * cached_migrate[0] and cached_free, and the skip bit of the movable blocks below 176
+ * (the unmovable ones above 208 are no free scanner's targets: they keep none); a sync
+ * begin sets cached_migrate[1]; later begins,
  * begins of another zone layout and begins out of the zone change nothing.  A sync-light
  * run then starts at 176, not at the zone start, so it is no whole-zone pass: when the
  * scanners meet it ends PARTIAL_SKIPPED (COMPLETE in test_compaction_blocked), puts the
@@ -188,11 +190,15 @@ static void test_traced_begin(void)
 	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
 	struct szone *z = &s->z[0];
 	enum cp_result r;
+	uint64_t p;
 
 	mf_sim_traced_begin(s, Z_START, 176, 208, Z_END, 0);
 	CU_ASSERT_EQUAL(z->cached_migrate[0], 176);
 	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
 	CU_ASSERT_EQUAL(z->cached_free, 208);
+	/* the blocks the kernel's scanners passed carry the skip bits they left */
+	for (p = Z_START; p < Z_END; p += PB)
+		CU_ASSERT_EQUAL(pb_skip(s, p), p < 176);
 	mf_sim_traced_begin(s, Z_START, 192, 160, Z_END, 0);	/* not the first async */
 	mf_sim_traced_begin(s, Z_START, 150, 200, Z_END + PB, 1);	/* another layout */
 	mf_sim_traced_begin(s, Z_START, Z_END, 200, Z_END, 1);	/* out of the zone */

@@ -311,7 +311,7 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
  * so far (deterministic: one seeded generator).
  */
 void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed);
-void mf_sim_learn_async_end(struct mf_sim *s, bool contended);
+void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed);
 /*
  * The captures' pgmigrate_fail / (pgmigrate_success + pgmigrate_fail) over the trace,
  * in parts per million: the rate before the trace has shown a source's own.

@@ -560,11 +560,17 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		LIMIT("migration failures not modelled: no mm_compaction_migratepages and no vmstat "
 		      "captures; migrations fail only for lack of free targets");
 	(void)nf;
+	if (s->dirty_enomem)
+		LIMIT("written page cache: %llu migrations ended on a dirty large folio without a "
+		      "target of its order, which cannot be split (-ENOMEM: the run ends contended)",
+		      (unsigned long long)s->dirty_enomem);
 	if (s->learn.async_runs)
-		LIMIT("async contention learned from %llu direct async runs (%llu contended): %llu "
-		      "simulated runs cut short",
+		LIMIT("async contention learned from %llu direct async runs (%llu contended, %llu "
+		      "more after failed pages: -ENOMEM, %s): %llu simulated runs cut short",
 		      (unsigned long long)s->learn.async_runs,
 		      (unsigned long long)s->learn.async_contended,
+		      (unsigned long long)s->learn.async_enomem,
+		      s->file_seen ? "left to the written page cache" : "drawn as contention",
 		      (unsigned long long)s->injected_contended);
 	else
 		LIMIT("async contention not modelled: the trace shows no direct async run");

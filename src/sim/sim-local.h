@@ -271,6 +271,7 @@ struct mf_sim {
 	} dirty;
 	bool			file_seen;
 	uint64_t		dirty_fail;		/* simulated pages that failed for it */
+	uint64_t		dirty_enomem;		/* runs ended on a dirty folio, no target */
 	uint64_t		totalreserve;		/* totalreserve_pages */
 	uint64_t		dirty_clean_trace;	/* written back: the trace's kswapd took them */
 	uint64_t		dirty_clean_kswapd;	/* written back: ours found them dirty */
@@ -279,7 +280,7 @@ struct mf_sim {
 	struct {
 		uint64_t	migrated[SIM_NR_MSRC], failed[SIM_NR_MSRC];	/* pages */
 		uint64_t	calls;			/* mm_compaction_migratepages seen */
-		uint64_t	async_runs, async_contended;	/* the kernel's direct async */
+		uint64_t	async_runs, async_contended, async_enomem;	/* the kernel's direct async */
 		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */
 		bool		have_prior;
 	} learn;

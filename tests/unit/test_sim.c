@@ -1294,6 +1294,95 @@ static void test_compaction_dirty_page_cache(void)
 }
 
 /*
+ * A large folio without a target of its order (sim_migrate_pages()): pageblock 0 holds an
+ * order-1 folio at 128 and is otherwise full, the other movable blocks have only single
+ * free pages; the trace's sync migrations failed none, so migration is tried.  Written
+ * page cache (dirty buffers) cannot be split: migrate_pages()
+ * returns -ENOMEM and the run ends COMPACT_CONTENDED with the folio where it was.  A
+ * folio that is not written is split and its pages migrate one by one.
+ */
+static void test_compaction_dirty_folio_enomem(void)
+{
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	int dirty;
+
+	for (dirty = 0; dirty < 2; dirty++) {
+		struct mf_sim *s = sim_tiny(NULL, false);
+		struct szone *z = &s->z[0];
+		enum cp_result r;
+		uint64_t p;
+
+		CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(Z_END)), 0);
+		for (p = Z_START; p < Z_END; p++)
+			s->t2s[p] = NIL;
+		for (p = 224; p < Z_END; p += PB)
+			mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
+		sim_used(s, 128, 1, true);
+		for (p = 130; p < 144; p++)
+			sim_used(s, p, 0, true);
+		for (p = 144; p < 224; p += 2)
+			sim_used(s, p, 0, true);
+		mf_sim_start(s, 0);
+		for (p = 145; p < 224; p += 2)
+			sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
+		for (p = 224; p < Z_END; p++)
+			sim_used(s, p, 0, false);
+		/* the trace's sync migrations failed nothing: no dirty folio fails outright */
+		mf_sim_learn_migration(s, SIM_MSRC_SYNC, 1000, 0);
+		if (dirty) {
+			sim_tbit_set(s, s->rclm, T(128), false);
+			sim_tbit_set(s, s->fwrite, T(128), true);
+			mf_sim_lru_insert(s, T(128), 2);
+			CU_ASSERT_FATAL(s->file_seen);
+		}
+		sim_direct_compact(s, &ac, PRIO_SYNC_FULL, &r);
+		if (dirty) {
+			CU_ASSERT_EQUAL(r, CP_CONTENDED);
+			CU_ASSERT_EQUAL(s->dirty_enomem, 1);
+			CU_ASSERT_EQUAL(s->stats.cp.end_status[CP_CONTENDED], 1);
+			CU_ASSERT_EQUAL(sim_owner_frame(s, T(128), 1), 128);
+		} else {
+			CU_ASSERT_NOT_EQUAL(r, CP_CONTENDED);
+			CU_ASSERT_EQUAL(s->dirty_enomem, 0);
+			CU_ASSERT_EQUAL(sim_owner_frame(s, T(128), 1), MF_PFN_NONE);
+		}
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
+/*
+ * Direct async runs of the trace that ended contended after failed pages (-ENOMEM on a
+ * large folio, mf_sim_learn_async_end()): drawn as contention while the trace shows no
+ * written page cache, left to the migrations once it does (sim_migrate_pages() ends
+ * such runs itself), so that they are not counted twice.
+ */
+static void test_learn_enomem(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	struct cc cc;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		mf_sim_learn_async_end(s, true, true);
+	mf_sim_learn_async_end(s, false, true);
+	CU_ASSERT_EQUAL(s->learn.async_runs, 11);
+	CU_ASSERT_EQUAL(s->learn.async_enomem, 10);
+	CU_ASSERT_EQUAL(s->learn.async_contended, 0);
+	sim_cc_init(&cc, s, &s->z[0], 4, MF_MT_MOVABLE, MIGRATE_ASYNC);
+	cc.direct = true;
+	for (i = 0; i < 20 && cc.contend_after < 0; i++)
+		sim_draw_contention(&cc);
+	CU_ASSERT(cc.contend_after >= 0);
+	s->file_seen = true;
+	for (i = 0; i < 20; i++) {
+		sim_draw_contention(&cc);
+		CU_ASSERT_EQUAL(cc.contend_after, -1);
+	}
+	mf_sim_free_all(s);
+}
+
+/*
  * A manual compaction (a background source) after the trace showed direct async
  * compaction migrating 100000 pages without a failure and kcompactd failing 1000 of 1000:
  * the background run fails on async's pinned pageblocks (none), not at its own share, so
@@ -1419,6 +1508,10 @@ void test_sim_register(void)
 		    test_compaction_pinned_blocks);
 	CU_add_test(s, "compaction: page cache the trace wrote does not migrate until written back",
 		    test_compaction_dirty_page_cache);
+	CU_add_test(s, "a written large folio without a target ends the run contended, unsplit",
+		    test_compaction_dirty_folio_enomem);
+	CU_add_test(s, "the trace's -ENOMEM runs are no contention once its page cache is modelled",
+		    test_learn_enomem);
 	CU_add_test(s, "the flusher: background threshold in pages above the reserve, reclaim's writeback",
 		    test_dirty_writeback);
 	CU_add_test(s, "direct reclaim of our own where the trace shows none, for served requests",

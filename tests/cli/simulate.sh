@@ -197,7 +197,7 @@ def vmdelta(st, key):
 real = {k: vmdelta(sys.argv[2], "compact_" + k) for k in ("stall", "success", "fail")}
 obs = d["compaction"]["observed"]["direct"]
 sims = {s["name"]: s["compaction"]["direct"] for s in d["simulations"]}
-tol = {"stall": 0.50, "success": 0.25, "fail": 1.10}	# relative error allowed, see above
+tol = {"stall": 0.60, "success": 0.50, "fail": 1.90}	# relative error allowed, see above
 out = []
 for k in ("stall", "success", "fail"):
     err = (sims["default"][k] - real[k]) / real[k]

@@ -65,6 +65,18 @@ void sim_check(struct mf_sim *s)
 	CU_ASSERT_EQUAL(ret, 0);
 }
 
+/* The board's frame: every kernel pfn unmapped, the two top pageblocks unmovable. */
+static void board_frame(struct mf_sim *s)
+{
+	uint64_t p;
+
+	CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(Z_END)), 0);
+	for (p = Z_START; p < Z_END; p++)
+		s->t2s[p] = NIL;
+	for (p = 224; p < Z_END; p += PB)
+		mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
+}
+
 /*
  * Pageblocks 0-5 (pfns 128-223): even pfns used, odd pfns free (48 order-0 blocks that
  * cannot merge); pageblocks 6-7 (224-255) used by unmovable pages and UNMOVABLE.  The
@@ -76,11 +88,7 @@ static struct mf_sim *checkerboard(bool movable)
 	struct szone *z = &s->z[0];
 	uint64_t p;
 
-	CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(Z_END)), 0);
-	for (p = Z_START; p < Z_END; p++)
-		s->t2s[p] = NIL;
-	for (p = 224; p < Z_END; p += PB)
-		mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
+	board_frame(s);
 	for (p = Z_START; p < 224; p += 2) {
 		sim_used(s, p, 0, movable);
 	}
@@ -1312,11 +1320,7 @@ static void test_compaction_dirty_folio_enomem(void)
 		enum cp_result r;
 		uint64_t p;
 
-		CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(Z_END)), 0);
-		for (p = Z_START; p < Z_END; p++)
-			s->t2s[p] = NIL;
-		for (p = 224; p < Z_END; p += PB)
-			mf_sim_seed_pageblock(s, p, 4, MF_MT_UNMOVABLE);
+		board_frame(s);
 		sim_used(s, 128, 1, true);
 		for (p = 130; p < 144; p++)
 			sim_used(s, p, 0, true);

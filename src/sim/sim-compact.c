@@ -602,6 +602,26 @@ again:
 	return true;
 }
 
+/*
+ * Whether compaction_alloc() would find a target of order: migrate_folio_unmap() asks for
+ * the destination before it looks at the folio (its lock, writeback, buffers), so a folio
+ * without one ends in -ENOMEM whatever else would have failed it.  Isolates more free
+ * pages when the lists have none, as compaction_alloc() does; takes nothing.
+ */
+bool sim_compaction_target(struct cc *cc, int order)
+{
+	int o;
+
+	for (o = order; o <= cc->s->max_order; o++)
+		if (cc->fl[o].n)
+			return true;
+	isolate_freepages(cc);
+	for (o = order; o <= cc->s->max_order; o++)
+		if (cc->fl[o].n)
+			return true;
+	return false;
+}
+
 /* release_free_list(): unused targets go back through __free_pages() */
 static void release_freepages(struct cc *cc)
 {

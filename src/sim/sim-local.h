@@ -599,6 +599,7 @@ bool sim_kswapd_running(const struct mf_sim *s, int node);
 enum cp_result sim_compact_zone(struct cc *cc, struct capture_control *capc);
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,
 		 enum migrate_mode mode);
+bool sim_compaction_target(struct cc *cc, int order);
 bool sim_compaction_alloc(struct cc *cc, int order, uint64_t *pfn);
 
 /* sim-migrate.c: migrate_pages() and the failure rates learned from the trace */

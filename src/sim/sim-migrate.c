@@ -222,6 +222,24 @@ int sim_migrate_pages(struct cc *cc)
 		int o = cc->src[i].order;
 		bool fail;
 
+		/*
+		 * No target of its order, and a written page-cache folio cannot be split:
+		 * __folio_split() must release its buffers first (filemap_release_folio()),
+		 * which dirty buffers refuse.  migrate_pages_batch() returns -ENOMEM and
+		 * compact_zone() ends the run COMPACT_CONTENDED.  The target is asked for
+		 * first (migrate_folio_unmap()), so this comes before anything else that
+		 * fails the folio.  In watermark_scale_factor_100-r10 of the what-if
+		 * recordings the kernel's proactive runs ended so after 5.9 and 1.2 ms,
+		 * 256 pages (an order-8 folio of the recorder's trace file) failed in each;
+		 * ours split the folio and went on through 252,002 pages, serving the THP
+		 * faults that followed.
+		 */
+		if (o > 0 && s->file_seen && folio_dirty_large(s, from) &&
+		    !sim_compaction_target(cc, o)) {
+			s->stats.cp.migrate_failed += 1ULL << o;
+			s->dirty_enomem++;
+			goto enomem;
+		}
 		if (s->file_seen) {
 			/*
 			 * Not above the share of failed pages the trace's own migrations
@@ -250,20 +268,7 @@ int sim_migrate_pages(struct cc *cc)
 		 * The huge page held for the kernel's second THP try, or standing for its
 		 * 4K fallback (absorb()), is followed by its pfn: it is not split here.
 		 */
-		/*
-		 * No target of its order, and a written page-cache folio cannot be split:
-		 * __folio_split() must release its buffers first (filemap_release_folio()),
-		 * which dirty buffers refuse.  migrate_pages_batch() returns -ENOMEM and
-		 * compact_zone() ends the run COMPACT_CONTENDED.  In
-		 * watermark_scale_factor_100-r10 of the what-if recordings the kernel's
-		 * proactive runs ended so after 5.9 and 1.2 ms, 256 pages (an order-8 folio
-		 * of the recorder's trace file) failed in each; ours split the folio and
-		 * went on through 252,002 pages, serving the THP faults that followed.
-		 */
-		if (o > 0 && s->file_seen && folio_dirty_large(s, from)) {
-			s->stats.cp.migrate_failed += 1ULL << o;
-			s->dirty_enomem++;
-		} else if (o > 0 && !(o == s->pcp_thp_order &&
+		if (o > 0 && !(o == s->pcp_thp_order &&
 			       ((s->thp_retry_pending && from == s->thp_retry_pfn) ||
 				(s->absorbing && from == s->absorb_pfn)))) {
 			s->st[from] &= (uint8_t)~ST_ISOLATED;
@@ -279,6 +284,7 @@ int sim_migrate_pages(struct cc *cc)
 		} else {
 			s->stats.cp.migrate_failed += 1;
 		}
+enomem:
 		for (j = 0; j < i; j++) {
 			s->st[cc->src[j].pfn] &= (uint8_t)~ST_ISOLATED;
 			s->stats.cp.migrate_failed += 1ULL << cc->src[j].order;

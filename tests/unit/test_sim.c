@@ -1306,15 +1306,17 @@ static void test_compaction_dirty_page_cache(void)
  * order-1 folio at 128 and is otherwise full, the other movable blocks have only single
  * free pages; the trace's sync migrations failed none, so migration is tried.  Written
  * page cache (dirty buffers) cannot be split: migrate_pages()
- * returns -ENOMEM and the run ends COMPACT_CONTENDED with the folio where it was.  A
- * folio that is not written is split and its pages migrate one by one.
+ * returns -ENOMEM and the run ends COMPACT_CONTENDED with the folio where it was; also
+ * where the trace's failure share would fail the dirty folio anyway, since the target is
+ * asked for first (migrate_folio_unmap()).  A folio that is not written is split and its
+ * pages migrate one by one.
  */
 static void test_compaction_dirty_folio_enomem(void)
 {
 	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
 	int dirty;
 
-	for (dirty = 0; dirty < 2; dirty++) {
+	for (dirty = 0; dirty < 3; dirty++) {
 		struct mf_sim *s = sim_tiny(NULL, false);
 		struct szone *z = &s->z[0];
 		enum cp_result r;
@@ -1331,8 +1333,11 @@ static void test_compaction_dirty_folio_enomem(void)
 			sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
 		for (p = 224; p < Z_END; p++)
 			sim_used(s, p, 0, false);
-		/* the trace's sync migrations failed nothing: no dirty folio fails outright */
-		mf_sim_learn_migration(s, SIM_MSRC_SYNC, 1000, 0);
+		/* the trace's sync migrations failed nothing (or, round 2, everything) */
+		if (dirty < 2)
+			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 1000, 0);
+		else
+			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 0, 1000);
 		if (dirty) {
 			sim_tbit_set(s, s->rclm, T(128), false);
 			sim_tbit_set(s, s->fwrite, T(128), true);

@@ -572,23 +572,32 @@ static void isolate_freepages(struct cc *cc)
 	cc->free_pfn = isolate_start;
 }
 
+/*
+ * compaction_alloc()'s search: the smallest order from order up with an isolated free
+ * block, after isolating more once when there is none (has_isolated_pages); -1 when
+ * there is still none.
+ */
+static int target_order(struct cc *cc, int order)
+{
+	int o, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (o = order; o <= cc->s->max_order; o++)
+			if (cc->fl[o].n)
+				return o;
+		if (!pass)
+			isolate_freepages(cc);
+	}
+	return -1;
+}
+
 /* compaction_alloc(): the smallest isolated block that fits, split, lowest part handed out */
 bool sim_compaction_alloc(struct cc *cc, int order, uint64_t *pfn)
 {
-	bool isolated = false;
-	int o;
+	int o = target_order(cc, order);
 
-again:
-	for (o = order; o <= cc->s->max_order; o++)
-		if (cc->fl[o].n)
-			break;
-	if (o > cc->s->max_order) {
-		if (isolated)
-			return false;
-		isolate_freepages(cc);
-		isolated = true;
-		goto again;
-	}
+	if (o < 0)
+		return false;
 	*pfn = cc->fl[o].v[0].pfn;
 	memmove(&cc->fl[o].v[0], &cc->fl[o].v[1], (size_t)(cc->fl[o].n - 1) * sizeof(cc->fl[o].v[0]));
 	cc->fl[o].n--;
@@ -605,21 +614,12 @@ again:
 /*
  * Whether compaction_alloc() would find a target of order: migrate_folio_unmap() asks for
  * the destination before it looks at the folio (its lock, writeback, buffers), so a folio
- * without one ends in -ENOMEM whatever else would have failed it.  Isolates more free
- * pages when the lists have none, as compaction_alloc() does; takes nothing.
+ * without one ends in -ENOMEM whatever else would have failed it.  The same search,
+ * isolating more free pages as it does; takes nothing.
  */
 bool sim_compaction_target(struct cc *cc, int order)
 {
-	int o;
-
-	for (o = order; o <= cc->s->max_order; o++)
-		if (cc->fl[o].n)
-			return true;
-	isolate_freepages(cc);
-	for (o = order; o <= cc->s->max_order; o++)
-		if (cc->fl[o].n)
-			return true;
-	return false;
+	return target_order(cc, order) >= 0;
 }
 
 /* release_free_list(): unused targets go back through __free_pages() */

@@ -271,7 +271,7 @@ struct mf_sim {
 	} dirty;
 	bool			file_seen;
 	uint64_t		dirty_fail;		/* simulated pages that failed for it */
-	uint64_t		dirty_enomem;		/* runs ended on a dirty folio, no target */
+	uint64_t		dirty_enomem;		/* migrations ended on a dirty folio, no target */
 	uint64_t		totalreserve;		/* totalreserve_pages */
 	uint64_t		dirty_clean_trace;	/* written back: the trace's kswapd took them */
 	uint64_t		dirty_clean_kswapd;	/* written back: ours found them dirty */

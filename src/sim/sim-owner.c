@@ -205,18 +205,22 @@ static void free_range(struct mf_sim *s, uint64_t spfn, int order, int cpu)
 }
 
 /*
- * Page t of a folio the trace freed, where its own mapping says it lives; a mapping into
- * the huge page held for the kernel (held_thp()) is stale, and splitting it for a page
- * would hand the kernel's huge page to the free lists.
+ * The pages of a folio (tpfn, order) the trace freed, each where its own mapping says it
+ * lives; a mapping into the huge page held for the kernel (held_thp()) is stale, and
+ * splitting it for a page would hand the kernel's huge page to the free lists.
  */
-static void free_mapped_page(struct mf_sim *s, uint64_t t, int cpu)
+static void free_mapped_pages(struct mf_sim *s, uint64_t tpfn, int order, int cpu)
 {
-	uint32_t q = s->t2s[t];
+	uint64_t t;
 
-	if (q == T2S_FAILED || q == T2S_RECLAIMED || (q < s->nr_pfns && held_thp(s, q)))
-		s->t2s[t] = NIL;
-	else if (q < s->nr_pfns)
-		free_range(s, q, 0, cpu);
+	for (t = tpfn; t < tpfn + (1ULL << order) && t < s->nr_t2s; t++) {
+		uint32_t q = s->t2s[t];
+
+		if (q == T2S_FAILED || q == T2S_RECLAIMED || (q < s->nr_pfns && held_thp(s, q)))
+			s->t2s[t] = NIL;
+		else if (q < s->nr_pfns)
+			free_range(s, q, 0, cpu);
+	}
 }
 
 /*
@@ -229,15 +233,14 @@ static void free_mapped_page(struct mf_sim *s, uint64_t t, int cpu)
  */
 static void free_owned(struct mf_sim *s, uint64_t tpfn, uint64_t sp, int order, int cpu)
 {
-	uint64_t h = used_head(s, sp), n = 1ULL << order, i;
+	uint64_t h = used_head(s, sp);
 
-	if (h != MF_PFN_NONE && h + (1ULL << st_order(s->st[h])) >= sp + n) {
+	if (h != MF_PFN_NONE && h + (1ULL << st_order(s->st[h])) >= sp + (1ULL << order)) {
 		free_range(s, sp, order, cpu);
 		return;
 	}
 	s->frees_split++;
-	for (i = 0; i < n && tpfn + i < s->nr_t2s; i++)
-		free_mapped_page(s, tpfn + i, cpu);
+	free_mapped_pages(s, tpfn, order, cpu);
 }
 
 uint64_t sim_owner_frame(const struct mf_sim *s, uint64_t tpfn, int order)
@@ -785,12 +788,9 @@ void mf_sim_free(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order, int cp
 	} else if (order > 0 && st_kind(s->st[sp]) == ST_USED && !st_order(s->st[sp]) &&
 		   s->lnk[sp] == (uint32_t)tpfn && tpfn + 1 < s->nr_t2s &&
 		   s->t2s[tpfn + 1] != sp + 1) {
-		uint64_t i;
-
 		/* a THP fault the config served with 4K pages (alloc_4k()): each page */
 		s->stats.frees++;
-		for (i = 0; i < (1ULL << order) && tpfn + i < s->nr_t2s; i++)
-			free_mapped_page(s, tpfn + i, cpu);
+		free_mapped_pages(s, tpfn, order, cpu);
 	} else if (held_thp(s, sp)) {
 		uint64_t i;
 

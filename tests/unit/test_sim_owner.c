@@ -51,6 +51,20 @@ static struct mf_sim *zone4k(const char *cfg, int nr_cpus, bool wmarks, const ui
 
 #define CFG_4K	"min_free_kbytes=0,compaction_proactiveness=0,watermark_boost_factor=0"
 
+/*
+ * The odd pfns from first to the zone's end free (single pages that cannot merge), the
+ * rest as seeded before; starts s and returns its free pages.
+ */
+static uint64_t start_odd_free(struct mf_sim *s, uint64_t first)
+{
+	uint64_t p;
+
+	for (p = first; p < 8192; p += 2)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	return s->z[0].free_pages;
+}
+
 /* The trace's last free: then every page is back in the buddy lists, and s is gone. */
 static void free_last(struct mf_sim *s, uint64_t ts, uint64_t tpfn, int order,
 		      uint64_t free_pages)
@@ -82,14 +96,11 @@ static void test_absorbed_thp_owners(void)
 	const uint64_t thp = GFP_THP_FAULT, A = 100000;
 	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE, .gfp = thp, .order = 9 };
 	struct mf_sim *s = zone4k(CFG_4K, 1, false, NULL, 0);
-	uint64_t i, huge, p, free_pages;
+	uint64_t i, huge, free_pages;
 
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4096, 10), 0);
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 5120, 10), 0);
-	for (p = 6145; p < 8192; p += 2)
-		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
-	mf_sim_start(s, 0);
-	free_pages = s->z[0].free_pages;
+	free_pages = start_odd_free(s, 6145);
 	CU_ASSERT_EQUAL(free_pages, 3072);
 	mf_sim_alloc(s, &r);
 	CU_ASSERT_FATAL(s->absorbing);
@@ -362,12 +373,9 @@ static void test_thp_fallback_4k(void)
 	const uint64_t A = 100000;
 	struct mf_sim_req r = { .ts = 1, .tpfn = A, .gfp = GFP_THP_FAULT, .order = 9 };
 	struct mf_sim *s = zone4k(CFG_4K ",compaction=off", 1, false, NULL, 0);
-	uint64_t p, free_pages, i;
+	uint64_t free_pages, i;
 
-	for (p = 4097; p < 8192; p += 2)
-		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
-	mf_sim_start(s, 0);
-	free_pages = s->z[0].free_pages;
+	free_pages = start_odd_free(s, 4097);
 	CU_ASSERT_EQUAL(free_pages, 2048);
 	mf_sim_alloc(s, &r);
 	CU_ASSERT_EQUAL(s->stats.failures[9], 1);

@@ -53,6 +53,12 @@ int mf_reader_next(struct mf_reader *r, struct mf_event *ev);
 int mf_reader_next_batch(struct mf_reader *r, const struct mf_event **evs, size_t *n);
 
 const char *mf_reader_error(const struct mf_reader *r);
+/*
+ * The event types (bit 1 << enum mf_ev_type) the trace's formats define: where an event
+ * is defined, its absence from the trace means it did not happen.  0 for text traces,
+ * which carry no formats.
+ */
+uint64_t mf_reader_event_types(const struct mf_reader *r);
 const struct mf_reader_info *mf_reader_info(const struct mf_reader *r);
 
 /*

@@ -181,6 +181,7 @@ struct mf_reader {
 
 	/* decoders: tep event id -> decoders[] index + 1 (0: not seen yet) */
 	uint16_t		*id_map;
+	uint64_t		have_types;	/* bit per enum mf_ev_type the formats define */
 	struct decoder		*decoders;
 	int			nr_decoders, cap_decoders;
 

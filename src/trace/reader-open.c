@@ -766,6 +766,8 @@ static int setup_decoders(struct mf_reader *r)
 		if (d < 0)
 			return d;
 		resolve_spec(r, &r->decoders[d], ev, sp);
+		if (r->decoders[d].type != MF_EV_OTHER)
+			r->have_types |= 1ULL << r->decoders[d].type;
 	}
 	return 0;
 }

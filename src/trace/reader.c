@@ -787,6 +787,13 @@ const char *mf_reader_error(const struct mf_reader *r)
 	return r->err[0] ? r->err : "no error";
 }
 
+_Static_assert(MF_EV_NR <= 64, "mf_reader.have_types has a bit per event type");
+
+uint64_t mf_reader_event_types(const struct mf_reader *r)
+{
+	return r->have_types;
+}
+
 const struct mf_reader_info *mf_reader_info(const struct mf_reader *r)
 {
 	return &r->info;

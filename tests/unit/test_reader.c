@@ -321,6 +321,11 @@ static void test_fields(void)
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_PTR_NOT_NULL(mf_reader_warnings(r));
 	CU_ASSERT_PTR_NULL(mf_reader_warnings(r)[0]);	/* a 6.18 trace has every field */
+	/* the formats the trace defines, the events of its systems with or without records */
+	CU_ASSERT(mf_reader_event_types(r) >> MF_EV_PAGE_ALLOC & 1);
+	CU_ASSERT(mf_reader_event_types(r) >> MF_EV_CP_KCOMPACTD_SLEEP & 1);
+	CU_ASSERT(mf_reader_event_types(r) >> MF_EV_KSWAPD_WAKE & 1);
+	CU_ASSERT_FALSE(mf_reader_event_types(r) >> MF_EV_OTHER & 1);
 	mf_reader_close(r);
 }
 
@@ -527,6 +532,9 @@ static void test_old_formats(void)
 			alloc_warn++;
 	CU_ASSERT_EQUAL(nw, 1);
 	CU_ASSERT_EQUAL(alloc_warn, 1);
+	/* an event the reader cannot decode is not one the trace can be said to lack */
+	CU_ASSERT_FALSE(mf_reader_event_types(r) >> MF_EV_PAGE_ALLOC & 1);
+	CU_ASSERT(mf_reader_event_types(r) >> MF_EV_ZONE_LOCKED & 1);
 	while ((ret = mf_reader_next(r, &ev)) > 0) {
 		const char *name = mf_reader_event_name(r, ev.name_idx);
 

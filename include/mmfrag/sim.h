@@ -53,6 +53,7 @@ struct mf_sim_config {
 		int	nr_settings;		/* settings read from the capture; 0: none */
 		int	watermark_scale_factor, min_free_kbytes;
 		int	thp_enabled, thp_defrag, nr_hugepages;
+		int	compaction_proactiveness;
 	} traced;
 };
 
@@ -287,6 +288,16 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts);
  * Without these events the simulator keeps kcompactd's timer on its own.
  */
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
+/* The traced kernel's kcompactd was woken for work (mm_compaction_kcompactd_wake). */
+void mf_sim_kcompactd_woken(struct mf_sim *s, int node);
+/*
+ * The event types the trace records (bit 1 << enum mf_ev_type; mf_reader_event_types()),
+ * so that a missing event is something the kernel did not do.  Where the kernel's
+ * kcompactd was in its wait at the start is in no capture: with
+ * mm_compaction_kcompactd_sleep recorded, the simulator takes it from the trace
+ * (sim-owner.c).  Call after mf_sim_start().
+ */
+void mf_sim_traced_events(struct mf_sim *s, uint64_t types);
 /*
  * The traced kernel's kswapd started (mm_vmscan_kswapd_wake, zones up to zid) or stopped
  * reclaiming: while it runs the zones are ZONE_RECLAIM_ACTIVE (per-CPU lists shrink)

@@ -522,6 +522,7 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 			return -1;
 		}
 		mf_sim_start(s, ts);
+		mf_sim_traced_events(s, mf_reader_event_types(rp->rd));
 		if (migrate_fail_ppm(rp) >= 0)
 			mf_sim_migration_prior(s, (uint64_t)migrate_fail_ppm(rp));
 		rp->sims[rp->nr_sims++] = s;

@@ -388,6 +388,7 @@ void mf_sim_config_default(struct mf_sim_config *c)
 	snprintf(c->name, sizeof(c->name), "default");
 	c->traced.watermark_scale_factor = c->traced.min_free_kbytes = -1;
 	c->traced.thp_enabled = c->traced.thp_defrag = c->traced.nr_hugepages = -1;
+	c->traced.compaction_proactiveness = -1;
 }
 
 int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len)
@@ -474,6 +475,8 @@ int mf_sim_config_traced(struct mf_sim_config *c, mf_sim_setting_fn fetch, void 
 			c->traced.thp_defrag = (int)v;
 		else if (!strcmp(k->name, "nr_hugepages"))
 			c->traced.nr_hugepages = (int)v;
+		else if (!strcmp(k->name, "compaction_proactiveness"))
+			c->traced.compaction_proactiveness = (int)v;
 		if (!k->traced && !(c->given & (1ULL << (k - mf_sim_knobs))))
 			set(c, k, v);
 	}

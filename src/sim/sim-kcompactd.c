@@ -297,6 +297,7 @@ static void kcompactd_do_work(struct mf_sim *s, int node)
 		n->kcd_hzi = NR_ZONE_TYPES - 1;
 	n->kcd_next = s->now + 500000000ULL;
 	n->kcd_backoff = 0;
+	n->kcd_unknown = false;		/* ours waits from here, whatever the kernel's did */
 }
 
 void sim_kcompactd_work(struct mf_sim *s)

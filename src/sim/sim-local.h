@@ -160,6 +160,8 @@ struct snode {
 	uint64_t	kcd_next;	/* next proactive check (trace ns) */
 	uint64_t	kcd_sleep;	/* the trace's last kcompactd_sleep */
 	uint64_t	kcd_backoff;	/* no proactive check before (a round that did not help) */
+	bool		kcd_unknown;	/* the kernel's wait began before the trace: no timer */
+	bool		kcd_woken;	/* the trace's kcompactd was woken since its last sleep */
 	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
 	unsigned int	proactive_defer;
 	/* balance_pgdat() in progress (sim-vmscan.c) */

@@ -190,6 +190,9 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			mf_sim_kcompactd_tick(sims[i], ev->ts, ev->node.nid);
 		/* fallthrough */
 	case MF_EV_CP_KCOMPACTD_WAKE:
+		if (ev->type == MF_EV_CP_KCOMPACTD_WAKE)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_kcompactd_woken(sims[i], ev->kcompactd.nid);
 		t = task(w, ev->pid, true);
 		if (t)
 			t->kcompactd = true;

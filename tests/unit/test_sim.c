@@ -82,9 +82,9 @@ static void board_frame(struct mf_sim *s)
  * cannot merge); pageblocks 6-7 (224-255) used by unmovable pages and UNMOVABLE.  The
  * even pages are movable or not as asked.
  */
-static struct mf_sim *checkerboard(bool movable)
+static struct mf_sim *checkerboard_cfg(const char *cfg, bool movable)
 {
-	struct mf_sim *s = sim_tiny(NULL, false);
+	struct mf_sim *s = sim_tiny(cfg, false);
 	struct szone *z = &s->z[0];
 	uint64_t p;
 
@@ -98,6 +98,11 @@ static struct mf_sim *checkerboard(bool movable)
 	for (p = 224; p < Z_END; p++)
 		sim_used(s, p, 0, false);
 	return s;
+}
+
+static struct mf_sim *checkerboard(bool movable)
+{
+	return checkerboard_cfg(NULL, movable);
 }
 
 static struct alloc_ctx ctx(int order, int mt, uint64_t gfp)
@@ -1439,6 +1444,50 @@ static int bad_setting(void *priv, const char *key, char *val, size_t len)
 	return 0;
 }
 
+/*
+ * kcompactd's proactive check on the checkerboard (all free memory in order-0 pages,
+ * the node's score 100, above compaction_proactiveness=20's high mark of 90).  Without
+ * kcompactd's sleep events in the trace, the simulator's timer runs from the start.  A
+ * trace that records them and shows none in the first 500 ms had the kernel's kcompactd
+ * in a longer wait: no check until the trace's first sleep, which ends that wait with a
+ * check, unless the trace woke kcompactd for work before it (then the check is 500 ms
+ * after).  A config that changes compaction_proactiveness woke kcompactd by writing it.
+ */
+static void test_kcompactd_traced_wait(void)
+{
+	const uint64_t ms = 1000000;
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		struct mf_sim *s = checkerboard_cfg("max_order=5,pageblock_order=4,"
+						    "min_free_kbytes=0,watermark_boost_factor=0",
+						    true);
+		uint64_t rounds;
+
+		if (round == 3)
+			s->c.traced.compaction_proactiveness = 10;
+		if (round)
+			mf_sim_traced_events(s, 1ULL << MF_EV_CP_KCOMPACTD_SLEEP);
+		mf_sim_tick(s, 600 * ms);
+		rounds = s->stats.cp.proactive_rounds;
+		CU_ASSERT_EQUAL(rounds, round == 0 || round == 3);
+		if (round == 1 || round == 2) {
+			mf_sim_tick(s, 2000 * ms);
+			CU_ASSERT_EQUAL(s->stats.cp.proactive_rounds, 0);
+			if (round == 2)
+				mf_sim_kcompactd_woken(s, 0);
+			mf_sim_kcompactd_tick(s, 2500 * ms, 0);
+			CU_ASSERT_EQUAL(s->stats.cp.proactive_rounds, round == 1);
+			mf_sim_tick(s, 2900 * ms);
+			CU_ASSERT_EQUAL(s->stats.cp.proactive_rounds, round == 1);
+			mf_sim_tick(s, 3100 * ms);
+			CU_ASSERT_EQUAL(s->stats.cp.proactive_rounds, 1);
+		}
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
 static void test_config_traced(void)
 {
 	struct mf_sim_config c;
@@ -1469,6 +1518,7 @@ static void test_config_traced(void)
 	CU_ASSERT_EQUAL(c.traced.thp_enabled, MF_THP_NEVER);
 	CU_ASSERT_EQUAL(c.traced.thp_defrag, MF_THP_DEFRAG_DEFER_MADVISE);
 	CU_ASSERT_EQUAL(c.traced.nr_hugepages, 12);
+	CU_ASSERT_EQUAL(c.traced.compaction_proactiveness, 0);
 
 	mf_sim_config_default(&c);
 	CU_ASSERT_EQUAL(mf_sim_config_traced(&c, bad_setting, NULL, err, sizeof(err)), -1);
@@ -1527,6 +1577,8 @@ void test_sim_register(void)
 		    test_direct_reclaim_own);
 	CU_add_test(s, "compaction: kcompactd fails on async's pinned pageblocks",
 		    test_compaction_background_pins);
+	CU_add_test(s, "kcompactd: a wait begun before the trace ends at its first sleep",
+		    test_kcompactd_traced_wait);
 	CU_add_test(s, "config: the start capture's settings are the default",
 		    test_config_traced);
 	CU_add_test(s, "config parsing", test_config_parse);

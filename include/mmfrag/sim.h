@@ -324,6 +324,12 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
 void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed);
 void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed);
 /*
+ * A run of source src ended COMPACT_CONTENDED right after a migrate_pages() that failed
+ * nr_failed pages: the -ENOMEM of a large folio without a target, which the simulator
+ * reproduces on its own where it models the written page cache (sim_migrate_pages()).
+ */
+void mf_sim_learn_enomem(struct mf_sim *s, int src, uint64_t nr_failed);
+/*
  * The captures' pgmigrate_fail / (pgmigrate_success + pgmigrate_fail) over the trace,
  * in parts per million: the rate before the trace has shown a source's own.
  */

@@ -523,23 +523,32 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];
 		nf += s->learn.failed[i];
 	}
-	if (s->file_seen)
+	if (s->file_seen) {
+		uint64_t lf[SIM_NR_MSRC], ln[SIM_NR_MSRC], en = 0;
+
+		for (i = 0; i < SIM_NR_MSRC; i++) {
+			lf[i] = s->learn.failed[i] - s->learn.enomem[i];
+			ln[i] = n_src[i] - s->learn.enomem[i];
+			en += s->learn.enomem[i];
+		}
 		LIMIT("migration failures where the trace's written page cache is: %llu simulated "
 		      "pages failed on large folios written less than 30 s before (dirty, up to "
-		      "the trace's own share of failed pages per source; failed/tried pages: direct "
-		      "async %llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu; the "
-		      "trace's own %llu/%llu, %llu/%llu, %llu/%llu); written back early: %llu "
-		      "folios the trace's kswapd reclaimed (and those written before them), %llu "
-		      "the simulated kswapd found dirty (the flusher woken)",
+		      "the trace's share per source; failed/tried pages: direct async %llu/%llu, "
+		      "direct sync %llu/%llu, kcompactd and others %llu/%llu; the trace's own "
+		      "%llu/%llu, %llu/%llu, %llu/%llu, less %llu in batches that ended runs on "
+		      "-ENOMEM); written back early: %llu folios the trace's kswapd reclaimed (and "
+		      "those written before), %llu the simulated kswapd found dirty",
 		      (unsigned long long)s->dirty_fail,
 		      (unsigned long long)s->sim_failed[0], (unsigned long long)s->sim_tried[0],
 		      (unsigned long long)s->sim_failed[1], (unsigned long long)s->sim_tried[1],
 		      (unsigned long long)s->sim_failed[2], (unsigned long long)s->sim_tried[2],
-		      (unsigned long long)s->learn.failed[0], (unsigned long long)n_src[0],
-		      (unsigned long long)s->learn.failed[1], (unsigned long long)n_src[1],
-		      (unsigned long long)s->learn.failed[2], (unsigned long long)n_src[2],
+		      (unsigned long long)lf[0], (unsigned long long)ln[0],
+		      (unsigned long long)lf[1], (unsigned long long)ln[1],
+		      (unsigned long long)lf[2], (unsigned long long)ln[2],
+		      (unsigned long long)en,
 		      (unsigned long long)s->dirty_clean_trace,
 		      (unsigned long long)s->dirty_clean_kswapd);
+	}
 	else if (s->learn.calls)
 		LIMIT("migration failures learned from %llu calls (failed/tried pages: direct async "
 		      "%llu/%llu, direct sync %llu/%llu, kcompactd and others %llu/%llu): %llu "

@@ -281,6 +281,7 @@ struct mf_sim {
 	/* what makes the kernel's compaction fail, learned from the trace (sim-compact.c) */
 	struct {
 		uint64_t	migrated[SIM_NR_MSRC], failed[SIM_NR_MSRC];	/* pages */
+		uint64_t	enomem[SIM_NR_MSRC];	/* of failed: the batches that ended runs */
 		uint64_t	calls;			/* mm_compaction_migratepages seen */
 		uint64_t	async_runs, async_contended, async_enomem;	/* the kernel's direct async */
 		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */

@@ -36,7 +36,7 @@ struct task {
 	int		direct_order;	/* the attempt's order: its mm_page_alloc ends it */
 	bool		kcompactd;
 	int		run_src;	/* the run's migration source (mf_sim_learn_migration()) */
-	bool		last_failed;	/* the run's last migrate_pages() failed pages */
+	uint64_t	last_failed;	/* pages the run's last migrate_pages() failed */
 	int		reclaim_rounds;	/* direct reclaims with progress since its last request */
 	int		reclaim_order;	/* of the reclaim in progress */
 	uint64_t	reclaim_gfp;
@@ -217,7 +217,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (!t->in_run)
 			w->nr_in_run++;
 		t->in_run = true;
-		t->last_failed = false;
+		t->last_failed = 0;
 		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
@@ -253,7 +253,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 	case MF_EV_CP_MIGRATEPAGES:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
 		if (t && t->in_run)
-			t->last_failed = ev->migrate.nr_failed > 0;
+			t->last_failed = ev->migrate.nr_failed;
 		for (i = 0; i < nr_sims; i++) {
 			mf_sim_tick(sims[i], ev->ts);
 			mf_sim_learn_migration(sims[i], t && t->in_run ? t->run_src : 2,
@@ -270,7 +270,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (t && t->in_run && t->direct && !t->run_src)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_async_end(sims[i], ev->cp_end.status == 7,
-						       t->last_failed);
+						       t->last_failed > 0);
+		if (t && t->in_run && ev->cp_end.status == 7 && t->last_failed)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_learn_enomem(sims[i], t->run_src, t->last_failed);
 		end_run(w, t, true);
 		break;
 	default:

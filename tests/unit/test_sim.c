@@ -1262,7 +1262,9 @@ static void test_direct_reclaim_own(void)
  * move it; the trace's sync migrations failed 3 pages in 10, so the share allows it),
  * and the run captures pageblock 1 instead.  Put on an anonymous list instead, it is
  * no written page cache and the trace's rates decide as without it; 30 s later
- * (dirty_expire_centisecs) the flusher has written it back and nothing fails.
+ * (dirty_expire_centisecs) the flusher has written it back and nothing fails.  Nothing
+ * fails either where the trace's failed pages were all in batches that ended their runs
+ * on -ENOMEM (mf_sim_learn_enomem()): those are the simulator's own rule's to make.
  */
 static void test_compaction_dirty_page_cache(void)
 {
@@ -1271,10 +1273,13 @@ static void test_compaction_dirty_page_cache(void)
 	uint64_t page, p;
 	int round;
 
-	for (round = 0; round < 3; round++) {
+	for (round = 0; round < 4; round++) {
 		struct mf_sim *s = checkerboard(true);
 
 		mf_sim_learn_migration(s, SIM_MSRC_SYNC, 700, 300);
+		/* every failed page in batches that ended their runs on -ENOMEM */
+		if (round == 3)
+			mf_sim_learn_enomem(s, SIM_MSRC_SYNC, 300);
 		/* allocated by the trace since the start, for a write (as a large folio) */
 		sim_tbit_set(s, s->rclm, T(130), false);
 		sim_tbit_set(s, s->fwrite, T(130), true);
@@ -1294,6 +1299,7 @@ static void test_compaction_dirty_page_cache(void)
 			CU_ASSERT(!s->file_seen);
 			CU_ASSERT_EQUAL(s->dirty_fail, 0);
 		} else {
+			/* written back (round 2), or no rate left to draw (round 3) */
 			CU_ASSERT(s->file_seen);
 			CU_ASSERT_EQUAL(page, 128);
 			CU_ASSERT_EQUAL(s->dirty_fail, 0);

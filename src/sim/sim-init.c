@@ -491,6 +491,18 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "kernel defaults stand for the traced kernel's extfrag_threshold, "
 		      "compaction_proactiveness, watermark_boost_factor, defrag_mode and "
 		      "percpu_pagelist_high_fraction");
+	if (s->kcd_traced && (!s->kcd_first_sleep ||
+			      s->kcd_first_sleep - s->start_ts > KCD_TIMEOUT + KCD_SLACK)) {
+		char when[48] = "none at all";
+
+		if (s->kcd_first_sleep)
+			snprintf(when, sizeof(when), "the first at %.3f s",
+				 (double)(s->kcd_first_sleep - s->start_ts) / 1e9);
+		LIMIT("kcompactd: the trace shows no kcompactd sleep in its first 500 ms (%s): "
+		      "the kernel's wait began before the trace, and the simulated kcompactd made "
+		      "its first proactive check at that sleep, unless woken for work before",
+		      when);
+	}
 	LIMIT("reclaim approximated: %llu pages: the simulated kswapd took %llu pages from "
 	      "%llu LRU pages of the start capture (%s) and %llu the trace put on an LRU "
 	      "list, and applied %llu pages of the trace's kswapd frees, %llu more of "

@@ -226,6 +226,8 @@ struct mf_sim {
 	uint64_t		kfail_served;	/* requests the kernel failed that we served */
 	bool			started_hopeless;	/* a node's kswapd had given up at the start */
 	uint64_t		start_ts, revived_ts;	/* the start; reclaim progress revived it */
+	bool			kcd_traced;		/* kcompactd's wait taken from the trace */
+	uint64_t		kcd_first_sleep;	/* the trace's first kcompactd sleep */
 	uint64_t		frees_split;	/* frees of folios split on our side, page by page */
 	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
 	uint64_t		thp_retry_pfn;

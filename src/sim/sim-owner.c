@@ -977,9 +977,11 @@ void mf_sim_traced_events(struct mf_sim *s, uint64_t types)
 	 * (compaction_proactiveness_sysctl_handler()).
 	 */
 	if ((types >> MF_EV_CP_KCOMPACTD_SLEEP & 1) &&
-	    (p < 0 || s->c.compaction_proactiveness == p))
+	    (p < 0 || s->c.compaction_proactiveness == p)) {
+		s->kcd_traced = true;
 		for (nd = 0; nd < MAX_NODES; nd++)
 			s->node[nd].kcd_unknown = true;
+	}
 }
 
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
@@ -990,6 +992,8 @@ void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node)
 		return;
 	mf_sim_tick(s, ts);
 	n = &s->node[node];
+	if (!s->kcd_first_sleep)
+		s->kcd_first_sleep = ts;
 	/*
 	 * kcompactd() logs the sleep as each wait starts.  One that comes a full timeout
 	 * after the last is where the wait timed out and should_proactive_compact_node()

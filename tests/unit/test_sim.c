@@ -1468,7 +1468,9 @@ static void test_kcompactd_traced_wait(void)
 		struct mf_sim *s = checkerboard_cfg("max_order=5,pageblock_order=4,"
 						    "min_free_kbytes=0,watermark_boost_factor=0",
 						    true);
+		char lines[12][MF_SIM_LIMIT_LEN];
 		uint64_t rounds;
+		int i, n, said = 0;
 
 		if (round == 3)
 			s->c.traced.compaction_proactiveness = 10;
@@ -1489,6 +1491,11 @@ static void test_kcompactd_traced_wait(void)
 			mf_sim_tick(s, 3100 * ms);
 			CU_ASSERT_EQUAL(s->stats.cp.proactive_rounds, 1);
 		}
+		/* the result says where the wait came from the trace */
+		n = mf_sim_limits(s, lines, 12);
+		for (i = 0; i < n; i++)
+			said += !strncmp(lines[i], "kcompactd: the trace shows no kcompactd sleep", 45);
+		CU_ASSERT_EQUAL(said, round == 1 || round == 2);
 		sim_check(s);
 		mf_sim_free_all(s);
 	}

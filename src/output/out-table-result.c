@@ -301,6 +301,29 @@ static json_int_t failures(json_t *arr)
 	return n;
 }
 
+/* s as lines of at most width columns, broken at blanks: the first after lead, the rest after indent */
+static void print_wrapped(FILE *f, const char *s, const char *lead, const char *indent, int width)
+{
+	const char *pre = lead;
+
+	while (*s) {
+		int room = width - (int)strlen(pre), n = 0, brk = 0;
+
+		while (s[n] && n < room) {
+			if (s[n] == ' ')
+				brk = n;
+			n++;
+		}
+		if (s[n] && brk)	/* a word runs past the line: break before it */
+			n = brk;
+		fprintf(f, "%s%.*s\n", pre, n, s);
+		s += n;
+		while (*s == ' ')
+			s++;
+		pre = indent;
+	}
+}
+
 static void section_simulations(FILE *f, json_t *doc, const struct mf_table_opts *t)
 {
 	static const struct sim_row rows[] = {
@@ -366,6 +389,17 @@ static void section_simulations(FILE *f, json_t *doc, const struct mf_table_opts
 						  path), i == 1 ? 2 : 0);
 			fputc('\n', f);
 		}
+	}
+	/* how far to trust each column: what its simulation approximated or could not model */
+	json_array_foreach(sims, j, sim) {
+		json_t *lim = json_object_get(sim, "limits"), *l;
+
+		if (!json_array_size(lim))
+			continue;
+		fprintf(f, "  %s: approximated or not modelled\n",
+			json_string_value(json_object_get(sim, "name")));
+		json_array_foreach(lim, k, l)
+			print_wrapped(f, json_string_value(l), "    - ", "      ", 88);
 	}
 }
 

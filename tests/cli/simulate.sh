@@ -27,6 +27,16 @@ for c in max_order=1 max_order=14,pageblock_order=14 pageblock_order=2 memory=64
 	fi
 done
 
+# The human report lists what each simulation approximated, wrapped to 88 columns.
+"$MMFRAG" report "$R" > "$TMP/human.txt" 2>&1
+nlim=$(json_get "$R" 'sum(len(s["limits"]) for s in d["simulations"])')
+nitem=$(grep -c '^    - ' "$TMP/human.txt")
+nhead=$(grep -cE '^  (base|nomob|nocp): approximated or not modelled$' "$TMP/human.txt")
+long=$(sed -n '/approximated or not modelled/,/^$/p' "$TMP/human.txt" | awk 'length > 88' | wc -l)
+[ "$nlim" -gt 0 ] && [ "$nitem" = "$nlim" ] && [ "$nhead" = 3 ] && [ "$long" = 0 ] &&
+	ok "report: each simulation's limits, $nlim items" ||
+	nok "report limits: $nlim in JSON, $nitem items, $nhead headers, $long long lines"
+
 # Same shapes as observe mode.
 json_get "$R" 'all(set(z) >= set(d["zones"][0]) - {"check"} for s in d["simulations"] for z in s["zones"])' |
 	grep -q True && ok "simulated zones have observe mode's keys" || nok "simulated zones have observe mode's keys"

@@ -539,9 +539,9 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		uint64_t lf[SIM_NR_MSRC], ln[SIM_NR_MSRC], en = 0;
 
 		for (i = 0; i < SIM_NR_MSRC; i++) {
-			lf[i] = s->learn.failed[i] - s->learn.enomem[i];
-			ln[i] = n_src[i] - s->learn.enomem[i];
-			en += s->learn.enomem[i];
+			lf[i] = sim_learned_failed(s, i);
+			ln[i] = s->learn.migrated[i] + lf[i];
+			en += s->learn.failed[i] - lf[i];
 		}
 		LIMIT("migration failures where the trace's written page cache is: %llu simulated "
 		      "pages failed on large folios written less than 30 s before (dirty, up to "

@@ -610,6 +610,8 @@ bool sim_compaction_alloc(struct cc *cc, int order, uint64_t *pfn);
 /* sim-migrate.c: migrate_pages() and the failure rates learned from the trace */
 void sim_draw_contention(struct cc *cc);
 int sim_migrate_pages(struct cc *cc);
+/* the trace's failed pages of source i that are drawn at a rate (no -ENOMEM batches) */
+uint64_t sim_learned_failed(const struct mf_sim *s, int i);
 
 /* sim-kcompactd.c: deferral, direct compaction, kcompactd, proactive compaction */
 unsigned int sim_zone_score(const struct mf_sim *s, const struct szone *z);

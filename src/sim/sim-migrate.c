@@ -77,7 +77,7 @@ static int cc_source(const struct cc *cc)
  * default recordings: the trace's nr_failed 19,000 pages a run, the simulator's 33,300
  * before, 23,200 after).
  */
-static uint64_t learned_failed(const struct mf_sim *s, int i)
+uint64_t sim_learned_failed(const struct mf_sim *s, int i)
 {
 	return s->learn.failed[i] - (s->file_seen ? s->learn.enomem[i] : 0);
 }
@@ -93,15 +93,15 @@ static uint64_t fail_ppm(const struct mf_sim *s, int src)
 	int i;
 
 	for (i = 0; i < SIM_NR_MSRC; i++) {
-		n += s->learn.migrated[i] + learned_failed(s, i);
-		f += learned_failed(s, i);
+		n += s->learn.migrated[i] + sim_learned_failed(s, i);
+		f += sim_learned_failed(s, i);
 	}
 	if (n)
 		base = f * PPM / n;
 	else if (s->learn.have_prior)
 		base = s->learn.prior_ppm;
-	ns = s->learn.migrated[src] + learned_failed(s, src);
-	return (learned_failed(s, src) * PPM + LEARN_WEIGHT * base) / (ns + LEARN_WEIGHT);
+	ns = s->learn.migrated[src] + sim_learned_failed(s, src);
+	return (sim_learned_failed(s, src) * PPM + LEARN_WEIGHT * base) / (ns + LEARN_WEIGHT);
 }
 
 /*

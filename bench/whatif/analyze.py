@@ -19,12 +19,15 @@ direct compaction (stall, success, fail):
   sig        |real eff| > 2 standard errors;  sign: same sign (none: no simulated effect
              at all);  ratio: sim eff / real eff.
 
-and the simulated default against the traced kernel on the same default recordings (goal:
+The default recordings are those of the config's own repetitions (rN), all of them when it
+has none: a set grown with run.sh --first-rep compares each batch with its own defaults.
+
+And the simulated default against the traced kernel on the same default recordings (goal:
 within 15%), each config simulated on its own recordings against the kernel there, and
 their "own-recording fidelity": the sum of |sim - real| / real over the configs and
 outcomes with at least OWN_MIN_REAL a run.  The goal of issue 12: for every significant real effect, the right sign and a
 ratio within 0.7-1.3.  Everything printed goes to DIR/table.json too.  Configs whose keys
-`mmfrag replay --config` does not know (THP modes, today) are recorded and shown real-only.
+`mmfrag replay --config` does not know are recorded and shown real-only.
 """
 import argparse
 import glob
@@ -184,18 +187,25 @@ def main():
     real = {n: {k: mean_se([r["real"][k] for r in rows[n]]) for k in METRICS} for n in order}
     for n in order:
         ent = {"name": n, "settings": settings[n], "n": len(rows[n]), "metrics": {}}
+        # A config is compared with the default recordings of its own repetitions: sets
+        # grown with --first-rep interleave each batch with its own defaults, and the
+        # machine (its page cache, what the pool leaves free) drifts between batches.
+        reps = {r["rep"] for r in rows[n]}
+        dsel = [r for r in drows if r["rep"] in reps] or drows
+        if n != "default":
+            ent["default_reps"] = sorted(r["rep"] for r in dsel)
         for k in METRICS:
             rm, rse = real[n][k]
             e = {"real": rm, "real_se": rse, "sim": None, "sim_se": None}
             if simulable(n):
-                e["sim"], e["sim_se"] = mean_se([r["sim"][n][k] for r in drows])
+                e["sim"], e["sim_se"] = mean_se([r["sim"][n][k] for r in dsel])
             if n != "default":
-                dm, dse = real["default"][k]
+                dm, dse = mean_se([r["real"][k] for r in dsel])
                 e["real_eff"] = rm - dm
                 e["real_eff_se"] = math.sqrt((rse or 0) ** 2 + (dse or 0) ** 2)
                 e["sig"] = abs(e["real_eff"]) > 2 * e["real_eff_se"]
                 if simulable(n):
-                    diffs = [r["sim"][n][k] - r["sim"]["default"][k] for r in drows]
+                    diffs = [r["sim"][n][k] - r["sim"]["default"][k] for r in dsel]
                     e["sim_eff"], e["sim_eff_se"] = mean_se(diffs)
                     re_, se_ = e["real_eff"], e["sim_eff"]
                     e["sign_ok"] = (re_ > 0) == (se_ > 0) if re_ and se_ else (re_ == se_ == 0)
@@ -301,6 +311,11 @@ def print_table(t, order, rows, simulable):
     nd = len(rows["default"])
     print("Real kernel vs simulate mode, direct compaction per run (%d default recordings;"
           " sim = default recordings simulated under the config)" % nd)
+    part = [(c["name"], c["default_reps"]) for c in t["configs"]
+            if len(c.get("default_reps", ())) not in (0, nd)]
+    for name, reps in part:
+        print("  %s: against the %d default recordings of its repetitions (r%d-r%d)"
+              % (name, len(reps), reps[0], reps[-1]))
     for k in METRICS:
         print("\n%s" % k)
         print("%-30s %3s %17s %17s %17s %17s %4s %5s %6s" % ("config", "n", "real", "sim",

@@ -17,7 +17,8 @@
 # Recordings go to DIR/runs/NAME-rN.dat (+ .state/, .whatif.json); DIR defaults to
 # bench/work/whatif.  A recording already there (with its .whatif.json) is kept, so an
 # interrupted run resumes; --first-rep R numbers the repetitions from R, to add repetitions
-# (or configs interleaved with new default repetitions) to an existing set.
+# (or configs interleaved with new default repetitions) to an existing set; analyze.py
+# compares each config with the default recordings of its own repetitions.
 # --analyze-only records nothing: it re-runs the replays and the table on what is there
 # (after a simulator change); --no-replay also reuses the replay results.
 # Default configs: default, extfrag_threshold=1000, watermark_scale_factor=100, defrag_mode=1,

@@ -388,8 +388,43 @@ static void test_thp_fallback_4k(void)
 	free_last(s, ++r.ts, A, 9, free_pages);
 }
 
+/*
+ * A hugetlb pool page the trace allocates keeps the skip bit its pageblock had (sim-owner.c,
+ * stale_skip()): the free scanner passes it over, as the kernel's passed over 99% of the
+ * what-if recordings' pool blocks.  A THP fault's block is left as it was.
+ */
+static void test_pool_block_skipped(void)
+{
+	struct mf_sim_req pool = { .ts = 1, .tpfn = 200000, .order = 9,
+				   .gfp = GFP_MOVABLE | GFP_COMP | GFP_IO | (1ULL << 7) |
+					  GFP_DIRECT_RECLAIM | GFP_RETRY_MAYFAIL | GFP_NOWARN };
+	struct mf_sim_req thp = { .ts = 2, .tpfn = 300000, .gfp = GFP_THP_FAULT, .order = 9 };
+	struct mf_sim *s = zone4k(CFG_4K ",compaction=off", 1, false, NULL, 0);
+	uint64_t p, a, b;
+
+	for (p = 4096; p < 8192; p += 1024)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 10), 0);
+	mf_sim_start(s, 0);
+	for (p = 4096; p < 8192; p += 512)
+		CU_ASSERT(!pb_skip(s, p));
+	mf_sim_alloc(s, &pool);
+	mf_sim_alloc(s, &thp);
+	a = sim_owner_frame(s, pool.tpfn, 9);
+	b = sim_owner_frame(s, thp.tpfn, 9);
+	CU_ASSERT_FATAL(a != MF_PFN_NONE && b != MF_PFN_NONE);
+	CU_ASSERT(pb_skip(s, a));
+	CU_ASSERT(!pb_skip(s, b));
+	for (p = 4096; p < 8192; p += 512)
+		CU_ASSERT_EQUAL(pb_skip(s, p), p == a);
+	sim_check(s);
+	mf_sim_free(s, 3, thp.tpfn, 9, 0);
+	free_last(s, 4, pool.tpfn, 9, 4096);
+}
+
 void test_sim_owner_add(CU_pSuite s)
 {
+	CU_add_test(s, "a hugetlb pool page the trace takes keeps its block's skip bit set",
+		    test_pool_block_skipped);
 	CU_add_test(s, "a THP fault the kernel served and we cannot takes the region in 4K pages",
 		    test_thp_fallback_4k);
 	CU_add_test(s, "the free of a folio split on our side frees its pages where they live",

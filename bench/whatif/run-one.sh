@@ -7,10 +7,12 @@
 # thp_defrag, which go to /sys/kernel/mm/transparent_hugepage/{enabled,defrag}.
 # Holds /tmp/mmfrag-live.lock for this one recording only (unless run.sh holds it for the
 # repetition: WHATIF_LOCK_HELD=1), so that other live tests can run between them.  Every
-# value it changes (and vm.nr_hugepages) is restored by a trap on EXIT, INT and TERM.
+# value it changes (and vm.nr_hugepages) is restored by a trap on EXIT, INT and TERM; after
+# percpu_pagelist_high_fraction the per-CPU lists are drained back (drain_pcp()).
 #
 # Writes REC (trace.dat v6), REC.state/ (captures) and REC.whatif.json (config, the sysctls
-# before/while/after, the hugetlb pool, the workload's output, the ring buffer size used).
+# before/while/after, the hugetlb pool, the workload's output, the ring buffer size used,
+# the per-CPU lists' pages before the recording and after the drain).
 # Environment: WHATIF_FRAG_MIB (1000), WHATIF_THP_MIB (800), WHATIF_KEEP (3),
 # WHATIF_FREE_MB (1300: MemFree left after the hugetlb pool, in MB), WHATIF_BUF_KIB (65536).
 set -u
@@ -65,6 +67,31 @@ if [ "${WHATIF_LOCK_HELD:-0}" != 1 ]; then
 	wait $LOCK_PID || exit 1
 fi
 
+# pages on the per-CPU lists (/proc/zoneinfo "count:"), which MemFree does not count
+pcp_pages() { awk '/^ +count:/ { s += $2 } END { print s + 0 }' /proc/zoneinfo; }
+# A config that raised percpu_pagelist_high_fraction leaves the lists long after the
+# sysctl is restored: the restore sets high_max, but pcp->high only decays, by
+# batch << CONFIG_PCP_BATCH_SCALE_MAX pages a second per list (decay_pcp_high()).  The
+# recordings after one such (whatif15b/15c) began with 270,000-650,000 pages there against
+# 17,000-58,000, the pool left that much more free than MemFree said, and they ran 0 to
+# 400 direct compactions against 600.  Each write to vm.stat_refresh runs the decay step
+# on every CPU (refresh_vm_stats()); they are repeated until the lists hold no more than
+# before the recording (a quarter more, and 5,000 pages, of slack) or stop shrinking (20
+# writes in a row that freed nothing).
+drain_pcp() {
+	local n=0 c still=0 bound=$((PCP_BEFORE + PCP_BEFORE / 4 + 5000)) c0 prev
+	c0=$(pcp_pages) c=$c0
+	while [ "$c" -gt "$bound" ] && [ $still -lt 20 ] && [ $n -lt 100000 ]; do
+		echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || break
+		n=$((n + 1)) prev=$c c=$(pcp_pages)
+		if [ "$c" -lt "$prev" ]; then still=0; else still=$((still + 1)); fi
+	done
+	[ $n -gt 0 ] && echo "run-one.sh: $NAME: per-CPU lists drained from $c0 to $c pages" \
+		"($n writes to vm.stat_refresh; $PCP_BEFORE before the recording)" >&2
+	PCP_AFTER=$c
+}
+PCP_BEFORE=$(pcp_pages) PCP_AFTER=
+
 declare -a SAVED_PATH=() SAVED_VAL=()
 REC_PID= WL_PIDFILE=$REC.wlpid
 INSTANCES_BEFORE=$(ls /sys/kernel/tracing/instances 2>/dev/null)
@@ -81,6 +108,7 @@ restore() {
 		echo "${SAVED_VAL[i]}" >"${SAVED_PATH[i]}" ||
 			echo "run-one.sh: cannot restore ${SAVED_PATH[i]} to ${SAVED_VAL[i]}" >&2
 	done
+	case " ${SAVED_PATH[*]} " in *percpu_pagelist_high_fraction*) drain_pcp ;; esac
 	# an instance mmfrag record left behind (it should not): remove ours only
 	for p in $(ls /sys/kernel/tracing/instances 2>/dev/null); do
 		case " $(echo $INSTANCES_BEFORE) " in *" $p "*) ;; *)
@@ -152,10 +180,11 @@ AFTER=$(snapshot)
 trap - EXIT
 
 python3 - "$REC.whatif.json" "$NAME" "$SETTINGS" "$buf" "$status" "$t0" "$t1" \
-	"$BEFORE" "$DURING" "$AFTER" "$REC.out" "$REC.err" "$FRAG_MIB" "$THP_MIB" "$KEEP" "$FREE_MB" <<'PY'
+	"$BEFORE" "$DURING" "$AFTER" "$REC.out" "$REC.err" "$FRAG_MIB" "$THP_MIB" "$KEEP" "$FREE_MB" \
+	"$PCP_BEFORE" "$PCP_AFTER" <<'PY'
 import json, sys
 (out, name, settings, buf, status, t0, t1, before, during, after, fout, ferr,
- frag, thp, keep, free) = sys.argv[1:]
+ frag, thp, keep, free, pcp_before, pcp_after) = sys.argv[1:]
 kv = lambda s: dict(l.split("=", 1) for l in s.splitlines() if "=" in l)
 wl = {}
 for line in open(fout):
@@ -168,6 +197,8 @@ json.dump({"name": name, "settings": settings, "buffer_kib": int(buf),
            "sysctl_before": kv(before), "sysctl_during": kv(during), "sysctl_after": kv(after),
            "workload": wl, "workload_args": {"frag_mib": int(frag), "thp_mib": int(thp),
                                              "keep_one_in": int(keep), "free_mb": int(free)},
+           "pcp_pages_before": int(pcp_before),
+           "pcp_pages_after_drain": int(pcp_after) if pcp_after else None,
            "record_stderr": open(ferr).read()[-2000:]}, open(out, "w"), indent=1)
 PY
 if [ $status -ne 0 ]; then

@@ -70,8 +70,8 @@ fi
 # pages on the per-CPU lists (/proc/zoneinfo "count:"), which MemFree does not count
 pcp_pages() { awk '/^ +count:/ { s += $2 } END { print s + 0 }' /proc/zoneinfo; }
 # A config that raised percpu_pagelist_high_fraction leaves the lists long after the
-# sysctl is restored: the restore sets high_max, but pcp->high only decays, by
-# batch << CONFIG_PCP_BATCH_SCALE_MAX pages a second per list (decay_pcp_high()).  The
+# sysctl is restored: the restore sets high_min and high_max, but the lists only shrink
+# as pcp->high decays (decay_pcp_high(), from the vmstat worker: 1,957 pages in 3 s).  The
 # recordings after one such (whatif15b/15c) began with 270,000-650,000 pages there against
 # 17,000-58,000, the pool left that much more free than MemFree said, and they ran 0 to
 # 400 direct compactions against 600.  Each write to vm.stat_refresh runs the decay step

@@ -612,8 +612,8 @@ static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
 }
 
 /*
- * A whole-pageblock page the trace allocates that is no THP fault (a hugetlb pool page)
- * takes its pageblocks with the skip bit they had.  No capture shows the bits.  Nothing
+ * A compound page of a pageblock or more that the trace allocates and that is no THP fault
+ * (a hugetlb pool page) takes its pageblocks with the skip bit they had.  No capture shows the bits.  Nothing
  * clears them while such a page holds the block: __reset_isolation_pfn() leaves a block
  * alone when pageblock_skip_persistent(), so the bits a pool's blocks got when scanned
  * outlive the pool, and a pool raised again lands on them.  In the what-if recordings the
@@ -677,7 +677,8 @@ static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, i
 		for (i = 0; i < n; i++)
 			s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
 	}
-	if (pfn != MF_PFN_NONE && !kernel_failed && r->order >= s->pbo && !is_thp_fault(s, r))
+	if (pfn != MF_PFN_NONE && !kernel_failed && r->order >= s->pbo && (r->gfp & GFP_COMP) &&
+	    !is_thp_fault(s, r))
 		stale_skip(s, pfn, r->order);
 }
 

@@ -483,7 +483,7 @@ void mf_sim_start(struct mf_sim *s, uint64_t ts)
 int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int max)
 {
 	const struct mf_sim_stats *st = &s->stats;
-	uint64_t kfail = 0, n_src[SIM_NR_MSRC], nf = 0;
+	uint64_t kfail = 0, n_src[SIM_NR_MSRC];
 	int n = 0, i;
 
 	if (!s->c.memory && !s->c.traced.nr_settings)
@@ -531,10 +531,8 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "
 			      "in the whole trace, no reclaim made progress");
 	}
-	for (i = 0; i < SIM_NR_MSRC; i++) {
+	for (i = 0; i < SIM_NR_MSRC; i++)
 		n_src[i] = s->learn.migrated[i] + s->learn.failed[i];
-		nf += s->learn.failed[i];
-	}
 	if (s->file_seen) {
 		uint64_t lf[SIM_NR_MSRC], ln[SIM_NR_MSRC], en = 0;
 
@@ -580,7 +578,6 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	else
 		LIMIT("migration failures not modelled: no mm_compaction_migratepages and no vmstat "
 		      "captures; migrations fail only for lack of free targets");
-	(void)nf;
 	if (s->dirty_enomem)
 		LIMIT("written page cache: %llu migrations ended on a dirty large folio without a "
 		      "target of its order, which cannot be split (-ENOMEM: the run ends contended)",

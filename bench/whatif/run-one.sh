@@ -12,7 +12,8 @@
 #
 # Writes REC (trace.dat v6), REC.state/ (captures) and REC.whatif.json (config, the sysctls
 # before/while/after, the hugetlb pool, the workload's output, the ring buffer size used,
-# the per-CPU lists' pages before the recording and after the drain).
+# the per-CPU lists' pages before the recording and after the drain, the recording made
+# just before it: WHATIF_PREV, set by run.sh).
 # Environment: WHATIF_FRAG_MIB (1000), WHATIF_THP_MIB (800), WHATIF_KEEP (3),
 # WHATIF_FREE_MB (1300: MemFree left after the hugetlb pool, in MB), WHATIF_BUF_KIB (65536).
 set -u
@@ -181,10 +182,10 @@ trap - EXIT
 
 python3 - "$REC.whatif.json" "$NAME" "$SETTINGS" "$buf" "$status" "$t0" "$t1" \
 	"$BEFORE" "$DURING" "$AFTER" "$REC.out" "$REC.err" "$FRAG_MIB" "$THP_MIB" "$KEEP" "$FREE_MB" \
-	"$PCP_BEFORE" "$PCP_AFTER" <<'PY'
+	"$PCP_BEFORE" "$PCP_AFTER" "${WHATIF_PREV:-}" <<'PY'
 import json, sys
 (out, name, settings, buf, status, t0, t1, before, during, after, fout, ferr,
- frag, thp, keep, free, pcp_before, pcp_after) = sys.argv[1:]
+ frag, thp, keep, free, pcp_before, pcp_after, prev) = sys.argv[1:]
 kv = lambda s: dict(l.split("=", 1) for l in s.splitlines() if "=" in l)
 wl = {}
 for line in open(fout):
@@ -199,9 +200,13 @@ json.dump({"name": name, "settings": settings, "buffer_kib": int(buf),
                                              "keep_one_in": int(keep), "free_mb": int(free)},
            "pcp_pages_before": int(pcp_before),
            "pcp_pages_after_drain": int(pcp_after) if pcp_after else None,
+           "previous_recording": prev or None,
            "record_stderr": open(ferr).read()[-2000:]}, open(out, "w"), indent=1)
 PY
 if [ $status -ne 0 ]; then
+	# 137: the workload was SIGKILLed, which here is the OOM killer (dmesg names it)
+	[ $status -eq 137 ] &&
+		echo "run-one.sh: $NAME: the workload was killed (SIGKILL: the OOM killer? see dmesg)" >&2
 	echo "run-one.sh: $NAME: mmfrag record failed ($status): $(tail -1 "$REC.err")" >&2
 	exit 1
 fi

@@ -2,7 +2,7 @@
 # bench/whatif/run.sh -- is simulate mode's what-if right?  Real kernel vs simulator, per config.
 #
 #   bench/whatif/run.sh [-n REPS] [-c SETTINGS]... [-w DIR] [--analyze-only] [--no-replay]
-#                       [--lock-per-recording] [--first-rep R]
+#                       [--lock-per-recording] [--first-rep R] [--order shuffle|rotate]
 #
 # For each config (-c, repeatable: "" or "default" for the machine's own settings, else
 # KEY=VALUE,... with the keys of `mmfrag replay --config`, plus thp_enabled and thp_defrag for
@@ -10,7 +10,11 @@
 # about 1.3 GB is free, 1000 MiB of 4K pages, 2 of every 3 freed, 800 MiB of THP faults) REPS
 # times (default 6) under `mmfrag record`, with the setting really written for that recording
 # and restored after it (run-one.sh, in a trap on EXIT/INT/TERM).  The
-# recordings are interleaved: repetition r runs every config once, in an order rotated by r.
+# recordings are interleaved: repetition r runs every config once, in an order shuffled
+# with r as the seed (--order rotate: rotated by r, as sets before the sixteenth round
+# were), so that no config always follows the same one: a recording leaves the machine
+# changed for the next (per-CPU lists, page cache), and percpu_pagelist_high_fraction's
+# drain most of all.  Each .whatif.json names the recording before it.
 # Then analyze.py replays the default recordings under every config's --config and prints the
 # real-vs-simulated table, also written to DIR/table.json.
 #
@@ -30,7 +34,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 MMFRAG=${MMFRAG:-$TOP/mmfrag}
 export MMFRAG
-REPS=6 FIRST=1 DIR=$TOP/bench/work/whatif ANALYZE_ONLY=0 NO_REPLAY= LOCK_PER=rep
+REPS=6 FIRST=1 DIR=$TOP/bench/work/whatif ANALYZE_ONLY=0 NO_REPLAY= LOCK_PER=rep ORDER=shuffle
 declare -a CONFIGS=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -41,6 +45,8 @@ while [ $# -gt 0 ]; do
 	--analyze-only) ANALYZE_ONLY=1; shift ;;
 	--no-replay) NO_REPLAY=--no-replay; shift ;;
 	--lock-per-recording) LOCK_PER=recording; shift ;;
+	--order) ORDER=$2; shift 2
+		case $ORDER in shuffle|rotate) ;; *) echo "run.sh: --order is shuffle or rotate" >&2; exit 2 ;; esac ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
@@ -64,7 +70,7 @@ if [ $ANALYZE_ONLY -eq 0 ]; then
 		exit 130
 	}
 	trap stop INT TERM
-	n=${#CONFIGS[@]} t0=$(date +%s) failed=0
+	n=${#CONFIGS[@]} t0=$(date +%s) failed=0 prev=
 	for ((r = FIRST; r < FIRST + REPS; r++)); do
 		# one repetition (one recording per config, about 10 s each) under one hold of the
 		# live-test lock: a few minutes at most, and other helpers' tests run in between
@@ -76,8 +82,19 @@ if [ $ANALYZE_ONLY -eq 0 ]; then
 			CHILD=
 			export WHATIF_LOCK_HELD=1
 		fi
+		# the repetition's order: config indices, shuffled with r as the seed, or rotated
+		if [ "$ORDER" = shuffle ]; then
+			read -ra idx < <(python3 -c 'import random, sys
+n, r = int(sys.argv[1]), int(sys.argv[2])
+o = list(range(n))
+random.Random(r).shuffle(o)
+print(*o)' "$n" "$r")
+		else
+			idx=()
+			for ((i = 0; i < n; i++)); do idx+=($(( (i + r - 1) % n ))); done
+		fi
 		for ((i = 0; i < n; i++)); do
-			c=${CONFIGS[(i + r - 1) % n]}
+			c=${CONFIGS[${idx[i]}]}
 			[ "$c" = default ] && c=
 			name=$(name_of "$c")
 			rec=$DIR/runs/$name-r$r.dat
@@ -85,11 +102,12 @@ if [ $ANALYZE_ONLY -eq 0 ]; then
 				echo "rep $r $name: kept $rec"
 				continue
 			fi
-			"$HERE/run-one.sh" "$name" "$c" "$rec" &
+			WHATIF_PREV=$prev "$HERE/run-one.sh" "$name" "$c" "$rec" &
 			CHILD=$!
 			wait $CHILD
 			st=$?
 			CHILD=
+			prev=$name-r$r
 			if [ $st -ne 0 ]; then
 				echo "rep $r $name: FAILED ($st), see $rec.err" >&2
 				failed=$((failed + 1))

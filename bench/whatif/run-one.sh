@@ -80,12 +80,14 @@ pcp_pages() { awk '/^ +count:/ { s += $2 } END { print s + 0 }' /proc/zoneinfo; 
 # before the recording (a quarter more, and 5,000 pages, of slack) or stop shrinking (20
 # writes in a row that freed nothing).
 drain_pcp() {
-	local n=0 c still=0 bound=$((PCP_BEFORE + PCP_BEFORE / 4 + 5000)) c0 prev
-	c0=$(pcp_pages) c=$c0
-	while [ "$c" -gt "$bound" ] && [ $still -lt 20 ] && [ $n -lt 100000 ]; do
+	local n=0 c still=0 bound=$((PCP_BEFORE + PCP_BEFORE / 4 + 5000)) c0 best end=$((SECONDS + 60))
+	c0=$(pcp_pages) c=$c0 best=$c0
+	# progress is a fall of 64 pages below the lowest yet: near the bound the lists move
+	# by a few pages a write either way, and once took 22,575 writes to settle
+	while [ "$c" -gt "$bound" ] && [ $still -lt 20 ] && [ $SECONDS -lt $end ]; do
 		echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || break
-		n=$((n + 1)) prev=$c c=$(pcp_pages)
-		if [ "$c" -lt "$prev" ]; then still=0; else still=$((still + 1)); fi
+		n=$((n + 1)) c=$(pcp_pages)
+		if [ "$c" -le $((best - 64)) ]; then best=$c still=0; else still=$((still + 1)); fi
 	done
 	[ $n -gt 0 ] && echo "run-one.sh: $NAME: per-CPU lists drained from $c0 to $c pages" \
 		"($n writes to vm.stat_refresh; $PCP_BEFORE before the recording)" >&2

@@ -176,7 +176,9 @@ fi
 if command -v tmux >/dev/null; then
 	TMUX_S=mmfrag-top-$$
 	tmux new-session -d -s "$TMUX_S" -x 132 -y 40 "$MMFRAG top -i 0.5; echo exit=\$? >$TMP/tmux-rc; sleep 30"
-	for _ in $(seq 100); do
+	# the first frame waits for the kpageflags seed: under ASan+UBSan 16-20 s on this
+	# 24 GB machine (the plain build: under 1 s), so up to 60 s
+	for _ in $(seq 600); do
 		tmux capture-pane -p -t "$TMUX_S" >"$TMP/pane" 2>/dev/null
 		grep -q '^ZONE' "$TMP/pane" && grep -q 'COMM' "$TMP/pane" && break
 		sleep 0.1
@@ -185,8 +187,11 @@ if command -v tmux >/dev/null; then
 		ok "top in tmux: draws the zones and the task table" ||
 		{ nok "top in tmux: no view"; head -5 "$TMP/pane" | sed 's/^/#   /'; }
 	tmux send-keys -t "$TMUX_S" t
-	sleep 0.7
-	tmux capture-pane -p -t "$TMUX_S" >"$TMP/pane"
+	for _ in $(seq 50); do
+		sleep 0.1
+		tmux capture-pane -p -t "$TMUX_S" >"$TMP/pane"
+		grep -q 'sort: time' "$TMP/pane" && break
+	done
 	grep -q 'sort: time' "$TMP/pane" && ok "top in tmux: t sorts by stall time" ||
 		nok "top in tmux: t did not change the sort key"
 	tmux send-keys -t "$TMUX_S" q

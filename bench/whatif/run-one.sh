@@ -77,13 +77,13 @@ pcp_pages() { awk '/^ +count:/ { s += $2 } END { print s + 0 }' /proc/zoneinfo; 
 # 17,000-58,000, the pool left that much more free than MemFree said, and they ran 0 to
 # 400 direct compactions against 600.  Each write to vm.stat_refresh runs the decay step
 # on every CPU (refresh_vm_stats()); they are repeated until the lists hold no more than
-# before the recording (a quarter more, and 5,000 pages, of slack) or stop shrinking (20
-# writes in a row that freed nothing).
+# before the recording (a quarter more, and 5,000 pages, of slack), stop shrinking (20
+# writes in a row that brought them no 64 pages below their lowest yet: near the bound
+# they move by a few pages a write either way, and once took 22,575 writes to settle),
+# or 60 s have gone.
 drain_pcp() {
 	local n=0 c still=0 bound=$((PCP_BEFORE + PCP_BEFORE / 4 + 5000)) c0 best end=$((SECONDS + 60))
 	c0=$(pcp_pages) c=$c0 best=$c0
-	# progress is a fall of 64 pages below the lowest yet: near the bound the lists move
-	# by a few pages a write either way, and once took 22,575 writes to settle
 	while [ "$c" -gt "$bound" ] && [ $still -lt 20 ] && [ $SECONDS -lt $end ]; do
 		echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || break
 		n=$((n + 1)) c=$(pcp_pages)

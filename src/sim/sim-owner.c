@@ -613,16 +613,17 @@ static bool absorb(struct mf_sim *s, const struct mf_sim_req *r)
 
 /*
  * A compound page of a pageblock or more that the trace allocates and that is no THP fault
- * (a hugetlb pool page) takes its pageblocks with the skip bit they had.  No capture shows the bits.  Nothing
- * clears them while such a page holds the block: __reset_isolation_pfn() leaves a block
- * alone when pageblock_skip_persistent(), so the bits a pool's blocks got when scanned
- * outlive the pool, and a pool raised again lands on them.  In the what-if recordings the
- * kernel's direct free scanner scanned 2 to 86 of the about 11,000 pool blocks per
- * recording (default-r7 of 10a, r3 of 10b and 13h, r2 of 15): it passed over the rest.
- * Ours found them clear and scanned each, 512 pfns a block (13.7 M free pfns scanned in
- * 14h's default-r7 against the kernel's 0.9 M), and its linear scans went on down where
- * the kernel's stopped.  A THP fault's block is left as compaction made it (the migrate
- * scanner's test_and_set_skip() already marked a block it emptied).
+ * (a hugetlb pool page) takes its pageblocks skipped, as the kernel's most likely were: no
+ * capture shows the bits, and nothing clears them while such a page holds the block
+ * (__reset_isolation_pfn() leaves a block alone when pageblock_skip_persistent()), so the
+ * bits a pool's blocks got when scanned outlive the pool, and a pool raised again lands on
+ * them.  In the what-if recordings the kernel's direct free scanner scanned 2 to 86 of the
+ * about 11,000 pool blocks per recording (default-r7 of 10a, r3 of 10b and 13h, r2 of 15):
+ * it passed over the rest.  Ours found them clear and scanned each, 512 pfns a block
+ * (13.7 M free pfns scanned in 14h's default-r7 against the kernel's 0.9 M), and its
+ * linear scans went on down where the kernel's stopped.  A THP fault's block is left as
+ * compaction made it (the migrate scanner's test_and_set_skip() already marked a block it
+ * emptied).
  */
 static void stale_skip(struct mf_sim *s, uint64_t pfn, int order)
 {

@@ -31,6 +31,7 @@ struct mf_series_zone {
 	int		unusable_index[MF_MAX_ORDERS];
 	int		extfrag_index[MF_MAX_ORDERS];
 	unsigned int	fragmentation_score;
+	uint64_t	pcp_pages;	/* on the per-CPU lists: not in nr_free */
 };
 
 /* One simulation at one point of the series. */

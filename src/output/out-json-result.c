@@ -470,9 +470,10 @@ static json_t *series_zones(const struct mf_series_zone *zs, int nr_zones, int n
 	int z;
 
 	for (z = 0; z < nr_zones; z++)
-		json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:o, s:o, s:i}",
+		json_array_append_new(zones, json_pack("{s:i, s:s, s:o, s:I, s:o, s:o, s:i}",
 			"node", zs[z].node, "zone", zs[z].name,
 			"free_blocks", mf_json_u64_array(zs[z].nr_free, nr),
+			"pcp_pages", (json_int_t)zs[z].pcp_pages,
 			"unusable_index", mf_json_int_array(zs[z].unusable_index, nr),
 			"extfrag_index", mf_json_int_array(zs[z].extfrag_index, nr),
 			"fragmentation_score", (int)zs[z].fragmentation_score));

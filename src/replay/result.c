@@ -442,6 +442,7 @@ void replay_add_point(struct replay *rp, uint64_t ts)
 		mf_model_zone_nr_free(rp->m, z, pt->zones[z].nr_free);
 		series_zone(&pt->zones[z], mf_model_zone(rp->m, z), nr_orders,
 			    mf_hpage_order_clamp(r->params.max_order));
+		pt->zones[z].pcp_pages = mf_model_zone_pcp_pages(rp->m, z);
 	}
 	pt->sims = rp->nr_sims ? calloc((size_t)rp->nr_sims, sizeof(*pt->sims)) : NULL;
 	for (i = 0; pt->sims && i < rp->nr_sims; i++) {
@@ -460,6 +461,7 @@ void replay_add_point(struct replay *rp, uint64_t ts)
 		for (z = 0; z < ss->nr_zones; z++) {
 			mf_sim_zone_nr_free(s, z, ss->zones[z].nr_free);
 			series_zone(&ss->zones[z], mf_sim_zone(s, z), so, mf_hpage_order_clamp(so - 1));
+			ss->zones[z].pcp_pages = mf_sim_zone_pcp_pages(s, z);
 		}
 		pt->nr_sims = i + 1;
 	}

@@ -41,6 +41,10 @@ json_get "$TMP/saved.json" 'sorted(d["compaction"]["observed"]["direct"].keys())
 # --interval gives a time series.
 expect_exit 0 "replay --interval" -- "$MMFRAG" replay --json --interval 0.5 "$t"
 json_get "$TMP/out" 'len(d["series"]) >= 2' | grep -q True && ok "series has points" || nok "series has points"
+# each point counts the pages on the per-CPU lists, which free_blocks leaves out; the
+# last point is the end state
+json_get "$TMP/out" '[z["pcp_pages"] for z in d["series"][-1]["zones"]] == [z["pcp_pages"] for z in d["zones"]] and any(z["pcp_pages"] > 0 for z in d["zones"])' |
+	grep -q True && ok "series points carry the per-CPU pages" || nok "series points lack or misstate pcp_pages"
 
 # Start and check captures around the compaction trace.
 if [ -d traces/compact-small.state/start ]; then

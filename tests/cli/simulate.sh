@@ -103,7 +103,7 @@ expect_exit 0 "replay --simulate --interval" -- "$MMFRAG" replay -q --simulate -
 	--config name=base --config name=nomob,mobility_grouping=off -o "$TMP/series.json" "$T"
 json_get "$TMP/series.json" 'len(d["series"]) > 3 and all(sorted(p["simulations"]) == ["base","nomob"] and all(len(v["zones"]) == len(p["zones"]) for v in p["simulations"].values()) for p in d["series"][1:])' |
 	grep -q True && ok "series points carry every simulation" || nok "series points lack simulations"
-json_get "$TMP/series.json" '[p["simulations"]["base"]["zones"] for p in d["series"]][-1] == [{k: z[k] for k in ("node","zone","free_blocks","unusable_index","extfrag_index","fragmentation_score")} for z in d["simulations"][0]["zones"]]' |
+json_get "$TMP/series.json" '[p["simulations"]["base"]["zones"] for p in d["series"]][-1] == [{k: z[k] for k in ("node","zone","free_blocks","pcp_pages","unusable_index","extfrag_index","fragmentation_score")} for z in d["simulations"][0]["zones"]]' |
 	grep -q True && ok "the last series point is the simulation's end state" || nok "last series point differs from the end state"
 expect_exit 0 "report --section series with simulations" -- "$MMFRAG" report --section series --zone DMA32 "$TMP/series.json"
 grep -qE '^time +zone .* base +nomob$' "$TMP/out" && [ "$(grep -c ' DMA32 ' "$TMP/out")" -gt 3 ] &&

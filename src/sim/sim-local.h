@@ -106,6 +106,7 @@ struct pcp {
 	int		alloc_factor;
 	bool		prev_free_high;	/* PCPF_PREV_FREE_HIGH_ORDER */
 	struct slist	lists[NR_PCP_LISTS];
+	int		credit[NR_PCP_LISTS];	/* of the kernel's last refill, see sim_pcp_traced_alloc() */
 };
 
 struct szone {
@@ -488,6 +489,7 @@ void sim_free_one_page_core(struct mf_sim *s, struct szone *z, uint64_t pfn, int
 void sim_free_one_page(struct mf_sim *s, struct szone *z, uint64_t pfn, int order);
 
 /* sim-pcp.c: per-CPU lists */
+void sim_pcp_traced_alloc(struct mf_sim *s, struct szone *z, int order, int mt, int cpu);
 uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
 			     unsigned int alloc_flags, int cpu);
 void sim_drain_all_pages(struct mf_sim *s);

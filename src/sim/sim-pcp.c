@@ -236,6 +236,29 @@ static int nr_pcp_alloc(struct pcp *pcp, const struct szone *z, int order)
 	return batch;
 }
 
+/*
+ * take_traced_block() handed out the kernel's own page from the buddy lists, where in
+ * the kernel it came through rmqueue_pcplist() from a list that rmqueue_bulk() had
+ * refilled.  The pages stay where they are (the trace names each one as it is handed
+ * out), but the list's auto-tuning follows the refills: each raises pcp->high by its
+ * batch (nr_pcp_alloc()), and that is what lets a CPU that faulted in a large region
+ * keep the pages it frees afterwards.  Without it, in the what-if recordings, the
+ * simulated DMA32 lists held 10,000 pages after the workload's frees where the
+ * kernel's held 41,000, and the simulated buddy lists the difference.  credit counts
+ * the pages of the last refill not yet handed out.
+ */
+void sim_pcp_traced_alloc(struct mf_sim *s, struct szone *z, int order, int mt, int cpu)
+{
+	struct pcp *pcp = &z->pcp[cpu];
+	int pindex = order_to_pindex(s, mt, order);
+
+	pcp->free_count >>= 1;
+	if (pcp->credit[pindex] > 0)
+		pcp->credit[pindex]--;
+	else
+		pcp->credit[pindex] = nr_pcp_alloc(pcp, z, order) - 1;
+}
+
 /* rmqueue_pcplist() with rmqueue_bulk() refills at the list tail */
 uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
 			     unsigned int alloc_flags, int cpu)

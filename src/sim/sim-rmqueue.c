@@ -303,8 +303,11 @@ static uint64_t rmqueue_zone(struct mf_sim *s, struct szone *z, const struct all
 {
 	uint64_t pfn = take_traced_block(s, z, ac);
 
-	if (pfn != MF_PFN_NONE)
+	if (pfn != MF_PFN_NONE) {
+		if (pcp_allowed_order(s, ac->order))
+			sim_pcp_traced_alloc(s, z, ac->order, ac->mt, ac->cpu);
 		return pfn;
+	}
 	if (pcp_allowed_order(s, ac->order))
 		pfn = sim_rmqueue_pcplist(s, z, ac->order, ac->mt, alloc_flags, ac->cpu);
 	if (pfn == MF_PFN_NONE) {

@@ -952,6 +952,7 @@ void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool runnin
 		return;
 	mf_sim_tick(s, ts);
 	s->node[node].reclaiming = running;
+	s->node[node].ra_hzi = zid;
 	for (i = 0; i < s->nr_zones; i++)
 		if (s->z[i].d.node == node)
 			s->z[i].reclaim_active = running && s->z[i].type <= zid;

@@ -305,6 +305,40 @@ static void test_stale_release(void)
 }
 
 /*
+ * ZONE_RECLAIM_ACTIVE lasts while balance_pgdat() runs, and the trace shows only its
+ * start (mm_vmscan_kswapd_wake).  The zone (watermarks 10/20/30, batch 1: a list keeps 4
+ * pages while reclaim is active) starts with 16 free pages and the trace's kswapd awake;
+ * the workload frees 64 pages on CPU 0.  While the zone is below its high watermark they
+ * go on to the buddy lists past 4 a list; once it is above, kswapd has stopped, and the
+ * list keeps them.  Held until the trace's sleep event, the list never kept more than 4
+ * (the what-if recordings ended with 400-1,000 Normal pages on the simulated lists, the
+ * kernel's 9,000-11,000).
+ */
+static void test_reclaim_active_ends(void)
+{
+	struct mf_sim *s = zone4k("compaction_proactiveness=0,watermark_boost_factor=0", 2, true,
+				  NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 4112; p++)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	mf_sim_kswapd(s, 1, 0, 2, true);
+	CU_ASSERT_TRUE(s->z[0].reclaim_active);
+	for (p = 4200; p < 4208; p++)
+		mf_sim_free(s, 2, p, 0, 0);
+	CU_ASSERT_TRUE(s->z[0].reclaim_active);
+	CU_ASSERT_TRUE(s->z[0].pcp[0].count <= 4);
+	for (; p < 4264; p++)
+		mf_sim_free(s, 3, p, 0, 0);
+	CU_ASSERT_FALSE(s->z[0].reclaim_active);
+	CU_ASSERT_TRUE(s->z[0].free_pages > 30);
+	CU_ASSERT_TRUE(s->z[0].pcp[0].count > 4);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * A folio our compaction split and moved in part (sim_migrate_pages()'s fallback when no
  * target of its order is free: sim_split_used(), then each page as migrate_one() moves
  * it, here pages 2 and 3 before the free scanner ran dry), after which another of the
@@ -433,6 +467,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
 		    test_held_thp_survives);
+	CU_add_test(s, "the trace's kswapd keeps the per-CPU lists short only until the node is balanced",
+		    test_reclaim_active_ends);
 	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",
 		    test_pcp_start_high);
 	CU_add_test(s, "a held page the kernel hands out from a per-CPU list moves no CPU's tuning",

@@ -339,6 +339,41 @@ static void test_reclaim_active_ends(void)
 }
 
 /*
+ * The trace's kswapd going to sleep: the kernel's kswapd_try_to_sleep() cleared the skip
+ * bits of zones whose scanners met (reset_isolation_suitable()) before the nap that the
+ * sleep event ends.  The zone's Movable pageblocks hold a free page every 8 pages (where
+ * __reset_isolation_pfn() looks) and pages in use, and are all marked skipped after a
+ * direct compaction's scanners met; the wake leaves them, the sleep clears those the
+ * free scanner would find pages in (the upper half: the walk from the zone's end meets
+ * the one from its start in the middle; no page is on an LRU list for the other) and the
+ * flush request.
+ */
+static void test_kswapd_sleep_resets_skip(void)
+{
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 8192; p += 512)
+		s->pb[p >> s->pbo] = (uint8_t)((s->pb[p >> s->pbo] & ~PB_MT) | MF_MT_MOVABLE);
+	for (p = 4096; p < 8192; p += 8)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	for (p = 4096; p < 8192; p += 512)
+		pb_set_skip(s, p, true);
+	s->z[0].blockskip_flush = true;
+	mf_sim_kswapd(s, 10, 0, 2, true);
+	CU_ASSERT_TRUE(pb_skip(s, 7680));
+	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
+	mf_sim_kswapd(s, 20, 0, 0, false);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_FALSE(pb_skip(s, 7680));
+	CU_ASSERT_FALSE(pb_skip(s, 6144));
+	CU_ASSERT_TRUE(pb_skip(s, 4096));
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * A folio our compaction split and moved in part (sim_migrate_pages()'s fallback when no
  * target of its order is free: sim_split_used(), then each page as migrate_one() moves
  * it, here pages 2 and 3 before the free scanner ran dry), after which another of the
@@ -467,6 +502,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
 		    test_held_thp_survives);
+	CU_add_test(s, "the trace's kswapd going to sleep clears the skip bits of zones whose scanners met",
+		    test_kswapd_sleep_resets_skip);
 	CU_add_test(s, "the trace's kswapd keeps the per-CPU lists short only until the node is balanced",
 		    test_reclaim_active_ends);
 	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",

@@ -106,7 +106,7 @@ struct pcp {
 	int		alloc_factor;
 	bool		prev_free_high;	/* PCPF_PREV_FREE_HIGH_ORDER */
 	struct slist	lists[NR_PCP_LISTS];
-	int		credit[NR_PCP_LISTS];	/* of the kernel's last refill, see sim_pcp_traced_alloc() */
+	int		credit[NR_PCP_LISTS];	/* sim_pcp_traced_alloc() */
 };
 
 struct szone {
@@ -118,7 +118,7 @@ struct szone {
 	uint64_t		lowmem_reserve[NR_ZONE_TYPES];
 	bool			boosted;	/* ZONE_BOOSTED_WATERMARK */
 	bool			below_high;	/* ZONE_BELOW_HIGH */
-	bool			reclaim_active;	/* ZONE_RECLAIM_ACTIVE: the trace's kswapd balances */
+	bool			reclaim_active;	/* ZONE_RECLAIM_ACTIVE (the trace's kswapd) */
 	uint64_t		boost_snap;	/* balance_pgdat()'s zone_boosts[] */
 
 	uint64_t		free_pages;	/* NR_FREE_PAGES (no isolate) */
@@ -164,7 +164,7 @@ struct snode {
 	bool		kcd_unknown;	/* the kernel's wait began before the trace: no timer */
 	bool		kcd_woken;	/* the trace's kcompactd was woken since its last sleep */
 	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
-	int		ra_hzi;		/* the classzone of its ZONE_RECLAIM_ACTIVE, see below */
+	int		ra_hzi;		/* and its wake's classzone */
 	unsigned int	proactive_defer;
 	/* balance_pgdat() in progress (sim-vmscan.c) */
 	int		reclaim_order;	/* sc.order: 0 once compact_gap() is reclaimed */

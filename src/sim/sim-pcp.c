@@ -274,7 +274,7 @@ static int nr_pcp_alloc(struct pcp *pcp, const struct szone *z, int order)
  * keep the pages it frees afterwards.  Without it, in the what-if recordings, the
  * simulated DMA32 lists held 10,000 pages after the workload's frees where the
  * kernel's held 41,000, and the simulated buddy lists the difference.  credit counts
- * the pages of the last refill not yet handed out.
+ * the blocks of the last refill not yet handed out.
  */
 void sim_pcp_traced_alloc(struct mf_sim *s, struct szone *z, int order, int mt, int cpu)
 {

@@ -502,9 +502,9 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
 		    test_held_thp_survives);
-	CU_add_test(s, "the trace's kswapd going to sleep clears the skip bits of zones whose scanners met",
+	CU_add_test(s, "the trace's kswapd sleep clears the skip bits where the scanners met",
 		    test_kswapd_sleep_resets_skip);
-	CU_add_test(s, "the trace's kswapd keeps the per-CPU lists short only until the node is balanced",
+	CU_add_test(s, "the trace's kswapd keeps the lists short only until the node is balanced",
 		    test_reclaim_active_ends);
 	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",
 		    test_pcp_start_high);

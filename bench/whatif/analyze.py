@@ -86,6 +86,16 @@ def sim_keys(mmfrag):
     return set(re.findall(r"^  ([a-z][a-z_]*)=", m.group(1), re.M)) - {"name"}
 
 
+def hopeless_at_start(rec):
+    """zoneinfo's node_unreclaimable at the start capture (None: not printed)."""
+    try:
+        zi = open(os.path.join(rec + ".state", "start", "zoneinfo")).read()
+    except OSError:
+        return None
+    vals = re.findall(r"node_unreclaimable:\s+(\d+)", zi)
+    return any(v != "0" for v in vals) if vals else None
+
+
 def replay(mmfrag, rec, out, configs, reuse):
     if reuse and os.path.exists(out):
         return json.load(open(out))
@@ -168,7 +178,8 @@ def main():
                    "thp": m["workload"].get("thp_huge_pages"),
                    "nr_hugepages": m["workload"].get("nr_hugepages"),
                    "memfree_after_pool_kb": m["workload"].get("memfree_after_kb"),
-                   "buffer_kib": m["buffer_kib"], "sim": {}}
+                   "buffer_kib": m["buffer_kib"],
+                   "kswapd_hopeless_at_start": hopeless_at_start(rec), "sim": {}}
             for sn, s in sims.items():
                 c = s["compaction"]
                 row["sim"][sn] = dict(direct(c["direct"]),
@@ -186,7 +197,8 @@ def main():
              "not_simulated": [n for n in order if not simulable(n)]}
     real = {n: {k: mean_se([r["real"][k] for r in rows[n]]) for k in METRICS} for n in order}
     for n in order:
-        ent = {"name": n, "settings": settings[n], "n": len(rows[n]), "metrics": {}}
+        ent = {"name": n, "settings": settings[n], "n": len(rows[n]), "metrics": {},
+               "kswapd_hopeless_at_start": sum(1 for r in rows[n] if r["kswapd_hopeless_at_start"])}
         # A config is compared with the default recordings of its own repetitions: sets
         # grown with --first-rep interleave each batch with its own defaults, and the
         # machine (its page cache, what the pool leaves free) drifts between batches.
@@ -389,6 +401,11 @@ def print_table(t, order, rows, simulable):
               "  alloc_failures %.1f" % (n[:24], *(mean_se([s[x] or 0 for s in ss])[0] for x in (
                   "pages_migrate_failed", "deferred", "kswapd_wake", "watermark_boosts",
                   "alloc_failures"))))
+    # A recording after one that left kswapd hopeless starts hopeless too, and those
+    # stall less (whatif16c's defaults: 486.8 a run against 559.0): the shuffle keeps it
+    # from favouring a config, but an uneven count adds to that config's effect.
+    print("\nkswapd hopeless at the start capture (zoneinfo's node_unreclaimable): %s" % ", ".join(
+        "%s %d/%d" % (c["name"], c["kswapd_hopeless_at_start"], c["n"]) for c in t["configs"]))
     bad = t["vmstat_vs_observed_disagreements"]
     print("\nvmstat vs observed counts: %s" % ("agree on every recording" if not bad else
           "%d disagreements, e.g. %s" % (len(bad), bad[:4])))

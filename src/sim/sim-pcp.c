@@ -139,16 +139,9 @@ static int nr_pcp_free(const struct pcp *pcp, int batch, int high, bool free_hig
  */
 static void reclaim_active_ends(struct mf_sim *s, int node)
 {
-	int hzi = s->node[node].ra_hzi, i;
+	int i;
 
-	for (i = 0; i < s->nr_zones; i++) {
-		const struct szone *z = &s->z[i];
-
-		if (z->d.node == node && z->type <= hzi && z->d.managed &&
-		    sim_wmark_ok(s, z, 0, wmark_pages(z, WMARK_HIGH), hzi, 0))
-			break;
-	}
-	if (i == s->nr_zones)
+	if (!sim_pgdat_balanced(s, node, 0, s->node[node].ra_hzi))
 		return;
 	for (i = 0; i < s->nr_zones; i++)
 		if (s->z[i].d.node == node)

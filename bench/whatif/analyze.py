@@ -193,8 +193,13 @@ def main():
             rows[n].append(row)
 
     drows = rows["default"]
+    # the workload's arguments (run-one.sh's environment): a set is one workload, and a
+    # table over recordings of two would compare the workloads, not the configs
+    wargs = sorted({json.dumps(m.get("workload_args", {}), sort_keys=True)
+                    for n in order for _, _, m in runs[n]})
     table = {"configs": [], "default_vs_traced": {}, "goal": {}, "sim_keys": sorted(keys),
-             "not_simulated": [n for n in order if not simulable(n)]}
+             "not_simulated": [n for n in order if not simulable(n)],
+             "workload_args": [json.loads(w) for w in wargs]}
     real = {n: {k: mean_se([r["real"][k] for r in rows[n]]) for k in METRICS} for n in order}
     for n in order:
         ent = {"name": n, "settings": settings[n], "n": len(rows[n]), "metrics": {},
@@ -323,6 +328,10 @@ def print_table(t, order, rows, simulable):
     nd = len(rows["default"])
     print("Real kernel vs simulate mode, direct compaction per run (%d default recordings;"
           " sim = default recordings simulated under the config)" % nd)
+    for w in t["workload_args"]:
+        print("  workload: " + " ".join("%s=%s" % kv for kv in sorted(w.items())))
+    if len(t["workload_args"]) > 1:
+        print("  WARNING: the recordings ran %d different workloads" % len(t["workload_args"]))
     part = [(c["name"], c["default_reps"]) for c in t["configs"]
             if len(c.get("default_reps", ())) not in (0, nd)]
     for name, reps in part:

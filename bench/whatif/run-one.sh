@@ -15,7 +15,9 @@
 # the per-CPU lists' pages before the recording and after the drain, the recording made
 # just before it: WHATIF_PREV, set by run.sh).
 # Environment: WHATIF_FRAG_MIB (1000), WHATIF_THP_MIB (800), WHATIF_KEEP (3),
-# WHATIF_FREE_MB (1300: MemFree left after the hugetlb pool, in MB), WHATIF_BUF_KIB (65536).
+# WHATIF_FREE_MB (1300: MemFree left after the hugetlb pool, in MB), WHATIF_BUF_KIB (65536),
+# WHATIF_PT (0: page tables read-faulted after each 2 MiB of THP faults, fragment -p: unmovable
+# demand while the THP faults compact).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
@@ -26,6 +28,7 @@ THP_MIB=${WHATIF_THP_MIB:-800}
 KEEP=${WHATIF_KEEP:-3}
 FREE_MB=${WHATIF_FREE_MB:-1300}
 BUF_KIB=${WHATIF_BUF_KIB:-65536}
+PT=${WHATIF_PT:-0}
 WL=${WHATIF_WORKLOAD:-$TOP/bench/work/whatif/fragment}
 THP=/sys/kernel/mm/transparent_hugepage
 
@@ -154,7 +157,7 @@ extra=\$(( (f1 - $FREE_MB * 1000 * 1000 / 1024) / 2048 ))
 got=\$(cat /proc/sys/vm/nr_hugepages)
 f1=\$(free_kb)
 echo "memfree_before_kb=\$f0 nr_hugepages_asked=\$n nr_hugepages=\$got memfree_after_kb=\$f1"
-"$WL" -f -m $FRAG_MIB -F $((KEEP - 1))/$KEEP -t $THP_MIB &
+"$WL" -f -m $FRAG_MIB -F $((KEEP - 1))/$KEEP -t $THP_MIB -p $PT &
 echo \$! >"$WL_PIDFILE"
 wait \$!
 EOS
@@ -184,10 +187,10 @@ trap - EXIT
 
 python3 - "$REC.whatif.json" "$NAME" "$SETTINGS" "$buf" "$status" "$t0" "$t1" \
 	"$BEFORE" "$DURING" "$AFTER" "$REC.out" "$REC.err" "$FRAG_MIB" "$THP_MIB" "$KEEP" "$FREE_MB" \
-	"$PCP_BEFORE" "$PCP_AFTER" "${WHATIF_PREV:-}" <<'PY'
+	"$PT" "$PCP_BEFORE" "$PCP_AFTER" "${WHATIF_PREV:-}" <<'PY'
 import json, sys
 (out, name, settings, buf, status, t0, t1, before, during, after, fout, ferr,
- frag, thp, keep, free, pcp_before, pcp_after, prev) = sys.argv[1:]
+ frag, thp, keep, free, pt, pcp_before, pcp_after, prev) = sys.argv[1:]
 kv = lambda s: dict(l.split("=", 1) for l in s.splitlines() if "=" in l)
 wl = {}
 for line in open(fout):
@@ -199,7 +202,8 @@ json.dump({"name": name, "settings": settings, "buffer_kib": int(buf),
            "record_status": int(status), "seconds": round(float(t1) - float(t0), 2),
            "sysctl_before": kv(before), "sysctl_during": kv(during), "sysctl_after": kv(after),
            "workload": wl, "workload_args": {"frag_mib": int(frag), "thp_mib": int(thp),
-                                             "keep_one_in": int(keep), "free_mb": int(free)},
+                                             "keep_one_in": int(keep), "free_mb": int(free),
+                                             "page_tables_per_huge": int(pt)},
            "pcp_pages_before": int(pcp_before),
            "pcp_pages_after_drain": int(pcp_after) if pcp_after else None,
            "previous_recording": prev or None,

@@ -28,6 +28,8 @@
 # Default configs: default, extfrag_threshold=1000, watermark_scale_factor=100, defrag_mode=1,
 # watermark_boost_factor=0, compaction_proactiveness=90, thp_defrag=defer.
 # The lock /tmp/mmfrag-live.lock is held per repetition (--lock-per-recording: per recording).
+# The workload can be changed through run-one.sh's environment (WHATIF_FRAG_MIB, WHATIF_THP_MIB,
+# WHATIF_KEEP, WHATIF_FREE_MB, WHATIF_PT: see there).
 # Root for recording; about 10 s per recording plus the wait for the lock.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -23,6 +23,12 @@
  *      PMD fault does direct compaction when no order-9 block is free.  The
  *      number of PMD-mapped huge pages obtained is read back from
  *      /proc/self/smaps (AnonHugePages) and printed.
+ *      -p N: after each 2 MiB of it, read one byte at N fresh 2 MiB-aligned
+ *      addresses of a third, MAP_NORESERVE region.  A read fault maps the shared
+ *      zero page, so each allocates only a page table: an order-0 unmovable page
+ *      (GFP_PGTABLE_USER), held until exit.  That is unmovable demand arriving
+ *      while the THP faults compact, the case where the allocator falls back into
+ *      movable pageblocks and watermark boosting and defrag_mode matter.
  *   4. -s SEC: hold all memory for SEC seconds (-1: until SIGINT/SIGTERM/SIGUSR1)
  *      before exiting (exit frees everything: a burst of page frees).
  *
@@ -188,12 +194,13 @@ static void touch_file(const char *path)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: fragment [-m MiB] [-d D | -F K/N] [-t MiB] [-s SEC] [-u USEC] [-r MiB] [-f]\n"
+		"usage: fragment [-m MiB] [-d D | -F K/N] [-t MiB [-p N]] [-s SEC] [-u USEC] [-r MiB] [-f]\n"
 		"                [-M] [-R FILE] [-P FILE] [-q]\n"
 		"  -m MiB   fault MiB of anonymous memory as 4K pages (MADV_NOHUGEPAGE)\n"
 		"  -d D     then free every D-th page of it (default 2 = every other page)\n"
 		"  -F K/N   then free the last K pages of every N instead (-d D is -F 1/D)\n"
 		"  -t MiB   then fault MiB of 2MiB-aligned MADV_HUGEPAGE memory (THP, compaction)\n"
+		"  -p N     and after each 2 MiB of it, N page tables (read faults 2 MiB apart)\n"
 		"  -s SEC   hold the memory SEC seconds before exit (-1: until signal)\n"
 		"  -u USEC  sleep USEC after each MiB faulted/freed (throttle)\n"
 		"  -r MiB   keep this much of MemAvailable untouched (default 256)\n"
@@ -207,14 +214,14 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	unsigned long m_mib = 0, t_mib = 0, stride = 2, nfree = 1, reserve = 256, usec = 0;
+	unsigned long m_mib = 0, t_mib = 0, stride = 2, nfree = 1, reserve = 256, usec = 0, pt = 0;
 	char *slash;
 	long hold = 0;
 	int force = 0, c;
 	const char *ready = NULL, *pause_file = NULL;
 	double t0;
 
-	while ((c = getopt(argc, argv, "m:d:F:t:s:u:r:fMR:P:qh")) != -1) {
+	while ((c = getopt(argc, argv, "m:d:F:t:p:s:u:r:fMR:P:qh")) != -1) {
 		switch (c) {
 		case 'm': m_mib = strtoul(optarg, NULL, 0); break;
 		case 'd': stride = strtoul(optarg, NULL, 0); nfree = 1; break;
@@ -225,6 +232,7 @@ int main(int argc, char **argv)
 			stride = strtoul(slash + 1, NULL, 0);
 			break;
 		case 't': t_mib = strtoul(optarg, NULL, 0); break;
+		case 'p': pt = strtoul(optarg, NULL, 0); break;
 		case 's': hold = strtol(optarg, NULL, 0); break;
 		case 'u': usec = strtoul(optarg, NULL, 0); break;
 		case 'r': reserve = strtoul(optarg, NULL, 0); break;
@@ -314,8 +322,9 @@ int main(int argc, char **argv)
 
 	/* ---- phase 3: THP faults ---- */
 	if (t_mib) {
-		size_t len = t_mib * MIB, i;
-		unsigned char *raw, *p;
+		size_t len = t_mib * MIB, i, npt = 0, ptlen = len / HPAGE_SZ * pt * HPAGE_SZ;
+		volatile unsigned char *ptr = NULL;
+		unsigned char *raw, *p, sink = 0;
 		uintptr_t a;
 
 		check_memory(t_mib, reserve, force);
@@ -329,6 +338,19 @@ int main(int argc, char **argv)
 		p = (unsigned char *)a;
 		if (madvise(p, len, MADV_HUGEPAGE))
 			perror("fragment: madvise(MADV_HUGEPAGE)");
+		if (ptlen) {
+			/* address space only: MAP_NORESERVE, and nothing but zero-page reads */
+			ptr = mmap(NULL, ptlen + HPAGE_SZ, PROT_READ,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (ptr == MAP_FAILED) {
+				perror("fragment: mmap page-table region");
+				return 1;
+			}
+			ptr = (volatile unsigned char *)(((uintptr_t)ptr + HPAGE_SZ - 1) &
+							 ~(HPAGE_SZ - 1));
+			if (madvise((void *)ptr, ptlen, MADV_NOHUGEPAGE))
+				perror("fragment: madvise(MADV_NOHUGEPAGE)");
+		}
 
 		mark("thp-begin");
 		t0 = now();
@@ -336,14 +358,19 @@ int main(int argc, char **argv)
 			p[i * PAGE_SZ] = (unsigned char)(i | 1);
 			if (usec && (i + 1) % (MIB / PAGE_SZ) == 0)
 				throttle(usec);
+			if (ptr && (i + 1) % (HPAGE_SZ / PAGE_SZ) == 0)
+				for (size_t k = 0; k < pt; k++, npt++)
+					sink += ptr[npt * HPAGE_SZ];
 		}
 		mark("thp-end");
 		long kb = anon_huge_kb(a, a + len);
-		say("faulted %lu MiB with MADV_HUGEPAGE in %.2f s: %ld of %lu huge pages (AnonHugePages %ld kB)",
-		    t_mib, now() - t0, kb / 2048, len / HPAGE_SZ, kb);
+		say("faulted %lu MiB with MADV_HUGEPAGE in %.2f s: %ld of %lu huge pages (AnonHugePages %ld kB)%s",
+		    t_mib, now() - t0, kb / 2048, len / HPAGE_SZ, kb, sink ? " (?)" : "");
+		if (npt)
+			say("read-faulted %zu page tables, %lu after each 2 MiB", npt, pt);
 		if (!quiet)
-			printf("thp_huge_pages=%ld thp_requested=%lu\n", kb < 0 ? -1 : kb / 2048,
-			       len / HPAGE_SZ);
+			printf("thp_huge_pages=%ld thp_requested=%lu page_tables=%zu\n",
+			       kb < 0 ? -1 : kb / 2048, len / HPAGE_SZ, npt);
 	}
 
 	/* ---- phase 4: hold ---- */

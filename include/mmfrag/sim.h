@@ -112,6 +112,7 @@ struct mf_sim_compaction {
 	uint64_t		suitable[MF_CP_NR_STATUS];	/* compaction_suit_allocation_order */
 	uint64_t		kcompactd_wake;			/* compact_daemon_wake */
 	uint64_t		wakeup_kcompactd, kswapd_wake;
+	uint64_t		kswapd_wake_traced;		/* of them: by a traced wake */
 	uint64_t		proactive_rounds;
 	uint64_t		deferred, defer_compaction, defer_reset;
 	uint64_t		migrate_scanned, free_scanned;	/* compact_*_scanned */
@@ -305,6 +306,15 @@ void mf_sim_traced_events(struct mf_sim *s, uint64_t types);
  * allocations (src/sim/sim-vmscan.c); the traced one's frees come as mf_sim_reclaim_free().
  */
 void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
+/*
+ * The traced kernel's allocator called wakeup_kswapd() (mm_vmscan_wakeup_kswapd: for
+ * order, zones up to zid or -1, from a request with gfp): the simulated kswapd gets the
+ * same call, and starts only if the simulated node is not balanced for it.  A wake
+ * without gfp (rmqueue()'s after a watermark boost) is left out: the simulator boosts on
+ * its own fallbacks.
+ */
+void mf_sim_traced_wakeup(struct mf_sim *s, uint64_t ts, int node, int zid, int order,
+			  uint64_t gfp);
 /*
  * The traced kernel's direct reclaim for (order, gfp) ended having reclaimed something:
  * __alloc_pages_direct_reclaim() drains every per-CPU list when the allocation still

@@ -336,6 +336,7 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(cp, "kcompactd_wake", json_integer((json_int_t)c->kcompactd_wake));
 	json_object_set_new(cp, "wakeup_kcompactd", json_integer((json_int_t)c->wakeup_kcompactd));
 	json_object_set_new(cp, "kswapd_wake", json_integer((json_int_t)c->kswapd_wake));
+	json_object_set_new(cp, "kswapd_wake_traced", json_integer((json_int_t)c->kswapd_wake_traced));
 	json_object_set_new(cp, "proactive_rounds", json_integer((json_int_t)c->proactive_rounds));
 	json_object_set_new(cp, "deferred", json_integer((json_int_t)c->deferred));
 	json_object_set_new(cp, "defer_compaction", json_integer((json_int_t)c->defer_compaction));

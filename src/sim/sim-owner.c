@@ -969,6 +969,38 @@ void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool runnin
 		sim_reset_isolation_suitable(s, node);
 }
 
+/*
+ * A request reaches wake_all_kswapds() when the fast path failed it, and a request the
+ * kernel failed always did.  The simulated state drifts from the kernel's, so the
+ * simulator serves some of those in its fast path and its kswapd never hears of them.
+ * In defrag_mode_1-r6 of the eighteenth round's what-if set, three large page-cache
+ * folios (order 7 and 8, __GFP_NORETRY) the kernel failed while the THP faults
+ * compacted woke its kswapd, which woke kcompactd at pageblock order when it went back
+ * to sleep: kcompactd migrated 33,000 pages in five runs.  The simulator took free
+ * blocks for them, its kcompactd ran once, and it stalled 252 times to the kernel's 136.
+ * Taking the trace's wakes as well, it stalls 128 times.  A wake the simulator's
+ * allocator also made finds kswapd running and changes nothing.  Under another config
+ * the same call is weighed against that config's watermarks (wakeup_kswapd()'s
+ * pgdat_balanced() test), and defrag_mode raises its order to a pageblock as
+ * wake_all_kswapds() does; an order the traced kernel raised so stays raised.
+ */
+void mf_sim_traced_wakeup(struct mf_sim *s, uint64_t ts, int node, int zid, int order,
+			  uint64_t gfp)
+{
+	uint64_t woken;
+	int hzi;
+
+	if (node < 0 || node >= MAX_NODES || !gfp || order < 0 || order > s->max_order)
+		return;
+	mf_sim_tick(s, ts);
+	hzi = zid >= 0 && zid < NR_ZONE_TYPES ? zid : sim_gfp_zone(gfp);
+	if (s->c.defrag_mode && order < s->pbo)
+		order = s->pbo;
+	woken = s->stats.cp.kswapd_wake;
+	sim_wakeup_kswapd(s, node, gfp, order, hzi);
+	s->stats.cp.kswapd_wake_traced += s->stats.cp.kswapd_wake - woken;
+}
+
 void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gfp)
 {
 	struct alloc_ctx ac;

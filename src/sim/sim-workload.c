@@ -17,6 +17,8 @@
  *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks
  *   kswapd_wake, _sleep	when the kernel's kswapd reclaimed; its task's mm_page_free
  *				are its reclaim (mf_sim_reclaim_free())
+ *   wakeup_kswapd		a request of the kernel's woke kswapd: the simulated kswapd
+ *				gets the call too (mf_sim_traced_wakeup())
  *   direct_reclaim_end		the kernel's direct reclaim made progress for the task's next
  *				request: the drain of the per-CPU lists that follows it, and
  *				as many rounds of progress in the simulator's slow path
@@ -244,6 +246,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		note_kswapd(w, ev->pid, ev->kswapd.nid);
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid, true);
+		break;
+	case MF_EV_WAKEUP_KSWAPD:
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_traced_wakeup(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid,
+					     ev->kswapd.order, ev->kswapd.gfp);
 		break;
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
 		note_kswapd(w, ev->pid, ev->node.nid);

@@ -170,7 +170,11 @@ mig = [l for l in lim if l.startswith("migration failures")]
 m = mig and re.search(r"is: (\d+) simulated pages failed .*failed/tried pages: direct async "
                       r"(\d+)/(\d+), direct sync (\d+)/(\d+), kcompactd and others (\d+)/(\d+);"
                       r" the trace's own (\d+)/(\d+), (\d+)/(\d+), (\d+)/(\d+)", mig[0])
-ok = bool(m) and int(m.group(1)) > 0
+# a dirty large folio fails where it is met: at the trace's share, or as a run's end when
+# no target of its order is free (-ENOMEM); which of the two depends on the free memory
+enomem = [re.match(r"written page cache: (\d+) migrations ended", l) for l in lim]
+enomem = sum(int(e.group(1)) for e in enomem if e)
+ok = bool(m) and int(m.group(1)) + enomem > 0
 if m:
     v = [int(x) for x in m.groups()[1:]]
     for i in range(3):
@@ -178,8 +182,8 @@ if m:
         # at or below the trace's share (its prior leans on the other sources: 5% slack)
         if st and kt and sf / st > kf / kt + 0.05:
             ok = False
-out.append("%s migrations fail on the written page cache, at most at the trace's share (%s)" % (
-    "ok" if ok else "BAD", mig[0][:160] if mig else "no line"))
+out.append("%s migrations fail on the written page cache, at most at the trace's share (%s; "
+           "%d runs ended on one)" % ("ok" if ok else "BAD", mig[0][:160] if mig else "no line", enomem))
 print("\n".join(out))
 PY
 )

@@ -339,6 +339,47 @@ static void test_reclaim_active_ends(void)
 }
 
 /*
+ * The trace's wakeup_kswapd() calls reach the simulated kswapd: it starts when the zone
+ * is below its high watermark for the order (16 free pages against 30), not when it is
+ * above (a free pageblock and more); a wake without gfp (rmqueue()'s after a boost) is
+ * not taken, and defrag_mode raises an order-0 wake to a pageblock, for which even the
+ * well-off zone (no free pageblock beside the one) is short.
+ */
+static void test_traced_wakeup(void)
+{
+	const uint64_t gfp = GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM;
+	struct mf_sim *s = zone4k("compaction_proactiveness=0,watermark_boost_factor=0", 1, true,
+				  NULL, 0);
+	uint64_t p;
+	int dm;
+
+	for (p = 4096; p < 4112; p++)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	mf_sim_traced_wakeup(s, 1, 0, 2, 0, 0);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 0);
+	mf_sim_traced_wakeup(s, 2, 0, 2, 0, gfp);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake_traced, 1);
+	sim_check(s);
+	mf_sim_free_all(s);
+
+	for (dm = 0; dm < 2; dm++) {
+		s = zone4k(dm ? "compaction_proactiveness=0,watermark_boost_factor=0,defrag_mode=1" :
+			   "compaction_proactiveness=0,watermark_boost_factor=0", 1, true, NULL, 0);
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4608, 9), 0);
+		for (p = 4096; p < 4160; p++)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+		mf_sim_start(s, 0);
+		mf_sim_traced_wakeup(s, 1, 0, -1, 0, gfp);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, (uint64_t)dm);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake_traced, (uint64_t)dm);
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
+/*
  * The trace's kswapd going to sleep: the kernel's kswapd_try_to_sleep() cleared the skip
  * bits of zones whose scanners met (reset_isolation_suitable()) before the nap that the
  * sleep event ends.  The zone's Movable pageblocks hold a free page every 8 pages (where
@@ -506,6 +547,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_kswapd_sleep_resets_skip);
 	CU_add_test(s, "the trace's kswapd keeps the lists short only until the node is balanced",
 		    test_reclaim_active_ends);
+	CU_add_test(s, "the trace's wakeup_kswapd() calls wake the simulated kswapd when it is short",
+		    test_traced_wakeup);
 	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",
 		    test_pcp_start_high);
 	CU_add_test(s, "a held page the kernel hands out from a per-CPU list moves no CPU's tuning",

@@ -19,7 +19,12 @@
  *            page whose mm_compaction_end still said "contended" (compact_zone_order()
  *            turns a capture into SUCCESS after the event).  So: two resets mean success;
  *            one reset with non-zero counters is the in-loop one (fail); one zeroed reset
- *            may be either, and the allocation that ends the attempt decides.  "The next
+ *            after a run that ended "success", or with no run and no deferred zone (the
+ *            watermark was met), is the in-loop one too, since the allocation would have
+ *            reset again (fail: the page came from the slow path's retry, which may
+ *            also show as the task waking kswapd with the request's gfp); any other
+ *            zeroed reset is the allocation's, and the allocation that ends the attempt
+ *            decides.  "The next
  *            mm_page_alloc has a page" alone would be wrong: after compact_fail the slow
  *            path can still succeed without further events.
  */
@@ -30,6 +35,7 @@
 
 #define MAX_PENDING	256
 #define GFP_IO_FS	((1ULL << 6) | (1ULL << 7))	/* __GFP_IO | __GFP_FS */
+#define CP_STATUS_SUCCESS	8			/* COMPACT_SUCCESS */
 
 const char *const mf_cp_status_names[MF_CP_NR_STATUS] = {
 	"not_suitable_zone", "skipped", "deferred", "no_suitable_page", "continue",
@@ -47,6 +53,9 @@ struct attempt {
 	uint64_t	gfp;
 	bool		stall;		/* deferred, end or defer_reset seen */
 	bool		inloop_seen;	/* a reset that cannot be the allocation's */
+	bool		ended;		/* an mm_compaction_end of its own */
+	bool		end_success;	/* one that said COMPACT_SUCCESS */
+	bool		deferred;	/* an mm_compaction_deferred of its own */
 	uint32_t	resets;		/* mm_compaction_defer_reset events */
 	uint64_t	ts;		/* of its mm_compaction_try_to_compact_pages */
 };
@@ -130,7 +139,8 @@ static void resolve(struct mf_observer *o, struct attempt *a, bool alloc_ok, uin
 
 	if (a->resets >= 2)
 		success = true;
-	else if (a->resets == 1 && !a->inloop_seen)
+	else if (a->resets == 1 && !a->inloop_seen &&
+		 !(a->end_success || (!a->ended && !a->deferred)))
 		success = alloc_ok;
 	else
 		success = false;
@@ -185,6 +195,8 @@ static void on_end(struct mf_observer *o, const struct mf_event *ev)
 		r->end_status[st]++;
 	if (a) {
 		a->stall = true;
+		a->ended = true;
+		a->end_success |= st == CP_STATUS_SUCCESS;
 		r->runs_direct++;
 		if (valid_status(st))
 			r->end_status_direct[st]++;
@@ -254,7 +266,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		a->order = ev->cp_try.order;
 		a->prio = ev->cp_try.prio;
 		a->gfp = ev->cp_try.gfp;
-		a->stall = a->inloop_seen = false;
+		a->stall = a->inloop_seen = a->ended = a->end_success = a->deferred = false;
 		a->resets = 0;
 		a->ts = ev->ts;
 		break;
@@ -262,7 +274,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		r->deferred++;
 		a = o->nr_pending ? find_attempt(o, ev->pid) : NULL;
 		if (a)
-			a->stall = true;
+			a->stall = a->deferred = true;
 		break;
 	case MF_EV_CP_SUITABLE:
 		if (valid_status(ev->cp_ret.ret))
@@ -319,6 +331,18 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		break;
 	case MF_EV_WAKEUP_KSWAPD:
 		r->wakeup_kswapd++;
+		/*
+		 * The slow path's retry: label wakes kswapd again with the request's gfp, so
+		 * the task's attempt returned no page (COMPACTFAIL), however the allocation
+		 * ends.  A zone whose watermark was already met ends compaction at once with
+		 * a reset of zero counters that looks like the allocation's own; in whatif18's
+		 * defrag_mode_1-r12 the freelist still failed, the retry served the folio and
+		 * vmstat counted a fail that this had taken for a success.  The wake after a
+		 * watermark boost (rmqueue(), no gfp) can come inside a successful attempt.
+		 */
+		a = o->nr_pending && ev->kswapd.gfp ? find_attempt(o, ev->pid) : NULL;
+		if (a && same_gfp(a->gfp, ev->kswapd.gfp))
+			resolve(o, a, false, ev->ts);
 		break;
 	case MF_EV_PRINT:
 		r->markers++;

@@ -120,10 +120,18 @@ static void test_direct_fail(void)
 
 /*
  * Compaction ran and the allocation right after it succeeded:
- *   pid 10: try(order 3)  end(success)  defer_reset(considered 0, shift 0)  alloc(page)
- * One zeroed reset may be the allocation's; the page decides: stall 1, success 1.
- * The allocation reports the caller's gfp with __GFP_IO|__GFP_FS, which a noio scope had
- * taken from the slow path's: still the same request.
+ *   pid 10: try(order 3)  end(success)  defer_reset(0, 0)  defer_reset(0, 0)  alloc(page)
+ * COMPACT_SUCCESS makes the zone loop reset (counters zero already), the page the
+ * allocation's reset: stall 1, success 1.  The allocation reports the caller's gfp with
+ * __GFP_IO|__GFP_FS, which a noio scope had taken from the slow path's: still the same
+ * request.  A zeroed reset after a run that ended in any other way is the allocation's:
+ *   pid 11: try(order 3)  end(complete)  defer_reset(0, 0)  alloc(page)
+ * (a page freed meanwhile; stall 1, success 1).  One after "success" alone is the loop's,
+ * the freelist failed and the page came from the slow path's retry:
+ *   pid 12: try(order 3)  end(success)  defer_reset(0, 0)  alloc(page)
+ * and so is one without a run or a deferred zone (the watermark was met already):
+ *   pid 13: try(order 8)  defer_reset(0, 0)  alloc(page)
+ * (defrag_mode_1-r16 of the what-if recordings: vmstat counted both fails).
  */
 static void test_direct_success(void)
 {
@@ -134,12 +142,27 @@ static void test_direct_success(void)
 	try_compact(o, 10, 3, GFP_USER_MOV & ~GFP_IO_FS, 2);
 	cp_end(o, 10, ST_SUCCESS);
 	defer_reset(o, 10, 3, 0, 0);
+	defer_reset(o, 10, 3, 0, 0);
 	page_alloc(o, 10, 3, GFP_USER_MOV, true);
 	r = mf_observer_result(o);
 	expect_outcome(&r->direct, 1, 1, 0);
 	expect_outcome(&r->direct_by_order[3], 1, 1, 0);
 	expect_outcome(&r->direct_by_prio[2], 1, 1, 0);
-	CU_ASSERT_EQUAL(r->defer_reset, 1);
+	CU_ASSERT_EQUAL(r->defer_reset, 2);
+	try_compact(o, 11, 3, GFP_USER_MOV, 2);
+	cp_end(o, 11, ST_COMPLETE);
+	defer_reset(o, 11, 3, 0, 0);
+	page_alloc(o, 11, 3, GFP_USER_MOV, true);
+	expect_outcome(&r->direct, 2, 2, 0);
+	try_compact(o, 12, 3, GFP_USER_MOV, 2);
+	cp_end(o, 12, ST_SUCCESS);
+	defer_reset(o, 12, 3, 0, 0);
+	page_alloc(o, 12, 3, GFP_USER_MOV, true);
+	expect_outcome(&r->direct, 3, 2, 1);
+	try_compact(o, 13, 8, GFP_USER_MOV, 2);
+	defer_reset(o, 13, 8, 0, 0);
+	page_alloc(o, 13, 8, GFP_USER_MOV, true);
+	expect_outcome(&r->direct, 4, 2, 2);
 	mf_observer_free(o);
 }
 
@@ -187,6 +210,56 @@ static void test_inloop_reset_is_fail(void)
 	r = mf_observer_result(o);
 	expect_outcome(&r->direct, 1, 0, 1);
 	CU_ASSERT_EQUAL(r->alloc[4][MF_MT_MOVABLE], 1);
+	mf_observer_free(o);
+}
+
+/* mm_vmscan_wakeup_kswapd from the task (gfp 0: the wake after a watermark boost) */
+static void wakeup_kswapd(struct mf_observer *o, int pid, uint64_t gfp)
+{
+	struct mf_event ev = ev_of(MF_EV_WAKEUP_KSWAPD, pid);
+
+	ev.kswapd.order = 9;
+	ev.kswapd.zid = -1;
+	ev.kswapd.gfp = gfp;
+	mf_observer_apply(o, &ev);
+}
+
+/*
+ * One zone deferred, another already at its watermark: compaction ends at once with a
+ * reset of counters that were zero (after a deferred zone it could be the allocation's);
+ * the freelist still fails, the slow path retries (and wakes kswapd with the request's
+ * gfp again), and the retry gets the page:
+ *   pid 10: try(order 8)  deferred  defer_reset(0, 0)  wakeup_kswapd(gfp)  alloc(page)
+ * stall 1, success 0, fail 1 (defrag_mode_1-r12 of the what-if recordings, where the
+ * wake shows; in r16 kswapd was awake).  A boost's wake (no gfp) inside a successful
+ * attempt, in the allocation that compaction made possible:
+ *   pid 11: try(order 9)  end(success)  defer_reset(0, 0)  wakeup_kswapd(0)
+ *           defer_reset(0, 0)  alloc(page)
+ * stall 1, success 1.
+ */
+static void test_retry_wake_is_fail(void)
+{
+	struct mf_observer *o = mf_observer_new(PBO);
+	const struct mf_observed *r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	try_compact(o, 10, 8, GFP_USER_MOV, 2);
+	simple(o, MF_EV_CP_DEFERRED, 10);
+	defer_reset(o, 10, 8, 0, 0);
+	wakeup_kswapd(o, 10, GFP_USER_MOV);
+	page_alloc(o, 10, 8, GFP_USER_MOV, true);
+	try_compact(o, 11, 9, GFP_USER_MOV, 2);
+	cp_end(o, 11, ST_SUCCESS);
+	defer_reset(o, 11, 9, 0, 0);
+	wakeup_kswapd(o, 11, 0);
+	defer_reset(o, 11, 9, 0, 0);
+	page_alloc(o, 11, 9, GFP_USER_MOV, true);
+	mf_observer_finish(o);
+	r = mf_observer_result(o);
+	expect_outcome(&r->direct_by_order[8], 1, 0, 1);
+	expect_outcome(&r->direct_by_order[9], 1, 1, 0);
+	CU_ASSERT_EQUAL(r->wakeup_kswapd, 2);
+	CU_ASSERT_EQUAL(r->direct_unresolved, 0);
 	mf_observer_free(o);
 }
 
@@ -423,6 +496,8 @@ static void test_stall_fn(void)
 	mf_observer_apply(o, &ev);
 	ev = ev_of(MF_EV_CP_DEFER_RESET, 30); ev.ts = 5300; ev.defer.order = 3;
 	mf_observer_apply(o, &ev);
+	ev.ts = 5400;			/* the zone loop's reset, then the allocation's */
+	mf_observer_apply(o, &ev);
 	ev = ev_of(MF_EV_PAGE_ALLOC, 30); ev.ts = 6000; ev.alloc.pfn = 0x200000;
 	ev.alloc.order = 3; ev.alloc.mt = MF_MT_MOVABLE; ev.alloc.gfp = GFP_USER_MOV;
 	mf_observer_apply(o, &ev);
@@ -446,6 +521,7 @@ void test_observe_register(void)
 	CU_add_test(s, "direct compaction: zeroed reset, page", test_direct_success);
 	CU_add_test(s, "direct compaction: captured page ends 'contended'", test_captured_contended);
 	CU_add_test(s, "direct compaction: in-loop reset only is a fail", test_inloop_reset_is_fail);
+	CU_add_test(s, "direct compaction: the retry's kswapd wake is a fail", test_retry_wake_is_fail);
 	CU_add_test(s, "direct compaction: deferred, skipped, two tasks", test_deferred_and_skipped);
 	CU_add_test(s, "direct compaction: unresolved attempts", test_unresolved);
 	CU_add_test(s, "compaction runs: kcompactd, proactive, other", test_run_classes);

@@ -35,7 +35,6 @@
 
 #define MAX_PENDING	256
 #define GFP_IO_FS	((1ULL << 6) | (1ULL << 7))	/* __GFP_IO | __GFP_FS */
-#define CP_STATUS_SUCCESS	8			/* COMPACT_SUCCESS */
 
 const char *const mf_cp_status_names[MF_CP_NR_STATUS] = {
 	"not_suitable_zone", "skipped", "deferred", "no_suitable_page", "continue",
@@ -196,7 +195,7 @@ static void on_end(struct mf_observer *o, const struct mf_event *ev)
 	if (a) {
 		a->stall = true;
 		a->ended = true;
-		a->end_success |= st == CP_STATUS_SUCCESS;
+		a->end_success |= st == MF_CP_STATUS_SUCCESS;
 		r->runs_direct++;
 		if (valid_status(st))
 			r->end_status_direct[st]++;

@@ -273,12 +273,12 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_CP_END:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
-		/* enum compact_result: 7 is COMPACT_CONTENDED */
 		if (t && t->in_run && t->direct && !t->run_src)
 			for (i = 0; i < nr_sims; i++)
-				mf_sim_learn_async_end(sims[i], ev->cp_end.status == 7,
+				mf_sim_learn_async_end(sims[i],
+						       ev->cp_end.status == MF_CP_STATUS_CONTENDED,
 						       t->last_failed > 0);
-		if (t && t->in_run && ev->cp_end.status == 7 && t->last_failed)
+		if (t && t->in_run && ev->cp_end.status == MF_CP_STATUS_CONTENDED && t->last_failed)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_enomem(sims[i], t->run_src, t->last_failed);
 		end_run(w, t, true);

@@ -52,9 +52,8 @@ struct attempt {
 	uint64_t	gfp;
 	bool		stall;		/* deferred, end or defer_reset seen */
 	bool		inloop_seen;	/* a reset that cannot be the allocation's */
-	bool		ended;		/* an mm_compaction_end of its own */
-	bool		end_success;	/* one that said COMPACT_SUCCESS */
-	bool		deferred;	/* an mm_compaction_deferred of its own */
+	bool		zone_seen;	/* a zone of its own compacted (end) or deferred */
+	bool		end_success;	/* an mm_compaction_end that said COMPACT_SUCCESS */
 	uint32_t	resets;		/* mm_compaction_defer_reset events */
 	uint64_t	ts;		/* of its mm_compaction_try_to_compact_pages */
 };
@@ -138,8 +137,7 @@ static void resolve(struct mf_observer *o, struct attempt *a, bool alloc_ok, uin
 
 	if (a->resets >= 2)
 		success = true;
-	else if (a->resets == 1 && !a->inloop_seen &&
-		 !(a->end_success || (!a->ended && !a->deferred)))
+	else if (a->resets == 1 && !a->inloop_seen && a->zone_seen && !a->end_success)
 		success = alloc_ok;
 	else
 		success = false;
@@ -194,7 +192,7 @@ static void on_end(struct mf_observer *o, const struct mf_event *ev)
 		r->end_status[st]++;
 	if (a) {
 		a->stall = true;
-		a->ended = true;
+		a->zone_seen = true;
 		a->end_success |= st == MF_CP_STATUS_SUCCESS;
 		r->runs_direct++;
 		if (valid_status(st))
@@ -265,7 +263,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		a->order = ev->cp_try.order;
 		a->prio = ev->cp_try.prio;
 		a->gfp = ev->cp_try.gfp;
-		a->stall = a->inloop_seen = a->ended = a->end_success = a->deferred = false;
+		a->stall = a->inloop_seen = a->zone_seen = a->end_success = false;
 		a->resets = 0;
 		a->ts = ev->ts;
 		break;
@@ -273,7 +271,7 @@ void mf_observer_apply(struct mf_observer *o, const struct mf_event *ev)
 		r->deferred++;
 		a = o->nr_pending ? find_attempt(o, ev->pid) : NULL;
 		if (a)
-			a->stall = a->deferred = true;
+			a->stall = a->zone_seen = true;
 		break;
 	case MF_EV_CP_SUITABLE:
 		if (valid_status(ev->cp_ret.ret))

@@ -523,6 +523,12 @@ void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+
+/* wake_all_kswapds()'s reclaim order: defrag_mode has kswapd work for whole pageblocks */
+static inline int sim_kswapd_reclaim_order(const struct mf_sim *s, int order)
+{
+	return s->c.defrag_mode && order < s->pbo ? s->pbo : order;
+}
 #define MAX_RECLAIM_RETRIES	16	/* mm/internal.h */
 void sim_kswapd_work(struct mf_sim *s, int node);
 bool sim_direct_reclaim(struct mf_sim *s, int node, int hzi, int cpu);

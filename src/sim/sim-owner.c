@@ -994,10 +994,8 @@ void mf_sim_traced_wakeup(struct mf_sim *s, uint64_t ts, int node, int zid, int 
 		return;
 	mf_sim_tick(s, ts);
 	hzi = zid >= 0 && zid < NR_ZONE_TYPES ? zid : sim_gfp_zone(gfp);
-	if (s->c.defrag_mode && order < s->pbo)
-		order = s->pbo;
 	woken = s->stats.cp.kswapd_wake;
-	sim_wakeup_kswapd(s, node, gfp, order, hzi);
+	sim_wakeup_kswapd(s, node, gfp, sim_kswapd_reclaim_order(s, order), hzi);
 	s->stats.cp.kswapd_wake_traced += s->stats.cp.kswapd_wake - woken;
 }
 

@@ -134,9 +134,8 @@ static void wake_all_kswapds(struct mf_sim *s, const struct alloc_ctx *ac)
 		if (!zone_usable(z, ac) || seen[z->d.node])
 			continue;
 		seen[z->d.node] = true;
-		/* defrag_mode: kswapd works for whole pageblocks */
-		sim_wakeup_kswapd(s, z->d.node, ac->gfp,
-				  s->c.defrag_mode && ac->order < s->pbo ? s->pbo : ac->order, ac->hzi);
+		sim_wakeup_kswapd(s, z->d.node, ac->gfp, sim_kswapd_reclaim_order(s, ac->order),
+				  ac->hzi);
 	}
 }
 

@@ -334,6 +334,11 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
 void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed);
 void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed);
 /*
+ * The end of a kcompactd, proactive or manual run that called migrate_pages() batches
+ * times; enomem: it ended COMPACT_CONTENDED right after a batch that failed pages.
+ */
+void mf_sim_learn_bg_end(struct mf_sim *s, bool enomem, uint64_t batches);
+/*
  * A run of source src ended COMPACT_CONTENDED right after a migrate_pages() that failed
  * nr_failed pages: the -ENOMEM of a large folio without a target, which the simulator
  * reproduces on its own where it models the written page cache (sim_migrate_pages()).

@@ -592,6 +592,14 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      (unsigned long long)s->injected_contended);
 	else
 		LIMIT("async contention not modelled: the trace shows no direct async run");
+	if (s->learn.bg_enomem && !s->file_seen)
+		LIMIT("kcompactd runs ended on -ENOMEM (a large folio without a target): %llu of "
+		      "the trace's %llu that migrated, after %llu batches on average; drawn as such, "
+		      "the trace does not say which folios are written: %llu simulated runs cut short",
+		      (unsigned long long)s->learn.bg_enomem, (unsigned long long)s->learn.bg_runs,
+		      (unsigned long long)((s->learn.bg_enomem_batches + s->learn.bg_enomem / 2) /
+					   s->learn.bg_enomem),
+		      (unsigned long long)s->injected_bg_enomem);
 	for (i = 0; i < MF_MAX_ORDERS; i++)
 		kfail += st->kernel_failed[i];
 	if (kfail)

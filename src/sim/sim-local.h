@@ -288,11 +288,13 @@ struct mf_sim {
 		uint64_t	enomem[SIM_NR_MSRC];	/* of failed: the batches that ended runs */
 		uint64_t	calls;			/* mm_compaction_migratepages seen */
 		uint64_t	async_runs, async_contended, async_enomem;	/* the kernel's direct async */
+		/* kcompactd's (and manual) runs that migrated: ended on -ENOMEM, their batches */
+		uint64_t	bg_runs, bg_enomem, bg_enomem_batches;
 		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */
 		bool		have_prior;
 	} learn;
 	uint64_t		rng;			/* splitmix64 state, the same seed for all */
-	uint64_t		injected_fail, injected_contended;
+	uint64_t		injected_fail, injected_contended, injected_bg_enomem;
 	/* pinned-frame density per source (ppm), steered to the learned failure share */
 	uint64_t		pin_ppm[SIM_NR_MSRC];
 	uint64_t		sim_tried[SIM_NR_MSRC], sim_failed[SIM_NR_MSRC];

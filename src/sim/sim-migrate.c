@@ -46,6 +46,15 @@ void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed)
 		s->learn.async_contended++;
 }
 
+void mf_sim_learn_bg_end(struct mf_sim *s, bool enomem, uint64_t batches)
+{
+	s->learn.bg_runs++;
+	if (enomem) {
+		s->learn.bg_enomem++;
+		s->learn.bg_enomem_batches += batches;
+	}
+}
+
 void mf_sim_learn_enomem(struct mf_sim *s, int src, uint64_t nr_failed)
 {
 	uint64_t room;
@@ -107,14 +116,43 @@ static uint64_t fail_ppm(const struct mf_sim *s, int src)
 /*
  * A direct async run is cut short (cc->contended, need_resched() or a contended lock in
  * isolate_migratepages_block()) as often as the kernel's were: after 0 to 3 batches.
+ *
+ * kcompactd's runs (proactive ones too) are never contended that way, but end on the
+ * -ENOMEM of a large folio that found no target of its order and could not be split
+ * (compact_zone(): COMPACT_CONTENDED unless the scanners met).  Where the simulator
+ * models the written page cache, sim_migrate_pages() finds those folios itself; where
+ * the trace does not say which folios are written (no mm_lru_insertion), such a run ends
+ * as often as the kernel's did, after as many batches on average.  The bundled
+ * whatif-small recording shows why: the kernel's proactive run ended that way after
+ * 1,311 pages, and the simulator's went on to migrate 38,500, which left the THP
+ * faults that followed free pageblocks: 57 direct compactions where the kernel had 109.
  */
+static void draw_bg_enomem(struct cc *cc)
+{
+	struct mf_sim *s = cc->s;
+	uint64_t mean;
+
+	if (s->file_seen || !s->learn.bg_runs || !s->learn.bg_enomem ||
+	    sim_rand(s) % PPM >= s->learn.bg_enomem * PPM / s->learn.bg_runs)
+		return;
+	mean = (s->learn.bg_enomem_batches + s->learn.bg_enomem / 2) / s->learn.bg_enomem;
+	if (!mean)
+		mean = 1;
+	cc->contend_after = (int)(1 + sim_rand(s) % (2 * mean - 1));
+	s->injected_bg_enomem++;
+}
+
 void sim_draw_contention(struct cc *cc)
 {
 	struct mf_sim *s = cc->s;
 	uint64_t rate;
 
 	cc->contend_after = -1;
-	if (!cc->direct || cc->mode != MIGRATE_ASYNC || !s->learn.async_runs)
+	if (!cc->direct) {
+		draw_bg_enomem(cc);
+		return;
+	}
+	if (cc->mode != MIGRATE_ASYNC || !s->learn.async_runs)
 		return;
 	rate = (s->learn.async_contended + (s->file_seen ? 0 : s->learn.async_enomem)) * PPM /
 	       s->learn.async_runs;

@@ -39,6 +39,7 @@ struct task {
 	bool		kcompactd;
 	int		run_src;	/* the run's migration source (mf_sim_learn_migration()) */
 	uint64_t	last_failed;	/* pages the run's last migrate_pages() failed */
+	uint64_t	batches;	/* the run's migrate_pages() calls */
 	int		reclaim_rounds;	/* direct reclaims with progress since its last request */
 	int		reclaim_order;	/* of the reclaim in progress */
 	uint64_t	reclaim_gfp;
@@ -219,7 +220,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (!t->in_run)
 			w->nr_in_run++;
 		t->in_run = true;
-		t->last_failed = 0;
+		t->last_failed = t->batches = 0;
 		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
@@ -259,8 +260,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_CP_MIGRATEPAGES:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
-		if (t && t->in_run)
+		if (t && t->in_run) {
 			t->last_failed = ev->migrate.nr_failed;
+			t->batches++;
+		}
 		for (i = 0; i < nr_sims; i++) {
 			mf_sim_tick(sims[i], ev->ts);
 			mf_sim_learn_migration(sims[i], t && t->in_run ? t->run_src : 2,
@@ -278,6 +281,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 				mf_sim_learn_async_end(sims[i],
 						       ev->cp_end.status == MF_CP_STATUS_CONTENDED,
 						       t->last_failed > 0);
+		if (t && t->in_run && !t->direct && t->batches)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_learn_bg_end(sims[i],
+						    ev->cp_end.status == MF_CP_STATUS_CONTENDED &&
+						    t->last_failed > 0, t->batches);
 		if (t && t->in_run && ev->cp_end.status == MF_CP_STATUS_CONTENDED && t->last_failed)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_enomem(sims[i], t->run_src, t->last_failed);

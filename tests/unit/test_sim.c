@@ -1403,6 +1403,58 @@ static void test_learn_enomem(void)
 }
 
 /*
+ * kcompactd's runs that ended on -ENOMEM (mf_sim_learn_bg_end()): one of two that
+ * migrated, after 4 batches.  A background run draws the end at that rate, after 1 to 7
+ * batches, while the trace shows no written page cache; a direct one never draws it, and
+ * once the page cache is modelled none is drawn.  At a rate of one, a manual compaction
+ * of the checkerboard stops contended after its first batch.
+ */
+static void test_learn_bg_enomem(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	int i, drawn = 0;
+	struct cc cc;
+
+	mf_sim_learn_bg_end(s, false, 9);
+	mf_sim_learn_bg_end(s, true, 4);
+	CU_ASSERT_EQUAL(s->learn.bg_runs, 2);
+	CU_ASSERT_EQUAL(s->learn.bg_enomem, 1);
+	CU_ASSERT_EQUAL(s->learn.bg_enomem_batches, 4);
+	sim_cc_init(&cc, s, &s->z[0], -1, MF_MT_UNMOVABLE, MIGRATE_SYNC_LIGHT);
+	for (i = 0; i < 200; i++) {
+		sim_draw_contention(&cc);
+		if (cc.contend_after < 0)
+			continue;
+		drawn++;
+		CU_ASSERT(cc.contend_after >= 1 && cc.contend_after <= 7);
+	}
+	CU_ASSERT(drawn > 60 && drawn < 140);
+	cc.direct = true;
+	for (i = 0; i < 20; i++) {
+		sim_draw_contention(&cc);
+		CU_ASSERT_EQUAL(cc.contend_after, -1);
+	}
+	mf_sim_free_all(s);
+
+	s = checkerboard(true);
+	mf_sim_learn_bg_end(s, true, 1);
+	sim_compact_manual(s, &s->z[0]);
+	CU_ASSERT_EQUAL(s->injected_bg_enomem, 1);
+	CU_ASSERT_EQUAL(s->stats.cp.end_status[MF_CP_STATUS_CONTENDED], 1);
+	CU_ASSERT(s->stats.cp.migrated > 0 && s->stats.cp.migrated <= 32);
+	sim_check(s);
+	mf_sim_free_all(s);
+
+	s = checkerboard(true);
+	s->file_seen = true;
+	mf_sim_learn_bg_end(s, true, 1);
+	sim_compact_manual(s, &s->z[0]);
+	CU_ASSERT_EQUAL(s->injected_bg_enomem, 0);
+	CU_ASSERT_EQUAL(s->stats.cp.end_status[MF_CP_STATUS_CONTENDED], 0);
+	mf_sim_free_all(s);
+}
+
+/*
  * A manual compaction (a background source) after the trace showed direct async
  * compaction migrating 100000 pages without a failure and kcompactd failing 1000 of 1000:
  * the background run fails on async's pinned pageblocks (none), not at its own share, so
@@ -1584,6 +1636,8 @@ void test_sim_register(void)
 		    test_compaction_dirty_folio_enomem);
 	CU_add_test(s, "the trace's -ENOMEM runs are no contention once its page cache is modelled",
 		    test_learn_enomem);
+	CU_add_test(s, "kcompactd's -ENOMEM runs are drawn at the trace's rate while its page cache is not",
+		    test_learn_bg_enomem);
 	CU_add_test(s, "the flusher: background threshold in pages above the reserve, reclaim's writeback",
 		    test_dirty_writeback);
 	CU_add_test(s, "direct reclaim of our own where the trace shows none, for served requests",

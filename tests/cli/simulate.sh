@@ -197,6 +197,10 @@ done <<<"$LIM"
 # workload recorded under that setting (extfrag_threshold_1000/: its vmstat, 0 stalls).  The
 # goal is 15%; the tolerances below are what the current model meets plus a margin (see
 # bench/README.md, "calibration test"), so that a regression of the calibration fails here.
+# The effect's lower bound is 0.6: the simulator starts extfrag_threshold=1000 with the
+# traced kernel's deferred zones, and their 46 deferred stalls are not in the real run
+# (its own start had none deferred), though other real runs show such stalls
+# (bench/README.md, nineteenth round).
 W=traces/whatif-small.dat
 if [ -f "$W" ]; then
 	expect_exit 0 "calibration: default and extfrag_threshold=1000 on whatif-small" -- \
@@ -211,7 +215,7 @@ def vmdelta(st, key):
 real = {k: vmdelta(sys.argv[2], "compact_" + k) for k in ("stall", "success", "fail")}
 obs = d["compaction"]["observed"]["direct"]
 sims = {s["name"]: s["compaction"]["direct"] for s in d["simulations"]}
-tol = {"stall": 0.60, "success": 0.50, "fail": 1.90}	# relative error allowed, see above
+tol = {"stall": 0.25, "success": 0.20, "fail": 0.50}	# relative error allowed, see above
 out = []
 for k in ("stall", "success", "fail"):
     err = (sims["default"][k] - real[k]) / real[k]
@@ -222,7 +226,7 @@ ef_real = vmdelta(sys.argv[2] + "/extfrag_threshold_1000", "compact_stall") - re
 ef_sim = sims["ef1000"]["stall"] - sims["default"]["stall"]
 ratio = ef_sim / ef_real if ef_real else 0
 out.append("%s extfrag_threshold=1000 stall effect real=%d sim=%d ratio=%.2f" % (
-    "ok" if ef_real < 0 and ef_sim < 0 and 0.7 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
+    "ok" if ef_real < 0 and ef_sim < 0 and 0.6 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
 print("\n".join(out))
 PY
 )

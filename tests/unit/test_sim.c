@@ -1455,6 +1455,44 @@ static void test_learn_bg_enomem(void)
 }
 
 /*
+ * mf_sim_seed_free_types() re-types partly free Movable pageblocks only for the free
+ * blocks pagetypeinfo lists that the non-movable lists lack: pageblock 6 is Unmovable
+ * with its 8 odd pfns free on the Unmovable list, so pagetypeinfo's 8 order-0 Unmovable
+ * blocks are there already and nothing moves; 16 take one Movable pageblock of the
+ * checkerboard (8 free pages) and no more.
+ */
+static void test_seed_free_types(void)
+{
+	uint64_t free_mt[MF_MAX_ORDERS][MF_MAX_MT], blocks[MF_MAX_MT];
+	int want;
+
+	for (want = 8; want <= 16; want += 8) {
+		struct mf_sim *s = sim_tiny(NULL, false);
+		uint64_t p;
+
+		board_frame(s);
+		for (p = Z_START; p < Z_END - PB; p += 2)
+			sim_used(s, p, 0, p < 224);
+		for (p = Z_END - PB; p < Z_END; p++)
+			sim_used(s, p, 0, false);
+		mf_sim_start(s, 0);
+		for (p = Z_START + 1; p < Z_END - PB; p += 2)
+			sim_add_free(s, &s->z[0], p, 0, p < 224 ? MF_MT_MOVABLE : MF_MT_UNMOVABLE,
+				     true);
+		CU_ASSERT_EQUAL(s->z[0].nr_free_mt[0][MF_MT_UNMOVABLE], 8);
+		memset(free_mt, 0, sizeof(free_mt));
+		free_mt[0][MF_MT_UNMOVABLE] = (uint64_t)want;
+		free_mt[0][MF_MT_MOVABLE] = 56 - (uint64_t)want;
+		mf_sim_seed_free_types(s, 0, free_mt);
+		mf_sim_zone_pageblocks_mt(s, 0, blocks);
+		CU_ASSERT_EQUAL(blocks[MF_MT_UNMOVABLE], want == 8 ? 2 : 3);
+		CU_ASSERT_EQUAL(s->z[0].nr_free_mt[0][MF_MT_UNMOVABLE], (uint64_t)want);
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
+/*
  * A manual compaction (a background source) after the trace showed direct async
  * compaction migrating 100000 pages without a failure and kcompactd failing 1000 of 1000:
  * the background run fails on async's pinned pageblocks (none), not at its own share, so
@@ -1638,6 +1676,8 @@ void test_sim_register(void)
 		    test_learn_enomem);
 	CU_add_test(s, "kcompactd's -ENOMEM runs are drawn at the trace's rate while its page cache is not",
 		    test_learn_bg_enomem);
+	CU_add_test(s, "the start's non-movable free blocks: only what the seeded lists lack is re-typed",
+		    test_seed_free_types);
 	CU_add_test(s, "the flusher: background threshold in pages above the reserve, reclaim's writeback",
 		    test_dirty_writeback);
 	CU_add_test(s, "direct reclaim of our own where the trace shows none, for served requests",

@@ -258,4 +258,33 @@ expect_error 1 "--simulate without a capture" "no start capture" -- \
 	"$MMFRAG" replay --no-state --simulate -o "$TMP/x.json" "$T"
 [ ! -e "$TMP/x.json" ] && ok "nothing saved on error" || nok "a result was saved on error"
 
+# bench/whatif/pool.py: issue 12's goal over scored sets, from their table.json alone
+mkdir -p "$TMP/setA" "$TMP/setB"
+python3 - "$TMP" <<'PY'
+import json, sys
+def table(sig, sign, w30, fail_err, per):
+    dvt = {k: {"real": 100, "sim": 100 + e, "error_pct": e, "within_15pct": abs(e) <= 15}
+           for k, e in (("stall", 1.0), ("success", -2.0), ("fail", fail_err))}
+    return {"goal": {"significant_effects": sig, "sign_right": sign, "magnitude_within_30pct": w30,
+                     "default_within_15pct": all(v["within_15pct"] for v in dvt.values()),
+                     "per_config": per},
+            "default_vs_traced": dvt, "own_recordings": {"abs_rel_error_sum": 0.5}}
+json.dump(table(4, 4, 3, 20.0, {"x_1": True, "y_2": False}), open(sys.argv[1] + "/setA/table.json", "w"))
+json.dump(table(2, 1, 1, 5.0, {"x_1": None, "y_2": True}), open(sys.argv[1] + "/setB/table.json", "w"))
+PY
+if python3 bench/whatif/pool.py --json "$TMP/setA" "$TMP/setB" >"$TMP/pool.json" 2>"$TMP/err" &&
+   python3 - "$TMP/pool.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+t = p["total"]
+assert (t["significant_effects"], t["sign_right"], t["magnitude_within_30pct"]) == (6, 5, 4), t
+assert t["default_within_15pct_sets"] == 1, t
+assert p["configs"]["x_1"] == {"meets": ["setA"], "misses": [], "not_significant": ["setB"]}, p
+assert p["configs"]["y_2"] == {"meets": ["setB"], "misses": ["setA"], "not_significant": []}, p
+PY
+then ok "pool.py: totals and per-config sets over two tables"
+else nok "pool.py: $(tr '\n' ' ' <"$TMP/err")"; fi
+expect_error 1 "pool.py: a set without table.json" "table.json" -- \
+	python3 bench/whatif/pool.py "$TMP/setA" "$TMP/nosuchset"
+
 finish

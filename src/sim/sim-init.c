@@ -597,8 +597,7 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "the trace's %llu that migrated, after %llu batches on average; drawn as such, "
 		      "the trace does not say which folios are written: %llu simulated runs cut short",
 		      (unsigned long long)s->learn.bg_enomem, (unsigned long long)s->learn.bg_runs,
-		      (unsigned long long)((s->learn.bg_enomem_batches + s->learn.bg_enomem / 2) /
-					   s->learn.bg_enomem),
+		      (unsigned long long)sim_bg_enomem_mean(s),
 		      (unsigned long long)s->injected_bg_enomem);
 	for (i = 0; i < MF_MAX_ORDERS; i++)
 		kfail += st->kernel_failed[i];

@@ -526,6 +526,13 @@ void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
 
+/* the trace's kcompactd runs that ended on -ENOMEM: their batches, rounded mean (0: none) */
+static inline uint64_t sim_bg_enomem_mean(const struct mf_sim *s)
+{
+	return s->learn.bg_enomem ?
+	       (s->learn.bg_enomem_batches + s->learn.bg_enomem / 2) / s->learn.bg_enomem : 0;
+}
+
 /* wake_all_kswapds()'s reclaim order: defrag_mode has kswapd work for whole pageblocks */
 static inline int sim_kswapd_reclaim_order(const struct mf_sim *s, int order)
 {

@@ -132,10 +132,11 @@ static void draw_bg_enomem(struct cc *cc)
 	struct mf_sim *s = cc->s;
 	uint64_t mean;
 
-	if (s->file_seen || !s->learn.bg_runs || !s->learn.bg_enomem ||
+	/* bg_runs counts every run bg_enomem does, so it is not 0 here */
+	if (s->file_seen || !s->learn.bg_enomem ||
 	    sim_rand(s) % PPM >= s->learn.bg_enomem * PPM / s->learn.bg_runs)
 		return;
-	mean = (s->learn.bg_enomem_batches + s->learn.bg_enomem / 2) / s->learn.bg_enomem;
+	mean = sim_bg_enomem_mean(s);
 	if (!mean)
 		mean = 1;
 	cc->contend_after = (int)(1 + sim_rand(s) % (2 * mean - 1));

@@ -123,6 +123,12 @@ void mf_model_prefetch(const struct mf_model *m, const struct mf_event *ev);
  */
 void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn);
+/*
+ * The pageblock holding pfn has no page in the kernel's memory map (a hole of the zone's
+ * span, such as x86's below 4 GiB): pagetypeinfo does not count it.
+ */
+void mf_model_set_pageblock_absent(struct mf_model *m, uint64_t pfn);
+bool mf_model_pageblock_absent(const struct mf_model *m, uint64_t pfn);
 /* Re-type the pageblock holding pfn and move its free blocks to the new type's lists. */
 void mf_model_retype_pageblock(struct mf_model *m, uint64_t pfn, int mt);
 int mf_model_seed_free(struct mf_model *m, uint64_t pfn, int order);

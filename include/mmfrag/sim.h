@@ -164,6 +164,8 @@ void mf_sim_free_all(struct mf_sim *s);
  * in-use pages.
  */
 void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt);
+/* The capture's pageblock of 2^order pages at pfn has no page (pagetypeinfo skips it). */
+void mf_sim_seed_pageblock_absent(struct mf_sim *s, uint64_t pfn, int order);
 int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order);
 void mf_sim_seed_movable(struct mf_sim *s, uint64_t pfn);
 /*

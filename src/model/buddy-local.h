@@ -217,6 +217,8 @@ struct mf_model {
 	 */
 	uint32_t		*ciso_pb;
 	uint8_t			*pb;
+	uint64_t		*pb_absent;	/* mf_model_set_pageblock_absent() */
+	uint64_t		nr_pb_absent;	/* its pageblocks (a multiple of 64) */
 	/*
 	 * Free MOVABLE blocks (not per-CPU) per (pageblock, order): the search index of the
 	 * free scanner's rules (fast_isolate_freepages(), suitable_migration_target()), which

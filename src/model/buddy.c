@@ -190,6 +190,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->bits);
 	free(m->link);
 	free(m->pb);
+	free(m->pb_absent);
 	free(m->ciso_pb);
 	free(m->pb_orders);
 	free(m->pb_map);
@@ -298,6 +299,32 @@ void mf_model_set_pageblock_mt(struct mf_model *m, uint64_t pfn, int mt)
 {
 	if (pfn < m->nr_pfns && mt >= 0 && mt < MF_MAX_MT)
 		m->pb[pfn >> m->p.pageblock_order] = (uint8_t)mt;
+}
+
+void mf_model_set_pageblock_absent(struct mf_model *m, uint64_t pfn)
+{
+	uint64_t pb = pfn >> m->p.pageblock_order;
+
+	if (pfn >= m->nr_pfns)
+		return;
+	if (pb >= m->nr_pb_absent) {
+		uint64_t n = ((m->nr_pfns >> m->p.pageblock_order) / 64 + 1) * 64;
+		uint64_t *a = realloc(m->pb_absent, n / 8);
+
+		if (!a)
+			return;		/* counted as present: the span's view, not wrong */
+		memset(a + m->nr_pb_absent / 64, 0, (n - m->nr_pb_absent) / 8);
+		m->pb_absent = a;
+		m->nr_pb_absent = n;
+	}
+	m->pb_absent[pb / 64] |= 1ULL << (pb % 64);
+}
+
+bool mf_model_pageblock_absent(const struct mf_model *m, uint64_t pfn)
+{
+	uint64_t pb = pfn >> m->p.pageblock_order;
+
+	return pb < m->nr_pb_absent && (m->pb_absent[pb / 64] >> (pb % 64) & 1);
 }
 
 /* ---- free and per-CPU lists ------------------------------------------------------ */
@@ -1196,7 +1223,10 @@ void mf_model_zone_nr_free_mt(const struct mf_model *m, int zone,
 	memcpy(nr_free_mt, m->nr_free[zone], sizeof(m->nr_free[zone]));
 }
 
-/* pagetypeinfo's "Number of blocks type": pageblocks stepping from zone_start_pfn */
+/*
+ * pagetypeinfo's "Number of blocks type": pageblocks stepping from zone_start_pfn, those
+ * without a page (pfn_to_online_page() NULL) left out
+ */
 void mf_model_zone_pageblocks_mt(const struct mf_model *m, int zone, uint64_t blocks[MF_MAX_MT])
 {
 	const struct mf_zone_desc *zd = &m->zones[zone];
@@ -1205,7 +1235,8 @@ void mf_model_zone_pageblocks_mt(const struct mf_model *m, int zone, uint64_t bl
 	memset(blocks, 0, MF_MAX_MT * sizeof(uint64_t));
 	for (pfn = zd->start_pfn; pfn < zd->end_pfn && pfn < m->nr_pfns;
 	     pfn += 1ULL << m->p.pageblock_order)
-		blocks[pb_mt(m, pfn)]++;
+		if (!mf_model_pageblock_absent(m, pfn))
+			blocks[pb_mt(m, pfn)]++;
 }
 
 uint64_t mf_model_zone_pcp_pages(const struct mf_model *m, int zone)

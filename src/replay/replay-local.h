@@ -56,6 +56,7 @@ struct replay {
 	int				series_cap;
 	/* seeding: unmovable-looking pages per pageblock */
 	uint16_t			*pb_score;
+	uint16_t			*pb_blank;	/* pages with no flag at all */
 	uint64_t			nr_pb;
 	int				seed_pbo;	/* pageblock order, for seed_page() */
 	uint64_t			seeded_blocks, seeded_pages;

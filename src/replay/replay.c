@@ -602,6 +602,7 @@ out:
 	free(rp.periodic);
 	free(periodic);
 	free(rp.pb_score);
+	free(rp.pb_blank);
 	free(rp.cpu_last_ts);
 	if (ret) {
 		mf_result_free(rp.r);

@@ -197,9 +197,12 @@ static struct mf_sim *sim_from_model(const struct mf_sim_config *c,
 		const struct mf_zone_desc *d = mf_model_zone(st->m, z);
 
 		for (pfn = d->start_pfn & ~((1ULL << p->pageblock_order) - 1); pfn < d->end_pfn;
-		     pfn += 1ULL << p->pageblock_order)
+		     pfn += 1ULL << p->pageblock_order) {
 			mf_sim_seed_pageblock(s, pfn, p->pageblock_order,
 					      mf_model_pageblock_mt(st->m, pfn));
+			if (mf_model_pageblock_absent(st->m, pfn))
+				mf_sim_seed_pageblock_absent(s, pfn, p->pageblock_order);
+		}
 	}
 	for (z = 0; z < nz; z++)
 		mf_model_for_each_block(st->m, z, sim_seed_block, s);

@@ -314,6 +314,15 @@ void mf_sim_seed_pageblock(struct mf_sim *s, uint64_t pfn, int order, int mt)
 	}
 }
 
+void mf_sim_seed_pageblock_absent(struct mf_sim *s, uint64_t pfn, int order)
+{
+	uint64_t end = pfn + (1ULL << order), p;
+
+	/* a larger pageblock of ours may hold pages: counted */
+	for (p = pfn; p + pageblock_nr_pages(s) <= end && p < s->nr_pfns; p += pageblock_nr_pages(s))
+		s->pb[p >> s->pbo] |= PB_ABSENT;
+}
+
 int mf_sim_seed_free(struct mf_sim *s, uint64_t pfn, int order)
 {
 	struct szone *z = sim_zone_of(s, pfn);
@@ -677,7 +686,8 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 
 	memset(blocks, 0, sizeof(uint64_t) * MF_MAX_MT);
 	for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn; p += pageblock_nr_pages(s))
-		blocks[pb_mt(s, p)]++;
+		if (!(s->pb[p >> s->pbo] & PB_ABSENT))
+			blocks[pb_mt(s, p)]++;
 }
 
 int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn)

@@ -39,6 +39,7 @@
 
 #define PB_MT		0x07
 #define PB_SKIP		0x08
+#define PB_ABSENT	0x10	/* no page: mf_model_set_pageblock_absent() */
 
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define COMPACT_CLUSTER_MAX	32

@@ -13,6 +13,36 @@ for t in "${traces[@]}"; do
 	same_counts "event counts of $t equal trace-cmd report's" "$t" "$TMP/result.json"
 done
 
+# Pageblocks per zone as pagetypeinfo counts them ("Number of blocks type"): only those
+# with a page, so not DMA32's hole below 4 GiB (512 pageblocks on this VM) nor
+# pagecache-small's offline Normal memory (10,112 of 10,752).
+for t in "${traces[@]}"; do
+	pti=${t%.dat}.state/start/pagetypeinfo
+	[ -f "$pti" ] || continue
+	"$MMFRAG" replay --json "$t" >"$TMP/pb.json" 2>/dev/null
+	got=$(python3 - "$TMP/pb.json" "$pti" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+kernel = {}
+on = False
+for line in open(sys.argv[2]):
+    if line.startswith("Number of blocks type"):
+        on = True
+        continue
+    if on and line.startswith("Node"):
+        f = line.replace(",", " ").split()
+        kernel[f[3]] = sum(int(x) for x in f[4:])
+model = {z["zone"]: sum(z["pageblocks_by_type"].values()) for z in d["zones"]}
+print(" ".join("%s=%d/%d" % (z, model.get(z, -1), n) for z, n in sorted(kernel.items())),
+      all(model.get(z) == n for z, n in kernel.items()))
+PY
+)
+	case $got in
+	*True) ok "$t: pageblocks per zone are pagetypeinfo's (model/kernel ${got% True})" ;;
+	*) nok "$t: pageblocks per zone differ from pagetypeinfo's (model/kernel $got)" ;;
+	esac
+done
+
 t=${traces[0]}
 # Saved result, then report of it: tables and the same document as JSON.
 expect_exit 0 "replay -o saves the result" -- "$MMFRAG" replay -q -o "$TMP/saved.json" "$t"

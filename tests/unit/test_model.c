@@ -228,6 +228,35 @@ static void test_claim_retypes(void)
 }
 
 /*
+ * pagetypeinfo counts a pageblock only where a page is (pfn_to_online_page()): the
+ * pageblocks marked absent (a hole of the span) are left out of the zone's count, keep
+ * their type for the map, and the marks outlive a reseed (mf_model_clear()).
+ */
+static void test_pageblocks_absent(void)
+{
+	struct mf_model *m = small_zone(64, 3, 2);
+	uint64_t blocks[MF_MAX_MT];
+
+	mf_model_zone_pageblocks_mt(m, 0, blocks);
+	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 16);
+	mf_model_set_pageblock_absent(m, 32);
+	mf_model_set_pageblock_absent(m, 39);		/* the same pageblock as 36 */
+	mf_model_set_pageblock_absent(m, 36);
+	mf_model_set_pageblock_absent(m, 64);		/* past the zone: ignored */
+	CU_ASSERT(mf_model_pageblock_absent(m, 33));
+	CU_ASSERT(mf_model_pageblock_absent(m, 38));
+	CU_ASSERT(!mf_model_pageblock_absent(m, 40));
+	CU_ASSERT(!mf_model_pageblock_absent(m, 64));
+	mf_model_set_pageblock_mt(m, 4, MF_MT_UNMOVABLE);
+	mf_model_clear(m);
+	mf_model_zone_pageblocks_mt(m, 0, blocks);
+	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 13);
+	CU_ASSERT_EQUAL(blocks[MF_MT_UNMOVABLE], 1);
+	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 32), MF_MT_MOVABLE);
+	mf_model_free(m);
+}
+
+/*
  * A steal (change_ownership=0) leaves the pageblock's type alone and lists the remainders
  * under the fallback type.
  */
@@ -1279,6 +1308,7 @@ void test_model_register(void)
 	CU_add_test(s, "cross-pageblock merge rule", test_cross_pageblock);
 	CU_add_test(s, "per-CPU refill then allocation", test_pcp_refill);
 	CU_add_test(s, "fallback claim re-types pageblocks", test_claim_retypes);
+	CU_add_test(s, "absent pageblocks are not counted", test_pageblocks_absent);
 	CU_add_test(s, "fallback steal keeps the type", test_steal_keeps_type);
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);

@@ -187,6 +187,27 @@ static void test_compaction_blocked(void)
 }
 
 /*
+ * The capture's pageblocks without a page stay out of the zone's count
+ * (mf_sim_seed_pageblock_absent()): one of 2^5 pages covers two of ours; one of 2^3
+ * pages is smaller than ours, which may hold pages, and is counted.
+ */
+static void test_pageblocks_absent_sim(void)
+{
+	struct mf_sim *s = sim_tiny(NULL, true);
+	uint64_t blocks[MF_MAX_MT];
+
+	mf_sim_zone_pageblocks_mt(s, 0, blocks);
+	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 8);
+	mf_sim_seed_pageblock_absent(s, 160, 5);
+	mf_sim_seed_pageblock_absent(s, 224, 3);
+	mf_sim_zone_pageblocks_mt(s, 0, blocks);
+	CU_ASSERT_EQUAL(blocks[MF_MT_MOVABLE], 6);
+	CU_ASSERT_EQUAL(mf_sim_pageblock_mt(s, 160), MF_MT_MOVABLE);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The trace's first mm_compaction_begin per mode is the kernel's cached positions
  * (mf_sim_traced_begin()): an async begin at migrate 176, free 208 sets
  * cached_migrate[0] and cached_free, and the skip bit of the movable blocks below 176
@@ -1643,6 +1664,7 @@ void test_sim_register(void)
 		    test_compaction_success);
 	CU_add_test(s, "unmovable pages: scanners meet, COMPLETE, deferred", test_compaction_blocked);
 	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
+	CU_add_test(s, "pageblocks without a page are not counted", test_pageblocks_absent_sim);
 	CU_add_test(s, "the trace's first compaction begin sets the cached positions",
 		    test_traced_begin);
 	CU_add_test(s, "the trace's first deferral event sets the deferral state",

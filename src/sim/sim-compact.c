@@ -544,6 +544,8 @@ static void isolate_freepages(struct cc *cc)
 
 		if (isolate_start < first)
 			isolate_start = first;
+		if (pb_absent(s, first))	/* pageblock_pfn_to_page(): no page */
+			continue;
 		if (!suitable_target(cc, first))
 			continue;
 		if (!cc->ignore_skip_hint && pb_skip(s, first))
@@ -892,6 +894,8 @@ static bool isolate_migratepages(struct cc *cc)
 	bend = pageblock_end(s, low);
 	for (; bend <= cc->free_pfn; fast_block = false,
 	     cc->migrate_pfn = low = bend, bstart = bend, bend += pageblock_nr_pages(s)) {
+		if (pb_absent(s, bstart))	/* pageblock_pfn_to_page(): no page */
+			continue;
 		if ((!(low & (pageblock_nr_pages(s) - 1)) || low == cc->zone->d.start_pfn) &&
 		    !fast_block && !cc->ignore_skip_hint && pb_skip(s, bstart))
 			continue;

@@ -323,6 +323,12 @@ static inline bool pb_skip(const struct mf_sim *s, uint64_t pfn)
 	return s->pb[pfn >> s->pbo] & PB_SKIP;
 }
 
+/* the capture's pageblock has no page (a hole of the span): no scanner visits it */
+static inline bool pb_absent(const struct mf_sim *s, uint64_t pfn)
+{
+	return s->pb[pfn >> s->pbo] & PB_ABSENT;
+}
+
 static inline void pb_set_skip(struct mf_sim *s, uint64_t pfn, bool on)
 {
 	if (on)

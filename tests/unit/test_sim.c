@@ -208,6 +208,29 @@ static void test_pageblocks_absent_sim(void)
 }
 
 /*
+ * No scanner visits a pageblock without a page (pageblock_pfn_to_page() NULL): on the
+ * board of test_compaction_blocked the scanners still meet (COMPLETE) and mark every
+ * block they scanned, but not block 176, which keeps its free pages and no skip bit.
+ */
+static void test_scanners_pass_absent(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	enum cp_result r;
+	uint64_t p;
+
+	mf_sim_seed_pageblock_absent(s, 176, 4);
+	CU_ASSERT_EQUAL(sim_direct_compact(s, &ac, PRIO_SYNC_LIGHT, &r), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(r, CP_COMPLETE);
+	CU_ASSERT(!pb_skip(s, 176));
+	CU_ASSERT(pb_skip(s, 160));
+	for (p = 177; p < 192; p += 2)
+		CU_ASSERT_EQUAL(st_kind(s->st[p]), ST_BUDDY);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The trace's first mm_compaction_begin per mode is the kernel's cached positions
  * (mf_sim_traced_begin()): an async begin at migrate 176, free 208 sets
  * cached_migrate[0] and cached_free, and the skip bit of the movable blocks below 176
@@ -1665,6 +1688,7 @@ void test_sim_register(void)
 	CU_add_test(s, "unmovable pages: scanners meet, COMPLETE, deferred", test_compaction_blocked);
 	CU_add_test(s, "defer sequence reaches defer_shift 6", test_compaction_defer);
 	CU_add_test(s, "pageblocks without a page are not counted", test_pageblocks_absent_sim);
+	CU_add_test(s, "the scanners pass pageblocks without a page", test_scanners_pass_absent);
 	CU_add_test(s, "the trace's first compaction begin sets the cached positions",
 		    test_traced_begin);
 	CU_add_test(s, "the trace's first deferral event sets the deferral state",

@@ -612,8 +612,12 @@ int cmd_record(int argc, char **argv)
 	/*
 	 * As time(1): COMMAND's own exit status (128 + N when signal N killed it), so
 	 * "mmfrag record -- make check" fails when make check fails.  When record stopped
-	 * COMMAND itself (-d, Ctrl-C), the recording is what succeeded: 0.
+	 * COMMAND itself (-d, Ctrl-C), the recording is what succeeded: 0.  A terminal's
+	 * Ctrl-C (or timeout(1)) signals the whole process group, and COMMAND may die of
+	 * it before record sees its own: that is the same stop.
 	 */
+	if (cmd_ended && WIFSIGNALED(status) && WTERMSIG(status) == got_signal)
+		cmd_ended = false;
 	if (cmd_ended && WIFEXITED(status))
 		ret = WEXITSTATUS(status);
 	else if (cmd_ended && WIFSIGNALED(status))

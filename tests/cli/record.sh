@@ -167,6 +167,13 @@ else
 	nok "SIGINT: trace-cmd report reads the file"; sed 's/^/#   /' "$TMP/tc-err" | head -3
 fi
 pgrep -f "^sleep 10\$" -P $$ >/dev/null && nok "SIGINT: COMMAND left running" || ok "SIGINT: COMMAND not left running"
+# Ctrl-C reaches the whole process group: COMMAND may die of it before record sees its own
+# (here COMMAND signals record, then itself); that is still record stopped by Ctrl-C
+"$MMFRAG" record -q -o "$TMP/i2.dat" -- sh -c 'kill -INT $PPID; kill -INT $$; sleep 5' >/dev/null 2>"$TMP/err"
+rc=$?
+[ "$rc" -eq 0 ] && ok "SIGINT to record and COMMAND: exit 0" ||
+	{ nok "SIGINT to record and COMMAND: exit $rc"; sed 's/^/#   /' "$TMP/err" | head -3; }
+rm -f "$TMP/i2.dat"
 
 # ---- errors: one line, exit 1 (usage: exit 2), nothing left behind -----------------------------
 expect_error 1 "not root" "root" -- setpriv --reuid=65534 --regid=65534 --clear-groups \

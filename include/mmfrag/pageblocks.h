@@ -21,7 +21,9 @@
  *             skip pageblocks keep their previous record, then the next run pageblocks
  *             all take this record
  *   record := head:u8 (order:u8 count:varint){npairs}
- *             head = migratetype | npairs << 3; one pair per order with free blocks
+ *             head = migratetype | npairs << 3; one pair per order with free blocks;
+ *             migratetype MF_PB_NO_PAGE: the pageblock has no page (a hole of the span,
+ *             which pagetypeinfo does not count), and no pair
  *   varint := unsigned LEB128 (7 bits a byte, low first, high bit: more follows)
  *
  * "Previous" is the same zone in the frame before, or, in a key frame (the first one, or
@@ -30,6 +32,8 @@
  * pageblock's free pages are then sum(count << min(order, pageblock_order)).  Per-CPU
  * blocks are not free in buddy and are left out, as /proc/buddyinfo leaves them out.
  */
+
+#define MF_PB_NO_PAGE	7	/* a record's type: mf_model_pageblock_absent() */
 
 struct mf_pb_zone_frame {
 	int		node;

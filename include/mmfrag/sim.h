@@ -370,6 +370,7 @@ void mf_sim_zone_nr_free(const struct mf_sim *s, int zone, uint64_t *nr_free);
 void mf_sim_zone_nr_free_mt(const struct mf_sim *s, int zone,
 			    uint64_t nr_free_mt[MF_MAX_ORDERS][MF_MAX_MT]);
 void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks[MF_MAX_MT]);
+bool mf_sim_pageblock_absent(const struct mf_sim *s, uint64_t pfn);
 uint64_t mf_sim_zone_pcp_pages(const struct mf_sim *s, int zone);
 void mf_sim_zone_wmarks(const struct mf_sim *s, int zone, uint64_t wmark[3]);
 bool mf_sim_mobility_disabled(const struct mf_sim *s);

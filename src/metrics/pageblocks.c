@@ -83,7 +83,9 @@ static void emit_record(struct walk *w, uint64_t pb, const uint32_t *counts)
 	uint8_t head;
 
 	w->off[pb] = (uint32_t)w->recs.len;
-	if (mt < 0 || mt >= MF_MAX_MT)
+	if (mt == MF_PB_NO_PAGE)
+		counts = NULL;		/* nothing can be free where no page is */
+	else if (mt < 0 || mt >= MF_MAX_MT)
 		mt = MF_MT_UNMOVABLE;
 	for (o = 0; counts && o < MF_MAX_ORDERS; o++)
 		npairs += counts[o] != 0;
@@ -308,7 +310,7 @@ static void model_for_each(const void *src, int z, mf_model_block_fn fn, void *p
 
 static int model_mt(const void *src, uint64_t pfn)
 {
-	return mf_model_pageblock_mt(src, pfn);
+	return mf_model_pageblock_absent(src, pfn) ? MF_PB_NO_PAGE : mf_model_pageblock_mt(src, pfn);
 }
 
 int mf_pb_map_add_model(struct mf_pb_map *map, const struct mf_model *m, const char *label,
@@ -331,7 +333,7 @@ static void sim_for_each(const void *src, int z, mf_model_block_fn fn, void *pri
 
 static int sim_mt(const void *src, uint64_t pfn)
 {
-	return mf_sim_pageblock_mt(src, pfn);
+	return mf_sim_pageblock_absent(src, pfn) ? MF_PB_NO_PAGE : mf_sim_pageblock_mt(src, pfn);
 }
 
 int mf_pb_map_add_sim(struct mf_pb_map *map, const struct mf_sim *s, const char *label,

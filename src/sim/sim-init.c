@@ -690,6 +690,11 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 			blocks[pb_mt(s, p)]++;
 }
 
+bool mf_sim_pageblock_absent(const struct mf_sim *s, uint64_t pfn)
+{
+	return pfn < s->nr_pfns && pb_absent(s, pfn);
+}
+
 int mf_sim_pageblock_mt(const struct mf_sim *s, uint64_t pfn)
 {
 	return pfn < s->nr_pfns ? pb_mt(s, pfn) : -1;

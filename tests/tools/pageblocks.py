@@ -8,6 +8,7 @@
 import base64, json, sys
 
 MT = ["Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate"]
+NO_PAGE = 7     # a pageblock without a page: in no zone counter, nothing free
 
 
 def varint(b, i):
@@ -69,7 +70,8 @@ def one_type(name, pb, zones, pbo):
                         continue
                     span = 1 << (o - pbo)
                     g = i - (first[key] + i) % span
-                    types = {recs[j][0] for j in range(max(g, 0), min(g + span, len(recs)))}
+                    types = {recs[j][0] for j in range(max(g, 0), min(g + span, len(recs)))
+                             if recs[j][0] != NO_PAGE}
                     if len(types) > 1 and not bad:
                         print("%s %s, frame %s: free block of order %d over pageblocks of types %s"
                               % (name, key[1], label, o, sorted(MT[t] for t in types)))
@@ -85,6 +87,11 @@ def check(name, pb, zones, pbo):
         nr = [0] * len(zr["free_blocks"])
         types = {t: 0 for t in MT}
         for mt, pairs in recs:
+            if mt == NO_PAGE:
+                if pairs:
+                    print("%s %s: a pageblock without a page has free blocks" % (name, zr["zone"]))
+                    bad = 1
+                continue
             types[MT[mt]] += 1
             for o, c in pairs:
                 # a block above a pageblock is in each of its pageblocks once

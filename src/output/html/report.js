@@ -10,6 +10,8 @@
 	var MT = ['Unmovable', 'Movable', 'Reclaimable', 'HighAtomic', 'CMA', 'Isolate'];
 	var MT_RGB = [[214, 39, 40], [44, 160, 44], [255, 127, 14], [148, 103, 189],
 		      [23, 190, 207], [127, 127, 127]];
+	/* a record's type for a pageblock without a page (a hole of the span) */
+	var NO_PAGE = 7, NO_PAGE_RGB = [236, 236, 236];
 	var PAL = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2',
 		   '#7f7f7f', '#bcbd22', '#17becf'];
 	var DASH = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
@@ -494,7 +496,7 @@
 			if (!z)
 				return;
 			for (i = 0; i < z.n; i++) {
-				rgb = MT_RGB[z.mt[i]] || MT_RGB[0];
+				rgb = z.mt[i] === NO_PAGE ? NO_PAGE_RGB : MT_RGB[z.mt[i]] || MT_RGB[0];
 				/* shading: the darker, the less free; white would be all free */
 				f = Math.min(1, z.free[i] / pbsz) * 0.82;
 				r = rgb[0] + (255 - rgb[0]) * f;
@@ -539,7 +541,8 @@
 		pbsz = Math.pow(2, mp.m.pbo);
 		txt = mp.label + '\nnode ' + z.node + ' ' + z.name + ', pageblock ' + pos +
 		      '\npfn ' + hex(z.first + pos * pbsz) + '-' + hex(z.first + (pos + 1) * pbsz - 1) +
-		      '\ntype ' + MT[z.mt[pos]] + '\nfree ' + z.free[pos] + ' of ' + pbsz + ' pages' +
+		      '\ntype ' + (z.mt[pos] === NO_PAGE ? 'none: no page here' : MT[z.mt[pos]]) +
+		      '\nfree ' + z.free[pos] + ' of ' + pbsz + ' pages' +
 		      '\nlargest free order ' + (z.maxo[pos] < 0 ? '-' : z.maxo[pos]);
 		mp.m.orders(z, pos).forEach(function (oc) {
 			txt += '\n  order ' + oc[0] + ': ' + oc[1] + (oc[0] > mp.m.pbo ?
@@ -570,6 +573,12 @@
 			sw.style.background = 'rgb(' + MT_RGB[i].join(',') + ')';
 			sp.appendChild(document.createTextNode(t));
 		});
+		(function () {
+			var sp = el('span', null, legend), sw = el('i', null, sp);
+
+			sw.style.background = 'rgb(' + NO_PAGE_RGB.join(',') + ')';
+			sp.appendChild(document.createTextNode('no page'));
+		})();
 		el('span', null, legend, '(light: free, dark: in use)');
 		var sl = el('div', { 'class': 'slider' }, mapView);
 		el('span', null, sl, 'frame');

@@ -686,7 +686,7 @@ void mf_sim_zone_pageblocks_mt(const struct mf_sim *s, int zone, uint64_t blocks
 
 	memset(blocks, 0, sizeof(uint64_t) * MF_MAX_MT);
 	for (p = pageblock_start(s, z->d.start_pfn); p < z->d.end_pfn; p += pageblock_nr_pages(s))
-		if (!(s->pb[p >> s->pbo] & PB_ABSENT))
+		if (!pb_absent(s, p))
 			blocks[pb_mt(s, p)]++;
 }
 

@@ -101,6 +101,9 @@ int mf_state_parse(struct mf_state *st, const char *buddyinfo, const char *zonei
 
 /* Index of the zone holding pfn (needs zoneinfo), -1 if none. */
 int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn);
+/* The zone of that node and name (each is there once), NULL if st has none. */
+const struct mf_state_zone *mf_state_zone_find(const struct mf_state *st, int node,
+					       const char *name);
 
 /*
  * One counter of dir/vmstat (a /proc/vmstat capture: "name value" lines).  Returns 0 and

@@ -324,18 +324,16 @@ static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, uint64
 		      uint64_t *total, uint64_t *kernel)
 {
 	const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
-	int nr_orders = mf_model_params(t->m)->max_order + 1, j, o;
+	const struct mf_state_zone *bz = mf_state_zone_find(bi, zd->node, zd->name);
+	int nr_orders = mf_model_params(t->m)->max_order + 1, o;
 	uint64_t nr_free[MF_MAX_ORDERS] = { 0 };
 
-	for (j = 0; j < bi->nr_zones; j++)
-		if (bi->zones[j].node == zd->node && !strcmp(bi->zones[j].name, zd->name))
-			break;
-	if (j == bi->nr_zones)
+	if (!bz)
 		return false;
 	mf_model_zone_nr_free(t->m, z, nr_free);
 	*diff = *total = 0;
-	for (o = 0; o < nr_orders && o < bi->zones[j].nr_orders; o++) {
-		uint64_t k = bi->zones[j].nr_free[o], mo = nr_free[o];
+	for (o = 0; o < nr_orders && o < bz->nr_orders; o++) {
+		uint64_t k = bz->nr_free[o], mo = nr_free[o];
 
 		if (kernel)
 			kernel[o] = k;

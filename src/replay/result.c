@@ -86,17 +86,6 @@ void mf_result_free(struct mf_result *r)
 
 /* ---- checks, series ---------------------------------------------------------------- */
 
-static const struct mf_state_zone *state_zone(const struct mf_state *st, int node,
-					      const char *name)
-{
-	int i;
-
-	for (i = 0; i < st->nr_zones; i++)
-		if (st->zones[i].node == node && !strcmp(st->zones[i].name, name))
-			return &st->zones[i];
-	return NULL;
-}
-
 static double blocks_error(const uint64_t *model, const uint64_t *kernel, int nr)
 {
 	uint64_t diff = 0, total = 0;
@@ -117,7 +106,7 @@ static bool zone_pair(struct replay *rp, const struct mf_state *st, int z, uint6
 		      uint64_t *kernel)
 {
 	const struct mf_zone_report *zr = &rp->r->zones[z];
-	const struct mf_state_zone *sz = state_zone(st, zr->node, zr->name);
+	const struct mf_state_zone *sz = mf_state_zone_find(st, zr->node, zr->name);
 	int nr_orders = mf_model_params(rp->m)->max_order + 1, o;
 
 	if (!sz)
@@ -138,7 +127,7 @@ static const struct mf_state_zone *pcp_pair(struct replay *rp, const struct mf_s
 					    uint64_t *model, uint64_t *kernel)
 {
 	const struct mf_zone_report *zr = &rp->r->zones[z];
-	const struct mf_state_zone *sz = state_zone(st, zr->node, zr->name);
+	const struct mf_state_zone *sz = mf_state_zone_find(st, zr->node, zr->name);
 
 	if (!sz || !sz->has_pcp)
 		return NULL;

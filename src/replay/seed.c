@@ -136,12 +136,12 @@ static int cmp_run(const void *a, const void *b)
 
 static void seed_absent(struct replay *rp, const struct mf_state *st)
 {
-	int pbo = mf_model_params(rp->m)->pageblock_order, z, j, t;
+	int pbo = mf_model_params(rp->m)->pageblock_order, z, t;
 	uint64_t nr = 1ULL << pbo;
 
 	for (z = 0; z < mf_model_nr_zones(rp->m); z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(rp->m, z);
-		const struct mf_state_zone *sz = NULL;
+		const struct mf_state_zone *sz = mf_state_zone_find(st, zd->node, zd->name);
 		uint64_t span = zd->end_pfn - zd->start_pfn, want, sum = 0, counted = 0, pfn, k;
 		uint64_t first = (zd->start_pfn + nr - 1) & ~(nr - 1);
 		struct blank_run *run = NULL;
@@ -149,9 +149,6 @@ static void seed_absent(struct replay *rp, const struct mf_state *st)
 
 		if (zd->end_pfn <= zd->start_pfn)
 			continue;
-		for (j = 0; j < st->nr_zones; j++)
-			if (st->zones[j].node == zd->node && !strcmp(st->zones[j].name, zd->name))
-				sz = &st->zones[j];
 		if (sz && sz->has_pagetypeinfo) {
 			/* the kernel's own count: pageblocks stepping from zone_start_pfn */
 			for (t = 0; t < MF_MAX_MT && t < st->nr_mt; t++)
@@ -256,16 +253,13 @@ static void seed_pageblock_types(struct replay *rp, const struct mf_state *st)
 
 	for (z = 0; z < mf_model_nr_zones(rp->m); z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(rp->m, z);
-		const struct mf_state_zone *sz = NULL;
+		const struct mf_state_zone *sz = mf_state_zone_find(st, zd->node, zd->name);
 		struct pb_hist h = { .pbo = pbo, .nr_orders = nr_orders };
 		uint64_t left[MF_MAX_ORDERS], n = 0, pfn, i, quota;
 		struct pb_rank *rank;
 		int8_t *type;
-		int j, t, o, pass;
+		int t, o, pass;
 
-		for (j = 0; j < st->nr_zones; j++)
-			if (st->zones[j].node == zd->node && !strcmp(st->zones[j].name, zd->name))
-				sz = &st->zones[j];
 		if (!sz || !sz->has_pagetypeinfo || zd->end_pfn <= zd->start_pfn)
 			continue;
 		h.first = zd->start_pfn >> pbo;
@@ -504,28 +498,28 @@ static void free_seed_scratch(struct replay *rp)
 static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 {
 	const struct mf_state *st = rp->start.st;
-	int nz = mf_model_nr_zones(rp->m), z, j;
+	int nz = mf_model_nr_zones(rp->m), z;
 
 	for (z = 0; z < nz; z++) {
 		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
+		const struct mf_state_zone *sz = st ? mf_state_zone_find(st, d->node, d->name) : NULL;
 
 		memset(&wm[z], 0, sizeof(wm[z]));
-		for (j = 0; st && j < st->nr_zones; j++)
-			if (st->zones[j].node == d->node && !strcmp(st->zones[j].name, d->name)) {
-				wm[z].wmark[0] = st->zones[j].wmark_min;
-				wm[z].wmark[1] = st->zones[j].wmark_low;
-				wm[z].wmark[2] = st->zones[j].wmark_high;
-				wm[z].boost = st->zones[j].boost;
-				wm[z].node_unreclaimable = st->zones[j].node_unreclaimable;
-				if (st->zones[j].has_pcp) {
-					int c, n = st->zones[j].nr_pcp_cpus;
+		if (!sz)
+			continue;
+		wm[z].wmark[0] = sz->wmark_min;
+		wm[z].wmark[1] = sz->wmark_low;
+		wm[z].wmark[2] = sz->wmark_high;
+		wm[z].boost = sz->boost;
+		wm[z].node_unreclaimable = sz->node_unreclaimable;
+		if (sz->has_pcp) {
+			int c, n = sz->nr_pcp_cpus;
 
-					n = n < MF_STATE_PCP_CPUS ? n : MF_STATE_PCP_CPUS;
-					for (c = 0; c < n; c++)
-						wm[z].pcp_high[c] = st->zones[j].pcp[c].high;
-					wm[z].nr_pcp_high = n;
-				}
-			}
+			n = n < MF_STATE_PCP_CPUS ? n : MF_STATE_PCP_CPUS;
+			for (c = 0; c < n; c++)
+				wm[z].pcp_high[c] = sz->pcp[c].high;
+			wm[z].nr_pcp_high = n;
+		}
 	}
 }
 
@@ -533,18 +527,18 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 static void start_free_mt(const struct replay *rp, struct mf_zone_free_mt *fm)
 {
 	const struct mf_state *st = rp->start.st;
-	int nz = mf_model_nr_zones(rp->m), z, j;
+	int nz = mf_model_nr_zones(rp->m), z;
 
 	for (z = 0; z < nz; z++) {
 		const struct mf_zone_desc *d = mf_model_zone(rp->m, z);
+		const struct mf_state_zone *sz = st && st->has_pagetypeinfo ?
+						 mf_state_zone_find(st, d->node, d->name) : NULL;
 
 		memset(&fm[z], 0, sizeof(fm[z]));
-		for (j = 0; st && st->has_pagetypeinfo && j < st->nr_zones; j++)
-			if (st->zones[j].node == d->node && !strcmp(st->zones[j].name, d->name) &&
-			    st->zones[j].has_pagetypeinfo) {
-				fm[z].known = true;
-				memcpy(fm[z].n, st->zones[j].free_mt, sizeof(fm[z].n));
-			}
+		if (sz && sz->has_pagetypeinfo) {
+			fm[z].known = true;
+			memcpy(fm[z].n, sz->free_mt, sizeof(fm[z].n));
+		}
 	}
 }
 

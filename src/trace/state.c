@@ -796,6 +796,14 @@ int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen
 	return 0;
 }
 
+const struct mf_state_zone *mf_state_zone_find(const struct mf_state *st, int node,
+					       const char *name)
+{
+	int i = find_zone(st, node, name);
+
+	return i < 0 ? NULL : &st->zones[i];
+}
+
 int mf_state_zone_of_pfn(const struct mf_state *st, uint64_t pfn)
 {
 	int i;

@@ -53,7 +53,7 @@ struct mf_sim_config {
 		int	nr_settings;		/* settings read from the capture; 0: none */
 		int	watermark_scale_factor, min_free_kbytes;
 		int	thp_enabled, thp_defrag, nr_hugepages;
-		int	compaction_proactiveness;
+		int	compaction_proactiveness, watermark_boost_factor;
 	} traced;
 };
 
@@ -308,6 +308,12 @@ void mf_sim_traced_events(struct mf_sim *s, uint64_t types);
  * allocations (src/sim/sim-vmscan.c); the traced one's frees come as mf_sim_reclaim_free().
  */
 void mf_sim_kswapd(struct mf_sim *s, uint64_t ts, int node, int zid, bool running);
+/*
+ * The traced kernel's kswapd woke kcompactd (mm_compaction_wakeup_kcompactd from the kswapd
+ * task): balance_pgdat() is over and kswapd_try_to_sleep() begins its 100 ms nap, which
+ * reset_isolation_suitable() precedes.
+ */
+void mf_sim_kswapd_nap(struct mf_sim *s, uint64_t ts, int node);
 /*
  * The traced kernel's allocator called wakeup_kswapd() (mm_vmscan_wakeup_kswapd: for
  * order, zones up to zid or -1, from a request with gfp): the simulated kswapd gets the

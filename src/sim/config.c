@@ -388,7 +388,7 @@ void mf_sim_config_default(struct mf_sim_config *c)
 	snprintf(c->name, sizeof(c->name), "default");
 	c->traced.watermark_scale_factor = c->traced.min_free_kbytes = -1;
 	c->traced.thp_enabled = c->traced.thp_defrag = c->traced.nr_hugepages = -1;
-	c->traced.compaction_proactiveness = -1;
+	c->traced.compaction_proactiveness = c->traced.watermark_boost_factor = -1;
 }
 
 int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len)
@@ -477,6 +477,8 @@ int mf_sim_config_traced(struct mf_sim_config *c, mf_sim_setting_fn fetch, void 
 			c->traced.nr_hugepages = (int)v;
 		else if (!strcmp(k->name, "compaction_proactiveness"))
 			c->traced.compaction_proactiveness = (int)v;
+		else if (!strcmp(k->name, "watermark_boost_factor"))
+			c->traced.watermark_boost_factor = (int)v;
 		if (!k->traced && !(c->given & (1ULL << (k - mf_sim_knobs))))
 			set(c, k, v);
 	}

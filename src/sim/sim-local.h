@@ -165,6 +165,7 @@ struct snode {
 	bool		kcd_unknown;	/* the kernel's wait began before the trace: no timer */
 	bool		kcd_woken;	/* the trace's kcompactd was woken since its last sleep */
 	bool		reclaiming;	/* the trace's kswapd, between its wake and sleep */
+	bool		napped;		/* and its nap since that wake was seen */
 	int		ra_hzi;		/* and its wake's classzone */
 	unsigned int	proactive_defer;
 	/* balance_pgdat() in progress (sim-vmscan.c) */

@@ -253,6 +253,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			mf_sim_traced_wakeup(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid,
 					     ev->kswapd.order, ev->kswapd.gfp);
 		break;
+	case MF_EV_CP_WAKEUP_KCOMPACTD:
+		nid = kswapd_node(w, ev->pid);
+		for (i = 0; i < nr_sims && nid >= 0; i++)
+			mf_sim_kswapd_nap(sims[i], ev->ts, nid);
+		break;
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
 		note_kswapd(w, ev->pid, ev->node.nid);
 		for (i = 0; i < nr_sims; i++)

@@ -545,6 +545,43 @@ static void test_workload_classify(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * mm_compaction_wakeup_kcompactd from the kswapd task marks its nap, where the skip bits
+ * are reset (mf_sim_kswapd_nap()); the same event from any other task (kcompactd woken
+ * by an allocation) resets nothing.
+ */
+static void test_workload_kswapd_nap(void)
+{
+	struct mf_sim *s = sim_tiny(NULL, true);
+	struct mf_workload *w = mf_workload_new();
+	struct mf_event ev;
+
+	mf_sim_start(s, 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 9;
+	ev.type = MF_EV_KSWAPD_WAKE;
+	ev.kswapd.zid = 1;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_TRUE(s->node[0].reclaiming);
+	s->z[0].blockskip_flush = true;
+	ev.ts = 2;
+	ev.pid = 7;
+	ev.type = MF_EV_CP_WAKEUP_KCOMPACTD;
+	ev.kcompactd.order = 9;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
+	CU_ASSERT_TRUE(s->node[0].reclaiming);
+	ev.ts = 3;
+	ev.pid = 9;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_FALSE(s->node[0].reclaiming);
+	sim_check(s);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
 static void test_config_parse(void)
 {
 	struct mf_sim_config c;
@@ -1702,6 +1739,8 @@ void test_sim_register(void)
 	CU_add_test(s, "workload: the kernel's migrations are not frees", test_workload_migration);
 	CU_add_test(s, "workload: manual compaction, kcompactd, lost run ends",
 		    test_workload_classify);
+	CU_add_test(s, "workload: kswapd's kcompactd wake marks its nap, another task's does not",
+		    test_workload_kswapd_nap);
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);

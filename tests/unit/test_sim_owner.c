@@ -415,6 +415,57 @@ static void test_kswapd_sleep_resets_skip(void)
 }
 
 /*
+ * kswapd's nap (mf_sim_kswapd_nap(): the kcompactd wake at its start) is where
+ * reset_isolation_suitable() runs, and the sleep that ends the nap does not run it
+ * again: a direct compaction's scanners that met during the nap leave the zone's skip
+ * bits until the next reset.  Without a nap seen, the sleep resets as before.  Under a
+ * config that runs kswapd otherwise (no boosting here), neither resets.
+ */
+static void test_kswapd_nap_resets_skip(void)
+{
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 8192; p += 512)
+		s->pb[p >> s->pbo] = (uint8_t)((s->pb[p >> s->pbo] & ~PB_MT) | MF_MT_MOVABLE);
+	for (p = 4096; p < 8192; p += 8)
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+	mf_sim_start(s, 0);
+	for (p = 4096; p < 8192; p += 512)
+		pb_set_skip(s, p, true);
+	s->z[0].blockskip_flush = true;
+	mf_sim_kswapd(s, 10, 0, 2, true);
+	mf_sim_kswapd_nap(s, 20, 0);
+	CU_ASSERT_FALSE(s->node[0].reclaiming);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_FALSE(pb_skip(s, 7680));
+	/* the scanners meet again during the nap: the sleep leaves that to the next reset */
+	pb_set_skip(s, 7680, true);
+	s->z[0].blockskip_flush = true;
+	mf_sim_kswapd(s, 30, 0, 0, false);
+	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
+	CU_ASSERT_TRUE(pb_skip(s, 7680));
+	/* a wake and a sleep with no nap seen between them: the sleep resets */
+	mf_sim_kswapd(s, 40, 0, 2, true);
+	mf_sim_kswapd(s, 50, 0, 0, false);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_FALSE(pb_skip(s, 7680));
+	/* a config without the traced kernel's boosting: neither the nap nor the sleep is ours */
+	s->c.traced.watermark_boost_factor = 15000;
+	s->c.watermark_boost_factor = 0;
+	pb_set_skip(s, 7680, true);
+	s->z[0].blockskip_flush = true;
+	mf_sim_kswapd(s, 60, 0, 2, true);
+	mf_sim_kswapd_nap(s, 70, 0);
+	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
+	mf_sim_kswapd(s, 80, 0, 0, false);
+	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
+	CU_ASSERT_TRUE(pb_skip(s, 7680));
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * A folio our compaction split and moved in part (sim_migrate_pages()'s fallback when no
  * target of its order is free: sim_split_used(), then each page as migrate_one() moves
  * it, here pages 2 and 3 before the free scanner ran dry), after which another of the
@@ -545,6 +596,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_held_thp_survives);
 	CU_add_test(s, "the trace's kswapd sleep clears the skip bits where the scanners met",
 		    test_kswapd_sleep_resets_skip);
+	CU_add_test(s, "the trace's kswapd nap clears the skip bits, and its sleep does not again",
+		    test_kswapd_nap_resets_skip);
 	CU_add_test(s, "the trace's kswapd keeps the lists short only until the node is balanced",
 		    test_reclaim_active_ends);
 	CU_add_test(s, "the trace's wakeup_kswapd() calls wake the simulated kswapd when it is short",

@@ -503,6 +503,19 @@ static void test_workload_migration(void)
 	mf_sim_free_all(s);
 }
 
+/* A started tiny simulator, a workload decoder and a zeroed event at time 1 of task pid. */
+static struct mf_sim *workload_sim(struct mf_workload **w, struct mf_event *ev, int32_t pid)
+{
+	struct mf_sim *s = sim_tiny(NULL, true);
+
+	mf_sim_start(s, 0);
+	*w = mf_workload_new();
+	memset(ev, 0, sizeof(*ev));
+	ev->ts = 1;
+	ev->pid = pid;
+	return s;
+}
+
 /*
  * A compaction run in a task that is neither a direct compactor nor known as kcompactd is
  * compact_memory: replayed; once the task is known as kcompactd (its saved name, or its
@@ -511,14 +524,10 @@ static void test_workload_migration(void)
  */
 static void test_workload_classify(void)
 {
-	struct mf_sim *s = sim_tiny(NULL, true);
-	struct mf_workload *w = mf_workload_new();
+	struct mf_workload *w;
 	struct mf_event ev;
+	struct mf_sim *s = workload_sim(&w, &ev, 7);
 
-	mf_sim_start(s, 0);
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = 1;
-	ev.pid = 7;
 	ev.type = MF_EV_CP_BEGIN;
 	ev.cp_begin.zone_start = Z_START;
 	mf_workload_apply(w, &ev, &s, 1);
@@ -552,14 +561,10 @@ static void test_workload_classify(void)
  */
 static void test_workload_kswapd_nap(void)
 {
-	struct mf_sim *s = sim_tiny(NULL, true);
-	struct mf_workload *w = mf_workload_new();
+	struct mf_workload *w;
 	struct mf_event ev;
+	struct mf_sim *s = workload_sim(&w, &ev, 9);
 
-	mf_sim_start(s, 0);
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = 1;
-	ev.pid = 9;
 	ev.type = MF_EV_KSWAPD_WAKE;
 	ev.kswapd.zid = 1;
 	mf_workload_apply(w, &ev, &s, 1);

@@ -379,17 +379,8 @@ static void test_traced_wakeup(void)
 	}
 }
 
-/*
- * The trace's kswapd going to sleep: the kernel's kswapd_try_to_sleep() cleared the skip
- * bits of zones whose scanners met (reset_isolation_suitable()) before the nap that the
- * sleep event ends.  The zone's Movable pageblocks hold a free page every 8 pages (where
- * __reset_isolation_pfn() looks) and pages in use, and are all marked skipped after a
- * direct compaction's scanners met; the wake leaves them, the sleep clears those the
- * free scanner would find pages in (the upper half: the walk from the zone's end meets
- * the one from its start in the middle; no page is on an LRU list for the other) and the
- * flush request.
- */
-static void test_kswapd_sleep_resets_skip(void)
+/* A zone whose Movable pageblocks are all skipped after a direct compaction's scanners met */
+static struct mf_sim *skipped_after_met(void)
 {
 	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
 	uint64_t p;
@@ -402,6 +393,23 @@ static void test_kswapd_sleep_resets_skip(void)
 	for (p = 4096; p < 8192; p += 512)
 		pb_set_skip(s, p, true);
 	s->z[0].blockskip_flush = true;
+	return s;
+}
+
+/*
+ * The trace's kswapd going to sleep: the kernel's kswapd_try_to_sleep() cleared the skip
+ * bits of zones whose scanners met (reset_isolation_suitable()) before the nap that the
+ * sleep event ends.  The zone's Movable pageblocks hold a free page every 8 pages (where
+ * __reset_isolation_pfn() looks) and pages in use, and are all marked skipped after a
+ * direct compaction's scanners met; the wake leaves them, the sleep clears those the
+ * free scanner would find pages in (the upper half: the walk from the zone's end meets
+ * the one from its start in the middle; no page is on an LRU list for the other) and the
+ * flush request.
+ */
+static void test_kswapd_sleep_resets_skip(void)
+{
+	struct mf_sim *s = skipped_after_met();
+
 	mf_sim_kswapd(s, 10, 0, 2, true);
 	CU_ASSERT_TRUE(pb_skip(s, 7680));
 	CU_ASSERT_TRUE(s->z[0].blockskip_flush);
@@ -423,17 +431,8 @@ static void test_kswapd_sleep_resets_skip(void)
  */
 static void test_kswapd_nap_resets_skip(void)
 {
-	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
-	uint64_t p;
+	struct mf_sim *s = skipped_after_met();
 
-	for (p = 4096; p < 8192; p += 512)
-		s->pb[p >> s->pbo] = (uint8_t)((s->pb[p >> s->pbo] & ~PB_MT) | MF_MT_MOVABLE);
-	for (p = 4096; p < 8192; p += 8)
-		CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
-	mf_sim_start(s, 0);
-	for (p = 4096; p < 8192; p += 512)
-		pb_set_skip(s, p, true);
-	s->z[0].blockskip_flush = true;
 	mf_sim_kswapd(s, 10, 0, 2, true);
 	mf_sim_kswapd_nap(s, 20, 0);
 	CU_ASSERT_FALSE(s->node[0].reclaiming);

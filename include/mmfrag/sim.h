@@ -410,5 +410,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
  * are kcompactd's even before its first kcompactd event, never manual compaction.
  */
 void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid);
+/*
+ * pid is node nid's kswapd (the saved task names say so): its kcompactd wake marks a nap
+ * even before its first kswapd wake or sleep event.
+ */
+void mf_workload_kswapd_pid(struct mf_workload *w, int32_t pid, int nid);
 
 #endif

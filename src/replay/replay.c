@@ -327,6 +327,10 @@ static inline int apply_event(struct replay *rp, struct pass *st, const struct m
 			if (ev->type == MF_EV_CP_BEGIN &&
 			    (comm = mf_reader_comm(rp->rd, ev->pid)) && !strncmp(comm, "kcompactd", 9))
 				mf_workload_kcompactd_pid(rp->wl, ev->pid);
+			/* kswapd's kcompactd wake (its nap) before its first kswapd event */
+			if (ev->type == MF_EV_CP_WAKEUP_KCOMPACTD &&
+			    (comm = mf_reader_comm(rp->rd, ev->pid)) && !strncmp(comm, "kswapd", 6))
+				mf_workload_kswapd_pid(rp->wl, ev->pid, ev->kcompactd.nid);
 			mf_workload_apply(rp->wl, ev, rp->sims, rp->nr_sims);
 		}
 	} else

@@ -1012,6 +1012,7 @@ void mf_sim_kswapd_nap(struct mf_sim *s, uint64_t ts, int node)
 {
 	if (node < 0 || node >= MAX_NODES || !kswapd_as_traced(s))
 		return;
+	s->node[node].napped = false;	/* a boost wake and then the nap's: both reset */
 	mf_sim_kswapd(s, ts, node, 0, false);
 	s->node[node].napped = true;
 }

@@ -115,6 +115,11 @@ void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid)
 		t->kcompactd = true;
 }
 
+void mf_workload_kswapd_pid(struct mf_workload *w, int32_t pid, int nid)
+{
+	note_kswapd(w, pid, nid);
+}
+
 /* The task's compaction run is over (its mm_compaction_end, or a sign the end was lost). */
 static void end_run(struct mf_workload *w, struct task *t, bool cond)
 {

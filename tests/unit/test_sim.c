@@ -557,7 +557,8 @@ static void test_workload_classify(void)
 /*
  * mm_compaction_wakeup_kcompactd from the kswapd task marks its nap, where the skip bits
  * are reset (mf_sim_kswapd_nap()); the same event from any other task (kcompactd woken
- * by an allocation) resets nothing.
+ * by an allocation) resets nothing.  kswapd is known by its kswapd events, or by its
+ * saved name (mf_workload_kswapd_pid()).
  */
 static void test_workload_kswapd_nap(void)
 {
@@ -582,6 +583,13 @@ static void test_workload_kswapd_nap(void)
 	mf_workload_apply(w, &ev, &s, 1);
 	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
 	CU_ASSERT_FALSE(s->node[0].reclaiming);
+	/* a kswapd known only by its saved name, with no kswapd event yet */
+	s->z[0].blockskip_flush = true;
+	mf_workload_kswapd_pid(w, 11, 0);
+	ev.ts = 4;
+	ev.pid = 11;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
 	sim_check(s);
 	mf_workload_free(w);
 	mf_sim_free_all(s);

@@ -358,12 +358,54 @@ static int gfp_migratetype(const struct mf_sim *s, uint64_t gfp)
 	return mt >= MF_MT_PCPTYPES ? MF_MT_MOVABLE : mt;	/* both bits: invalid, as movable */
 }
 
+/*
+ * The frames [tpfn, tpfn + 2^order) are the start capture's pages in use, untouched since
+ * (the seed's identity, one page each: kpageflags shows no block on a per-CPU list).
+ */
+static bool seed_held_block(const struct mf_sim *s, uint64_t tpfn, int order)
+{
+	uint64_t i, n = 1ULL << order;
+
+	if (tpfn + n > s->nr_t2s || tpfn + n > s->nr_pfns || (tpfn & (n - 1)))
+		return false;
+	for (i = 0; i < n; i++) {
+		uint64_t p = tpfn + i;
+		uint8_t v = s->st[p];
+
+		if (s->t2s[p] != (uint32_t)p || s->lnk[p] != (uint32_t)p ||
+		    st_kind(v) != ST_USED || (v & ST_ISOLATED) || st_order(v))
+			return false;
+	}
+	return true;
+}
+
 void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order, int cpu)
 {
 	uint64_t i, n = 1ULL << (order < 0 ? 0 : order);
 
 	if (tpfn >= s->nr_t2s)
 		return;
+	/*
+	 * A block the kernel had on a per-CPU list when the trace began and hands out whole
+	 * (rmqueue_pcplist() keeps a list per order up to PAGE_ALLOC_COSTLY_ORDER and at
+	 * pageblock order): it goes back to our list of that order as one block, where the
+	 * request that follows takes it.  Released page by page it went to the order-0 list,
+	 * and the request took a block of the buddy allocator instead: the what-if
+	 * recordings begin with up to 300,000 pages on Normal's per-CPU lists (the previous
+	 * recording's hugetlb pool, freed to the pageblock-order lists), the pool raised at
+	 * the start took 281 of its 10,944 blocks from them, and ours took those 281 from
+	 * the buddy allocator, DMA32's once Normal stood at its watermark: 143,000 pages
+	 * fewer free in DMA32 than the kernel's from then on (watermark_scale_factor_100-r5
+	 * of whatif21), and kswapd woken 6 s early.
+	 */
+	if (order > 0 && seed_held_block(s, tpfn, order)) {
+		s->stats.stale_released += n;
+		for (i = 0; i < n; i++)
+			s->t2s[tpfn + i] = NIL;
+		sim_set_used(s, tpfn, order, false, NIL);
+		free_range_as(s, tpfn, order, cpu, true);
+		return;
+	}
 	for (i = 0; i < n && tpfn + i < s->nr_t2s; i++) {
 		uint32_t sp = s->t2s[tpfn + i];
 

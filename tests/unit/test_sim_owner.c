@@ -305,6 +305,42 @@ static void test_stale_release(void)
 }
 
 /*
+ * A pageblock the kernel had on a per-CPU list when the trace began (held by the start
+ * capture, page by page: 4608-5119), handed out whole to a hugetlb pool page on CPU 1.
+ * It goes back to CPU 1's pageblock-order list as one block, where the request takes
+ * it: the buddy lists keep their 7 pageblocks.  Released page by page, it went to the
+ * order-0 list, and the request took a pageblock of the buddy lists.
+ */
+static void test_stale_release_block(void)
+{
+	struct mf_sim_req r = { .ts = 10, .tpfn = 4608, .order = 9, .cpu = 1,
+				.gfp = GFP_MOVABLE_REQ | GFP_COMP | GFP_RETRY_MAYFAIL };
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 8192; p += 512)
+		if (p != 4608)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 9), 0);
+	mf_sim_start(s, 0);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 7 * 512);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.stale_released, 512);
+	CU_ASSERT_EQUAL(s->stats.failures[9], 0);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 7 * 512);
+	CU_ASSERT_EQUAL(s->t2s[4608], 4608);
+	CU_ASSERT_EQUAL(st_kind(s->st[4608]), ST_USED);
+	CU_ASSERT_EQUAL(st_order(s->st[4608]), 9);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
+	sim_check(s);
+	/* the trace frees it: back to the buddy lists whole */
+	mf_sim_free(s, 20, 4608, 9, 1);
+	sim_drain_all_pages(s);
+	sim_check(s);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 8 * 512);
+	mf_sim_free_all(s);
+}
+
+/*
  * ZONE_RECLAIM_ACTIVE lasts while balance_pgdat() runs, and the trace shows only its
  * start (mm_vmscan_kswapd_wake).  The zone (watermarks 10/20/30, batch 1: a list keeps 4
  * pages while reclaim is active) starts with 16 free pages and the trace's kswapd awake;
@@ -583,6 +619,8 @@ static void test_pool_block_skipped(void)
 
 void test_sim_owner_add(CU_pSuite s)
 {
+	CU_add_test(s, "a pageblock on a per-CPU list at the start goes out whole, not from the buddy lists",
+		    test_stale_release_block);
 	CU_add_test(s, "a hugetlb pool page the trace takes keeps its block's skip bit set",
 		    test_pool_block_skipped);
 	CU_add_test(s, "a THP fault the kernel served and we cannot takes the region in 4K pages",

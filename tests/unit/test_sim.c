@@ -239,7 +239,9 @@ static void test_scanners_pass_absent(void)
  * begins of another zone layout and begins out of the zone change nothing.  A sync-light
  * run then starts at 176, not at the zone start, so it is no whole-zone pass: when the
  * scanners meet it ends PARTIAL_SKIPPED (COMPLETE in test_compaction_blocked), puts the
- * positions back at the zone's ends, and from then on the positions are ours.
+ * positions back at the zone's ends, and from then on the positions are ours.  A begin
+ * at the zone's ends (a whole-zone pass: proactive compaction) shows no cached positions
+ * and does not count as the first.
  */
 static void test_traced_begin(void)
 {
@@ -249,6 +251,8 @@ static void test_traced_begin(void)
 	enum cp_result r;
 	uint64_t p;
 
+	mf_sim_traced_begin(s, Z_START, Z_START, Z_END - PB, Z_END, 1);	/* whole zone */
+	CU_ASSERT_FALSE(z->begin_seen[0] || z->begin_seen[1]);
 	mf_sim_traced_begin(s, Z_START, 176, 208, Z_END, 0);
 	CU_ASSERT_EQUAL(z->cached_migrate[0], 176);
 	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);

@@ -353,6 +353,16 @@ static inline uint64_t pageblock_end(const struct mf_sim *s, uint64_t pfn)
 	return pageblock_start(s, pfn) + pageblock_nr_pages(s);
 }
 
+/*
+ * Frame p is still the start capture's page in use at the kernel's pfn (mf_sim_new() seeds
+ * every frame so, one page each); nothing of the trace has touched it.
+ */
+static inline bool sim_seed_identity(const struct mf_sim *s, uint64_t p)
+{
+	return p < s->nr_t2s && s->t2s[p] == (uint32_t)p && s->lnk[p] == (uint32_t)p &&
+	       st_kind(s->st[p]) == ST_USED;
+}
+
 static inline bool is_buddy_head(const struct mf_sim *s, uint64_t pfn, int order)
 {
 	uint8_t v = s->st[pfn];

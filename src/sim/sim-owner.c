@@ -368,14 +368,10 @@ static bool seed_held_block(const struct mf_sim *s, uint64_t tpfn, int order)
 
 	if (tpfn + n > s->nr_t2s || tpfn + n > s->nr_pfns || (tpfn & (n - 1)))
 		return false;
-	for (i = 0; i < n; i++) {
-		uint64_t p = tpfn + i;
-		uint8_t v = s->st[p];
-
-		if (s->t2s[p] != (uint32_t)p || s->lnk[p] != (uint32_t)p ||
-		    st_kind(v) != ST_USED || (v & ST_ISOLATED) || st_order(v))
+	for (i = 0; i < n; i++)
+		if (!sim_seed_identity(s, tpfn + i) || (s->st[tpfn + i] & ST_ISOLATED) ||
+		    st_order(s->st[tpfn + i]))
 			return false;
-	}
 	return true;
 }
 

@@ -104,8 +104,7 @@ void sim_lru_seed(struct mf_sim *s)
 	for (p = 0; p < s->nr_pfns; p++) {
 		uint8_t v = s->st[p];
 
-		if (st_kind(v) != ST_USED || !(v & ST_MOVABLE) || s->lnk[p] != (uint32_t)p ||
-		    p >= s->nr_t2s || s->t2s[p] != (uint32_t)p ||
+		if (!sim_seed_identity(s, p) || !(v & ST_MOVABLE) ||
 		    (s->rclm_seeded && !sim_tbit(s, s->rclm, p)))
 			continue;
 		if (sim_lru_add(s, p, st_order(v)))

@@ -147,6 +147,33 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 }
 
 /*
+ * A free scan that visited every pfn of [start, end) (stride 1: nr_scanned is the window's
+ * length, as isolate_freepages_block() counts the pages of what it takes and of compound
+ * pages it steps over) isolated every buddy block whose head it met, or stopped there
+ * (__isolate_free_page() refused it, and the window ends before it).  A free block the
+ * model still holds with its head in the window was not free in the kernel: in use, most
+ * likely the migration target of another run the model placed elsewhere.  Per-CPU pages
+ * are not PageBuddy and the scanner passes them.
+ */
+static void window_not_free(struct mf_model *m, int z, uint64_t start, uint64_t end)
+{
+	uint64_t pos = model_next_head(m, start, end);
+
+	while (pos < end) {
+		uint8_t b = *blk_at(m, pos);
+		uint64_t n = 1ULL << blk_order(b);
+
+		if (b && !(b & BLK_PCP) && model_find_block(m, pos) == pos && pos + n <= end) {
+			model_del_block(m, z, pos);
+			model_bits_update(m->held, pos, n, true);
+			m->fid.cp_window_not_free++;
+			m->fid.cp_window_not_free_pages += n;
+		}
+		pos = model_next_head(m, pos + n, end);
+	}
+}
+
+/*
  * mm_compaction_isolate_freepages: the free scanner took nr_taken pages in whole buddy
  * blocks from [start, end) with no per-page event.  Async compaction walks with a stride
  * of 32 that isolate_freepages() halves or doubles from block to block, so the stride is
@@ -215,6 +242,8 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	m->fid.cp_isolated_pages += best_taken;
 	if (best_taken < nr_taken)
 		m->fid.cp_isolate_short += nr_taken - best_taken;
+	if (nr_scanned == end - start)
+		window_not_free(m, z, start, end);
 }
 
 /*

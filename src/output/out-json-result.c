@@ -404,7 +404,8 @@ static uint64_t window_repairs(const struct mf_fidelity *w)
 	return w->free_of_free + w->free_of_pcp + w->alloc_not_free + w->alloc_unknown +
 	       w->alloc_of_pcp_elsewhere + w->alloc_of_allocated + w->alloc_from_buddy +
 	       w->drain_not_pcp + w->drain_unknown + w->pageblock_retyped + w->cp_isolate_mismatch +
-	       w->cp_isolation_swapped + w->cp_isolation_replaced + w->cp_dest_taken + w->lru_of_free;
+	       w->cp_isolation_swapped + w->cp_isolation_replaced + w->cp_window_not_free +
+	       w->cp_dest_taken + w->lru_of_free;
 }
 
 static json_t *json_fidelity(const struct mf_result *r)
@@ -425,6 +426,8 @@ static json_t *json_fidelity(const struct mf_result *r)
 		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },
 		{ "compaction_isolation_replaced", f->cp_isolation_replaced },
 		{ "compaction_isolation_replaced_pages", f->cp_isolation_replaced_pages },
+		{ "compaction_window_not_free", f->cp_window_not_free },
+		{ "compaction_window_not_free_pages", f->cp_window_not_free_pages },
 		/* runs without mm_lru_insertion: targets by compaction_alloc()'s order */
 		{ "compaction_targets_predicted", f->cp_targets_predicted },
 		{ "compaction_targets_unsure", f->cp_targets_unsure },

@@ -254,7 +254,7 @@ static bool check(struct check *c, json_t *s, json_t *v, const char *path, int d
  */
 static const struct {
 	const char	*at;
-	const char	*keys[20];
+	const char	*keys[24];
 } added_later[] = {
 	{ "#", { "lost_intervals", "pageblocks" } },
 	{ "#/properties/compaction", { "success_rates" } },
@@ -263,7 +263,8 @@ static const struct {
 		"alloc_of_allocated_pages", "alloc_of_pcp_elsewhere_pages", "alloc_unknown_pages",
 		"compaction_isolate_mismatch_pages", "compaction_isolation_swapped",
 		"compaction_isolation_swapped_pages", "compaction_isolation_replaced",
-		"compaction_isolation_replaced_pages", "compaction_released_pages",
+		"compaction_isolation_replaced_pages", "compaction_window_not_free",
+		"compaction_window_not_free_pages", "compaction_released_pages",
 		"compaction_targets_taken", "drain_not_pcp_pages", "drain_unknown_pages",
 		"free_of_pcp_pages", "lru_insert_of_free", "pageblock_retyped_pages",
 		"start_window_events", "start_window_repairs" } },

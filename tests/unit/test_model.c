@@ -52,6 +52,14 @@ static void apply(struct mf_model *m, int type, uint64_t pfn, int order, int mt,
 	mf_model_apply(m, &ev);
 }
 
+/*
+ * nr_scanned of a free scan over [start, end) that no stride over the model's frames
+ * reproduces (an async walk past compound pages the model cannot see): the cases of a
+ * pick the model can only guess.  A scan of every pfn (nr_scanned = end - start) leaves
+ * nothing to guess: it took every free block there (test_window_not_free).
+ */
+#define SCAN_UNKNOWN(start, end)	(((end) - (start)) / 2 + 1)
+
 /* mm_compaction_isolate_freepages over [start, end) */
 static void isolate_free(struct mf_model *m, uint64_t start, uint64_t end, uint64_t scanned,
 			 uint64_t taken)
@@ -354,7 +362,8 @@ static void test_isolate_free(void)
 
 /*
  * A wrong pick heals: pfns 2 and 6 are free (order 0).  An isolate event over 0-15 taking
- * one page makes the model take 2 (the first block of the walk); the kernel took 6.  When
+ * one page, by a walk no stride reproduces, makes the model take 2 (the first block of the
+ * stride-1 walk); the kernel took 6.  When
  * the kernel frees 6, which the model still held free, the model gives 2 back: it is in
  * the ledger of isolated pages and no event will ever free it.
  *   before the free: buddyinfo 1 0 0 0 0 (6)   after: 2 in buddy, 6 on the per-CPU list
@@ -366,13 +375,50 @@ static void test_isolation_swap(void)
 
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
-	isolate_free(m, 0, 16, 16, 1);
+	isolate_free(m, 0, 16, SCAN_UNKNOWN(0, 16), 1);
 	expect_free(m, one, 5);
 	apply(m, MF_EV_PAGE_FREE, 6, 0, 0, 0);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
 	expect_free(m, one, 5);			/* 2 is back in buddy */
 	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);	/* 6 on CPU 0's list */
+	mf_model_free(m);
+}
+
+/*
+ * A free scan of every pfn in its window (stride 1: nr_scanned = end - start) took every
+ * buddy block it met.  16 pages; 5 and 9 free (order 0), 12-13 (order 1); 3 is freed to
+ * CPU 0's list.  The scan over 0-15 took one page: the model takes 5, the first of its
+ * walk, and 9 and 12-13 were not free in the kernel (in use: in a trace, mostly another
+ * run's migration targets placed elsewhere by the model).  The per-CPU page is not
+ * PageBuddy, and the scanner passes it.  The kernel freeing 9 later is an ordinary free.
+ *   buddyinfo: 2 1 0 0 0 -> 0 0 0 0 0, per-CPU 1
+ */
+static void test_window_not_free(void)
+{
+	const uint64_t none[] = { 0, 0, 0, 0, 0 };
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 12, 1), 0);
+	apply(m, MF_EV_PAGE_FREE, 3, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	isolate_free(m, 0, 16, 16, 1);
+	expect_free(m, none, 5);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolated_pages, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free, 2);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free_pages, 3);
+	apply(m, MF_EV_PAGE_FREE, 9, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);
+	expect_free(m, none, 5);
+
+	/* a scan that stopped early says nothing past where it stopped */
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 14, 0), 0);
+	isolate_free(m, 0, 14, 14, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free, 2);
 	mf_model_free(m);
 }
 
@@ -521,8 +567,8 @@ static void test_fast_isolate_list_order(void)
  * A swap gives back the guess of the event that could have taken the freed page, not the
  * nearest isolated block.  16 pages, pageblocks of 4; 1, 12 and 14 free (order 0).  An
  * isolate event over 12-13 scanning 2 and taking 1 is reproduced: 12 is the kernel's pick.
- * One over 0-15 scanning 16 and taking 1 is not (the walk meets 1 and 14): the model takes
- * 1, a guess, and the kernel's page lies in 0-15.  The kernel took 14 and now frees it:
+ * One over 0-15 taking 1 by a walk no stride reproduces is not: the model takes 1, the
+ * first of the stride-1 walk, a guess, and the kernel's page lies in 0-15.  The kernel took 14 and now frees it:
  * the model gives back 1, not 12, which sits in 14's own pageblock.
  */
 static void test_swap_takes_guess(void)
@@ -535,7 +581,7 @@ static void test_swap_takes_guess(void)
 	CU_ASSERT_EQUAL(mf_model_seed_free(m, 14, 0), 0);
 	isolate_free(m, 12, 14, 2, 1);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
-	isolate_free(m, 0, 16, 16, 1);
+	isolate_free(m, 0, 16, SCAN_UNKNOWN(0, 16), 1);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 1);
 	CU_ASSERT_EQUAL(free_set(m), 1ULL << 14);
 	apply(m, MF_EV_PAGE_FREE, 14, 0, 0, 0);
@@ -584,7 +630,7 @@ static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
 	if (type == MF_EV_CP_ISOLATE_FREE) {	/* over 0-15, one page taken */
 		ev.isolate.start_pfn = 0;
 		ev.isolate.end_pfn = 16;
-		ev.isolate.nr_scanned = 16;
+		ev.isolate.nr_scanned = SCAN_UNKNOWN(0, 16);
 		ev.isolate.nr_taken = 1;
 	}
 	mf_model_apply(m, &ev);
@@ -680,7 +726,7 @@ static void task_isolate(struct mf_model *m, int32_t pid, uint64_t start, uint64
 	ev.pid = pid;
 	ev.isolate.start_pfn = start;
 	ev.isolate.end_pfn = end;
-	ev.isolate.nr_scanned = end - start;
+	ev.isolate.nr_scanned = SCAN_UNKNOWN(start, end);
 	ev.isolate.nr_taken = 1;
 	mf_model_apply(m, &ev);
 }
@@ -794,7 +840,8 @@ static void test_lru_long_run_windows(void)
 
 /*
  * The kernel allocates the model's pick.  Pages 5 and 9 are free.  The free scanner takes
- * one page over 0-15: the model takes 5, the first of its walk.  Then the kernel hands 5
+ * one page over 0-15 by a walk no stride reproduces: the model takes 5, the first of its
+ * stride-1 walk.  Then the kernel hands 5
  * out (zone_locked, alloc): its scanner had not taken 5, so it took another free page the
  * model still holds, and the nearest is 9: the model isolates 9 in its place.  When the
  * kernel frees 9 (a migration target going away) that is an ordinary free, not a free of
@@ -808,7 +855,7 @@ static void test_isolation_replaced(void)
 
 	m = zone_free_at((const uint64_t[]){ 5, 9 }, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-	isolate_free(m, 0, 16, 16, 1);
+	isolate_free(m, 0, 16, SCAN_UNKNOWN(0, 16), 1);
 	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
 
 	apply(m, MF_EV_ZONE_LOCKED, 5, 0, MF_MT_MOVABLE, 0);
@@ -1315,6 +1362,7 @@ void test_model_register(void)
 	CU_add_test(s, "the pages each repair touched", test_repair_pages);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
+	CU_add_test(s, "a free scan of every pfn leaves no free block there", test_window_not_free);
 	CU_add_test(s, "the free scanner steps over a compound page", test_isolate_free_compound);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "a swap gives back the guess of the freed page's event", test_swap_takes_guess);

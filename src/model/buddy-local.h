@@ -250,6 +250,12 @@ struct mf_model {
 	uint32_t		cc_next;	/* the slot a new task takes when all are used */
 	int32_t			cur_pid;	/* the task of the event being applied */
 	bool			lru_seen;	/* the trace has mm_lru_insertion */
+	/*
+	 * Per zone, pages free scanners took that the model did not hold free
+	 * (cp_isolate_short) and that no free of a page the model held free has answered yet
+	 * (on_page_free()).
+	 */
+	uint64_t		short_credit[MF_MAX_ZONES];
 
 	struct mf_fidelity	fid;
 	bool			seeded;		/* started from a capture: every page is known */

@@ -929,7 +929,15 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
-		if (!model_run_swap_held_back(m))
+		/*
+		 * The kernel had taken these pages silently.  Where its scanners took more
+		 * than the model held free (short_credit), the model was left holding as many
+		 * pages free that the kernel had in use, with no pick of its own in their
+		 * place: such a free settles that, and no pick goes back.
+		 */
+		if (m->short_credit[z] >= taken)
+			m->short_credit[z] -= taken;
+		else if (!model_run_swap_held_back(m))
 			model_swap_isolation(m, z, pfn, e->order);
 	}
 	if (pcp) {
@@ -1184,6 +1192,7 @@ void mf_model_clear(struct mf_model *m)
 		m->runs[i].max_order = 0;
 	}
 	m->nr_guess = 0;	/* the ledger is empty: no guess stands any more */
+	memset(m->short_credit, 0, sizeof(m->short_credit));	/* nor any shortfall */
 	m->seeded = true;	/* what follows is a capture: everything not seeded is in use */
 }
 

@@ -241,7 +241,10 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	}
 	m->fid.cp_isolated_pages += best_taken;
 	if (best_taken < nr_taken)
+	{
 		m->fid.cp_isolate_short += nr_taken - best_taken;
+		m->short_credit[z] += nr_taken - best_taken;
+	}
 	if (nr_scanned == end - start)
 		window_not_free(m, z, start, end);
 }
@@ -804,6 +807,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	run_window(m, min_pfn > zd->start_pfn ? min_pfn : zd->start_pfn, zd->end_pfn);
 	if (nr_taken & (nr_taken - 1)) {
 		m->fid.cp_isolate_short += nr_taken;
+		m->short_credit[z] += nr_taken;
 		return;
 	}
 	order = __builtin_ctzll(nr_taken);
@@ -857,6 +861,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	}
 	if (best == MF_PFN_NONE) {
 		m->fid.cp_isolate_short += nr_taken;
+		m->short_credit[z] += nr_taken;
 		return;
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);

@@ -422,6 +422,39 @@ static void test_window_not_free(void)
 	mf_model_free(m);
 }
 
+/*
+ * A scan that took more than the model held free owes the model's excess elsewhere: the
+ * kernel's extra pages were ones the model thought in use, so some page the model holds
+ * free is in use in the kernel, and when the kernel frees such a page there is no pick of
+ * the model's in its place to give back.  16 pages; 2, 6 and 10 free (order 0).  A scan of
+ * 0-3 took 2 pages: the model takes 2, one short.  The kernel frees 6, which the model
+ * held free: the shortfall answers it, and 2 stays isolated.  It frees 10 as well: now
+ * the model's pick was in the kernel's place, and 2 goes back.
+ *   buddy: {2, 6, 10} -> {6, 10} -> {10} (6 per-CPU) -> {2} (10 per-CPU)
+ */
+static uint64_t free_set(struct mf_model *m);
+
+static void test_short_scan_owes(void)
+{
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 10, 0), 0);
+	isolate_free(m, 0, 4, 4, 2);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 1);
+	apply(m, MF_EV_PAGE_FREE, 6, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 10);
+	apply(m, MF_EV_PAGE_FREE, 10, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 2);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 2);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);
+	mf_model_free(m);
+}
+
 static void add_pfn(void *priv, uint64_t pfn, int order, int mt, bool pcp)
 {
 	uint64_t *set = priv;
@@ -1363,6 +1396,8 @@ void test_model_register(void)
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);
 	CU_add_test(s, "a free scan of every pfn leaves no free block there", test_window_not_free);
+	CU_add_test(s, "a scan that took more than the model held free owes a swap",
+		    test_short_scan_owes);
 	CU_add_test(s, "the free scanner steps over a compound page", test_isolate_free_compound);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "a swap gives back the guess of the freed page's event", test_swap_takes_guess);

@@ -96,6 +96,13 @@ struct cp_run {
 	uint32_t	*live, nlive, lcap;
 	int64_t		head_seq, tail_seq;	/* list_add() / list_add_tail() positions */
 	uint64_t	migrated;		/* pages migrated (mm_compaction_migratepages) */
+	/*
+	 * Blocks the task freed after its last mm_compaction_migratepages that the model held
+	 * free (pfn << 6 | order): release_free_list() of blocks the kernel picked and the
+	 * model did not (run_infer_targets()).
+	 */
+	uint64_t	*frel;
+	uint32_t	nfrel, frelcap;
 	uint32_t	src[MF_MAX_ORDERS];	/* source folios freed in this batch, by order */
 	/*
 	 * Where the run's free scanner took pages: the windows of its isolate events with
@@ -528,7 +535,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 			   uint64_t nr_scanned, uint64_t nr_taken);
 void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);
 bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu);
-bool model_run_swap_held_back(struct mf_model *m);
+bool model_run_swap_held_back(struct mf_model *m, uint64_t pfn, int order);
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
 			   uint64_t nr_scanned, uint64_t nr_taken);
 

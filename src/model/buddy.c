@@ -935,9 +935,11 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 		 * pages free that the kernel had in use, with no pick of its own in their
 		 * place: such a free settles that, and no pick goes back.
 		 */
+		bool held_back = model_run_swap_held_back(m, pfn, e->order);
+
 		if (m->short_credit[z] >= taken)
 			m->short_credit[z] -= taken;
-		else if (!model_run_swap_held_back(m))
+		else if (!held_back)
 			model_swap_isolation(m, z, pfn, e->order);
 	}
 	if (pcp) {

@@ -902,6 +902,7 @@ void model_run_begin(struct mf_model *m, int32_t pid)
 	run->nent = run->nlive = 0;
 	run->head_seq = run->tail_seq = 0;
 	run->migrated = 0;
+	run->nfrel = 0;
 	memset(run->src, 0, sizeof(run->src));
 	run->nr_win = 0;
 }
@@ -1216,13 +1217,26 @@ bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu)
 /*
  * A page the model held free was freed by a task whose run follows cc->freepages: the
  * kernel released a block of its own pick, and the model's pick in its place is still on
- * the run's lists, given back at the run's end: no swap now.
+ * the run's lists, given back at the run's end: no swap now.  The block is noted for
+ * run_infer_targets().
  */
-bool model_run_swap_held_back(struct mf_model *m)
+bool model_run_swap_held_back(struct mf_model *m, uint64_t pfn, int order)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
 
-	return run && run->sim;
+	if (!run || !run->sim)
+		return false;
+	if (run->nfrel == run->frelcap) {
+		uint32_t cap = run->frelcap ? run->frelcap * 2 : 64;
+		uint64_t *p = realloc(run->frel, cap * sizeof(*p));
+
+		if (!p)
+			return true;	/* not noted: the run's end infers less */
+		run->frel = p;
+		run->frelcap = cap;
+	}
+	run->frel[run->nfrel++] = pfn << 6 | (uint64_t)order;
+	return true;
 }
 
 /*
@@ -1277,6 +1291,12 @@ void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated
 
 	if (!run || !run->sim)
 		return;
+	/*
+	 * What the batch freed was its sources and compaction_free()'s failed targets, which
+	 * went back at the head of cc->freepages: only frees after the run's last batch are
+	 * release_free_list()'s.
+	 */
+	run->nfrel = 0;
 	run->migrated += nr_migrated;
 	for (o = MF_MAX_ORDERS - 1; o >= 0; o--) {
 		for (; run->src[o] && budget >= 1ULL << o; run->src[o]--) {
@@ -1300,10 +1320,107 @@ static int ent_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first released block (frel[], sorted) that overlaps [q, q + n), or NULL. */
+static const uint64_t *frel_overlap(const struct cp_run *run, uint64_t q, uint64_t n)
+{
+	uint32_t lo = 0, hi = run->nfrel;
+
+	/* the released blocks do not overlap each other: the last one starting below q + n */
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (run->frel[mid] >> 6 < q + n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	lo--;
+	if ((run->frel[lo] >> 6) + (1ULL << (run->frel[lo] & 63)) <= q)
+		return NULL;
+	return &run->frel[lo];
+}
+
+/*
+ * Take [q, q + 2^order), less the released blocks inside it, off the model's free lists as
+ * pages in use; at most *budget pages.  Returns the pages taken.
+ */
+static uint64_t take_in_use(struct mf_model *m, struct cp_run *run, int z, uint64_t q,
+			    int order, uint64_t *budget)
+{
+	uint64_t n = 1ULL << order, head;
+
+	if (!*budget)
+		return 0;
+	if (frel_overlap(run, q, n) || n > *budget) {
+		if (!order)
+			return 0;
+		return take_in_use(m, run, z, q, order - 1, budget) +
+		       take_in_use(m, run, z, q + n / 2, order - 1, budget);
+	}
+	head = model_find_block(m, q);
+	if (head == MF_PFN_NONE) {
+		uint64_t next = model_next_head(m, q, q + n);
+
+		if (!order || next == q + n)
+			return 0;	/* in use in the model too */
+		return take_in_use(m, run, z, q, order - 1, budget) +
+		       take_in_use(m, run, z, q + n / 2, order - 1, budget);
+	}
+	if ((*blk_at(m, head) & BLK_PCP) || model_bits_count(m->ciso, q, n))
+		return 0;
+	model_carve(m, z, head, q, order);
+	model_bits_update(m->held, q, n, true);
+	*budget -= n;
+	return n;
+}
+
+/*
+ * At mm_compaction_end: the blocks release_free_list() freed that the model held free were
+ * the kernel's picks, cut by compaction_alloc(), which takes the lowest 2^o pages of a block
+ * and lists the upper halves (list_add()): a released block that is an upper half had its
+ * lower buddy cut into targets, and what of that buddy was not released is in use.  (A
+ * block isolated whole is never an upper half whose buddy was free as well: the buddy
+ * allocator would have merged them.)  Those pages leave the model's free lists, up to the
+ * run's migrated pages; returns the pages taken, which the run's own picks then need not
+ * stand in for.
+ */
+static uint64_t run_infer_targets(struct mf_model *m, struct cp_run *run)
+{
+	uint64_t budget = run->migrated, taken = 0;
+	uint32_t i;
+
+	if (!run->nfrel)
+		return 0;
+	qsort(run->frel, run->nfrel, sizeof(run->frel[0]), u64_cmp);
+	for (i = 0; i < run->nfrel && budget; i++) {
+		uint64_t pfn = run->frel[i] >> 6;
+		int order = (int)(run->frel[i] & 63), z;
+
+		if (!(pfn & (1ULL << order)))
+			continue;	/* a lower half: isolated whole, or the rest of a target */
+		z = mf_model_zone_of_pfn(m, pfn);
+		if (z >= 0)
+			taken += take_in_use(m, run, z, pfn - (1ULL << order), order, &budget);
+	}
+	run->nfrel = 0;
+	m->fid.cp_targets_inferred += taken;
+	return taken;
+}
+
 /* mm_compaction_end of a run that follows cc->freepages: see above. */
 static void run_release(struct mf_model *m, struct cp_run *run)
 {
-	uint64_t keep = run->migrated, left = 0, kept = 0;
+	uint64_t inferred = run_infer_targets(m, run);
+	uint64_t keep = run->migrated > inferred ? run->migrated - inferred : 0, left = 0, kept = 0;
 	uint32_t i;
 
 	for (i = 0; i < run->nent; i++) {
@@ -1373,6 +1490,7 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	free(run->picks);
 	free(run->ent);
 	free(run->live);
+	free(run->frel);
 	pick_ix_free(&run->ix);
 	*run = m->runs[--m->nr_runs];
 	memset(&m->runs[m->nr_runs].ix, 0, sizeof(m->runs[m->nr_runs].ix));
@@ -1383,6 +1501,8 @@ void model_run_end(struct mf_model *m, int32_t pid)
 	m->runs[m->nr_runs].nent = m->runs[m->nr_runs].ecap = 0;
 	m->runs[m->nr_runs].live = NULL;
 	m->runs[m->nr_runs].nlive = m->runs[m->nr_runs].lcap = 0;
+	m->runs[m->nr_runs].frel = NULL;
+	m->runs[m->nr_runs].nfrel = m->runs[m->nr_runs].frelcap = 0;
 }
 
 /*
@@ -1406,6 +1526,7 @@ void model_runs_free(struct mf_model *m)
 		free(m->runs[i].picks);
 		free(m->runs[i].ent);
 		free(m->runs[i].live);
+		free(m->runs[i].frel);
 		pick_ix_free(&m->runs[i].ix);
 	}
 	m->nr_runs = 0;

@@ -431,6 +431,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 		/* runs without mm_lru_insertion: targets by compaction_alloc()'s order */
 		{ "compaction_targets_predicted", f->cp_targets_predicted },
 		{ "compaction_targets_unsure", f->cp_targets_unsure },
+		{ "compaction_targets_inferred", f->cp_targets_inferred },
 	};
 	json_t *o;
 	size_t i;

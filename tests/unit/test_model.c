@@ -1011,6 +1011,46 @@ static void test_targets_predicted(void)
 }
 
 /*
+ * The blocks release_free_list() frees name what compaction_alloc() cut from them.  64
+ * pages, pageblocks of 4; free 4-7 and 8-11 (order 2).  Task 7's scanner takes one block
+ * over 4-11 by a walk no stride reproduces: the model takes 4-7, the kernel took 8-11.
+ * One page migrated: the kernel's target is 8, and its release frees 9 (order 0) and
+ * 10-11 (order 1), which the model held free.  Both are upper halves: 8, their lower
+ * buddies less what was released, is in use.  The model's own picks stand in for nothing
+ * then, and go back at the end.
+ *   buddy pages: {4-11} -> {8-11} -> {8} (9, 10-11 per-CPU) -> {4-7}
+ */
+static void test_targets_inferred(void)
+{
+	const struct mf_fidelity *f;
+	struct mf_model *m;
+	char buf[256];
+
+	m = small_zone(64, 3, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	f = mf_model_fidelity(m);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 4, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 2), 0);
+
+	task_event(m, MF_EV_CP_BEGIN, 7, 0);
+	run_event(m, MF_EV_CP_ISOLATE_FREE, 4, 12, 7, 4);
+	CU_ASSERT_EQUAL(buddy_pages(m), 0xfULL << 8);
+	run_event(m, MF_EV_CP_MIGRATEPAGES, 1, 0, 0, 0);
+	run_event(m, MF_EV_PAGE_FREE, 9, 0, 0, 0);
+	run_event(m, MF_EV_PAGE_FREE, 10, 1, 0, 0);
+	CU_ASSERT_EQUAL(f->free_of_free, 2);
+	CU_ASSERT_EQUAL(buddy_pages(m), 1ULL << 8);
+	task_event(m, MF_EV_CP_END, 7, 0);
+	CU_ASSERT_EQUAL(buddy_pages(m), 0xfULL << 4);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);
+	CU_ASSERT_EQUAL(f->cp_targets_inferred, 1);
+	CU_ASSERT_EQUAL(f->cp_targets_predicted, 0);
+	CU_ASSERT_EQUAL(f->cp_isolation_swapped, 0);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
  * A page the model isolated that the kernel hands out anyway (the model's pick was not the
  * kernel's).  64 pages, max order 3, pageblocks of 4, free order-1 blocks 4-5 and 12-13:
  *   free_list[1] head..tail:  4 12
@@ -1414,6 +1454,8 @@ void test_model_register(void)
 	CU_add_test(s, "a pick the kernel allocates is replaced by a free block",
 		    test_isolation_replaced);
 	CU_add_test(s, "migration targets by compaction_alloc()'s order", test_targets_predicted);
+	CU_add_test(s, "released blocks name what compaction_alloc() cut from them",
+		    test_targets_inferred);
 	CU_add_test(s, "an isolated page the kernel allocates is no longer isolated",
 		    test_isolated_then_allocated);
 	CU_add_test(s, "fast isolation within the scan limit once targets show",

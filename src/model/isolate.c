@@ -147,6 +147,17 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 }
 
 /*
+ * A scan took nr_taken pages where the model held only `held` free: the kernel's other
+ * pages were ones the model thought in use, so the model holds as many free elsewhere
+ * that the kernel has in use (short_credit, settled in on_page_free()).
+ */
+static void isolate_short(struct mf_model *m, int z, uint64_t nr_taken, uint64_t held)
+{
+	m->fid.cp_isolate_short += nr_taken - held;
+	m->short_credit[z] += nr_taken - held;
+}
+
+/*
  * A free scan that visited every pfn of [start, end) (stride 1: nr_scanned is the window's
  * length, as isolate_freepages_block() counts the pages of what it takes and of compound
  * pages it steps over) isolated every buddy block whose head it met, or stopped there
@@ -160,10 +171,10 @@ static void window_not_free(struct mf_model *m, int z, uint64_t start, uint64_t 
 	uint64_t pos = model_next_head(m, start, end);
 
 	while (pos < end) {
-		uint8_t b = *blk_at(m, pos);
+		uint8_t b = *blk_at(m, pos);	/* a block head: model_next_head() */
 		uint64_t n = 1ULL << blk_order(b);
 
-		if (b && !(b & BLK_PCP) && model_find_block(m, pos) == pos && pos + n <= end) {
+		if (!(b & BLK_PCP) && pos + n <= end) {
 			model_del_block(m, z, pos);
 			model_bits_update(m->held, pos, n, true);
 			m->fid.cp_window_not_free++;
@@ -241,10 +252,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 	}
 	m->fid.cp_isolated_pages += best_taken;
 	if (best_taken < nr_taken)
-	{
-		m->fid.cp_isolate_short += nr_taken - best_taken;
-		m->short_credit[z] += nr_taken - best_taken;
-	}
+		isolate_short(m, z, nr_taken, best_taken);
 	if (nr_scanned == end - start)
 		window_not_free(m, z, start, end);
 }
@@ -806,8 +814,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 	/* its candidates are any free block at or above min_pfn, free_pfn no bound */
 	run_window(m, min_pfn > zd->start_pfn ? min_pfn : zd->start_pfn, zd->end_pfn);
 	if (nr_taken & (nr_taken - 1)) {
-		m->fid.cp_isolate_short += nr_taken;
-		m->short_credit[z] += nr_taken;
+		isolate_short(m, z, nr_taken, 0);
 		return;
 	}
 	order = __builtin_ctzll(nr_taken);
@@ -860,8 +867,7 @@ void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t
 			model_guess_note(m, best, order, min_pfn, best + nr_taken);
 	}
 	if (best == MF_PFN_NONE) {
-		m->fid.cp_isolate_short += nr_taken;
-		m->short_credit[z] += nr_taken;
+		isolate_short(m, z, nr_taken, 0);
 		return;
 	}
 	model_list_move_head(m, z, order, MF_MT_MOVABLE, best);
@@ -1327,8 +1333,8 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The first released block (frel[], sorted) that overlaps [q, q + n), or NULL. */
-static const uint64_t *frel_overlap(const struct cp_run *run, uint64_t q, uint64_t n)
+/* A released block (frel[], sorted) overlaps [q, q + n). */
+static bool frel_overlap(const struct cp_run *run, uint64_t q, uint64_t n)
 {
 	uint32_t lo = 0, hi = run->nfrel;
 
@@ -1341,12 +1347,7 @@ static const uint64_t *frel_overlap(const struct cp_run *run, uint64_t q, uint64
 		else
 			hi = mid;
 	}
-	if (!lo)
-		return NULL;
-	lo--;
-	if ((run->frel[lo] >> 6) + (1ULL << (run->frel[lo] & 63)) <= q)
-		return NULL;
-	return &run->frel[lo];
+	return lo && (run->frel[lo - 1] >> 6) + (1ULL << (run->frel[lo - 1] & 63)) > q;
 }
 
 /*
@@ -1360,27 +1361,24 @@ static uint64_t take_in_use(struct mf_model *m, struct cp_run *run, int z, uint6
 
 	if (!*budget)
 		return 0;
-	if (frel_overlap(run, q, n) || n > *budget) {
-		if (!order)
-			return 0;
-		return take_in_use(m, run, z, q, order - 1, budget) +
-		       take_in_use(m, run, z, q + n / 2, order - 1, budget);
-	}
-	head = model_find_block(m, q);
-	if (head == MF_PFN_NONE) {
-		uint64_t next = model_next_head(m, q, q + n);
-
-		if (!order || next == q + n)
+	if (!frel_overlap(run, q, n) && n <= *budget) {
+		head = model_find_block(m, q);
+		if (head != MF_PFN_NONE) {
+			if ((*blk_at(m, head) & BLK_PCP) || model_bits_count(m->ciso, q, n))
+				return 0;
+			model_carve(m, z, head, q, order);
+			model_bits_update(m->held, q, n, true);
+			*budget -= n;
+			return n;
+		}
+		if (model_next_head(m, q, q + n) == q + n)
 			return 0;	/* in use in the model too */
-		return take_in_use(m, run, z, q, order - 1, budget) +
-		       take_in_use(m, run, z, q + n / 2, order - 1, budget);
 	}
-	if ((*blk_at(m, head) & BLK_PCP) || model_bits_count(m->ciso, q, n))
+	/* released pages, the budget or smaller free blocks inside: by halves */
+	if (!order)
 		return 0;
-	model_carve(m, z, head, q, order);
-	model_bits_update(m->held, q, n, true);
-	*budget -= n;
-	return n;
+	return take_in_use(m, run, z, q, order - 1, budget) +
+	       take_in_use(m, run, z, q + n / 2, order - 1, budget);
 }
 
 /*
@@ -1411,7 +1409,6 @@ static uint64_t run_infer_targets(struct mf_model *m, struct cp_run *run)
 		if (z >= 0)
 			taken += take_in_use(m, run, z, pfn - (1ULL << order), order, &budget);
 	}
-	run->nfrel = 0;
 	m->fid.cp_targets_inferred += taken;
 	return taken;
 }

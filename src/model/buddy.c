@@ -935,7 +935,7 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 		 * pages free that the kernel had in use, with no pick of its own in their
 		 * place: such a free settles that, and no pick goes back.
 		 */
-		bool held_back = model_run_swap_held_back(m, pfn, e->order);
+		bool held_back = model_run_note_release(m, pfn, e->order);
 
 		if (m->short_credit[z] >= taken)
 			m->short_credit[z] -= taken;

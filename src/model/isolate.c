@@ -1222,11 +1222,11 @@ bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu)
 
 /*
  * A page the model held free was freed by a task whose run follows cc->freepages: the
- * kernel released a block of its own pick, and the model's pick in its place is still on
- * the run's lists, given back at the run's end: no swap now.  The block is noted for
- * run_infer_targets().
+ * kernel released a block of its own pick.  The block is noted for run_infer_targets(),
+ * and the model's pick in its place is still on the run's lists, given back at the run's
+ * end: true tells the caller not to swap now.
  */
-bool model_run_swap_held_back(struct mf_model *m, uint64_t pfn, int order)
+bool model_run_note_release(struct mf_model *m, uint64_t pfn, int order)
 {
 	struct cp_run *run = m->nr_runs ? find_run(m, m->cur_pid) : NULL;
 

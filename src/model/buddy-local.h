@@ -28,6 +28,8 @@
 
 /* The end of a free list (pfns stay below MF_LEARN_MAX_PFNS - 1 in the links) */
 #define LNONE		0xffffffffu
+/* per-CPU lists per (zone, cpu): 3 types each of orders 0..3 and of the THP order */
+#define PCP_LISTS	15
 
 /* Words per 64-frame group in bits[]: held, ciso, cconf, inblk. */
 #define BITS_STRIDE	4
@@ -250,6 +252,15 @@ struct mf_model {
 	uint64_t		nr_free[MF_MAX_ZONES][MF_MAX_ORDERS][MF_MAX_MT];
 	uint64_t		pcp_pages[MF_MAX_ZONES];
 	uint64_t		*cpu_pcp_pages;	/* [zone * nr_cpus + cpu] */
+	/*
+	 * Each CPU's lists in the kernel's order (pcp->lists[] of struct per_cpu_pages):
+	 * head and tail pfn per (zone, cpu, list), the blocks chained through link[], which
+	 * a per-CPU head does not use for a free list.  free_pcppages_bulk() takes from the
+	 * tail, so a drain says which blocks cannot have been on the kernel's list.
+	 */
+	uint32_t		*phead, *ptail;	/* [(zone * nr_cpus + cpu) * PCP_LISTS + list] */
+	/* order-0 pages pcp_passed_over() put into buddy, until their next free: a bit per pfn */
+	uint64_t		*passed;
 
 	int			nr_runs;
 	struct cp_run		runs[MAX_CP_RUNS];
@@ -498,6 +509,7 @@ static inline uint64_t *pb_map_word(const struct mf_model *m, uint64_t pb, int o
 }
 
 /* buddy.c */
+size_t model_pcp_list(const struct mf_model *m, int z, int cpu, int order, int mt);
 void model_del_block(struct mf_model *m, int z, uint64_t pfn);
 uint64_t model_find_block(const struct mf_model *m, uint64_t pfn);
 int model_compound_order(const struct mf_model *m, uint64_t pfn);
@@ -535,6 +547,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 			   uint64_t nr_scanned, uint64_t nr_taken);
 void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);
 bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu);
+bool model_in_run(struct mf_model *m);
 bool model_run_note_release(struct mf_model *m, uint64_t pfn, int order);
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
 			   uint64_t nr_scanned, uint64_t nr_taken);

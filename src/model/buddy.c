@@ -107,6 +107,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		if (old)
 			memset(m->link + old, 0, (nr_pfns - old) * sizeof(*l));
 	}
+	held = realloc(m->passed, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->passed = held;
+	memset(held + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
 		return -ENOMEM;
@@ -175,7 +181,13 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 		return NULL;
 	}
 	m->cpu_pcp_pages = calloc((size_t)MF_MAX_ZONES * p->nr_cpus, sizeof(uint64_t));
-	if (!m->cpu_pcp_pages || model_resize(m, end ? end : 1)) {
+	m->phead = malloc((size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
+	m->ptail = malloc((size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
+	if (m->phead && m->ptail) {
+		memset(m->phead, 0xff, (size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
+		memset(m->ptail, 0xff, (size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
+	}
+	if (!m->cpu_pcp_pages || !m->phead || !m->ptail || model_resize(m, end ? end : 1)) {
 		mf_model_free(m);
 		return NULL;
 	}
@@ -189,12 +201,15 @@ void mf_model_free(struct mf_model *m)
 	free(m->fg);
 	free(m->bits);
 	free(m->link);
+	free(m->passed);
 	free(m->pb);
 	free(m->pb_absent);
 	free(m->ciso_pb);
 	free(m->pb_orders);
 	free(m->pb_map);
 	free(m->cpu_pcp_pages);
+	free(m->phead);
+	free(m->ptail);
 	model_runs_free(m);
 	free(m);
 }
@@ -347,12 +362,9 @@ static inline void inblk_mark(struct mf_model *m, uint64_t pfn, int order, bool 
 		w[i * BITS_STRIDE] = set ? ~0ULL : 0;
 }
 
-/* __add_to_free_list(): at the head, or at the tail (to_tail) */
-static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
-			     bool tail)
+/* Put p on the list with ends *h and *t, at its tail or its head. */
+static inline void chain_link(struct mf_model *m, uint32_t *h, uint32_t *t, uint32_t p, bool tail)
 {
-	uint32_t *h = &m->lhead[z][order][mt], *t = &m->ltail[z][order][mt], p = (uint32_t)pfn;
-
 	if (*h == LNONE) {
 		*h = *t = p;
 		link_set_next(m, p, LNONE);
@@ -370,20 +382,32 @@ static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order,
 	}
 }
 
-static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+static inline void chain_unlink(struct mf_model *m, uint32_t *h, uint32_t *t, uint32_t p)
 {
-	uint32_t p = (uint32_t)pfn, n = link_next(m, p), v = link_prev(m, p);
+	uint32_t n = link_next(m, p), v = link_prev(m, p);
 
 	if (v != LNONE)
 		link_set_next(m, v, n);
 	else
-		m->lhead[z][order][mt] = n;
+		*h = n;
 	if (n != LNONE)
 		link_set_prev(m, n, v);
 	else
-		m->ltail[z][order][mt] = v;
+		*t = v;
 	link_set_next(m, p, LNONE);
 	link_set_prev(m, p, LNONE);
+}
+
+/* __add_to_free_list(): at the head, or at the tail (to_tail) */
+static inline void list_link(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
+			     bool tail)
+{
+	chain_link(m, &m->lhead[z][order][mt], &m->ltail[z][order][mt], (uint32_t)pfn, tail);
+}
+
+static inline void list_unlink(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
+{
+	chain_unlink(m, &m->lhead[z][order][mt], &m->ltail[z][order][mt], (uint32_t)pfn);
 }
 
 /*
@@ -462,15 +486,54 @@ static inline uint64_t *zone_cpu_pcp(struct mf_model *m, int z, int cpu)
 	return &m->cpu_pcp_pages[(size_t)z * m->p.nr_cpus + cpu];
 }
 
-static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu)
+/* order_to_pindex(): HIGHATOMIC and CMA pages ride on the MOVABLE list */
+size_t model_pcp_list(const struct mf_model *m, int z, int cpu, int order, int mt)
 {
+	int slot = order <= 3 ? order : 4;
+
+	if (mt < 0 || mt >= MF_MT_PCPTYPES)
+		mt = MF_MT_MOVABLE;
+	return ((size_t)z * m->p.nr_cpus + cpu) * PCP_LISTS + (size_t)slot * MF_MT_PCPTYPES + mt;
+}
+
+static inline int pcp_cpu(const struct mf_model *m, uint64_t pfn)
+{
+	return *cpu_at(m, pfn) < m->p.nr_cpus ? *cpu_at(m, pfn) : m->p.nr_cpus - 1;
+}
+
+/*
+ * free_frozen_page_commit() puts a freed page at the head of its list, rmqueue_bulk() a
+ * refill's pages at the tail (tail true).  A block not chained (chain false) is counted on
+ * the CPU's list but has no place in its order: pcp_passed_over() never passes it.
+ */
+static inline void add_pcp_at(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
+			      int cpu, bool tail, bool chain)
+{
+	size_t l;
+
 	if (cpu < 0 || cpu >= m->p.nr_cpus)
 		cpu = m->p.nr_cpus - 1;
+	if (cpu > 255)
+		cpu = 255;	/* what cpu_at() can hold; pcp_cpu() reads it back */
 	*blk_at(m, pfn) = blk_make(order, mt, true);
 	inblk_mark(m, pfn, order, true);
-	*cpu_at(m, pfn) = (uint8_t)(cpu > 255 ? 255 : cpu);
+	*cpu_at(m, pfn) = (uint8_t)cpu;
 	m->pcp_pages[z] += 1ULL << order;
 	*zone_cpu_pcp(m, z, cpu) += 1ULL << order;
+	if (!chain) {
+		/* no neighbours: model_del_block() tells it from a chained block by that */
+		link_set_next(m, (uint32_t)pfn, LNONE);
+		link_set_prev(m, (uint32_t)pfn, LNONE);
+		return;
+	}
+	l = model_pcp_list(m, z, cpu, order, mt);
+	chain_link(m, &m->phead[l], &m->ptail[l], (uint32_t)pfn, tail);
+}
+
+static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu,
+			   bool tail)
+{
+	add_pcp_at(m, z, pfn, order, mt, cpu, tail, true);
 }
 
 /* Take the block headed at pfn off whichever list it is on. */
@@ -480,10 +543,14 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 	int order = blk_order(b);
 
 	if (b & BLK_PCP) {
-		int cpu = *cpu_at(m, pfn) < m->p.nr_cpus ? *cpu_at(m, pfn) : m->p.nr_cpus - 1;
+		int cpu = pcp_cpu(m, pfn);
+		size_t l = model_pcp_list(m, z, cpu, order, blk_mt(b));
 
 		m->pcp_pages[z] -= 1ULL << order;
 		*zone_cpu_pcp(m, z, cpu) -= 1ULL << order;
+		if (link_next(m, (uint32_t)pfn) != LNONE || link_prev(m, (uint32_t)pfn) != LNONE ||
+		    m->phead[l] == (uint32_t)pfn)
+			chain_unlink(m, &m->phead[l], &m->ptail[l], (uint32_t)pfn);
 		*comp_at(m, pfn) = 0;	/* no folio heads here (yet) */
 	} else {
 		m->nr_free[z][order][blk_mt(b)]--;
@@ -562,13 +629,13 @@ static void carve(struct mf_model *m, int z, uint64_t head, uint64_t pfn, int or
 		half = 1ULL << high;
 		if (pfn >= head + half) {
 			if (pcp)
-				add_pcp(m, z, head, high, remain_mt, cpu);
+				add_pcp(m, z, head, high, remain_mt, cpu, false);
 			else
 				add_free(m, z, head, high, remain_mt);
 			head += half;
 		} else {
 			if (pcp)
-				add_pcp(m, z, head + half, high, remain_mt, cpu);
+				add_pcp(m, z, head + half, high, remain_mt, cpu, false);
 			else
 				add_free(m, z, head + half, high, remain_mt);
 		}
@@ -858,7 +925,7 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
 	if (e->percpu_refill == 1 && pcp_allowed(m, e->order))
-		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu);
+		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu, true);
 }
 
 static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
@@ -908,8 +975,15 @@ void model_free_page(struct mf_model *m, int z, uint64_t pfn, int order, int cpu
 {
 	int mt = pb_mt(m, pfn);
 
+	/*
+	 * A free by a task inside compact_zone() may be compaction_free() of a target whose
+	 * migration failed: free_pages_prepare() emits the event, but the page goes back to
+	 * cc->freepages, not to a list.  The model cannot tell it from a migrated source
+	 * freed for real, so such a page takes no place in its list's order.
+	 */
 	if (pcp_allowed(m, order) && mt != MF_MT_ISOLATE)
-		add_pcp(m, z, pfn, order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, cpu);
+		add_pcp_at(m, z, pfn, order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, cpu, false,
+			   !model_in_run(m));
 	else
 		model_free_to_buddy(m, z, pfn, order);
 }
@@ -926,6 +1000,14 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	ciso_update(m, pfn, 1ULL << e->order, false);
 	model_bits_update(m->cconf, pfn, 1ULL << e->order, false);
 	taken = take_overlap(m, z, pfn, e->order, &pcp);
+	if (e->order == 0 && (m->passed[pfn / 64] & (1ULL << (pfn % 64)))) {
+		m->passed[pfn / 64] &= ~(1ULL << (pfn % 64));
+		if (taken) {
+			/* pcp_passed_over() guessed buddy; alloc_pages_bulk() had taken it */
+			m->fid.pcp_bulk_taken++;
+			taken = 0;
+		}
+	}
 	if (taken) {
 		m->fid.free_of_free++;
 		m->fid.free_of_free_pages += taken;
@@ -949,6 +1031,48 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	model_free_page(m, z, pfn, e->order, ev->cpu);
 }
 
+/*
+ * free_pcppages_bulk() takes a list's last entry, the oldest: the drained block was the
+ * tail of the kernel's list.  Blocks the model holds behind it, older on the same list,
+ * were never on the kernel's: __free_frozen_pages() put them into buddy at their free,
+ * without an event of their own, because the pcp trylock failed (another CPU's
+ * drain_all_pages() held this list's lock) or their pageblock was isolated.
+ */
+static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
+{
+	uint8_t b = *blk_at(m, head);
+	size_t l = model_pcp_list(m, z, pcp_cpu(m, head), blk_order(b), blk_mt(b));
+	uint32_t q = m->ptail[l];
+
+	while (q != LNONE && q != (uint32_t)head) {
+		uint32_t newer = link_prev(m, q);
+		int order = blk_order(*blk_at(m, q)), mt = blk_mt(*blk_at(m, q));
+
+		m->fid.pcp_passed_over++;
+		m->fid.pcp_passed_over_pages += 1ULL << order;
+		if (order == 0 && mt == MF_MT_UNMOVABLE) {
+			/*
+			 * alloc_pages_bulk() takes order-0 pages from the head of a list and emits
+			 * no mm_page_alloc; its callers (vmalloc: kernel stacks at fork, page_pool,
+			 * sunrpc) ask for unmovable pages.  Taken that way, the page is in use.
+			 */
+			model_del_block(m, z, q);
+			held_update(m, q, 1, true);
+			m->fid.pcp_bulk_taken++;
+		} else {
+			model_del_block(m, z, q);
+			free_one_page(m, z, q, order, pb_mt(m, q));
+			/*
+			 * An order-0 movable page may yet have left with alloc_pages_bulk():
+			 * if so, its free will show (on_page_free()).
+			 */
+			if (order == 0)
+				m->passed[q / 64] |= 1ULL << (q % 64);
+		}
+		q = newer;
+	}
+}
+
 static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	const struct mf_ev_pcpu_drain *e = &ev->pcpu_drain;
@@ -957,6 +1081,13 @@ static void on_pcpu_drain(struct mf_model *m, int z, const struct mf_event *ev)
 	not_isolated(m, pfn, e->order);		/* it was on a per-CPU list */
 	head = model_find_block(m, pfn);
 	if (head == pfn && (*blk_at(m, head) & BLK_PCP) && blk_order(*blk_at(m, head)) == e->order) {
+		/*
+		 * The event's type is the pageblock's at the drain; the list is the type at
+		 * the free.  Where the model's list differs, the model typed the pageblock
+		 * wrong and its list's order says nothing.
+		 */
+		if (blk_mt(*blk_at(m, head)) == e->mt)
+			pcp_passed_over(m, z, head);
 		model_del_block(m, z, head);
 	} else {
 		uint64_t taken, pcp;
@@ -1007,7 +1138,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		carve(m, z, head, pfn, e->order, remain);
 		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
 		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES)
-			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu);
+			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu, true);
 		return;
 	}
 	if (claim && valid_mt(alloc_mt)) {
@@ -1178,6 +1309,7 @@ void mf_model_clear(struct mf_model *m)
 
 	memset(m->fg, 0, (m->nr_pfns >> FG_SHIFT) * sizeof(*m->fg));
 	memset(m->bits, 0, (m->nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
+	memset(m->passed, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso_pb, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) * sizeof(*m->ciso_pb));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));
@@ -1188,6 +1320,8 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)MF_MAX_ZONES * m->p.nr_cpus * sizeof(uint64_t));
+	memset(m->phead, 0xff, (size_t)MF_MAX_ZONES * m->p.nr_cpus * PCP_LISTS * sizeof(uint32_t));
+	memset(m->ptail, 0xff, (size_t)MF_MAX_ZONES * m->p.nr_cpus * PCP_LISTS * sizeof(uint32_t));
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
 		pick_ix_reset(&m->runs[i].ix);

@@ -119,6 +119,30 @@ int mf_model_check(const struct mf_model *m, char *buf, size_t len)
 				}
 			}
 	}
+	/* each CPU's chained lists hold per-CPU blocks of their own list, linked both ways */
+	for (z = 0; z < m->nr_zones; z++) {
+		int c, l;
+
+		for (c = 0; c < m->p.nr_cpus && c < 256; c++)
+			for (l = 0; l < PCP_LISTS; l++) {
+				size_t i = ((size_t)z * m->p.nr_cpus + c) * PCP_LISTS + l;
+				uint32_t q = m->phead[i], prev = LNONE;
+				uint64_t n = 0;
+
+				for (; q != LNONE && n <= m->pcp_pages[z]; prev = q, q = link_next(m, q)) {
+					uint8_t b = *blk_at(m, q);
+
+					n++;
+					if (link_prev(m, q) != prev || !(b & BLK_PCP) || *cpu_at(m, q) != c ||
+					    model_pcp_list(m, z, c, blk_order(b), blk_mt(b)) != i)
+						break;
+				}
+				if (q != LNONE || m->ptail[i] != prev) {
+					snprintf(buf, len, "zone %d cpu %d: per-CPU list %d is broken", z, c, l);
+					return -1;
+				}
+			}
+	}
 	/* the ledger's count per pageblock is its bits' */
 	for (p = 0; p < m->nr_pfns; p += 1ULL << m->p.pageblock_order)
 		if (model_bits_count(m->ciso, p, 1ULL << m->p.pageblock_order) !=

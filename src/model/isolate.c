@@ -890,6 +890,12 @@ static struct cp_run *find_run(struct mf_model *m, int32_t pid)
 	return NULL;
 }
 
+/* The task of the event being applied is inside compact_zone(). */
+bool model_in_run(struct mf_model *m)
+{
+	return m->nr_runs && find_run(m, m->cur_pid);
+}
+
 /* mm_compaction_begin: compact_zone() of this task starts (one zone at a time per task). */
 void model_run_begin(struct mf_model *m, int32_t pid)
 {

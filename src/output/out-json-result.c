@@ -403,7 +403,7 @@ static uint64_t window_repairs(const struct mf_fidelity *w)
 {
 	return w->free_of_free + w->free_of_pcp + w->alloc_not_free + w->alloc_unknown +
 	       w->alloc_of_pcp_elsewhere + w->alloc_of_allocated + w->alloc_from_buddy +
-	       w->drain_not_pcp + w->drain_unknown + w->pageblock_retyped + w->cp_isolate_mismatch +
+	       w->drain_not_pcp + w->drain_unknown + w->pcp_passed_over + w->pageblock_retyped + w->cp_isolate_mismatch +
 	       w->cp_isolation_swapped + w->cp_isolation_replaced + w->cp_window_not_free +
 	       w->cp_dest_taken + w->lru_of_free;
 }
@@ -421,6 +421,9 @@ static json_t *json_fidelity(const struct mf_result *r)
 		{ "alloc_from_buddy_pages", f->alloc_from_buddy_pages },
 		{ "drain_not_pcp_pages", f->drain_not_pcp_pages },
 		{ "drain_unknown_pages", f->drain_unknown_pages },
+		{ "pcp_passed_over", f->pcp_passed_over },
+		{ "pcp_passed_over_pages", f->pcp_passed_over_pages },
+		{ "pcp_bulk_taken", f->pcp_bulk_taken },
 		{ "pageblock_retyped_pages", f->pageblock_retyped_pages },
 		{ "compaction_isolate_mismatch_pages", f->cp_isolate_mismatch_pages },
 		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },

@@ -30,6 +30,9 @@
 #define LNONE		0xffffffffu
 /* per-CPU lists per (zone, cpu): 3 types each of orders 0..3 and of the THP order */
 #define PCP_LISTS	15
+/* pb[]: the pageblock's type, and whether an event showed it (pb_known()) */
+#define PB_MT_MASK	0x7f
+#define PB_KNOWN	0x80
 
 /* Words per 64-frame group in bits[]: held, ciso, cconf, inblk. */
 #define BITS_STRIDE	4

@@ -302,7 +302,26 @@ static int zone_of(struct mf_model *m, uint64_t pfn)
 
 static inline int pb_mt(const struct mf_model *m, uint64_t pfn)
 {
-	return m->pb[pfn >> m->p.pageblock_order];
+	return m->pb[pfn >> m->p.pageblock_order] & PB_MT_MASK;
+}
+
+/* An event showed the type of the pageblocks of [pfn, pfn + 2^order) (pb_known()). */
+static void pb_mark_known(struct mf_model *m, uint64_t pfn, int order)
+{
+	int pbo = m->p.pageblock_order;
+	uint64_t p, start, end;
+
+	if (order < pbo)
+		order = pbo;
+	start = pfn & ~((1ULL << order) - 1);
+	end = start + (1ULL << order);
+	for (p = start; p < end && p < m->nr_pfns; p += 1ULL << pbo)
+		m->pb[p >> pbo] |= PB_KNOWN;
+}
+
+static inline bool pb_known(const struct mf_model *m, uint64_t pfn)
+{
+	return m->pb[pfn >> m->p.pageblock_order] & PB_KNOWN;
 }
 
 int mf_model_pageblock_mt(const struct mf_model *m, uint64_t pfn)
@@ -530,6 +549,13 @@ static inline void add_pcp_at(struct mf_model *m, int z, uint64_t pfn, int order
 	chain_link(m, &m->phead[l], &m->ptail[l], (uint32_t)pfn, tail);
 }
 
+/* The per-CPU block headed at pfn has its place on list l (add_pcp_at()'s chain). */
+static inline bool pcp_chained(const struct mf_model *m, size_t l, uint64_t pfn)
+{
+	return link_next(m, (uint32_t)pfn) != LNONE || link_prev(m, (uint32_t)pfn) != LNONE ||
+	       m->phead[l] == (uint32_t)pfn;
+}
+
 static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, int mt, int cpu,
 			   bool tail)
 {
@@ -548,8 +574,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 
 		m->pcp_pages[z] -= 1ULL << order;
 		*zone_cpu_pcp(m, z, cpu) -= 1ULL << order;
-		if (link_next(m, (uint32_t)pfn) != LNONE || link_prev(m, (uint32_t)pfn) != LNONE ||
-		    m->phead[l] == (uint32_t)pfn)
+		if (pcp_chained(m, l, pfn))
 			chain_unlink(m, &m->phead[l], &m->ptail[l], (uint32_t)pfn);
 		*comp_at(m, pfn) = 0;	/* no folio heads here (yet) */
 	} else {
@@ -801,12 +826,15 @@ static inline bool valid_mt(int mt)
  */
 static void learn_pageblock(struct mf_model *m, int z, uint64_t pfn, int order, int mt)
 {
-	if (!valid_mt(mt) || pb_mt(m, pfn) == mt)
+	if (!valid_mt(mt))
 		return;
-	m->fid.pageblock_retyped++;
-	m->fid.pageblock_retyped_pages += 1ULL << (order > m->p.pageblock_order ? order :
-						  m->p.pageblock_order);
-	retype_range(m, z, pfn, order, mt);
+	if (pb_mt(m, pfn) != mt) {
+		m->fid.pageblock_retyped++;
+		m->fid.pageblock_retyped_pages += 1ULL << (order > m->p.pageblock_order ? order :
+							  m->p.pageblock_order);
+		retype_range(m, z, pfn, order, mt);
+	}
+	pb_mark_known(m, pfn, order);
 }
 
 /*
@@ -976,14 +1004,16 @@ void model_free_page(struct mf_model *m, int z, uint64_t pfn, int order, int cpu
 	int mt = pb_mt(m, pfn);
 
 	/*
-	 * A free by a task inside compact_zone() may be compaction_free() of a target whose
-	 * migration failed: free_pages_prepare() emits the event, but the page goes back to
-	 * cc->freepages, not to a list.  The model cannot tell it from a migrated source
-	 * freed for real, so such a page takes no place in its list's order.
+	 * Such a page takes no place in its list's order (pcp_passed_over()) where the model
+	 * cannot be sure it is on that list: its pageblock's type is a guess no event has
+	 * shown yet (the kernel's list is the type at the free), or a task inside
+	 * compact_zone() freed it, which may be compaction_free() of a target whose
+	 * migration failed: free_pages_prepare() emits the event, but the page goes back
+	 * to cc->freepages, not to a list.
 	 */
 	if (pcp_allowed(m, order) && mt != MF_MT_ISOLATE)
 		add_pcp_at(m, z, pfn, order, mt < MF_MT_PCPTYPES ? mt : MF_MT_MOVABLE, cpu, false,
-			   !model_in_run(m));
+			   pb_known(m, pfn) && !model_in_run(m));
 	else
 		model_free_to_buddy(m, z, pfn, order);
 }
@@ -1044,6 +1074,8 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 	size_t l = model_pcp_list(m, z, pcp_cpu(m, head), blk_order(b), blk_mt(b));
 	uint32_t q = m->ptail[l];
 
+	if (!pcp_chained(m, l, head))
+		return;		/* no place in the order: nothing to say about the others */
 	while (q != LNONE && q != (uint32_t)head) {
 		uint32_t newer = link_prev(m, q);
 		int order = blk_order(*blk_at(m, q)), mt = blk_mt(*blk_at(m, q));
@@ -1133,6 +1165,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		if (claim && valid_mt(alloc_mt)) {
 			/* try_to_claim_block(): the whole fallback block changes owner */
 			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
+			pb_mark_known(m, pfn, fb_order > pbo ? fb_order : pbo);
 			m->fid.extfrag_claims++;
 		}
 		carve(m, z, head, pfn, e->order, remain);
@@ -1144,6 +1177,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 	if (claim && valid_mt(alloc_mt)) {
 		if (pb_mt(m, pfn) != alloc_mt)
 			retype_range(m, z, pfn, fb_order > pbo ? fb_order : pbo, alloc_mt);
+		pb_mark_known(m, pfn, fb_order > pbo ? fb_order : pbo);
 		m->fid.extfrag_claims++;
 		return;
 	}

@@ -682,16 +682,20 @@ static void free_by(struct mf_model *m, int32_t pid, uint64_t pfn, int order)
 /*
  * free_pcppages_bulk() drains a list from its tail, the oldest entry first: a block the
  * model holds behind the drained one was never on the kernel's list.  32 pages, pageblocks
- * of 16, nothing free at the start, every free on CPU 0.
+ * of 16 (types unknown until an event shows them), nothing free at the start, every free
+ * on CPU 0.
+ * - 10 and 15 are freed while pageblock 0's type is a guess: the model cannot be sure of
+ *   their list, so they take no place in its order.  15's drain shows the type.
  * - 0 (order 2) then 4 (order 2) go to the MOVABLE list; the kernel drains 4 first, so
  *   0 went to buddy at its free (a failed pcp trylock): 0-7 merge into one order-3 block.
- * - 8 then 9 (order 0); 9 is drained: 8 went to buddy, and merges with 9.  A later free of
- *   8 is no free of a free page: alloc_pages_bulk() had taken it silently.
- * - 16 then 17 (order 0); 17's drain says its pageblock is UNMOVABLE: the model filed both
- *   under the wrong type, so its order says nothing and 16 stays listed.
- * - 20 then 21 (order 0, now UNMOVABLE); 21 is drained: 20 left with alloc_pages_bulk()
- *   (in use), which is what unmovable order-0 pages the drain passes over did.  Freed
- *   again, 20 is listed, and a drain of the tail passes nothing.
+ * - 8 then 9 (order 0); 9 is drained: 8 went to buddy, and merges with 9 (10 is not
+ *   passed: it has no place).  A later free of 8 is no free of a free page:
+ *   alloc_pages_bulk() had taken it silently.
+ * - Pageblock 1 is shown MOVABLE (31); 16 then 17 are listed MOVABLE, but 17's drain says
+ *   UNMOVABLE: the pageblock changed type, the list's order says nothing, 16 stays.
+ * - 20 then 21 (UNMOVABLE); 21 is drained: 20 left with alloc_pages_bulk() (in use),
+ *   which is what unmovable order-0 pages the drain passes over did.  Freed again, 20 is
+ *   listed, and a drain of the tail passes nothing.
  * - In a compaction run of task 7, 24 is freed (maybe compaction_free() of a failed
  *   target); then task 9 frees 25 and 25 is drained: 24 has no place to be passed from.
  */
@@ -702,13 +706,19 @@ static void test_pcp_passed_over(void)
 	uint64_t got[MF_MAX_ORDERS];
 	char buf[256];
 
+	apply(m, MF_EV_PAGE_FREE, 10, 0, 0, 0);
+	apply(m, MF_EV_PAGE_FREE, 15, 0, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 15, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(f->pcp_passed_over, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+
 	apply(m, MF_EV_PAGE_FREE, 0, 2, 0, 0);
 	apply(m, MF_EV_PAGE_FREE, 4, 2, 0, 0);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 8);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 9);
 	apply(m, MF_EV_PCPU_DRAIN, 4, 2, MF_MT_MOVABLE, 0);
 	CU_ASSERT_EQUAL(f->pcp_passed_over, 1);
 	CU_ASSERT_EQUAL(f->pcp_passed_over_pages, 4);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
 	mf_model_zone_nr_free(m, 0, got);
 	CU_ASSERT_EQUAL(got[3], 1);
 
@@ -716,19 +726,22 @@ static void test_pcp_passed_over(void)
 	apply(m, MF_EV_PAGE_FREE, 9, 0, 0, 0);
 	apply(m, MF_EV_PCPU_DRAIN, 9, 0, MF_MT_MOVABLE, 0);
 	CU_ASSERT_EQUAL(f->pcp_passed_over, 2);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
 	mf_model_zone_nr_free(m, 0, got);
 	CU_ASSERT_EQUAL(got[1], 1);
 	apply(m, MF_EV_PAGE_FREE, 8, 0, 0, 0);
 	CU_ASSERT_EQUAL(f->free_of_free, 0);
 	CU_ASSERT_EQUAL(f->pcp_bulk_taken, 1);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);
 	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
 
+	apply(m, MF_EV_PAGE_FREE, 31, 0, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 31, 0, MF_MT_MOVABLE, 0);
 	apply(m, MF_EV_PAGE_FREE, 16, 0, 0, 0);
 	apply(m, MF_EV_PAGE_FREE, 17, 0, 0, 0);
 	apply(m, MF_EV_PCPU_DRAIN, 17, 0, MF_MT_UNMOVABLE, 0);
 	CU_ASSERT_EQUAL(f->pcp_passed_over, 2);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);	/* 8 and 16 */
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);	/* 8, 10 and 16 */
 	CU_ASSERT_EQUAL(mf_model_pageblock_mt(m, 16), MF_MT_UNMOVABLE);
 
 	apply(m, MF_EV_PAGE_FREE, 20, 0, 0, 0);
@@ -736,7 +749,7 @@ static void test_pcp_passed_over(void)
 	apply(m, MF_EV_PCPU_DRAIN, 21, 0, MF_MT_UNMOVABLE, 0);
 	CU_ASSERT_EQUAL(f->pcp_passed_over, 3);
 	CU_ASSERT_EQUAL(f->pcp_bulk_taken, 2);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);
 	apply(m, MF_EV_PAGE_FREE, 20, 0, 0, 0);		/* in use: an ordinary free */
 	CU_ASSERT_EQUAL(f->free_of_free, 0);
 	CU_ASSERT_EQUAL(f->free_of_pcp, 0);
@@ -749,7 +762,7 @@ static void test_pcp_passed_over(void)
 	free_by(m, 9, 25, 0);
 	apply(m, MF_EV_PCPU_DRAIN, 25, 0, MF_MT_UNMOVABLE, 0);
 	CU_ASSERT_EQUAL(f->pcp_passed_over, 3);
-	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);	/* 8, 16 and 24 */
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 4);	/* 8, 10, 16 and 24 */
 	task_event(m, MF_EV_CP_END, 7, 0);
 	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
 	mf_model_free(m);

@@ -34,6 +34,11 @@ struct mf_zone_report {
 	uint64_t		check_model_nr_free[MF_MAX_ORDERS];	/* the model then */
 	double			free_blocks_error;	/* sum |model - kernel| / kernel total blocks */
 	/*
+	 * Blocks of a free page reporting batch the capture caught off the lists, counted
+	 * free for the errors (check_nr_free stays what buddyinfo said)
+	 */
+	uint64_t		check_reporting_blocks;
+	/*
 	 * The pages on the zone's per-CPU lists then: the capture's zoneinfo (pagesets'
 	 * count, summed) and the model's, in all and for the first MF_MAX_PCP_CPUS CPUs.
 	 */

@@ -67,6 +67,7 @@ struct mf_check_point {
 		double	free_blocks_error;
 		bool	has_pcp;	/* the capture's zoneinfo has the pagesets */
 		uint64_t model_pcp_pages, kernel_pcp_pages;
+		uint64_t reporting_blocks;	/* a free page reporting batch caught: counted free */
 	} zones[MF_MAX_ZONES];
 	bool		reanchored;		/* --reanchor: the model reset to it, after the check */
 	bool		after_lost;		/* events were lost since the capture before */

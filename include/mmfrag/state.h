@@ -64,6 +64,8 @@ struct mf_state_zone {
 	uint64_t	blocks_unknown;
 };
 
+#define MF_REPORTING_UNKNOWN	(-2)
+
 struct mf_state {
 	int			nr_zones;	/* populated zones, in buddyinfo order */
 	struct mf_state_zone	zones[MF_MAX_ZONES];
@@ -76,6 +78,12 @@ struct mf_state {
 	bool			has_pagetypeinfo;
 	bool			has_zoneinfo;
 	bool			has_kpageflags;	/* kpageflags or kpageflags.zst readable */
+	/*
+	 * Free page reporting at this capture (sysctl's free_page_reporting and
+	 * page_reporting_order): the order when on (a balloon registered), -1 when off,
+	 * MF_REPORTING_UNKNOWN when the capture does not say (periodic captures, older ones)
+	 */
+	int			reporting_order;
 	char			dir[4096];	/* where it was read from; "" if strings */
 };
 

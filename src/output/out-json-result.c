@@ -616,6 +616,9 @@ static json_t *json_result(const struct mf_result *r)
 					json_object_set_new(o, "kernel_pcp_pages",
 							    json_integer((json_int_t)cp->zones[z].kernel_pcp_pages));
 				}
+				if (cp->zones[z].reporting_blocks)
+					json_object_set_new(o, "reporting_blocks",
+							    json_integer((json_int_t)cp->zones[z].reporting_blocks));
 				json_array_append_new(cz, o);
 			}
 			json_array_append_new(checks, json_pack("{s:s, s:I, s:o, s:b, s:b}",

@@ -69,6 +69,8 @@ static json_t *json_check(const struct mf_zone_report *z)
 	json_object_set_new(c, "kernel_free_blocks", mf_json_u64_array(z->check_nr_free, n));
 	json_object_set_new(c, "model_free_blocks", mf_json_u64_array(z->check_model_nr_free, n));
 	json_object_set_new(c, "free_blocks_error", json_real(z->free_blocks_error));
+	if (z->check_reporting_blocks)
+		json_object_set_new(c, "reporting_blocks", json_u64(z->check_reporting_blocks));
 	json_object_set_new(c, "unusable_index_diff", mf_json_int_array(z->check_unusable_diff, n));
 	json_object_set_new(c, "unusable_index_error", json_real(z->check_unusable_error / 1000.0));
 	json_object_set_new(c, "extfrag_index_diff", mf_json_int_array(z->check_extfrag_diff, n));

@@ -99,6 +99,7 @@ static void section_drift(FILE *f, json_t *doc, const struct mf_table_opts *t)
 	json_array_foreach(checks, i, cp) {
 		json_t *cz = json_object_get(cp, "zones");
 		bool past = false;
+		long long reporting = 0;
 
 		fprintf(f, "  %-10s %14.6f", json_string_value(json_object_get(cp, "capture")),
 			(double)ival(cp, "time_ns") / 1e9);
@@ -107,6 +108,9 @@ static void section_drift(FILE *f, json_t *doc, const struct mf_table_opts *t)
 
 			if (!zone_wanted(t, z))
 				continue;
+			reporting += ival(zone_named(cz, ival(z, "node"),
+					  json_string_value(json_object_get(z, "zone"))),
+					  "reporting_blocks");
 			e = json_object_get(zone_named(cz, ival(z, "node"),
 					    json_string_value(json_object_get(z, "zone"))),
 					    "free_blocks_error");
@@ -125,6 +129,9 @@ static void section_drift(FILE *f, json_t *doc, const struct mf_table_opts *t)
 			fprintf(f, "  after lost events");
 		if (json_is_true(json_object_get(cp, "reanchored")))
 			fprintf(f, "  re-anchored");
+		if (reporting)
+			fprintf(f, "  %lld blocks being reported to the host, counted free",
+				reporting);
 		fputc('\n', f);
 	}
 	json_array_foreach(lost, i, li) {

@@ -144,6 +144,9 @@ static void zone_table(FILE *f, json_t *z, const struct mf_zone_view *v)
 		row(f, v, "model then", json_object_get(check, "model_free_blocks"), w, false);
 		fprintf(f, "  %-*s %.4f\n", LABEL_W, "free_blocks_error",
 			json_real_value(json_object_get(check, "free_blocks_error")));
+		if (ival(check, "reporting_blocks"))
+			fprintf(f, "  %-*s %lld, counted free in the errors\n", LABEL_W,
+				"being reported", ival(check, "reporting_blocks"));
 		/* only when the check capture's zoneinfo had the pagesets */
 		if (json_object_get(check, "kernel_pcp_pages"))
 			fprintf(f, "  %-*s model %lld, kernel %lld\n", LABEL_W, "per-CPU pages then",

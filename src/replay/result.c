@@ -159,6 +159,56 @@ static void check_pcp(struct replay *rp, int z, struct mf_zone_report *zr)
 	}
 }
 
+/* PAGE_REPORTING_CAPACITY (mm/page_reporting.h): the blocks one report takes at once */
+#define REPORTING_BATCH	32
+
+/*
+ * page_reporting_process_zone() takes free blocks of page_reporting_order and up off a
+ * zone's lists (__isolate_free_page(), no event), a batch at a time, hands them to the
+ * balloon and puts them back: a capture taken meanwhile lacks them.  Where free page
+ * reporting was on and one zone's buddyinfo lacks exactly a full batch of such blocks
+ * against the model, that is what the capture caught: add[z][] gets them, to be counted
+ * free for the errors.  A short batch (the last of a pass) is not told from a model
+ * error, and stays one.
+ */
+static void reporting_batch(struct replay *rp, const struct mf_state *st,
+			    uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS])
+{
+	int nr_orders = mf_model_params(rp->m)->max_order + 1, z, o, order = st->reporting_order;
+
+	memset(add, 0, MF_MAX_ZONES * sizeof(add[0]));
+	/* a periodic capture does not read the setting: the recording's start did */
+	if (order == MF_REPORTING_UNKNOWN && rp->start.st)
+		order = rp->start.st->reporting_order;
+	if (order < 0)
+		return;
+	for (z = 0; z < rp->r->nr_zones; z++) {
+		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS], lack = 0;
+
+		if (!zone_pair(rp, st, z, model, kernel))
+			continue;
+		for (o = order; o < nr_orders; o++)
+			lack += model[o] > kernel[o] ? model[o] - kernel[o] : 0;
+		if (lack != REPORTING_BATCH)
+			continue;
+		for (o = order; o < nr_orders; o++)
+			add[z][o] = model[o] > kernel[o] ? model[o] - kernel[o] : 0;
+		return;		/* one batch at a time: one worker, zone after zone */
+	}
+}
+
+static uint64_t reporting_count(const uint64_t *add, uint64_t *kernel, int nr_orders)
+{
+	uint64_t n = 0;
+	int o;
+
+	for (o = 0; o < nr_orders; o++) {
+		kernel[o] += add[o];
+		n += add[o];
+	}
+	return n;
+}
+
 /*
  * One point of the drift series: the model now against a capture's buddyinfo.  Returns its
  * index in r->checks, or -1.  Lost intervals still waiting for a capture get this one.
@@ -168,6 +218,7 @@ int replay_add_check_point(struct replay *rp, const struct capture *c, const cha
 {
 	struct mf_result *r = rp->r;
 	int nr_orders = mf_model_params(rp->m)->max_order + 1, z, i;
+	uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS];
 	struct mf_check_point *cp;
 
 	cp = realloc(r->checks, (size_t)(r->nr_checks + 1) * sizeof(*cp));
@@ -184,11 +235,13 @@ int replay_add_check_point(struct replay *rp, const struct capture *c, const cha
 				 sizeof(r->lost_intervals[i].next_capture), "%s", name);
 			cp->after_lost = true;
 		}
+	reporting_batch(rp, c->st, add);
 	for (z = 0; z < r->nr_zones; z++) {
 		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
 
 		if (!zone_pair(rp, c->st, z, model, kernel))
 			continue;
+		cp->zones[cp->nr_zones].reporting_blocks = reporting_count(add[z], kernel, nr_orders);
 		cp->zones[cp->nr_zones].node = r->zones[z].node;
 		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
 			 r->zones[z].name);
@@ -322,8 +375,10 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 {
 	struct mf_result *r = rp->r;
 	int nr_orders = mf_model_params(rp->m)->max_order + 1, z;
+	uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS];
 
 	r->check_ts = ts;
+	reporting_batch(rp, rp->check.st, add);
 	for (z = 0; z < r->nr_zones; z++) {
 		struct mf_zone_report *zr = &r->zones[z];
 		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
@@ -334,6 +389,7 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		zr->has_check = true;
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));
+		zr->check_reporting_blocks = reporting_count(add[z], kernel, nr_orders);
 		zr->free_blocks_error = blocks_error(model, kernel, nr_orders);
 		check_pcp(rp, z, zr);
 		zr->check_unusable_error = 0;

@@ -216,22 +216,56 @@ static int read_setting(const char *path, char *val, size_t len)
 	return *val ? 0 : -1;
 }
 
+/*
+ * A virtio balloon that offers VIRTIO_BALLOON_F_REPORTING (feature bit 5), the driver that
+ * registers with mm/page_reporting.c on a guest: 1, else 0.
+ */
+static int balloon_reports(void)
+{
+	char path[96], val[160];
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/virtio%d/device", i);
+		if (read_setting(path, val, sizeof(val)))
+			continue;
+		if (strcmp(val, "0x0005"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/virtio%d/features", i);
+		if (!read_setting(path, val, sizeof(val)) && strlen(val) > 5 && val[5] == '1')
+			return 1;
+	}
+	return 0;
+}
+
+static void sysctl_line(struct mf_capture *c, const char *key, const char *val)
+{
+	int n = snprintf(c->sysctl + c->sysctl_len, SYSCTL_CAP - c->sysctl_len, "%s %s\n",
+			 key, val);
+
+	if (n > 0 && (size_t)n < SYSCTL_CAP - c->sysctl_len)
+		c->sysctl_len += (size_t)n;
+}
+
 /* The "sysctl" file's text into c->sysctl (read before the capture's window). */
 static void read_sysctls(struct mf_capture *c)
 {
 	char val[128];
 	size_t i;
-	int n;
 
 	c->sysctl_len = 0;
-	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
-		if (read_setting(sysctls[i].path, val, sizeof(val)))
-			continue;
-		n = snprintf(c->sysctl + c->sysctl_len, SYSCTL_CAP - c->sysctl_len, "%s %s\n",
-			     sysctls[i].key, val);
-		if (n < 0 || (size_t)n >= SYSCTL_CAP - c->sysctl_len)
-			break;
-		c->sysctl_len += (size_t)n;
+	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++)
+		if (!read_setting(sysctls[i].path, val, sizeof(val)))
+			sysctl_line(c, sysctls[i].key, val);
+	/*
+	 * Free page reporting takes free blocks of page_reporting_order and up off the lists,
+	 * up to 32 at a time, with no event, and puts them back once the host has them: a
+	 * capture can catch such a batch (the replay's checks say so).
+	 */
+	if (!read_setting("/sys/module/page_reporting/parameters/page_reporting_order", val,
+			  sizeof(val))) {
+		sysctl_line(c, "page_reporting_order", val);
+		sysctl_line(c, "free_page_reporting", balloon_reports() ? "1" : "0");
 	}
 }
 

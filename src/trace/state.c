@@ -601,6 +601,7 @@ static void state_init(struct mf_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->pageblock_order = -1;
+	st->reporting_order = MF_REPORTING_UNKNOWN;
 }
 
 int mf_state_parse(struct mf_state *st, const char *buddyinfo, const char *zoneinfo,
@@ -793,6 +794,16 @@ int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen
 		return ret;
 
 	st->has_kpageflags = kpageflags_readable(dir);
+	{
+		char on[8] = "", order[8];
+
+		if (!mf_state_sysctl_read(dir, "free_page_reporting", on, sizeof(on)))
+			st->reporting_order = -1;
+		if (!strcmp(on, "1") &&
+		    !mf_state_sysctl_read(dir, "page_reporting_order", order, sizeof(order)) &&
+		    atoi(order) >= 0 && atoi(order) < MF_MAX_ORDERS)
+			st->reporting_order = atoi(order);
+	}
 	return 0;
 }
 

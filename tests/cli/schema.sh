@@ -51,6 +51,14 @@ if python3 tests/tools/lose-events.py traces/pagecache-small.dat "$TMP/lost.dat"
 else
 	nok "tests/tools/lose-events.py"
 fi
+# a check that caught a free page reporting batch: compact-small's end capture with 32
+# order-10 blocks of DMA32 off the lists, free page reporting on (reporting_blocks)
+mkdir -p "$TMP/rep" && ln -sf "$TOP/traces/compact-small.dat" "$TMP/rep/t.dat" &&
+	cp -r traces/compact-small.state "$TMP/rep/t.dat.state" &&
+	awk '$4 == "DMA32" { $15 -= 32 } { print }' traces/compact-small.state/end/buddyinfo \
+		>"$TMP/rep/t.dat.state/end/buddyinfo" &&
+	printf 'page_reporting_order 9\nfree_page_reporting 1\n' >>"$TMP/rep/t.dat.state/start/sysctl" &&
+	produce rep 0 "$MMFRAG" replay -j "$TMP/rep/t.dat" && results+=(rep)
 # compare: two traces with thresholds (one crossed: exit 3), a simulation against its trace
 produce compare 3 "$MMFRAG" compare -j -f 'lost_events>0' -f 'Normal.free_pages.delta>0' \
 	-f 'Normal.fragmentation_score.relative>=1000' \

@@ -12,6 +12,8 @@
 #     /proc/meminfo              -> DIR/meminfo       (extra, context only)
 #     /proc/kpageflags           -> DIR/kpageflags.zst (zstd; one u64 per pfn, pfn 0 first)
 #     /proc/buddyinfo            -> DIR/buddyinfo.after (re-read after kpageflags)
+# and, before the begin marker, DIR/sysctl: the settings mmfrag record notes ("KEY VALUE"
+# lines: the vm sysctls that change compaction, THP enabled/defrag, free page reporting).
 # then writes "mmfrag-capture-end NAME" to trace_marker, and DIR/meta.
 #
 # The small files are read first, back to back (bash builtins, no fork between
@@ -57,6 +59,41 @@ slurp() {
 	printf -v "$2" '%s' "$__v"
 }
 spit() { printf '%s' "$2" > "$1" || die "cannot write $1"; }
+
+# ---- the settings, before the window: DIR/sysctl as mmfrag record writes it ----
+# setting FILE: its first line, or the selected word of a "[x]" list; "" when unreadable
+setting() {
+	local v=''
+	{ IFS= read -r v < "$1"; } 2>/dev/null || v=''
+	[[ $v == *\[*\]* ]] && { v=${v#*[}; v=${v%%]*}; }
+	printf '%s' "$v"
+}
+SC=''
+for kv in extfrag_threshold:/proc/sys/vm/extfrag_threshold \
+	  compaction_proactiveness:/proc/sys/vm/compaction_proactiveness \
+	  watermark_scale_factor:/proc/sys/vm/watermark_scale_factor \
+	  watermark_boost_factor:/proc/sys/vm/watermark_boost_factor \
+	  min_free_kbytes:/proc/sys/vm/min_free_kbytes \
+	  defrag_mode:/proc/sys/vm/defrag_mode \
+	  percpu_pagelist_high_fraction:/proc/sys/vm/percpu_pagelist_high_fraction \
+	  nr_hugepages:/proc/sys/vm/nr_hugepages \
+	  thp_enabled:/sys/kernel/mm/transparent_hugepage/enabled \
+	  thp_defrag:/sys/kernel/mm/transparent_hugepage/defrag \
+	  page_reporting_order:/sys/module/page_reporting/parameters/page_reporting_order; do
+	v=$(setting "${kv#*:}")
+	[ -n "$v" ] && SC+="${kv%%:*} $v"$'\n'
+done
+# free page reporting is on when a virtio balloon offers it (feature bit 5)
+if [[ $SC == *page_reporting_order* ]]; then
+	rep=0
+	for d in /sys/bus/virtio/devices/virtio*; do
+		[ "$(setting "$d/device")" = 0x0005 ] || continue
+		f=$(setting "$d/features")
+		[ "${f:5:1}" = 1 ] && rep=1
+	done
+	SC+="free_page_reporting $rep"$'\n'
+fi
+spit "$DIR/sysctl" "$SC"
 
 t_begin=$(date +%s.%N)
 up_begin=$(cut -d' ' -f1 /proc/uptime)

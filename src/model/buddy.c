@@ -305,18 +305,26 @@ static inline int pb_mt(const struct mf_model *m, uint64_t pfn)
 	return m->pb[pfn >> m->p.pageblock_order] & PB_MT_MASK;
 }
 
+/* The pageblocks covering [pfn, pfn + 2^order): [*start, *end), within the model. */
+static void pb_span(const struct mf_model *m, uint64_t pfn, int order, uint64_t *start,
+		    uint64_t *end)
+{
+	if (order < m->p.pageblock_order)
+		order = m->p.pageblock_order;
+	*start = pfn & ~((1ULL << order) - 1);
+	*end = *start + (1ULL << order);
+	if (*end > m->nr_pfns)
+		*end = m->nr_pfns;
+}
+
 /* An event showed the type of the pageblocks of [pfn, pfn + 2^order) (pb_known()). */
 static void pb_mark_known(struct mf_model *m, uint64_t pfn, int order)
 {
-	int pbo = m->p.pageblock_order;
 	uint64_t p, start, end;
 
-	if (order < pbo)
-		order = pbo;
-	start = pfn & ~((1ULL << order) - 1);
-	end = start + (1ULL << order);
-	for (p = start; p < end && p < m->nr_pfns; p += 1ULL << pbo)
-		m->pb[p >> pbo] |= PB_KNOWN;
+	pb_span(m, pfn, order, &start, &end);
+	for (p = start; p < end; p += 1ULL << m->p.pageblock_order)
+		m->pb[p >> m->p.pageblock_order] |= PB_KNOWN;
 }
 
 static inline bool pb_known(const struct mf_model *m, uint64_t pfn)
@@ -682,14 +690,9 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 	int pbo = m->p.pageblock_order;
 	uint64_t start, end, p;
 
-	if (order < pbo)
-		order = pbo;
-	start = pfn & ~((1ULL << order) - 1);
-	end = start + (1ULL << order);
-	if (end > m->nr_pfns)
-		end = m->nr_pfns;
+	pb_span(m, pfn, order, &start, &end);
 	for (p = start; p < end; p += 1ULL << pbo)
-		m->pb[p >> pbo] = (uint8_t)mt;
+		m->pb[p >> pbo] = (uint8_t)mt;	/* not PB_KNOWN: learn_pageblock() marks it */
 	for (p = start; p < end; p++) {
 		uint8_t b = *blk_at(m, p);
 

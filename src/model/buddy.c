@@ -692,7 +692,7 @@ static void retype_range(struct mf_model *m, int z, uint64_t pfn, int order, int
 
 	pb_span(m, pfn, order, &start, &end);
 	for (p = start; p < end; p += 1ULL << pbo)
-		m->pb[p >> pbo] = (uint8_t)mt;	/* not PB_KNOWN: learn_pageblock() marks it */
+		m->pb[p >> pbo] = (uint8_t)mt;	/* not PB_KNOWN: callers an event told mark it */
 	for (p = start; p < end; p++) {
 		uint8_t b = *blk_at(m, p);
 

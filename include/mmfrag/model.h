@@ -74,6 +74,8 @@ struct mf_fidelity {
 	uint64_t cp_targets_unsure;	/* ... pages of a run's picks beyond or short of nr_migrated */
 	uint64_t cp_window_not_free;	/* free blocks left where a stride-1 free scan took every one */
 	uint64_t cp_targets_inferred;	/* ... pages taken as targets from the blocks the run released */
+	uint64_t cp_captured;		/* blocks compaction_capture() gave a direct compactor (no repair) */
+	uint64_t cp_captured_pages;
 	uint64_t lru_of_free;		/* mm_lru_insertion outside a compaction run of a page held free */
 	uint64_t pfn_out_of_range;	/* events with a pfn outside every zone (ignored) */
 	uint64_t lost_events;		/* events the kernel lost (missed_events), model may drift */

@@ -551,6 +551,7 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 void model_on_migratepages(struct mf_model *m, int32_t pid, uint64_t nr_migrated);
 bool model_run_free(struct mf_model *m, uint64_t pfn, int order, int cpu);
 bool model_in_run(struct mf_model *m);
+bool model_cc_captured(struct mf_model *m, int order);
 bool model_run_note_release(struct mf_model *m, uint64_t pfn, int order);
 void model_on_fast_isolate(struct mf_model *m, int z, uint64_t min_pfn, uint64_t free_pfn,
 			   uint64_t nr_scanned, uint64_t nr_taken);

@@ -969,9 +969,12 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 	if (head != MF_PFN_NONE && blk_order(*blk_at(m, head)) >= e->order) {
 		/*
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
-		 * removal event was lost (or never emitted).
+		 * removal event was lost (or never emitted), or compaction captured the block.
 		 */
-		if (!(*blk_at(m, head) & BLK_PCP)) {
+		if (!(*blk_at(m, head) & BLK_PCP) && model_cc_captured(m, e->order)) {
+			m->fid.cp_captured++;
+			m->fid.cp_captured_pages += n;
+		} else if (!(*blk_at(m, head) & BLK_PCP)) {
 			m->fid.alloc_from_buddy++;
 			m->fid.alloc_from_buddy_pages += n;
 		}

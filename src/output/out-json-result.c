@@ -435,6 +435,8 @@ static json_t *json_fidelity(const struct mf_result *r)
 		{ "compaction_targets_predicted", f->cp_targets_predicted },
 		{ "compaction_targets_unsure", f->cp_targets_unsure },
 		{ "compaction_targets_inferred", f->cp_targets_inferred },
+		{ "compaction_captured", f->cp_captured },
+		{ "compaction_captured_pages", f->cp_captured_pages },
 	};
 	json_t *o;
 	size_t i;

@@ -769,6 +769,40 @@ static void test_pcp_passed_over(void)
 }
 
 /*
+ * compaction_capture(): task 7 asks direct compaction for order 2; a block of order 2
+ * forms while it compacts and goes straight to it, so its mm_page_alloc finds the block
+ * still free in the model with no zone_locked before.  That is no repair.  The same by
+ * task 8, which asked for nothing, is one (alloc_from_buddy).
+ */
+static void test_compaction_capture(void)
+{
+	struct mf_model *m = zone16(4, 4);
+	const struct mf_fidelity *f = mf_model_fidelity(m);
+	struct mf_event ev;
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 0, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 2), 0);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = MF_EV_CP_TRY;
+	ev.pid = 7;
+	ev.cp_try.order = 2;
+	ev.cp_try.prio = 1;
+	mf_model_apply(m, &ev);
+	ev_set(&ev, MF_EV_PAGE_ALLOC, 0, 2, MF_MT_MOVABLE);
+	ev.pid = 7;
+	mf_model_apply(m, &ev);
+	CU_ASSERT_EQUAL(f->cp_captured, 1);
+	CU_ASSERT_EQUAL(f->cp_captured_pages, 4);
+	CU_ASSERT_EQUAL(f->alloc_from_buddy, 0);
+	ev_set(&ev, MF_EV_PAGE_ALLOC, 8, 2, MF_MT_MOVABLE);
+	ev.pid = 8;
+	mf_model_apply(m, &ev);
+	CU_ASSERT_EQUAL(f->cp_captured, 1);
+	CU_ASSERT_EQUAL(f->alloc_from_buddy, 1);
+	mf_model_free(m);
+}
+
+/*
  * Migration targets.  Pages 5 and 9 are free (order 0).  In a compaction run of task 7 the
  * free scanner takes one page over 0-15: the model takes 5, the first of its walk.  Task
  * 7 then puts 9 on an LRU list: 9 was the kernel's pick, a migration target.  The model
@@ -1532,6 +1566,7 @@ void test_model_register(void)
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);
 	CU_add_test(s, "a drain passes over what was never listed", test_pcp_passed_over);
+	CU_add_test(s, "a block compaction captured is no repair", test_compaction_capture);
 	CU_add_test(s, "the pages each repair touched", test_repair_pages);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);
 	CU_add_test(s, "a wrong isolation is given back", test_isolation_swap);

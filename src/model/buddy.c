@@ -153,6 +153,18 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	return 0;
 }
 
+/* phead[] and ptail[]: one end per (zone, cpu, list) */
+static size_t pcp_lists_size(const struct mf_model_params *p)
+{
+	return (size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t);
+}
+
+static void pcp_lists_empty(struct mf_model *m)
+{
+	memset(m->phead, 0xff, pcp_lists_size(&m->p));
+	memset(m->ptail, 0xff, pcp_lists_size(&m->p));
+}
+
 struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_zone_desc *zones,
 			      int nr_zones)
 {
@@ -181,12 +193,10 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 		return NULL;
 	}
 	m->cpu_pcp_pages = calloc((size_t)MF_MAX_ZONES * p->nr_cpus, sizeof(uint64_t));
-	m->phead = malloc((size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
-	m->ptail = malloc((size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
-	if (m->phead && m->ptail) {
-		memset(m->phead, 0xff, (size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
-		memset(m->ptail, 0xff, (size_t)MF_MAX_ZONES * p->nr_cpus * PCP_LISTS * sizeof(uint32_t));
-	}
+	m->phead = malloc(pcp_lists_size(p));
+	m->ptail = malloc(pcp_lists_size(p));
+	if (m->phead && m->ptail)
+		pcp_lists_empty(m);
 	if (!m->cpu_pcp_pages || !m->phead || !m->ptail || model_resize(m, end ? end : 1)) {
 		mf_model_free(m);
 		return NULL;
@@ -971,12 +981,14 @@ static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
 		 * From a per-CPU list, as expected for cheap orders; still in buddy means the
 		 * removal event was lost (or never emitted), or compaction captured the block.
 		 */
-		if (!(*blk_at(m, head) & BLK_PCP) && model_cc_captured(m, e->order)) {
-			m->fid.cp_captured++;
-			m->fid.cp_captured_pages += n;
-		} else if (!(*blk_at(m, head) & BLK_PCP)) {
-			m->fid.alloc_from_buddy++;
-			m->fid.alloc_from_buddy_pages += n;
+		if (!(*blk_at(m, head) & BLK_PCP)) {
+			if (model_cc_captured(m, e->order)) {
+				m->fid.cp_captured++;
+				m->fid.cp_captured_pages += n;
+			} else {
+				m->fid.alloc_from_buddy++;
+				m->fid.alloc_from_buddy_pages += n;
+			}
 		}
 		carve(m, z, head, pfn, e->order, blk_mt(*blk_at(m, head)));
 	} else if (e->order > 0) {
@@ -1070,9 +1082,10 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 /*
  * free_pcppages_bulk() takes a list's last entry, the oldest: the drained block was the
  * tail of the kernel's list.  Blocks the model holds behind it, older on the same list,
- * were never on the kernel's: __free_frozen_pages() put them into buddy at their free,
- * without an event of their own, because the pcp trylock failed (another CPU's
- * drain_all_pages() held this list's lock) or their pageblock was isolated.
+ * were not on the kernel's, and left with no event of their own: either
+ * __free_frozen_pages() put them into buddy at their free, because the pcp trylock failed
+ * (another CPU's drain_all_pages() held this list's lock) or their pageblock was
+ * isolated, or alloc_pages_bulk() took them.
  */
 static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 {
@@ -1088,17 +1101,16 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 
 		m->fid.pcp_passed_over++;
 		m->fid.pcp_passed_over_pages += 1ULL << order;
+		model_del_block(m, z, q);
 		if (order == 0 && mt == MF_MT_UNMOVABLE) {
 			/*
 			 * alloc_pages_bulk() takes order-0 pages from the head of a list and emits
 			 * no mm_page_alloc; its callers (vmalloc: kernel stacks at fork, page_pool,
 			 * sunrpc) ask for unmovable pages.  Taken that way, the page is in use.
 			 */
-			model_del_block(m, z, q);
 			held_update(m, q, 1, true);
 			m->fid.pcp_bulk_taken++;
 		} else {
-			model_del_block(m, z, q);
 			free_one_page(m, z, q, order, pb_mt(m, q));
 			/*
 			 * An order-0 movable page may yet have left with alloc_pages_bulk():
@@ -1360,8 +1372,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)MF_MAX_ZONES * m->p.nr_cpus * sizeof(uint64_t));
-	memset(m->phead, 0xff, (size_t)MF_MAX_ZONES * m->p.nr_cpus * PCP_LISTS * sizeof(uint32_t));
-	memset(m->ptail, 0xff, (size_t)MF_MAX_ZONES * m->p.nr_cpus * PCP_LISTS * sizeof(uint32_t));
+	pcp_lists_empty(m);
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */
 		pick_ix_reset(&m->runs[i].ix);

@@ -634,19 +634,6 @@ static void fast_find_migrate(struct mf_model *m, struct cp_cc *cc, uint64_t sta
  *   - mm_compaction_begin, mm_compaction_isolate_migratepages: cc->migrate_pfn
  *     (isolate_migratepages_block() sets it to the end pfn it traces).
  */
-/*
- * compaction_capture(): a block of the requested order that __free_one_page() forms while
- * a task compacts directly goes straight to that task (capture_control), neither onto a
- * list nor with a zone_locked event; its mm_page_alloc comes after the run.  True when the
- * task of the event being applied last asked direct compaction for this order.
- */
-bool model_cc_captured(struct mf_model *m, int order)
-{
-	const struct cp_cc *cc = order > 0 ? cc_find(m, m->cur_pid, false) : NULL;
-
-	return cc && !cc->kcompactd && cc->order == order;
-}
-
 void model_cc_event(struct mf_model *m, const struct mf_event *ev)
 {
 	struct cp_cc *cc;
@@ -688,6 +675,19 @@ void model_cc_event(struct mf_model *m, const struct mf_event *ev)
 	default:
 		return;
 	}
+}
+
+/*
+ * compaction_capture(): a block of the requested order that __free_one_page() forms while
+ * a task compacts directly goes straight to that task (capture_control), neither onto a
+ * list nor with a zone_locked event; its mm_page_alloc comes after the run.  True when the
+ * task of the event being applied last asked direct compaction for this order.
+ */
+bool model_cc_captured(struct mf_model *m, int order)
+{
+	const struct cp_cc *cc = order > 0 ? cc_find(m, m->cur_pid, false) : NULL;
+
+	return cc && !cc->kcompactd && cc->order == order;
 }
 
 /*

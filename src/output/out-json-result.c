@@ -403,9 +403,9 @@ static uint64_t window_repairs(const struct mf_fidelity *w)
 {
 	return w->free_of_free + w->free_of_pcp + w->alloc_not_free + w->alloc_unknown +
 	       w->alloc_of_pcp_elsewhere + w->alloc_of_allocated + w->alloc_from_buddy +
-	       w->drain_not_pcp + w->drain_unknown + w->pcp_passed_over + w->pageblock_retyped + w->cp_isolate_mismatch +
-	       w->cp_isolation_swapped + w->cp_isolation_replaced + w->cp_window_not_free +
-	       w->cp_dest_taken + w->lru_of_free;
+	       w->drain_not_pcp + w->drain_unknown + w->pcp_passed_over + w->pageblock_retyped +
+	       w->cp_isolate_mismatch + w->cp_isolation_swapped + w->cp_isolation_replaced +
+	       w->cp_window_not_free + w->cp_dest_taken + w->lru_of_free;
 }
 
 static json_t *json_fidelity(const struct mf_result *r)

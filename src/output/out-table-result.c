@@ -104,16 +104,13 @@ static void section_drift(FILE *f, json_t *doc, const struct mf_table_opts *t)
 		fprintf(f, "  %-10s %14.6f", json_string_value(json_object_get(cp, "capture")),
 			(double)ival(cp, "time_ns") / 1e9);
 		json_array_foreach(zones, j, z) {
-			json_t *e;
+			json_t *zc, *e;
 
 			if (!zone_wanted(t, z))
 				continue;
-			reporting += ival(zone_named(cz, ival(z, "node"),
-					  json_string_value(json_object_get(z, "zone"))),
-					  "reporting_blocks");
-			e = json_object_get(zone_named(cz, ival(z, "node"),
-					    json_string_value(json_object_get(z, "zone"))),
-					    "free_blocks_error");
+			zc = zone_named(cz, ival(z, "node"), json_string_value(json_object_get(z, "zone")));
+			reporting += ival(zc, "reporting_blocks");
+			e = json_object_get(zc, "free_blocks_error");
 			if (!json_is_number(e)) {
 				fprintf(f, " %9s", "-");
 				continue;

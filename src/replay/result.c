@@ -197,7 +197,8 @@ static void reporting_batch(struct replay *rp, const struct mf_state *st,
 	}
 }
 
-static uint64_t reporting_count(const uint64_t *add, uint64_t *kernel, int nr_orders)
+/* Count a zone's blocks of the batch free on the kernel's side; returns how many. */
+static uint64_t reporting_add(const uint64_t *add, uint64_t *kernel, int nr_orders)
 {
 	uint64_t n = 0;
 	int o;
@@ -241,7 +242,7 @@ int replay_add_check_point(struct replay *rp, const struct capture *c, const cha
 
 		if (!zone_pair(rp, c->st, z, model, kernel))
 			continue;
-		cp->zones[cp->nr_zones].reporting_blocks = reporting_count(add[z], kernel, nr_orders);
+		cp->zones[cp->nr_zones].reporting_blocks = reporting_add(add[z], kernel, nr_orders);
 		cp->zones[cp->nr_zones].node = r->zones[z].node;
 		snprintf(cp->zones[cp->nr_zones].name, sizeof(cp->zones[0].name), "%s",
 			 r->zones[z].name);
@@ -389,7 +390,7 @@ void replay_do_check(struct replay *rp, uint64_t ts)
 		zr->has_check = true;
 		memcpy(zr->check_nr_free, kernel, sizeof(kernel));
 		memcpy(zr->check_model_nr_free, model, sizeof(model));
-		zr->check_reporting_blocks = reporting_count(add[z], kernel, nr_orders);
+		zr->check_reporting_blocks = reporting_add(add[z], kernel, nr_orders);
 		zr->free_blocks_error = blocks_error(model, kernel, nr_orders);
 		check_pcp(rp, z, zr);
 		zr->check_unusable_error = 0;

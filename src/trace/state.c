@@ -748,6 +748,21 @@ int mf_state_load_after(struct mf_state *st, const char *dir, char *err, size_t 
 	return ret ? ret : 1;
 }
 
+/* dir/sysctl's free page reporting: struct mf_state's reporting_order */
+static int reporting_order(const char *dir)
+{
+	char on[8], order[8];
+	int o;
+
+	if (mf_state_sysctl_read(dir, "free_page_reporting", on, sizeof(on)))
+		return MF_REPORTING_UNKNOWN;
+	if (strcmp(on, "1") ||
+	    mf_state_sysctl_read(dir, "page_reporting_order", order, sizeof(order)))
+		return -1;
+	o = atoi(order);
+	return o >= 0 && o < MF_MAX_ORDERS ? o : -1;
+}
+
 int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen)
 {
 	char *text = NULL, label[MF_PATH_MAX + 8];
@@ -794,16 +809,7 @@ int mf_state_load(struct mf_state *st, const char *dir, char *err, size_t errlen
 		return ret;
 
 	st->has_kpageflags = kpageflags_readable(dir);
-	{
-		char on[8] = "", order[8];
-
-		if (!mf_state_sysctl_read(dir, "free_page_reporting", on, sizeof(on)))
-			st->reporting_order = -1;
-		if (!strcmp(on, "1") &&
-		    !mf_state_sysctl_read(dir, "page_reporting_order", order, sizeof(order)) &&
-		    atoi(order) >= 0 && atoi(order) < MF_MAX_ORDERS)
-			st->reporting_order = atoi(order);
-	}
+	st->reporting_order = reporting_order(dir);
 	return 0;
 }
 

@@ -1286,8 +1286,13 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	case MF_EV_CP_FAST_ISOLATE_FREE: {
 		const struct mf_ev_isolate *e = &ev->isolate;
 
-		/* a fast search that took nothing still reorders the lists it visited */
-		if (!e->nr_taken && ev->type != MF_EV_CP_FAST_ISOLATE_FREE)
+		/*
+		 * A fast search that took nothing still reorders the lists it visited; a free
+		 * scan that took nothing from a window it walked pfn by pfn says the window
+		 * held no free block.
+		 */
+		if (!e->nr_taken && ev->type != MF_EV_CP_FAST_ISOLATE_FREE &&
+		    (!e->nr_scanned || e->nr_scanned != e->end_pfn - e->start_pfn))
 			return;
 		z = zone_of(m, ev->type == MF_EV_CP_ISOLATE_FREE ? e->start_pfn : e->end_pfn - 1);
 		if (z < 0) {

@@ -149,7 +149,8 @@ static uint64_t isolate_walk(const struct mf_model *m, uint64_t start, uint64_t 
 /*
  * A scan took nr_taken pages where the model held only `held` free: the kernel's other
  * pages were ones the model thought in use, so the model holds as many free elsewhere
- * that the kernel has in use (short_credit, settled in on_page_free()).
+ * that the kernel has in use (short_credit).  A free of such a page (on_page_free()) or a
+ * full scan that finds one (window_not_free()) settles it.
  */
 static void isolate_short(struct mf_model *m, int z, uint64_t nr_taken, uint64_t held)
 {
@@ -165,6 +166,10 @@ static void isolate_short(struct mf_model *m, int z, uint64_t nr_taken, uint64_t
  * model still holds with its head in the window was not free in the kernel: in use, most
  * likely the migration target of another run the model placed elsewhere.  Per-CPU pages
  * are not PageBuddy and the scanner passes them.
+ *
+ * Such a block is one of the pages a short scan left the model holding free
+ * (isolate_short()): it settles that much of the zone's short_credit, or a later free of
+ * another such page would keep a wrong pick of the model's in the ledger for good.
  */
 static void window_not_free(struct mf_model *m, int z, uint64_t start, uint64_t end)
 {
@@ -179,6 +184,7 @@ static void window_not_free(struct mf_model *m, int z, uint64_t start, uint64_t 
 			model_bits_update(m->held, pos, n, true);
 			m->fid.cp_window_not_free++;
 			m->fid.cp_window_not_free_pages += n;
+			m->short_credit[z] -= m->short_credit[z] < n ? m->short_credit[z] : n;
 		}
 		pos = model_next_head(m, pos + n, end);
 	}
@@ -205,8 +211,13 @@ void model_on_isolate_free(struct mf_model *m, int z, uint64_t start, uint64_t e
 
 	if (end > zd->end_pfn)
 		end = zd->end_pfn;
-	if (nr_taken)
-		run_window(m, start, end);
+	if (!nr_taken) {
+		/* a walk of every pfn that found nothing: no free block in the window */
+		if (nr_scanned == end - start && end - start <= 4096)
+			window_not_free(m, z, start, end);
+		return;
+	}
+	run_window(m, start, end);
 	if (end > start + 4096)
 		end = start + 4096;	/* one pageblock per event; never trust more */
 	for (i = 0; i < sizeof(strides) / sizeof(strides[0]); i++) {

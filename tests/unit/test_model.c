@@ -455,6 +455,58 @@ static void test_short_scan_owes(void)
 	mf_model_free(m);
 }
 
+/*
+ * A full scan that finds a block the model holds free settles a shortfall as a free does.
+ * 16 pages; 2, 6, 10 and 13 free (order 0).  A scan of 0-3 took 2 pages: the model takes
+ * 2, one short, so one page the model holds free is in use in the kernel.  A scan of
+ * every pfn of 8-15 took one: the model takes 10, and 13 was not free in the kernel; that
+ * was the page.  The kernel frees 6, which the model held free: nothing is owed any more,
+ * so the model's pick was in the kernel's place, and 2 goes back.
+ *   buddy: {2, 6, 10, 13} -> {6, 10, 13} -> {6} -> {2} (6 per-CPU)
+ */
+static void test_full_scan_settles_short(void)
+{
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 10, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 13, 0), 0);
+	isolate_free(m, 0, 4, 4, 2);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 1);
+	isolate_free(m, 8, 16, 8, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free_pages, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 6);
+	apply(m, MF_EV_PAGE_FREE, 6, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 2);
+	mf_model_free(m);
+}
+
+/*
+ * isolate_freepages_block() emits its event when it took nothing, too.  A walk of every
+ * pfn that took nothing says the window held no free block; a strided walk says nothing.
+ * 16 pages; 5 and 9 free.  A scan of 4-7 with nr_scanned 4 took nothing: 5 was in use.
+ * A scan of 8-15 with nr_scanned 3 (stride 4, say) took nothing: 9 may be free still.
+ *   buddy: {5, 9} -> {9} -> {9}
+ */
+static void test_empty_full_scan(void)
+{
+	struct mf_model *m = zone16(4, 4);
+
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	isolate_free(m, 4, 8, 4, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free, 1);
+	isolate_free(m, 8, 16, 3, 0);
+	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free, 1);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_mismatch, 0);
+	mf_model_free(m);
+}
+
 static void add_pfn(void *priv, uint64_t pfn, int order, int mt, bool pcp)
 {
 	uint64_t *set = priv;
@@ -1573,6 +1625,10 @@ void test_model_register(void)
 	CU_add_test(s, "a free scan of every pfn leaves no free block there", test_window_not_free);
 	CU_add_test(s, "a scan that took more than the model held free owes a swap",
 		    test_short_scan_owes);
+	CU_add_test(s, "a full scan that finds a free block settles a short scan",
+		    test_full_scan_settles_short);
+	CU_add_test(s, "a full scan that took nothing leaves no free block there",
+		    test_empty_full_scan);
 	CU_add_test(s, "the free scanner steps over a compound page", test_isolate_free_compound);
 	CU_add_test(s, "fast isolation follows the free lists' order", test_fast_isolate_list_order);
 	CU_add_test(s, "a swap gives back the guess of the freed page's event", test_swap_takes_guess);

@@ -434,23 +434,38 @@ static void test_window_not_free(void)
  */
 static uint64_t free_set(struct mf_model *m);
 
+/* Seed free order-0 pages at the pfns of set (one bit per pfn, below 64). */
+static void seed_pages(struct mf_model *m, uint64_t set)
+{
+	uint64_t pfn;
+
+	for (pfn = 0; pfn < 64; pfn++)
+		if (set & (1ULL << pfn))
+			CU_ASSERT_EQUAL(mf_model_seed_free(m, pfn, 0), 0);
+}
+
+/*
+ * The kernel frees order-0 page pfn (to CPU 0's list); then free_of_free and
+ * cp_isolation_swapped are fof and swapped, and the order-0 buddy pages are buddy.
+ */
+static void free_expect(struct mf_model *m, uint64_t pfn, uint64_t fof, uint64_t swapped,
+			uint64_t buddy)
+{
+	apply(m, MF_EV_PAGE_FREE, pfn, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, fof);
+	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, swapped);
+	CU_ASSERT_EQUAL(free_set(m), buddy);
+}
+
 static void test_short_scan_owes(void)
 {
 	struct mf_model *m = zone16(4, 4);
 
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 10, 0), 0);
+	seed_pages(m, 1ULL << 2 | 1ULL << 6 | 1ULL << 10);
 	isolate_free(m, 0, 4, 4, 2);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 1);
-	apply(m, MF_EV_PAGE_FREE, 6, 0, MF_MT_MOVABLE, 0);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 0);
-	CU_ASSERT_EQUAL(free_set(m), 1ULL << 10);
-	apply(m, MF_EV_PAGE_FREE, 10, 0, MF_MT_MOVABLE, 0);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 2);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
-	CU_ASSERT_EQUAL(free_set(m), 1ULL << 2);
+	free_expect(m, 6, 1, 0, 1ULL << 10);
+	free_expect(m, 10, 2, 1, 1ULL << 2);
 	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 2);
 	mf_model_free(m);
 }
@@ -468,19 +483,13 @@ static void test_full_scan_settles_short(void)
 {
 	struct mf_model *m = zone16(4, 4);
 
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 2, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 6, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 10, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 13, 0), 0);
+	seed_pages(m, 1ULL << 2 | 1ULL << 6 | 1ULL << 10 | 1ULL << 13);
 	isolate_free(m, 0, 4, 4, 2);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolate_short, 1);
 	isolate_free(m, 8, 16, 8, 1);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free_pages, 1);
 	CU_ASSERT_EQUAL(free_set(m), 1ULL << 6);
-	apply(m, MF_EV_PAGE_FREE, 6, 0, MF_MT_MOVABLE, 0);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->free_of_free, 1);
-	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_isolation_swapped, 1);
-	CU_ASSERT_EQUAL(free_set(m), 1ULL << 2);
+	free_expect(m, 6, 1, 1, 1ULL << 2);
 	mf_model_free(m);
 }
 
@@ -495,8 +504,7 @@ static void test_empty_full_scan(void)
 {
 	struct mf_model *m = zone16(4, 4);
 
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 5, 0), 0);
-	CU_ASSERT_EQUAL(mf_model_seed_free(m, 9, 0), 0);
+	seed_pages(m, 1ULL << 5 | 1ULL << 9);
 	isolate_free(m, 4, 8, 4, 0);
 	CU_ASSERT_EQUAL(free_set(m), 1ULL << 9);
 	CU_ASSERT_EQUAL(mf_model_fidelity(m)->cp_window_not_free, 1);

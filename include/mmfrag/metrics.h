@@ -2,6 +2,7 @@
 #ifndef MMFRAG_METRICS_H
 #define MMFRAG_METRICS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "common.h"
 
@@ -48,6 +49,27 @@ static inline int mf_hpage_order_clamp(int max_order)
 unsigned int mf_fragmentation_score_zone(const uint64_t *nr_free, int nr_orders, int hpage_order);
 uint64_t mf_fragmentation_score_weighted(unsigned int zone_score, uint64_t zone_present,
 					 uint64_t node_present);
+
+/*
+ * Free page reporting (mm/page_reporting.c): page_reporting_process_zone() takes free
+ * blocks of page_reporting_order and up off a zone's lists, PAGE_REPORTING_CAPACITY (32)
+ * at a time (__isolate_free_page(), no event), hands them to the balloon and puts them
+ * back.  A read of buddyinfo meanwhile lacks them.
+ */
+#define MF_REPORTING_BATCH	32
+
+/*
+ * mf_reporting_batch - did a read of a zone's buddyinfo catch a reporting batch?
+ * @order: page_reporting_order while reporting was on (negative: off, or not known)
+ * @model, @kernel: the zone's free blocks per order, the model's and buddyinfo's
+ *
+ * True when the kernel lacks exactly one batch of blocks of @order and up against the
+ * model; @add then holds them per order (all nr_orders entries written), to be counted
+ * free on the kernel's side.  A short batch (the last of a pass) is not told from a
+ * model error.  One worker reports zone after zone: a caller takes the first zone.
+ */
+bool mf_reporting_batch(int order, int nr_orders, const uint64_t *model, const uint64_t *kernel,
+			uint64_t *add);
 
 /* Per-zone metric bundle, as reports carry it. */
 struct mf_zone_metrics {

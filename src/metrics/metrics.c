@@ -170,3 +170,20 @@ void mf_zone_reports_finish(struct mf_zone_report *z, int nr, int hpage_order)
 				z[i].node_score += z[j].m.fragmentation_score_weighted;
 	}
 }
+
+bool mf_reporting_batch(int order, int nr_orders, const uint64_t *model, const uint64_t *kernel,
+			uint64_t *add)
+{
+	uint64_t lack = 0;
+	int o;
+
+	for (o = 0; o < nr_orders; o++)
+		add[o] = o >= order && order >= 0 && model[o] > kernel[o] ? model[o] - kernel[o] : 0;
+	for (o = 0; o < nr_orders; o++)
+		lack += add[o];
+	if (lack == MF_REPORTING_BATCH)
+		return true;
+	for (o = 0; o < nr_orders; o++)
+		add[o] = 0;
+	return false;
+}

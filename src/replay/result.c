@@ -159,22 +159,14 @@ static void check_pcp(struct replay *rp, int z, struct mf_zone_report *zr)
 	}
 }
 
-/* PAGE_REPORTING_CAPACITY (mm/page_reporting.h): the blocks one report takes at once */
-#define REPORTING_BATCH	32
-
 /*
- * page_reporting_process_zone() takes free blocks of page_reporting_order and up off a
- * zone's lists (__isolate_free_page(), no event), a batch at a time, hands them to the
- * balloon and puts them back: a capture taken meanwhile lacks them.  Where free page
- * reporting was on and one zone's buddyinfo lacks exactly a full batch of such blocks
- * against the model, that is what the capture caught: add[z][] gets them, to be counted
- * free for the errors.  A short batch (the last of a pass) is not told from a model
- * error, and stays one.
+ * A capture that caught a free page reporting batch (mf_reporting_batch()) in one zone:
+ * add[z][] gets its blocks, to be counted free for the errors.
  */
 static void reporting_batch(struct replay *rp, const struct mf_state *st,
 			    uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS])
 {
-	int nr_orders = mf_model_params(rp->m)->max_order + 1, z, o, order = st->reporting_order;
+	int nr_orders = mf_model_params(rp->m)->max_order + 1, z, order = st->reporting_order;
 
 	memset(add, 0, MF_MAX_ZONES * sizeof(add[0]));
 	/* a periodic capture does not read the setting: the recording's start did */
@@ -183,17 +175,11 @@ static void reporting_batch(struct replay *rp, const struct mf_state *st,
 	if (order < 0)
 		return;
 	for (z = 0; z < rp->r->nr_zones; z++) {
-		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS], lack = 0;
+		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS];
 
-		if (!zone_pair(rp, st, z, model, kernel))
-			continue;
-		for (o = order; o < nr_orders; o++)
-			lack += model[o] > kernel[o] ? model[o] - kernel[o] : 0;
-		if (lack != REPORTING_BATCH)
-			continue;
-		for (o = order; o < nr_orders; o++)
-			add[z][o] = model[o] > kernel[o] ? model[o] - kernel[o] : 0;
-		return;		/* one batch at a time: one worker, zone after zone */
+		if (zone_pair(rp, st, z, model, kernel) &&
+		    mf_reporting_batch(order, nr_orders, model, kernel, add[z]))
+			return;		/* one batch at a time: one worker, zone after zone */
 	}
 }
 

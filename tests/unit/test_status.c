@@ -166,6 +166,31 @@ static void test_index_truncation_empty(void)
 }
 
 /*
+ * A read of buddyinfo that caught free page reporting's batch: the kernel lacks exactly
+ * 32 blocks of page_reporting_order (9) and up against the model (20 of order 9, 12 of
+ * order 10); what it lacks below that order does not count.  31 or 33 are a model
+ * error, as is any lack with reporting off.
+ */
+static void test_reporting_batch(void)
+{
+	uint64_t model[11] = { 50, 0, 0, 0, 0, 0, 0, 0, 0, 30, 40 };
+	uint64_t kernel[11] = { 40, 0, 0, 0, 0, 0, 0, 0, 0, 10, 28 }, add[11];
+
+	CU_ASSERT_TRUE(mf_reporting_batch(9, 11, model, kernel, add));
+	CU_ASSERT_EQUAL(add[0], 0);
+	CU_ASSERT_EQUAL(add[9], 20);
+	CU_ASSERT_EQUAL(add[10], 12);
+	CU_ASSERT_FALSE(mf_reporting_batch(10, 11, model, kernel, add));
+	CU_ASSERT_EQUAL(add[10], 0);
+	CU_ASSERT_FALSE(mf_reporting_batch(-1, 11, model, kernel, add));
+	kernel[9] = 11;
+	CU_ASSERT_FALSE(mf_reporting_batch(9, 11, model, kernel, add));
+	kernel[9] = 9;
+	CU_ASSERT_FALSE(mf_reporting_batch(9, 11, model, kernel, add));
+	CU_ASSERT_EQUAL(add[9], 0);
+}
+
+/*
  * fragmentation_score_zone_weighted() = present * score / (node_present + 1), summed per
  * node by fragmentation_score_node().  Node 0: a 16-page zone (score 50, as above) and a
  * 48-page zone whose free memory is one order-4 block (score at order 2: 0); node 1: a
@@ -1094,6 +1119,7 @@ void test_state_register(void)
 
 	CU_add_test(s, "indices of a 16-page zone", test_index_16);
 	CU_add_test(s, "index truncation and an empty zone", test_index_truncation_empty);
+	CU_add_test(s, "a free page reporting batch caught by buddyinfo", test_reporting_batch);
 	CU_add_test(s, "zone-weighted node score", test_node_score);
 	CU_add_test(s, "debugfs line format", test_debugfs_format);
 	CU_add_test(s, "parse buddyinfo", test_parse_buddyinfo);

@@ -56,4 +56,13 @@ int mf_capture_take(struct mf_capture *c, const char *dir, const char *name,
 		    enum mf_capture_kind kind, mf_capture_mark_fn mark, void *ctx,
 		    char *err, size_t errlen);
 
+/*
+ * mf_capture_reporting_order - free page reporting on the running system
+ *
+ * page_reporting_order when a virtio balloon reports free pages (the driver that
+ * registers with mm/page_reporting.c), -1 when none does or the module is absent: what a
+ * capture's sysctl file says as page_reporting_order and free_page_reporting.
+ */
+int mf_capture_reporting_order(void);
+
 #endif

@@ -51,6 +51,8 @@ struct mf_top_zone {
 	uint64_t		kernel_nr_free[MF_MAX_ORDERS];	/* buddyinfo of the last check */
 	double			drift;		/* sum |model - kernel| / kernel blocks at the
 						 * last check the model reached (see live.c) */
+	uint64_t		reporting_blocks;	/* of a free page reporting batch
+							 * that check caught, counted free */
 };
 
 struct mf_top_task {
@@ -79,6 +81,7 @@ struct mf_top_frame {
 	int			nr_zones;
 	struct mf_top_zone	zones[MF_MAX_ZONES];
 	double			drift;		/* over all zones */
+	uint64_t		reporting_blocks;	/* the zones' reporting_blocks */
 	double			drift_threshold;
 	unsigned int		check_age;	/* checks written since the one drift is from */
 	unsigned int		reanchors;

@@ -35,14 +35,14 @@ static json_t *zone_obj(const struct mf_top_frame *fr, const struct mf_top_zone 
 {
 	const struct mf_zone_metrics *m = &z->m;
 
-	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:i, s:f}",
+	return json_pack("{s:i, s:s, s:o, s:o, s:o, s:o, s:i, s:f, s:o}",
 			 "node", z->node, "zone", z->name,
 			 "free_blocks", mf_json_u64_array(m->nr_free, m->nr_orders),
 			 "kernel_free_blocks", mf_json_u64_array(z->kernel_nr_free, m->nr_orders),
 			 "unusable_index", mf_json_int_array(m->unusable_index, m->nr_orders),
 			 "extfrag_index", mf_json_int_array(m->extfrag_index, m->nr_orders),
 			 "fragmentation_score", (int)m->fragmentation_score,
-			 "drift", z->drift);
+			 "drift", z->drift, "reporting_blocks", u64(z->reporting_blocks));
 }
 
 static json_t *task_obj(const struct mf_top_task *k)
@@ -176,10 +176,11 @@ void mf_top_print_text(FILE *f, const struct mf_top_frame *fr, int rows, int col
 	     "lost %llu", fr->time_s, s, fr->final ? " (final)" : "",
 	     (unsigned long long)fr->events, rate(fr->events_i, s),
 	     (unsigned long long)fr->peak_events_per_s, (unsigned long long)fr->lost_events);
-	line(&v, false, "model drift %.2f%% vs /proc/buddyinfo (re-anchor above %.0f%%, done %u)%s%s",
+	line(&v, false, "model drift %.2f%% vs /proc/buddyinfo (re-anchor above %.0f%%, done %u)%s%s%s",
 	     fr->drift * 100, fr->drift_threshold * 100, fr->reanchors,
 	     fr->check_age ? ", from an earlier check" : "",
-	     fr->seeded ? "" : ", not seeded: free lists unknown");
+	     fr->seeded ? "" : ", not seeded: free lists unknown",
+	     fr->reporting_blocks ? ", a free page reporting batch counted free" : "");
 	line(&v, false, "%s", "");
 
 	for (o = 0; o < nr_orders && n < (int)sizeof(hdr) - 8; o++)

@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mmfrag/capture.h"
 #include "mmfrag/metrics.h"
 #include "mmfrag/model.h"
 #include "mmfrag/observe.h"
@@ -87,6 +88,7 @@ struct check {
 	int		edges;		/* markers reached */
 	double		drift[MF_MAX_ZONES];	/* per model zone, the smaller of the two */
 	uint64_t	diff[MF_MAX_ZONES], total[MF_MAX_ZONES];
+	uint64_t	reporting[MF_MAX_ZONES];	/* a reporting batch counted free, there */
 	unsigned int	seq;		/* checks written */
 	unsigned int	done;		/* checks resolved */
 };
@@ -98,6 +100,7 @@ struct mf_top {
 	struct mf_observer	*obs;
 	struct mf_state		st;
 	const struct mf_top_opts *o;
+	int			reporting_order;	/* free page reporting's, -1 when off */
 	int			nr_cpus;
 	int			pbo;
 	char			*page;
@@ -319,9 +322,11 @@ static void collect(void *priv, const struct mf_event *ev)
 /*
  * Model zone z against the kernel's buddyinfo bi: the sum over orders of |model - kernel|
  * and the kernel's blocks (as replay's free_blocks_error); false when bi lacks the zone.
+ * add[] (or NULL): blocks of a free page reporting batch to count on the kernel's side.
+ * With model[] and kernel[] (or NULL), the zone's free blocks on either side as read.
  */
-static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, uint64_t *diff,
-		      uint64_t *total, uint64_t *kernel)
+static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, const uint64_t *add,
+		      uint64_t *diff, uint64_t *total, uint64_t *model, uint64_t *kernel)
 {
 	const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
 	const struct mf_state_zone *bz = mf_state_zone_find(bi, zd->node, zd->name);
@@ -332,37 +337,66 @@ static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, uint64
 		return false;
 	mf_model_zone_nr_free(t->m, z, nr_free);
 	*diff = *total = 0;
-	for (o = 0; o < nr_orders && o < bz->nr_orders; o++) {
-		uint64_t k = bz->nr_free[o], mo = nr_free[o];
+	for (o = 0; o < nr_orders; o++) {
+		uint64_t k = o < bz->nr_orders ? bz->nr_free[o] : 0, mo = nr_free[o];
 
 		if (kernel)
 			kernel[o] = k;
+		if (model)
+			model[o] = mo;
+		k += add ? add[o] : 0;
 		*diff += k > mo ? k - mo : mo - k;
 		*total += k;
 	}
 	return true;
 }
 
+/*
+ * Free page reporting took a batch off one zone's lists while buddyinfo was read
+ * (mf_reporting_batch()): add[z][] gets its blocks, as replay's checks count them.
+ */
+static void reporting_batch(struct mf_top *t, const struct mf_state *bi,
+			    uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS])
+{
+	int nr_orders = mf_model_params(t->m)->max_order + 1, z;
+
+	memset(add, 0, MF_MAX_ZONES * sizeof(add[0]));
+	for (z = 0; t->reporting_order >= 0 && z < mf_model_nr_zones(t->m) && z < MF_MAX_ZONES;
+	     z++) {
+		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS], diff, total;
+
+		if (zone_diff(t, bi, z, NULL, &diff, &total, model, kernel) &&
+		    mf_reporting_batch(t->reporting_order, nr_orders, model, kernel, add[z]))
+			return;
+	}
+}
+
 /* The model reached a marker of the pending check: compare, keep the smaller per zone. */
 static void check_edge(struct mf_top *t)
 {
 	struct check *c = &t->check;
-	int z;
+	uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS] = { { 0 } };
+	int z, o;
 
 	if (!c->pending)
 		return;
+	if (c->have_bi && t->seeded)
+		reporting_batch(t, &c->bi, add);
 	for (z = 0; c->have_bi && t->seeded && z < mf_model_nr_zones(t->m) && z < MF_MAX_ZONES;
 	     z++) {
-		uint64_t diff, total;
+		uint64_t diff, total, batch = 0;
 		double d;
 
-		if (!zone_diff(t, &c->bi, z, &diff, &total, NULL))
+		if (!zone_diff(t, &c->bi, z, add[z], &diff, &total, NULL, NULL))
 			diff = total = 0;
+		for (o = 0; o < MF_MAX_ORDERS; o++)
+			batch += add[z][o];
 		d = total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
 		if (!c->edges || d < c->drift[z]) {
 			c->drift[z] = d;
 			c->diff[z] = diff;
 			c->total[z] = total;
+			c->reporting[z] = batch;
 		}
 	}
 	if (++c->edges == 2) {
@@ -620,6 +654,7 @@ int mf_top_open(struct mf_top **tp, const struct mf_top_opts *o, char *warn, siz
 	if (!t)
 		return -ENOMEM;
 	t->o = o;
+	t->reporting_order = mf_capture_reporting_order();
 	ret = mf_state_load(&t->st, "/proc", err, errlen);
 	if (ret)
 		return ret;
@@ -827,8 +862,11 @@ static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 						node_present[zd->node] : zd->present);
 		memset(fz->kernel_nr_free, 0, sizeof(fz->kernel_nr_free));
 		if (c->have_bi)
-			zone_diff(t, &c->bi, z, &zd_diff, &zd_total, fz->kernel_nr_free);
+			zone_diff(t, &c->bi, z, NULL, &zd_diff, &zd_total, NULL,
+				  fz->kernel_nr_free);
 		fz->drift = c->done ? c->drift[z] : 0;
+		fz->reporting_blocks = c->done ? c->reporting[z] : 0;
+		f->reporting_blocks += fz->reporting_blocks;
 		if (c->done) {
 			diff += c->diff[z];
 			total += c->total[z];

@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "mmfrag/capture.h"
+#include "mmfrag/common.h"
 
 #define EXTFRAG_DIR	"/sys/kernel/debug/extfrag"
 #define KPF_CHUNK	(1u << 20)	/* a multiple of 8: kpageflags reads are u64-granular */
@@ -236,6 +237,18 @@ static int balloon_reports(void)
 			return 1;
 	}
 	return 0;
+}
+
+int mf_capture_reporting_order(void)
+{
+	char val[32], *end;
+	long order;
+
+	if (read_setting("/sys/module/page_reporting/parameters/page_reporting_order", val,
+			 sizeof(val)) || !balloon_reports())
+		return -1;
+	order = strtol(val, &end, 10);
+	return *end || order < 0 || order >= MF_MAX_ORDERS ? -1 : (int)order;
 }
 
 static void sysctl_line(struct mf_capture *c, const char *key, const char *val)

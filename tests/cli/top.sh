@@ -50,7 +50,7 @@ for i, l in enumerate(lines):
         assert k in d, "line %d lacks %s" % (i + 1, k)
     for z in d["zones"]:
         for k in ("node", "zone", "free_blocks", "unusable_index", "extfrag_index",
-                  "fragmentation_score"):
+                  "fragmentation_score", "drift", "reporting_blocks"):
             assert k in z, "zone lacks " + k
     for k in ("stall", "success", "fail", "interval"):
         assert k in d["compaction"], "compaction lacks " + k

@@ -7,6 +7,8 @@
 #   -f K/N       K of every N of them given back (default 2/3); -z SEED: at random
 #   -t MIB       then MADV_HUGEPAGE faults (default 800): direct compaction
 #   -i SEC       periodic captures (buddyinfo, pagetypeinfo) every SEC (default 0.5)
+#   -K SEC       a periodic capture scans kpageflags too when SEC have passed since the
+#                last scan (mmfrag record --kpageflags-interval; default 5)
 #   -E EVENT     also record EVENT (mmfrag record -e default -e EVENT; repeatable),
 #                e.g. migrate:remove_migration_pte (migration targets' pfns)
 #   -H           raise the hugetlb pool before the recording starts, not inside it (fewer
@@ -24,13 +26,15 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 fid_lock "$@"
-OUT=$FID_WORK/fid-heavy.dat FREE=1300 M=1000 FRAC=2/3 SEED= T=800 INT=0.5 TC=0 EV=() HOGOUT=0
-while getopts "o:F:m:f:z:t:i:E:HT" o; do
+OUT=$FID_WORK/fid-heavy.dat FREE=1300 M=1000 FRAC=2/3 SEED= T=800 INT=0.5 KPF=5 TC=0 EV=()
+HOGOUT=0
+while getopts "o:F:m:f:z:t:i:K:E:HT" o; do
 	case $o in
 	o) OUT=$OPTARG ;; F) FREE=$OPTARG ;; m) M=$OPTARG ;; f) FRAC=$OPTARG ;;
-	z) SEED=$OPTARG ;; t) T=$OPTARG ;; i) INT=$OPTARG ;; T) TC=1 ;; H) HOGOUT=1 ;;
+	z) SEED=$OPTARG ;; t) T=$OPTARG ;; i) INT=$OPTARG ;; K) KPF=$OPTARG ;; T) TC=1 ;;
+	H) HOGOUT=1 ;;
 	E) EV+=(-e "$OPTARG") ;;
-	*) sed -n '2,16p' "$0" >&2; exit 2 ;;
+	*) sed -n '2,18p' "$0" >&2; exit 2 ;;
 	esac
 done
 fid_build
@@ -83,7 +87,8 @@ EOS
 	trace-cmd dump --summary "$OUT" >/dev/null 2>&1 || { cat "$WL/tc.log" >&2; fid_die "trace-cmd failed"; }
 else
 	[ ${#EV[@]} -eq 0 ] || EV=(-e default "${EV[@]}")
-	"$MMFRAG" record -q "${BUF[@]}" "${EV[@]}" --capture-interval "$INT" -o "$OUT" -- "$WL/workload.sh"
+	"$MMFRAG" record -q "${BUF[@]}" "${EV[@]}" --capture-interval "$INT" \
+		--kpageflags-interval "$KPF" -o "$OUT" -- "$WL/workload.sh"
 fi
 fid_restore
 "$MMFRAG" replay --json -q "$OUT" >"${OUT%.dat}.json"

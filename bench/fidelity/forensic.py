@@ -11,29 +11,16 @@ capture's, per zone:
 and, for each mm_page_free, what the page was before (free of a page already free in buddy:
 inside an isolate window or not).  Needs zstd.  Prints counts; no model involved.
 """
-import re, subprocess, sys
+import re, sys
 from collections import Counter
+
+from capdir import kpageflags, zones
 
 report, state = sys.argv[1], sys.argv[2]
 PCP_ORDERS = {0, 1, 2, 3, 9}
 NONE, ALLOC, ZL, ZLR, FPCP, FBUD, DRAIN, EXTF, ISOW, FISO = range(10)
 NAMES = ["untouched", "alloc", "zone_locked", "zl_refill(pcp)", "free->pcp", "free->buddy",
          "drain->buddy", "extfrag", "isolate_window", "fast_isolate"]
-
-def zones(d):
-    zs, cur = [], None
-    for line in open(d + "/zoneinfo"):
-        m = re.match(r"Node (\d+), zone\s+(\S+)", line)
-        if m:
-            cur = [m.group(2), 0, 0]
-            zs.append(cur)
-        m = re.match(r"\s+start_pfn:\s+(\d+)", line)
-        if m and cur:
-            cur[1] = int(m.group(1))
-        m = re.match(r"\s+spanned\s+(\d+)", line)
-        if m and cur:
-            cur[2] = int(m.group(1))
-    return [(n, s, s + sp) for n, s, sp in zs if sp]
 
 FLAGS = {}
 KPF = ["LOCKED", "ERROR", "REFERENCED", "UPTODATE", "DIRTY", "LRU", "ACTIVE", "SLAB",
@@ -44,9 +31,7 @@ def kpf_names(v):
     return "|".join(n for i, n in enumerate(KPF) if v & (1 << i)) or "0"
 
 def buddy(d):
-    raw = subprocess.run(["zstd", "-dc", d + "/kpageflags.zst"], capture_output=True,
-                         check=True).stdout
-    mv = memoryview(raw).cast("Q")
+    mv = kpageflags(d)
     FLAGS[d] = mv
     b = bytearray(len(mv))
     for i, v in enumerate(mv):

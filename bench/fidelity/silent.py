@@ -14,12 +14,12 @@ contiguous pfns, and the first event that names each silent leaver after the int
 any), which usually says where it went (a pcpu_drain: it sat on a per-CPU list).  No model.
 Needs zstd.
 """
-import array
 import os
 import re
-import subprocess
 import sys
 from collections import Counter
+
+from capdir import kpageflags, zones
 
 BUDDY = 1 << 10
 EV = re.compile(r"\s(\d+\.\d+): (mm_page_\w+):\s+page=\S+ pfn=0x([0-9a-f]+)(?: order=(\d+))?"
@@ -27,30 +27,6 @@ EV = re.compile(r"\s(\d+\.\d+): (mm_page_\w+):\s+page=\S+ pfn=0x([0-9a-f]+)(?: o
 MARK = re.compile(r"\s(\d+\.\d+): print:.*mmfrag-capture-(begin|end) (\S+)")
 CP = re.compile(r"\s(\d+\.\d+): mm_compaction_(isolate_freepages|fast_isolate_freepages|"
                 r"begin|end)")
-
-
-def zones(d):
-    zs, cur = [], None
-    for line in open(os.path.join(d, "zoneinfo")):
-        m = re.match(r"Node (\d+), zone\s+(\S+)", line)
-        if m:
-            cur = [m.group(2), 0, 0]
-            zs.append(cur)
-        m = re.match(r"\s+start_pfn:\s+(\d+)", line)
-        if m and cur:
-            cur[1] = int(m.group(1))
-        m = re.match(r"\s+spanned\s+(\d+)", line)
-        if m and cur:
-            cur[2] = int(m.group(1))
-    return [z for z in zs if z[2]]
-
-
-def kpf(d):
-    raw = subprocess.run(["zstd", "-dc", os.path.join(d, "kpageflags.zst")],
-                         capture_output=True, check=True).stdout
-    a = array.array("Q")
-    a.frombytes(raw)
-    return a
 
 
 def runs(pfns):
@@ -90,9 +66,9 @@ def main():
     if len(caps) < 2:
         sys.exit("silent.py: fewer than two captures with kpageflags and markers in %s" % report)
     zs = zones(os.path.join(state, caps[0]))
-    prev = kpf(os.path.join(state, caps[0]))
+    prev = kpageflags(os.path.join(state, caps[0]))
     for a, b in zip(caps, caps[1:]):
-        cur = kpf(os.path.join(state, b))
+        cur = kpageflags(os.path.join(state, b))
         t0, t1 = marks[(a, "begin")], marks[(b, "end")]
         named = set()
         for t, pfn, order, _, _ in events:
@@ -101,8 +77,8 @@ def main():
         compacting = any(t0 <= t <= t1 for t in cwin)
         print("%s -> %s (%.3f s%s)" % (a, b, t1 - t0,
                                       ", compaction in the interval" if compacting else ""))
-        for name, lo, n in zs:
-            hi = min(lo + n, len(cur), len(prev))
+        for name, lo, hi in zs:
+            hi = min(hi, len(cur), len(prev))
             left = [p for p in range(lo, hi)
                     if prev[p] & BUDDY and not cur[p] & BUDDY and p not in named]
             joined = [p for p in range(lo, hi)

@@ -81,7 +81,6 @@ struct mf_top_frame {
 	int			nr_zones;
 	struct mf_top_zone	zones[MF_MAX_ZONES];
 	double			drift;		/* over all zones */
-	uint64_t		reporting_blocks;	/* the zones' reporting_blocks */
 	double			drift_threshold;
 	unsigned int		check_age;	/* checks written since the one drift is from */
 	unsigned int		reanchors;

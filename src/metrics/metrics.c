@@ -177,10 +177,10 @@ bool mf_reporting_batch(int order, int nr_orders, const uint64_t *model, const u
 	uint64_t lack = 0;
 	int o;
 
-	for (o = 0; o < nr_orders; o++)
+	for (o = 0; o < nr_orders; o++) {
 		add[o] = o >= order && order >= 0 && model[o] > kernel[o] ? model[o] - kernel[o] : 0;
-	for (o = 0; o < nr_orders; o++)
 		lack += add[o];
+	}
 	if (lack == MF_REPORTING_BATCH)
 		return true;
 	for (o = 0; o < nr_orders; o++)

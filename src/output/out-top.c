@@ -169,7 +169,10 @@ void mf_top_print_text(FILE *f, const struct mf_top_frame *fr, int rows, int col
 	char hdr[256], b1[32], b2[32], b3[32], b4[32];
 	double s = fr->interval_s;
 	int i, o, n = 0, nr_orders = fr->nr_zones ? fr->zones[0].m.nr_orders : 0;
+	bool reporting = false;
 
+	for (i = 0; i < fr->nr_zones; i++)
+		reporting |= fr->zones[i].reporting_blocks != 0;
 	if (ansi)
 		fputs("\033[H", f);
 	line(&v, false, "mmfrag top - %.1f s, interval %.1f s%s, events %llu (%.0f/s, peak %llu/s), "
@@ -180,7 +183,7 @@ void mf_top_print_text(FILE *f, const struct mf_top_frame *fr, int rows, int col
 	     fr->drift * 100, fr->drift_threshold * 100, fr->reanchors,
 	     fr->check_age ? ", from an earlier check" : "",
 	     fr->seeded ? "" : ", not seeded: free lists unknown",
-	     fr->reporting_blocks ? ", a free page reporting batch counted free" : "");
+	     reporting ? ", a free page reporting batch counted free" : "");
 	line(&v, false, "%s", "");
 
 	for (o = 0; o < nr_orders && n < (int)sizeof(hdr) - 8; o++)

@@ -320,83 +320,67 @@ static void collect(void *priv, const struct mf_event *ev)
 }
 
 /*
- * Model zone z against the kernel's buddyinfo bi: the sum over orders of |model - kernel|
- * and the kernel's blocks (as replay's free_blocks_error); false when bi lacks the zone.
- * add[] (or NULL): blocks of a free page reporting batch to count on the kernel's side.
- * With model[] and kernel[] (or NULL), the zone's free blocks on either side as read.
+ * Zone z's free blocks per order as buddyinfo bi read them (0 past its orders); false when
+ * bi lacks the zone.
  */
-static bool zone_diff(struct mf_top *t, const struct mf_state *bi, int z, const uint64_t *add,
-		      uint64_t *diff, uint64_t *total, uint64_t *model, uint64_t *kernel)
+static bool zone_kernel(struct mf_top *t, const struct mf_state *bi, int z, uint64_t *kernel)
 {
 	const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
 	const struct mf_state_zone *bz = mf_state_zone_find(bi, zd->node, zd->name);
 	int nr_orders = mf_model_params(t->m)->max_order + 1, o;
-	uint64_t nr_free[MF_MAX_ORDERS] = { 0 };
 
 	if (!bz)
 		return false;
-	mf_model_zone_nr_free(t->m, z, nr_free);
-	*diff = *total = 0;
-	for (o = 0; o < nr_orders; o++) {
-		uint64_t k = o < bz->nr_orders ? bz->nr_free[o] : 0, mo = nr_free[o];
-
-		if (kernel)
-			kernel[o] = k;
-		if (model)
-			model[o] = mo;
-		k += add ? add[o] : 0;
-		*diff += k > mo ? k - mo : mo - k;
-		*total += k;
-	}
+	for (o = 0; o < nr_orders; o++)
+		kernel[o] = o < bz->nr_orders ? bz->nr_free[o] : 0;
 	return true;
 }
 
 /*
- * Free page reporting took a batch off one zone's lists while buddyinfo was read
- * (mf_reporting_batch()): add[z][] gets its blocks, as replay's checks count them.
+ * The model reached a marker of the pending check: compare it with the buddyinfo read,
+ * per zone the sum over orders of |model - kernel| and the kernel's blocks (replay's
+ * free_blocks_error), and keep the smaller of the two markers'.  A free page reporting
+ * batch the read caught in one zone (mf_reporting_batch()) counts free on the kernel's
+ * side, as replay's checks count it.
  */
-static void reporting_batch(struct mf_top *t, const struct mf_state *bi,
-			    uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS])
-{
-	int nr_orders = mf_model_params(t->m)->max_order + 1, z;
-
-	memset(add, 0, MF_MAX_ZONES * sizeof(add[0]));
-	for (z = 0; t->reporting_order >= 0 && z < mf_model_nr_zones(t->m) && z < MF_MAX_ZONES;
-	     z++) {
-		uint64_t model[MF_MAX_ORDERS], kernel[MF_MAX_ORDERS], diff, total;
-
-		if (zone_diff(t, bi, z, NULL, &diff, &total, model, kernel) &&
-		    mf_reporting_batch(t->reporting_order, nr_orders, model, kernel, add[z]))
-			return;
-	}
-}
-
-/* The model reached a marker of the pending check: compare, keep the smaller per zone. */
 static void check_edge(struct mf_top *t)
 {
 	struct check *c = &t->check;
+	uint64_t model[MF_MAX_ZONES][MF_MAX_ORDERS], kernel[MF_MAX_ZONES][MF_MAX_ORDERS];
 	uint64_t add[MF_MAX_ZONES][MF_MAX_ORDERS] = { { 0 } };
-	int z, o;
+	bool have[MF_MAX_ZONES] = { false }, batch = false;
+	int nr_orders = mf_model_params(t->m)->max_order + 1, z, o;
+	int nr_zones = mf_model_nr_zones(t->m) < MF_MAX_ZONES ? mf_model_nr_zones(t->m) :
+								MF_MAX_ZONES;
 
 	if (!c->pending)
 		return;
-	if (c->have_bi && t->seeded)
-		reporting_batch(t, &c->bi, add);
-	for (z = 0; c->have_bi && t->seeded && z < mf_model_nr_zones(t->m) && z < MF_MAX_ZONES;
-	     z++) {
-		uint64_t diff, total, batch = 0;
+	for (z = 0; c->have_bi && t->seeded && z < nr_zones; z++) {
+		have[z] = zone_kernel(t, &c->bi, z, kernel[z]);
+		memset(model[z], 0, sizeof(model[z]));
+		mf_model_zone_nr_free(t->m, z, model[z]);
+		/* one batch at a time: one worker, zone after zone */
+		if (have[z] && !batch && t->reporting_order >= 0)
+			batch = mf_reporting_batch(t->reporting_order, nr_orders, model[z],
+						   kernel[z], add[z]);
+	}
+	for (z = 0; c->have_bi && t->seeded && z < nr_zones; z++) {
+		uint64_t diff = 0, total = 0, blocks = 0;
 		double d;
 
-		if (!zone_diff(t, &c->bi, z, add[z], &diff, &total, NULL, NULL))
-			diff = total = 0;
-		for (o = 0; o < MF_MAX_ORDERS; o++)
-			batch += add[z][o];
+		for (o = 0; have[z] && o < nr_orders; o++) {
+			uint64_t k = kernel[z][o] + add[z][o], mo = model[z][o];
+
+			diff += k > mo ? k - mo : mo - k;
+			total += k;
+			blocks += add[z][o];
+		}
 		d = total ? (double)diff / (double)total : (diff ? 1.0 : 0.0);
 		if (!c->edges || d < c->drift[z]) {
 			c->drift[z] = d;
 			c->diff[z] = diff;
 			c->total[z] = total;
-			c->reporting[z] = batch;
+			c->reporting[z] = blocks;
 		}
 	}
 	if (++c->edges == 2) {
@@ -852,7 +836,7 @@ static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 	for (z = 0; z < f->nr_zones; z++) {
 		const struct mf_zone_desc *zd = mf_model_zone(t->m, z);
 		struct mf_top_zone *fz = &f->zones[z];
-		uint64_t nr_free[MF_MAX_ORDERS] = { 0 }, zd_diff, zd_total;
+		uint64_t nr_free[MF_MAX_ORDERS] = { 0 };
 
 		fz->node = zd->node;
 		snprintf(fz->name, sizeof(fz->name), "%s", zd->name);
@@ -862,11 +846,9 @@ static void fill_zones(struct mf_top *t, struct mf_top_frame *f)
 						node_present[zd->node] : zd->present);
 		memset(fz->kernel_nr_free, 0, sizeof(fz->kernel_nr_free));
 		if (c->have_bi)
-			zone_diff(t, &c->bi, z, NULL, &zd_diff, &zd_total, NULL,
-				  fz->kernel_nr_free);
+			zone_kernel(t, &c->bi, z, fz->kernel_nr_free);
 		fz->drift = c->done ? c->drift[z] : 0;
 		fz->reporting_blocks = c->done ? c->reporting[z] : 0;
-		f->reporting_blocks += fz->reporting_blocks;
 		if (c->done) {
 			diff += c->diff[z];
 			total += c->total[z];

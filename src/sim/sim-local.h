@@ -511,6 +511,7 @@ void sim_free_one_page(struct mf_sim *s, struct szone *z, uint64_t pfn, int orde
 
 /* sim-pcp.c: per-CPU lists */
 void sim_pcp_traced_alloc(struct mf_sim *s, struct szone *z, int order, int mt, int cpu);
+uint64_t sim_pcp_take(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu);
 uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int mt,
 			     unsigned int alloc_flags, int cpu);
 void sim_drain_all_pages(struct mf_sim *s);

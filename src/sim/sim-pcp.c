@@ -223,6 +223,40 @@ void sim_pcp_release(struct mf_sim *s, struct szone *z, uint64_t pfn, int order,
 	pcp->count += 1 << order;
 }
 
+/*
+ * The block the traced kernel hands out (pfn, order), where it is the head of one of
+ * cpu's lists for its order: taken from there.  sim_pcp_release() puts a page we held
+ * and the kernel had free at the head of the list of its pageblock's type, for the
+ * allocation that follows; a request of another type (our pageblock's type differs from
+ * the kernel's) found its own list empty, refilled it from the buddy lists and left the
+ * page there.  In compaction_proactiveness_0-r2 of the what-if set whatif23, 55 order-9
+ * blocks of the hugetlb pool's growth stayed on CPU 1's Unmovable list that way (28,000
+ * pages, where the kernel's lists of the zone held 600), and the simulated Normal zone
+ * stayed below its min watermark: 5,293 order-0 requests failed that the kernel served.
+ */
+uint64_t sim_pcp_take(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu)
+{
+	struct pcp *pcp;
+	int mt;
+
+	if (pfn == MF_PFN_NONE || pfn < z->d.start_pfn || pfn >= z->d.end_pfn || cpu < 0 ||
+	    cpu >= s->nr_cpus || s->st[pfn] != (uint8_t)(ST_PCP | order))
+		return MF_PFN_NONE;
+	pcp = &z->pcp[cpu];
+	for (mt = 0; mt < MF_MT_PCPTYPES; mt++) {
+		struct slist *l = &pcp->lists[order_to_pindex(s, mt, order)];
+
+		if (l->head != (uint32_t)pfn)
+			continue;
+		sim_list_del(s, l, pfn);
+		s->st[pfn] = 0;
+		pcp->count -= 1 << order;
+		pcp->free_count >>= 1;	/* as rmqueue_pcplist() */
+		return pfn;
+	}
+	return MF_PFN_NONE;
+}
+
 /* nr_pcp_alloc() */
 static int nr_pcp_alloc(struct pcp *pcp, const struct szone *z, int order)
 {

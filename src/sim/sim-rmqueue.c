@@ -308,8 +308,11 @@ static uint64_t rmqueue_zone(struct mf_sim *s, struct szone *z, const struct all
 			sim_pcp_traced_alloc(s, z, ac->order, ac->mt, ac->cpu);
 		return pfn;
 	}
-	if (pcp_allowed_order(s, ac->order))
-		pfn = sim_rmqueue_pcplist(s, z, ac->order, ac->mt, alloc_flags, ac->cpu);
+	if (pcp_allowed_order(s, ac->order)) {
+		pfn = sim_pcp_take(s, z, ac->tpfn, ac->order, ac->cpu);
+		if (pfn == MF_PFN_NONE)
+			pfn = sim_rmqueue_pcplist(s, z, ac->order, ac->mt, alloc_flags, ac->cpu);
+	}
 	if (pfn == MF_PFN_NONE) {
 		enum rmqueue_mode mode = RMQUEUE_NORMAL;
 

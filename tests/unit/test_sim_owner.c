@@ -341,6 +341,36 @@ static void test_stale_release_block(void)
 }
 
 /*
+ * The same pageblock, Unmovable in the simulation (its type came from the capture, or a
+ * fallback of ours claimed it) and handed out to a Movable hugetlb pool page.  Released
+ * to the head of CPU 1's Unmovable list, it is the block the request takes: the
+ * request's own Movable list is empty, and refilling it took two pageblocks of the
+ * buddy lists and left the released one stranded on the other list (in a what-if
+ * recording 55 of them, 28,000 pages the kernel had in its pool or free).
+ */
+static void test_stale_release_other_type(void)
+{
+	struct mf_sim_req r = { .ts = 10, .tpfn = 4608, .order = 9, .cpu = 1,
+				.gfp = GFP_MOVABLE_REQ | GFP_COMP | GFP_RETRY_MAYFAIL };
+	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
+	uint64_t p;
+
+	for (p = 4096; p < 8192; p += 512)
+		if (p != 4608)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 9), 0);
+	mf_sim_seed_pageblock(s, 4608, 9, MF_MT_UNMOVABLE);
+	mf_sim_start(s, 0);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_EQUAL(s->stats.stale_released, 512);
+	CU_ASSERT_EQUAL(s->t2s[4608], 4608);
+	CU_ASSERT_EQUAL(st_kind(s->st[4608]), ST_USED);
+	CU_ASSERT_EQUAL(s->z[0].free_pages, 7 * 512);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * ZONE_RECLAIM_ACTIVE lasts while balance_pgdat() runs, and the trace shows only its
  * start (mm_vmscan_kswapd_wake).  The zone (watermarks 10/20/30, batch 1: a list keeps 4
  * pages while reclaim is active) starts with 16 free pages and the trace's kswapd awake;
@@ -621,6 +651,8 @@ void test_sim_owner_add(CU_pSuite s)
 {
 	CU_add_test(s, "a pageblock on a per-CPU list at the start goes out whole, not from the buddy lists",
 		    test_stale_release_block);
+	CU_add_test(s, "a held pageblock of another type released to a per-CPU list is the one handed out",
+		    test_stale_release_other_type);
 	CU_add_test(s, "a hugetlb pool page the trace takes keeps its block's skip bit set",
 		    test_pool_block_skipped);
 	CU_add_test(s, "a THP fault the kernel served and we cannot takes the region in 4K pages",

@@ -306,12 +306,11 @@ static void test_stale_release(void)
 
 /*
  * A pageblock the kernel had on a per-CPU list when the trace began (held by the start
- * capture, page by page: 4608-5119), handed out whole to a hugetlb pool page on CPU 1.
- * It goes back to CPU 1's pageblock-order list as one block, where the request takes
- * it: the buddy lists keep their 7 pageblocks.  Released page by page, it went to the
- * order-0 list, and the request took a pageblock of the buddy lists.
+ * capture, page by page: 4608-5119; of type mt in the simulation), handed out whole to a
+ * Movable hugetlb pool page on CPU 1.  The request takes that block: the buddy lists
+ * keep their 7 pageblocks and no per-CPU list keeps a page.
  */
-static void test_stale_release_block(void)
+static struct mf_sim *held_pageblock_taken(int mt)
 {
 	struct mf_sim_req r = { .ts = 10, .tpfn = 4608, .order = 9, .cpu = 1,
 				.gfp = GFP_MOVABLE_REQ | GFP_COMP | GFP_RETRY_MAYFAIL };
@@ -321,6 +320,7 @@ static void test_stale_release_block(void)
 	for (p = 4096; p < 8192; p += 512)
 		if (p != 4608)
 			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 9), 0);
+	mf_sim_seed_pageblock(s, 4608, 9, mt);
 	mf_sim_start(s, 0);
 	CU_ASSERT_EQUAL(s->z[0].free_pages, 7 * 512);
 	mf_sim_alloc(s, &r);
@@ -332,6 +332,18 @@ static void test_stale_release_block(void)
 	CU_ASSERT_EQUAL(st_order(s->st[4608]), 9);
 	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
 	sim_check(s);
+	return s;
+}
+
+/*
+ * The block goes back to CPU 1's pageblock-order list as one block, where the request
+ * takes it.  Released page by page, it went to the order-0 list, and the request took a
+ * pageblock of the buddy lists.
+ */
+static void test_stale_release_block(void)
+{
+	struct mf_sim *s = held_pageblock_taken(MF_MT_MOVABLE);
+
 	/* the trace frees it: back to the buddy lists whole */
 	mf_sim_free(s, 20, 4608, 9, 1);
 	sim_drain_all_pages(s);
@@ -341,33 +353,16 @@ static void test_stale_release_block(void)
 }
 
 /*
- * The same pageblock, Unmovable in the simulation (its type came from the capture, or a
- * fallback of ours claimed it) and handed out to a Movable hugetlb pool page.  Released
- * to the head of CPU 1's Unmovable list, it is the block the request takes: the
- * request's own Movable list is empty, and refilling it took two pageblocks of the
- * buddy lists and left the released one stranded on the other list (in a what-if
- * recording 55 of them, 28,000 pages the kernel had in its pool or free).
+ * The same pageblock Unmovable in the simulation (its type came from the capture, or a
+ * fallback of ours claimed it).  Released to the head of CPU 1's Unmovable list, it is
+ * still the block the request takes (sim_pcp_take()): the request's own Movable list
+ * was empty, and refilling it took two pageblocks of the buddy lists and left the
+ * released one stranded on the other list (in a what-if recording 55 of them, 28,000
+ * pages the kernel had in its pool or free).
  */
 static void test_stale_release_other_type(void)
 {
-	struct mf_sim_req r = { .ts = 10, .tpfn = 4608, .order = 9, .cpu = 1,
-				.gfp = GFP_MOVABLE_REQ | GFP_COMP | GFP_RETRY_MAYFAIL };
-	struct mf_sim *s = zone4k("compaction_proactiveness=0", 2, true, NULL, 0);
-	uint64_t p;
-
-	for (p = 4096; p < 8192; p += 512)
-		if (p != 4608)
-			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 9), 0);
-	mf_sim_seed_pageblock(s, 4608, 9, MF_MT_UNMOVABLE);
-	mf_sim_start(s, 0);
-	mf_sim_alloc(s, &r);
-	CU_ASSERT_EQUAL(s->stats.stale_released, 512);
-	CU_ASSERT_EQUAL(s->t2s[4608], 4608);
-	CU_ASSERT_EQUAL(st_kind(s->st[4608]), ST_USED);
-	CU_ASSERT_EQUAL(s->z[0].free_pages, 7 * 512);
-	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
-	sim_check(s);
-	mf_sim_free_all(s);
+	mf_sim_free_all(held_pageblock_taken(MF_MT_UNMOVABLE));
 }
 
 /*

@@ -12,6 +12,8 @@ first, with the simulator to judge) and prints, per set and over all of them:
   default            the simulated default against the traced kernel on the same traces,
                      stall / success / fail, in percent (the goal: within 15%);
   own                own-recording fidelity (sum of |sim - real| / real, lower is better);
+  order-0 fails      order-0 requests those simulations (under the traced settings) failed,
+                     and the kernel on the same traces (it fails almost none);
 
 then, per config, the sets where it meets the goal (every significant effect of it right
 and within 30%), misses it, or has no significant real effect.  A set made with another
@@ -55,6 +57,7 @@ def summarize(dirs):
             "default_error_pct": {k: t["default_vs_traced"][k]["error_pct"] for k in METRICS},
             "default_within_15pct": g["default_within_15pct"],
             "own_fidelity": t.get("own_recordings", {}).get("abs_rel_error_sum"),
+            "order0_failures": (t.get("allocation_failures") or {}).get("order0"),
         })
         for c, ok in g["per_config"].items():
             per_config.setdefault(c, {"meets": [], "misses": [], "not_significant": []})
@@ -84,14 +87,16 @@ def main():
         json.dump(p, sys.stdout, indent=1)
         print()
         return
-    print("%-20s %4s %5s %4s   %-24s %s" % ("set", "sig", "sign", "30%",
-                                             "default stall/succ/fail", "own"))
+    print("%-20s %4s %5s %4s   %-24s %-5s %s" % ("set", "sig", "sign", "30%",
+                                                  "default stall/succ/fail", "own",
+                                                  "order-0 fails sim/kernel"))
     for s in p["sets"]:
-        e = s["default_error_pct"]
-        print("%-20s %4d %5d %4d   %+6.1f/%+6.1f/%+6.1f%% %s %s" % (
+        e, f = s["default_error_pct"], s["order0_failures"]
+        print("%-20s %4d %5d %4d   %+6.1f/%+6.1f/%+6.1f%% %s %-5s %s" % (
             s["set"], s["significant_effects"], s["sign_right"], s["magnitude_within_30pct"],
             e["stall"], e["success"], e["fail"], " " if s["default_within_15pct"] else "!",
-            "n/a" if s["own_fidelity"] is None else "%.2f" % s["own_fidelity"]))
+            "n/a" if s["own_fidelity"] is None else "%.2f" % s["own_fidelity"],
+            "n/a" if f is None else "%d/%d" % (f["simulated"], f["kernel"])))
     t = p["total"]
     print("\nover %d sets: %d significant real effects, sign right on %d (%s%%, goal 90), "
           "within 30%% on %d (%s%%, goal 90); simulated default within 15%% in %d sets"

@@ -269,7 +269,10 @@ def table(sig, sign, w30, fail_err, per):
                      "default_within_15pct": all(v["within_15pct"] for v in dvt.values()),
                      "per_config": per},
             "default_vs_traced": dvt, "own_recordings": {"abs_rel_error_sum": 0.5}}
-json.dump(table(4, 4, 3, 20.0, {"x_1": True, "y_2": False}), open(sys.argv[1] + "/setA/table.json", "w"))
+a = table(4, 4, 3, 20.0, {"x_1": True, "y_2": False})
+a["allocation_failures"] = {"simulations": 3, "order0": {"simulated": 1234, "kernel": 5},
+                            "higher": {"simulated": 40, "kernel": 42}}
+json.dump(a, open(sys.argv[1] + "/setA/table.json", "w"))
 json.dump(table(2, 1, 1, 5.0, {"x_1": None, "y_2": True}), open(sys.argv[1] + "/setB/table.json", "w"))
 PY
 if python3 bench/whatif/pool.py --json "$TMP/setA" "$TMP/setB" >"$TMP/pool.json" 2>"$TMP/err" &&
@@ -281,9 +284,16 @@ assert (t["significant_effects"], t["sign_right"], t["magnitude_within_30pct"]) 
 assert t["default_within_15pct_sets"] == 1, t
 assert p["configs"]["x_1"] == {"meets": ["setA"], "misses": [], "not_significant": ["setB"]}, p
 assert p["configs"]["y_2"] == {"meets": ["setB"], "misses": ["setA"], "not_significant": []}, p
+sets = {s["set"]: s for s in p["sets"]}
+assert sets["setA"]["order0_failures"] == {"simulated": 1234, "kernel": 5}, sets
+assert sets["setB"]["order0_failures"] is None, sets	# a table from before the check
 PY
 then ok "pool.py: totals and per-config sets over two tables"
 else nok "pool.py: $(tr '\n' ' ' <"$TMP/err")"; fi
+if python3 bench/whatif/pool.py "$TMP/setA" "$TMP/setB" >"$TMP/pool.txt" 2>"$TMP/err" &&
+   grep -q '^setA .* 1234/5$' "$TMP/pool.txt" && grep -q '^setB .* n/a$' "$TMP/pool.txt"
+then ok "pool.py: order-0 failures simulated / kernel per set, n/a for an older table"
+else nok "pool.py table: $(tr '\n' ' ' <"$TMP/pool.txt" "$TMP/err")"; fi
 expect_error 1 "pool.py: a set without table.json" "table.json" -- \
 	python3 bench/whatif/pool.py "$TMP/setA" "$TMP/nosuchset"
 

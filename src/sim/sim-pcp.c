@@ -21,6 +21,15 @@ static inline int order_to_pindex(const struct mf_sim *s, int mt, int order)
 	return MF_MT_PCPTYPES * order + mt;
 }
 
+/* Take pfn (a block of order) off its per-CPU list l: no longer on any list. */
+static void pcp_unlink(struct mf_sim *s, struct pcp *pcp, struct slist *l, uint64_t pfn,
+		       int order)
+{
+	sim_list_del(s, l, pfn);
+	s->st[pfn] = 0;
+	pcp->count -= 1 << order;
+}
+
 /* free_pcppages_bulk(): round robin from pindex, oldest (tail) first, re-read block types */
 static void free_pcppages_bulk(struct mf_sim *s, struct szone *z, struct pcp *pcp, int count,
 			       int pindex)
@@ -51,10 +60,8 @@ static void free_pcppages_bulk(struct mf_sim *s, struct szone *z, struct pcp *pc
 		do {
 			uint64_t pfn = l->tail;
 
-			sim_list_del(s, l, pfn);
-			s->st[pfn] = 0;
+			pcp_unlink(s, pcp, l, pfn, order);
 			count -= 1 << order;
-			pcp->count -= 1 << order;
 			sim_free_one_page_core(s, z, pfn, order, pb_mt(s, pfn), false);
 		} while (count > 0 && !list_empty(l));
 	}
@@ -248,9 +255,7 @@ uint64_t sim_pcp_take(struct mf_sim *s, struct szone *z, uint64_t pfn, int order
 
 		if (l->head != (uint32_t)pfn)
 			continue;
-		sim_list_del(s, l, pfn);
-		s->st[pfn] = 0;
-		pcp->count -= 1 << order;
+		pcp_unlink(s, pcp, l, pfn, order);
 		pcp->free_count >>= 1;	/* as rmqueue_pcplist() */
 		return pfn;
 	}
@@ -340,9 +345,7 @@ uint64_t sim_rmqueue_pcplist(struct mf_sim *s, struct szone *z, int order, int m
 			return MF_PFN_NONE;
 	}
 	pfn = l->head;
-	sim_list_del(s, l, pfn);
-	s->st[pfn] = 0;
-	pcp->count -= 1 << order;
+	pcp_unlink(s, pcp, l, pfn, order);
 	return pfn;
 }
 

@@ -43,6 +43,7 @@ struct mf_sim_config {
 	int		thp_enabled;		/* enum mf_thp_enabled; KEEP: as traced */
 	int		thp_defrag;		/* enum mf_thp_defrag; KEEP: as traced */
 	int		nr_hugepages;		/* hugetlb pool; KEEP: the capture's */
+	int		seed;			/* the simulator's own draws; 0 as ever */
 
 	uint64_t	given;			/* bit per knob table index: set by the config */
 	/*

@@ -272,7 +272,7 @@ static const struct {
 	{ "#/$defs/check_point", { "after_lost_events", "reanchored" } },
 	{ "#/$defs/simulation", { "limits", "pageblocks" } },
 	{ "#/$defs/simulation/properties/config", { "kernelcore", "movablecore", "nr_hugepages",
-		"percpu_pagelist_high_fraction", "thp_defrag", "thp_enabled" } },
+		"percpu_pagelist_high_fraction", "seed", "thp_defrag", "thp_enabled" } },
 };
 
 /* The schema a loaded document is held to: the strict one less added_later's keys. */

@@ -77,6 +77,9 @@ const struct mf_sim_knob mf_sim_knobs[] = {
 	  .help = "the GFP of a THP fault (vma_thp_gfp_mask()): direct compaction or kcompactd" },
 	{ INT(nr_hugepages), RANGE(0, 1 << 30), TRACED(MF_SIM_KEEP), VM,
 	  .help = "hugetlb pool size; more than the capture's is taken at the start" },
+	{ INT(seed), RANGE(0, INT32_MAX), DEF(0),
+	  .help = "the simulator's own random draws (migration failures, contention, the LRU "
+		  "order): another seed shows what chance alone moves" },
 	{ .name = NULL }
 };
 

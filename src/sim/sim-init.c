@@ -188,6 +188,8 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 	if (!s)
 		return NULL;
 	s->c = *c;
+	/* the draws' generator (sim_rand()); seed 0 is the state every release started from */
+	s->rng = (uint64_t)c->seed * SIM_SEED_MIX;
 	s->max_order = c->max_order == MF_SIM_KEEP ? tr->max_order : c->max_order;
 	s->pbo = c->pageblock_order == MF_SIM_KEEP ? tr->pageblock_order : c->pageblock_order;
 	s->traced_pbo = tr->pageblock_order;

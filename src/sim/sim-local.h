@@ -29,6 +29,13 @@
 #define T2S_FAILED	(NIL - 1)	/* t2s: the simulator failed this request */
 #define T2S_RECLAIMED	(NIL - 2)	/* t2s: the simulated kswapd reclaimed this page */
 
+/*
+ * The config's seed (struct mf_sim_config.seed) spread over 64 bits: the draws'
+ * generator starts at seed * SIM_SEED_MIX and the LRU order's key moves by as much, so
+ * seed 0 keeps both where they always were.
+ */
+#define SIM_SEED_MIX		0xd1b54a32d192ed03ULL
+
 #define ST_ORDER	0x0f
 #define ST_KIND		0x30
 #define ST_BUDDY	0x10
@@ -295,7 +302,7 @@ struct mf_sim {
 		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */
 		bool		have_prior;
 	} learn;
-	uint64_t		rng;			/* splitmix64 state, the same seed for all */
+	uint64_t		rng;			/* splitmix64 state: the config's seed */
 	uint64_t		injected_fail, injected_contended, injected_bg_enomem;
 	/* pinned-frame density per source (ppm), steered to the learned failure share */
 	uint64_t		pin_ppm[SIM_NR_MSRC];

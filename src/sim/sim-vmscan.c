@@ -65,7 +65,8 @@ static uint64_t mix64(uint64_t *state)
 
 /*
  * The LRU's order, approximated: clusters of 2^LRU_CLUSTER_ORDER frames in a random order
- * (a fixed seed: every config and every run the same), pfn order inside a cluster.  The
+ * (a fixed seed, moved by the config's seed: every config of one seed and every run the
+ * same), pfn order inside a cluster.  The
  * traced kswapd's frees come in short runs of neighbouring pfns from a few interleaved
  * streams: in a watermark_scale_factor=100 recording, 121,202 pages over 1,636
  * pageblocks (74 per pageblock touched); 64-frame clusters give 79 on the same trace,
@@ -120,7 +121,7 @@ void sim_lru_seed(struct mf_sim *s)
 	}
 	for (i = 0; i < l->n; i++) {
 		uint64_t st = ((uint64_t)l->tpfn[i] >> LRU_CLUSTER_ORDER) * 0x9e3779b97f4a7c15ULL ^
-			      LRU_SEED;
+			      (LRU_SEED + (uint64_t)s->c.seed * SIM_SEED_MIX);
 
 		/* the start's active pages after its inactive ones */
 		e[i].key = mix64(&st) >> 1;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bench/whatif/analyze.py -- the real-vs-simulated table of bench/whatif/run.sh.
 
-    analyze.py [-w DIR] [--config SETTINGS]... [--no-replay] [--markdown] [--mmfrag PATH]
+    analyze.py [-w DIR] [--config SETTINGS]... [--seeds K] [--no-replay] [--markdown]
+               [--mmfrag PATH]
 
 Reads the recordings DIR/runs/NAME-rN.dat (+ .state/, .whatif.json) that run.sh made, replays
 them with mmfrag (results cached in DIR/replay/; --no-replay reuses them, otherwise they are
@@ -21,6 +22,14 @@ direct compaction (stall, success, fail):
 
 The default recordings are those of the config's own repetitions (rN), all of them when it
 has none: a set grown with run.sh --first-rep compares each batch with its own defaults.
+
+--seeds K simulates every recording under the simulator's seeds 0 to K-1 (--config seed=,
+one replay each; seed 0's results are the files a run without --seeds caches) and takes
+each count as the mean over the seeds.  Compaction is chaotic: whether a run falls into a
+deferral cascade hangs on single draws, so a simulated count of one trace moves between
+seeds by more than the simulator's rules do, and a rule change scored on one seed can
+gain or lose an effect on chance alone.  The table then gives the seed spread too: per
+config and outcome, the mean over recordings of the standard deviation across seeds.
 
 And the simulated default against the traced kernel on the same default recordings (goal:
 within 15%), each config simulated on its own recordings against the kernel there, and
@@ -98,6 +107,56 @@ def hopeless_at_start(rec):
     return any(v != "0" for v in vals) if vals else None
 
 
+def with_seed(configs, seed):
+    """The --config texts under simulator seed seed (0: as given, the default seed)."""
+    return configs if not seed else ["%s,seed=%d" % (c, seed) for c in configs]
+
+
+def seeded(base, seed):
+    """The cached result of seed seed: seed 0 keeps the name a run without --seeds uses."""
+    return base + ".json" if not seed else base + ".s%d.json" % seed
+
+
+def mean_over_seeds(sims):
+    """
+    One dict of simulated counts from those of every seed: numbers and lists of numbers
+    averaged, dicts of numbers key by key; and per outcome the standard deviation across
+    the seeds (seed_sd, 0 for one seed).
+    """
+    def avg(vals):
+        vals = [v for v in vals if v is not None]
+        if not vals:
+            return None
+        if isinstance(vals[0], list):
+            return [sum(x) / len(vals) for x in zip(*vals)]
+        if isinstance(vals[0], dict):
+            keys = sorted(set().union(*vals))
+            return {k: sum(v.get(k, 0) for v in vals) / len(vals) for k in keys}
+        return sum(vals) / len(vals)
+    out = {k: avg([s.get(k) for s in sims]) for k in sims[0]}
+    out["seed_sd"] = {}
+    for k in METRICS:
+        xs = [s[k] for s in sims]
+        m = sum(xs) / len(xs)
+        out["seed_sd"][k] = math.sqrt(sum((x - m) ** 2 for x in xs) / (len(xs) - 1)) if len(xs) > 1 else 0.0
+    return out
+
+
+def sim_counts(s):
+    """What the table keeps of one simulation of the result document."""
+    c = s["compaction"]
+    return dict(direct(c["direct"]),
+                pages_migrate_failed=c.get("pages_migrate_failed"),
+                deferred=c.get("deferred"),
+                defer_compaction=c.get("defer_compaction"),
+                kswapd_wake=c.get("kswapd_wake"),
+                watermark_boosts=s.get("watermark_boosts"),
+                end_status_direct=c.get("end_status_direct"),
+                alloc_failures=s["allocations"].get("failures"),
+                failures_by_order=s["allocations"].get("failures_by_order"),
+                kernel_failures_by_order=s["allocations"].get("kernel_failures_by_order"))
+
+
 def replay(mmfrag, rec, out, configs, reuse):
     if reuse and os.path.exists(out):
         return json.load(open(out))
@@ -121,11 +180,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-w", default=os.path.join(TOP, "bench/work/whatif"))
     ap.add_argument("--config", action="append", default=[])
+    ap.add_argument("--seeds", type=int, default=1,
+                    help="simulate under seeds 0..K-1 and average (default 1)")
     ap.add_argument("--no-replay", action="store_true")
     ap.add_argument("--markdown", action="store_true", help="print the effect table as markdown")
     ap.add_argument("--mmfrag", default=os.environ.get("MMFRAG", os.path.join(TOP, "mmfrag")))
     a = ap.parse_args()
+    if a.seeds < 1:
+        ap.error("--seeds: at least 1")
     keys = sim_keys(a.mmfrag)
+    if a.seeds > 1 and "seed" not in keys:
+        sys.exit("analyze.py: %s has no --config seed= key: --seeds needs a newer mmfrag" % a.mmfrag)
 
     runs = {}
     for meta in sorted(glob.glob(os.path.join(a.w, "runs", "*.dat.whatif.json"))):
@@ -155,17 +220,20 @@ def main():
     for n in order:
         for rep, rec, m in sorted(runs[n]):
             base = os.path.join(a.w, "replay", os.path.basename(rec)[:-4])
+            cfgs = sim_cfgs if n == "default" else (
+                ["name=self,%s" % settings[n]] if simulable(n) else [])
             if n == "default":
-                d = replay(a.mmfrag, rec, base + ".sim.json", sim_cfgs, a.no_replay)
-            else:
-                own = ["name=self,%s" % settings[n]] if simulable(n) else []
-                d = replay(a.mmfrag, rec, base + ".json", own, a.no_replay)
+                base += ".sim"
+            # seed 0 replays the recording too (observed counts); the others simulate only
+            ds = [replay(a.mmfrag, rec, seeded(base, s), with_seed(cfgs, s), a.no_replay)
+                  for s in range(a.seeds if cfgs else 1)]
+            d = ds[0]
             st = os.path.join(rec + ".state")
             v0, v1 = vmstat(os.path.join(st, "start/vmstat")), vmstat(os.path.join(st, "end/vmstat"))
             vm = {k: v1.get(k, 0) - v0.get(k, 0) for k in VMSTAT_KEYS}
             comp = d["compaction"]
             obs = comp["observed"]
-            sims = {s["name"]: s for s in d.get("simulations", [])}
+            seed_sims = [{s["name"]: s for s in x.get("simulations", [])} for x in ds]
             row = {"rep": rep, "recording": os.path.relpath(rec, TOP),
                    "real": {"stall": vm["compact_stall"], "success": vm["compact_success"],
                             "fail": vm["compact_fail"]},
@@ -182,19 +250,8 @@ def main():
                    "memfree_after_pool_kb": m["workload"].get("memfree_after_kb"),
                    "buffer_kib": m["buffer_kib"],
                    "kswapd_hopeless_at_start": hopeless_at_start(rec), "sim": {}}
-            for sn, s in sims.items():
-                c = s["compaction"]
-                row["sim"][sn] = dict(direct(c["direct"]),
-                                      pages_migrate_failed=c.get("pages_migrate_failed"),
-                                      deferred=c.get("deferred"),
-                                      defer_compaction=c.get("defer_compaction"),
-                                      kswapd_wake=c.get("kswapd_wake"),
-                                      watermark_boosts=s.get("watermark_boosts"),
-                                      end_status_direct=c.get("end_status_direct"),
-                                      alloc_failures=s["allocations"].get("failures"),
-                                      failures_by_order=s["allocations"].get("failures_by_order"),
-                                      kernel_failures_by_order=s["allocations"].get(
-                                          "kernel_failures_by_order"))
+            for sn in seed_sims[0]:
+                row["sim"][sn] = mean_over_seeds([sim_counts(x[sn]) for x in seed_sims])
             rows[n].append(row)
 
     drows = rows["default"]
@@ -203,7 +260,7 @@ def main():
     wargs = sorted({json.dumps(m.get("workload_args", {}), sort_keys=True)
                     for n in order for _, _, m in runs[n]})
     table = {"configs": [], "default_vs_traced": {}, "goal": {}, "sim_keys": sorted(keys),
-             "not_simulated": [n for n in order if not simulable(n)],
+             "not_simulated": [n for n in order if not simulable(n)], "seeds": a.seeds,
              "workload_args": [json.loads(w) for w in wargs]}
     real = {n: {k: mean_se([r["real"][k] for r in rows[n]]) for k in METRICS} for n in order}
     for n in order:
@@ -221,6 +278,7 @@ def main():
             e = {"real": rm, "real_se": rse, "sim": None, "sim_se": None}
             if simulable(n):
                 e["sim"], e["sim_se"] = mean_se([r["sim"][n][k] for r in dsel])
+                e["sim_seed_sd"] = mean_se([r["sim"][n]["seed_sd"][k] for r in dsel])[0]
             if n != "default":
                 dm, dse = mean_se([r["real"][k] for r in dsel])
                 e["real_eff"] = rm - dm
@@ -389,6 +447,13 @@ def print_table(t, order, rows, simulable):
                     {True: "ok", False: "WRONG", None: "-"}[e.get("sign_ok")],
                     "%.2f" % e["ratio"] if e.get("ratio") is not None else "-")
             print(line)
+    if t.get("seeds", 1) > 1:
+        print("\nseed spread: standard deviation of a recording's simulated count across the %d "
+              "seeds, mean over the recordings" % t["seeds"])
+        for c in t["configs"]:
+            if c["metrics"]["stall"].get("sim_seed_sd") is not None:
+                print("  %-28s %s" % (c["name"][:28], "  ".join(
+                    "%s %5.1f" % (k, c["metrics"][k]["sim_seed_sd"]) for k in METRICS)))
     print("\nsimulated default vs the traced kernel on the same traces (goal: within 15%)")
     for k, v in t["default_vs_traced"].items():
         print("  %-8s real %7.1f  sim %7.1f  error %+6.1f%%  %s" % (

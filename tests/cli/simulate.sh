@@ -257,6 +257,27 @@ then ok "--config seed=: 0 is the default, one seed one result, another seed oth
 else nok "--config seed=: $(tr '\n' ' ' <"$TMP/err")"; fi
 expect_error 2 "--config seed out of range" "seed" -- "$MMFRAG" replay --simulate --config seed=-1 "$T"
 
+# bench/whatif/analyze.py --seeds: each simulated count the mean over the seeds, their
+# spread beside it (a set of one recording: whatif-small as a default run)
+mkdir -p "$TMP/aw/runs"
+ln -s "$PWD/$W" "$TMP/aw/runs/default-r1.dat"
+ln -s "$PWD/traces/whatif-small.state" "$TMP/aw/runs/default-r1.dat.state"
+cp traces/whatif-small.state/whatif.json "$TMP/aw/runs/default-r1.dat.whatif.json"
+if python3 bench/whatif/analyze.py -w "$TMP/aw" --seeds 2 --mmfrag "$MMFRAG" >"$TMP/aw.txt" 2>"$TMP/err" &&
+   python3 - "$TMP/aw" <<'PY'
+import json, math, sys
+t = json.load(open(sys.argv[1] + "/table.json"))
+f = [json.load(open(sys.argv[1] + "/replay/" + n))["simulations"][0]["compaction"]["direct"]["fail"]
+     for n in ("default-r1.sim.json", "default-r1.sim.s1.json")]
+m = t["configs"][0]["metrics"]["fail"]
+assert t["seeds"] == 2, t["seeds"]
+assert abs(m["sim"] - sum(f) / 2) < 1e-9, (m, f)
+assert abs(m["sim_seed_sd"] - abs(f[0] - f[1]) / math.sqrt(2)) < 1e-9, (m, f)
+PY
+   grep -q "^seed spread" "$TMP/aw.txt"
+then ok "analyze.py --seeds 2: the mean of the seeds' counts and their spread"
+else nok "analyze.py --seeds: $(tr '\n' ' ' <"$TMP/err")"; fi
+
 # Bad input: one line, the right status, nothing on stdout.
 expect_error 2 "--config without --simulate" "--config goes with --simulate" -- \
 	"$MMFRAG" replay --config compaction=off "$T"

@@ -551,6 +551,8 @@ void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 
 /* sim-vmscan.c: kswapd (wakeup_kswapd(), balance_pgdat(), kswapd_try_to_sleep()) */
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
+void sim_wakeup_kswapd_traced(struct mf_sim *s, int node, int order, int hzi);
+bool sim_kswapd_as_traced(const struct mf_sim *s);
 
 /* the trace's kcompactd runs that ended on -ENOMEM: their batches, rounded mean (0: none) */
 static inline uint64_t sim_bg_enomem_mean(const struct mf_sim *s)

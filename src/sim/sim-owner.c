@@ -1065,10 +1065,12 @@ void mf_sim_kswapd_nap(struct mf_sim *s, uint64_t ts, int node)
  * to sleep: kcompactd migrated 33,000 pages in five runs.  The simulator took free
  * blocks for them, its kcompactd ran once, and it stalled 252 times to the kernel's 136.
  * Taking the trace's wakes as well, it stalls 128 times.  A wake the simulator's
- * allocator also made finds kswapd running and changes nothing.  Under another config
- * the same call is weighed against that config's watermarks (wakeup_kswapd()'s
- * pgdat_balanced() test), and defrag_mode raises its order to a pageblock as
- * wake_all_kswapds() does; an order the traced kernel raised so stays raised.
+ * allocator also made finds kswapd running and changes nothing.  Under the traced
+ * kernel's watermarks and boosts the wake is taken as it happened
+ * (sim_wakeup_kswapd_traced()); under another config the same call is weighed against
+ * that config's watermarks (wakeup_kswapd()'s pgdat_balanced() test).  defrag_mode
+ * raises its order to a pageblock as wake_all_kswapds() does; an order the traced kernel
+ * raised so stays raised.
  */
 void mf_sim_traced_wakeup(struct mf_sim *s, uint64_t ts, int node, int zid, int order,
 			  uint64_t gfp)
@@ -1081,7 +1083,10 @@ void mf_sim_traced_wakeup(struct mf_sim *s, uint64_t ts, int node, int zid, int 
 	mf_sim_tick(s, ts);
 	hzi = zid >= 0 && zid < NR_ZONE_TYPES ? zid : sim_gfp_zone(gfp);
 	woken = s->stats.cp.kswapd_wake;
-	sim_wakeup_kswapd(s, node, gfp, sim_kswapd_reclaim_order(s, order), hzi);
+	if (sim_kswapd_as_traced(s))
+		sim_wakeup_kswapd_traced(s, node, sim_kswapd_reclaim_order(s, order), hzi);
+	else
+		sim_wakeup_kswapd(s, node, gfp, sim_kswapd_reclaim_order(s, order), hzi);
 	s->stats.cp.kswapd_wake_traced += s->stats.cp.kswapd_wake - woken;
 }
 

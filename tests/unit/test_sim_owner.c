@@ -440,6 +440,45 @@ static void test_traced_wakeup(void)
 	}
 }
 
+/*
+ * Under the traced kernel's own watermarks and boosts (a capture with settings, the
+ * config changing neither) the trace's wake is taken as it happened: the well-off zone
+ * of test_traced_wakeup() (a free pageblock, balanced at order 0) wakes the simulated
+ * kswapd.  Under another watermark_boost_factor (the traced kernel's was 15000, the
+ * config's 0) it is weighed as before, and the zone is balanced.
+ */
+static void test_traced_wakeup_as_traced(void)
+{
+	const uint64_t gfp = GFP_IO | (1ULL << 7) | GFP_DIRECT_RECLAIM | GFP_KSWAPD_RECLAIM;
+	int other;
+
+	for (other = 0; other < 2; other++) {
+		struct mf_sim *s = zone4k("compaction_proactiveness=0,watermark_boost_factor=0", 1,
+					  true, NULL, 0);
+		uint64_t p;
+
+		/* what mf_sim_config_traced() leaves from a capture's sysctl file */
+		s->c.traced.nr_settings = 7;
+		s->c.traced.watermark_scale_factor = 10;
+		s->c.traced.min_free_kbytes = 67584;
+		s->c.traced.watermark_boost_factor = other ? 15000 : 0;
+		CU_ASSERT_EQUAL(sim_kswapd_as_traced(s), !other);
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4608, 9), 0);
+		for (p = 4096; p < 4160; p++)
+			CU_ASSERT_EQUAL(mf_sim_seed_free(s, p, 0), 0);
+		mf_sim_start(s, 0);
+		CU_ASSERT_TRUE(sim_pgdat_balanced(s, 0, 0, 2));
+		mf_sim_traced_wakeup(s, 1, 0, -1, 0, gfp);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, (uint64_t)!other);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake_traced, (uint64_t)!other);
+		/* a running kswapd takes a second wake as a higher order, not a second wake */
+		mf_sim_traced_wakeup(s, 2, 0, -1, 3, gfp);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, (uint64_t)!other);
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
 /* A zone whose Movable pageblocks are all skipped after a direct compaction's scanners met */
 static struct mf_sim *skipped_after_met(void)
 {
@@ -666,6 +705,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_reclaim_active_ends);
 	CU_add_test(s, "the trace's wakeup_kswapd() calls wake the simulated kswapd when it is short",
 		    test_traced_wakeup);
+	CU_add_test(s, "under the traced watermarks and boosts the trace's wake is taken as it was",
+		    test_traced_wakeup_as_traced);
 	CU_add_test(s, "each CPU's pcp high starts at the capture's, inside the config's bounds",
 		    test_pcp_start_high);
 	CU_add_test(s, "a held page the kernel hands out from a per-CPU list moves no CPU's tuning",

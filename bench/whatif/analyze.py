@@ -224,7 +224,7 @@ def main():
                 ["name=self,%s" % settings[n]] if simulable(n) else [])
             if n == "default":
                 base += ".sim"
-            # seed 0 replays the recording too (observed counts); the others simulate only
+            # one replay per seed: each repeats the observe pass, seed 0's gives the observed counts
             ds = [replay(a.mmfrag, rec, seeded(base, s), with_seed(cfgs, s), a.no_replay)
                   for s in range(a.seeds if cfgs else 1)]
             d = ds[0]

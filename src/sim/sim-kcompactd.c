@@ -105,8 +105,8 @@ void mf_sim_traced_defer(struct mf_sim *s, int nid, int zone_type, unsigned int 
 {
 	int i;
 
-	if (s->c.memory || s->c.kernelcore || s->c.movablecore)
-		return;		/* not the traced kernel's zones */
+	if (!sim_zones_as_traced(s))
+		return;
 	for (i = 0; i < s->nr_zones; i++) {
 		struct szone *z = &s->z[i];
 

@@ -554,6 +554,12 @@ void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int 
 void sim_wakeup_kswapd_traced(struct mf_sim *s, int node, int order, int hzi);
 bool sim_kswapd_as_traced(const struct mf_sim *s);
 
+/* The zones are the traced kernel's: no machine (memory=) or ZONE_MOVABLE of the config's. */
+static inline bool sim_zones_as_traced(const struct mf_sim *s)
+{
+	return !s->c.memory && !s->c.kernelcore && !s->c.movablecore;
+}
+
 /* the trace's kcompactd runs that ended on -ENOMEM: their batches, rounded mean (0: none) */
 static inline uint64_t sim_bg_enomem_mean(const struct mf_sim *s)
 {

@@ -478,7 +478,7 @@ bool sim_kswapd_as_traced(const struct mf_sim *s)
 {
 	const struct mf_sim_config *c = &s->c;
 
-	if (c->memory || c->kernelcore || c->movablecore || !c->traced.nr_settings)
+	if (!sim_zones_as_traced(s) || !c->traced.nr_settings)
 		return false;
 	if (c->max_order != MF_SIM_KEEP || c->pageblock_order != MF_SIM_KEEP)
 		return false;

@@ -257,7 +257,7 @@ struct mf_sim {
 	uint64_t		reclaim_absorbed;	/* the trace's kswapd frees ours had done already */
 	uint64_t		reclaim_pool_seeded;
 	uint64_t		reclaim_pool_inserted;	/* pages the trace put on a reclaimable LRU */
-	uint64_t		reclaim_freed_later;	/* workload frees of pages ours reclaimed */
+	uint64_t		reclaim_freed_later;	/* trace frees of pages ours reclaimed */
 	uint64_t		direct_reclaim_pages, direct_reclaim_rounds;	/* ours */
 	/*
 	 * rclm: bit per kernel pfn (sim_tbit()), the page at that pfn is on an LRU list the

@@ -54,7 +54,7 @@ struct mf_sim_config {
 		int	nr_settings;		/* settings read from the capture; 0: none */
 		int	watermark_scale_factor, min_free_kbytes;
 		int	thp_enabled, thp_defrag, nr_hugepages;
-		int	compaction_proactiveness, watermark_boost_factor;
+		int	compaction_proactiveness, watermark_boost_factor, defrag_mode;
 	} traced;
 };
 

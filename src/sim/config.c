@@ -392,6 +392,7 @@ void mf_sim_config_default(struct mf_sim_config *c)
 	c->traced.watermark_scale_factor = c->traced.min_free_kbytes = -1;
 	c->traced.thp_enabled = c->traced.thp_defrag = c->traced.nr_hugepages = -1;
 	c->traced.compaction_proactiveness = c->traced.watermark_boost_factor = -1;
+	c->traced.defrag_mode = -1;
 }
 
 int mf_sim_config_parse(struct mf_sim_config *c, const char *text, char *err, size_t len)
@@ -482,6 +483,8 @@ int mf_sim_config_traced(struct mf_sim_config *c, mf_sim_setting_fn fetch, void 
 			c->traced.compaction_proactiveness = (int)v;
 		else if (!strcmp(k->name, "watermark_boost_factor"))
 			c->traced.watermark_boost_factor = (int)v;
+		else if (!strcmp(k->name, "defrag_mode"))
+			c->traced.defrag_mode = (int)v;
 		if (!k->traced && !(c->given & (1ULL << (k - mf_sim_knobs))))
 			set(c, k, v);
 	}

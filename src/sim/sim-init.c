@@ -533,6 +533,11 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	      (unsigned long long)s->direct_reclaim_pages,
 	      (unsigned long long)s->direct_reclaim_rounds,
 	      (unsigned long long)st->reclaim_drains);
+	if (sim_reclaim_as_traced(s))
+		LIMIT("kswapd's reclaim as traced: under the traced kernel's watermarks, boosts "
+		      "and defrag_mode the simulated kswapd reclaims nothing of its own, the "
+		      "traced kswapd's frees are its reclaim, and its balance_pgdat() ends where "
+		      "the traced one began its next or napped");
 	if (s->started_hopeless) {
 		if (s->revived_ts)
 			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "

@@ -553,6 +553,9 @@ void sim_dirty_reclaimed(struct mf_sim *s, uint64_t tpfn);
 void sim_wakeup_kswapd(struct mf_sim *s, int node, uint64_t gfp, int order, int hzi);
 void sim_wakeup_kswapd_traced(struct mf_sim *s, int node, int order, int hzi);
 bool sim_kswapd_as_traced(const struct mf_sim *s);
+void sim_kswapd_traced_sleep(struct mf_sim *s, int node, bool sleep);
+bool sim_reclaim_as_traced(const struct mf_sim *s);
+void sim_kswapd_traced_balance(struct mf_sim *s, int node);
 
 /* The zones are the traced kernel's: no machine (memory=) or ZONE_MOVABLE of the config's. */
 static inline bool sim_zones_as_traced(const struct mf_sim *s)

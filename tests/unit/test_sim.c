@@ -1151,6 +1151,75 @@ static void test_kswapd_reclaim(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * Under the traced kernel's watermarks, boosts and defrag_mode the traced kswapd's frees
+ * are all the reclaim there is: ours, woken as the trace shows, reclaims nothing from the
+ * pool on its own, takes the trace's frees as its progress, and ends its balance_pgdat()
+ * where the traced kswapd begins its next one (mm_vmscan_kswapd_wake) or naps: the boost
+ * it set out to reclaim is taken off then, and the next balance starts from the boosts as
+ * they are.  Under another watermark_boost_factor it reclaims from the pool as before.
+ */
+static void test_kswapd_reclaim_as_traced(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	int other;
+
+	for (other = 0; other < 2; other++) {
+		struct mf_sim *s = kswapd_sim();
+		uint64_t p;
+
+		s->c.traced.nr_settings = 7;
+		s->c.traced.watermark_scale_factor = 10;
+		s->c.traced.min_free_kbytes = 67584;
+		s->c.traced.watermark_boost_factor = other ? 0 : s->c.watermark_boost_factor;
+		s->c.traced.defrag_mode = 0;
+		CU_ASSERT_EQUAL(sim_reclaim_as_traced(s), !other);
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+		mf_sim_start(s, 1000);
+		s->z[0].boost = 8;
+		CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
+		CU_ASSERT_EQUAL(s->z[0].boost_snap, 8);
+		mf_sim_tick(s, 1000 + 1000000);
+		sim_deferred_work(s);
+		if (other) {
+			CU_ASSERT(s->reclaim_pool_pages > 0);
+			sim_check(s);
+			mf_sim_free_all(s);
+			continue;
+		}
+		CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+		CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+		/*
+		 * The trace's kswapd frees a page on an LRU list: our progress (the
+		 * allocation's own direct reclaim had put ours ahead; it is not now).
+		 */
+		s->reclaim_ahead = 0;
+		for (p = 128; p < 192; p++)
+			if (sim_owner_frame(s, p, 0) != MF_PFN_NONE)
+				break;
+		CU_ASSERT_FATAL(p < 192);
+		mf_sim_reclaim_free(s, 1000 + 2000000, p, 0, 0, 0);
+		CU_ASSERT_EQUAL(s->reclaim_trace_pages, 1);
+		CU_ASSERT_EQUAL(s->node[0].reclaimed, 1);
+		/* its next balance_pgdat(): the boost of this one is off, none left to snap */
+		mf_sim_kswapd(s, 1000 + 3000000, 0, 2, true);
+		CU_ASSERT_EQUAL(s->z[0].boost, 0);
+		CU_ASSERT_EQUAL(s->z[0].boost_snap, 0);
+		CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+		/* a boost raised meanwhile is the next balance's, taken off at its nap */
+		s->z[0].boost = 4;
+		mf_sim_kswapd(s, 1000 + 4000000, 0, 2, true);
+		CU_ASSERT_EQUAL(s->z[0].boost_snap, 4);
+		mf_sim_kswapd_nap(s, 1000 + 5000000, 0);
+		CU_ASSERT_EQUAL(s->z[0].boost, 0);
+		CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+		CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
 static void test_wmark_boost(void)
 {
 	struct mf_sim_zone_desc z = {
@@ -1767,6 +1836,8 @@ void test_sim_register(void)
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
+	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",
+		    test_kswapd_reclaim_as_traced);
 	CU_add_test(s, "a node hopeless at the start keeps kswapd asleep until reclaim progress",
 		    test_kswapd_hopeless);
 	CU_add_test(s, "kswapd reclaims file pages, the trace's insertions after the start's",

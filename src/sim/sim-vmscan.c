@@ -538,6 +538,25 @@ void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages)
 }
 
 /*
+ * balance_pgdat()'s out: for a boosted node: the boosts it began with are taken off,
+ * whatever was reclaimed, and kcompactd is woken for a pageblock.
+ */
+static void boost_reclaimed(struct mf_sim *s, int node, int hzi)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++) {
+		struct szone *z = &s->z[i];
+
+		if (z->d.node != node || z->type > hzi)
+			continue;
+		z->boost -= z->boost < z->boost_snap ? z->boost : z->boost_snap;
+		z->boost_snap = 0;
+	}
+	sim_wakeup_kcompactd(s, node, s->pbo, hzi);
+}
+
+/*
  * balance_pgdat()'s end and kswapd_try_to_sleep(): the boosts it reclaimed for are
  * cleared and kcompactd woken for a pageblock; balanced (or hopeless), kswapd resets the
  * skip hints, wakes kcompactd for the order it was woken for and sleeps; else another
@@ -546,22 +565,13 @@ void sim_kswapd_credit(struct mf_sim *s, int node, uint64_t pages)
 static void balance_end(struct mf_sim *s, int node)
 {
 	struct snode *n = &s->node[node];
-	int i, hzi = n->kswapd_hzi;
+	int hzi = n->kswapd_hzi;
 
 	if (!n->reclaimed && n->kswapd_failures < MAX_RECLAIM_RETRIES &&
 	    !sim_pgdat_balanced(s, node, n->reclaim_order, hzi))
 		n->kswapd_failures++;
-	if (n->boosted) {
-		for (i = 0; i < s->nr_zones; i++) {
-			struct szone *z = &s->z[i];
-
-			if (z->d.node != node || z->type > hzi)
-				continue;
-			z->boost -= z->boost < z->boost_snap ? z->boost : z->boost_snap;
-			z->boost_snap = 0;
-		}
-		sim_wakeup_kcompactd(s, node, s->pbo, hzi);
-	}
+	if (n->boosted)
+		boost_reclaimed(s, node, hzi);
 	if (n->kswapd_failures >= MAX_RECLAIM_RETRIES ||
 	    sim_pgdat_balanced(s, node, n->reclaim_order, hzi)) {
 		int order = n->kswapd_order;
@@ -605,21 +615,12 @@ bool sim_reclaim_as_traced(const struct mf_sim *s)
 void sim_kswapd_traced_sleep(struct mf_sim *s, int node, bool sleep)
 {
 	struct snode *n = &s->node[node];
-	int i, order = n->kswapd_order, hzi = n->kswapd_hzi;
+	int order = n->kswapd_order, hzi = n->kswapd_hzi;
 
 	if (!sim_reclaim_as_traced(s) || order < 0)
 		return;
-	if (n->boosted) {
-		for (i = 0; i < s->nr_zones; i++) {
-			struct szone *z = &s->z[i];
-
-			if (z->d.node != node || z->type > hzi)
-				continue;
-			z->boost -= z->boost < z->boost_snap ? z->boost : z->boost_snap;
-			z->boost_snap = 0;
-		}
-		sim_wakeup_kcompactd(s, node, s->pbo, hzi);
-	}
+	if (n->boosted)
+		boost_reclaimed(s, node, hzi);
 	n->boosted = false;
 	n->nr_boost_reclaim = 0;
 	n->kswapd_order = -1;

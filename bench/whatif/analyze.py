@@ -152,6 +152,8 @@ def sim_counts(s):
                 kswapd_wake=c.get("kswapd_wake"),
                 watermark_boosts=s.get("watermark_boosts"),
                 end_status_direct=c.get("end_status_direct"),
+                placed=s.get("workload", {}).get("placed"),
+                placed_as_traced=s.get("workload", {}).get("placed_as_traced"),
                 alloc_failures=s["allocations"].get("failures"),
                 failures_by_order=s["allocations"].get("failures_by_order"),
                 kernel_failures_by_order=s["allocations"].get("kernel_failures_by_order"))
@@ -294,6 +296,18 @@ def main():
             ent["metrics"][k] = e
         if simulable(n) and n != "default" and rows[n] and "self" in rows[n][0]["sim"]:
             ent["self"] = {k: mean_se([r["sim"]["self"][k] for r in rows[n]])[0] for k in METRICS}
+        # how much of the simulated layout stayed the traced one (man mmfrag-result,
+        # workload.placed_as_traced): under the config on the default recordings, and on
+        # the config's own recordings (the traced settings)
+        def share(d):
+            return d["placed_as_traced"] / d["placed"] if d and d.get("placed") else None
+        on_default = [share(r["sim"].get(n)) for r in drows if r["sim"].get(n)]
+        on_own = [share(r["sim"]["self"]) for r in rows[n] if "self" in r["sim"]] \
+            if n != "default" else on_default
+        on_default = [x for x in on_default if x is not None]
+        on_own = [x for x in on_own if x is not None]
+        ent["layout"] = {"default_recordings": sum(on_default) / len(on_default) if on_default else None,
+                         "own_recordings": sum(on_own) / len(on_own) if on_own else None}
         # per run: the kernel's counts on this config's recordings; sim: this config
         # simulated on the default recording of the same repetition
         simd = {r["rep"]: r["sim"].get(n) for r in drows}
@@ -454,6 +468,15 @@ def print_table(t, order, rows, simulable):
             if c["metrics"]["stall"].get("sim_seed_sd") is not None:
                 print("  %-28s %s" % (c["name"][:28], "  ".join(
                     "%s %5.1f" % (k, c["metrics"][k]["sim_seed_sd"]) for k in METRICS)))
+    lay = [c for c in t["configs"] if c.get("layout", {}).get("default_recordings") is not None]
+    if lay:
+        print("\nlayout: share of the requests the simulator served at the kernel's own frames, "
+              "mean over the recordings")
+        for c in lay:
+            own = c["layout"]["own_recordings"]
+            print("  %-28s on the default recordings %5.1f%%  on its own %s" % (
+                c["name"][:28], 100 * c["layout"]["default_recordings"],
+                "%5.1f%%" % (100 * own) if own is not None else "    -"))
     print("\nsimulated default vs the traced kernel on the same traces (goal: within 15%)")
     for k, v in t["default_vs_traced"].items():
         print("  %-8s real %7.1f  sim %7.1f  error %+6.1f%%  %s" % (

@@ -140,6 +140,8 @@ struct mf_sim_stats {
 	uint64_t	kernel_migrations;	/* the trace's compaction moves, not workload frees */
 	uint64_t	stale_released;		/* frames the trace showed free that we held in use */
 	uint64_t	reclaim_drains;		/* drain_all_pages() after a direct reclaim with progress */
+	uint64_t	placed;			/* requests the kernel served that we served too */
+	uint64_t	placed_as_traced;	/* of those, at the kernel's own frames */
 	uint64_t	pcp_pages;		/* on per-CPU lists at the end */
 
 	struct mf_sim_compaction cp;

@@ -365,7 +365,9 @@ static json_t *json_sim(const struct mf_sim_result *sr)
 	json_object_set_new(o, "watermark_boosts", json_integer((json_int_t)st->boosts));
 	if (sr->pageblocks)
 		json_object_set_new(o, "pageblocks", json_pageblocks(sr->pageblocks));
-	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_object_set_new(o, "workload", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"placed", (json_int_t)st->placed,
+		"placed_as_traced", (json_int_t)st->placed_as_traced,
 		"frees", (json_int_t)st->frees, "frees_unmatched", (json_int_t)st->frees_unmatched,
 		"frees_of_failed", (json_int_t)st->frees_of_failed,
 		"frees_after_migration", (json_int_t)st->frees_after_migration,

@@ -514,6 +514,11 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "its first proactive check at that sleep, unless woken for work before",
 		      when);
 	}
+	if (st->placed)
+		LIMIT("layout: %.1f%% of the %llu requests the kernel served were served at the "
+		      "kernel's own frames; where the rest went, the simulated layout is its own",
+		      100.0 * (double)st->placed_as_traced / (double)st->placed,
+		      (unsigned long long)st->placed);
 	LIMIT("reclaim approximated: %llu pages: the simulated kswapd took %llu pages from "
 	      "%llu LRU pages of the start capture (%s) and %llu the trace put on an LRU "
 	      "list, and applied %llu pages of the trace's kswapd frees, %llu more of "

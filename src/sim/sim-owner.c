@@ -709,12 +709,21 @@ static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, i
 		s->kfail_served++;
 		sim_set_used(s, pfn, r->order, false, NIL);
 		sim_free_pages(s, sim_zone_of(s, pfn), pfn, r->order, cpu);
-	} else if (sim_t2s_reserve(s, r->tpfn + n)) {
-		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
 	} else {
-		sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
-		for (i = 0; i < n; i++)
-			s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
+		/*
+		 * Where the simulated layout still follows the traced one: a request served
+		 * at the kernel's own frames keeps it, one served elsewhere leaves it, and
+		 * the frees, list orders and scanner walks after it part ways too.
+		 */
+		s->stats.placed++;
+		s->stats.placed_as_traced += pfn == r->tpfn;
+		if (sim_t2s_reserve(s, r->tpfn + n)) {
+			sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, NIL);
+		} else {
+			sim_set_used(s, pfn, r->order, r->gfp & GFP_MOVABLE, (uint32_t)r->tpfn);
+			for (i = 0; i < n; i++)
+				s->t2s[r->tpfn + i] = (uint32_t)(pfn + i);
+		}
 	}
 	if (pfn != MF_PFN_NONE && !kernel_failed && r->order >= s->pbo && (r->gfp & GFP_COMP) &&
 	    !is_thp_fault(s, r))

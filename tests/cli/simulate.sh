@@ -273,9 +273,14 @@ m = t["configs"][0]["metrics"]["fail"]
 assert t["seeds"] == 2, t["seeds"]
 assert abs(m["sim"] - sum(f) / 2) < 1e-9, (m, f)
 assert abs(m["sim_seed_sd"] - abs(f[0] - f[1]) / math.sqrt(2)) < 1e-9, (m, f)
+w = [json.load(open(sys.argv[1] + "/replay/" + n))["simulations"][0]["workload"]
+     for n in ("default-r1.sim.json", "default-r1.sim.s1.json")]
+share = sum(x["placed_as_traced"] for x in w) / sum(x["placed"] for x in w)
+lay = t["configs"][0]["layout"]["default_recordings"]
+assert 0 < lay <= 1 and abs(lay - share) < 1e-9, (lay, w)
 PY
-   grep -q "^seed spread" "$TMP/aw.txt"
-then ok "analyze.py --seeds 2: the mean of the seeds' counts and their spread"
+   grep -q "^seed spread" "$TMP/aw.txt" && grep -q "^layout: " "$TMP/aw.txt"
+then ok "analyze.py --seeds 2: the mean of the seeds' counts, their spread and the layout kept"
 else nok "analyze.py --seeds: $(tr '\n' ' ' <"$TMP/err")"; fi
 
 # Bad input: one line, the right status, nothing on stdout.

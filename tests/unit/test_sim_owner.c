@@ -297,6 +297,9 @@ static void test_stale_release(void)
 	mf_sim_alloc(s, &r);
 	CU_ASSERT_EQUAL(s->stats.stale_released, 1);
 	CU_ASSERT_EQUAL(s->t2s[5000], 5000);
+	/* served at the kernel's frame: the layout still the traced one */
+	CU_ASSERT_EQUAL(s->stats.placed, 1);
+	CU_ASSERT_EQUAL(s->stats.placed_as_traced, 1);
 	CU_ASSERT_EQUAL(s->z[0].pcp[0].alloc_factor, 3);
 	CU_ASSERT_EQUAL(s->z[0].pcp[1].alloc_factor, 3);
 	CU_ASSERT_EQUAL(s->z[0].pcp[0].count + s->z[0].pcp[1].count, 0);
@@ -644,6 +647,9 @@ static void test_thp_fallback_4k(void)
 	CU_ASSERT_EQUAL(s->z[0].free_pages, free_pages - 512);
 	for (i = 0; i < 512; i++)
 		CU_ASSERT(sim_owner_frame(s, A + i, 0) != MF_PFN_NONE);
+	/* 512 pages served, none at the kernel's frames (beyond this zone) */
+	CU_ASSERT_EQUAL(s->stats.placed, 512);
+	CU_ASSERT_EQUAL(s->stats.placed_as_traced, 0);
 	sim_check(s);
 	free_last(s, ++r.ts, A, 9, free_pages);
 }

@@ -142,6 +142,12 @@ def mean_over_seeds(sims):
     return out
 
 
+def placed_shares(sims):
+    """Per simulation, the share of its requests served at the kernel's own frames
+    (man mmfrag-result, workload.placed_as_traced); simulations without any left out."""
+    return [d["placed_as_traced"] / d["placed"] for d in sims if d and d.get("placed")]
+
+
 def sim_counts(s):
     """What the table keeps of one simulation of the result document."""
     c = s["compaction"]
@@ -296,18 +302,12 @@ def main():
             ent["metrics"][k] = e
         if simulable(n) and n != "default" and rows[n] and "self" in rows[n][0]["sim"]:
             ent["self"] = {k: mean_se([r["sim"]["self"][k] for r in rows[n]])[0] for k in METRICS}
-        # how much of the simulated layout stayed the traced one (man mmfrag-result,
-        # workload.placed_as_traced): under the config on the default recordings, and on
-        # the config's own recordings (the traced settings)
-        def share(d):
-            return d["placed_as_traced"] / d["placed"] if d and d.get("placed") else None
-        on_default = [share(r["sim"].get(n)) for r in drows if r["sim"].get(n)]
-        on_own = [share(r["sim"]["self"]) for r in rows[n] if "self" in r["sim"]] \
-            if n != "default" else on_default
-        on_default = [x for x in on_default if x is not None]
-        on_own = [x for x in on_own if x is not None]
-        ent["layout"] = {"default_recordings": sum(on_default) / len(on_default) if on_default else None,
-                         "own_recordings": sum(on_own) / len(on_own) if on_own else None}
+        # how much of the simulated layout stayed the traced one: under the config on the
+        # default recordings, and on the config's own recordings (the traced settings)
+        on_default = placed_shares(r["sim"].get(n) for r in drows)
+        on_own = placed_shares(r["sim"].get("self") for r in rows[n]) if n != "default" else on_default
+        ent["layout"] = {"default_recordings": mean_se(on_default)[0],
+                         "own_recordings": mean_se(on_own)[0]}
         # per run: the kernel's counts on this config's recordings; sim: this config
         # simulated on the default recording of the same repetition
         simd = {r["rep"]: r["sim"].get(n) for r in drows}

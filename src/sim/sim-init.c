@@ -542,7 +542,9 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		LIMIT("kswapd's reclaim as traced: under the traced kernel's watermarks, boosts "
 		      "and defrag_mode the simulated kswapd reclaims nothing of its own, the "
 		      "traced kswapd's frees are its reclaim, and its balance_pgdat() ends where "
-		      "the traced one began its next or napped");
+		      "the traced one began its next or napped, or at once for a boost of ours "
+		      "while the traced one slept (no progress: %llu boosts given up)",
+		      (unsigned long long)s->boosts_given_up);
 	if (s->started_hopeless) {
 		if (s->revived_ts)
 			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "

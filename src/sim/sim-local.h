@@ -254,6 +254,7 @@ struct mf_sim {
 	uint64_t		reclaim_ahead;	/* pages our kswapd reclaimed beyond the trace's */
 	uint64_t		reclaim_pool_pages;	/* pages our kswapd took from the pool */
 	uint64_t		reclaim_trace_pages;	/* the trace's kswapd frees applied */
+	uint64_t		boosts_given_up;	/* our boost balances ended at once */
 	uint64_t		reclaim_absorbed;	/* the trace's kswapd frees ours had done already */
 	uint64_t		reclaim_pool_seeded;
 	uint64_t		reclaim_pool_inserted;	/* pages the trace put on a reclaimable LRU */

@@ -672,8 +672,26 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 			break;
 		if (n->budget <= 0)
 			return;
-		if (sim_reclaim_as_traced(s))
-			return;		/* the trace's frees are the reclaim: credited as they come */
+		if (sim_reclaim_as_traced(s)) {
+			/*
+			 * The trace's frees are the reclaim, credited as they come.  With the
+			 * traced kswapd asleep or napping there are none, and a boost our own
+			 * fallbacks raised makes no progress: balance_pgdat() gives a boost up
+			 * then ("if reclaim made no progress for a boost, stop"), and a
+			 * balanced node goes to sleep: boosts cleared, skip bits reset,
+			 * kcompactd woken.  Our fallbacks boost at other moments than the
+			 * kernel's, and ours had waited for the traced kswapd's next nap, up
+			 * to 70 ms: in default-r6 of whatif31b the kernel's boost woke its
+			 * kswapd 5 ms after its DMA32 scanners met, its skip bits were reset
+			 * and the third sync-light run succeeded; ours met 50 ms later, in a
+			 * gap between the kernel's naps, and deferred DMA32 to 32 attempts.
+			 */
+			if (!balanced || n->reclaiming)
+				return;
+			n->nr_boost_reclaim = 0;
+			s->boosts_given_up++;
+			break;
+		}
 		got = shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus);
 		if (!got) {
 			/* nothing left to reclaim: a boost gives up, normal reclaim fails */

@@ -1152,6 +1152,58 @@ static void test_kswapd_reclaim(void)
 }
 
 /*
+ * Under the traced settings, a boost of ours while the traced kswapd sleeps: no trace
+ * frees come to credit, the boost reclaim makes no progress, and balance_pgdat() gives
+ * it up at once: the boost is cleared, the balanced node goes to sleep (its skip bits
+ * reset), and nothing is reclaimed from the pool.  With the traced kswapd awake ours
+ * waits for its frees, as test_kswapd_reclaim_as_traced() has it.
+ */
+static void test_kswapd_boost_given_up(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	struct mf_sim *s = kswapd_sim();
+
+	s->c.traced.nr_settings = 7;
+	s->c.traced.watermark_scale_factor = 10;
+	s->c.traced.min_free_kbytes = 67584;
+	s->c.traced.watermark_boost_factor = s->c.watermark_boost_factor;
+	s->c.traced.defrag_mode = 0;
+	CU_ASSERT_FATAL(sim_reclaim_as_traced(s));
+	/* 64 free pages: balanced above the boosted high watermark, 30 + 8 */
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 224, 5), 0);
+	mf_sim_start(s, 1000);
+	/* boost_watermark() by a fallback of ours: rmqueue() wakes kswapd (gfp 0) */
+	s->z[0].boost = 8;
+	s->z[0].boosted = true;
+	s->z[0].blockskip_flush = true;
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	mf_sim_tick(s, 1000 + 1000000);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->z[0].boost, 0);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_EQUAL(s->boosts_given_up, 1);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+
+	mf_sim_kswapd(s, 1000 + 2000000, 0, 2, true);
+	s->z[0].boost = 8;
+	s->z[0].boosted = true;
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 2);
+	mf_sim_tick(s, 1000 + 3000000);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	CU_ASSERT_EQUAL(s->z[0].boost, 8);
+	CU_ASSERT_EQUAL(s->boosts_given_up, 1);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * Under the traced kernel's watermarks, boosts and defrag_mode the traced kswapd's frees
  * are all the reclaim there is: ours, woken as the trace shows, reclaims nothing from the
  * pool on its own, takes the trace's frees as its progress, and ends its balance_pgdat()
@@ -1176,6 +1228,8 @@ static void test_kswapd_reclaim_as_traced(void)
 		CU_ASSERT_EQUAL(sim_reclaim_as_traced(s), !other);
 		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
 		mf_sim_start(s, 1000);
+		if (!other)	/* the traced kswapd is reclaiming (test_kswapd_boost_given_up()) */
+			mf_sim_kswapd(s, 1000, 0, 2, true);
 		s->z[0].boost = 8;
 		CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
 		CU_ASSERT_EQUAL(s->stats.cp.kswapd_wake, 1);
@@ -1838,6 +1892,8 @@ void test_sim_register(void)
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",
 		    test_kswapd_reclaim_as_traced);
+	CU_add_test(s, "a boost of ours while the traced kswapd sleeps is given up at once",
+		    test_kswapd_boost_given_up);
 	CU_add_test(s, "a node hopeless at the start keeps kswapd asleep until reclaim progress",
 		    test_kswapd_hopeless);
 	CU_add_test(s, "kswapd reclaims file pages, the trace's insertions after the start's",

@@ -601,10 +601,12 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 	else
 		LIMIT("migration failures not modelled: no mm_compaction_migratepages and no vmstat "
 		      "captures; migrations fail only for lack of free targets");
-	if (s->dirty_enomem)
+	if (s->dirty_enomem || s->dirty_enomem_clean)
 		LIMIT("written page cache: %llu migrations ended on a dirty large folio without a "
-		      "target of its order, which cannot be split (-ENOMEM: the run ends contended)",
-		      (unsigned long long)s->dirty_enomem);
+		      "target of its order, which cannot be split (-ENOMEM: the run ends contended); "
+		      "%llu more such folios, over the trace's share of pages failed so, taken as "
+		      "written back and split", (unsigned long long)s->dirty_enomem,
+		      (unsigned long long)s->dirty_enomem_clean);
 	if (s->learn.async_runs)
 		LIMIT("async contention learned from %llu direct async runs (%llu contended, %llu "
 		      "more after failed pages: -ENOMEM, %s): %llu simulated runs cut short",

@@ -308,6 +308,8 @@ struct mf_sim {
 	/* pinned-frame density per source (ppm), steered to the learned failure share */
 	uint64_t		pin_ppm[SIM_NR_MSRC];
 	uint64_t		sim_tried[SIM_NR_MSRC], sim_failed[SIM_NR_MSRC];
+	uint64_t		sim_enomem[SIM_NR_MSRC];	/* pages failed in -ENOMEM batches */
+	uint64_t		dirty_enomem_clean;	/* dirty folios over the trace's -ENOMEM share */
 };
 
 /* ---- small helpers ------------------------------------------------------------------ */

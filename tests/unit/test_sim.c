@@ -1541,21 +1541,24 @@ static void test_compaction_dirty_page_cache(void)
 /*
  * A large folio without a target of its order (sim_migrate_pages()): pageblock 0 holds an
  * order-1 folio at 128 and is otherwise full, the other movable blocks have only single
- * free pages; the trace's sync migrations failed none, so migration is tried.  Written
- * page cache (dirty buffers) cannot be split: migrate_pages()
- * returns -ENOMEM and the run ends COMPACT_CONTENDED with the folio where it was; also
- * where the trace's failure share would fail the dirty folio anyway, since the target is
- * asked for first (migrate_folio_unmap()).  A folio that is not written is split and its
- * pages migrate one by one.
+ * free pages.  Written page cache (dirty buffers) cannot be split: migrate_pages()
+ * returns -ENOMEM and the run ends COMPACT_CONTENDED with the folio where it was (round
+ * 1); also where the trace's failure share would fail the dirty folio anyway, since the
+ * target is asked for first (migrate_folio_unmap(), round 2).  Both while the trace's
+ * own migrations failed a share of their pages in batches that ended runs so, and the
+ * simulator's stay below it.  Where the trace shows no such batch the folio is taken as
+ * written back (round 3), and a folio that is not written (round 0): split, its pages
+ * migrated one by one.
  */
 static void test_compaction_dirty_folio_enomem(void)
 {
 	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
-	int dirty;
+	int round;
 
-	for (dirty = 0; dirty < 3; dirty++) {
+	for (round = 0; round < 4; round++) {
 		struct mf_sim *s = sim_tiny(NULL, false);
 		struct szone *z = &s->z[0];
+		bool enomem = round == 1 || round == 2;
 		enum cp_result r;
 		uint64_t p;
 
@@ -1570,26 +1573,37 @@ static void test_compaction_dirty_folio_enomem(void)
 			sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
 		for (p = 224; p < Z_END; p++)
 			sim_used(s, p, 0, false);
-		/* the trace's sync migrations failed nothing (or, round 2, everything) */
-		if (dirty < 2)
-			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 1000, 0);
-		else
-			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 0, 1000);
-		if (dirty) {
+		if (round) {
 			sim_tbit_set(s, s->rclm, T(128), false);
 			sim_tbit_set(s, s->fwrite, T(128), true);
 			mf_sim_lru_insert(s, T(128), 2);
 			CU_ASSERT_FATAL(s->file_seen);
 		}
+		/*
+		 * The trace's sync migrations: 1,000 pages migrated, none failed (rounds 0
+		 * and 3), 100 failed in a batch that ended its run on -ENOMEM (round 1), or
+		 * 1,000 failed, 500 of them so (round 2); and the simulator migrated 100
+		 * pages before, without failing any.
+		 */
+		if (round == 2)
+			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 0, 1000);
+		else
+			mf_sim_learn_migration(s, SIM_MSRC_SYNC, 1000, round == 1 ? 100 : 0);
+		if (enomem)
+			mf_sim_learn_enomem(s, SIM_MSRC_SYNC, round == 1 ? 100 : 500);
+		s->sim_tried[SIM_MSRC_SYNC] = 100;
 		sim_direct_compact(s, &ac, PRIO_SYNC_FULL, &r);
-		if (dirty) {
+		if (enomem) {
 			CU_ASSERT_EQUAL(r, CP_CONTENDED);
 			CU_ASSERT_EQUAL(s->dirty_enomem, 1);
+			CU_ASSERT_EQUAL(s->dirty_enomem_clean, 0);
+			CU_ASSERT_EQUAL(s->sim_enomem[SIM_MSRC_SYNC], 2);
 			CU_ASSERT_EQUAL(s->stats.cp.end_status[CP_CONTENDED], 1);
 			CU_ASSERT_EQUAL(sim_owner_frame(s, T(128), 1), 128);
 		} else {
 			CU_ASSERT_NOT_EQUAL(r, CP_CONTENDED);
 			CU_ASSERT_EQUAL(s->dirty_enomem, 0);
+			CU_ASSERT_EQUAL(s->dirty_enomem_clean, round == 3 ? 1 : 0);
 			CU_ASSERT_EQUAL(sim_owner_frame(s, T(128), 1), MF_PFN_NONE);
 		}
 		sim_check(s);

@@ -153,6 +153,7 @@ def sim_counts(s):
     c = s["compaction"]
     return dict(direct(c["direct"]),
                 pages_migrate_failed=c.get("pages_migrate_failed"),
+                pages_migrated=c.get("pages_migrated"),
                 deferred=c.get("deferred"),
                 defer_compaction=c.get("defer_compaction"),
                 kswapd_wake=c.get("kswapd_wake"),
@@ -510,9 +511,14 @@ def print_table(t, order, rows, simulable):
             cells.append(cell)
         print("  %-28s %s" % (n[:28], "; ".join(cells)))
     print("\nwhat the kernel did per run (means) vs the simulator on the default traces")
-    hdr = ("pgmigrate_fail", "pgmigrate_success", "pageoutrun", "kswapd_wake_events",
-           "pgsteal_kswapd", "allocstall", "observed_deferred", "thp_fault_fallback")
-    print("  %-28s %s" % ("config", " ".join("%12s" % h[:12] for h in hdr)))
+    # vmstat's pgmigrate_fail counts the pages migrate_pages() gave up on after its
+    # retries; the trace's mm_compaction_migratepages counts every isolated page not
+    # migrated (nr_failed), as the simulator's migrate_failed does: compare those two
+    hdr = ("pgmigrate_fail", "observed_pages_migrate_failed", "pgmigrate_success",
+           "pageoutrun", "kswapd_wake_events", "pgsteal_kswapd", "allocstall",
+           "observed_deferred", "thp_fault_fallback")
+    label = {"observed_pages_migrate_failed": "trace_mfail"}
+    print("  %-28s %s" % ("config", " ".join("%12s" % label.get(h, h)[:12] for h in hdr)))
     for n in order:
         vals = []
         for h in hdr:
@@ -530,10 +536,11 @@ def print_table(t, order, rows, simulable):
         if not simulable(n):
             continue
         ss = [r["sim"][n] for r in rows["default"]]
-        print("  sim %-24s migrate_failed %.1f  deferred %.1f  kswapd_wake %.1f  boosts %.1f"
-              "  alloc_failures %.1f" % (n[:24], *(mean_se([s[x] or 0 for s in ss])[0] for x in (
-                  "pages_migrate_failed", "deferred", "kswapd_wake", "watermark_boosts",
-                  "alloc_failures"))))
+        print("  sim %-24s migrate_failed %.1f  migrated %.1f  deferred %.1f  kswapd_wake %.1f"
+              "  boosts %.1f  alloc_failures %.1f" % (
+                  n[:24], *(mean_se([s.get(x) or 0 for s in ss])[0] for x in (
+                      "pages_migrate_failed", "pages_migrated", "deferred", "kswapd_wake",
+                      "watermark_boosts", "alloc_failures"))))
     # A recording after one that left kswapd hopeless starts hopeless too, and those
     # stall less (whatif16c's defaults: 486.8 a run against 559.0): the shuffle keeps it
     # from favouring a config, but an uneven count adds to that config's effect.

@@ -276,8 +276,9 @@ static bool enomem_allowed(const struct mf_sim *s, int src, uint64_t pages)
 
 	if (!s->learn.calls)
 		return true;
-	return (s->sim_enomem[src] + pages) * tried <=
-	       s->learn.enomem[src] * (s->sim_tried[src] + s->sim_enomem[src] + pages);
+	/* through when it brings the share nearer the trace's: half a batch over at most */
+	return (2 * s->sim_enomem[src] + pages) * tried <=
+	       2 * s->learn.enomem[src] * (s->sim_tried[src] + s->sim_enomem[src] + pages);
 }
 
 /*

@@ -288,6 +288,7 @@ struct mf_sim {
 	bool			file_seen;
 	uint64_t		dirty_fail;		/* simulated pages that failed for it */
 	uint64_t		dirty_enomem;		/* migrations ended on a dirty folio, no target */
+	uint64_t		dirty_enomem_clean;	/* such folios over the trace's share: split */
 	uint64_t		totalreserve;		/* totalreserve_pages */
 	uint64_t		dirty_clean_trace;	/* written back: the trace's kswapd took them */
 	uint64_t		dirty_clean_kswapd;	/* written back: ours found them dirty */
@@ -309,7 +310,6 @@ struct mf_sim {
 	uint64_t		pin_ppm[SIM_NR_MSRC];
 	uint64_t		sim_tried[SIM_NR_MSRC], sim_failed[SIM_NR_MSRC];
 	uint64_t		sim_enomem[SIM_NR_MSRC];	/* pages failed in -ENOMEM batches */
-	uint64_t		dirty_enomem_clean;	/* dirty folios over the trace's -ENOMEM share */
 };
 
 /* ---- small helpers ------------------------------------------------------------------ */

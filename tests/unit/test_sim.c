@@ -1152,6 +1152,19 @@ static void test_kswapd_reclaim(void)
 }
 
 /*
+ * What mf_sim_config_traced() leaves from a capture's sysctl file: the traced kernel's
+ * watermarks and defrag_mode, and boost factor boost.
+ */
+static void traced_settings(struct mf_sim *s, int boost)
+{
+	s->c.traced.nr_settings = 7;
+	s->c.traced.watermark_scale_factor = 10;
+	s->c.traced.min_free_kbytes = 67584;
+	s->c.traced.watermark_boost_factor = boost;
+	s->c.traced.defrag_mode = 0;
+}
+
+/*
  * Under the traced settings, a boost of ours while the traced kswapd sleeps: no trace
  * frees come to credit, the boost reclaim makes no progress, and balance_pgdat() gives
  * it up at once: the boost is cleared, the balanced node goes to sleep (its skip bits
@@ -1163,11 +1176,7 @@ static void test_kswapd_boost_given_up(void)
 	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
 	struct mf_sim *s = kswapd_sim();
 
-	s->c.traced.nr_settings = 7;
-	s->c.traced.watermark_scale_factor = 10;
-	s->c.traced.min_free_kbytes = 67584;
-	s->c.traced.watermark_boost_factor = s->c.watermark_boost_factor;
-	s->c.traced.defrag_mode = 0;
+	traced_settings(s, s->c.watermark_boost_factor);
 	CU_ASSERT_FATAL(sim_reclaim_as_traced(s));
 	/* 64 free pages: balanced above the boosted high watermark, 30 + 8 */
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
@@ -1220,11 +1229,7 @@ static void test_kswapd_reclaim_as_traced(void)
 		struct mf_sim *s = kswapd_sim();
 		uint64_t p;
 
-		s->c.traced.nr_settings = 7;
-		s->c.traced.watermark_scale_factor = 10;
-		s->c.traced.min_free_kbytes = 67584;
-		s->c.traced.watermark_boost_factor = other ? 0 : s->c.watermark_boost_factor;
-		s->c.traced.defrag_mode = 0;
+		traced_settings(s, other ? 0 : s->c.watermark_boost_factor);
 		CU_ASSERT_EQUAL(sim_reclaim_as_traced(s), !other);
 		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
 		mf_sim_start(s, 1000);

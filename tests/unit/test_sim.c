@@ -1152,6 +1152,37 @@ static void test_kswapd_reclaim(void)
 }
 
 /*
+ * Boost reclaim is quick: balance_pgdat() reclaims a boost at a pass's start, a few
+ * folios, and the pass ends (kcompactd woken, skip bits reset) about a millisecond
+ * later, not at kswapd's long-run rate.  A boost of 48 pages while balanced: reclaimed
+ * within 20 us, where 150 pages per ms would still be at 35.
+ */
+static void test_kswapd_boost_rate(void)
+{
+	struct mf_sim *s = kswapd_sim();
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 224, 5), 0);
+	mf_sim_start(s, 1000);
+	s->z[0].wmark[WMARK_MIN] = 4;
+	s->z[0].wmark[WMARK_LOW] = 7;
+	s->z[0].wmark[WMARK_HIGH] = 10;
+	s->z[0].boost = 48;
+	s->z[0].blockskip_flush = true;
+	sim_wakeup_kswapd(s, 0, 0, 0, 2);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, 48);
+	mf_sim_tick(s, 1000 + 20000);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->z[0].boost, 0);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 48);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * What mf_sim_config_traced() leaves from a capture's sysctl file: the traced kernel's
  * watermarks and defrag_mode, and boost factor boost.
  */
@@ -1909,6 +1940,7 @@ void test_sim_register(void)
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
+	CU_add_test(s, "kswapd reclaims a boost in about a millisecond", test_kswapd_boost_rate);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",
 		    test_kswapd_reclaim_as_traced);
 	CU_add_test(s, "a boost of ours while the traced kswapd sleeps is given up at once",

@@ -1151,6 +1151,15 @@ static void test_kswapd_reclaim(void)
 	mf_sim_free_all(s);
 }
 
+/* balance_pgdat()'s out: kswapd asleep, the boost cleared, the skip bits reset */
+static void assert_boost_pass_ended(const struct mf_sim *s, uint64_t pool_pages)
+{
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->z[0].boost, 0);
+	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, pool_pages);
+}
+
 /*
  * Boost reclaim is quick: balance_pgdat() reclaims a boost at a pass's start, a few
  * folios, and the pass ends (kcompactd woken, skip bits reset) about a millisecond
@@ -1174,10 +1183,7 @@ static void test_kswapd_boost_rate(void)
 	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, 48);
 	mf_sim_tick(s, 1000 + 20000);
 	sim_deferred_work(s);
-	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
-	CU_ASSERT_EQUAL(s->z[0].boost, 0);
-	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
-	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 48);
+	assert_boost_pass_ended(s, 48);
 	sim_check(s);
 	mf_sim_free_all(s);
 }
@@ -1222,11 +1228,8 @@ static void test_kswapd_boost_given_up(void)
 	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
 	mf_sim_tick(s, 1000 + 1000000);
 	sim_deferred_work(s);
-	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
-	CU_ASSERT_EQUAL(s->z[0].boost, 0);
-	CU_ASSERT_FALSE(s->z[0].blockskip_flush);
+	assert_boost_pass_ended(s, 0);
 	CU_ASSERT_EQUAL(s->boosts_given_up, 1);
-	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
 
 	mf_sim_kswapd(s, 1000 + 2000000, 0, 2, true);
 	s->z[0].boost = 8;

@@ -268,8 +268,8 @@ static bool pinned(struct mf_sim *s, int src, uint64_t pfn, int order)
  * trace's count of such batches is what the kernel met.  On the fresh what-if sets of
  * the thirty-first round the simulated default ended 12 to 27 runs a recording so,
  * where the trace's pages failed so came to about 2 to 14 folios of 256 pages, and
- * failed 1.6 to 2.3 times the trace's pages.  A
- * folio over the share is taken as written back: split, and its pages migrated.
+ * failed 1.6 to 2.3 times the trace's pages.  A folio over the share is taken as
+ * written back: split, and its pages migrated.
  */
 static bool enomem_allowed(const struct mf_sim *s, int src, uint64_t pages)
 {

@@ -33,10 +33,10 @@
  * soon as the boost is reclaimed: about a millisecond, not kswapd's long run.  (It also
  * gives up when a pass reclaims nothing, 75 of the 117 passes below; ours does not:
  * which folio stands at the list's end is not in the trace, and giving up at the first
- * dirty one in the pool scored worse.)  In nine default recordings of three what-if sets (whatif31,
- * 31b, 31c) the 42 boosted balance_pgdat() passes that freed pages freed a median 526
- * at a median 1,368 pages per ms, from the kswapd wake to the kcompactd wake at the
- * pass's end.  At kswapd's 150 pages per ms ours stayed 37 ms in a pass that began
+ * dirty one in the pool scored worse.)  In nine default recordings of three what-if
+ * sets (whatif31, 31b, 31c) the 42 boosted balance_pgdat() passes that freed pages
+ * freed a median 526 at a median 1,368 pages per ms, from the kswapd wake to the
+ * kcompactd wake at the pass's end.  At kswapd's 150 pages per ms ours stayed 37 ms in a pass that began
  * with eleven pageblocks of boost (default-r4 of whatif31e under
  * watermark_scale_factor=100): no kcompactd wake and no skip-bit reset meanwhile,
  * while DMA32 deferred 95 times.

@@ -545,6 +545,12 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "the traced one began its next or napped, or at once for a boost of ours "
 		      "while the traced one slept (no progress: %llu boosts given up)",
 		      (unsigned long long)s->boosts_given_up);
+	else if (s->boosts_given_up)
+		LIMIT("boost reclaim approximated: the simulated kswapd reclaims a boost on a "
+		      "balanced node from the start capture's LRU pages only (clean page cache; "
+		      "pages that joined an LRU list later are taken as dirty or under writeback, "
+		      "which boost reclaim does not write) and gave up %llu boosts once those were "
+		      "reclaimed", (unsigned long long)s->boosts_given_up);
 	if (s->started_hopeless) {
 		if (s->revived_ts)
 			LIMIT("kswapd hopeless at the start (zoneinfo's node_unreclaimable): not woken "

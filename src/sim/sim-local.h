@@ -190,6 +190,7 @@ struct lru_pool {
 	uint32_t	*tpfn;		/* the kernel's pfn of each page (or folio head) */
 	uint8_t		*order;
 	uint64_t	n, cap, next;	/* [next, n): not yet taken */
+	uint64_t	seeded;		/* [0, seeded): the start capture's pages */
 };
 
 /* compaction_capture(): a direct compactor waiting for a block of its order */

@@ -31,15 +31,13 @@
  * Boost reclaim's rate.  balance_pgdat() reclaims a boost with writeback and swap off,
  * from DEF_PRIORITY, a few folios at the inactive file list's old end, and stops as
  * soon as the boost is reclaimed: about a millisecond, not kswapd's long run.  (It also
- * gives up when a pass reclaims nothing, 75 of the 117 passes below; ours does not:
- * which folio stands at the list's end is not in the trace, and giving up at the first
- * dirty one in the pool scored worse.)  In nine default recordings of three what-if
- * sets (whatif31, 31b, 31c) the 42 boosted balance_pgdat() passes that freed pages
- * freed a median 526 at a median 1,368 pages per ms, from the kswapd wake to the
- * kcompactd wake at the pass's end.  At kswapd's 150 pages per ms ours stayed 37 ms in a pass that began
- * with eleven pageblocks of boost (default-r4 of whatif31e under
- * watermark_scale_factor=100): no kcompactd wake and no skip-bit reset meanwhile,
- * while DMA32 deferred 95 times.
+ * gives up when a round reclaims nothing: sim_kswapd_work().)  In nine default
+ * recordings of three what-if sets (whatif31, 31b, 31c) the 42 boosted balance_pgdat()
+ * passes that freed pages freed a median 526 at a median 1,368 pages per ms, from the
+ * kswapd wake to the kcompactd wake at the pass's end.  At kswapd's 150 pages per ms
+ * ours stayed 37 ms in a pass that began with eleven pageblocks of boost (default-r4 of
+ * whatif31e under watermark_scale_factor=100): no kcompactd wake and no skip-bit reset
+ * meanwhile, while DMA32 deferred 95 times.
  */
 #define KSWAPD_BOOST_PAGES_PER_MS	1400
 #define SWAP_CLUSTER_MAX	32
@@ -147,6 +145,7 @@ void sim_lru_seed(struct mf_sim *s)
 		e[i].order = l->order[i];
 	}
 	qsort(e, l->n, sizeof(*e), cmp_lru);
+	l->seeded = l->n;
 	for (i = 0; i < l->n; i++) {
 		l->tpfn[i] = e[i].tpfn;
 		l->order[i] = e[i].order;
@@ -159,14 +158,14 @@ void sim_lru_seed(struct mf_sim *s)
 static void dirty_found_by_kswapd(struct mf_sim *s);
 
 /*
- * shrink_node(), one folio: the next page of the pool that is still held whole and lies
- * in a zone kswapd balances; 0 pages when the pool is exhausted.
+ * shrink_node(), one folio: the next page of the pool before entry end that is still
+ * held whole and lies in a zone kswapd balances; 0 pages when there is none.
  */
-static uint64_t shrink_one(struct mf_sim *s, int node, int hzi, int cpu)
+static uint64_t shrink_one(struct mf_sim *s, int node, int hzi, int cpu, uint64_t end)
 {
 	struct lru_pool *l = &s->lru;
 
-	while (l->next < l->n) {
+	while (l->next < end) {
 		uint64_t tpfn = l->tpfn[l->next], sp;
 		int order = l->order[l->next];
 		const struct szone *z;
@@ -665,6 +664,21 @@ void sim_kswapd_traced_balance(struct mf_sim *s, int node)
  * reclaim rate allows since the last event.  Boost reclaim goes on while the node is
  * balanced; an unbalanced node turns it into normal reclaim to the (boosted) high
  * watermark, as balance_pgdat()'s restart does.
+ *
+ * balance_pgdat() reclaims a boost without writeback or swap (sc.may_writepage and
+ * may_swap off) and from DEF_PRIORITY, and gives it up when a round reclaims nothing:
+ * it takes clean page cache at the inactive file list's end, and once that is gone a
+ * boosted pass frees nothing and ends.  In ten default recordings (whatif31b and 31e,
+ * r1-r5) the boosted passes freed pages first and then, after 6,000 to 10,000 pages
+ * (the start captures held about 10,000 file LRU pages), all but a few freed nothing;
+ * under watermark_scale_factor=100 kswapd's first pass, to the higher watermarks, freed
+ * 14,400 pages, and 30 of the 31 boosted passes after it freed nothing.  The pages that
+ * joined the LRU during those traces are mostly the recorder's written folios, dirty or
+ * under writeback.  So ours takes a boost from the start capture's LRU pages only (the
+ * pool's front, in its LRU order) and gives it up once they are reclaimed.  A learned
+ * share of passes that give up, the trace's own, did not carry over: the default
+ * kernel's boosted passes freed nothing in about half the cases, the kernel's under
+ * the higher watermarks in nine of ten (bench/README.md, thirty-third round).
  */
 void sim_kswapd_work(struct mf_sim *s, int node)
 {
@@ -709,7 +723,14 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 			s->boosts_given_up++;
 			break;
 		}
-		got = shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus);
+		/* a boost on a balanced node: the start's pages only */
+		got = shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus,
+				 balanced ? s->lru.seeded : s->lru.n);
+		if (!got && balanced) {
+			n->nr_boost_reclaim = 0;
+			s->boosts_given_up++;
+			break;
+		}
 		if (!got) {
 			/* nothing left to reclaim: a boost gives up, normal reclaim fails */
 			if (!n->nr_boost_reclaim && !n->reclaimed)
@@ -736,7 +757,7 @@ bool sim_direct_reclaim(struct mf_sim *s, int node, int hzi, int cpu)
 {
 	uint64_t got = 0, g;
 
-	while (got < SWAP_CLUSTER_MAX && (g = shrink_one(s, node, hzi, cpu)))
+	while (got < SWAP_CLUSTER_MAX && (g = shrink_one(s, node, hzi, cpu, s->lru.n)))
 		got += g;
 	if (!got)
 		return false;

@@ -1188,6 +1188,54 @@ static void test_kswapd_boost_rate(void)
 	mf_sim_free_all(s);
 }
 
+/* One boost pass of our own kswapd on a balanced node: woken, 20 us of work. */
+static void own_boost_pass(struct mf_sim *s, uint64_t ts, uint64_t boost)
+{
+	s->z[0].boost = boost;
+	s->z[0].blockskip_flush = true;
+	sim_wakeup_kswapd(s, 0, 0, 0, 2);
+	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, boost);
+	mf_sim_tick(s, ts + 20000);
+	sim_deferred_work(s);
+}
+
+/*
+ * Boost reclaim (no writeback, DEF_PRIORITY first) takes clean page cache and gives a
+ * boost up when a round reclaims nothing: ours takes the start capture's LRU pages (64
+ * here) and not a page the trace put on an LRU list later.  The first pass reclaims 48
+ * of them; the second the last 16, and gives up (the boost cleared, kswapd asleep, the
+ * skip bits reset) with the workload's page still in use.
+ */
+static void test_kswapd_boost_start_pages(void)
+{
+	struct mf_sim_req r = { .ts = 2000, .gfp = GFP_MOVABLE_REQ, .order = 0, .cpu = 0 };
+	struct mf_sim *s = kswapd_sim();
+	uint64_t got;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 5), 0);
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 224, 5), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->lru.seeded, 64);
+	r.tpfn = 5000;
+	mf_sim_alloc(s, &r);
+	got = sim_owner_frame(s, 5000, 0);
+	CU_ASSERT_FATAL(got != MF_PFN_NONE);
+	mf_sim_lru_insert(s, 5000, 2);		/* inactive file */
+	CU_ASSERT_EQUAL(s->lru.n, 65);
+	s->z[0].wmark[WMARK_MIN] = 4;
+	s->z[0].wmark[WMARK_LOW] = 7;
+	s->z[0].wmark[WMARK_HIGH] = 10;
+	own_boost_pass(s, 3000, 48);
+	assert_boost_pass_ended(s, 48);
+	CU_ASSERT_EQUAL(s->boosts_given_up, 0);
+	own_boost_pass(s, 30000, 48);
+	assert_boost_pass_ended(s, 64);
+	CU_ASSERT_EQUAL(s->boosts_given_up, 1);
+	CU_ASSERT_EQUAL(sim_owner_frame(s, 5000, 0), got);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
 /*
  * What mf_sim_config_traced() leaves from a capture's sysctl file: the traced kernel's
  * watermarks and defrag_mode, and boost factor boost.
@@ -1944,6 +1992,8 @@ void test_sim_register(void)
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "kswapd reclaims a boost in about a millisecond", test_kswapd_boost_rate);
+	CU_add_test(s, "boost reclaim takes the start's LRU pages, then gives up",
+		    test_kswapd_boost_start_pages);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",
 		    test_kswapd_reclaim_as_traced);
 	CU_add_test(s, "a boost of ours while the traced kswapd sleeps is given up at once",

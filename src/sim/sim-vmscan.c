@@ -673,9 +673,10 @@ void sim_kswapd_traced_balance(struct mf_sim *s, int node)
  * may_swap off) and from DEF_PRIORITY, and gives it up when a round reclaims nothing:
  * it takes clean page cache at the inactive file list's end, and once that is gone a
  * boosted pass frees nothing and ends.  In ten default recordings (whatif31b and 31e,
- * r1-r5) the boosted passes freed pages first and then, after 6,000 to 10,000 pages
- * (the start captures held about 10,000 file LRU pages), all but a few freed nothing;
- * under watermark_scale_factor=100 kswapd's first pass, to the higher watermarks, freed
+ * r1-r5) the boosted passes freed pages first and nearly all freed nothing later: in
+ * eight the first idle pass came after 5,200 to 10,300 pages (the start captures held
+ * 9,400 to 16,500 file LRU pages, one 44,000), in two after 424 pages; under
+ * watermark_scale_factor=100 kswapd's first pass, to the higher watermarks, freed
  * 14,400 pages, and 30 of the 31 boosted passes after it freed nothing.  The pages that
  * joined the LRU during those traces are mostly the recorder's written folios, dirty or
  * under writeback.  So ours takes a boost from the start capture's LRU pages only (the

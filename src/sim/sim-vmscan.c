@@ -663,6 +663,13 @@ void sim_kswapd_traced_balance(struct mf_sim *s, int node)
 	balance_begin(s, node);
 }
 
+/* balance_pgdat(): "if reclaim made no progress for a boost, stop" */
+static void boost_no_progress(struct mf_sim *s, struct snode *n)
+{
+	n->nr_boost_reclaim = 0;
+	s->boosts_given_up++;
+}
+
 /*
  * kswapd's work by now (after every event): balance_pgdat()'s loop, as far as the
  * reclaim rate allows since the last event.  Boost reclaim goes on while the node is
@@ -724,21 +731,19 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 			 */
 			if (!balanced || n->reclaiming)
 				return;
-			n->nr_boost_reclaim = 0;
-			s->boosts_given_up++;
+			boost_no_progress(s, n);
 			break;
 		}
-		/* a boost on a balanced node: the start's pages only */
+		/* balanced here means a boost: the start's pages only */
 		got = shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus,
 				 balanced ? s->lru.seeded : s->lru.n);
 		if (!got && balanced) {
-			n->nr_boost_reclaim = 0;
-			s->boosts_given_up++;
+			boost_no_progress(s, n);
 			break;
 		}
 		if (!got) {
-			/* nothing left to reclaim: a boost gives up, normal reclaim fails */
-			if (!n->nr_boost_reclaim && !n->reclaimed)
+			/* nothing left to reclaim: normal reclaim (no boost, unbalanced) fails */
+			if (!n->reclaimed)
 				n->kswapd_failures = MAX_RECLAIM_RETRIES;
 			break;
 		}

@@ -734,8 +734,13 @@ static void settle(struct mf_sim *s, const struct mf_sim_req *r, uint64_t pfn, i
  * alloc_pages_mpol(): a THP fault first tries the local node only, __GFP_THISNODE |
  * __GFP_NORETRY (compaction, no reclaim), and when that fails and the VMA's gfp allows
  * direct reclaim, tries again with the VMA's gfp.  The trace has the second request
- * only where the kernel's first failed: the simulator makes its own second try where
- * its first failed, and takes the kernel's second request as already made.
+ * only where the kernel's first failed.  Where both first tries failed, the simulator
+ * makes its second try at the kernel's second request, which carries the direct
+ * reclaim the kernel's try made (and the per-CPU drain a reclaim with progress brings,
+ * __alloc_pages_direct_reclaim()); made at once, it knew of no reclaim, compacted at
+ * DEF_COMPACT_PRIORITY, failed and deferred where the kernel's reclaim and drain had
+ * served the fault.  Where only the simulator's first try failed, no second request
+ * follows: it tries again at once, on its own reclaim.
  */
 static bool thp_local_try(const struct mf_sim *s, const struct mf_sim_req *r)
 {
@@ -755,11 +760,24 @@ static void thp_retry_settle(struct mf_sim *s, const struct mf_sim_req *r, int c
 	settle(s, &q, s->thp_retry_pfn, cpu);
 }
 
+/* alloc_pages_mpol()'s second try of the local try r, with the VMA's own gfp */
+static uint64_t thp_second_try(struct mf_sim *s, const struct mf_sim_req *r)
+{
+	struct alloc_ctx ac;
+
+	init_ctx(s, &ac, r->order, r->gfp & ~(GFP_THISNODE | GFP_NORETRY), r->cpu);
+	ac.tpfn = r->tpfn;
+	s->cur_cpu = ac.cpu;
+	s->thp_second_tries++;
+	return sim_alloc_pages(s, &ac);
+}
+
 static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 {
 	struct alloc_ctx ac;
 	uint64_t pfn, i, n;
 	bool kernel_failed = r->tpfn == MF_PFN_NONE, local = thp_local_try(s, r);
+	bool second = false;
 
 	mf_sim_tick(s, r->ts);
 	if (s->absorbing) {
@@ -769,21 +787,30 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 			absorb_end(s);
 	}
 	if (s->thp_retry_pending) {
-		if (is_thp_fault(s, r) && !local) {	/* the kernel's second try: made */
-			thp_retry_settle(s, r, sim_cpu(s, r->cpu));
-			sim_deferred_work(s);
-			return;
-		}
-		if (local) {		/* no second try followed: the kernel's fault fell back */
+		if (is_thp_fault(s, r) && !local) {	/* the kernel's second try */
+			if (!s->thp_retry_owed) {	/* ours was served by its first */
+				thp_retry_settle(s, r, sim_cpu(s, r->cpu));
+				sim_deferred_work(s);
+				return;
+			}
+			s->thp_retry_pending = s->thp_retry_owed = false;
+			second = true;
+		} else if (local) {	/* no second try followed: the kernel's fault fell back */
 			struct mf_sim_req f = *r;
 
+			if (s->thp_retry_owed) {
+				s->thp_retry_owed = false;
+				s->thp_retry_pfn = thp_second_try(s, &s->thp_retry_req);
+				if (s->thp_retry_pfn != MF_PFN_NONE)
+					sim_set_used(s, s->thp_retry_pfn, r->order, true, NIL);
+			}
 			f.tpfn = MF_PFN_NONE;
 			thp_retry_settle(s, &f, sim_cpu(s, r->cpu));
 		}
 	}
-	if (!s->in_4k)
+	if (!s->in_4k && !second)
 		s->stats.requests[r->order]++;
-	if (kernel_failed)
+	if (kernel_failed && !second)
 		s->stats.kernel_failed[r->order]++;
 	n = 1ULL << r->order;
 	if (!kernel_failed)
@@ -799,13 +826,17 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	ac.reclaim_rounds = r->reclaim_rounds;
 	ac.tpfn = r->tpfn;
 	s->cur_cpu = ac.cpu;
+	s->thp_second_tries += second;
 	pfn = sim_alloc_pages(s, &ac);
-	if (local && pfn == MF_PFN_NONE) {
-		init_ctx(s, &ac, r->order, r->gfp & ~(GFP_THISNODE | GFP_NORETRY), r->cpu);
-		ac.tpfn = r->tpfn;
-		s->thp_second_tries++;
-		pfn = sim_alloc_pages(s, &ac);
+	if (local && pfn == MF_PFN_NONE && kernel_failed) {	/* tried at the kernel's second */
+		s->thp_retry_pending = s->thp_retry_owed = true;
+		s->thp_retry_pfn = MF_PFN_NONE;
+		s->thp_retry_req = *r;
+		sim_deferred_work(s);
+		return;
 	}
+	if (local && pfn == MF_PFN_NONE)
+		pfn = thp_second_try(s, r);
 	if (local && kernel_failed) {	/* settled by the kernel's second try, next */
 		if (pfn != MF_PFN_NONE)
 			sim_set_used(s, pfn, r->order, true, NIL);

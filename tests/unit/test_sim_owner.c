@@ -235,6 +235,48 @@ static void test_held_thp_survives(void)
 }
 
 /*
+ * Both first THP tries failed: the kernel's second request carries the direct reclaim
+ * its try made (sim-owner.c, alloc_one()), and the simulator's second try is made there,
+ * with a round of progress, so it drains the per-CPU lists as
+ * __alloc_pages_direct_reclaim() does.  Here 511 pages of one pageblock sit on CPU 0's
+ * list and the 512th is free: only the drain makes the order-9 block.  Before the fix the
+ * second try was made at once, at the first's failure, knew of no reclaim and failed;
+ * in 31b's default-r12 of the what-if recordings the sync compaction it went on to
+ * deferred DMA32, and 19 THP faults failed where the kernel failed 6.
+ */
+static void test_thp_second_try_reclaims(void)
+{
+	const uint64_t B = 200000;
+	const uint32_t high[1] = { 512 };
+	struct mf_sim_req r = { .ts = 1, .tpfn = MF_PFN_NONE,
+				.gfp = GFP_THP_FAULT | GFP_THISNODE | GFP_NORETRY, .order = 9 };
+	struct mf_sim *s = zone4k(CFG_4K ",compaction=off", 1, false, high, 1);
+	uint64_t p;
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 4607, 0), 0);
+	mf_sim_start(s, 0);
+	for (p = 4096; p < 4607; p++)
+		mf_sim_free(s, r.ts, p, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(s->z[0].pcp[0].count, 511);
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FATAL(s->thp_retry_pending);
+	CU_ASSERT_EQUAL(s->thp_second_tries, 0);
+	CU_ASSERT_EQUAL(s->z[0].pcp[0].count, 511);
+	r.ts++;
+	r.tpfn = B;			/* the kernel's second try, after reclaim: served */
+	r.gfp = GFP_THP_FAULT;
+	r.reclaim_rounds = 1;
+	mf_sim_alloc(s, &r);
+	CU_ASSERT_FALSE(s->thp_retry_pending);
+	CU_ASSERT_EQUAL(s->thp_second_tries, 1);
+	CU_ASSERT_EQUAL(s->stats.failures[9], 0);
+	CU_ASSERT_EQUAL(s->stats.requests[9], 1);
+	CU_ASSERT_EQUAL(s->t2s[B], 4096);
+	sim_check(s);
+	free_last(s, ++r.ts, B, 9, 512);
+}
+
+/*
  * Each CPU's pcp->high starts where the start capture's zoneinfo shows it (auto-tuned
  * since v6.7: the what-if recordings began with Normal's at 44,944 and 30,520 pages,
  * high_min 10,081), inside the config's bounds: here high_min 10 (low watermark 20 over
@@ -703,6 +745,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_absorbed_thp_owners);
 	CU_add_test(s, "the huge page held for the kernel's second THP try is freed by no stale mapping",
 		    test_held_thp_survives);
+	CU_add_test(s, "a THP fault's second try is made at the kernel's, with its reclaim",
+		    test_thp_second_try_reclaims);
 	CU_add_test(s, "the trace's kswapd sleep clears the skip bits where the scanners met",
 		    test_kswapd_sleep_resets_skip);
 	CU_add_test(s, "the trace's kswapd nap clears the skip bits, and its sleep does not again",

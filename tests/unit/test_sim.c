@@ -283,6 +283,29 @@ static void test_traced_begin(void)
 }
 
 /*
+ * A first begin whose scanners already met (migrate 192 above free 160) is the end of a
+ * pass of before the trace: it marks no block skipped and takes no position, and the
+ * begins after it are not first either.
+ */
+static void test_traced_begin_met(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct szone *z = &s->z[0];
+	uint64_t p;
+
+	mf_sim_traced_begin(s, Z_START, 192, 160, Z_END, 0);
+	CU_ASSERT(z->begin_seen[0] && z->begin_seen[1]);
+	mf_sim_traced_begin(s, Z_START, 176, 208, Z_END, 0);
+	CU_ASSERT_EQUAL(z->cached_migrate[0], Z_START);
+	CU_ASSERT_EQUAL(z->cached_migrate[1], Z_START);
+	CU_ASSERT_EQUAL(z->cached_free, Z_END - PB);
+	for (p = Z_START; p < Z_END; p += PB)
+		CU_ASSERT_FALSE(pb_skip(s, p));
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The trace's first deferral event in a zone is the kernel's deferral state
  * (mf_sim_traced_defer()): Normal deferred before the recording, considered 17 of 64 at
  * order 4, so the next attempt is deferred (a stall, COMPACT_DEFERRED, no run); events
@@ -1974,6 +1997,8 @@ void test_sim_register(void)
 	CU_add_test(s, "the scanners pass pageblocks without a page", test_scanners_pass_absent);
 	CU_add_test(s, "the trace's first compaction begin sets the cached positions",
 		    test_traced_begin);
+	CU_add_test(s, "a first begin whose scanners met marks no block skipped",
+		    test_traced_begin_met);
 	CU_add_test(s, "the trace's first deferral event sets the deferral state",
 		    test_traced_defer);
 	CU_add_test(s, "async compaction skips an order block on failure",

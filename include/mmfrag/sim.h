@@ -90,9 +90,10 @@ struct mf_sim_zone_desc {
 	 */
 	uint64_t		wmark[3];
 	uint64_t		boost;		/* zoneinfo's "boost" */
-	/* each CPU's pageset "high" (pcp->high, auto-tuned since v6.7); 0 CPUs: unknown */
+	/* each CPU's pageset "high" (pcp->high, auto-tuned since v6.7) and "count"; 0 CPUs: unknown */
 	int			nr_pcp_high;
 	uint32_t		pcp_high[MF_MAX_PCP_CPUS];
+	uint32_t		pcp_count[MF_MAX_PCP_CPUS];
 	/* zoneinfo's node_unreclaimable: the node's kswapd starts hopeless */
 	bool			node_unreclaimable;
 };
@@ -204,6 +205,7 @@ struct mf_zone_wmarks {
 	uint64_t	boost;
 	int		nr_pcp_high;			/* the per-CPU pagesets' high */
 	uint32_t	pcp_high[MF_MAX_PCP_CPUS];
+	uint32_t	pcp_count[MF_MAX_PCP_CPUS];	/* and the pages on their lists */
 	bool		node_unreclaimable;		/* zoneinfo's, of the zone's node */
 };
 

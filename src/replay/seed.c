@@ -516,8 +516,10 @@ static void start_wmarks(const struct replay *rp, struct mf_zone_wmarks *wm)
 			int c, n = sz->nr_pcp_cpus;
 
 			n = n < MF_STATE_PCP_CPUS ? n : MF_STATE_PCP_CPUS;
-			for (c = 0; c < n; c++)
+			for (c = 0; c < n; c++) {
 				wm[z].pcp_high[c] = sz->pcp[c].high;
+				wm[z].pcp_count[c] = sz->pcp[c].count;
+			}
 			wm[z].nr_pcp_high = n;
 		}
 	}

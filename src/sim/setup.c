@@ -183,6 +183,7 @@ static struct mf_sim *sim_from_model(const struct mf_sim_config *c,
 			zd[z].boost = st->wmarks[z].boost;
 			zd[z].nr_pcp_high = st->wmarks[z].nr_pcp_high;
 			memcpy(zd[z].pcp_high, st->wmarks[z].pcp_high, sizeof(zd[z].pcp_high));
+			memcpy(zd[z].pcp_count, st->wmarks[z].pcp_count, sizeof(zd[z].pcp_count));
 			zd[z].node_unreclaimable = st->wmarks[z].node_unreclaimable;
 		}
 	}

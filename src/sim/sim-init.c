@@ -170,6 +170,7 @@ static void setup_pcp(struct mf_sim *s, struct szone *z)
 		p->high_min = (int)hmin;
 		p->high_max = (int)hmax;
 		p->high = (int)(h < hmin ? hmin : h > hmax ? hmax : h);
+		p->held = c < z->nr_start_high ? (int)z->start_count[c] : 0;
 	}
 }
 
@@ -217,6 +218,7 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 		z->nr_start_high = zones[i].nr_pcp_high < MF_MAX_PCP_CPUS ? zones[i].nr_pcp_high :
 				   MF_MAX_PCP_CPUS;
 		memcpy(z->start_high, zones[i].pcp_high, sizeof(z->start_high));
+		memcpy(z->start_count, zones[i].pcp_count, sizeof(z->start_count));
 		if (z->d.end_pfn > end)
 			end = z->d.end_pfn;
 		for (o = 0; o < MF_MAX_ORDERS; o++)

@@ -109,6 +109,7 @@ struct slist {
 
 struct pcp {
 	int		count;		/* pages */
+	int		held;		/* pages the kernel's list had at the start, not ours: see sim-pcp.c */
 	int		high, high_min, high_max, batch;
 	int		free_count;
 	int		alloc_factor;
@@ -137,6 +138,7 @@ struct szone {
 	struct pcp		*pcp;		/* nr_cpus */
 	int			nr_start_high;	/* the start capture's pcp->high per CPU */
 	uint32_t		start_high[MF_MAX_PCP_CPUS];
+	uint32_t		start_count[MF_MAX_PCP_CPUS];	/* and its count */
 
 	/* compaction (struct zone's compact_* fields) */
 	uint64_t		cached_migrate[2], cached_free;

@@ -21,6 +21,25 @@ static inline int order_to_pindex(const struct mf_sim *s, int mt, int order)
 	return MF_MT_PCPTYPES * order + mt;
 }
 
+/*
+ * The pages on the kernel's list: ours and the held ones.  zoneinfo's count at the start
+ * capture is pages the kernel had on each CPU's lists, which we cannot tell from pages in
+ * use (kpageflags shows neither as buddy): they stay ours as used, and the trace names
+ * each as the kernel hands it out or drains it (sim_pcp_release()).  Until then they
+ * count for the list as they do in the kernel: the what-if recordings begin with 30,000
+ * of them on each CPU's Normal list, so that when the hugetlb pool's growth has flagged
+ * Normal below its high watermark, the workload's first free finds the list over
+ * high_min, frees a batch and clears the flag (nr_pcp_high()) and the list keeps its
+ * auto-tuned high.  Counting our pages only, the first frees found the list short, cut
+ * pcp->high by each free to high_min, and the workload's 134,000 frees went to the
+ * buddy lists where the kernel kept 96,000 on its lists (whatif33 default-r4), for
+ * compaction's free scanner to take.
+ */
+static inline int pcp_pages(const struct pcp *pcp)
+{
+	return pcp->count + pcp->held;
+}
+
 /* Take pfn (a block of order) off its per-CPU list l: no longer on any list. */
 static void pcp_unlink(struct mf_sim *s, struct pcp *pcp, struct slist *l, uint64_t pfn,
 		       int order)
@@ -67,10 +86,24 @@ static void free_pcppages_bulk(struct mf_sim *s, struct szone *z, struct pcp *pc
 	}
 }
 
+/*
+ * free_pcppages_bulk() of count pages from the list tails: the oldest are the held ones,
+ * freed by the trace's mm_page_pcpu_drain events that follow, so those are only counted.
+ */
+static void pcp_bulk(struct mf_sim *s, struct szone *z, struct pcp *pcp, int count, int pindex)
+{
+	int h = count < pcp->held ? count : pcp->held;
+
+	pcp->held -= h;
+	if (count > h)
+		free_pcppages_bulk(s, z, pcp, count - h, pindex);
+}
+
 void sim_drain_zone_cpu(struct mf_sim *s, struct szone *z, int cpu)
 {
 	struct pcp *pcp = &z->pcp[cpu];
 
+	pcp->held = 0;
 	if (pcp->count)
 		free_pcppages_bulk(s, z, pcp, pcp->count, 0);
 }
@@ -107,8 +140,8 @@ static int nr_pcp_high(struct pcp *pcp, const struct szone *z, int batch, bool f
 		int h = high - fc;
 
 		pcp->high = h > pcp->high_min ? h : pcp->high_min;
-		high = pcp->count > pcp->high_min ? pcp->count : pcp->high_min;
-	} else if (pcp->count >= high) {
+		high = pcp_pages(pcp) > pcp->high_min ? pcp_pages(pcp) : pcp->high_min;
+	} else if (pcp_pages(pcp) >= high) {
 		int need = pcp->free_count + batch;
 
 		if (pcp->high < need)
@@ -123,7 +156,7 @@ static int nr_pcp_free(const struct pcp *pcp, int batch, int high, bool free_hig
 	int lo = batch, hi = high - batch, n;
 
 	if (free_high)
-		return pcp->count < (batch << PCP_BATCH_SCALE_MAX) ? pcp->count :
+		return pcp_pages(pcp) < (batch << PCP_BATCH_SCALE_MAX) ? pcp_pages(pcp) :
 		       batch << PCP_BATCH_SCALE_MAX;
 	if (high < batch)
 		return 1;
@@ -177,8 +210,8 @@ static void free_to_pcp(struct mf_sim *s, struct szone *z, struct pcp *pcp, uint
 	if (z->reclaim_active)
 		reclaim_active_ends(s, z->d.node);
 	high = nr_pcp_high(pcp, z, batch, free_high);
-	if (pcp->count >= high) {
-		free_pcppages_bulk(s, z, pcp, nr_pcp_free(pcp, batch, high, free_high), pindex);
+	if (pcp_pages(pcp) >= high) {
+		pcp_bulk(s, z, pcp, nr_pcp_free(pcp, batch, high, free_high), pindex);
 		if (z->below_high && sim_wmark_ok(s, z, 0, wmark_pages(z, WMARK_HIGH), 3, 0))
 			z->below_high = false;
 	}
@@ -212,7 +245,8 @@ void sim_free_pages(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, 
  * auto-tuning moves (alloc_factor, free_count, high): the what-if recordings released
  * 20,000 such pages a run, and as frees through CPU 0 they kept its refills at 63-504
  * pages where the kernel's were 2,016.  cpu < 0 (the kernel moved it between its lists
- * and the buddy allocator): to the buddy lists.
+ * and the buddy allocator): to the buddy lists; a drain of a held page was counted when
+ * our list's bulk free or drain took it off held (pcp_bulk()).
  */
 void sim_pcp_release(struct mf_sim *s, struct szone *z, uint64_t pfn, int order, int cpu)
 {
@@ -225,6 +259,8 @@ void sim_pcp_release(struct mf_sim *s, struct szone *z, uint64_t pfn, int order,
 		return;
 	}
 	pcp = &z->pcp[cpu];
+	/* one of the held pages, now on our list until the request takes it */
+	pcp->held -= pcp->held < (1 << order) ? pcp->held : 1 << order;
 	s->st[pfn] = (uint8_t)(ST_PCP | order);
 	sim_list_add(s, &pcp->lists[order_to_pindex(s, mt, order)], pfn, false);
 	pcp->count += 1 << order;
@@ -280,7 +316,7 @@ static int nr_pcp_alloc(struct pcp *pcp, const struct szone *z, int order)
 		pcp->high = high;
 	}
 	if (!order) {
-		int max_nr = high - pcp->count - base;
+		int max_nr = high - pcp_pages(pcp) - base;
 
 		if (max_nr < base)
 			max_nr = base;
@@ -380,15 +416,15 @@ void sim_decay_pcp(struct mf_sim *s)
 			int to_drain;
 
 			if (pcp->high > pcp->high_min) {
-				int a = pcp->count - (pcp->batch << PCP_BATCH_SCALE_MAX);
+				int a = pcp_pages(pcp) - (pcp->batch << PCP_BATCH_SCALE_MAX);
 				int b = pcp->high - (pcp->high >> 3);
 				int h = a > b ? a : b;
 
 				pcp->high = h > pcp->high_min ? h : pcp->high_min;
 			}
-			to_drain = pcp->count - pcp->high;
+			to_drain = pcp_pages(pcp) - pcp->high;
 			if (to_drain > 0)
-				free_pcppages_bulk(s, z, pcp, to_drain, 0);
+				pcp_bulk(s, z, pcp, to_drain, 0);
 		}
 	}
 }

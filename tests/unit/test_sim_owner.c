@@ -445,6 +445,47 @@ static void test_reclaim_active_ends(void)
 }
 
 /*
+ * The pages the start capture shows on a CPU's list (zoneinfo's count) count for it
+ * until the trace hands them out (sim-pcp.c, pcp_pages()).  The zone (watermarks
+ * 10/20/30, high_min 20, high_max 512) is flagged below its high watermark, as a failed
+ * order-9 check leaves Normal in the what-if recordings, and CPU 0's list starts with
+ * 100 held pages and a high of 500.  The first free finds the list over high_min, frees
+ * one held page and clears the flag, so the 200 frees after it stay on the list under a
+ * high of 499.  Counting only our own (empty) list, each free cut the high down to
+ * high_min and the list kept 20.  A held page the kernel hands out leaves the count;
+ * a drain of the list takes all the held ones.
+ */
+static void test_pcp_held_pages(void)
+{
+	const uint32_t high[1] = { 500 };
+	struct mf_sim_req r = { .ts = 5, .tpfn = 6000, .gfp = GFP_MOVABLE_REQ, .order = 0 };
+	struct mf_sim *s = zone4k("compaction_proactiveness=0,watermark_boost_factor=0", 1, true,
+				  high, 1);
+	struct pcp *pcp;
+	uint64_t p;
+
+	s->z[0].start_count[0] = 100;
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 7680, 9), 0);
+	mf_sim_start(s, 0);
+	pcp = &s->z[0].pcp[0];
+	CU_ASSERT_EQUAL(pcp->held, 100);
+	s->z[0].below_high = true;
+	for (p = 4096; p < 4297; p++)
+		mf_sim_free(s, 2, p, 0, 0);
+	CU_ASSERT_FALSE(s->z[0].below_high);
+	CU_ASSERT_EQUAL(pcp->held, 99);
+	CU_ASSERT_EQUAL(pcp->count, 201);
+	CU_ASSERT(pcp->high >= 490);
+	mf_sim_alloc(s, &r);		/* the kernel hands out a page it had on the list */
+	CU_ASSERT_EQUAL(pcp->held, 98);
+	CU_ASSERT_EQUAL(pcp->count, 201);
+	sim_drain_all_pages(s);
+	CU_ASSERT_EQUAL(pcp->held, 0);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The trace's wakeup_kswapd() calls reach the simulated kswapd: it starts when the zone
  * is below its high watermark for the order (16 free pages against 30), not when it is
  * above (a free pageblock and more); a wake without gfp (rmqueue()'s after a boost) is
@@ -753,6 +794,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_kswapd_nap_resets_skip);
 	CU_add_test(s, "the trace's kswapd keeps the lists short only until the node is balanced",
 		    test_reclaim_active_ends);
+	CU_add_test(s, "the pages a CPU's list held at the start count for it until handed out",
+		    test_pcp_held_pages);
 	CU_add_test(s, "the trace's wakeup_kswapd() calls wake the simulated kswapd when it is short",
 		    test_traced_wakeup);
 	CU_add_test(s, "under the traced watermarks and boosts the trace's wake is taken as it was",

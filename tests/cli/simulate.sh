@@ -194,38 +194,49 @@ done <<<"$LIM"
 # Calibration against the real kernel (traces/whatif-small.*, bench/whatif/run-one.sh with a
 # small workload): simulated `default` on the recording against the traced kernel's own direct
 # compaction counts (the captures' vmstat deltas), and extfrag_threshold=1000 against the same
-# workload recorded under that setting (extfrag_threshold_1000/: its vmstat, 0 stalls).  The
-# goal is 15%; the tolerances below are what the current model meets plus a margin (see
-# bench/README.md, "calibration test"), so that a regression of the calibration fails here.
-# The effect's lower bound is 0.6: the simulator starts extfrag_threshold=1000 with the
-# traced kernel's deferred zones, and their 46 deferred stalls are not in the real run
-# (its own start had none deferred), though other real runs show such stalls
-# (bench/README.md, nineteenth round).
+# workload recorded under that setting (extfrag_threshold_1000/: its vmstat, 0 stalls).  Each
+# count is the mean over the simulator's seeds 0-7 (--config seed=), as bench/whatif/analyze.py
+# --seeds scores: compaction is chaotic, one seed's count on one trace moves by 20-30 failures
+# with any change of the model's order of events, and a check on it tested the draw.  The goal
+# is 15%; the tolerances below are what the current model meets plus a margin (see
+# bench/README.md, "calibration test" and the thirty-fourth round), so that a regression of the
+# calibration fails here.  The effect's lower bound is 0.6: the simulator starts
+# extfrag_threshold=1000 with the traced kernel's deferred zones, and their 46 deferred stalls
+# are not in the real run (its own start had none deferred), though other real runs show such
+# stalls (bench/README.md, nineteenth round).
 W=traces/whatif-small.dat
 if [ -f "$W" ]; then
-	expect_exit 0 "calibration: default and extfrag_threshold=1000 on whatif-small" -- \
-		"$MMFRAG" replay -q --simulate --config name=default \
-		--config name=ef1000,extfrag_threshold=1000 -o "$TMP/cal.json" "$W"
-	CAL=$(python3 - "$TMP/cal.json" traces/whatif-small.state <<'PY'
+	cal_ok=1
+	for seed in 0 1 2 3 4 5 6 7; do
+		"$MMFRAG" replay -q --simulate --config name=default,seed=$seed \
+			--config name=ef1000,extfrag_threshold=1000,seed=$seed \
+			-o "$TMP/cal$seed.json" "$W" 2>"$TMP/cal.err" || { cal_ok=0; break; }
+	done
+	[ "$cal_ok" = 1 ] && ok "calibration: default and extfrag_threshold=1000 on whatif-small, seeds 0-7" ||
+		{ nok "calibration: replay of whatif-small failed (seed $seed)"; sed 's/^/#   /' "$TMP/cal.err" | head -3; }
+	CAL=$(python3 - "$TMP" traces/whatif-small.state <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
+runs = [json.load(open("%s/cal%d.json" % (sys.argv[1], seed))) for seed in range(8)]
 def vmdelta(st, key):
     v = [dict(l.split() for l in open("%s/%s/vmstat" % (st, w))) for w in ("start", "end")]
     return int(v[1][key]) - int(v[0][key])
 real = {k: vmdelta(sys.argv[2], "compact_" + k) for k in ("stall", "success", "fail")}
-obs = d["compaction"]["observed"]["direct"]
-sims = {s["name"]: s["compaction"]["direct"] for s in d["simulations"]}
-tol = {"stall": 0.25, "success": 0.20, "fail": 0.50}	# relative error allowed, see above
+obs = runs[0]["compaction"]["observed"]["direct"]
+def mean(name, k):
+    return sum({s["name"]: s for s in d["simulations"]}[name]["compaction"]["direct"][k]
+               for d in runs) / len(runs)
+tol = {"stall": 0.30, "success": 0.25, "fail": 0.85}	# relative error allowed, see above
 out = []
 for k in ("stall", "success", "fail"):
-    err = (sims["default"][k] - real[k]) / real[k]
-    out.append("%s %s real=%d observed=%d sim=%d err=%+.0f%% tol=%.0f%%" % (
+    sim = mean("default", k)
+    err = (sim - real[k]) / real[k]
+    out.append("%s %s real=%d observed=%d sim=%.1f err=%+.0f%% tol=%.0f%%" % (
         "ok" if abs(err) <= tol[k] and obs[k] == real[k] else "BAD", k, real[k], obs[k],
-        sims["default"][k], 100 * err, 100 * tol[k]))
+        sim, 100 * err, 100 * tol[k]))
 ef_real = vmdelta(sys.argv[2] + "/extfrag_threshold_1000", "compact_stall") - real["stall"]
-ef_sim = sims["ef1000"]["stall"] - sims["default"]["stall"]
+ef_sim = mean("ef1000", "stall") - mean("default", "stall")
 ratio = ef_sim / ef_real if ef_real else 0
-out.append("%s extfrag_threshold=1000 stall effect real=%d sim=%d ratio=%.2f" % (
+out.append("%s extfrag_threshold=1000 stall effect real=%d sim=%.1f ratio=%.2f" % (
     "ok" if ef_real < 0 and ef_sim < 0 and 0.6 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
 print("\n".join(out))
 PY

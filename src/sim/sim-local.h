@@ -245,8 +245,7 @@ struct mf_sim {
 	uint64_t		frees_split;	/* frees of folios split on our side, page by page */
 	bool			thp_retry_pending;	/* a THP fault's local try, see alloc_one() */
 	uint64_t		thp_retry_pfn;
-	bool			thp_retry_owed;		/* ours waits for the kernel's second request */
-	struct mf_sim_req	thp_retry_req;		/* the local try it follows */
+	struct mf_sim_req	thp_retry_req;		/* the local try an owed one follows */
 	uint64_t		thp_second_tries;	/* alloc_pages_mpol()'s second tries made */
 	bool			absorbing;	/* a served THP the kernel failed, see absorb() */
 	uint64_t		absorb_pfn;

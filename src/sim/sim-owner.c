@@ -772,6 +772,15 @@ static uint64_t thp_second_try(struct mf_sim *s, const struct mf_sim_req *r)
 	return sim_alloc_pages(s, &ac);
 }
 
+/*
+ * The pending second try is owed (ours waits for the kernel's second request) where our
+ * first try served nothing: a first try that served holds its huge page until then.
+ */
+static bool thp_retry_owed(const struct mf_sim *s)
+{
+	return s->thp_retry_pending && s->thp_retry_pfn == MF_PFN_NONE;
+}
+
 static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 {
 	struct alloc_ctx ac;
@@ -788,18 +797,17 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	}
 	if (s->thp_retry_pending) {
 		if (is_thp_fault(s, r) && !local) {	/* the kernel's second try */
-			if (!s->thp_retry_owed) {	/* ours was served by its first */
+			if (!thp_retry_owed(s)) {	/* ours was served by its first */
 				thp_retry_settle(s, r, sim_cpu(s, r->cpu));
 				sim_deferred_work(s);
 				return;
 			}
-			s->thp_retry_pending = s->thp_retry_owed = false;
+			s->thp_retry_pending = false;
 			second = true;
 		} else if (local) {	/* no second try followed: the kernel's fault fell back */
 			struct mf_sim_req f = *r;
 
-			if (s->thp_retry_owed) {
-				s->thp_retry_owed = false;
+			if (thp_retry_owed(s)) {
 				s->thp_retry_pfn = thp_second_try(s, &s->thp_retry_req);
 				if (s->thp_retry_pfn != MF_PFN_NONE)
 					sim_set_used(s, s->thp_retry_pfn, r->order, true, NIL);
@@ -829,17 +837,16 @@ static void alloc_one(struct mf_sim *s, const struct mf_sim_req *r)
 	s->thp_second_tries += second;
 	pfn = sim_alloc_pages(s, &ac);
 	if (local && pfn == MF_PFN_NONE && kernel_failed) {	/* tried at the kernel's second */
-		s->thp_retry_pending = s->thp_retry_owed = true;
-		s->thp_retry_pfn = MF_PFN_NONE;
+		s->thp_retry_pending = true;
+		s->thp_retry_pfn = MF_PFN_NONE;		/* owed */
 		s->thp_retry_req = *r;
 		sim_deferred_work(s);
 		return;
 	}
 	if (local && pfn == MF_PFN_NONE)
 		pfn = thp_second_try(s, r);
-	if (local && kernel_failed) {	/* settled by the kernel's second try, next */
-		if (pfn != MF_PFN_NONE)
-			sim_set_used(s, pfn, r->order, true, NIL);
+	if (local && kernel_failed) {	/* served (failed: owed, above); settled next */
+		sim_set_used(s, pfn, r->order, true, NIL);
 		s->thp_retry_pending = true;
 		s->thp_retry_pfn = pfn;
 	} else {

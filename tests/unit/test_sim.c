@@ -1183,6 +1183,18 @@ static void assert_boost_pass_ended(const struct mf_sim *s, uint64_t pool_pages)
 	CU_ASSERT_EQUAL(s->reclaim_pool_pages, pool_pages);
 }
 
+/* One boost pass of our own kswapd on a balanced node: woken, 20 us of work. */
+static void own_boost_pass(struct mf_sim *s, uint64_t ts, uint64_t boost)
+{
+	s->z[0].boost = boost;
+	s->z[0].blockskip_flush = true;
+	sim_wakeup_kswapd(s, 0, 0, 0, 2);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, boost);
+	mf_sim_tick(s, ts + 20000);
+	sim_deferred_work(s);
+}
+
 /*
  * Boost reclaim is quick: balance_pgdat() reclaims a boost at a pass's start, a few
  * folios, and the pass ends (kcompactd woken, skip bits reset) about a millisecond
@@ -1199,27 +1211,10 @@ static void test_kswapd_boost_rate(void)
 	s->z[0].wmark[WMARK_MIN] = 4;
 	s->z[0].wmark[WMARK_LOW] = 7;
 	s->z[0].wmark[WMARK_HIGH] = 10;
-	s->z[0].boost = 48;
-	s->z[0].blockskip_flush = true;
-	sim_wakeup_kswapd(s, 0, 0, 0, 2);
-	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
-	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, 48);
-	mf_sim_tick(s, 1000 + 20000);
-	sim_deferred_work(s);
+	own_boost_pass(s, 1000, 48);
 	assert_boost_pass_ended(s, 48);
 	sim_check(s);
 	mf_sim_free_all(s);
-}
-
-/* One boost pass of our own kswapd on a balanced node: woken, 20 us of work. */
-static void own_boost_pass(struct mf_sim *s, uint64_t ts, uint64_t boost)
-{
-	s->z[0].boost = boost;
-	s->z[0].blockskip_flush = true;
-	sim_wakeup_kswapd(s, 0, 0, 0, 2);
-	CU_ASSERT_EQUAL(s->node[0].nr_boost_reclaim, boost);
-	mf_sim_tick(s, ts + 20000);
-	sim_deferred_work(s);
 }
 
 /*

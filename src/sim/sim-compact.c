@@ -747,11 +747,16 @@ static void isolate_migratepages_block(struct cc *cc, uint64_t low, uint64_t end
 			isolated += 1ULL << o;
 			scanned += (1ULL << o) - 1;
 			low += (1ULL << o) - 1;
+			/*
+			 * A pageblock being finished is isolated whole: the kernel's second
+			 * batch in a pageblock takes its remaining 130 to 160 pages at once in
+			 * the what-if recordings, and the page is captured in the third.
+			 */
 			if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock) {
 				low++;
 				break;
 			}
-			if (cc->nr_src == COMPACT_CLUSTER_MAX) {	/* our array, not the kernel's limit */
+			if (cc->nr_src == SIM_SRC_MAX) {	/* our array, not the kernel's limit */
 				low++;
 				break;
 			}
@@ -989,6 +994,7 @@ rescan:
 			goto check_drain;
 		}
 		update_cached = false;
+		cc->batches++;
 		last_migrated = pageblock_start(s, cc->migrate_pfn - 1);
 		if (last_migrated < start)
 			last_migrated = start;

@@ -50,6 +50,12 @@
 
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define COMPACT_CLUSTER_MAX	32
+/*
+ * Folios one batch of cc->migratepages can hold: a pageblock of order 9 of order-0
+ * folios, which a finish_pageblock batch isolates whole.  Past it (a config's larger
+ * pageblocks) the batch stops there and the next one goes on.
+ */
+#define SIM_SRC_MAX		512
 #define COMPACT_MAX_DEFER_SHIFT	6
 #define NR_PCP_LISTS		14	/* 3 orders x 3 types + ... (order_to_pindex) */
 #define PCP_BATCH_SCALE_MAX	5
@@ -645,12 +651,13 @@ struct cc {
 	int			hzi;
 	int			cpu;
 	uint64_t		migrate_pfn, free_pfn;
-	struct fblock		src[COMPACT_CLUSTER_MAX];
+	struct fblock		src[SIM_SRC_MAX];
 	int			nr_src;
 	uint64_t		nr_migratepages, nr_freepages;	/* pages */
 	struct flist		fl[MF_MAX_ORDERS];
 	uint64_t		total_migrate_scanned, total_free_scanned;
 	int			contend_after;	/* >= 0: the run is contended after as many batches */
+	int			batches;	/* migrate_pages() calls */
 };
 
 static inline int sim_nr_orders(const struct mf_sim *s)

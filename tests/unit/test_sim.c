@@ -157,6 +157,63 @@ static void test_compaction_success(void)
 }
 
 /*
+ * A pageblock being finished is isolated whole (isolate_migratepages_block() lifts
+ * COMPACT_CLUSTER_MAX for cc->finish_pageblock).  Pageblocks of 128 pages: the first has
+ * 96 movable pages (every fourth pfn free), the seven above it (mobility grouping needs
+ * six pageblocks' worth of memory) unmovable pages at even pfns and free ones at odd pfns.  Sync-light compaction for order 7 takes 32 pages in
+ * its first batch; its second starts in the pageblock it migrated from and takes the
+ * other 64 at once, which empties the pageblock for the capture: two batches, where
+ * batches of 32 took three.
+ */
+static void test_compaction_finish_pageblock_whole(void)
+{
+	struct mf_sim_zone_desc zd = {
+		.d = { .node = 0, .name = "Normal", .start_pfn = 1024, .end_pfn = 2048,
+		       .present = 1024, .managed = 1024 },
+		.type = 2,
+	};
+	struct mf_sim_traced t = { .max_order = 10, .pageblock_order = 9 };
+	struct capture_control capc = { .order = 7, .mt = MF_MT_MOVABLE, .page = MF_PFN_NONE };
+	struct mf_sim_config c;
+	struct mf_sim *s;
+	struct szone *z;
+	struct cc cc;
+	char err[128];
+	uint64_t p;
+
+	mf_sim_config_default(&c);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_config_parse(&c, "max_order=8,pageblock_order=7,"
+		"min_free_kbytes=0,compaction_proactiveness=0,watermark_boost_factor=0",
+		err, sizeof(err)), 0);
+	s = mf_sim_new(&c, &t, &zd, 1, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	z = &s->z[0];
+	CU_ASSERT_EQUAL_FATAL(sim_t2s_reserve(s, T(2048)), 0);
+	for (p = 1024; p < 2048; p++)
+		if (p < 1152 && p % 4 != 3)
+			sim_used(s, p, 0, true);
+		else if (p >= 1152 && !(p & 1))
+			sim_used(s, p, 0, false);
+	mf_sim_start(s, 0);
+	for (p = 1024; p < 2048; p++)
+		if ((p < 1152 && p % 4 == 3) || (p >= 1152 && (p & 1)))
+			sim_add_free(s, z, p, 0, MF_MT_MOVABLE, true);
+	sim_cc_init(&cc, s, z, 7, MF_MT_MOVABLE, MIGRATE_SYNC_LIGHT);
+	cc.direct = true;
+	cc.alloc_flags = ALLOC_WMARK_MIN | ALLOC_CMA;
+	capc.zone = z;
+	sim_compact_zone(&cc, &capc);
+	CU_ASSERT_EQUAL(capc.page, 1024);
+	CU_ASSERT_EQUAL(s->stats.cp.migrated, 96);
+	CU_ASSERT_EQUAL(cc.batches, 3);
+	CU_ASSERT_EQUAL(s->stats.cp.isolated_migrate, 128);
+	if (capc.page != MF_PFN_NONE)
+		sim_set_used(s, capc.page, 7, true, NIL);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
  * The same zone with unmovable pages: nothing can be isolated, the scanners meet and the
  * run is COMPLETE (whole zone: the migrate scanner started at the zone start).  The
  * cached positions go back to the zone's ends, a direct compactor asks for the skip bits
@@ -2032,6 +2089,8 @@ void test_sim_register(void)
 		    test_compaction_dirty_folio_enomem);
 	CU_add_test(s, "the trace's -ENOMEM runs are no contention once its page cache is modelled",
 		    test_learn_enomem);
+	CU_add_test(s, "a pageblock being finished is isolated whole, past COMPACT_CLUSTER_MAX",
+		    test_compaction_finish_pageblock_whole);
 	CU_add_test(s, "kcompactd's -ENOMEM runs are drawn at the trace's rate while its page cache is not",
 		    test_learn_bg_enomem);
 	CU_add_test(s, "the start's non-movable free blocks: only what the seeded lists lack is re-typed",

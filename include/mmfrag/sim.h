@@ -340,12 +340,14 @@ void mf_sim_direct_reclaim(struct mf_sim *s, uint64_t ts, int order, uint64_t gf
  * What makes the kernel's compaction fail, as the trace shows it: one
  * mm_compaction_migratepages (nr_migrated, nr_failed pages) of a run that is direct async
  * (src 0), direct sync or sync-light (1), or kcompactd's, proactive or manual (2); and
- * the end of a direct async run (contended: status COMPACT_CONTENDED).  The simulator
+ * the end of a direct async run (contended: status COMPACT_CONTENDED; success; its
+ * migrate_pages() calls).  The simulator
  * fails as many of its migrations, and aborts as many async runs, as the kernel's rates
  * so far (deterministic: one seeded generator).
  */
 void mf_sim_learn_migration(struct mf_sim *s, int src, uint64_t nr_migrated, uint64_t nr_failed);
-void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed);
+void mf_sim_learn_async_end(struct mf_sim *s, bool contended, bool failed, bool success,
+			    uint64_t batches);
 /*
  * The end of a kcompactd, proactive or manual run that called migrate_pages() batches
  * times; enomem: it ended COMPACT_CONTENDED right after a batch that failed pages.

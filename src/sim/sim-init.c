@@ -616,10 +616,12 @@ int mf_sim_limits(const struct mf_sim *s, char (*lines)[MF_SIM_LIMIT_LEN], int m
 		      "written back and split", (unsigned long long)s->dirty_enomem,
 		      (unsigned long long)s->dirty_enomem_clean);
 	if (s->learn.async_runs)
-		LIMIT("async contention learned from %llu direct async runs (%llu contended, %llu "
-		      "more after failed pages: -ENOMEM, %s): %llu simulated runs cut short",
+		LIMIT("async contention learned from %llu direct async runs (%llu contended after "
+		      "%llu batches that could end them, %llu more after failed pages: -ENOMEM, "
+		      "%s): %llu simulated runs cut short",
 		      (unsigned long long)s->learn.async_runs,
 		      (unsigned long long)s->learn.async_contended,
+		      (unsigned long long)s->learn.async_exposed,
 		      (unsigned long long)s->learn.async_enomem,
 		      s->file_seen ? "left to the written page cache" : "drawn as contention",
 		      (unsigned long long)s->injected_contended);

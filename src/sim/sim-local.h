@@ -309,6 +309,7 @@ struct mf_sim {
 		uint64_t	enomem[SIM_NR_MSRC];	/* of failed: the batches that ended runs */
 		uint64_t	calls;			/* mm_compaction_migratepages seen */
 		uint64_t	async_runs, async_contended, async_enomem;	/* the kernel's direct async */
+		uint64_t	async_exposed;	/* of its batches, those a check followed */
 		/* kcompactd's (and manual) runs that migrated: ended on -ENOMEM, their batches */
 		uint64_t	bg_runs, bg_enomem, bg_enomem_batches;
 		uint64_t	prior_ppm;		/* the captures' pgmigrate_fail share */

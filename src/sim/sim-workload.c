@@ -290,7 +290,9 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_async_end(sims[i],
 						       ev->cp_end.status == MF_CP_STATUS_CONTENDED,
-						       t->last_failed > 0);
+						       t->last_failed > 0,
+						       ev->cp_end.status == MF_CP_STATUS_SUCCESS,
+						       t->batches);
 		if (t && t->in_run && !t->direct && t->batches)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_bg_end(sims[i],

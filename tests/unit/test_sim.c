@@ -1786,8 +1786,8 @@ static void test_learn_enomem(void)
 	int i;
 
 	for (i = 0; i < 10; i++)
-		mf_sim_learn_async_end(s, true, true);
-	mf_sim_learn_async_end(s, false, true);
+		mf_sim_learn_async_end(s, true, true, false, 1);
+	mf_sim_learn_async_end(s, false, true, false, 1);
 	CU_ASSERT_EQUAL(s->learn.async_runs, 11);
 	CU_ASSERT_EQUAL(s->learn.async_enomem, 10);
 	CU_ASSERT_EQUAL(s->learn.async_contended, 0);
@@ -1801,6 +1801,60 @@ static void test_learn_enomem(void)
 		sim_draw_contention(&cc);
 		CU_ASSERT_EQUAL(cc.contend_after, -1);
 	}
+	mf_sim_free_all(s);
+}
+
+/*
+ * Async contention per batch (sim_draw_contention()): the trace's direct async runs, a
+ * success after 3 batches (the last captured: 2 exposed), one contended after 2 with no
+ * failed page, one that completed after 4, give 1 contention in 8 exposed batches.  A
+ * run draws the batch after which it ends, never before its first, about 8 on average.
+ * Learned from a run contended after its only batch, a direct async compaction of the
+ * checkerboard for order 4 stops after pageblock 0's 8 pages: contended, though they
+ * merged into the block it asked for (__compact_finished(): cc->contended wins).
+ */
+static void test_async_contention_per_batch(void)
+{
+	struct mf_sim *s = checkerboard(true);
+	struct alloc_ctx ac = ctx(4, MF_MT_MOVABLE, GFP_MOVABLE_REQ);
+	uint64_t sum = 0, drawn = 0;
+	enum cp_result r;
+	struct cc cc;
+	int i;
+
+	mf_sim_learn_async_end(s, false, false, true, 3);
+	mf_sim_learn_async_end(s, true, false, false, 2);
+	mf_sim_learn_async_end(s, false, false, false, 4);
+	CU_ASSERT_EQUAL(s->learn.async_exposed, 8);
+	CU_ASSERT_EQUAL(s->learn.async_contended, 1);
+	sim_cc_init(&cc, s, &s->z[0], 9, MF_MT_MOVABLE, MIGRATE_ASYNC);
+	cc.direct = true;
+	for (i = 0; i < 4000; i++) {
+		sim_draw_contention(&cc);
+		if (cc.contend_after < 0)
+			continue;
+		CU_ASSERT(cc.contend_after >= 1);
+		sum += (uint64_t)cc.contend_after;
+		drawn++;
+	}
+	CU_ASSERT(drawn > 3900);
+	CU_ASSERT(sum > 7 * drawn && sum < 9 * drawn);
+	cc.mode = MIGRATE_SYNC_LIGHT;
+	sim_draw_contention(&cc);
+	CU_ASSERT_EQUAL(cc.contend_after, -1);
+	mf_sim_free_all(s);
+
+	s = checkerboard(true);
+	mf_sim_learn_async_end(s, true, false, false, 1);
+	sim_cc_init(&cc, s, &s->z[0], 4, MF_MT_MOVABLE, MIGRATE_ASYNC);
+	cc.direct = true;
+	cc.alloc_flags = ac.alloc_flags;
+	r = sim_compact_zone(&cc, NULL);
+	CU_ASSERT_EQUAL(r, CP_CONTENDED);
+	CU_ASSERT_EQUAL(s->stats.cp.migrated, 8);
+	CU_ASSERT_EQUAL(s->stats.cp.end_status_direct[MF_CP_STATUS_CONTENDED], 1);
+	CU_ASSERT_EQUAL(s->injected_contended, 1);
+	sim_check(s);
 	mf_sim_free_all(s);
 }
 
@@ -2091,6 +2145,8 @@ void test_sim_register(void)
 		    test_learn_enomem);
 	CU_add_test(s, "a pageblock being finished is isolated whole, past COMPACT_CLUSTER_MAX",
 		    test_compaction_finish_pageblock_whole);
+	CU_add_test(s, "async contention is the trace's per batch, after a batch at the earliest",
+		    test_async_contention_per_batch);
 	CU_add_test(s, "kcompactd's -ENOMEM runs are drawn at the trace's rate while its page cache is not",
 		    test_learn_bg_enomem);
 	CU_add_test(s, "the start's non-movable free blocks: only what the seeded lists lack is re-typed",

@@ -284,6 +284,17 @@ void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
  */
 void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
 			 uint64_t free_pfn, uint64_t zone_end, int sync);
+/*
+ * The kernel's skip bits, as the trace shows them: its migrate scanner isolated in the
+ * pageblock at pfn (a run that honours skip bits); a run ended where its scanners were
+ * (direct: a direct compactor's; success: COMPACT_SUCCESS); kswapd went to sleep or
+ * napped on node.
+ */
+void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+				uint64_t pfn);
+void mf_sim_traced_end(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+		       uint64_t migrate_pfn, uint64_t free_pfn, bool direct, bool success);
+void mf_sim_traced_kswapd_sleep(struct mf_sim *s, int node);
 /* The trace's deferral events: the kernel's deferral state of zone_type on node nid. */
 void mf_sim_traced_defer(struct mf_sim *s, int nid, int zone_type, unsigned int considered,
 			 unsigned int defer_shift, int order_failed);

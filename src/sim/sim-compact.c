@@ -1072,9 +1072,10 @@ static void skip_passed(struct mf_sim *s, struct szone *z, uint64_t from, uint64
 		int mt = pb_mt(s, p);
 
 		if (skip_persistent(s, p) ||
-		    (movable_only && mt != MF_MT_MOVABLE && mt != MF_MT_CMA))
+		    (movable_only && mt != MF_MT_MOVABLE && mt != MF_MT_CMA) || pb_skip(s, p))
 			continue;
 		pb_set_skip(s, p, true);
+		s->pb[p >> s->pbo] |= PB_GUESS;
 	}
 }
 
@@ -1145,6 +1146,76 @@ void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate
 		z->cached_free = free_pfn;
 		skip_passed(s, z, pageblock_end(s, free_pfn), z->d.end_pfn, true);
 	}
+}
+
+static struct szone *traced_zone(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end)
+{
+	struct szone *z;
+
+	if (s->c.memory || s->pbo != s->traced_pbo || zone_start >= zone_end ||
+	    zone_start >= s->nr_pfns)
+		return NULL;
+	z = sim_zone_of(s, zone_start);
+	if (!z || z->d.start_pfn != zone_start || z->d.end_pfn != zone_end)
+		return NULL;
+	return z;
+}
+
+/*
+ * The kernel's migrate scanner isolated in the pageblock at pfn (direct or kcompactd,
+ * which honour skip bits: isolation_suitable(), or fast_find_migrateblock() passing over
+ * skipped blocks).  Its skip bit was clear, and if no reset has cleared the kernel's bits
+ * since the trace began and the kernel's scanners had not been here, it was clear when
+ * the trace began: a fact of the start, the same under every config.  skip_passed()'s
+ * guess that every block below the kernel's cached position was skipped is then wrong
+ * for it.  In whatif31e's default-r1 the kernel's DMA32 scanners met and restarted from
+ * the zone start, and its next five runs succeeded in blocks from 0x1000 up; ours found
+ * those blocks skipped, completed, deferred, and the next kswapd nap reset them, where the
+ * kernel's success had cleared compact_blockskip_flush: the kernel's reset came 100 ms
+ * later, and ours succeeded in between where the kernel's runs completed and deferred.
+ */
+void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+				uint64_t pfn)
+{
+	struct szone *z = traced_zone(s, zone_start, zone_end);
+	uint8_t *b;
+
+	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
+		return;
+	b = &s->pb[pfn >> s->pbo];
+	if (*b & PB_KSEEN)
+		return;
+	*b |= PB_KSEEN;
+	if (*b & PB_GUESS)
+		*b &= (uint8_t)~(PB_SKIP | PB_GUESS);
+}
+
+/*
+ * The kernel's compact_blockskip_flush: set when a direct run's scanners met, cleared
+ * by a direct compaction that succeeded (__alloc_pages_direct_compact()); kswapd going
+ * to sleep (mf_sim_traced_kswapd_sleep()) resets the skip bits of zones that have it.
+ */
+void mf_sim_traced_end(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+		       uint64_t migrate_pfn, uint64_t free_pfn, bool direct, bool success)
+{
+	struct szone *z = traced_zone(s, zone_start, zone_end);
+
+	if (!z || !direct)
+		return;
+	/* compact_scanners_met() */
+	if (free_pfn >> s->pbo <= migrate_pfn >> s->pbo)
+		z->kflush = true;
+	else if (success)
+		z->kflush = false;
+}
+
+void mf_sim_traced_kswapd_sleep(struct mf_sim *s, int node)
+{
+	int i;
+
+	for (i = 0; i < s->nr_zones; i++)
+		if (s->z[i].d.node == node && s->z[i].kflush)
+			s->z[i].kreset = true;
 }
 
 void sim_cc_init(struct cc *cc, struct mf_sim *s, struct szone *z, int order, int mt,

@@ -47,6 +47,8 @@
 #define PB_MT		0x07
 #define PB_SKIP		0x08
 #define PB_ABSENT	0x10	/* no page: mf_model_set_pageblock_absent() */
+#define PB_GUESS	0x20	/* PB_SKIP is skip_passed()'s guess of the kernel's bit */
+#define PB_KSEEN	0x40	/* the trace showed the kernel's migrate scanner here */
 
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define COMPACT_CLUSTER_MAX	32
@@ -158,6 +160,11 @@ struct szone {
 	 * or been reset, so our positions are our own (mf_sim_traced_begin()).
 	 */
 	bool			begin_seen[2], passed;
+	/*
+	 * The kernel's zone: its scanners met in a direct run (compact_blockskip_flush), and
+	 * its skip bits were reset since the trace began (mf_sim_traced_migrate_scan()).
+	 */
+	bool			kflush, kreset;
 	bool			defer_seen;	/* mf_sim_traced_defer() took the kernel's */
 };
 
@@ -354,9 +361,9 @@ static inline bool pb_absent(const struct mf_sim *s, uint64_t pfn)
 static inline void pb_set_skip(struct mf_sim *s, uint64_t pfn, bool on)
 {
 	if (on)
-		s->pb[pfn >> s->pbo] |= PB_SKIP;
+		s->pb[pfn >> s->pbo] = (uint8_t)((s->pb[pfn >> s->pbo] | PB_SKIP) & ~PB_GUESS);
 	else
-		s->pb[pfn >> s->pbo] &= (uint8_t)~PB_SKIP;
+		s->pb[pfn >> s->pbo] &= (uint8_t)~(PB_SKIP | PB_GUESS);
 }
 
 static inline uint64_t pageblock_nr_pages(const struct mf_sim *s)

@@ -36,6 +36,8 @@ struct task {
 	bool		in_run;		/* between mm_compaction_begin and _end */
 	bool		direct;		/* try_to_compact_pages seen, allocation not yet */
 	int		direct_order;	/* the attempt's order: its mm_page_alloc ends it */
+	int		direct_prio;	/* and priority: sync-full ignores skip bits */
+	uint64_t	zs, ze;		/* the run's zone */
 	bool		kcompactd;
 	int		run_src;	/* the run's migration source (mf_sim_learn_migration()) */
 	uint64_t	last_failed;	/* pages the run's last migrate_pages() failed */
@@ -190,8 +192,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			t->direct = true;
 			w->nr_direct++;
 		}
-		if (t)
+		if (t) {
 			t->direct_order = ev->cp_try.order;
+			t->direct_prio = ev->cp_try.prio;
+		}
 		break;
 	case MF_EV_CP_KCOMPACTD_SLEEP:
 		for (i = 0; i < nr_sims; i++)
@@ -226,6 +230,8 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			w->nr_in_run++;
 		t->in_run = true;
 		t->last_failed = t->batches = 0;
+		t->zs = ev->cp_begin.zone_start;
+		t->ze = ev->cp_begin.zone_end;
 		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
@@ -260,11 +266,15 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_CP_WAKEUP_KCOMPACTD:
 		nid = kswapd_node(w, ev->pid);
-		for (i = 0; i < nr_sims && nid >= 0; i++)
+		for (i = 0; i < nr_sims && nid >= 0; i++) {
+			mf_sim_traced_kswapd_sleep(sims[i], nid);
 			mf_sim_kswapd_nap(sims[i], ev->ts, nid);
+		}
 		break;
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
 		note_kswapd(w, ev->pid, ev->node.nid);
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_traced_kswapd_sleep(sims[i], ev->node.nid);
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
 		break;
@@ -280,12 +290,27 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 					       ev->migrate.nr_migrated, ev->migrate.nr_failed);
 		}
 		break;
+	case MF_EV_CP_ISOLATE_MIGRATE:
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		/* not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY): ignore_skip_hint */
+		if (t && t->in_run && ev->isolate.nr_taken &&
+		    (t->kcompactd || (t->direct && t->direct_prio != 0)))
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_traced_migrate_scan(sims[i], t->zs, t->ze, ev->isolate.start_pfn);
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_tick(sims[i], ev->ts);
+		break;
 	case MF_EV_LRU_INSERT:
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_lru_insert(sims[i], ev->lru_insert.pfn, ev->lru_insert.lru);
 		break;
 	case MF_EV_CP_END:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_traced_end(sims[i], ev->cp_end.zone_start, ev->cp_end.zone_end,
+					  ev->cp_end.migrate_pfn, ev->cp_end.free_pfn,
+					  t && t->in_run && t->direct,
+					  ev->cp_end.status == MF_CP_STATUS_SUCCESS);
 		if (t && t->in_run && t->direct && !t->run_src)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_async_end(sims[i],

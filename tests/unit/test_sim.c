@@ -340,6 +340,55 @@ static void test_traced_begin(void)
 }
 
 /*
+ * The kernel's migrate scanner isolating in a block shows its skip bit clear
+ * (mf_sim_traced_migrate_scan()): the first async begin at migrate 176 guesses the blocks
+ * below it skipped; the kernel isolating at 150 (block 144) clears that guess, and only
+ * the first time it is seen there.  A bit our own scanner set is no guess and stays.  A
+ * direct run whose scanners met, then kswapd's sleep, resets the kernel's bits: its scans
+ * say nothing of the start any more.  Not so after kcompactd's meeting, nor after a
+ * direct success, which clears compact_blockskip_flush before kswapd sleeps.
+ */
+static void test_traced_migrate_scan(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct szone *z = &s->z[0];
+
+	s->traced_pbo = s->pbo;		/* the kernel's pageblocks are ours */
+	mf_sim_traced_begin(s, Z_START, 176, 208, Z_END, 0);
+	CU_ASSERT(pb_skip(s, 128) && pb_skip(s, 144) && pb_skip(s, 160));
+	pb_set_skip(s, 160, true);	/* our scanner's */
+	mf_sim_traced_migrate_scan(s, Z_START, Z_END, 150);
+	mf_sim_traced_migrate_scan(s, Z_START, Z_END, 160);
+	CU_ASSERT(pb_skip(s, 128));
+	CU_ASSERT_FALSE(pb_skip(s, 144));
+	CU_ASSERT(pb_skip(s, 160));
+	pb_set_skip(s, 144, true);
+	mf_sim_traced_migrate_scan(s, Z_START, Z_END, 144);	/* seen already */
+	CU_ASSERT(pb_skip(s, 144));
+	mf_sim_traced_migrate_scan(s, Z_START, Z_END + PB, 130);	/* another layout */
+	CU_ASSERT(pb_skip(s, 128));
+	mf_sim_traced_end(s, Z_START, Z_END, 200, 192, true, false);
+	CU_ASSERT(z->kflush);
+	mf_sim_traced_kswapd_sleep(s, 0);
+	CU_ASSERT(z->kreset);
+	mf_sim_traced_migrate_scan(s, Z_START, Z_END, 130);
+	CU_ASSERT(pb_skip(s, 128));
+	mf_sim_free_all(s);
+
+	s = checkerboard(false);
+	z = &s->z[0];
+	s->traced_pbo = s->pbo;
+	mf_sim_traced_end(s, Z_START, Z_END, 200, 192, false, false);	/* kcompactd's */
+	CU_ASSERT_FALSE(z->kflush);
+	mf_sim_traced_end(s, Z_START, Z_END, 200, 192, true, false);
+	mf_sim_traced_end(s, Z_START, Z_END, 150, 208, true, true);	/* a success */
+	CU_ASSERT_FALSE(z->kflush);
+	mf_sim_traced_kswapd_sleep(s, 0);
+	CU_ASSERT_FALSE(z->kreset);
+	mf_sim_free_all(s);
+}
+
+/*
  * A first begin whose scanners already met (migrate 192 above free 160) is the end of a
  * pass of before the trace: it marks no block skipped and takes no position, and the
  * begins after it are not first either.
@@ -2105,6 +2154,8 @@ void test_sim_register(void)
 		    test_traced_begin);
 	CU_add_test(s, "a first begin whose scanners met marks no block skipped",
 		    test_traced_begin_met);
+	CU_add_test(s, "the kernel's migrate scanner isolating in a block clears the guessed skip bit",
+		    test_traced_migrate_scan);
 	CU_add_test(s, "the trace's first deferral event sets the deferral state",
 		    test_traced_defer);
 	CU_add_test(s, "async compaction skips an order block on failure",

@@ -198,12 +198,14 @@ done <<<"$LIM"
 # count is the mean over the simulator's seeds 0-7 (--config seed=), as bench/whatif/analyze.py
 # --seeds scores: compaction is chaotic, one seed's count on one trace moves by 20-30 failures
 # with any change of the model's order of events, and a check on it tested the draw.  The goal
-# is 15%; the tolerances below are what the current model meets plus a margin (see
-# bench/README.md, "calibration test" and the thirty-fourth round), so that a regression of the
-# calibration fails here.  The effect's lower bound is 0.6: the simulator starts
+# is 15%; the tolerances below are what the current model meets plus a margin (the
+# thirty-fifth round: stall 104-109, success 62, fail 42-47 over the seeds, against the kernel's
+# 109 / 62 / 47; see bench/README.md, "calibration test"), so that a regression of the
+# calibration fails here.  The effect's lower bound is 0.5: the simulator starts
 # extfrag_threshold=1000 with the traced kernel's deferred zones, and their 46 deferred stalls
 # are not in the real run (its own start had none deferred), though other real runs show such
-# stalls (bench/README.md, nineteenth round).
+# stalls (bench/README.md, nineteenth round).  With the default at the kernel's 109, the
+# simulated effect can be no larger than 109 - 46 = 63, a ratio of 0.58.
 W=traces/whatif-small.dat
 if [ -f "$W" ]; then
 	cal_ok=1
@@ -225,7 +227,7 @@ obs = runs[0]["compaction"]["observed"]["direct"]
 def mean(name, k):
     return sum({s["name"]: s for s in d["simulations"]}[name]["compaction"]["direct"][k]
                for d in runs) / len(runs)
-tol = {"stall": 0.30, "success": 0.25, "fail": 0.85}	# relative error allowed, see above
+tol = {"stall": 0.15, "success": 0.15, "fail": 0.25}	# relative error allowed, see above
 out = []
 for k in ("stall", "success", "fail"):
     sim = mean("default", k)
@@ -237,7 +239,7 @@ ef_real = vmdelta(sys.argv[2] + "/extfrag_threshold_1000", "compact_stall") - re
 ef_sim = mean("ef1000", "stall") - mean("default", "stall")
 ratio = ef_sim / ef_real if ef_real else 0
 out.append("%s extfrag_threshold=1000 stall effect real=%d sim=%.1f ratio=%.2f" % (
-    "ok" if ef_real < 0 and ef_sim < 0 and 0.6 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
+    "ok" if ef_real < 0 and ef_sim < 0 and 0.5 <= ratio <= 1.3 else "BAD", ef_real, ef_sim, ratio))
 print("\n".join(out))
 PY
 )

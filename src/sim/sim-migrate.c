@@ -125,8 +125,7 @@ static uint64_t fail_ppm(const struct mf_sim *s, int src)
  * failed page, 5 after one batch and 10 after two, none before its first; 179 of the 206
  * successes came after three.  A rate per run with the batch drawn from 0 to 3 cut
  * runs short before any batch (never seen), and spent a quarter of its draws past the
- * third batch, where most runs had already succeeded: the simulated default ended 7.75
- * runs contended a seed against the kernel's 15 + 9.  Per batch, the contention a run
+ * third batch, where most runs had already succeeded.  Per batch, the contention a run
  * meets grows with the work it does, as the kernel's does.
  *
  * kcompactd's runs (proactive ones too) are never contended that way, but end on the

@@ -285,13 +285,16 @@ void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
 void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
 			 uint64_t free_pfn, uint64_t zone_end, int sync);
 /*
- * The kernel's skip bits, as the trace shows them: its migrate scanner isolated in the
- * pageblock at pfn (a run that honours skip bits); a run ended where its scanners were
+ * The kernel's skip bits, as the trace shows them: its migrate scanner scanned the
+ * pageblock at pfn (isolated: and took pages), or passed [from, to) over, in a run that
+ * honours skip bits (movable_only: a direct async one); a run ended where its scanners were
  * (direct: a direct compactor's; success: COMPACT_SUCCESS); kswapd went to sleep or
  * napped on node.
  */
 void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
-				uint64_t pfn);
+				uint64_t pfn, bool isolated);
+void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+			  uint64_t from, uint64_t to, bool movable_only);
 void mf_sim_traced_end(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 		       uint64_t migrate_pfn, uint64_t free_pfn, bool direct, bool success);
 void mf_sim_traced_kswapd_sleep(struct mf_sim *s, int node);

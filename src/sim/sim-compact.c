@@ -143,7 +143,7 @@ static void reset_isolation_suitable(struct mf_sim *s, struct szone *z)
 		z->cached_migrate[0] = z->cached_migrate[1] = migrate;
 		z->cached_free = free;
 	}
-	z->passed = true;
+	z->passed = z->sreset = true;
 }
 
 /* reset_isolation_suitable(pgdat): kswapd going to sleep */
@@ -1175,7 +1175,7 @@ static struct szone *traced_zone(struct mf_sim *s, uint64_t zone_start, uint64_t
  * later, and ours succeeded in between where the kernel's runs completed and deferred.
  */
 void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
-				uint64_t pfn)
+				uint64_t pfn, bool isolated)
 {
 	struct szone *z = traced_zone(s, zone_start, zone_end);
 	uint8_t *b;
@@ -1186,8 +1186,49 @@ void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t 
 	if (*b & PB_KSEEN)
 		return;
 	*b |= PB_KSEEN;
-	if (*b & PB_GUESS)
+	if (isolated && (*b & PB_GUESS))
 		*b &= (uint8_t)~(PB_SKIP | PB_GUESS);
+}
+
+/*
+ * The kernel's migrate scanner passed the pageblocks of [from, to) one by one without
+ * scanning them (no isolate event, and beyond what fast_find_migrateblock() could have
+ * jumped): isolation_suitable() found their skip bit set, or, for direct async, they
+ * were no suitable source (another type).  Those the kernel had not been in before, with
+ * no reset of its bits since the trace began, were skipped at the start: a fact of the
+ * start, as in mf_sim_traced_migrate_scan(), the other way round.  Ours take the bit
+ * unless our own bits have been reset since.  whatif33's default-r2: the kernel's second
+ * direct run in DMA32 went from 0x11e00 to 0xb6e00 and scanned six blocks; an earlier
+ * pass's free scanner had left the rest skipped, and the positions had gone back to the
+ * zone's ends, so the first begin's positions said nothing of them.  Ours later
+ * succeeded at 0x59600, inside that span, where the kernel's runs completed and deferred.
+ */
+void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+			  uint64_t from, uint64_t to, bool movable_only)
+{
+	struct szone *z = traced_zone(s, zone_start, zone_end);
+	uint64_t p;
+
+	if (!z || z->kreset)
+		return;
+	if (from < zone_start)
+		from = zone_start;
+	if (to > zone_end)
+		to = zone_end;
+	for (p = pageblock_start(s, from); p + pageblock_nr_pages(s) <= to;
+	     p += pageblock_nr_pages(s)) {
+		uint64_t q = p < zone_start ? zone_start : p;
+		uint8_t *b = &s->pb[p >> s->pbo];
+		int mt = *b & PB_MT;
+
+		if (p < from || (*b & (PB_KSEEN | PB_ABSENT)))
+			continue;
+		*b |= PB_KSEEN;
+		if (z->sreset || skip_persistent(s, q) ||
+		    (movable_only && mt != MF_MT_MOVABLE && mt != MF_MT_CMA))
+			continue;
+		pb_set_skip(s, q, true);
+	}
 }
 
 /*

@@ -165,6 +165,7 @@ struct szone {
 	 * its skip bits were reset since the trace began (mf_sim_traced_migrate_scan()).
 	 */
 	bool			kflush, kreset;
+	bool			sreset;		/* ours were reset: __reset_isolation_suitable() */
 	bool			defer_seen;	/* mf_sim_traced_defer() took the kernel's */
 };
 

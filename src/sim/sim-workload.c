@@ -38,6 +38,9 @@ struct task {
 	int		direct_order;	/* the attempt's order: its mm_page_alloc ends it */
 	int		direct_prio;	/* and priority: sync-full ignores skip bits */
 	uint64_t	zs, ze;		/* the run's zone */
+	uint64_t	mig_next;	/* where its migrate scanner goes on */
+	uint64_t	run_free;	/* its free scanner's start: no lower than where it is */
+	int		run_order;	/* mm_compaction_finished's; -2 until seen */
 	bool		kcompactd;
 	int		run_src;	/* the run's migration source (mf_sim_learn_migration()) */
 	uint64_t	last_failed;	/* pages the run's last migrate_pages() failed */
@@ -107,6 +110,31 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 	memset(&w->t[w->nr], 0, sizeof(w->t[0]));
 	w->t[w->nr].pid = pid;
 	return &w->t[w->nr++];
+}
+
+/*
+ * The first pfn of the span a run's migrate scanner passed block by block before it
+ * scanned at start (mf_sim_traced_passed()): from where it went on, or, where
+ * fast_find_migrateblock() may have jumped (a run for an order above
+ * PAGE_ALLOC_COSTLY_ORDER; at a pageblock boundary, taken as always), from the farthest
+ * it could jump to:
+ * half the distance to the free scanner from the zone start, an eighth from elsewhere
+ * (the run's first free position bounds that distance from above).
+ */
+static uint64_t passed_from(const struct task *t, uint64_t start)
+{
+	uint64_t from = t->mig_next, dist;
+
+	if (from >= start)
+		return start;
+	if (t->run_order > 3 && t->run_free > from) {
+		dist = (t->run_free - from) >> 1;
+		if (from != t->zs)
+			dist >>= 2;
+		if (from + dist > from)
+			from += dist;
+	}
+	return from < start ? from : start;
 }
 
 void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid)
@@ -232,6 +260,9 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		t->last_failed = t->batches = 0;
 		t->zs = ev->cp_begin.zone_start;
 		t->ze = ev->cp_begin.zone_end;
+		t->mig_next = ev->cp_begin.migrate_pfn;
+		t->run_free = ev->cp_begin.free_pfn;
+		t->run_order = -2;
 		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
@@ -290,13 +321,29 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 					       ev->migrate.nr_migrated, ev->migrate.nr_failed);
 		}
 		break;
+	case MF_EV_CP_FINISHED:
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		if (t && t->in_run && t->run_order == -2)
+			t->run_order = ev->cp_ret.order;
+		for (i = 0; i < nr_sims; i++)
+			mf_sim_tick(sims[i], ev->ts);
+		break;
 	case MF_EV_CP_ISOLATE_MIGRATE:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
 		/* not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY): ignore_skip_hint */
-		if (t && t->in_run && ev->isolate.nr_taken &&
-		    (t->kcompactd || (t->direct && t->direct_prio != 0)))
-			for (i = 0; i < nr_sims; i++)
-				mf_sim_traced_migrate_scan(sims[i], t->zs, t->ze, ev->isolate.start_pfn);
+		if (t && t->in_run && (t->kcompactd || (t->direct && t->direct_prio != 0))) {
+			uint64_t from = passed_from(t, ev->isolate.start_pfn);
+
+			for (i = 0; i < nr_sims; i++) {
+				if (from < ev->isolate.start_pfn)
+					mf_sim_traced_passed(sims[i], t->zs, t->ze, from,
+							     ev->isolate.start_pfn, t->run_src == 0);
+				mf_sim_traced_migrate_scan(sims[i], t->zs, t->ze,
+							   ev->isolate.start_pfn,
+							   ev->isolate.nr_taken > 0);
+			}
+			t->mig_next = ev->isolate.end_pfn;
+		}
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_tick(sims[i], ev->ts);
 		break;

@@ -1099,6 +1099,28 @@ static void skip_passed(struct mf_sim *s, struct szone *z, uint64_t from, uint64
  * free scanner at the zone's end and the blocks above 0x4cc00 without the kernel's
  * skip bits.
  */
+/*
+ * The simulated zone that is the traced kernel's zone [zone_start, zone_end), or NULL:
+ * a layout of the config's own (memory=, kernelcore=, movablecore=) has none.
+ */
+static struct szone *traced_zone(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end)
+{
+	struct szone *z;
+
+	if (s->c.memory || zone_start >= zone_end || zone_start >= s->nr_pfns)
+		return NULL;
+	z = sim_zone_of(s, zone_start);
+	if (!z || z->d.start_pfn != zone_start || z->d.end_pfn != zone_end)
+		return NULL;
+	return z;
+}
+
+/* The same, where the kernel's pageblocks are ours too: its skip bits can be taken. */
+static struct szone *traced_skip_zone(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end)
+{
+	return s->pbo == s->traced_pbo ? traced_zone(s, zone_start, zone_end) : NULL;
+}
+
 void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
 			 uint64_t free_pfn, uint64_t zone_end, int sync)
 {
@@ -1106,11 +1128,8 @@ void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate
 	bool first = false;
 	int m;
 
-	if (s->c.memory || zone_start >= zone_end || zone_start >= s->nr_pfns)
-		return;
-	z = sim_zone_of(s, zone_start);
-	/* a layout of the config's own (kernelcore=, movablecore=): not the kernel's zone */
-	if (!z || z->d.start_pfn != zone_start || z->d.end_pfn != zone_end || z->passed)
+	z = traced_zone(s, zone_start, zone_end);
+	if (!z || z->passed)
 		return;
 	if (migrate_pfn < zone_start || migrate_pfn >= zone_end ||
 	    free_pfn < zone_start || free_pfn >= zone_end)
@@ -1148,19 +1167,6 @@ void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate
 	}
 }
 
-static struct szone *traced_zone(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end)
-{
-	struct szone *z;
-
-	if (s->c.memory || s->pbo != s->traced_pbo || zone_start >= zone_end ||
-	    zone_start >= s->nr_pfns)
-		return NULL;
-	z = sim_zone_of(s, zone_start);
-	if (!z || z->d.start_pfn != zone_start || z->d.end_pfn != zone_end)
-		return NULL;
-	return z;
-}
-
 /*
  * The kernel's migrate scanner isolated in the pageblock at pfn (direct or kcompactd,
  * which honour skip bits: isolation_suitable(), or fast_find_migrateblock() passing over
@@ -1177,7 +1183,7 @@ static struct szone *traced_zone(struct mf_sim *s, uint64_t zone_start, uint64_t
 void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 				uint64_t pfn, bool isolated)
 {
-	struct szone *z = traced_zone(s, zone_start, zone_end);
+	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
 	uint8_t *b;
 
 	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
@@ -1206,7 +1212,7 @@ void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t 
 void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 			  uint64_t from, uint64_t to, bool movable_only)
 {
-	struct szone *z = traced_zone(s, zone_start, zone_end);
+	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
 	uint64_t p;
 
 	if (!z || z->kreset)
@@ -1239,7 +1245,7 @@ void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_e
 void mf_sim_traced_end(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 		       uint64_t migrate_pfn, uint64_t free_pfn, bool direct, bool success)
 {
-	struct szone *z = traced_zone(s, zone_start, zone_end);
+	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
 
 	if (!z || !direct)
 		return;

@@ -304,10 +304,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
 		note_kswapd(w, ev->pid, ev->node.nid);
-		for (i = 0; i < nr_sims; i++)
+		for (i = 0; i < nr_sims; i++) {
 			mf_sim_traced_kswapd_sleep(sims[i], ev->node.nid);
-		for (i = 0; i < nr_sims; i++)
 			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
+		}
 		break;
 	case MF_EV_CP_MIGRATEPAGES:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;

@@ -295,6 +295,8 @@ void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t 
 				uint64_t pfn, bool isolated);
 void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 			  uint64_t from, uint64_t to, bool movable_only);
+/* Its free scanner, or a run that ignores skip bits, scanned the pageblock at pfn. */
+void mf_sim_traced_touch(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end, uint64_t pfn);
 void mf_sim_traced_end(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 		       uint64_t migrate_pfn, uint64_t free_pfn, bool direct, bool success);
 void mf_sim_traced_kswapd_sleep(struct mf_sim *s, int node);

@@ -1227,7 +1227,7 @@ void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_e
 		uint8_t *b = &s->pb[p >> s->pbo];
 		int mt = *b & PB_MT;
 
-		if (p < from || (*b & (PB_KSEEN | PB_ABSENT)))
+		if (p < from || (*b & (PB_KSEEN | PB_KTOUCH | PB_ABSENT)))
 			continue;
 		*b |= PB_KSEEN;
 		if (z->sreset || skip_persistent(s, q) ||
@@ -1235,6 +1235,21 @@ void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_e
 			continue;
 		pb_set_skip(s, q, true);
 	}
+}
+
+/*
+ * A skip bit the kernel's migrate scanner later finds in a block its free scanner (or a
+ * run that ignores skip bits, and still sets them) scanned during the trace may be that
+ * scan's: isolate_freepages() marks every pageblock it scanned to the end.  Such a block
+ * says nothing of the start (mf_sim_traced_passed()).
+ */
+void mf_sim_traced_touch(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end, uint64_t pfn)
+{
+	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
+
+	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
+		return;
+	s->pb[pfn >> s->pbo] |= PB_KTOUCH;
 }
 
 /*

@@ -49,6 +49,7 @@
 #define PB_ABSENT	0x10	/* no page: mf_model_set_pageblock_absent() */
 #define PB_GUESS	0x20	/* PB_SKIP is skip_passed()'s guess of the kernel's bit */
 #define PB_KSEEN	0x40	/* the trace showed the kernel's migrate scanner here */
+#define PB_KTOUCH	0x80	/* ... or its free scanner, or a run that ignores skip bits */
 
 #define PAGE_ALLOC_COSTLY_ORDER	3
 #define COMPACT_CLUSTER_MAX	32

@@ -137,6 +137,18 @@ static uint64_t passed_from(const struct task *t, uint64_t start)
 	return from < start ? from : start;
 }
 
+/* The run honours skip bits: not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY) */
+static bool honours_skip(const struct task *t)
+{
+	return t->kcompactd || (t->direct && t->direct_prio != 0);
+}
+
+/* mm_compaction_end's status says compact_scanners_met(): COMPACT_COMPLETE, _PARTIAL_SKIPPED */
+static bool scanners_met(int status)
+{
+	return status == MF_CP_STATUS_COMPLETE || status == MF_CP_STATUS_PARTIAL_SKIPPED;
+}
+
 void mf_workload_kcompactd_pid(struct mf_workload *w, int32_t pid)
 {
 	struct task *t = task(w, pid, true);
@@ -330,8 +342,11 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_CP_ISOLATE_MIGRATE:
 		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
-		/* not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY): ignore_skip_hint */
-		if (t && t->in_run && (t->kcompactd || (t->direct && t->direct_prio != 0))) {
+		if (t && t->in_run && !honours_skip(t)) {
+			/* it sets the skip bits it does not honour */
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_traced_touch(sims[i], t->zs, t->ze, ev->isolate.start_pfn);
+		} else if (t && t->in_run) {
 			uint64_t from = passed_from(t, ev->isolate.start_pfn);
 
 			for (i = 0; i < nr_sims; i++) {
@@ -346,6 +361,14 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		}
 		for (i = 0; i < nr_sims; i++)
 			mf_sim_tick(sims[i], ev->ts);
+		break;
+	case MF_EV_CP_ISOLATE_FREE:	/* a free scanner's pageblock: it sets the bit too */
+		t = w->nr_in_run ? task(w, ev->pid, false) : NULL;
+		for (i = 0; i < nr_sims; i++) {
+			if (t && t->in_run)
+				mf_sim_traced_touch(sims[i], t->zs, t->ze, ev->isolate.start_pfn);
+			mf_sim_tick(sims[i], ev->ts);
+		}
 		break;
 	case MF_EV_LRU_INSERT:
 		for (i = 0; i < nr_sims; i++)
@@ -373,6 +396,16 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		if (t && t->in_run && ev->cp_end.status == MF_CP_STATUS_CONTENDED && t->last_failed)
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_learn_enomem(sims[i], t->run_src, t->last_failed);
+		/*
+		 * A run whose scanners met passed the blocks after its last isolation one by
+		 * one: no fast_find_migrateblock() jump there, or its block would have been
+		 * scanned (an isolate event).
+		 */
+		if (t && t->in_run && honours_skip(t) && scanners_met(ev->cp_end.status) &&
+		    ev->cp_end.migrate_pfn > t->mig_next)
+			for (i = 0; i < nr_sims; i++)
+				mf_sim_traced_passed(sims[i], t->zs, t->ze, t->mig_next,
+						     ev->cp_end.migrate_pfn, t->run_src == 0);
 		end_run(w, t, true);
 		break;
 	default:

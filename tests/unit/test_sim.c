@@ -767,6 +767,74 @@ static void test_workload_kswapd_nap(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * A run whose scanners met passed the blocks after its last isolation over, one by one
+ * (no fast_find_migrateblock() jump: its block would have been scanned, an isolate
+ * event): kcompactd's run from 144 isolates in block 144, its free scanner scans block
+ * 208, and it ends COMPACT_COMPLETE at 224.  Blocks 160-192 were skipped at the start;
+ * 208 may carry the free scanner's own bit and says nothing of the start.  The same run
+ * ending COMPACT_SUCCESS passed nothing over.
+ */
+static void passed_end_run(struct mf_workload *w, struct mf_sim *s, int status)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 8;
+	mf_workload_kcompactd_pid(w, 8);
+	ev.type = MF_EV_CP_BEGIN;
+	ev.cp_begin.zone_start = Z_START;
+	ev.cp_begin.migrate_pfn = 144;
+	ev.cp_begin.free_pfn = 224;
+	ev.cp_begin.zone_end = Z_END;
+	ev.cp_begin.sync = 1;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
+	ev.isolate.start_pfn = 144;
+	ev.isolate.end_pfn = 160;
+	ev.isolate.nr_scanned = 16;
+	ev.isolate.nr_taken = 8;
+	mf_workload_apply(w, &ev, &s, 1);
+	ev.type = MF_EV_CP_ISOLATE_FREE;
+	ev.isolate.start_pfn = 208;
+	ev.isolate.end_pfn = 224;
+	ev.isolate.nr_taken = 0;
+	mf_workload_apply(w, &ev, &s, 1);
+	memset(&ev.cp_end, 0, sizeof(ev.cp_end));
+	ev.type = MF_EV_CP_END;
+	ev.cp_end.zone_start = Z_START;
+	ev.cp_end.migrate_pfn = 224;
+	ev.cp_end.free_pfn = 224;
+	ev.cp_end.zone_end = Z_END;
+	ev.cp_end.sync = 1;
+	ev.cp_end.status = status;
+	mf_workload_apply(w, &ev, &s, 1);
+}
+
+static void test_workload_passed_end(void)
+{
+	struct mf_sim *s = checkerboard(false);
+	struct mf_workload *w = mf_workload_new();
+
+	s->traced_pbo = s->pbo;
+	passed_end_run(w, s, MF_CP_STATUS_COMPLETE);
+	CU_ASSERT_FALSE(pb_skip(s, 144));
+	CU_ASSERT(pb_skip(s, 160) && pb_skip(s, 176) && pb_skip(s, 192));
+	CU_ASSERT_FALSE(pb_skip(s, 208));
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+
+	s = checkerboard(false);
+	w = mf_workload_new();
+	s->traced_pbo = s->pbo;
+	passed_end_run(w, s, MF_CP_STATUS_SUCCESS);
+	CU_ASSERT_FALSE(pb_skip(s, 160) || pb_skip(s, 176) || pb_skip(s, 192) || pb_skip(s, 208));
+	sim_check(s);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
 static void test_config_parse(void)
 {
 	struct mf_sim_config c;
@@ -2210,6 +2278,8 @@ void test_sim_register(void)
 		    test_workload_classify);
 	CU_add_test(s, "workload: kswapd's kcompactd wake marks its nap, another task's does not",
 		    test_workload_kswapd_nap);
+	CU_add_test(s, "workload: a run whose scanners met passed the blocks after its last isolation",
+		    test_workload_passed_end);
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);

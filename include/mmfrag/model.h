@@ -165,6 +165,13 @@ void mf_model_fidelity_split(struct mf_model *m, struct mf_fidelity *before);
 typedef void (*mf_model_block_fn)(void *priv, uint64_t pfn, int order, int mt, bool pcp);
 void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_fn fn, void *priv);
 
+/*
+ * The head of the last free block in [from, to) of order min_order..max_order on the
+ * buddy lists of migratetype mt (not per-CPU); MF_PFN_NONE if there is none.
+ */
+uint64_t mf_model_last_free_block(const struct mf_model *m, uint64_t from, uint64_t to,
+				  int min_order, int max_order, int mt);
+
 /* Self-check of every invariant (tests): 0, or -1 with a description in buf. */
 int mf_model_check(const struct mf_model *m, char *buf, size_t len);
 

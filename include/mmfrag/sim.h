@@ -429,6 +429,14 @@ void mf_workload_free(struct mf_workload *w);
 void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct mf_sim **sims,
 		       int nr_sims);
 /*
+ * The kernel's free lists as the replay models them: the head of the last free block in
+ * [from, to) of order min_order..max_order on the MOVABLE lists, MF_PFN_NONE if none.
+ * Without them the workload takes the farthest fast_find_migrateblock() could jump.
+ */
+typedef uint64_t (*mf_workload_lists_fn)(void *priv, uint64_t from, uint64_t to,
+					 int min_order, int max_order);
+void mf_workload_kernel_lists(struct mf_workload *w, mf_workload_lists_fn fn, void *priv);
+/*
  * pid is a kcompactd thread (the trace's saved task names say so): its compaction runs
  * are kcompactd's even before its first kcompactd event, never manual compaction.
  */

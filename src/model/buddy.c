@@ -1473,3 +1473,21 @@ void mf_model_for_each_block(const struct mf_model *m, int zone, mf_model_block_
 	     p = model_next_head(m, p + (1ULL << blk_order(*blk_at(m, p))), end))
 		fn(priv, p, blk_order(*blk_at(m, p)), blk_mt(*blk_at(m, p)), *blk_at(m, p) & BLK_PCP);
 }
+
+uint64_t mf_model_last_free_block(const struct mf_model *m, uint64_t from, uint64_t to,
+				  int min_order, int max_order, int mt)
+{
+	uint64_t p, last = MF_PFN_NONE;
+
+	if (to > m->nr_pfns)
+		to = m->nr_pfns;
+	for (p = model_next_head(m, from, to); p < to;
+	     p = model_next_head(m, p + (1ULL << blk_order(*blk_at(m, p))), to)) {
+		uint8_t b = *blk_at(m, p);
+
+		if (!(b & BLK_PCP) && blk_order(b) >= min_order && blk_order(b) <= max_order &&
+		    blk_mt(b) == mt)
+			last = p;
+	}
+	return last;
+}

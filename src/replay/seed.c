@@ -567,6 +567,17 @@ static int start_setting(void *priv, const char *key, char *val, size_t len)
 	return mf_state_sysctl_read(priv, key, val, len);
 }
 
+/*
+ * The workload's view of the kernel's free lists (fast_find_migrateblock()'s MOVABLE
+ * lists): the replay's model of them, which follows the trace.
+ */
+static uint64_t kernel_lists(void *priv, uint64_t from, uint64_t to, int min_order, int max_order)
+{
+	const struct replay *rp = priv;
+
+	return mf_model_last_free_block(rp->m, from, to, min_order, max_order, MF_MT_MOVABLE);
+}
+
 int replay_make_sims(struct replay *rp, uint64_t ts)
 {
 	const struct mf_replay_opts *o = rp->o;
@@ -587,6 +598,7 @@ int replay_make_sims(struct replay *rp, uint64_t ts)
 	rp->wl = mf_workload_new();
 	if (!rp->sims || !rp->sims_from || !rp->wl)
 		goto nomem;
+	mf_workload_kernel_lists(rp->wl, kernel_lists, rp);
 	start_wmarks(rp, wm);
 	start_free_mt(rp, fm);
 	for (i = 0; i < o->nr_configs; i++) {

@@ -56,6 +56,8 @@ struct mf_workload {
 	struct task	t[MAX_TASKS];
 	int		nr_kswapd;
 	int32_t		kswapd_pid[MAX_KSWAPD];
+	mf_workload_lists_fn kernel_lists;	/* the kernel's free lists, if the replay models them */
+	void		*kernel_lists_priv;
 	int		kswapd_nid[MAX_KSWAPD];
 };
 
@@ -88,6 +90,12 @@ void mf_workload_free(struct mf_workload *w)
 	free(w);
 }
 
+void mf_workload_kernel_lists(struct mf_workload *w, mf_workload_lists_fn fn, void *priv)
+{
+	w->kernel_lists = fn;
+	w->kernel_lists_priv = priv;
+}
+
 static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 {
 	int i;
@@ -114,27 +122,35 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
 
 /*
  * The first pfn of the span a run's migrate scanner passed block by block before it
- * scanned at start (mf_sim_traced_passed()): from where it went on, or, where
- * fast_find_migrateblock() may have jumped (a run for an order above
- * PAGE_ALLOC_COSTLY_ORDER; at a pageblock boundary, taken as always), from the farthest
- * it could jump to:
+ * scanned at start (mf_sim_traced_passed()): from where it went on, or past where
+ * fast_find_migrateblock() may have jumped.  That is a run for an order above
+ * PAGE_ALLOC_COSTLY_ORDER, at a pageblock boundary (taken as always), to a block with a
+ * free block of order PAGE_ALLOC_COSTLY_ORDER to order - 1 on the MOVABLE lists, below
  * half the distance to the free scanner from the zone start, an eighth from elsewhere
- * (the run's first free position bounds that distance from above).
+ * (the run's first free position bounds that distance from above).  With the replay's
+ * model of the kernel's lists, past the last such block before start; without, past the
+ * farthest it could reach.  whatif31b's default-r6: the kernel's runs went on 14 to 35
+ * pageblocks past where the last one stopped, within an eighth's reach, with no such
+ * free block in between; ours scanned those pageblocks one after the other, fell behind
+ * the kernel's pass by 100 ms and missed the kswapd nap that reset its skip bits.
  */
-static uint64_t passed_from(const struct task *t, uint64_t start)
+static uint64_t passed_from(const struct mf_workload *w, const struct task *t, uint64_t start)
 {
-	uint64_t from = t->mig_next, dist;
+	uint64_t from = t->mig_next, dist, high, last;
 
 	if (from >= start)
 		return start;
-	if (t->run_order > 3 && t->run_free > from) {
-		dist = (t->run_free - from) >> 1;
-		if (from != t->zs)
-			dist >>= 2;
-		if (from + dist > from)
-			from += dist;
-	}
-	return from < start ? from : start;
+	if (t->run_order <= 3 || t->run_free <= from)
+		return from;
+	dist = (t->run_free - from) >> 1;
+	if (from != t->zs)
+		dist >>= 2;
+	high = from + dist > from ? from + dist : UINT64_MAX;
+	if (!w->kernel_lists)
+		return high < start ? high : start;
+	last = w->kernel_lists(w->kernel_lists_priv, from, high < start ? high : start,
+			       3, t->run_order - 1);
+	return last == MF_PFN_NONE ? from : last + 1 < start ? last + 1 : start;
 }
 
 /* The run honours skip bits: not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY) */
@@ -347,7 +363,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 			for (i = 0; i < nr_sims; i++)
 				mf_sim_traced_touch(sims[i], t->zs, t->ze, ev->isolate.start_pfn);
 		} else if (t && t->in_run) {
-			uint64_t from = passed_from(t, ev->isolate.start_pfn);
+			uint64_t from = passed_from(w, t, ev->isolate.start_pfn);
 
 			for (i = 0; i < nr_sims; i++) {
 				if (from < ev->isolate.start_pfn)

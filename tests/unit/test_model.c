@@ -600,6 +600,29 @@ static void fast_isolate(struct mf_model *m, uint64_t min_pfn, uint64_t free_pfn
 	fast_isolate_by(m, 0, min_pfn, free_pfn, scanned, taken);
 }
 
+/*
+ * mf_model_last_free_block(), the workload's view of fast_find_migrateblock()'s lists: in
+ * a 64-page zone, free blocks of order 2 at 8 (MOVABLE), order 1 at 20 (MOVABLE) and
+ * order 2 at 40 (an UNMOVABLE pageblock): the last MOVABLE one of order 2-3 is 8, of
+ * order 1-3 it is 20; none of order 1-3 lies below 8; 40 is on the UNMOVABLE list.
+ */
+static void test_last_free_block(void)
+{
+	struct mf_model *m = small_zone(64, 3, 2);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	mf_model_set_pageblock_mt(m, 40, MF_MT_UNMOVABLE);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 8, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 20, 1), 0);
+	CU_ASSERT_EQUAL(mf_model_seed_free(m, 40, 2), 0);
+	CU_ASSERT_EQUAL(mf_model_last_free_block(m, 0, 64, 2, 3, MF_MT_MOVABLE), 8);
+	CU_ASSERT_EQUAL(mf_model_last_free_block(m, 0, 64, 1, 3, MF_MT_MOVABLE), 20);
+	CU_ASSERT_EQUAL(mf_model_last_free_block(m, 0, 8, 1, 3, MF_MT_MOVABLE), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(mf_model_last_free_block(m, 9, 64, 2, 3, MF_MT_UNMOVABLE), 40);
+	CU_ASSERT_EQUAL(mf_model_last_free_block(m, 0, 1000, 2, 2, MF_MT_UNMOVABLE), 40);
+	mf_model_free(m);
+}
+
 /* small_zone(64, 3, 2) with the order-0 pages pfns[0..n) free and the rest in use */
 static struct mf_model *zone_free_at(const uint64_t *pfns, int n)
 {
@@ -1663,6 +1686,8 @@ void test_model_register(void)
 		    test_fast_isolate_all_orders);
 	CU_add_test(s, "the migrate scanner's fast search reorders the free lists",
 		    test_fast_find_migrate_rotates);
+	CU_add_test(s, "the last free block of an order range on a migratetype's lists",
+		    test_last_free_block);
 	CU_add_test(s, "invariants under an event storm", test_invariants_storm);
 	CU_add_test(s, "learn mode: a damaged pfn does not grow the model", test_learn_bounded);
 }

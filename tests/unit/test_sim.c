@@ -835,6 +835,72 @@ static void test_workload_passed_end(void)
 	mf_sim_free_all(s);
 }
 
+/* The kernel's free lists for the workload, as a test sets them: one block, or none */
+static uint64_t fake_lists_pfn;
+
+static uint64_t fake_lists(void *priv, uint64_t from, uint64_t to, int min_order, int max_order)
+{
+	(void)priv;
+	CU_ASSERT_EQUAL(min_order, 3);
+	CU_ASSERT_EQUAL(max_order, 4);
+	return fake_lists_pfn >= from && fake_lists_pfn < to ? fake_lists_pfn : MF_PFN_NONE;
+}
+
+/*
+ * kcompactd's run of order 5 from the zone start (128, free scanner at 256) first scans at
+ * 224: fast_find_migrateblock() could have jumped below 192 (half the distance).  With the
+ * kernel's lists holding a MOVABLE block of order 3-4 at 150, it may have jumped to block
+ * 144 and passed 160-208 over; with none, it passed 128-208 over; with no lists to ask,
+ * only 192-208 beyond its reach are sure.
+ */
+static void passed_jump_run(uint64_t lists_pfn, bool lists, bool expect[8])
+{
+	struct mf_sim *s = checkerboard(false);
+	struct mf_workload *w = mf_workload_new();
+	struct mf_event ev;
+	uint64_t p;
+
+	s->traced_pbo = s->pbo;
+	fake_lists_pfn = lists_pfn;
+	if (lists)
+		mf_workload_kernel_lists(w, fake_lists, NULL);
+	mf_workload_kcompactd_pid(w, 8);
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 8;
+	ev.type = MF_EV_CP_BEGIN;
+	ev.cp_begin.zone_start = Z_START;
+	ev.cp_begin.migrate_pfn = Z_START;
+	ev.cp_begin.free_pfn = Z_END;
+	ev.cp_begin.zone_end = Z_END;
+	ev.cp_begin.sync = 1;
+	mf_workload_apply(w, &ev, &s, 1);
+	memset(&ev.cp_ret, 0, sizeof(ev.cp_ret));
+	ev.type = MF_EV_CP_FINISHED;
+	ev.cp_ret.order = 5;
+	mf_workload_apply(w, &ev, &s, 1);
+	memset(&ev.isolate, 0, sizeof(ev.isolate));
+	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
+	ev.isolate.start_pfn = 224;
+	ev.isolate.end_pfn = 240;
+	mf_workload_apply(w, &ev, &s, 1);
+	for (p = Z_START; p < 256; p += PB)
+		CU_ASSERT_EQUAL(pb_skip(s, p), expect[(p - Z_START) / PB]);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
+static void test_workload_passed_jump(void)
+{
+	bool at150[8] = { false, false, true, true, true, true, false, false };
+	bool none[8] = { true, true, true, true, true, true, false, false };
+	bool unknown[8] = { false, false, false, false, true, true, false, false };
+
+	passed_jump_run(150, true, at150);
+	passed_jump_run(MF_PFN_NONE, true, none);
+	passed_jump_run(150, false, unknown);
+}
+
 static void test_config_parse(void)
 {
 	struct mf_sim_config c;
@@ -2280,6 +2346,8 @@ void test_sim_register(void)
 		    test_workload_kswapd_nap);
 	CU_add_test(s, "workload: a run whose scanners met passed the blocks after its last isolation",
 		    test_workload_passed_end);
+	CU_add_test(s, "workload: the kernel's free lists bound fast_find_migrateblock()'s jump",
+		    test_workload_passed_jump);
 	CU_add_test(s, "zoneinfo's watermarks include the boost", test_wmark_boost);
 	test_sim_owner_add(s);
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);

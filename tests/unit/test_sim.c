@@ -767,6 +767,34 @@ static void test_workload_kswapd_nap(void)
 	mf_sim_free_all(s);
 }
 
+/* One event of kcompactd (pid 8) in the zone: a run's begin or end, an isolate event */
+static void kcd_event(struct mf_workload *w, struct mf_sim *s, int type, uint64_t a, uint64_t b,
+		      int status)
+{
+	struct mf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 8;
+	ev.type = (uint16_t)type;
+	if (type == MF_EV_CP_BEGIN || type == MF_EV_CP_END) {
+		/* cp_end is cp_begin's fields, then the status */
+		ev.cp_end.zone_start = Z_START;
+		ev.cp_end.migrate_pfn = a;
+		ev.cp_end.free_pfn = b;
+		ev.cp_end.zone_end = Z_END;
+		ev.cp_end.sync = 1;
+		ev.cp_end.status = status;
+	} else if (type == MF_EV_CP_FINISHED) {
+		ev.cp_ret.order = (int)a;
+	} else {
+		ev.isolate.start_pfn = a;
+		ev.isolate.end_pfn = b;
+		ev.isolate.nr_taken = (uint64_t)status;
+	}
+	mf_workload_apply(w, &ev, &s, 1);
+}
+
 /*
  * A run whose scanners met passed the blocks after its last isolation over, one by one
  * (no fast_find_migrateblock() jump: its block would have been scanned, an isolate
@@ -777,39 +805,11 @@ static void test_workload_kswapd_nap(void)
  */
 static void passed_end_run(struct mf_workload *w, struct mf_sim *s, int status)
 {
-	struct mf_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = 1;
-	ev.pid = 8;
 	mf_workload_kcompactd_pid(w, 8);
-	ev.type = MF_EV_CP_BEGIN;
-	ev.cp_begin.zone_start = Z_START;
-	ev.cp_begin.migrate_pfn = 144;
-	ev.cp_begin.free_pfn = 224;
-	ev.cp_begin.zone_end = Z_END;
-	ev.cp_begin.sync = 1;
-	mf_workload_apply(w, &ev, &s, 1);
-	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
-	ev.isolate.start_pfn = 144;
-	ev.isolate.end_pfn = 160;
-	ev.isolate.nr_scanned = 16;
-	ev.isolate.nr_taken = 8;
-	mf_workload_apply(w, &ev, &s, 1);
-	ev.type = MF_EV_CP_ISOLATE_FREE;
-	ev.isolate.start_pfn = 208;
-	ev.isolate.end_pfn = 224;
-	ev.isolate.nr_taken = 0;
-	mf_workload_apply(w, &ev, &s, 1);
-	memset(&ev.cp_end, 0, sizeof(ev.cp_end));
-	ev.type = MF_EV_CP_END;
-	ev.cp_end.zone_start = Z_START;
-	ev.cp_end.migrate_pfn = 224;
-	ev.cp_end.free_pfn = 224;
-	ev.cp_end.zone_end = Z_END;
-	ev.cp_end.sync = 1;
-	ev.cp_end.status = status;
-	mf_workload_apply(w, &ev, &s, 1);
+	kcd_event(w, s, MF_EV_CP_BEGIN, 144, 224, 0);
+	kcd_event(w, s, MF_EV_CP_ISOLATE_MIGRATE, 144, 160, 8);
+	kcd_event(w, s, MF_EV_CP_ISOLATE_FREE, 208, 224, 0);
+	kcd_event(w, s, MF_EV_CP_END, 224, 224, status);
 }
 
 static void test_workload_passed_end(void)
@@ -857,7 +857,6 @@ static void passed_jump_run(uint64_t lists_pfn, bool lists, bool expect[8])
 {
 	struct mf_sim *s = checkerboard(false);
 	struct mf_workload *w = mf_workload_new();
-	struct mf_event ev;
 	uint64_t p;
 
 	s->traced_pbo = s->pbo;
@@ -865,26 +864,10 @@ static void passed_jump_run(uint64_t lists_pfn, bool lists, bool expect[8])
 	if (lists)
 		mf_workload_kernel_lists(w, fake_lists, NULL);
 	mf_workload_kcompactd_pid(w, 8);
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = 1;
-	ev.pid = 8;
-	ev.type = MF_EV_CP_BEGIN;
-	ev.cp_begin.zone_start = Z_START;
-	ev.cp_begin.migrate_pfn = Z_START;
-	ev.cp_begin.free_pfn = Z_END;
-	ev.cp_begin.zone_end = Z_END;
-	ev.cp_begin.sync = 1;
-	mf_workload_apply(w, &ev, &s, 1);
-	memset(&ev.cp_ret, 0, sizeof(ev.cp_ret));
-	ev.type = MF_EV_CP_FINISHED;
-	ev.cp_ret.order = 5;
-	mf_workload_apply(w, &ev, &s, 1);
-	memset(&ev.isolate, 0, sizeof(ev.isolate));
-	ev.type = MF_EV_CP_ISOLATE_MIGRATE;
-	ev.isolate.start_pfn = 224;
-	ev.isolate.end_pfn = 240;
-	mf_workload_apply(w, &ev, &s, 1);
-	for (p = Z_START; p < 256; p += PB)
+	kcd_event(w, s, MF_EV_CP_BEGIN, Z_START, Z_END, 0);
+	kcd_event(w, s, MF_EV_CP_FINISHED, 5, 0, 0);
+	kcd_event(w, s, MF_EV_CP_ISOLATE_MIGRATE, 224, 240, 0);
+	for (p = Z_START; p < Z_END; p += PB)
 		CU_ASSERT_EQUAL(pb_skip(s, p), expect[(p - Z_START) / PB]);
 	mf_workload_free(w);
 	mf_sim_free_all(s);

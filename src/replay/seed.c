@@ -575,6 +575,8 @@ static uint64_t kernel_lists(void *priv, uint64_t from, uint64_t to, int min_ord
 {
 	const struct replay *rp = priv;
 
+	if (!rp->m)	/* no model: it may have jumped as far as it could reach */
+		return to > from ? to - 1 : MF_PFN_NONE;
 	return mf_model_last_free_block(rp->m, from, to, min_order, max_order, MF_MT_MOVABLE);
 }
 

@@ -30,6 +30,7 @@
 
 #define MAX_TASKS	256
 #define MAX_KSWAPD	8
+#define PAGE_ALLOC_COSTLY_ORDER	3	/* include/linux/mmzone.h */
 
 struct task {
 	int32_t		pid;
@@ -56,9 +57,9 @@ struct mf_workload {
 	struct task	t[MAX_TASKS];
 	int		nr_kswapd;
 	int32_t		kswapd_pid[MAX_KSWAPD];
+	int		kswapd_nid[MAX_KSWAPD];
 	mf_workload_lists_fn kernel_lists;	/* the kernel's free lists, if the replay models them */
 	void		*kernel_lists_priv;
-	int		kswapd_nid[MAX_KSWAPD];
 };
 
 /* The node whose kswapd task pid is (its wake and sleep events name it), or -1. */
@@ -131,8 +132,8 @@ static struct task *task(struct mf_workload *w, int32_t pid, bool create)
  * model of the kernel's lists, past the last such block before start; without, past the
  * farthest it could reach.  whatif31b's default-r6: the kernel's runs went on 14 to 35
  * pageblocks past where the last one stopped, within an eighth's reach, with no such
- * free block in between; ours scanned those pageblocks one after the other, fell behind
- * the kernel's pass by 100 ms and missed the kswapd nap that reset its skip bits.
+ * free block in between; ours scanned those pageblocks one after the other, met 13 ms
+ * after the kernel's pass and missed the kswapd nap that reset its skip bits.
  */
 static uint64_t passed_from(const struct mf_workload *w, const struct task *t, uint64_t start)
 {
@@ -140,17 +141,21 @@ static uint64_t passed_from(const struct mf_workload *w, const struct task *t, u
 
 	if (from >= start)
 		return start;
-	if (t->run_order <= 3 || t->run_free <= from)
+	if (t->run_order <= PAGE_ALLOC_COSTLY_ORDER || t->run_free <= from)
 		return from;
 	dist = (t->run_free - from) >> 1;
 	if (from != t->zs)
 		dist >>= 2;
 	high = from + dist > from ? from + dist : UINT64_MAX;
+	if (high > start)
+		high = start;
 	if (!w->kernel_lists)
-		return high < start ? high : start;
-	last = w->kernel_lists(w->kernel_lists_priv, from, high < start ? high : start,
-			       3, t->run_order - 1);
-	return last == MF_PFN_NONE ? from : last + 1 < start ? last + 1 : start;
+		return high;
+	last = w->kernel_lists(w->kernel_lists_priv, from, high, PAGE_ALLOC_COSTLY_ORDER,
+			       t->run_order - 1);
+	if (last == MF_PFN_NONE)
+		return from;
+	return last + 1 < start ? last + 1 : start;
 }
 
 /* The run honours skip bits: not compact_memory, nor sync-full (MIN_COMPACT_PRIORITY) */

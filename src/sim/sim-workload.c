@@ -146,7 +146,7 @@ static uint64_t passed_from(const struct mf_workload *w, const struct task *t, u
 	dist = (t->run_free - from) >> 1;
 	if (from != t->zs)
 		dist >>= 2;
-	high = from + dist > from ? from + dist : UINT64_MAX;
+	high = from + dist >= from ? from + dist : UINT64_MAX;	/* dist 0: no jump forward */
 	if (high > start)
 		high = start;
 	if (!w->kernel_lists)

@@ -15,7 +15,7 @@
  */
 #define MF_CP_NR_STATUS	9	/* enum compact_result: not_suitable_zone .. success */
 #define MF_CP_STATUS_COMPLETE	5	/* COMPACT_COMPLETE, as mm_compaction_end prints it */
-#define MF_CP_STATUS_PARTIAL_SKIPPED	6
+#define MF_CP_STATUS_PARTIAL_SKIPPED	6	/* COMPACT_PARTIAL_SKIPPED */
 #define MF_CP_STATUS_CONTENDED	7	/* COMPACT_CONTENDED */
 #define MF_CP_STATUS_SUCCESS	8	/* COMPACT_SUCCESS */
 #define MF_CP_NR_PRIO	3	/* COMPACT_PRIO_SYNC_FULL, _SYNC_LIGHT, _ASYNC */

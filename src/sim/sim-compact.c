@@ -1121,6 +1121,20 @@ static struct szone *traced_skip_zone(struct mf_sim *s, uint64_t zone_start, uin
 	return s->pbo == s->traced_pbo ? traced_zone(s, zone_start, zone_end) : NULL;
 }
 
+/*
+ * The pageblock byte of pfn in the kernel's zone, where what the trace shows of its
+ * skip bits still tells of the start (no reset of the kernel's since); NULL otherwise.
+ */
+static uint8_t *traced_start_pb(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
+				uint64_t pfn)
+{
+	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
+
+	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
+		return NULL;
+	return &s->pb[pfn >> s->pbo];
+}
+
 void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate_pfn,
 			 uint64_t free_pfn, uint64_t zone_end, int sync)
 {
@@ -1183,13 +1197,9 @@ void mf_sim_traced_begin(struct mf_sim *s, uint64_t zone_start, uint64_t migrate
 void mf_sim_traced_migrate_scan(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end,
 				uint64_t pfn, bool isolated)
 {
-	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
-	uint8_t *b;
+	uint8_t *b = traced_start_pb(s, zone_start, zone_end, pfn);
 
-	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
-		return;
-	b = &s->pb[pfn >> s->pbo];
-	if (*b & PB_KSEEN)
+	if (!b || (*b & PB_KSEEN))
 		return;
 	*b |= PB_KSEEN;
 	if (isolated && (*b & PB_GUESS))
@@ -1223,17 +1233,17 @@ void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_e
 		to = zone_end;
 	for (p = pageblock_start(s, from); p + pageblock_nr_pages(s) <= to;
 	     p += pageblock_nr_pages(s)) {
-		uint64_t q = p < zone_start ? zone_start : p;
 		uint8_t *b = &s->pb[p >> s->pbo];
 		int mt = *b & PB_MT;
 
+		/* p >= from >= zone_start from here: a part block at the zone start is out */
 		if (p < from || (*b & (PB_KSEEN | PB_KTOUCH | PB_ABSENT)))
 			continue;
 		*b |= PB_KSEEN;
-		if (z->sreset || skip_persistent(s, q) ||
+		if (z->sreset || skip_persistent(s, p) ||
 		    (movable_only && mt != MF_MT_MOVABLE && mt != MF_MT_CMA))
 			continue;
-		pb_set_skip(s, q, true);
+		pb_set_skip(s, p, true);
 	}
 }
 
@@ -1245,11 +1255,10 @@ void mf_sim_traced_passed(struct mf_sim *s, uint64_t zone_start, uint64_t zone_e
  */
 void mf_sim_traced_touch(struct mf_sim *s, uint64_t zone_start, uint64_t zone_end, uint64_t pfn)
 {
-	struct szone *z = traced_skip_zone(s, zone_start, zone_end);
+	uint8_t *b = traced_start_pb(s, zone_start, zone_end, pfn);
 
-	if (!z || z->kreset || pfn < zone_start || pfn >= zone_end)
-		return;
-	s->pb[pfn >> s->pbo] |= PB_KTOUCH;
+	if (b)
+		*b |= PB_KTOUCH;
 }
 
 /*

@@ -200,6 +200,13 @@ struct snode {
 	uint64_t	budget_ts;	/* trace time the reclaim budget was last topped up */
 	int64_t		budget;		/* pages kswapd may still reclaim by now */
 	int		kswapd_failures;
+	/* kswapd_shrink_node() rounds of balance_pgdat() */
+	int		priority;	/* sc.priority */
+	bool		in_round;
+	bool		round_boost;	/* a boost round: the start's pages only */
+	uint64_t	round_left;	/* pages this round may still reclaim */
+	uint64_t	round_target;
+	uint64_t	round_reclaimed;
 };
 
 /* reclaim candidates: pages the kernel could reclaim (LRU, not anonymous), in LRU order */
@@ -208,6 +215,8 @@ struct lru_pool {
 	uint8_t		*order;
 	uint64_t	n, cap, next;	/* [next, n): not yet taken */
 	uint64_t	seeded;		/* [0, seeded): the start capture's pages */
+	uint64_t	pages;		/* pages in [next, n) */
+	unsigned int	inactive_pm;	/* the start's inactive share of its LRU pages, per mille */
 };
 
 /* compaction_capture(): a direct compactor waiting for a block of its order */

@@ -1308,15 +1308,24 @@ static void test_reclaim_pool(void)
 	mf_sim_alloc(s, &r);
 	got[2] = sim_owner_frame(s, 5002, 0);
 	CU_ASSERT_FATAL(got[2] != MF_PFN_NONE);
-	/* a boost makes kswapd reclaim the whole pool, one ms of trace time at a time */
-	for (i = 0; i < 4 && s->lru.next < s->lru.n; i++) {
+	/*
+	 * a boost beyond the free pages makes kswapd reclaim, one ms of trace time at a
+	 * time, in rounds of the inactive pages >> priority: a few pages a balance_pgdat()
+	 * here, and none once the pool is so small that size >> 1 is 0 (kswapd stops at
+	 * priority 1); direct reclaim goes down to priority 0 and takes the rest
+	 */
+	for (i = 0; i < 16 && s->lru.next < s->lru.n; i++) {
 		s->z[0].boost = 64;
 		sim_wakeup_kswapd(s, 0, 0, 0, 2);
 		mf_sim_tick(s, 4000 + (i + 1) * 1000000);
 		sim_deferred_work(s);
 	}
+	CU_ASSERT(s->lru.next < s->lru.n);
+	CU_ASSERT(s->reclaim_pool_pages >= 28);
+	while (sim_direct_reclaim(s, 0, 2, 0))
+		;
 	CU_ASSERT_EQUAL(s->lru.next, s->lru.n);
-	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 33);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages + s->direct_reclaim_pages, 33);
 	CU_ASSERT_EQUAL(s->t2s[5000], T2S_RECLAIMED);
 	CU_ASSERT_EQUAL(sim_owner_frame(s, 5001, 0), got[1]);
 	CU_ASSERT_EQUAL(sim_owner_frame(s, 5002, 0), got[2]);
@@ -1432,6 +1441,33 @@ static void test_kswapd_reclaim(void)
 	CU_ASSERT_EQUAL(s->reclaim_absorbed, 1);
 	CU_ASSERT_EQUAL(s->reclaim_ahead, before - 1);
 	CU_ASSERT_EQUAL(sim_owner_frame(s, p, 0), p);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
+/*
+ * balance_pgdat() asks pgdat_balanced() between kswapd_shrink_node() rounds only, and a
+ * round reclaims up to the inactive file list >> sc.priority (from DEF_PRIORITY down,
+ * while a round scans less than sc->nr_to_reclaim).  The 64-page pool and 15 free pages
+ * against a high watermark of 30: rounds of 0 pages down to priority 7, then 1, 1, 3, 7
+ * (27 free, not balanced) and 13: 25 pages reclaimed (some of them on the per-CPU
+ * list).  Page by page, kswapd stopped as soon as 31 were free in the zone.
+ */
+static void test_kswapd_rounds(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	struct mf_sim *s = kswapd_sim();
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->lru.pages, 64);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 25);
+	CU_ASSERT(s->z[0].free_pages > 30);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	CU_ASSERT_EQUAL(s->node[0].priority, 1);	/* lowered after the last round */
 	sim_check(s);
 	mf_sim_free_all(s);
 }
@@ -2336,6 +2372,7 @@ void test_sim_register(void)
 	CU_add_test(s, "kernelcore= and movablecore= lay out ZONE_MOVABLE", test_kernelcore);
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "kswapd reclaims a boost in about a millisecond", test_kswapd_boost_rate);
+	CU_add_test(s, "kswapd checks the watermarks between its reclaim rounds", test_kswapd_rounds);
 	CU_add_test(s, "boost reclaim takes the start's LRU pages, then gives up",
 		    test_kswapd_boost_start_pages);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",

@@ -21,11 +21,13 @@
 #include "sim-local.h"
 
 /*
- * The traced kswapd's reclaim rate while awake: about 150 pages per ms (121,202 pages in
- * 0.81 s of kswapd wake-to-sleep in a watermark_scale_factor=100 recording on the
- * development machine, 6.18, 2 CPUs).
+ * The traced kswapd's reclaim rate while it reclaims: about 900 pages per ms.  The eleven
+ * balance_pgdat() passes that freed more than 5,000 pages in watermark_scale_factor=100
+ * recordings of whatif31, 31d and 31e (bench/README.md, thirty-seventh round) freed 599
+ * to 1,150 pages per ms from kswapd's wake to its last free, a median of 852; the 150 we
+ * had was one recording's reclaim over its whole wake-to-sleep time, idle time included.
  */
-#define KSWAPD_PAGES_PER_MS	150
+#define KSWAPD_PAGES_PER_MS	900
 
 /*
  * Boost reclaim's rate.  balance_pgdat() reclaims a boost with writeback and swap off,

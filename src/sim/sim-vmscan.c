@@ -135,6 +135,7 @@ void sim_lru_seed(struct mf_sim *s)
 	e = malloc(l->n * sizeof(*e) + 1);
 	if (!e) {
 		l->n = 0;	/* no pool: the simulated kswapd reclaims nothing of its own */
+		l->pages = 0;
 		return;
 	}
 	for (i = 0; i < l->n; i++) {
@@ -828,8 +829,11 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 			boost_no_progress(s, n);
 			break;
 		}
-		if (!got && n->round_left && !n->round_boost && !n->reclaimed) {
-			/* nothing left to reclaim: normal reclaim (no boost, unbalanced) fails */
+		if (!got && !n->round_boost && !n->reclaimed && s->lru.next >= s->lru.n) {
+			/*
+			 * nothing left to reclaim: normal reclaim (no boost, unbalanced) fails,
+			 * as the kernel's does after MAX_RECLAIM_RETRIES quick passes
+			 */
 			n->kswapd_failures = MAX_RECLAIM_RETRIES;
 			break;
 		}

@@ -1472,6 +1472,31 @@ static void test_kswapd_rounds(void)
 	mf_sim_free_all(s);
 }
 
+/*
+ * Nothing to reclaim (the capture marks none of the start's LRU pages reclaimable): the
+ * kernel's kswapd fails MAX_RECLAIM_RETRIES quick passes and gives the node up; ours
+ * gives it up at its first pass that finds the pool dry, and sleeps.
+ */
+static void test_kswapd_pool_dry(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	uint64_t bits[4] = { 0 }, active[4] = { 0 };
+	struct mf_sim *s = kswapd_sim();
+
+	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+	CU_ASSERT_EQUAL_FATAL(mf_sim_seed_reclaimable(s, bits, active, 256, true), 0);
+	mf_sim_start(s, 1000);
+	CU_ASSERT_EQUAL(s->lru.n, 0);
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	sim_deferred_work(s);
+	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_failures, MAX_RECLAIM_RETRIES);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+	sim_check(s);
+	mf_sim_free_all(s);
+}
+
 /* balance_pgdat()'s out: kswapd asleep, the boost cleared, the skip bits reset */
 static void assert_boost_pass_ended(const struct mf_sim *s, uint64_t pool_pages)
 {
@@ -2373,6 +2398,7 @@ void test_sim_register(void)
 	CU_add_test(s, "kswapd reclaims to the high watermark and for a boost", test_kswapd_reclaim);
 	CU_add_test(s, "kswapd reclaims a boost in about a millisecond", test_kswapd_boost_rate);
 	CU_add_test(s, "kswapd checks the watermarks between its reclaim rounds", test_kswapd_rounds);
+	CU_add_test(s, "kswapd gives a node up when there is nothing to reclaim", test_kswapd_pool_dry);
 	CU_add_test(s, "boost reclaim takes the start's LRU pages, then gives up",
 		    test_kswapd_boost_start_pages);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",

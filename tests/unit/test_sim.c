@@ -1445,6 +1445,16 @@ static void test_kswapd_reclaim(void)
 	mf_sim_free_all(s);
 }
 
+/* A movable request that takes the zone below its low watermark: kswapd woken and run */
+static void kswapd_woken_by_request(struct mf_sim *s)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+
+	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+	sim_deferred_work(s);
+}
+
 /*
  * balance_pgdat() asks pgdat_balanced() between kswapd_shrink_node() rounds only, and a
  * round reclaims up to the inactive file list >> sc.priority (from DEF_PRIORITY down,
@@ -1455,15 +1465,12 @@ static void test_kswapd_reclaim(void)
  */
 static void test_kswapd_rounds(void)
 {
-	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
 	struct mf_sim *s = kswapd_sim();
 
 	CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
 	mf_sim_start(s, 1000);
 	CU_ASSERT_EQUAL(s->lru.pages, 64);
-	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
-	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
-	sim_deferred_work(s);
+	kswapd_woken_by_request(s);
 	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 25);
 	CU_ASSERT(s->z[0].free_pages > 30);
 	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
@@ -1479,7 +1486,6 @@ static void test_kswapd_rounds(void)
  */
 static void test_kswapd_pool_dry(void)
 {
-	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
 	uint64_t bits[4] = { 0 }, active[4] = { 0 };
 	struct mf_sim *s = kswapd_sim();
 
@@ -1487,9 +1493,7 @@ static void test_kswapd_pool_dry(void)
 	CU_ASSERT_EQUAL_FATAL(mf_sim_seed_reclaimable(s, bits, active, 256, true), 0);
 	mf_sim_start(s, 1000);
 	CU_ASSERT_EQUAL(s->lru.n, 0);
-	CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
-	CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
-	sim_deferred_work(s);
+	kswapd_woken_by_request(s);
 	CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
 	CU_ASSERT_EQUAL(s->node[0].kswapd_failures, MAX_RECLAIM_RETRIES);
 	CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);

@@ -1525,8 +1525,8 @@ static void own_boost_pass(struct mf_sim *s, uint64_t ts, uint64_t boost)
 /*
  * Boost reclaim is quick: balance_pgdat() reclaims a boost at a pass's start, a few
  * folios, and the pass ends (kcompactd woken, skip bits reset) about a millisecond
- * later, not at kswapd's long-run rate.  A boost of 48 pages while balanced: reclaimed
- * within 20 us, where 150 pages per ms would still be at 35.
+ * later, not at kswapd's long-run rate.  A boost of 52 pages while balanced: reclaimed
+ * within 20 us, where kswapd's 900 pages per ms would still be at 50 (32 to begin with).
  */
 static void test_kswapd_boost_rate(void)
 {
@@ -1538,8 +1538,8 @@ static void test_kswapd_boost_rate(void)
 	s->z[0].wmark[WMARK_MIN] = 4;
 	s->z[0].wmark[WMARK_LOW] = 7;
 	s->z[0].wmark[WMARK_HIGH] = 10;
-	own_boost_pass(s, 1000, 48);
-	assert_boost_pass_ended(s, 48);
+	own_boost_pass(s, 1000, 52);
+	assert_boost_pass_ended(s, 52);
 	sim_check(s);
 	mf_sim_free_all(s);
 }

@@ -37,9 +37,9 @@
  * recordings of three what-if sets (whatif31, 31b, 31c) the 42 boosted balance_pgdat()
  * passes that freed pages freed a median 526 at a median 1,368 pages per ms, from the
  * kswapd wake to the kcompactd wake at the pass's end.  At the 150 pages per ms we then
- * had for kswapd, ours stayed 37 ms in a pass that began with eleven pageblocks of boost (default-r4 of
- * whatif31e under watermark_scale_factor=100): no kcompactd wake and no skip-bit reset
- * meanwhile, while DMA32 deferred 95 times.
+ * had for kswapd, ours stayed 37 ms in a pass that began with eleven pageblocks of
+ * boost (default-r4 of whatif31e under watermark_scale_factor=100): no kcompactd wake
+ * and no skip-bit reset meanwhile, while DMA32 deferred 95 times.
  */
 #define KSWAPD_BOOST_PAGES_PER_MS	1400
 #define SWAP_CLUSTER_MAX	32

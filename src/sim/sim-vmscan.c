@@ -21,13 +21,14 @@
 #include "sim-local.h"
 
 /*
- * The traced kswapd's reclaim rate while it reclaims: about 900 pages per ms.  The eleven
+ * The traced kswapd's reclaim rate while it reclaims: about 520 pages per ms.  The ten
  * balance_pgdat() passes that freed more than 5,000 pages in watermark_scale_factor=100
- * recordings of whatif31, 31d and 31e (bench/README.md, thirty-seventh round) freed 599
- * to 1,150 pages per ms from kswapd's wake to its last free, a median of 852; the 150 we
- * had was one recording's reclaim over its whole wake-to-sleep time, idle time included.
+ * recordings of whatif31, 31d and 31e (r1-r3; bench/README.md, thirty-seventh round)
+ * freed 390 to 775 pages per ms from kswapd's wake to its last free, a median of 523
+ * (their mm_page_free pages, which match pgsteal_kswapd); the 150 we had was one
+ * recording's reclaim over its whole wake-to-sleep time, idle time included.
  */
-#define KSWAPD_PAGES_PER_MS	900
+#define KSWAPD_PAGES_PER_MS	520
 
 /*
  * Boost reclaim's rate.  balance_pgdat() reclaims a boost with writeback and swap off,

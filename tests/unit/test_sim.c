@@ -1526,7 +1526,7 @@ static void own_boost_pass(struct mf_sim *s, uint64_t ts, uint64_t boost)
  * Boost reclaim is quick: balance_pgdat() reclaims a boost at a pass's start, a few
  * folios, and the pass ends (kcompactd woken, skip bits reset) about a millisecond
  * later, not at kswapd's long-run rate.  A boost of 52 pages while balanced: reclaimed
- * within 20 us, where kswapd's 900 pages per ms would still be at 50 (32 to begin with).
+ * within 20 us, where kswapd's 520 pages per ms would still be at 42 (32 to begin with).
  */
 static void test_kswapd_boost_rate(void)
 {

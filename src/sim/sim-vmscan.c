@@ -740,7 +740,7 @@ static void boost_no_progress(struct mf_sim *s, struct snode *n)
  *
  * Normal reclaim goes in kswapd_shrink_node() rounds (round_target()) and asks
  * pgdat_balanced() between them only, so it reclaims past the high watermark by up to a
- * round.  Under watermark_scale_factor=100 the kernel's kswapd freed 135,000 to 265,000
+ * round.  Under watermark_scale_factor=100 the kernel's kswapd freed 77,000 to 145,000
  * pages a run in whatif31d, in one or two passes; ours, stopping at the watermark, took
  * 78,000 of default-r1's pool.
  *

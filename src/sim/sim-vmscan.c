@@ -700,7 +700,7 @@ static uint64_t nr_to_reclaim(const struct mf_sim *s, int node)
  * pool's pages at the start's inactive share, no less than a quarter
  * (inactive_is_low() deactivates to keep about that much).
  */
-static uint64_t round_target(const struct mf_sim *s, int node, int priority)
+static uint64_t round_size(const struct mf_sim *s, int node, int priority)
 {
 	unsigned int pm = s->lru.seeded ? s->lru.inactive_pm : 1000;
 	uint64_t inactive = s->lru.pages * (pm < 250 ? 250 : pm) / 1000;
@@ -719,7 +719,7 @@ static void round_begin(struct mf_sim *s, int node, bool boost)
 	struct snode *n = &s->node[node];
 
 	n->round_boost = boost;
-	n->round_target = boost ? 1 : round_target(s, node, n->priority);
+	n->round_target = boost ? 1 : round_size(s, node, n->priority);
 	n->round_left = n->round_target;
 	n->round_reclaimed = 0;
 	n->in_round = true;
@@ -738,7 +738,7 @@ static void boost_no_progress(struct mf_sim *s, struct snode *n)
  * balanced; an unbalanced node turns it into normal reclaim to the (boosted) high
  * watermark, as balance_pgdat()'s restart does.
  *
- * Normal reclaim goes in kswapd_shrink_node() rounds (round_target()) and asks
+ * Normal reclaim goes in kswapd_shrink_node() rounds (round_size()) and asks
  * pgdat_balanced() between them only, so it reclaims past the high watermark by up to a
  * round.  Under watermark_scale_factor=100 the kernel's kswapd freed 77,000 to 145,000
  * pages a run in whatif31d, in one or two passes; ours, stopping at the watermark, took

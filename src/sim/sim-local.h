@@ -200,7 +200,7 @@ struct snode {
 	uint64_t	budget_ts;	/* trace time the reclaim budget was last topped up */
 	int64_t		budget;		/* pages kswapd may still reclaim by now */
 	int		kswapd_failures;
-	uint64_t	idle_ts;	/* its first pass since that reclaimed nothing (0: none) */
+	uint64_t	idle_ts;	/* when its passes began to reclaim nothing (0: they do) */
 	/* kswapd_shrink_node() rounds of balance_pgdat() */
 	int		priority;	/* sc.priority */
 	bool		in_round;

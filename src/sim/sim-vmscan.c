@@ -840,8 +840,7 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 		got = n->round_left ? shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus,
 						 n->round_boost ? s->lru.seeded : s->lru.n) : 0;
 		if (got) {
-			n->idle_ts = 0;
-			n->kswapd_failures = 0;	/* shrink_node(): reclaimable */
+			sim_reclaim_progress(s, node);	/* shrink_node(): reclaimable */
 			s->reclaim_pool_pages += got;
 			s->reclaim_ahead += got;
 			reclaimed(s, node, got);

@@ -276,8 +276,11 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order);
  * the head of that CPU's per-CPU list (sim_pcp_release()).
  */
 void mf_sim_frame_free(struct mf_sim *s, uint64_t tpfn, int order, int cpu);
-/* Writing compact_memory (or sysfs compact) compacted the zone holding the kernel's pfn. */
-void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn);
+/*
+ * Writing compact_memory (or sysfs compact) compacted the zone holding the kernel's pfn,
+ * in the writer's task on cpu.
+ */
+void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn, int cpu);
 /*
  * The trace's mm_compaction_begin (sync -1: mode unknown): the kernel's cached scanner
  * positions in that zone, taken until the simulator's own scanners have met there.
@@ -314,6 +317,11 @@ void mf_sim_tick(struct mf_sim *s, uint64_t ts);
 void mf_sim_kcompactd_tick(struct mf_sim *s, uint64_t ts, int node);
 /* The traced kernel's kcompactd was woken for work (mm_compaction_kcompactd_wake). */
 void mf_sim_kcompactd_woken(struct mf_sim *s, int node);
+/*
+ * The CPU the trace shows a node's kcompactd (kcompactd true) or kswapd on, from any of
+ * its events: the simulated one frees and drains the per-CPU lists of that CPU.
+ */
+void mf_sim_traced_daemon_cpu(struct mf_sim *s, int node, bool kcompactd, int cpu);
 /*
  * The event types the trace records (bit 1 << enum mf_ev_type; mf_reader_event_types()),
  * so that a missing event is something the kernel did not do.  Where the kernel's

@@ -257,6 +257,7 @@ struct mf_sim *mf_sim_new(const struct mf_sim_config *c, const struct mf_sim_tra
 	s->pend_free = NIL;
 	for (i = 0; i < MAX_NODES; i++) {
 		s->node[i].kswapd_order = -1;
+		s->node[i].kcd_cpu = s->node[i].kswapd_cpu = -1;
 		s->node[i].kcd_hzi = NR_ZONE_TYPES - 1;
 	}
 	/*

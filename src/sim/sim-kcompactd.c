@@ -281,6 +281,7 @@ static void kcompactd_do_work(struct mf_sim *s, int node)
 		    CP_CONTINUE)
 			continue;
 		sim_cc_init(&cc, s, z, order, MF_MT_UNMOVABLE, MIGRATE_SYNC_LIGHT);	/* GFP_KERNEL */
+		cc.cpu = sim_daemon_cpu(s, node, true);
 		cc.alloc_flags = kcd_alloc_flags(s);
 		cc.hzi = hzi;
 		st = sim_compact_zone(&cc, NULL);
@@ -321,6 +322,7 @@ static void compact_node(struct mf_sim *s, int node, bool proactive)
 		if (z->d.node != node || !z->d.present)
 			continue;
 		sim_cc_init(&cc, s, z, -1, MF_MT_UNMOVABLE, proactive ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC);
+		cc.cpu = sim_daemon_cpu(s, node, true);
 		cc.whole_zone = cc.ignore_skip_hint = true;
 		cc.proactive = proactive;
 		sim_compact_zone(&cc, NULL);

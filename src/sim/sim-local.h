@@ -182,6 +182,7 @@ struct snode {
 	int		kswapd_order;	/* -1: kswapd asleep */
 	int		kswapd_hzi;
 	int		kcd_max_order;	/* kcompactd_max_order, 0: nothing asked */
+	int		kcd_cpu, kswapd_cpu;	/* where the trace last showed them, -1: not yet */
 	int		kcd_hzi;
 	uint64_t	kcd_next;	/* next proactive check (trace ns) */
 	uint64_t	kcd_sleep;	/* the trace's last kcompactd_sleep */
@@ -475,6 +476,7 @@ uint64_t sim_direct_compact(struct mf_sim *s, const struct alloc_ctx *ac, enum c
 			    enum cp_result *result);
 void sim_wakeup_kcompactd(struct mf_sim *s, int node, int order, int hzi);
 void sim_kcompactd_work(struct mf_sim *s);
+int sim_daemon_cpu(const struct mf_sim *s, int node, bool kcompactd);
 void sim_kcompactd_timer(struct mf_sim *s, int node);
 void sim_compact_manual(struct mf_sim *s, struct szone *z);
 void sim_reset_isolation_suitable(struct mf_sim *s, int node);

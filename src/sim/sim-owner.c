@@ -1011,12 +1011,14 @@ void mf_sim_kernel_migrated(struct mf_sim *s, uint64_t tpfn, int order)
 	}
 }
 
-void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn)
+void mf_sim_manual_compact(struct mf_sim *s, uint64_t ts, uint64_t zone_tpfn, int cpu)
 {
 	struct szone *z = NULL;
 	int i, type;
 
 	mf_sim_tick(s, ts);
+	if (cpu >= 0 && cpu < s->nr_cpus)
+		s->cur_cpu = cpu;	/* its frees and drains are the writer's CPU's */
 	if (!s->c.compaction)
 		return;
 	if (!s->c.memory) {
@@ -1191,6 +1193,39 @@ void mf_sim_kcompactd_woken(struct mf_sim *s, int node)
 {
 	if (node >= 0 && node < MAX_NODES)
 		s->node[node].kcd_woken = true;
+}
+
+void mf_sim_traced_daemon_cpu(struct mf_sim *s, int node, bool kcompactd, int cpu)
+{
+	if (node < 0 || node >= MAX_NODES || cpu < 0 || cpu >= s->nr_cpus)
+		return;
+	if (kcompactd)
+		s->node[node].kcd_cpu = cpu;
+	else
+		s->node[node].kswapd_cpu = cpu;
+}
+
+/*
+ * The CPU kcompactd or kswapd runs on: their frees go to that CPU's per-CPU lists
+ * (release_free_list(), shrink_folio_list()), and compact_zone()'s
+ * lru_add_drain_cpu_zone() drains that CPU's lists only.  The scheduler places the
+ * kthreads; in four what-if recordings (31b, 31c, 31e, 33) none of kcompactd's 67 runs
+ * and none of kswapd's 66 wakes were on the CPU of the workload's last request.  Ours
+ * took that CPU (kcompactd) or CPU 0 (kswapd): in whatif31c's default-r7 our kcompactd's
+ * released free pages (order 1, each a free_high bulk free of 2,016 pages) emptied the
+ * 43,000 pages the workload had freed to its CPU's DMA32 list, 220 ms before the
+ * kernel's first direct compaction emptied its own; the zone's buddy lists had 39,000
+ * pages more than the kernel's, and direct compaction began 16 ms late.  So the trace's
+ * CPU for each, and before the trace shows one, another CPU than the last request's.
+ */
+int sim_daemon_cpu(const struct mf_sim *s, int node, bool kcompactd)
+{
+	const struct snode *n = &s->node[node];
+	int cpu = kcompactd ? n->kcd_cpu : n->kswapd_cpu;
+
+	if (cpu >= 0 && cpu < s->nr_cpus)
+		return cpu;
+	return s->nr_cpus > 1 ? (s->cur_cpu + 1) % s->nr_cpus : 0;
 }
 
 void mf_sim_traced_events(struct mf_sim *s, uint64_t types)

@@ -60,7 +60,6 @@
 #define KSWAPD_IDLE_PASS_NS	140000ULL
 #define SWAP_CLUSTER_MAX	32
 #define DEF_PRIORITY		12
-#define KSWAPD_CPU		0
 
 /* ---- the pool of reclaimable pages ---------------------------------------------------- */
 
@@ -837,7 +836,7 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 		if (n->budget <= 0)
 			return;
 		/* a boost round takes the start's pages only */
-		got = n->round_left ? shrink_one(s, node, hzi, KSWAPD_CPU % s->nr_cpus,
+		got = n->round_left ? shrink_one(s, node, hzi, sim_daemon_cpu(s, node, false),
 						 n->round_boost ? s->lru.seeded : s->lru.n) : 0;
 		if (got) {
 			sim_reclaim_progress(s, node);	/* shrink_node(): reclaimable */

@@ -259,13 +259,17 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		}
 		break;
 	case MF_EV_CP_KCOMPACTD_SLEEP:
-		for (i = 0; i < nr_sims; i++)
+		for (i = 0; i < nr_sims; i++) {
+			mf_sim_traced_daemon_cpu(sims[i], ev->node.nid, true, ev->cpu);
 			mf_sim_kcompactd_tick(sims[i], ev->ts, ev->node.nid);
+		}
 		/* fallthrough */
 	case MF_EV_CP_KCOMPACTD_WAKE:
 		if (ev->type == MF_EV_CP_KCOMPACTD_WAKE)
-			for (i = 0; i < nr_sims; i++)
+			for (i = 0; i < nr_sims; i++) {
+				mf_sim_traced_daemon_cpu(sims[i], ev->kcompactd.nid, true, ev->cpu);
 				mf_sim_kcompactd_woken(sims[i], ev->kcompactd.nid);
+			}
 		t = task(w, ev->pid, true);
 		if (t)
 			t->kcompactd = true;
@@ -299,7 +303,8 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		t->run_src = !t->direct ? 2 : ev->cp_begin.sync == 0 ? 0 : 1;
 		if (!t->direct && !t->kcompactd)
 			for (i = 0; i < nr_sims; i++)
-				mf_sim_manual_compact(sims[i], ev->ts, ev->cp_begin.zone_start);
+				mf_sim_manual_compact(sims[i], ev->ts, ev->cp_begin.zone_start,
+						      ev->cpu);
 		break;
 	case MF_EV_DIRECT_RECLAIM_BEGIN:
 		t = task(w, ev->pid, true);
@@ -320,8 +325,10 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 		break;
 	case MF_EV_KSWAPD_WAKE:
 		note_kswapd(w, ev->pid, ev->kswapd.nid);
-		for (i = 0; i < nr_sims; i++)
+		for (i = 0; i < nr_sims; i++) {
+			mf_sim_traced_daemon_cpu(sims[i], ev->kswapd.nid, false, ev->cpu);
 			mf_sim_kswapd(sims[i], ev->ts, ev->kswapd.nid, ev->kswapd.zid, true);
+		}
 		break;
 	case MF_EV_WAKEUP_KSWAPD:
 		for (i = 0; i < nr_sims; i++)
@@ -338,6 +345,7 @@ void mf_workload_apply(struct mf_workload *w, const struct mf_event *ev, struct 
 	case MF_EV_KSWAPD_SLEEP:	/* the sleep event names no zone */
 		note_kswapd(w, ev->pid, ev->node.nid);
 		for (i = 0; i < nr_sims; i++) {
+			mf_sim_traced_daemon_cpu(sims[i], ev->node.nid, false, ev->cpu);
 			mf_sim_traced_kswapd_sleep(sims[i], ev->node.nid);
 			mf_sim_kswapd(sims[i], ev->ts, ev->node.nid, 0, false);
 		}

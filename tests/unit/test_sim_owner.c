@@ -738,6 +738,60 @@ static void test_thp_fallback_4k(void)
 }
 
 /*
+ * kcompactd and kswapd free to, and drain, the per-CPU lists of the CPU they run on
+ * (sim_daemon_cpu()): the one the trace last showed each on, from its own events, and
+ * before that another CPU than the last request's (the scheduler put neither on the
+ * workload's CPU in the what-if recordings).  A CPU the simulator does not have is not
+ * taken.
+ */
+static void test_daemon_cpu(void)
+{
+	struct mf_sim *s = zone4k(CFG_4K, 2, true, NULL, 0);
+	struct mf_workload *w = mf_workload_new();
+	struct mf_event ev;
+
+	mf_sim_start(s, 0);
+	s->cur_cpu = 1;
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 0);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 0);
+	s->cur_cpu = 0;
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 1);
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ts = 1;
+	ev.pid = 8;
+	ev.cpu = 0;
+	ev.type = MF_EV_CP_KCOMPACTD_WAKE;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 0);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);	/* kswapd not seen yet */
+
+	ev.ts = 2;
+	ev.pid = 9;
+	ev.cpu = 1;
+	ev.type = MF_EV_KSWAPD_WAKE;
+	ev.kswapd.zid = 2;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 0);
+
+	ev.ts = 3;
+	ev.cpu = 5;				/* a CPU beyond the simulated two */
+	ev.type = MF_EV_KSWAPD_SLEEP;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);
+	ev.ts = 4;
+	ev.pid = 8;
+	ev.cpu = 1;
+	ev.type = MF_EV_CP_KCOMPACTD_SLEEP;
+	mf_workload_apply(w, &ev, &s, 1);
+	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 1);
+	sim_check(s);
+	mf_workload_free(w);
+	mf_sim_free_all(s);
+}
+
+/*
  * A hugetlb pool page the trace allocates keeps the skip bit its pageblock had (sim-owner.c,
  * stale_skip()): the free scanner passes it over, as the kernel's passed over 99% of the
  * what-if recordings' pool blocks.  A THP fault's block is left as it was.
@@ -788,6 +842,8 @@ void test_sim_owner_add(CU_pSuite s)
 		    test_held_thp_survives);
 	CU_add_test(s, "a THP fault's second try is made at the kernel's, with its reclaim",
 		    test_thp_second_try_reclaims);
+	CU_add_test(s, "kcompactd and kswapd work on the CPU the trace shows them on",
+		    test_daemon_cpu);
 	CU_add_test(s, "the trace's kswapd sleep clears the skip bits where the scanners met",
 		    test_kswapd_sleep_resets_skip);
 	CU_add_test(s, "the trace's kswapd nap clears the skip bits, and its sleep does not again",

@@ -737,6 +737,17 @@ static void test_thp_fallback_4k(void)
 	free_last(s, ++r.ts, A, 9, free_pages);
 }
 
+/* The next event of the trace: pid's, on cpu */
+static void daemon_event(struct mf_workload *w, struct mf_sim **s, struct mf_event *ev,
+			 int32_t pid, int cpu, enum mf_ev_type type)
+{
+	ev->ts++;
+	ev->pid = pid;
+	ev->cpu = cpu;
+	ev->type = type;
+	mf_workload_apply(w, ev, s, 1);
+}
+
 /*
  * kcompactd and kswapd free to, and drain, the per-CPU lists of the CPU they run on
  * (sim_daemon_cpu()): the one the trace last showed each on, from its own events, and
@@ -757,34 +768,17 @@ static void test_daemon_cpu(void)
 	s->cur_cpu = 0;
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 1);
 
-	memset(&ev, 0, sizeof(ev));
-	ev.ts = 1;
-	ev.pid = 8;
-	ev.cpu = 0;
-	ev.type = MF_EV_CP_KCOMPACTD_WAKE;
-	mf_workload_apply(w, &ev, &s, 1);
+	memset(&ev, 0, sizeof(ev));		/* node 0 */
+	daemon_event(w, &s, &ev, 8, 0, MF_EV_CP_KCOMPACTD_WAKE);
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 0);
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);	/* kswapd not seen yet */
-
-	ev.ts = 2;
-	ev.pid = 9;
-	ev.cpu = 1;
-	ev.type = MF_EV_KSWAPD_WAKE;
 	ev.kswapd.zid = 2;
-	mf_workload_apply(w, &ev, &s, 1);
+	daemon_event(w, &s, &ev, 9, 1, MF_EV_KSWAPD_WAKE);
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 0);
-
-	ev.ts = 3;
-	ev.cpu = 5;				/* a CPU beyond the simulated two */
-	ev.type = MF_EV_KSWAPD_SLEEP;
-	mf_workload_apply(w, &ev, &s, 1);
+	daemon_event(w, &s, &ev, 9, 5, MF_EV_KSWAPD_SLEEP);	/* beyond the two CPUs */
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, false), 1);
-	ev.ts = 4;
-	ev.pid = 8;
-	ev.cpu = 1;
-	ev.type = MF_EV_CP_KCOMPACTD_SLEEP;
-	mf_workload_apply(w, &ev, &s, 1);
+	daemon_event(w, &s, &ev, 8, 1, MF_EV_CP_KCOMPACTD_SLEEP);
 	CU_ASSERT_EQUAL(sim_daemon_cpu(s, 0, true), 1);
 	sim_check(s);
 	mf_workload_free(w);

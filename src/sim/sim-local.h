@@ -208,6 +208,7 @@ struct snode {
 	bool		round_boost;	/* a boost round: the start's pages only */
 	uint64_t	round_left;	/* pages this round may still reclaim */
 	uint64_t	round_target;
+	uint64_t	round_want;	/* its sc->nr_to_reclaim, as kswapd_shrink_node() set it */
 	uint64_t	round_reclaimed;
 };
 

@@ -742,6 +742,7 @@ static void round_begin(struct mf_sim *s, int node, bool boost)
 	struct snode *n = &s->node[node];
 
 	n->round_boost = boost;
+	n->round_want = nr_to_reclaim(s, node);
 	n->round_target = boost ? 1 : round_size(s, node, n->priority);
 	n->round_left = n->round_target;
 	n->round_reclaimed = 0;
@@ -858,9 +859,12 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 			/* nothing left to reclaim: the pass ends, balance_end() counts it */
 			break;
 		}
-		/* raise_priority, unless the round scanned sc->nr_to_reclaim */
-		if (!n->round_boost &&
-		    (n->round_target < nr_to_reclaim(s, node) || !n->round_reclaimed))
+		/*
+		 * raise_priority, unless the round scanned sc->nr_to_reclaim: the round's
+		 * own, set before shrink_node() (a boost may have moved the high watermarks
+		 * since)
+		 */
+		if (!n->round_boost && (n->round_target < n->round_want || !n->round_reclaimed))
 			n->priority--;
 		if (n->priority < 1)
 			break;

@@ -14,9 +14,10 @@
  *				per-CPU lists at the start capture, lost events)
  *   mm_compaction_begin	in a task that is neither kcompactd nor a direct compactor:
  *				compact_memory or sysfs compact, which the simulators replay
- *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks
- *   kswapd_wake, _sleep	when the kernel's kswapd reclaimed; its task's mm_page_free
- *				are its reclaim (mf_sim_reclaim_free())
+ *   kcompactd_sleep		kcompactd's loop ticking: when the simulated kcompactd looks;
+ *				with kcompactd_wake, the CPU it runs on
+ *   kswapd_wake, _sleep	when the kernel's kswapd reclaimed, and on which CPU; its
+ *				task's mm_page_free are its reclaim (mf_sim_reclaim_free())
  *   wakeup_kswapd		a request of the kernel's woke kswapd: the simulated kswapd
  *				gets the call too (mf_sim_traced_wakeup())
  *   direct_reclaim_end		the kernel's direct reclaim made progress for the task's next

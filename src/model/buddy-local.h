@@ -264,6 +264,13 @@ struct mf_model {
 	uint32_t		*phead, *ptail;	/* [(zone * nr_cpus + cpu) * PCP_LISTS + list] */
 	/* order-0 pages pcp_passed_over() put into buddy, until their next free: a bit per pfn */
 	uint64_t		*passed;
+	/*
+	 * Per CPU: 1 + the zone whose per-CPU lists a task holds locked in rmqueue_pcplist(),
+	 * from its first refill (mm_page_alloc_zone_locked, percpu_refill) to its
+	 * mm_page_alloc, and the task; zone 0 when none (pcp_lock_note()).
+	 */
+	uint8_t			*pcp_locked;
+	int32_t			*pcp_locked_pid;
 
 	int			nr_runs;
 	struct cp_run		runs[MAX_CP_RUNS];

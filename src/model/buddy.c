@@ -193,11 +193,13 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 		return NULL;
 	}
 	m->cpu_pcp_pages = calloc((size_t)MF_MAX_ZONES * p->nr_cpus, sizeof(uint64_t));
+	m->pcp_locked = calloc((size_t)p->nr_cpus, sizeof(*m->pcp_locked));
+	m->pcp_locked_pid = calloc((size_t)p->nr_cpus, sizeof(*m->pcp_locked_pid));
 	m->phead = malloc(pcp_lists_size(p));
 	m->ptail = malloc(pcp_lists_size(p));
 	if (m->phead && m->ptail)
 		pcp_lists_empty(m);
-	if (!m->cpu_pcp_pages || !m->phead || !m->ptail || model_resize(m, end ? end : 1)) {
+	if (!m->cpu_pcp_pages || !m->pcp_locked || !m->pcp_locked_pid || !m->phead || !m->ptail || model_resize(m, end ? end : 1)) {
 		mf_model_free(m);
 		return NULL;
 	}
@@ -212,6 +214,8 @@ void mf_model_free(struct mf_model *m)
 	free(m->bits);
 	free(m->link);
 	free(m->passed);
+	free(m->pcp_locked);
+	free(m->pcp_locked_pid);
 	free(m->pb);
 	free(m->pb_absent);
 	free(m->ciso_pb);
@@ -937,6 +941,42 @@ static bool isolated_by_model(const struct mf_model *m, uint64_t pfn, int order)
 	       model_find_block(m, pfn) == MF_PFN_NONE && !model_runs_cover(m, pfn);
 }
 
+/*
+ * rmqueue_pcplist() holds the zone's per-CPU lock of its CPU from before rmqueue_bulk()
+ * until it has its page, and mm_page_alloc comes after.  rmqueue_bulk() runs with
+ * interrupts off; an interrupt pending at its end is taken inside that window, and a
+ * softirq then frees on the same CPU and under the same task (RCU freeing page tables:
+ * "1.Ns3." in trace-cmd report -l).  Preemption is off as long as the lock is held, so
+ * an event of another task on the CPU means the lock is free again, as does the task's
+ * mm_page_alloc.
+ */
+static void pcp_lock_note(struct mf_model *m, const struct mf_event *ev)
+{
+	int cpu = ev->cpu;
+
+	if (cpu < 0 || cpu >= m->p.nr_cpus || !m->pcp_locked[cpu])
+		return;
+	if (ev->type == MF_EV_PAGE_ALLOC || ev->pid != m->pcp_locked_pid[cpu])
+		m->pcp_locked[cpu] = 0;
+}
+
+static void pcp_lock_refill(struct mf_model *m, int z, const struct mf_event *ev)
+{
+	if (ev->cpu < 0 || ev->cpu >= m->p.nr_cpus)
+		return;
+	m->pcp_locked[ev->cpu] = (uint8_t)(z + 1);
+	m->pcp_locked_pid[ev->cpu] = ev->pid;
+}
+
+/*
+ * __free_frozen_pages() frees to buddy when pcp_spin_trylock() fails: a free that
+ * interrupted its own CPU's refill of the zone's lists.
+ */
+static bool pcp_lock_held(const struct mf_model *m, int z, const struct mf_event *ev)
+{
+	return ev->cpu >= 0 && ev->cpu < m->p.nr_cpus && m->pcp_locked[ev->cpu] == z + 1;
+}
+
 static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 {
 	const struct mf_ev_zone_locked *e = &ev->zone_locked;
@@ -965,8 +1005,10 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 		learn_pageblock(m, z, pfn, e->order, e->mt);
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
-	if (e->percpu_refill == 1 && pcp_allowed(m, e->order))
+	if (e->percpu_refill == 1 && pcp_allowed(m, e->order)) {
 		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu, true);
+		pcp_lock_refill(m, z, ev);
+	}
 }
 
 static void on_page_alloc(struct mf_model *m, int z, const struct mf_event *ev)
@@ -1075,6 +1117,11 @@ static void on_page_free(struct mf_model *m, int z, const struct mf_event *ev)
 	if (pcp) {
 		m->fid.free_of_pcp++;
 		m->fid.free_of_pcp_pages += pcp;
+	}
+	if (pcp_allowed(m, e->order) && pcp_lock_held(m, z, ev)) {
+		m->fid.pcp_locked_frees++;
+		model_free_to_buddy(m, z, pfn, e->order);
+		return;
 	}
 	model_free_page(m, z, pfn, e->order, ev->cpu);
 }
@@ -1188,8 +1235,10 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		}
 		carve(m, z, head, pfn, e->order, remain);
 		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
-		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES)
+		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES) {
 			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu, true);
+			pcp_lock_refill(m, z, ev);
+		}
 		return;
 	}
 	if (claim && valid_mt(alloc_mt)) {
@@ -1248,6 +1297,7 @@ void mf_model_apply(struct mf_model *m, const struct mf_event *ev)
 	}
 
 	m->cur_pid = ev->pid;
+	pcp_lock_note(m, ev);
 	switch (ev->type) {
 	case MF_EV_PAGE_ALLOC:
 	case MF_EV_PAGE_FREE:
@@ -1377,6 +1427,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->ltail, 0xff, sizeof(m->ltail));
 	memset(m->pcp_pages, 0, sizeof(m->pcp_pages));
 	memset(m->cpu_pcp_pages, 0, (size_t)MF_MAX_ZONES * m->p.nr_cpus * sizeof(uint64_t));
+	memset(m->pcp_locked, 0, (size_t)m->p.nr_cpus * sizeof(*m->pcp_locked));
 	pcp_lists_empty(m);
 	for (i = 0; i < m->nr_runs; i++) {
 		m->runs[i].nr = 0;	/* their picks were cleared with the lists */

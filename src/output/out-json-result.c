@@ -426,6 +426,7 @@ static json_t *json_fidelity(const struct mf_result *r)
 		{ "pcp_passed_over", f->pcp_passed_over },
 		{ "pcp_passed_over_pages", f->pcp_passed_over_pages },
 		{ "pcp_bulk_taken", f->pcp_bulk_taken },
+		{ "pcp_locked_frees", f->pcp_locked_frees },
 		{ "pageblock_retyped_pages", f->pageblock_retyped_pages },
 		{ "compaction_isolate_mismatch_pages", f->cp_isolate_mismatch_pages },
 		{ "compaction_isolation_swapped_pages", f->cp_isolation_swapped_pages },

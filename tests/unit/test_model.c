@@ -851,6 +851,64 @@ static void test_pcp_passed_over(void)
 	mf_model_free(m);
 }
 
+/* a page event of task pid on cpu; refill as apply()'s */
+static void apply_on(struct mf_model *m, int type, uint64_t pfn, int order, int cpu, int32_t pid,
+		     int refill)
+{
+	struct mf_event ev;
+
+	ev_set(&ev, type, pfn, order, MF_MT_MOVABLE);
+	ev.cpu = cpu;
+	ev.pid = pid;
+	if (type == MF_EV_ZONE_LOCKED)
+		ev.zone_locked.percpu_refill = refill;
+	mf_model_apply(m, &ev);
+}
+
+/*
+ * rmqueue_pcplist() holds its CPU's per-CPU lock from the refill to its page, and
+ * mm_page_alloc comes after: a free on that CPU under the same task in between is an
+ * interrupt's, whose pcp_spin_trylock() fails, and goes to buddy.  32 pages, pageblocks
+ * of 16, nothing free at the start.
+ * - Task 5 refills 0 on CPU 0; a free of 8 on CPU 0 under task 5 goes to buddy; task 6's
+ *   free of 10 on CPU 1 goes to CPU 1's list.
+ * - Task 5's mm_page_alloc of 0 ends the hold: its free of 12 goes to CPU 0's list.
+ * - Task 5 refills 2; task 7 runs on CPU 0 (its free of 14 goes to the list), so the
+ *   lock was let go: task 5's free of 16 goes to the list too.
+ */
+static void test_pcp_locked_free(void)
+{
+	struct mf_model *m = small_zone(32, 5, 4);
+	const struct mf_fidelity *f = mf_model_fidelity(m);
+	uint64_t got[MF_MAX_ORDERS];
+	char buf[256];
+
+	apply_on(m, MF_EV_ZONE_LOCKED, 0, 0, 0, 5, 1);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+	apply_on(m, MF_EV_PAGE_FREE, 8, 0, 0, 5, 0);
+	apply_on(m, MF_EV_PAGE_FREE, 10, 0, 1, 6, 0);
+	CU_ASSERT_EQUAL(f->pcp_locked_frees, 1);
+	mf_model_zone_nr_free(m, 0, got);
+	CU_ASSERT_EQUAL(got[0], 1);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 1), 1);
+
+	apply_on(m, MF_EV_PAGE_ALLOC, 0, 0, 0, 5, 0);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 0);
+	apply_on(m, MF_EV_PAGE_FREE, 12, 0, 0, 5, 0);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 1);
+
+	apply_on(m, MF_EV_ZONE_LOCKED, 2, 0, 0, 5, 1);
+	apply_on(m, MF_EV_PAGE_FREE, 14, 0, 0, 7, 0);
+	apply_on(m, MF_EV_PAGE_FREE, 16, 0, 0, 5, 0);
+	CU_ASSERT_EQUAL(mf_model_cpu_pcp_pages(m, 0), 4);	/* 12, 2, 14 and 16 */
+	CU_ASSERT_EQUAL(f->pcp_locked_frees, 1);
+	mf_model_zone_nr_free(m, 0, got);
+	CU_ASSERT_EQUAL(got[0], 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
 /*
  * compaction_capture(): task 7 asks direct compaction for order 2; a block of order 2
  * forms while it compacts and goes straight to it, so its mm_page_alloc finds the block
@@ -1649,6 +1707,7 @@ void test_model_register(void)
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);
 	CU_add_test(s, "a drain passes over what was never listed", test_pcp_passed_over);
+	CU_add_test(s, "a free under a refill's lock goes to buddy", test_pcp_locked_free);
 	CU_add_test(s, "a block compaction captured is no repair", test_compaction_capture);
 	CU_add_test(s, "the pages each repair touched", test_repair_pages);
 	CU_add_test(s, "compaction free scanner isolation", test_isolate_free);

@@ -295,6 +295,14 @@ static bool enomem_allowed(const struct mf_sim *s, int src, uint64_t pages)
 
 	if (!s->learn.calls)
 		return true;
+	/*
+	 * Nor before the trace has shown this source migrate: in defrag_mode_1-r1 of
+	 * whatif31e the simulated kcompactd's first runs met the recorder's order-8 folio
+	 * before the kernel's kcompactd had migrated a page in the trace, and ended on it
+	 * twice; the kernel's migrated 44,195 pages and failed none.
+	 */
+	if (!tried)
+		return false;
 	/* through when it brings the share nearer the trace's: half a batch over at most */
 	return (2 * s->sim_enomem[src] + pages) * tried <=
 	       2 * s->learn.enomem[src] * (s->sim_tried[src] + s->sim_enomem[src] + pages);

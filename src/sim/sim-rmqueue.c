@@ -347,8 +347,11 @@ retry:
 
 			if ((pass == 0) != (z->d.node == ac->node) || !zone_usable(z, ac))
 				continue;
-			if (pass == 1 && (alloc_flags & ALLOC_NOFRAGMENT)) {
-				/* a remote node: fragmenting the local one is better than that */
+			if (pass == 1 && (alloc_flags & ALLOC_NOFRAGMENT) && !s->c.defrag_mode) {
+				/*
+				 * a remote node: fragmenting the local one is better than that,
+				 * except under defrag_mode (v6.15+), which keeps NOFRAGMENT
+				 */
 				alloc_flags &= ~ALLOC_NOFRAGMENT;
 				goto retry;
 			}

@@ -1740,6 +1740,46 @@ static void test_kswapd_reclaim_as_traced(void)
 	}
 }
 
+/*
+ * Under the traced settings ours ends a balance_pgdat() that is not a boost's where the
+ * traced kswapd naps or sleeps, whether our node is balanced before that or not: while
+ * the traced one reclaims, the kernel's node was not balanced, and the kernel's kswapd
+ * resets the skip bits and wakes kcompactd at that nap.  With the traced kswapd asleep a
+ * balanced node ends ours at once, as before.  Watermarks 10 / 20 / 30 and 16 free pages:
+ * an allocation wakes ours; the watermarks then fall to 1 / 2 / 3, which balances it.
+ */
+static void test_kswapd_balanced_ends_at_nap(void)
+{
+	struct alloc_ctx ac = ctx(0, MF_MT_MOVABLE, GFP_MOVABLE_REQ | GFP_KSWAPD_RECLAIM);
+	int traced_awake;
+
+	for (traced_awake = 0; traced_awake < 2; traced_awake++) {
+		struct mf_sim *s = kswapd_sim();
+		int i;
+
+		traced_settings(s, s->c.watermark_boost_factor);
+		CU_ASSERT_FATAL(sim_reclaim_as_traced(s));
+		CU_ASSERT_EQUAL(mf_sim_seed_free(s, 192, 4), 0);
+		mf_sim_start(s, 1000);
+		if (traced_awake)
+			mf_sim_kswapd(s, 1000, 0, 2, true);
+		CU_ASSERT_NOT_EQUAL(sim_alloc_pages(s, &ac), MF_PFN_NONE);
+		CU_ASSERT_EQUAL(s->node[0].kswapd_order, 0);
+		for (i = 0; i < 3; i++)
+			s->z[0].wmark[i] = (uint64_t)i + 1;
+		mf_sim_tick(s, 1000 + 1000000);
+		sim_deferred_work(s);
+		CU_ASSERT_EQUAL(s->node[0].kswapd_order, traced_awake ? 0 : -1);
+		CU_ASSERT_EQUAL(s->reclaim_pool_pages, 0);
+		if (traced_awake) {
+			mf_sim_kswapd_nap(s, 1000 + 2000000, 0);
+			CU_ASSERT_EQUAL(s->node[0].kswapd_order, -1);
+		}
+		sim_check(s);
+		mf_sim_free_all(s);
+	}
+}
+
 static void test_wmark_boost(void)
 {
 	struct mf_sim_zone_desc z = {
@@ -2444,6 +2484,8 @@ void test_sim_register(void)
 		    test_kswapd_boost_start_pages);
 	CU_add_test(s, "under the traced settings the trace's kswapd frees are the reclaim",
 		    test_kswapd_reclaim_as_traced);
+	CU_add_test(s, "kswapd as traced ends a balanced pass at the traced nap",
+		    test_kswapd_balanced_ends_at_nap);
 	CU_add_test(s, "a boost of ours while the traced kswapd sleeps is given up at once",
 		    test_kswapd_boost_given_up);
 	CU_add_test(s, "a node hopeless at the start keeps kswapd asleep until reclaim progress",

@@ -267,7 +267,7 @@ struct mf_model {
 	/*
 	 * Per CPU: 1 + the zone whose per-CPU lists a task holds locked in rmqueue_pcplist(),
 	 * from its first refill (mm_page_alloc_zone_locked, percpu_refill) to its
-	 * mm_page_alloc, and the task; zone 0 when none (pcp_lock_note()).
+	 * mm_page_alloc, and the task; 0 when none (pcp_lock_note()).
 	 */
 	uint8_t			*pcp_locked;
 	int32_t			*pcp_locked_pid;

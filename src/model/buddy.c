@@ -199,7 +199,8 @@ struct mf_model *mf_model_new(const struct mf_model_params *p, const struct mf_z
 	m->ptail = malloc(pcp_lists_size(p));
 	if (m->phead && m->ptail)
 		pcp_lists_empty(m);
-	if (!m->cpu_pcp_pages || !m->pcp_locked || !m->pcp_locked_pid || !m->phead || !m->ptail || model_resize(m, end ? end : 1)) {
+	if (!m->cpu_pcp_pages || !m->pcp_locked || !m->pcp_locked_pid || !m->phead || !m->ptail ||
+	    model_resize(m, end ? end : 1)) {
 		mf_model_free(m);
 		return NULL;
 	}

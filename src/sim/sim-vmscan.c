@@ -808,21 +808,20 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 				n->nr_boost_reclaim = 0;
 				n->priority = DEF_PRIORITY;
 			}
-			if (!n->nr_boost_reclaim && balanced) {
-				/*
-				 * Under the traced settings the traced kswapd's naps end ours
-				 * (sim_kswapd_traced_sleep()): while it still reclaims, the
-				 * kernel's node was not balanced, whatever ours holds, and the
-				 * kernel resets the skip bits and wakes kcompactd at that nap.
-				 * In whatif31b's defrag_mode_1-r1 ours ended at 358.908 s and
-				 * the traced kswapd napped at 358.912 s; waiting for the naps
-				 * takes that set's defrag_mode_1-r2 from 244 direct compactions
-				 * to 165 (the kernel's: 126).
-				 */
-				if (sim_reclaim_as_traced(s) && n->reclaiming)
-					return;
+			/*
+			 * Under the traced settings the traced kswapd's naps end ours
+			 * (sim_kswapd_traced_sleep()), boost or not: while it still reclaims,
+			 * the kernel's node was not balanced, whatever ours holds, and the
+			 * kernel resets the skip bits and wakes kcompactd at that nap.  In
+			 * whatif31b's defrag_mode_1-r1 ours ended at 358.908 s and the traced
+			 * kswapd napped at 358.912 s; waiting for the naps takes that set's
+			 * defrag_mode_1-r2 from 244 direct compactions to 165 (the kernel's:
+			 * 126).
+			 */
+			if (sim_reclaim_as_traced(s) && n->reclaiming)
+				return;
+			if (!n->nr_boost_reclaim && balanced)
 				break;
-			}
 			if (n->budget <= 0)
 				return;
 			if (sim_reclaim_as_traced(s)) {
@@ -840,7 +839,7 @@ void sim_kswapd_work(struct mf_sim *s, int node)
 				 * sync-light run succeeded; ours met 50 ms later, in a gap
 				 * between the kernel's naps, and deferred DMA32 to 32 attempts.
 				 */
-				if (!balanced || n->reclaiming)
+				if (!balanced)
 					return;
 				boost_no_progress(s, n);
 				break;

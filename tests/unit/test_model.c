@@ -752,14 +752,24 @@ static void task_event(struct mf_model *m, int type, int32_t pid, uint64_t pfn)
 	mf_model_apply(m, &ev);
 }
 
-/* mm_page_free of pfn by task pid, on CPU 0 */
-static void free_by(struct mf_model *m, int32_t pid, uint64_t pfn, int order)
+/* a page event of task pid on cpu; refill as apply()'s */
+static void apply_on(struct mf_model *m, int type, uint64_t pfn, int order, int cpu, int32_t pid,
+		     int refill)
 {
 	struct mf_event ev;
 
-	ev_set(&ev, MF_EV_PAGE_FREE, pfn, order, 0);
+	ev_set(&ev, type, pfn, order, MF_MT_MOVABLE);
+	ev.cpu = cpu;
 	ev.pid = pid;
+	if (type == MF_EV_ZONE_LOCKED)
+		ev.zone_locked.percpu_refill = refill;
 	mf_model_apply(m, &ev);
+}
+
+/* mm_page_free of pfn by task pid, on CPU 0 */
+static void free_by(struct mf_model *m, int32_t pid, uint64_t pfn, int order)
+{
+	apply_on(m, MF_EV_PAGE_FREE, pfn, order, 0, pid, 0);
 }
 
 /*
@@ -849,20 +859,6 @@ static void test_pcp_passed_over(void)
 	task_event(m, MF_EV_CP_END, 7, 0);
 	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
 	mf_model_free(m);
-}
-
-/* a page event of task pid on cpu; refill as apply()'s */
-static void apply_on(struct mf_model *m, int type, uint64_t pfn, int order, int cpu, int32_t pid,
-		     int refill)
-{
-	struct mf_event ev;
-
-	ev_set(&ev, type, pfn, order, MF_MT_MOVABLE);
-	ev.cpu = cpu;
-	ev.pid = pid;
-	if (type == MF_EV_ZONE_LOCKED)
-		ev.zone_locked.percpu_refill = refill;
-	mf_model_apply(m, &ev);
 }
 
 /*

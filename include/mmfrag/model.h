@@ -60,7 +60,7 @@ struct mf_fidelity {
 	uint64_t drain_not_pcp;		/* mm_page_pcpu_drain of a page the model knew was allocated */
 	uint64_t drain_unknown;		/* ... of a page the model had never seen (per-CPU at start, trylock path) */
 	uint64_t pcp_passed_over;	/* per-CPU blocks older than a drained one: in buddy since their free */
-	uint64_t pcp_bulk_taken;	/* ... order-0 ones freed again: alloc_pages_bulk() had taken them */
+	uint64_t pcp_bulk_taken;	/* ... order-0 ones alloc_pages_bulk() took: unmovable, refilled, or freed again */
 	uint64_t pcp_locked_frees;	/* frees to buddy: their CPU held the zone's per-CPU lists for a refill */
 	uint64_t pageblock_retyped;	/* zone_locked/drain revealed a pageblock type the model had wrong */
 	uint64_t extfrag_claims;	/* pageblock ownership changes applied from mm_page_alloc_extfrag */

@@ -264,6 +264,8 @@ struct mf_model {
 	uint32_t		*phead, *ptail;	/* [(zone * nr_cpus + cpu) * PCP_LISTS + list] */
 	/* order-0 pages pcp_passed_over() put into buddy, until their next free: a bit per pfn */
 	uint64_t		*passed;
+	/* per-CPU blocks a refill listed (rmqueue_bulk()), not freed since: a bit per head */
+	uint64_t		*refilled;
 	/*
 	 * Per CPU: 1 + the zone whose per-CPU lists a task holds locked in rmqueue_pcplist(),
 	 * from its first refill (mm_page_alloc_zone_locked, percpu_refill) to its

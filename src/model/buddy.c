@@ -113,6 +113,12 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 	m->passed = held;
 	memset(held + (old ? old / 64 + 1 : 0), 0,
 	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
+	held = realloc(m->refilled, (nr_pfns / 64 + 1) * sizeof(uint64_t));
+	if (!held)
+		return -ENOMEM;
+	m->refilled = held;
+	memset(held + (old ? old / 64 + 1 : 0), 0,
+	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
 		return -ENOMEM;
@@ -215,6 +221,7 @@ void mf_model_free(struct mf_model *m)
 	free(m->bits);
 	free(m->link);
 	free(m->passed);
+	free(m->refilled);
 	free(m->pcp_locked);
 	free(m->pcp_locked_pid);
 	free(m->pb);
@@ -585,6 +592,14 @@ static inline void add_pcp(struct mf_model *m, int z, uint64_t pfn, int order, i
 	add_pcp_at(m, z, pfn, order, mt, cpu, tail, true);
 }
 
+/* rmqueue_bulk(): a refill's block goes to the tail of its CPU's list */
+static inline void add_pcp_refill(struct mf_model *m, int z, uint64_t pfn, int order, int mt,
+				  int cpu)
+{
+	add_pcp(m, z, pfn, order, mt, cpu, true);
+	m->refilled[pfn / 64] |= 1ULL << (pfn % 64);
+}
+
 /* Take the block headed at pfn off whichever list it is on. */
 void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 {
@@ -597,6 +612,7 @@ void model_del_block(struct mf_model *m, int z, uint64_t pfn)
 
 		m->pcp_pages[z] -= 1ULL << order;
 		*zone_cpu_pcp(m, z, cpu) -= 1ULL << order;
+		m->refilled[pfn / 64] &= ~(1ULL << (pfn % 64));
 		if (pcp_chained(m, l, pfn))
 			chain_unlink(m, &m->phead[l], &m->ptail[l], (uint32_t)pfn);
 		*comp_at(m, pfn) = 0;	/* no folio heads here (yet) */
@@ -1007,7 +1023,7 @@ static void on_zone_locked(struct mf_model *m, int z, const struct mf_event *ev)
 	}
 	/* rmqueue_bulk(): a refill parks the block on this CPU's list until mm_page_alloc */
 	if (e->percpu_refill == 1 && pcp_allowed(m, e->order)) {
-		add_pcp(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu, true);
+		add_pcp_refill(m, z, pfn, e->order, valid_mt(e->mt) ? e->mt : pb_mt(m, pfn), ev->cpu);
 		pcp_lock_refill(m, z, ev);
 	}
 }
@@ -1146,15 +1162,22 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 	while (q != LNONE && q != (uint32_t)head) {
 		uint32_t newer = link_prev(m, q);
 		int order = blk_order(*blk_at(m, q)), mt = blk_mt(*blk_at(m, q));
+		bool refilled = m->refilled[q / 64] & (1ULL << (q % 64));
 
 		m->fid.pcp_passed_over++;
 		m->fid.pcp_passed_over_pages += 1ULL << order;
 		model_del_block(m, z, q);
-		if (order == 0 && mt == MF_MT_UNMOVABLE) {
+		if (order == 0 && (mt == MF_MT_UNMOVABLE || refilled)) {
 			/*
 			 * alloc_pages_bulk() takes order-0 pages from the head of a list and emits
 			 * no mm_page_alloc; its callers (vmalloc: kernel stacks at fork, page_pool,
 			 * sunrpc) ask for unmovable pages.  Taken that way, the page is in use.
+			 * So is a page of any type a refill listed and no free put back since:
+			 * only an allocation or a drain takes such a page off the list (a failed
+			 * pcp trylock sends a page to buddy at its free, and it was never freed),
+			 * and the drain would have named it.  h41d: 35 movable DMA32 pages a
+			 * refill listed were gone from the list before drain_all_pages() emptied
+			 * it, in use at the end (anon, mlocked), with no mm_page_alloc.
 			 */
 			held_update(m, q, 1, true);
 			m->fid.pcp_bulk_taken++;
@@ -1237,7 +1260,7 @@ static void on_extfrag(struct mf_model *m, int z, const struct mf_event *ev)
 		carve(m, z, head, pfn, e->order, remain);
 		/* taken for a per-CPU refill (rmqueue_bulk) when the order is a cheap one */
 		if (pcp_allowed(m, e->order) && alloc_mt < MF_MT_PCPTYPES) {
-			add_pcp(m, z, pfn, e->order, alloc_mt, ev->cpu, true);
+			add_pcp_refill(m, z, pfn, e->order, alloc_mt, ev->cpu);
 			pcp_lock_refill(m, z, ev);
 		}
 		return;
@@ -1418,6 +1441,7 @@ void mf_model_clear(struct mf_model *m)
 	memset(m->fg, 0, (m->nr_pfns >> FG_SHIFT) * sizeof(*m->fg));
 	memset(m->bits, 0, (m->nr_pfns / 64 + 1) * BITS_STRIDE * sizeof(uint64_t));
 	memset(m->passed, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
+	memset(m->refilled, 0, (m->nr_pfns / 64 + 1) * sizeof(uint64_t));
 	memset(m->ciso_pb, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) * sizeof(*m->ciso_pb));
 	memset(m->pb_orders, 0, ((m->nr_pfns >> m->p.pageblock_order) + 1) *
 	       ((size_t)m->p.max_order + 1) * sizeof(*m->pb_orders));

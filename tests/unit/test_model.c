@@ -862,6 +862,51 @@ static void test_pcp_passed_over(void)
 }
 
 /*
+ * A refill's pages leave their list only through an allocation or a drain (a failed pcp
+ * trylock sends a page to buddy at its free, and these were not freed): one a drain
+ * passes over was taken with no mm_page_alloc, by alloc_pages_bulk(), whatever its type.
+ * 32 pages, pageblocks of 16.
+ * - 0-3 come to buddy as one order-2 block (a free and its drain).
+ * - A refill lists 0, 1, 2, 3 (movable) at the tail of CPU 0's list; 0 is allocated.
+ * - 8 is freed to the head; its drain passes over 3, 2 and 1: in use, not in buddy.
+ * - A free of 1 is an ordinary free.
+ */
+static void test_pcp_passed_over_refill(void)
+{
+	struct mf_model *m = small_zone(32, 5, 4);
+	const struct mf_fidelity *f = mf_model_fidelity(m);
+	uint64_t got[MF_MAX_ORDERS];
+	char buf[256];
+	int i;
+
+	apply(m, MF_EV_PAGE_FREE, 0, 2, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 0, 2, MF_MT_MOVABLE, 0);
+	mf_model_zone_nr_free(m, 0, got);
+	CU_ASSERT_EQUAL(got[2], 1);
+	for (i = 0; i < 4; i++)
+		apply(m, MF_EV_ZONE_LOCKED, (uint64_t)i, 0, MF_MT_MOVABLE, 1);
+	apply(m, MF_EV_PAGE_ALLOC, 0, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);
+
+	apply(m, MF_EV_PAGE_FREE, 8, 0, 0, 0);
+	apply(m, MF_EV_PCPU_DRAIN, 8, 0, MF_MT_MOVABLE, 0);
+	CU_ASSERT_EQUAL(f->pcp_passed_over, 3);
+	CU_ASSERT_EQUAL(f->pcp_bulk_taken, 3);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
+	memset(got, 0, sizeof(got));	/* the orders above max_order stay untouched */
+	mf_model_zone_nr_free(m, 0, got);
+	CU_ASSERT_EQUAL(got[0], 1);	/* 8 alone */
+	for (i = 1; i < MF_MAX_ORDERS; i++)
+		CU_ASSERT_EQUAL(got[i], 0);
+
+	apply(m, MF_EV_PAGE_FREE, 1, 0, 0, 0);
+	CU_ASSERT_EQUAL(f->free_of_free, 0);
+	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 1);
+	CU_ASSERT_EQUAL(mf_model_check(m, buf, sizeof(buf)), 0);
+	mf_model_free(m);
+}
+
+/*
  * rmqueue_pcplist() holds its CPU's per-CPU lock from the refill to its page, and
  * mm_page_alloc comes after: a free on that CPU under the same task in between is an
  * interrupt's, whose pcp_spin_trylock() fails, and goes to buddy.  32 pages, pageblocks
@@ -1703,6 +1748,7 @@ void test_model_register(void)
 	CU_add_test(s, "drain teaches the pageblock type", test_drain_learns_type);
 	CU_add_test(s, "repairs are counted", test_repairs);
 	CU_add_test(s, "a drain passes over what was never listed", test_pcp_passed_over);
+	CU_add_test(s, "a refill's page passed over was taken", test_pcp_passed_over_refill);
 	CU_add_test(s, "a free under a refill's lock goes to buddy", test_pcp_locked_free);
 	CU_add_test(s, "a block compaction captured is no repair", test_compaction_capture);
 	CU_add_test(s, "the pages each repair touched", test_repair_pages);

@@ -1156,6 +1156,7 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 	uint8_t b = *blk_at(m, head);
 	size_t l = model_pcp_list(m, z, pcp_cpu(m, head), blk_order(b), blk_mt(b));
 	uint32_t q = m->ptail[l];
+	bool bulk = false;
 
 	if (!pcp_chained(m, l, head))
 		return;		/* no place in the order: nothing to say about the others */
@@ -1167,7 +1168,20 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 		m->fid.pcp_passed_over++;
 		m->fid.pcp_passed_over_pages += 1ULL << order;
 		model_del_block(m, z, q);
-		if (order == 0 && (mt == MF_MT_UNMOVABLE || refilled)) {
+		/*
+		 * From the tail to the head: once a refill's page went with alloc_pages_bulk(),
+		 * the newer ones passed over are taken to have gone with it.  The bulk
+		 * allocation pops the list's head, so what lay in front of that page went
+		 * first; a page freed after the bulk and still listed would have been drained
+		 * before the drained block, which is newer.  A page the model listed before
+		 * the refill (the kernel's list was empty then) may instead have gone to buddy
+		 * at its free; the model cannot tell the two apart.  h41d: eleven movable
+		 * pages the bulk-allocating task had freed just before were in use at the end,
+		 * with the refill's pages behind them.
+		 */
+		if (order == 0 && refilled)
+			bulk = true;
+		if (order == 0 && (mt == MF_MT_UNMOVABLE || refilled || bulk)) {
 			/*
 			 * alloc_pages_bulk() takes order-0 pages from the head of a list and emits
 			 * no mm_page_alloc; its callers (vmalloc: kernel stacks at fork, page_pool,

@@ -868,7 +868,8 @@ static void test_pcp_passed_over(void)
  * 32 pages, pageblocks of 16.
  * - 0-3 come to buddy as one order-2 block (a free and its drain).
  * - A refill lists 0, 1, 2, 3 (movable) at the tail of CPU 0's list; 0 is allocated.
- * - 8 is freed to the head; its drain passes over 3, 2 and 1: in use, not in buddy.
+ * - 5 is freed to the head (movable), then 8; the drain of 8 passes over 3, 2 and 1, and
+ *   then 5, newer than the refill's pages the bulk allocation took: all four in use.
  * - A free of 1 is an ordinary free.
  */
 static void test_pcp_passed_over_refill(void)
@@ -888,10 +889,11 @@ static void test_pcp_passed_over_refill(void)
 	apply(m, MF_EV_PAGE_ALLOC, 0, 0, MF_MT_MOVABLE, 0);
 	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 3);
 
+	apply(m, MF_EV_PAGE_FREE, 5, 0, 0, 0);
 	apply(m, MF_EV_PAGE_FREE, 8, 0, 0, 0);
 	apply(m, MF_EV_PCPU_DRAIN, 8, 0, MF_MT_MOVABLE, 0);
-	CU_ASSERT_EQUAL(f->pcp_passed_over, 3);
-	CU_ASSERT_EQUAL(f->pcp_bulk_taken, 3);
+	CU_ASSERT_EQUAL(f->pcp_passed_over, 4);
+	CU_ASSERT_EQUAL(f->pcp_bulk_taken, 4);
 	CU_ASSERT_EQUAL(mf_model_zone_pcp_pages(m, 0), 0);
 	memset(got, 0, sizeof(got));	/* the orders above max_order stay untouched */
 	mf_model_zone_nr_free(m, 0, got);

@@ -1181,7 +1181,7 @@ static void pcp_passed_over(struct mf_model *m, int z, uint64_t head)
 		 */
 		if (order == 0 && refilled)
 			bulk = true;
-		if (order == 0 && (mt == MF_MT_UNMOVABLE || refilled || bulk)) {
+		if (order == 0 && (mt == MF_MT_UNMOVABLE || bulk)) {
 			/*
 			 * alloc_pages_bulk() takes order-0 pages from the head of a list and emits
 			 * no mm_page_alloc; its callers (vmalloc: kernel stacks at fork, page_pool,

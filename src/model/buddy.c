@@ -61,6 +61,18 @@ static void want_huge(const struct mf_model *m, void *p, size_t len)
 		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 }
 
+/* A bitmap of a bit per page frame, grown from old to nr_pfns frames; the new words zero. */
+static int grow_frame_bits(uint64_t **bits, uint64_t old, uint64_t nr_pfns)
+{
+	uint64_t from = old ? old / 64 + 1 : 0, *b = realloc(*bits, (nr_pfns / 64 + 1) * sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	*bits = b;
+	memset(b + from, 0, (nr_pfns / 64 + 1 - from) * sizeof(*b));
+	return 0;
+}
+
 static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 {
 	uint64_t old = m->nr_pfns, pbs_old, pbs_new, align;
@@ -107,18 +119,8 @@ static int model_resize(struct mf_model *m, uint64_t nr_pfns)
 		if (old)
 			memset(m->link + old, 0, (nr_pfns - old) * sizeof(*l));
 	}
-	held = realloc(m->passed, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
+	if (grow_frame_bits(&m->passed, old, nr_pfns) || grow_frame_bits(&m->refilled, old, nr_pfns))
 		return -ENOMEM;
-	m->passed = held;
-	memset(held + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
-	held = realloc(m->refilled, (nr_pfns / 64 + 1) * sizeof(uint64_t));
-	if (!held)
-		return -ENOMEM;
-	m->refilled = held;
-	memset(held + (old ? old / 64 + 1 : 0), 0,
-	       ((nr_pfns / 64 + 1) - (old ? old / 64 + 1 : 0)) * sizeof(uint64_t));
 	pb = realloc(m->pb, pbs_new + 1);
 	if (!pb)
 		return -ENOMEM;
